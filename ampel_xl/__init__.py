@@ -1,0 +1,96 @@
+"""ampel_xl: the Ampel master workbook of an Integrationskonzept, read, checked and summarised.
+
+Public API (the CLI uses exactly these)::
+
+    import ampel_xl
+    konzept = ampel_xl.read("Ampel-Master.xlsx")      # Konzept
+    report = ampel_xl.validate(konzept)               # Report (findings)
+    summary = ampel_xl.summarize(konzept)             # Summary (DataFrames)
+    ampel_xl.write_summary(summary, "Zusammenfassung.xlsx")
+
+Imports are lazy so that the command line starts fast.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Any
+
+__version__ = "0.1.0"
+
+__all__ = [
+    "read",
+    "validate",
+    "summarize",
+    "write_summary",
+    "write_report",
+    "write_template",
+    "compare",
+    "history",
+    "Konzept",
+    "Feld",
+    "Unterziel",
+    "Massnahme",
+    "Status",
+    "Report",
+    "Finding",
+    "Severity",
+    "Summary",
+    "Changes",
+    "AmpelError",
+    "ReadError",
+    "WriteError",
+    "ValidationFailed",
+]
+
+_LAZY = {
+    "read": ("reader", "read"),
+    "validate": ("validate", "validate"),
+    "summarize": ("figures", "summarize"),
+    "write_summary": ("summary", "write_summary"),
+    "write_report": ("report", "write_report"),
+    "write_template": ("template", "write_template"),
+    "compare": ("compare", "compare"),
+    "history": ("history", "history"),
+    "Konzept": ("model", "Konzept"),
+    "Feld": ("model", "Feld"),
+    "Unterziel": ("model", "Unterziel"),
+    "Massnahme": ("model", "Massnahme"),
+    "Status": ("model", "Status"),
+    "Report": ("validate", "Report"),
+    "Finding": ("validate", "Finding"),
+    "Severity": ("validate", "Severity"),
+    "Summary": ("figures", "Summary"),
+    "Changes": ("compare", "Changes"),
+    "AmpelError": ("errors", "AmpelError"),
+    "ReadError": ("errors", "ReadError"),
+    "WriteError": ("errors", "WriteError"),
+    "ValidationFailed": ("errors", "ValidationFailed"),
+}
+
+if TYPE_CHECKING:  # pragma: no cover
+    from .compare import Changes, compare
+    from .errors import AmpelError, ReadError, ValidationFailed, WriteError
+    from .figures import Summary, summarize
+    from .history import history
+    from .model import Feld, Konzept, Massnahme, Status, Unterziel
+    from .reader import read
+    from .report import write_report
+    from .summary import write_summary
+    from .template import write_template
+    from .validate import Finding, Report, Severity, validate
+
+
+def __getattr__(name: str) -> Any:
+    try:
+        module_name, attr = _LAZY[name]
+    except KeyError:
+        raise AttributeError(f"module 'ampel_xl' has no attribute {name!r}") from None
+    import importlib
+
+    value = getattr(importlib.import_module(f".{module_name}", __name__), attr)
+    globals()[name] = value
+    return value
+
+
+def __dir__() -> list[str]:
+    return sorted(set(globals()) | set(__all__))

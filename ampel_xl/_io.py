@@ -1,0 +1,81 @@
+"""Atomic output: write to a temporary file beside the target, then rename.
+
+An interrupted run never leaves a half-written file, and a target that is open in Excel
+(locked on Windows) or read-only keeps its old content and gives a clear German message.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import errno
+import os
+import tempfile
+from collections.abc import Iterator
+from pathlib import Path
+
+from .errors import WriteError
+
+
+def _describe_os_error(target: Path, exc: OSError) -> str:
+    if isinstance(exc, PermissionError) or exc.errno in (errno.EACCES, errno.EPERM, errno.EBUSY):
+        return (
+            f"Die Datei „{target.name}“ kann nicht geschrieben werden: sie ist wohl in Excel geöffnet "
+            f"oder schreibgeschützt. Bitte schließen Sie sie (oder wählen Sie mit -o einen anderen Namen) "
+            f"und starten Sie den Befehl erneut."
+        )
+    if exc.errno == errno.ENOSPC:
+        return f"Für „{target.name}“ ist nicht genug Speicherplatz frei. Bitte schaffen Sie Platz und versuchen Sie es erneut."
+    if exc.errno == errno.ENOENT:
+        return f"Der Ordner „{target.parent}“ existiert nicht. Bitte legen Sie ihn an oder wählen Sie einen anderen Zielort."
+    if exc.errno == errno.ENAMETOOLONG:
+        return f"Der Dateiname „{target.name}“ ist zu lang. Bitte wählen Sie mit -o einen kürzeren Namen."
+    return f"Die Datei „{target}“ konnte nicht geschrieben werden ({exc.strerror or exc}). Bitte prüfen Sie den Zielort."
+
+
+@contextlib.contextmanager
+def atomic_path(target: str | os.PathLike[str]) -> Iterator[Path]:
+    """Yield a temporary path beside ``target``; on success it replaces ``target``.
+
+    The caller writes the whole file to the yielded path. If the block raises, the temporary
+    file is removed and ``target`` is untouched.
+    """
+    target = Path(target)
+    directory = target.parent if str(target.parent) else Path(".")
+    if target.is_dir():
+        raise WriteError(f"„{target}“ ist ein Ordner. Bitte geben Sie einen Dateinamen an.")
+    if target.exists() and not os.access(target, os.W_OK):
+        raise WriteError(_describe_os_error(target, PermissionError(errno.EACCES, "read-only")))
+    try:
+        fd, tmp_name = tempfile.mkstemp(prefix=".~ampel_", suffix=target.suffix, dir=directory)
+    except OSError as exc:
+        raise WriteError(_describe_os_error(target, exc)) from exc
+    os.close(fd)
+    tmp = Path(tmp_name)
+    try:
+        yield tmp
+        if target.exists():
+            # Excel on Windows keeps an open workbook locked: os.replace fails there.
+            # Probe the lock so that the message names the real cause.
+            try:
+                with open(target, "r+b"):
+                    pass
+            except OSError as exc:
+                raise WriteError(_describe_os_error(target, exc)) from exc
+        try:
+            os.replace(tmp, target)
+        except OSError as exc:
+            raise WriteError(_describe_os_error(target, exc)) from exc
+    finally:
+        with contextlib.suppress(OSError):
+            tmp.unlink()
+
+
+def write_bytes_atomic(target: str | os.PathLike[str], data: bytes) -> None:
+    """Write ``data`` to ``target`` atomically."""
+    with atomic_path(target) as tmp:
+        tmp.write_bytes(data)
+
+
+def write_text_atomic(target: str | os.PathLike[str], text: str, encoding: str = "utf-8") -> None:
+    """Write ``text`` to ``target`` atomically (no newline translation)."""
+    write_bytes_atomic(target, text.encode(encoding))

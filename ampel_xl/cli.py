@@ -1,0 +1,180 @@
+"""The command line: a thin click layer over the public API.
+
+Exit codes: 0 done; 1 the master has errors (validation); 2 a file cannot be read or written;
+3 an unexpected internal error (a full report is saved to a log file, ``--debug`` shows it).
+Staff never see a traceback.
+
+Heavy libraries (pandas, openpyxl, matplotlib) are imported inside the commands, so that
+``ampel-xl --help`` answers at once.
+"""
+
+from __future__ import annotations
+
+import datetime as _dt
+import os
+import sys
+import tempfile
+import traceback
+from pathlib import Path
+
+import click
+
+from .errors import AmpelError
+
+CONTEXT = {"help_option_names": ["-h", "--help"], "max_content_width": 100}
+
+
+def _echo_err(message: str) -> None:
+    click.echo(message, err=True)
+
+
+def _log_path() -> Path:
+    base = Path(tempfile.gettempdir()) / "ampel_xl"
+    base.mkdir(parents=True, exist_ok=True)
+    return base / f"fehlerbericht-{_dt.datetime.now():%Y%m%d-%H%M%S}-{os.getpid()}.log"
+
+
+class _Group(click.Group):
+    """Turns every failure into one German sentence and an exit code."""
+
+    def invoke(self, ctx: click.Context):  # noqa: D102
+        debug = ctx.params.get("debug", False) or os.environ.get("AMPEL_XL_DEBUG") == "1"
+        try:
+            return super().invoke(ctx)
+        except AmpelError as exc:
+            if debug:
+                traceback.print_exc()
+            _echo_err(f"Fehler: {exc.message}")
+            ctx.exit(exc.exit_code)
+        except (click.exceptions.Exit, click.ClickException, click.exceptions.Abort):
+            raise
+        except KeyboardInterrupt:
+            _echo_err("Abgebrochen.")
+            ctx.exit(130)
+        except Exception:  # the last line of defence: never a raw traceback for staff
+            if debug:
+                traceback.print_exc()
+            try:
+                log = _log_path()
+                log.write_text(
+                    f"ampel_xl {sys.argv!r}\n{_dt.datetime.now().isoformat()}\n\n{traceback.format_exc()}",
+                    encoding="utf-8",
+                )
+                where = f" Ein ausführlicher Bericht wurde gespeichert unter: {log}"
+            except OSError:
+                where = ""
+            _echo_err(
+                "Fehler: Ein unerwarteter interner Fehler ist aufgetreten; Ihre Dateien wurden nicht verändert."
+                f"{where} Bitte senden Sie diesen Bericht an die Betreuung von ampel_xl."
+            )
+            ctx.exit(3)
+
+
+@click.group(cls=_Group, context_settings=CONTEXT)
+@click.option("--debug", is_flag=True, help="Bei Fehlern die technische Fehlermeldung (Traceback) zeigen.")
+@click.version_option(package_name="ampel_xl", message="ampel-xl %(version)s")
+def cli(debug: bool) -> None:
+    """ampel-xl: Ampel-Master eines Integrationskonzepts lesen, prüfen und auswerten.
+
+    \b
+    Typischer Ablauf vor einer Sitzung der Steuerungsgruppe:
+      ampel-xl validate Ampel-Master.xlsx     Master prüfen
+      ampel-xl summary Ampel-Master.xlsx      Zusammenfassung (Excel) schreiben
+      ampel-xl report Ampel-Master.xlsx --pdf Ampeldokument (Word/PDF) schreiben
+    """
+
+
+MASTER = click.argument("master", type=click.Path(dir_okay=True, path_type=Path))
+
+
+# --------------------------------------------------------------------------------------------
+@cli.command("export", context_settings=CONTEXT)
+@MASTER
+@click.option("--format", "fmt", type=click.Choice(["csv", "json"]), default="csv", show_default=True,
+              help="Ausgabeformat.")
+@click.option("-o", "--output", type=click.Path(dir_okay=False, path_type=Path),
+              help="Zieldatei; ohne Angabe auf die Standardausgabe.")
+@click.option("--sep", type=click.Choice([";", ",", "tab"]), default=";", show_default=True,
+              help="Trennzeichen für CSV (deutsches Excel erwartet „;“).")
+def export_cmd(master: Path, fmt: str, output: Path | None, sep: str) -> None:
+    """Alle Maßnahmen als Tabelle ausgeben (eine Zeile je Maßnahme), als CSV oder JSON."""
+    from . import export
+    from ._io import write_bytes_atomic
+    from .reader import read
+
+    konzept = read(master)
+    delimiter = "\t" if sep == "tab" else sep
+    if fmt == "json":
+        data = (export.to_json(konzept) + "\n").encode("utf-8")
+    else:
+        data = export.to_csv_bytes(konzept, delimiter)
+    if output is None:
+        stream = click.get_binary_stream("stdout")
+        stream.write(data)
+        stream.flush()
+    else:
+        write_bytes_atomic(output, data)
+        _echo_err(f"{len(konzept.massnahmen)} Maßnahmen geschrieben nach {output}")
+
+
+# --------------------------------------------------------------------------------------------
+@cli.command("validate", context_settings=CONTEXT)
+@MASTER
+@click.option("--json", "as_json", is_flag=True, help="Befunde als JSON ausgeben (für Programme).")
+@click.option("--strict", is_flag=True, help="Auch Warnungen führen zum Exit-Code 1.")
+def validate_cmd(master: Path, as_json: bool, strict: bool) -> None:
+    """Master prüfen: Aufbau, Ampelfarben und Anzahlen, mit Fundstelle je Zelle.
+
+    Exit-Code 0: keine Fehler; 1: Fehler (mit --strict auch bei Warnungen);
+    2: Datei nicht lesbar.
+    """
+    import json
+
+    from .reader import read
+    from .validate import render_text, validate
+
+    try:
+        report = validate(read(master))
+    except AmpelError as exc:
+        if as_json:
+            click.echo(json.dumps({"findings": [], "counts": {"error": 0, "warning": 0, "info": 0},
+                                   "fatal": exc.message}, ensure_ascii=False))
+        raise
+    if as_json:
+        click.echo(json.dumps(report.as_dict(), ensure_ascii=False, indent=1))
+    else:
+        color = sys.stdout.isatty() and not os.environ.get("NO_COLOR")
+        click.echo(render_text(report, color=color), color=color)
+    failed = bool(report.errors) or (strict and bool(report.warnings))
+    if failed:
+        sys.exit(1)
+
+
+# --------------------------------------------------------------------------------------------
+@cli.command("template", context_settings=CONTEXT)
+@click.argument("out", required=False, type=click.Path(dir_okay=False, path_type=Path))
+@click.option("--empty", is_flag=True, help="Leeren, allgemeinen Master für ein anderes Konzept anlegen.")
+def template_cmd(out: Path | None, empty: bool) -> None:
+    """Neuen, leeren Master anlegen (Integrationskonzept 1.0 oder mit --empty allgemein)."""
+    from .errors import WriteError
+    from .template import load_structure, write_master
+
+    if out is None:
+        out = Path("Ampel-Master_leer.xlsx" if empty else "Ampel-Master_Integrationskonzept_1.0.xlsx")
+    if out.exists():
+        raise WriteError(f"„{out}“ gibt es schon; ampel-xl überschreibt keinen Master. Bitte wählen Sie einen anderen Namen.")
+    write_master(out, load_structure(), empty=empty)
+    click.echo(f"Neuer Master geschrieben: {out}")
+
+
+# --------------------------------------------------------------------------------------------
+# (further commands are added below: summary, report, compare, history, watch)
+
+
+def main() -> None:
+    """Console-script entry point."""
+    cli(prog_name="ampel-xl")
+
+
+if __name__ == "__main__":  # pragma: no cover
+    main()

@@ -1,0 +1,348 @@
+"""The domain model: Konzept → Feld → Oberziel, Unterziele → Maßnahmen, each with a Status.
+
+Plain frozen dataclasses, no I/O and no spreadsheet library. Everything read from a master
+keeps its source (sheet and A1 cell) so that findings and outputs can point back to it.
+
+Stable IDs let two versions of a master be matched: an Unterziel is ``<Feld>/U<nr>``, a
+Maßnahme ``<Feld>/M<nr>`` (e.g. ``Sprache/M5`` or ``Sprache/M2.3``).
+"""
+
+from __future__ import annotations
+
+import datetime as _dt
+import enum
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:  # pragma: no cover
+    import pandas as pd
+
+
+class Status(str, enum.Enum):
+    """The traffic light of a Maßnahme. The value is the export spelling."""
+
+    GRUEN = "gruen"
+    GELB = "gelb"
+    ROT = "rot"
+
+    @property
+    def label(self) -> str:
+        """German word shown to staff."""
+        return {"gruen": "Grün", "gelb": "Gelb", "rot": "Rot"}[self.value]
+
+    @property
+    def meaning(self) -> str:
+        """The Ampelsystem-Legende's meaning of this status."""
+        return STATUS_MEANINGS[self]
+
+    def __str__(self) -> str:  # pragma: no cover - convenience
+        return self.label
+
+
+STATUS_ORDER: tuple[Status, ...] = (Status.GRUEN, Status.GELB, Status.ROT)
+
+STATUS_MEANINGS: dict[Status, str] = {
+    Status.GRUEN: "Die Maßnahme ist realisiert oder hat stattgefunden.",
+    Status.GELB: "Die Maßnahme ist in der Planungs- oder Realisierungsphase und wird derzeit be- bzw. überarbeitet.",
+    Status.ROT: "Die Maßnahme wurde (noch) nicht weiterverfolgt.",
+}
+
+#: One fixed palette for the three statuses (and "ohne Bewertung"), used by every writer.
+STATUS_COLORS: dict[str, str] = {
+    "gruen": "#00B050",
+    "gelb": "#FFC000",
+    "rot": "#FF0000",
+    "ohne": "#BFBFBF",
+}
+#: The light fills used for table cells (readable black text on top).
+STATUS_FILLS: dict[str, str] = {
+    "gruen": "#C6EFCE",
+    "gelb": "#FFEB9C",
+    "rot": "#FFC7CE",
+    "ohne": "#F2F2F2",
+}
+#: Blue marking of measures in the evaluation.
+BLUE_MARK = "#BDD7EE"
+
+
+class Art(str, enum.Enum):
+    """Kind of a field."""
+
+    HANDLUNGSFELD = "Handlungsfeld"
+    QUERSCHNITTSTHEMA = "Querschnittsthema"
+
+
+@dataclass(frozen=True)
+class StatusEvidence:
+    """What the status cell of a row shows, before any judgement.
+
+    ``text_status`` is the status the cell's text names (or None), ``color_status`` the one its
+    fill colour names. ``color_class`` is the colour classification of the fill
+    (see :class:`ampel_xl.colors.ColorClass` values: ``gruen``, ``gelb``, ``rot``, ``blau``,
+    ``neutral``, ``unbekannt``) and ``fill`` the resolved RGB hex (``"RRGGBB"``) or None.
+    """
+
+    cell: str | None = None
+    text: str | None = None
+    text_status: Status | None = None
+    text_ambiguous: bool = False
+    fill: str | None = None
+    color_class: str = "neutral"
+    color_name: str | None = None
+    formula_uncached: bool = False
+
+    @property
+    def color_status(self) -> Status | None:
+        try:
+            return Status(self.color_class)
+        except ValueError:
+            return None
+
+    @property
+    def text_unrecognised(self) -> bool:
+        """The cell holds text that names no status."""
+        return bool(self.text) and self.text_status is None
+
+    @property
+    def status(self) -> Status | None:
+        """The resolved status: the text wins when text and colour disagree."""
+        return self.text_status or self.color_status
+
+    @property
+    def conflict(self) -> bool:
+        return (
+            self.text_status is not None
+            and self.color_status is not None
+            and self.text_status is not self.color_status
+        )
+
+    @property
+    def empty(self) -> bool:
+        return not self.text and self.color_class == "neutral" and not self.formula_uncached
+
+
+@dataclass(frozen=True)
+class Massnahme:
+    """A measure. ``nr`` is the number as written ("5" or "2.3"); ``id`` is stable."""
+
+    feld: str
+    nr: str | None
+    text: str
+    unterziel_nr: int | None
+    evidence: StatusEvidence
+    marked: bool
+    """Marked for the evaluation in the master (blue fill or the In-Auswertung column)."""
+    in_auswertung: bool
+    """Counted in the evaluation: ``marked``, or every measure when the master marks none."""
+    sheet: str
+    row: int
+    nr_cell: str | None = None
+    text_cell: str | None = None
+    hidden: bool = False
+    mark_source: str | None = None
+    """How the mark was found: ``"blau"`` (fill) or ``"spalte"`` (column), None if unmarked."""
+    auswertung_text: str | None = None
+    """Raw text of the In-Auswertung column, when there is one."""
+    bemerkung: str = ""
+    verantwortlich: str = ""
+    zeitraum: str = ""
+    extras: tuple[tuple[str, str], ...] = ()
+
+    @property
+    def id(self) -> str:
+        return massnahme_id(self.feld, self.nr, self.row)
+
+    @property
+    def status(self) -> Status | None:
+        return self.evidence.status
+
+    @property
+    def status_cell(self) -> str | None:
+        return self.evidence.cell
+
+    @property
+    def extra(self) -> dict[str, str]:
+        return dict(self.extras)
+
+
+@dataclass(frozen=True)
+class Unterziel:
+    feld: str
+    nr: int
+    text: str
+    sheet: str
+    row: int | None = None
+    cell: str | None = None
+    evidence: StatusEvidence | None = None
+    """Evidence of a status painted on the Unterziel row itself (a mistake if not empty)."""
+    massnahmen: tuple[Massnahme, ...] = ()
+
+    @property
+    def id(self) -> str:
+        return f"{self.feld}/U{self.nr}"
+
+
+@dataclass(frozen=True)
+class TableInfo:
+    """Where the measures table of a field sheet was found."""
+
+    header_row: int
+    layout: str
+    """``"hierarchisch"`` or ``"flach"``."""
+    columns: tuple[tuple[str, str], ...]
+    """(role, column letter) for every recognised column, e.g. ("status", "D")."""
+    extra_columns: tuple[tuple[str, str], ...] = ()
+    """(header text, column letter) for columns ampel_xl does not know."""
+
+    def column(self, role: str) -> str | None:
+        return dict(self.columns).get(role)
+
+
+@dataclass(frozen=True)
+class Anomaly:
+    """Something the reader saw but could not place into the model (a row, a cell).
+
+    Validation turns these into findings; ``code`` names the kind
+    (e.g. ``"massnahme_ohne_unterziel"``), ``cell`` is the A1 reference, ``detail`` the text.
+    """
+
+    code: str
+    sheet: str
+    cell: str | None
+    row: int | None
+    detail: str = ""
+
+
+@dataclass(frozen=True)
+class Feld:
+    name: str
+    art: Art
+    sheet: str
+    title: str
+    title_cell: str
+    oberziel: str | None
+    oberziel_cell: str | None
+    sachstand: str | None = None
+    highlights: tuple[str, ...] = ()
+    table: TableInfo | None = None
+    unterziele: tuple[Unterziel, ...] = ()
+    orphans: tuple[Massnahme, ...] = ()
+    """Measures that belong to no Unterziel (before the first one, or with an unknown number)."""
+    anomalies: tuple[Anomaly, ...] = ()
+
+    @property
+    def massnahmen(self) -> tuple[Massnahme, ...]:
+        """All measures of the field in sheet order (orphans included)."""
+        items = [m for u in self.unterziele for m in u.massnahmen] + list(self.orphans)
+        return tuple(sorted(items, key=lambda m: m.row))
+
+    def unterziel(self, nr: int) -> Unterziel | None:
+        for u in self.unterziele:
+            if u.nr == nr:
+                return u
+        return None
+
+
+@dataclass(frozen=True)
+class DeclaredFeld:
+    """A row of the Konzept sheet's structure table."""
+
+    name: str
+    art: str | None
+    unterziele: int | None
+    massnahmen: int | None
+    row: int
+
+
+@dataclass(frozen=True)
+class SheetInfo:
+    name: str
+    kind: str
+    """``"feld"``, ``"konzept"`` or ``"ignoriert"``."""
+    hidden: bool = False
+
+
+@dataclass(frozen=True)
+class Konzept:
+    """A whole master workbook as read."""
+
+    source: str
+    felder: tuple[Feld, ...]
+    titel: str | None = None
+    gebiet: str | None = None
+    stand: _dt.date | str | None = None
+    kopfzeile: str | None = None
+    amt: str | None = None
+    meta: tuple[tuple[str, Any], ...] = ()
+    """All key/value rows of the Konzept sheet, as written."""
+    declared: tuple[DeclaredFeld, ...] | None = None
+    """The Konzept sheet's structure table, None when the master has none."""
+    declared_total: DeclaredFeld | None = None
+    """The totals row ("Gesamt") of that table, when it has one."""
+    konzept_sheet: str | None = None
+    sheets: tuple[SheetInfo, ...] = ()
+    any_marked: bool = False
+    """True when at least one measure is marked for the evaluation."""
+    modified: _dt.datetime | None = None
+    """Last-modified date from the workbook's properties (used for deterministic outputs)."""
+    anomalies: tuple[Anomaly, ...] = ()
+
+    @property
+    def massnahmen(self) -> tuple[Massnahme, ...]:
+        return tuple(m for f in self.felder for m in f.massnahmen)
+
+    @property
+    def unterziele(self) -> tuple[Unterziel, ...]:
+        return tuple(u for f in self.felder for u in f.unterziele)
+
+    @property
+    def auswertung_rule(self) -> str:
+        """The evaluation rule applied, as a German sentence for outputs."""
+        if self.any_marked:
+            return "Blau hinterlegte (bzw. als „In Auswertung“ markierte) Maßnahmen sind in die Auswertung eingeflossen."
+        return "Im Master ist keine Maßnahme für die Auswertung markiert; daher sind alle Maßnahmen in die Auswertung eingeflossen."
+
+    @property
+    def stand_text(self) -> str | None:
+        return format_date_de(self.stand)
+
+    def feld(self, name: str) -> Feld | None:
+        for f in self.felder:
+            if f.name == name or f.sheet == name:
+                return f
+        return None
+
+    def to_frame(self) -> "pd.DataFrame":
+        """One tidy row per measure, with the export's columns."""
+        from .export import konzept_frame
+
+        return konzept_frame(self)
+
+    def _repr_html_(self) -> str:
+        from .display import konzept_html
+
+        return konzept_html(self)
+
+
+def massnahme_id(feld: str, nr: str | None, row: int) -> str:
+    """The stable ID of a measure: field name + number (``Sprache/M5``)."""
+    if nr:
+        return f"{feld}/M{nr}"
+    return f"{feld}/Z{row}"
+
+
+MONTHS_DE = (
+    "Januar", "Februar", "März", "April", "Mai", "Juni",
+    "Juli", "August", "September", "Oktober", "November", "Dezember",
+)
+
+
+def format_date_de(value: _dt.date | str | None) -> str | None:
+    """``date(2025, 2, 3)`` → ``"3. Februar 2025"``; strings pass through."""
+    if value is None:
+        return None
+    if isinstance(value, _dt.datetime):
+        value = value.date()
+    if isinstance(value, _dt.date):
+        return f"{value.day}. {MONTHS_DE[value.month - 1]} {value.year}"
+    return str(value)
