@@ -557,6 +557,7 @@ class _SheetReader:
         self.labels: dict[str, tuple[str, str | None]] = {}  # label → (text, cell)
         self.highlight_lines: list[str] = []
         self.highlight_col: int | None = None
+        self.highlight_row: int = -2
         self.roles: dict[str, int] = {}
         self.extras: list[tuple[str, int]] = []
         self.header_row: int | None = None
@@ -626,9 +627,10 @@ class _SheetReader:
     def _look_for_labels(self, idx: int, row: dict[int, _Cell]) -> None:
         cols = sorted(c for c in row if row[c].value is not None)
         label_found = False
+        consumed: set[int] = set()
         for i, col in enumerate(cols):
             value = row[col].value
-            if not isinstance(value, str):
+            if col in consumed or not isinstance(value, str):
                 continue
             m = _LABEL_RE.match(value)
             if not m:
@@ -637,26 +639,25 @@ class _SheetReader:
             key = _LABELS[m.group(1).casefold()]
             rest = m.group(2).strip()
             cell = _ref(col, idx)
-            if not rest:
-                for other in cols[i + 1:]:
-                    t = _text(row[other].value)
-                    if t and not _LABEL_RE.match(t):
-                        rest, cell = t, _ref(other, idx)
-                        if key == "highlights":
-                            self.highlight_col = other
-                        break
+            if not rest and i + 1 < len(cols):
+                other = cols[i + 1]
+                t = _text(row[other].value)
+                if t and not _LABEL_RE.match(t):
+                    rest, cell = t, _ref(other, idx)
+                    consumed.add(other)
+                    if key == "highlights":
+                        self.highlight_col = other
             if key not in self.labels:
                 self.labels[key] = (rest, cell if rest else None)
             if key == "highlights":
                 self.highlight_lines.extend(_split_lines(rest))
-                if self.highlight_col is None:
-                    self.highlight_col = col
-            break
-        if not label_found and "highlights" in self.labels and self.highlight_col is not None:
-            # continuation lines of the Highlights below the label
+                self.highlight_row = idx
+        if not label_found and self.highlight_col is not None and idx == self.highlight_row + 1:
+            # continuation lines of the Highlights, in the value column right below
             t = _text(row.get(self.highlight_col, _Cell(None, 0, False)).value)
-            if t and len(cols) == 1:
+            if t and cols == [self.highlight_col]:
                 self.highlight_lines.extend(_split_lines(t))
+                self.highlight_row = idx
 
     def _look_for_header(self, idx: int, row: dict[int, _Cell]) -> bool:
         if idx > _HEADER_SCAN_ROWS:

@@ -43,7 +43,7 @@ class FieldSheet:
     def measure(self, nr: Any, text: str = "Eine Maßnahme", status: str | None = None, fill: Any = None,
                 blue: str | None = None, values: dict[str, Any] | None = None, **extra: Any) -> "FieldSheet":
         """blue: None, "nr", "text" or "row" (where the blue highlight is painted)."""
-        vals = {"Nr": nr, self._text_label(): text}
+        vals = {self._nr_label(): nr, self._text_label(): text}
         if status is not None:
             vals[self._status_label()] = status
         vals.update(values or {})
@@ -59,6 +59,12 @@ class FieldSheet:
             if "Maßnahme" in label or label in ("Beschreibung",):
                 return label
         return self.header[1]
+
+    def _nr_label(self) -> str:
+        for label in self.header:
+            if label in ("Nr", "Nr.", "Nummer"):
+                return label
+        return "Nr"
 
     def _status_label(self) -> str:
         for label in self.header:
@@ -100,7 +106,7 @@ class FieldSheet:
                         if c != status_col or row.get("fill") is None:
                             ws.cell(r, c).fill = blue_fill
                 else:
-                    label = "Nr" if blue == "nr" else self._text_label()
+                    label = self._nr_label() if blue == "nr" else self._text_label()
                     ws.cell(r, self.col(label)).fill = blue_fill
         for r in self.hidden_rows:
             ws.row_dimensions[r].hidden = True

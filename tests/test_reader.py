@@ -28,7 +28,7 @@ def statuses(k):
         ("Gelb", Status.GELB), ("gelb", Status.GELB), ("yellow", Status.GELB), ("🟡", Status.GELB), ("Y", Status.GELB),
         ("Rot", Status.ROT), ("ROT", Status.ROT), ("red", Status.ROT), ("🔴", Status.ROT), ("r", Status.ROT),
         ("G r ü n", Status.GRUEN),
-        ("blau", None), ("erledigt?", None), ("lila", None),
+        ("blau", None), ("offen?", None), ("lila", None),
     ],
 )
 def test_status_text(text, expected):
@@ -269,8 +269,8 @@ def test_custom_indexed_palette(tmp_path):
 
 
 def test_standard_indexed_palette(tmp_path):
-    path = _theme_master(tmp_path, None, [Color(indexed=10), Color(indexed=13), Color(indexed=2)])
-    # standard palette: 10 = 00FF00 (green), 13 = FFFF00 (yellow), 2 = FF0000 (red)
+    path = _theme_master(tmp_path, None, [Color(indexed=11), Color(indexed=13), Color(indexed=10)])
+    # Excel's standard palette: 11 = 00FF00 (green), 13 = FFFF00 (yellow), 10 = FF0000 (red)
     assert [m.status for m in read(path).massnahmen] == [Status.GRUEN, Status.GELB, Status.ROT]
 
 
