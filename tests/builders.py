@@ -12,6 +12,10 @@ from openpyxl.styles import Color, PatternFill
 GREEN, YELLOW, RED, BLUE = "00B050", "FFFF00", "FF0000", "BDD7EE"
 
 
+class Text(str):
+    """A value written as a text cell even when it starts with "=" (openpyxl would make it a formula)."""
+
+
 def solid(color: str | Color) -> PatternFill:
     c = color if isinstance(color, Color) else Color(rgb="FF" + color if len(color) == 6 else color)
     return PatternFill(fill_type="solid", fgColor=c, bgColor=c)
@@ -95,7 +99,9 @@ class FieldSheet:
             r = self.row_of(i)
             for label, value in row["values"].items():
                 if label in self.header and value is not None:
-                    ws.cell(r, self.col(label), value)
+                    cell = ws.cell(r, self.col(label), value)
+                    if isinstance(value, Text):
+                        cell.data_type = "s"
             if row.get("fill") is not None and status_col:
                 ws.cell(r, status_col).fill = solid(row["fill"])
             blue = row.get("blue")

@@ -1,0 +1,100 @@
+"""`ampel-xl export`: columns, CSV for German Excel, JSON, formula safety; and the docs of every command."""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+import re
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+
+from ampel_xl import read
+from ampel_xl.cli import cli
+
+from builders import FieldSheet, Text, build
+
+ROOT = Path(__file__).resolve().parent.parent
+EXAMPLE = ROOT / "workbooks" / "Beispiel_Ampel-Master.xlsx"
+COLUMNS = ["sheet", "feld", "art", "unterziel_nr", "unterziel", "massnahme_nr", "massnahme_id", "massnahme",
+           "status", "in_auswertung", "cell"]
+
+
+def test_example_json_lists_193_measures_in_11_fields_with_64_unterziele():
+    r = CliRunner().invoke(cli, ["export", str(EXAMPLE), "--format", "json"])
+    assert r.exit_code == 0, r.output
+    rows = json.loads(r.stdout)
+    assert len(rows) == 193
+    assert len({row["feld"] for row in rows}) == 11
+    assert len({(row["feld"], row["unterziel_nr"]) for row in rows}) == 64
+    assert list(rows[0])[: len(COLUMNS)] == COLUMNS
+    assert {row["status"] for row in rows} <= {"gruen", "gelb", "rot", None}
+    assert all(isinstance(row["in_auswertung"], bool) for row in rows)
+    first = rows[0]
+    assert (first["sheet"], first["massnahme_id"], first["unterziel_nr"]) == ("Sprache", "Sprache/M1", 1)
+    assert first["massnahme"].startswith("Sprachkurse für Zugewanderte")
+
+
+@pytest.fixture
+def odd_master(tmp_path):
+    f = FieldSheet("Handlungsfeld Sprache", "Sprache", header=("Nr", "Maßnahme", "Ampel", "Träger"))
+    f.rows.append({"kind": "uz", "values": {"Maßnahme": "Unterziel 1: =Ziel"}})
+    f.measure(1, Text("=SUMME(A1)"), status="Grün", values={"Träger": "@evil"})
+    f.measure(2, "+49 7531 800", status="Rot", values={"Träger": "-1"})
+    f.measure(3, "Zeile 1\nZeile 2; mit Semikolon", status="Gelb")
+    return build(tmp_path / "ümlaut master.xlsx", [f])
+
+
+def test_csv_for_german_excel(odd_master, tmp_path):
+    out = tmp_path / "Ausgabe mit Ä.csv"
+    r = CliRunner().invoke(cli, ["export", str(odd_master), "-o", str(out)])
+    assert r.exit_code == 0, r.output
+    raw = out.read_bytes()
+    assert raw.startswith(b"\xef\xbb\xbf")  # UTF-8 BOM: German Excel shows umlauts
+    assert raw.count(b"\r\n") == 4  # Windows line endings between records (header + 3)
+    rows = list(csv.DictReader(io.StringIO(raw.decode("utf-8-sig"), newline=""), delimiter=";"))
+    assert [r["massnahme"] for r in rows] == ["'=SUMME(A1)", "'+49 7531 800", "Zeile 1\nZeile 2; mit Semikolon"]
+    assert [r["Träger"] for r in rows] == ["'@evil", "'-1", ""]
+    assert rows[0]["unterziel"] == "'=Ziel"
+    assert [r["status"] for r in rows] == ["gruen", "rot", "gelb"]
+    assert [r["in_auswertung"] for r in rows] == ["true", "true", "true"]
+
+
+def test_csv_comma_separator_to_stdout(odd_master):
+    r = CliRunner().invoke(cli, ["export", str(odd_master), "--sep", ","])
+    text = r.stdout_bytes.decode("utf-8-sig")
+    header = text.splitlines()[0]
+    assert header.startswith("sheet,feld,art,unterziel_nr,")
+
+
+def test_json_keeps_text_unchanged(odd_master):
+    r = CliRunner().invoke(cli, ["export", str(odd_master), "--format", "json"])
+    rows = json.loads(r.stdout)
+    assert [row["massnahme"] for row in rows][:2] == ["=SUMME(A1)", "+49 7531 800"]
+    assert rows[0]["Träger"] == "@evil"
+
+
+def test_to_frame_has_the_export_columns(odd_master):
+    df = read(odd_master).to_frame()
+    assert list(df.columns[: len(COLUMNS)]) == COLUMNS
+    assert len(df) == 3
+
+
+def test_master_is_byte_identical_after_export(odd_master, tmp_path):
+    before = odd_master.read_bytes()
+    CliRunner().invoke(cli, ["export", str(odd_master), "-o", str(tmp_path / "x.json"), "--format", "json"])
+    assert odd_master.read_bytes() == before
+
+
+# -- docs: every command has help text and is in the README -------------------------------------
+def test_every_command_has_german_help_and_is_in_the_readme():
+    readme = (ROOT / "README.md").read_text(encoding="utf-8")
+    runner = CliRunner()
+    assert runner.invoke(cli, ["--help"]).exit_code == 0
+    for name, command in cli.commands.items():
+        assert command.help and len(command.help) > 20, name
+        r = runner.invoke(cli, [name, "--help"])
+        assert r.exit_code == 0, name
+        assert f"ampel-xl {name}" in readme, name
