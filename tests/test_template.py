@@ -373,3 +373,34 @@ def test_masters_validate_without_errors(tmp_path):
         report = validate(read(path))
         assert not report.errors, [(f.sheet, f.cell, f.code) for f in report.errors]
         assert not report.warnings, [(f.sheet, f.cell, f.code) for f in report.warnings]
+
+
+# -- the command ---------------------------------------------------------------------------------
+def test_cli_template_writes_a_master_that_rereads(tmp_path):
+    from click.testing import CliRunner
+
+    from ampel_xl import read
+    from ampel_xl.cli import cli
+
+    out = tmp_path / "Neuer Master.xlsx"
+    r = CliRunner().invoke(cli, ["template", str(out)])
+    assert r.exit_code == 0, r.output
+    k = read(out)
+    assert (len(k.felder), len(k.unterziele), len(k.massnahmen)) == (11, 64, 0)
+    # never overwrites an existing master
+    before = out.read_bytes()
+    r = CliRunner().invoke(cli, ["template", str(out)])
+    assert r.exit_code == 2 and "gibt es schon" in r.output
+    assert out.read_bytes() == before
+
+
+def test_cli_template_empty(tmp_path):
+    from click.testing import CliRunner
+
+    from ampel_xl import read
+    from ampel_xl.cli import cli
+
+    out = tmp_path / "leer.xlsx"
+    r = CliRunner().invoke(cli, ["template", "--empty", str(out)])
+    assert r.exit_code == 0, r.output
+    assert len(read(out).felder) == 1
