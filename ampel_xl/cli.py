@@ -109,7 +109,8 @@ def export_cmd(master: Path, fmt: str, output: Path | None, sep: str) -> None:
     else:
         data = export.to_csv_bytes(konzept, delimiter)
     if output is None:
-        stream = click.get_binary_stream("stdout")
+        stream = getattr(sys.stdout, "buffer", None) or sys.stdout
+        sys.stdout.flush()
         stream.write(data)
         stream.flush()
     else:
