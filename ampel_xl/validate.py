@@ -273,7 +273,8 @@ def _check_feld(f: Feld, out: _Collector) -> None:
                     "Unterziel der Zeile darüber zugeordnet.",
                     "Tragen Sie die Unterziel-Nummer ein oder verbinden Sie die Zellen der Gruppe.")
 
-    if not f.massnahmen:
+    massnahmen = f.massnahmen  # a property that builds and sorts the list: once per field
+    if not massnahmen:
         out.add("field-empty", sheet, None, 0, f"„{f.name}“ enthält noch keine Maßnahmen.",
                 "Tragen Sie die Maßnahmen unter ihren Unterzielen ein.")
 
@@ -291,7 +292,7 @@ def _check_feld(f: Feld, out: _Collector) -> None:
             out.add("status-on-unterziel", sheet, u.evidence.cell, u.row,
                     f"Die Unterziel-Zeile {u.nr} hat einen Status („{what}“); gezählt werden nur Maßnahmen.",
                     "Entfernen Sie Text und Farbe aus der Ampel-Zelle der Unterziel-Zeile.")
-        if f.massnahmen and not u.massnahmen:
+        if massnahmen and not u.massnahmen:
             out.add("unterziel-empty", sheet, u.cell, u.row,
                     f"Unterziel {u.nr} in „{f.name}“ hat keine Maßnahmen.",
                     "Prüfen Sie, ob Maßnahmen versehentlich gelöscht oder einem anderen Unterziel zugeordnet wurden.")
@@ -308,9 +309,10 @@ def _check_feld(f: Feld, out: _Collector) -> None:
 
     # Maßnahmen
     ids: dict[str, Massnahme] = {}
-    for m in f.massnahmen:
+    unreadable_rows = {a.row for a in f.anomalies if a.code == "unterziel_unlesbar"}
+    for m in massnahmen:
         cell_nr = m.nr_cell or m.text_cell
-        if m.unterziel_nr is None and not any(a.row == m.row and a.code == "unterziel_unlesbar" for a in f.anomalies):
+        if m.unterziel_nr is None and m.row not in unreadable_rows:
             out.add("measure-without-unterziel", sheet, m.text_cell, m.row,
                     f"Die Maßnahme „{_short(m.text)}“ steht vor dem ersten Unterziel und gehört zu keinem Unterziel.",
                     "Fügen Sie darüber eine Unterziel-Zeile ein („Unterziel 1: …“) oder verschieben Sie die Maßnahme.")
