@@ -173,6 +173,106 @@ def template_cmd(out: Path | None, empty: bool) -> None:
 
 
 # --------------------------------------------------------------------------------------------
+@cli.command("summary", context_settings=CONTEXT)
+@MASTER
+@click.option("-o", "--output", type=click.Path(dir_okay=False, path_type=Path),
+              help="Zieldatei (Standard: <Master>_Zusammenfassung.xlsx neben dem Master).")
+@click.option("--force", is_flag=True,
+              help="Auch schreiben, wenn die Prüfung Fehler findet (mit Prüfbericht und Warnhinweis).")
+@click.option("--header", "header", metavar="TEXT",
+              help="Kopfzeile für den Ausdruck (Standard: „Kopfzeile“ aus dem Blatt „Konzept“).")
+def summary_cmd(master: Path, output: Path | None, force: bool, header: str | None) -> None:
+    """Zusammenfassung (Excel) schreiben: Zahlen, Diagramme und Maßnahmen, druckfertig.
+
+    Prüft den Master vorher. Bei Fehlern wird nichts geschrieben (Exit-Code 1), außer mit
+    --force: dann enthält die Zusammenfassung den Prüfbericht und einen deutlichen Warnhinweis.
+    """
+    from .errors import ValidationFailed, WriteError
+    from .figures import summarize
+    from .reader import read
+    from .summary import write_summary
+    from .validate import render_text, validate
+
+    konzept = read(master)
+    report = validate(konzept)
+    if report.errors and not force:
+        _echo_err(render_text(report))
+        _echo_err("")
+        raise ValidationFailed(
+            f"Es wurde keine Zusammenfassung geschrieben, weil der Master {len(report.errors)} Fehler enthält; "
+            f"bitte beheben Sie sie oder erzwingen Sie die Zusammenfassung mit --force.",
+            report,
+        )
+    if output is None:
+        output = master.with_name(f"{master.stem}_Zusammenfassung.xlsx")
+    try:
+        same = output.exists() and output.resolve() == master.resolve()
+    except OSError:
+        same = False
+    if same:
+        raise WriteError("Die Zusammenfassung darf den Master nicht überschreiben. Bitte wählen Sie mit -o einen anderen Namen.")
+    summary = summarize(konzept, report)
+    written = write_summary(summary, output, header=header)
+
+    tot = summary.total.iloc[0]
+    n = int(tot["summe"])
+
+    def part(key: str, label: str) -> str:
+        value = int(tot[key])
+        share = f" ({round(100 * value / n)} %)" if n else ""
+        return f"{value} {label}{share}"
+
+    parts = [part("gruen", "Grün"), part("gelb", "Gelb"), part("rot", "Rot")]
+    if int(tot["ohne"]):
+        parts.append(part("ohne", "ohne Bewertung"))
+    click.echo(f"Zusammenfassung geschrieben: {written}")
+    click.echo(f"{n} von {int(tot['massnahmen'])} Maßnahmen in der Auswertung: " + ", ".join(parts) + ".")
+    c = report.counts
+    if report.errors:
+        _echo_err(
+            f"Achtung: Der Master enthält {c['error']} Fehler; die Zusammenfassung wurde mit --force trotzdem "
+            f"geschrieben und die Zahlen können falsch sein (siehe Blatt „Prüfbericht“)."
+        )
+    elif c["warning"]:
+        _echo_err(f"Hinweis: Die Prüfung meldet {c['warning']} Warnungen (siehe Blatt „Prüfbericht“ oder ampel-xl validate).")
+
+
+# --------------------------------------------------------------------------------------------
+@cli.command("report", context_settings=CONTEXT)
+@MASTER
+@click.option("-o", "--output", type=click.Path(dir_okay=False, path_type=Path),
+              help="Word-Datei (.docx); ohne Angabe neben dem Master: <Name>_Ampeldokument.docx.")
+@click.option("--pdf", is_flag=True, help="Zusätzlich ein PDF schreiben (braucht LibreOffice).")
+@click.option("--header", metavar="TEXT", help="Kopfzeile jeder Seite (statt der Kopfzeile aus dem Blatt „Konzept“).")
+@click.option("--force", is_flag=True, help="Auch schreiben, wenn der Master Fehler hat (die Zahlen können dann falsch sein).")
+def report_cmd(master: Path, output: Path | None, pdf: bool, header: str | None, force: bool) -> None:
+    """Ampeldokument (Anlage zum Protokoll) als Word-Datei schreiben, mit --pdf auch als PDF."""
+    from .errors import ValidationFailed
+    from .figures import summarize
+    from .reader import read
+    from .report import default_report_path, write_report
+    from .validate import render_text, validate
+
+    konzept = read(master)
+    report = validate(konzept)
+    if report.errors and not force:
+        _echo_err(render_text(report))
+        _echo_err("")
+        raise ValidationFailed(
+            "Das Ampeldokument wurde nicht geschrieben, weil der Master Fehler enthält. Bitte beheben Sie sie "
+            "(oder schreiben Sie es trotzdem mit --force).", report)
+    result = write_report(summarize(konzept, report), output or default_report_path(master), header=header, pdf=pdf)
+    if report.errors:
+        _echo_err(f"Achtung: Der Master enthält {len(report.errors)} Fehler; das Ampeldokument wurde trotzdem "
+                  "geschrieben (--force) und trägt einen Hinweis darauf.")
+    click.echo(f"Ampeldokument geschrieben: {result.docx}")
+    if result.pdf is not None:
+        click.echo(f"PDF geschrieben: {result.pdf}")
+    elif result.pdf_note:
+        _echo_err(result.pdf_note)
+
+
+# --------------------------------------------------------------------------------------------
 @cli.command("report", context_settings=CONTEXT)
 @MASTER
 @click.option("-o", "--output", type=click.Path(dir_okay=False, path_type=Path),

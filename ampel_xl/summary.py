@@ -1,0 +1,916 @@
+"""The summary workbook ("Zusammenfassung"): figures, charts and lists, ready to print.
+
+Sheets (all labels German):
+
+* **Übersicht** – title, Stand, the evaluation rule, one row per field with counts, shares and a
+  totals row (traffic-light fills on the counts, data bars on the shares), a doughnut chart of
+  the whole concept, a 100 % stacked bar chart comparing the fields and the Ampel legend. When
+  the master has errors (written with ``--force``) a red warning says the figures may be wrong.
+* one sheet per field – Oberziel, Sachstand and Highlights (when the master has them), the
+  table per Unterziel, the charts "Ergebnisse <Feld> gesamt" and "Ergebnisse <Feld> je
+  Unterziel", then every measure grouped by Unterziel with its status as colour *and* word;
+* **Maßnahmen** – every measure as an Excel table (filter buttons), IDs, status, extra columns;
+* **Prüfbericht** – the findings of validation, when there are any.
+
+Every sheet prints on A4 landscape, one page wide, with the Kopfzeile as header and page
+numbers in the footer. All colours come from :data:`ampel_xl.model.STATUS_COLORS` (charts,
+status cells) and :data:`~ampel_xl.model.STATUS_FILLS` (light fills of counts).
+
+Text from the master is always written with ``write_string`` (and the workbook is opened with
+``strings_to_formulas``/``strings_to_numbers``/``strings_to_urls`` off), so a measure called
+"=SUMME(A1)" or "+49 …" stays text. The output is deterministic: the document date comes from
+the master (Stand, else its modification date, else a fixed date) and XlsxWriter stamps every
+zip member with a fixed 1980 date, so the same master gives byte-identical workbooks.
+
+Size: all cells are kept in memory. XlsxWriter's ``constant_memory`` mode is workbook-wide and
+needs every sheet written strictly row by row; the field sheets place their charts above the
+table they plot and charts need the cell values cached, so it is not used. Measured: 100,000
+measures (10 fields) take about 17 s in ``write_summary`` (most of it in XlsxWriter's own XML
+writing) and the whole run (read, validate, write) peaks at about 600 MB.
+"""
+
+from __future__ import annotations
+
+import datetime as _dt
+import math
+import os
+import re
+from collections.abc import Iterable
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from ._io import atomic_path
+from .errors import WriteError
+from .model import STATUS_COLORS, STATUS_FILLS, STATUS_MEANINGS, STATUS_ORDER, Art, Feld, Konzept, Status
+
+if TYPE_CHECKING:  # pragma: no cover
+    from .figures import Summary
+    from .validate import Report
+
+SHEET_UEBERSICHT = "Übersicht"
+SHEET_MASSNAHMEN = "Maßnahmen"
+SHEET_PRUEFBERICHT = "Prüfbericht"
+
+#: Document date when the master names neither a Stand nor a modification date.
+FIXED_DATE = _dt.datetime(2000, 1, 1)
+
+STATUS_KEYS = ("gruen", "gelb", "rot")
+STATUS_WORDS = {"gruen": "Grün", "gelb": "Gelb", "rot": "Rot", "ohne": "ohne Bewertung"}
+
+_ILLEGAL_SHEET_CHARS = re.compile(r"[\[\]:*?/\\\x00-\x1f]")
+_EXCEL_MAX_STRING = 32767
+_HEADER_MAX = 200
+
+FONT = "Calibri"
+BORDER_COLOR = "#BFBFBF"
+HEAD_FILL = "#DDEBF7"
+GROUP_FILL = "#F2F2F2"
+WARN_FILL = "#C00000"
+MUTED = "#595959"
+SEVERITY_FILLS = {"error": STATUS_FILLS["rot"], "warning": STATUS_FILLS["gelb"], "info": "#DDEBF7"}
+
+# Row heights (points) used to reserve space for charts and to size merged text cells.
+ROW_PT = 15.0
+PX_PER_PT = 4 / 3
+
+
+# --------------------------------------------------------------------------------------------
+# Helpers
+
+
+def sheet_name(name: str, taken: set[str]) -> str:
+    """A legal, unique Excel sheet name for ``name``; records it (lower-cased) in ``taken``.
+
+    Excel allows at most 31 characters, none of ``[ ] : * ? / \\``, no leading or trailing
+    apostrophe, not the reserved name "History", and compares names case-insensitively.
+    """
+    clean = _ILLEGAL_SHEET_CHARS.sub("-", str(name))
+    clean = re.sub(r"\s+", " ", clean).strip().strip("'").strip()
+    if not clean:
+        clean = "Feld"
+    if clean.lower() == "history":
+        clean = f"{clean} (Feld)"
+    clean = clean[:31].rstrip().rstrip("'")
+    candidate, n = clean, 2
+    while candidate.lower() in taken:
+        suffix = f" ({n})"
+        candidate = clean[: 31 - len(suffix)].rstrip().rstrip("'") + suffix
+        n += 1
+    taken.add(candidate.lower())
+    return candidate
+
+
+def document_date(konzept: Konzept) -> _dt.datetime:
+    """The fixed document date of the summary: the master's Stand, else its modification date."""
+    stand = konzept.stand
+    if isinstance(stand, _dt.datetime):
+        return stand.replace(tzinfo=None, microsecond=0)
+    if isinstance(stand, _dt.date):
+        return _dt.datetime(stand.year, stand.month, stand.day)
+    if konzept.modified is not None:
+        return konzept.modified.replace(tzinfo=None, microsecond=0)
+    return FIXED_DATE
+
+
+def default_header(konzept: Konzept) -> str:
+    """The print header: the Konzept sheet's Kopfzeile, else title and Stand."""
+    if konzept.kopfzeile and konzept.kopfzeile.strip():
+        return konzept.kopfzeile.strip()
+    text = f"{konzept.titel or 'Integrationskonzept'} – Zusammenfassung der Ampelauswertung"
+    if konzept.stand_text:
+        text += f" – Stand {konzept.stand_text}"
+    return text
+
+
+def _hf_escape(text: str) -> str:
+    """Text for an Excel header/footer: one line, ``&`` doubled, bounded length."""
+    text = re.sub(r"\s+", " ", text).strip()
+    if len(text) > _HEADER_MAX:
+        text = text[: _HEADER_MAX - 1].rstrip() + "…"
+    return text.replace("&", "&&")
+
+
+def _clip(text: Any) -> str:
+    s = "" if text is None else str(text)
+    if len(s) > _EXCEL_MAX_STRING:
+        s = s[: _EXCEL_MAX_STRING - 1] + "…"
+    return s
+
+
+def _lines(text: str, width_chars: float) -> int:
+    """Estimated number of lines of ``text`` word-wrapped in a cell ``width_chars`` wide.
+
+    Spreadsheet programs do not grow rows for wrapped text reliably (LibreOffice keeps the
+    default height, merged cells never grow), so every row with wrapped text gets a height
+    from this estimate (Calibri 11: about 1.1 characters per unit of column width).
+    """
+    capacity = max(4.0, width_chars * 1.15 - 1)
+    if len(text) <= capacity and "\n" not in text:
+        return 1
+    total = 0
+    for para in str(text).split("\n"):
+        line = 0
+        n = 1
+        for word in para.split():
+            w = len(word)
+            if line and line + 1 + w > capacity:
+                n += 1
+                line = 0
+            if line == 0:
+                # a word longer than the line breaks over several lines
+                extra = int(w // capacity) if w > capacity else 0
+                n += extra
+                line = w - extra * capacity
+            else:
+                line += 1 + w
+        total += n
+    return max(1, total)
+
+
+def _fit_row(ws, row: int, cells: Iterable[tuple[Any, float]], *, min_lines: int = 1, line_pt: float = ROW_PT) -> None:
+    """Give ``row`` the height its wrapped ``(text, width)`` cells need (never below one line)."""
+    lines = min_lines
+    for t, w in cells:
+        if t:
+            lines = max(lines, _lines(t if isinstance(t, str) else str(t), w))
+    if lines > 1:
+        ws.set_row(row, lines * line_pt + 3)
+
+
+def _counts_text(counts: dict[str, int]) -> str:
+    """``"0 Fehler, 2 Warnungen, 1 Hinweis"``."""
+    w, i = counts["warning"], counts["info"]
+    return f"{counts['error']} Fehler, {w} {'Warnung' if w == 1 else 'Warnungen'}, {i} {'Hinweis' if i == 1 else 'Hinweise'}"
+
+
+def _missing(value: Any) -> bool:
+    import pandas as pd
+
+    return value is None or bool(pd.isna(value))
+
+
+def _is_int_text(value: Any) -> bool:
+    return isinstance(value, str) and bool(re.fullmatch(r"\d{1,9}", value.strip()))
+
+
+class _Formats:
+    """Cached XlsxWriter formats, created in a fixed order (deterministic output)."""
+
+    def __init__(self, workbook) -> None:
+        self._wb = workbook
+        self._cache: dict[tuple, Any] = {}
+
+    def __call__(self, **props: Any):
+        props.setdefault("font_name", FONT)
+        props.setdefault("valign", "top")
+        key = tuple(sorted(props.items()))
+        fmt = self._cache.get(key)
+        if fmt is None:
+            fmt = self._cache[key] = self._wb.add_format(props)
+        return fmt
+
+    # frequently used -------------------------------------------------------------------
+    def title(self):
+        return self(bold=True, font_size=16)
+
+    def subtitle(self):
+        return self(bold=True, font_size=12)
+
+    def text(self, **kw):
+        return self(text_wrap=True, **kw)
+
+    def head(self, **kw):
+        return self(bold=True, bg_color=HEAD_FILL, border=1, border_color=BORDER_COLOR, text_wrap=True,
+                    valign="vcenter", **kw)
+
+    def cell(self, **kw):
+        return self(border=1, border_color=BORDER_COLOR, **kw)
+
+    def status(self, key: str):
+        """A status cell: the palette colour and the word."""
+        return self(border=1, border_color=BORDER_COLOR, bold=True, align="center", text_wrap=True,
+                    bg_color=STATUS_COLORS[key], font_color="#000000")
+
+
+def _status_key(status: Status | None) -> str:
+    return status.value if status is not None else "ohne"
+
+
+def _setup_print(ws, header: str, stand: str | None, *, landscape: bool = True, fit_tall: int = 0) -> None:
+    ws.set_paper(9)  # A4
+    if landscape:
+        ws.set_landscape()
+    ws.fit_to_pages(1, fit_tall)
+    ws.set_margins(left=0.5, right=0.5, top=0.8, bottom=0.7)
+    ws.set_header(f"&C&B{_hf_escape(header)}", {"margin": 0.3})
+    right = f"&RStand: {_hf_escape(stand)}" if stand else ""
+    ws.set_footer(f"&L&A&CSeite &P von &N{right}", {"margin": 0.3})
+    ws.center_horizontally()
+
+
+def _chart_rows(height_px: int) -> int:
+    return math.ceil(height_px / (ROW_PT * PX_PER_PT)) + 1
+
+
+# --------------------------------------------------------------------------------------------
+# The figures table (Übersicht and field sheets share its columns)
+
+
+class _FigureColumns:
+    """The columns of a figures table after the label columns: counts, Summe, shares."""
+
+    def __init__(self, first_col: int, with_ohne: bool) -> None:
+        self.keys = [*STATUS_KEYS, *(["ohne"] if with_ohne else [])]
+        c = first_col
+        self.count = {}
+        for k in self.keys:
+            self.count[k] = c
+            c += 1
+        self.summe = c
+        self.massnahmen = c + 1
+        c += 2
+        self.share = {}
+        for k in self.keys:
+            self.share[k] = c
+            c += 1
+        self.last = c - 1
+
+    def headers(self) -> list[tuple[int, str]]:
+        out = [(self.count[k], STATUS_WORDS[k]) for k in self.keys]
+        out += [(self.summe, "Summe"), (self.massnahmen, "Maßnahmen gesamt")]
+        out += [(self.share[k], f"Anteil {STATUS_WORDS[k]}") for k in self.keys]
+        return out
+
+    def widths(self, count_width: float = 9.0) -> list[tuple[int, float]]:
+        out = [(self.count[k], count_width if k != "ohne" else max(count_width, 11.0)) for k in self.keys]
+        out += [(self.summe, count_width), (self.massnahmen, 11.0)]
+        out += [(self.share[k], 11.0 if k != "ohne" else 13.0) for k in self.keys]
+        return out
+
+
+def _write_figures_row(ws, fmt: _Formats, row: int, cols: _FigureColumns, data: dict[str, Any], *, bold: bool = False,
+                       top: bool = False) -> None:
+    extra = {"bold": True} if bold else {}
+    if top:
+        extra["top"] = 2
+    num = fmt.cell(num_format="0", align="center", **extra)
+    share = fmt.cell(num_format="0%", align="center", **extra)
+    for k in cols.keys:
+        ws.write_number(row, cols.count[k], int(data[k]), num)
+        ws.write_number(row, cols.share[k], float(data[f"anteil_{k}"]), share)
+    ws.write_number(row, cols.summe, int(data["summe"]), num)
+    ws.write_number(row, cols.massnahmen, int(data["massnahmen"]), num)
+
+
+def _figures_conditional_formats(ws, fmt: _Formats, first_row: int, last_row: int, cols: _FigureColumns) -> None:
+    """Traffic-light fills on the counts (when > 0) and data bars on the shares."""
+    if last_row < first_row:
+        return
+    for k in cols.keys:
+        c = cols.count[k]
+        ws.conditional_format(first_row, c, last_row, c, {
+            "type": "cell", "criteria": ">", "value": 0,
+            "format": fmt(bg_color=STATUS_FILLS[k], font_name=FONT),
+        })
+        s = cols.share[k]
+        ws.conditional_format(first_row, s, last_row, s, {
+            "type": "data_bar", "bar_color": STATUS_COLORS[k], "bar_border_color": STATUS_COLORS[k],
+            "min_type": "num", "min_value": 0, "max_type": "num", "max_value": 1,
+        })
+
+
+def _delete_zero_labels(values: Iterable[int]) -> list[dict[str, Any] | None]:
+    return [{"delete": True} if not v else None for v in values]
+
+
+def _doughnut(workbook, sheet: str, title: str, header_row: int, data_row: int, cols: _FigureColumns,
+              values: list[int]):
+    first, last = cols.count[cols.keys[0]], cols.count[cols.keys[-1]]
+    chart = workbook.add_chart({"type": "doughnut"})
+    chart.add_series({
+        "name": title,
+        "categories": [sheet, header_row, first, header_row, last],
+        "values": [sheet, data_row, first, data_row, last],
+        "points": [{"fill": {"color": STATUS_COLORS[k]}, "border": {"color": "#FFFFFF"}} for k in cols.keys],
+        "data_labels": {
+            "value": True, "percentage": True, "separator": "\n",
+            "font": {"name": FONT, "size": 10, "bold": True, "color": "#000000"},
+            "custom": _delete_zero_labels(values),
+        },
+    })
+    chart.set_hole_size(45)
+    chart.set_title({"name": title, "name_font": {"name": FONT, "size": 12, "bold": True}})
+    chart.set_legend({"position": "bottom", "font": {"name": FONT, "size": 10}})
+    chart.set_chartarea({"border": {"color": BORDER_COLOR}})
+    return chart
+
+
+def _stacked_bars(workbook, sheet: str, title: str, header_row: int, first_row: int, last_row: int, label_col: int,
+                  cols: _FigureColumns, columns_values: dict[str, list[int]], *, percent: bool):
+    chart = workbook.add_chart({"type": "bar", "subtype": "percent_stacked" if percent else "stacked"})
+    for k in cols.keys:
+        c = cols.count[k]
+        chart.add_series({
+            "name": [sheet, header_row, c],
+            "categories": [sheet, first_row, label_col, last_row, label_col],
+            "values": [sheet, first_row, c, last_row, c],
+            "fill": {"color": STATUS_COLORS[k]},
+            "border": {"color": "#FFFFFF"},
+            "gap": 60 if len(columns_values[k]) > 4 else 150,
+            "overlap": 100,
+            "data_labels": {
+                "value": True, "position": "center",
+                "font": {"name": FONT, "size": 9, "color": "#000000"},
+                "custom": _delete_zero_labels(columns_values[k]),
+            },
+        })
+    chart.set_title({"name": title, "name_font": {"name": FONT, "size": 12, "bold": True}})
+    # In XlsxWriter's bar charts the x axis is the (horizontal) value axis and the y axis the
+    # category axis. Categories run top-down in table order; the value axis stays at the bottom.
+    chart.set_y_axis({"reverse": True, "crossing": "max", "num_font": {"name": FONT, "size": 9},
+                      "major_tick_mark": "none"})
+    value_axis: dict[str, Any] = {"num_font": {"name": FONT, "size": 9}, "min": 0,
+                                  "major_gridlines": {"visible": True, "line": {"color": "#D9D9D9"}}}
+    if percent:
+        value_axis.update({"max": 1, "num_format": "0%", "major_unit": 0.25})
+    else:
+        top = max((sum(v) for v in zip(*columns_values.values())), default=0)
+        unit = max(1, math.ceil(top / 8))
+        value_axis.update({"num_format": "0", "major_unit": unit, "max": max(unit, math.ceil(top / unit) * unit)})
+    chart.set_x_axis(value_axis)
+    chart.set_legend({"position": "bottom", "font": {"name": FONT, "size": 10}})
+    chart.set_chartarea({"border": {"color": BORDER_COLOR}})
+    return chart
+
+
+# --------------------------------------------------------------------------------------------
+# Sheets
+
+
+class _Writer:
+    def __init__(self, summary: "Summary", workbook, header: str) -> None:
+        self.s = summary
+        self.k: Konzept = summary.konzept
+        self.wb = workbook
+        self.fmt = _Formats(workbook)
+        self.header = header
+        self.stand = self.k.stand_text
+        self.with_ohne = bool(summary.has_ohne)
+        self.report: Report | None = summary.report
+        self.taken: set[str] = set()
+        for reserved in (SHEET_UEBERSICHT, SHEET_MASSNAHMEN, SHEET_PRUEFBERICHT):
+            self.taken.add(reserved.lower())
+        self.feld_sheets: dict[str, str] = {}
+        self._row_fmt_cache: dict[bool, dict[str, Any]] = {}
+        for f in self.k.felder:
+            self.feld_sheets[f.name] = sheet_name(f.sheet or f.name, self.taken)
+
+    # ----------------------------------------------------------------------------------------
+    def write(self) -> None:
+        self.uebersicht()
+        for i, f in enumerate(self.k.felder):
+            self.feld(f, i)
+        self.massnahmen()
+        if self.report is not None and self.report.findings:
+            self.pruefbericht()
+
+    # ----------------------------------------------------------------------------------------
+    def _title_block(self, ws, last_col: int, title: str, subtitle: str | None) -> int:
+        fmt = self.fmt
+        ws.write_string(0, 0, _clip(title), fmt.title())
+        ws.set_row(0, 24)
+        row = 1
+        if subtitle:
+            ws.write_string(row, 0, _clip(subtitle), fmt.subtitle())
+            row += 1
+        return row
+
+    def _merged_text(self, ws, row: int, first_col: int, last_col: int, text: str, cell_format, width: float,
+                     *, min_lines: int = 1) -> None:
+        text = _clip(text)
+        if first_col == last_col:
+            ws.write_string(row, first_col, text, cell_format)
+        else:
+            ws.merge_range(row, first_col, row, last_col, "", cell_format)
+            ws.write_string(row, first_col, text, cell_format)
+        lines = max(min_lines, _lines(text, width))
+        if lines > 1:
+            ws.set_row(row, lines * ROW_PT + 3)
+
+    # ----------------------------------------------------------------------------------------
+    def uebersicht(self) -> None:
+        fmt, k, s = self.fmt, self.k, self.s
+        name = SHEET_UEBERSICHT
+        ws = self.wb.add_worksheet(name)
+        ws.hide_gridlines(2)
+        cols = _FigureColumns(2, self.with_ohne)
+        widths = {0: 40.0, 1: 17.0, **dict(cols.widths())}
+        for c, w in widths.items():
+            ws.set_column(c, c, w)
+        total_width = sum(widths.values())
+        last = cols.last
+
+        title = "Zusammenfassung der Ampelauswertung"
+        sub = " – ".join(x for x in (k.titel, k.gebiet) if x) or None
+        row = self._title_block(ws, last, title, sub)
+        label = fmt(bold=True)
+        if k.amt:
+            ws.write_string(row, 0, _clip(k.amt), fmt(font_color=MUTED))
+            row += 1
+        ws.write_string(row, 0, "Stand:", label)
+        ws.write_string(row, 1, self.stand or "nicht angegeben", fmt())
+        row += 1
+        tot = s.total.iloc[0]
+        ws.write_string(row, 0, "In der Auswertung:", label)
+        ws.write_string(row, 1, f"{int(tot['in_auswertung'])} von {int(tot['massnahmen'])} Maßnahmen", fmt())
+        row += 1
+        ws.write_string(row, 0, "Auswertungsregel:", label)
+        self._merged_text(ws, row, 1, last, s.rule, fmt.text(), total_width - widths[0])
+        row += 1
+        rep = self.report
+        if rep is not None:
+            c = rep.counts
+            ws.write_string(row, 0, "Prüfung des Masters:", label)
+            text = _counts_text(c)
+            if rep.findings:
+                text += f" (Einzelheiten im Blatt „{SHEET_PRUEFBERICHT}“)"
+            ws.write_string(row, 1, text, fmt())
+            row += 1
+        if rep is not None and rep.errors:
+            row += 1
+            n = len(rep.errors)
+            warning = (
+                f"Achtung: Der Master enthält {n} Fehler. Diese Zusammenfassung wurde trotzdem mit --force "
+                f"erzeugt; die Zahlen können falsch sein. Einzelheiten im Blatt „{SHEET_PRUEFBERICHT}“."
+            )
+            wfmt = fmt(bold=True, font_size=12, font_color="#FFFFFF", bg_color=WARN_FILL, text_wrap=True,
+                       valign="vcenter", border=2, border_color=WARN_FILL)
+            self._merged_text(ws, row, 0, last, warning, wfmt, total_width * 0.9, min_lines=2)
+            row += 1
+        row += 1
+
+        # the table --------------------------------------------------------------------------
+        ws.write_string(row, 0, "Ergebnisse je Feld", fmt.subtitle())
+        row += 1
+        header_row = row
+        ws.write_string(row, 0, "Feld", fmt.head())
+        ws.write_string(row, 1, "Art", fmt.head())
+        for c, text in cols.headers():
+            ws.write_string(row, c, text, fmt.head(align="center"))
+        ws.set_row(row, 2 * ROW_PT + 3)
+        first_data = row + 1
+        for _, rec in s.felder.iterrows():
+            row += 1
+            ws.write_string(row, 0, _clip(rec["feld"]), fmt.cell(text_wrap=True))
+            ws.write_string(row, 1, _clip(rec["art"]), fmt.cell(text_wrap=True))
+            _write_figures_row(ws, fmt, row, cols, rec)
+            _fit_row(ws, row, [(rec["feld"], widths[0]), (rec["art"], widths[1])])
+        last_data = row
+        row += 1
+        total_row = row
+        ws.write_string(row, 0, "Gesamt", fmt.cell(bold=True, top=2))
+        ws.write_string(row, 1, "", fmt.cell(bold=True, top=2))
+        _write_figures_row(ws, fmt, row, cols, tot, bold=True, top=True)
+        _figures_conditional_formats(ws, fmt, first_data, total_row, cols)
+        row += 1
+        note = ("Summe: Maßnahmen in der Auswertung. Maßnahmen gesamt: alle Maßnahmen des Feldes. "
+                "Die Anteile beziehen sich auf die Summe.")
+        ws.write_string(row, 0, note, fmt(italic=True, font_color=MUTED, font_size=9))
+        row += 2
+
+        # the charts -------------------------------------------------------------------------
+        n_felder = len(s.felder)
+        chart_h = max(300, 70 + 30 * n_felder)
+        donut_w = 400
+        total_px = int(sum(w * 7 + 5 for w in widths.values()))
+        bar_w = max(420, total_px - donut_w - 15)
+        concept = k.titel or "des Konzepts"
+        donut = _doughnut(self.wb, name, f"Ergebnisse {concept} gesamt", header_row, total_row, cols,
+                          [int(tot[key]) for key in cols.keys])
+        donut.set_size({"width": donut_w, "height": chart_h})
+        ws.insert_chart(row, 0, donut, {"object_position": 1})
+        if n_felder:
+            arts = {f.art for f in k.felder}
+            if arts == {Art.HANDLUNGSFELD}:
+                what = "je Handlungsfeld"
+            elif arts == {Art.QUERSCHNITTSTHEMA}:
+                what = "je Querschnittsthema"
+            else:
+                what = "je Handlungsfeld und Querschnittsthema"
+            bars = _stacked_bars(self.wb, name, f"Ergebnisse {what} (Anteile)", header_row, first_data, last_data,
+                                 0, cols, {key: [int(v) for v in s.felder[key]] for key in cols.keys}, percent=True)
+            bars.set_size({"width": bar_w, "height": chart_h})
+            ws.insert_chart(row, 0, bars, {"x_offset": donut_w + 15, "object_position": 1})
+        row += _chart_rows(chart_h) + 1
+
+        # the legend -------------------------------------------------------------------------
+        ws.write_string(row, 0, "Ampelsystem", fmt.subtitle())
+        row += 1
+        for st in STATUS_ORDER:
+            ws.write_string(row, 0, st.label, fmt.status(st.value))
+            self._merged_text(ws, row, 1, last, STATUS_MEANINGS[st], fmt.cell(text_wrap=True),
+                              total_width - widths[0])
+            row += 1
+        if self.with_ohne:
+            ws.write_string(row, 0, STATUS_WORDS["ohne"], fmt.status("ohne"))
+            self._merged_text(ws, row, 1, last, "Die Maßnahme ist in der Auswertung, hat im Master aber keinen Status.",
+                              fmt.cell(text_wrap=True), total_width - widths[0])
+            row += 1
+
+        _setup_print(ws, self.header, self.stand, fit_tall=1 if n_felder <= 16 else 0)
+        ws.activate()
+
+    # ----------------------------------------------------------------------------------------
+    def feld(self, f: Feld, index: int) -> None:
+        fmt, s = self.fmt, self.s
+        name = self.feld_sheets[f.name]
+        ws = self.wb.add_worksheet(name)
+        ws.hide_gridlines(2)
+        cols = _FigureColumns(2, self.with_ohne)
+        # the count columns also hold the measures' Status and In-Auswertung cells: 11 wide
+        widths = {0: 12.0, 1: 58.0, **dict(cols.widths(11.0))}
+        for c, w in widths.items():
+            ws.set_column(c, c, w)
+        total_width = sum(widths.values())
+        last = cols.last
+        text_width = total_width - widths[0]
+
+        heading = f"{f.art.value} {f.name}"
+        sub = " – ".join(x for x in (self.k.titel, f"Stand: {self.stand}" if self.stand else None) if x) or None
+        row = self._title_block(ws, last, heading, sub)
+        row += 1
+        label = fmt(bold=True)
+        ws.write_string(row, 0, "Oberziel", label)
+        self._merged_text(ws, row, 1, last, f.oberziel or "(im Master nicht angegeben)",
+                          fmt.text(italic=not f.oberziel), text_width)
+        row += 1
+        if f.sachstand:
+            ws.write_string(row, 0, "Sachstand", label)
+            self._merged_text(ws, row, 1, last, f.sachstand, fmt.text(), text_width)
+            row += 1
+        if f.highlights:
+            ws.write_string(row, 0, "Highlights", label)
+            text = "\n".join(f"• {h}" for h in f.highlights)
+            self._merged_text(ws, row, 1, last, text, fmt.text(), text_width)
+            row += 1
+        row += 1
+
+        # charts (placed here, filled from the table below) -------------------------------------
+        uz = s.feld_unterziele(f.name)
+        frec = s.felder.iloc[index]
+        n_uz = len(uz)
+        chart_h = max(320, 90 + 28 * n_uz)
+        donut_w = 380
+        total_px = int(sum(w * 7 + 5 for w in widths.values()))
+        bar_w = max(420, total_px - donut_w - 15)
+        chart_row = row
+        row += _chart_rows(chart_h) + 1
+
+        # figures per Unterziel (from a new printed page) --------------------------------------
+        ws.set_h_pagebreaks([row])
+        ws.write_string(row, 0, "Ergebnisse je Unterziel", fmt.subtitle())
+        row += 1
+        header_row = row
+        ws.write_string(row, 0, "Unterziel", fmt.head())
+        ws.write_string(row, 1, "Text", fmt.head())
+        for c, text in cols.headers():
+            ws.write_string(row, c, text, fmt.head(align="center"))
+        ws.set_row(row, 2 * ROW_PT + 3)
+        first_data = row + 1
+        for _, rec in uz.iterrows():
+            row += 1
+            nr = rec["unterziel_nr"]
+            ws.write_string(row, 0, "ohne Unterziel" if _missing(nr) else f"Unterziel {int(nr)}",
+                            fmt.cell(text_wrap=True))
+            ws.write_string(row, 1, _clip(rec["unterziel"]), fmt.cell(text_wrap=True))
+            _write_figures_row(ws, fmt, row, cols, rec)
+            _fit_row(ws, row, [(rec["unterziel"], widths[1])])
+        last_data = row
+        row += 1
+        total_row = row
+        ws.write_string(row, 0, "Gesamt", fmt.cell(bold=True, top=2))
+        ws.write_string(row, 1, f"{int(frec['in_auswertung'])} von {int(frec['massnahmen'])} Maßnahmen in der Auswertung",
+                        fmt.cell(bold=True, top=2))
+        _write_figures_row(ws, fmt, row, cols, frec, bold=True, top=True)
+        _figures_conditional_formats(ws, fmt, first_data, total_row, cols)
+        row += 2
+
+        donut = _doughnut(self.wb, name, f"Ergebnisse {f.name} gesamt", header_row, total_row, cols,
+                          [int(frec[key]) for key in cols.keys])
+        donut.set_size({"width": donut_w, "height": chart_h})
+        ws.insert_chart(chart_row, 0, donut, {"object_position": 1})
+        if n_uz:
+            bars = _stacked_bars(self.wb, name, f"Ergebnisse {f.name} je Unterziel", header_row, first_data, last_data,
+                                 0, cols, {key: [int(v) for v in uz[key]] for key in cols.keys}, percent=False)
+            bars.set_size({"width": bar_w, "height": chart_h})
+            ws.insert_chart(chart_row, 0, bars, {"x_offset": donut_w + 15, "object_position": 1})
+
+        # the measures -------------------------------------------------------------------------
+        ws.write_string(row, 0, "Maßnahmen", fmt.subtitle())
+        row += 1
+        ws.write_string(row, 0, "Status als Farbe und Wort. „In Auswertung: nein“: Die Maßnahme ist nicht in die "
+                                "Zahlen eingeflossen (grau).", fmt(italic=True, font_color=MUTED, font_size=9))
+        row += 1
+        ms = f.massnahmen
+        details = [self._details(m) for m in ms]
+        has_details = any(details)
+        detail_first = 4
+        ws.write_string(row, 0, "Nr", fmt.head())
+        ws.write_string(row, 1, "Maßnahme", fmt.head())
+        ws.write_string(row, 2, "Status", fmt.head(align="center"))
+        ws.write_string(row, 3, "In Auswertung", fmt.head(align="center"))
+        if has_details:
+            ws.merge_range(row, detail_first, row, last, "", fmt.head())
+            ws.write_string(row, detail_first, "Weitere Angaben", fmt.head())
+        ws.set_row(row, 2 * ROW_PT + 3)
+        ws.repeat_rows(row)
+        detail_width = sum(widths[c] for c in range(detail_first, last + 1))
+        detail_of = {id(m): d for m, d in zip(ms, details)}
+
+        groups: list[tuple[str, tuple]] = [(f"Unterziel {u.nr}: {u.text}", u.massnahmen) for u in f.unterziele]
+        if f.orphans:
+            groups.append(("Ohne Unterziel (im Master vor dem ersten Unterziel oder mit unbekannter Nummer)", f.orphans))
+        group_fmt = fmt.cell(bold=True, bg_color=GROUP_FILL, text_wrap=True)
+        for title, items in groups:
+            row += 1
+            self._merged_text(ws, row, 0, last if has_details else 3, title, group_fmt,
+                              total_width if has_details else sum(widths[c] for c in range(4)))
+            if not items:
+                row += 1
+                ws.write_string(row, 1, "(keine Maßnahmen)", fmt.cell(italic=True, font_color=MUTED))
+            for m in sorted(items, key=lambda m: m.row):
+                row += 1
+                self._measure_row(ws, row, m, detail_of[id(m)], has_details, detail_first, last, detail_width,
+                                  widths[1])
+        _setup_print(ws, self.header, self.stand)
+
+    @staticmethod
+    def _details(m) -> str:
+        parts = []
+        if m.verantwortlich:
+            parts.append(f"Verantwortlich: {m.verantwortlich}")
+        if m.zeitraum:
+            parts.append(f"Zeitraum: {m.zeitraum}")
+        if m.bemerkung:
+            parts.append(f"Bemerkung: {m.bemerkung}")
+        for label, value in m.extras:
+            if value not in (None, ""):
+                parts.append(f"{label}: {value}")
+        return "\n".join(parts)
+
+    def _row_formats(self, in_auswertung: bool) -> dict[str, Any]:
+        """The formats of a measure row (grey text for measures outside the evaluation), cached."""
+        cache = self._row_fmt_cache
+        if in_auswertung not in cache:
+            fmt = self.fmt
+            grey = {} if in_auswertung else {"font_color": "#808080"}
+            cache[in_auswertung] = {
+                "nr": fmt.cell(align="left", **grey),
+                "text": fmt.cell(text_wrap=True, **grey),
+                "flag": fmt.cell(align="center", **grey),
+                "detail": fmt.cell(text_wrap=True, font_size=10, **grey),
+                # an empty detail box drawn from blanks: outer borders only
+                "box_left": fmt(left=1, top=1, bottom=1, border_color=BORDER_COLOR),
+                "box_mid": fmt(top=1, bottom=1, border_color=BORDER_COLOR),
+                "box_right": fmt(right=1, top=1, bottom=1, border_color=BORDER_COLOR),
+                **{f"status_{k}": fmt.status(k) for k in (*STATUS_KEYS, "ohne")},
+            }
+        return cache[in_auswertung]
+
+    def _measure_row(self, ws, row: int, m, detail: str, has_details: bool, detail_first: int, last: int,
+                     detail_width: float, text_width: float) -> None:
+        f = self._row_formats(m.in_auswertung)
+        if _is_int_text(m.nr):
+            ws.write_number(row, 0, int(m.nr), f["nr"])
+        else:
+            ws.write_string(row, 0, _clip(m.nr or ""), f["nr"])
+        ws.write_string(row, 1, _clip(m.text), f["text"])
+        key = _status_key(m.status)
+        ws.write_string(row, 2, STATUS_WORDS[key], f[f"status_{key}"])
+        ws.write_string(row, 3, "ja" if m.in_auswertung else "nein", f["flag"])
+        cells = [(m.text, text_width), (STATUS_WORDS[key], 10.0)]
+        if has_details:
+            if detail:
+                ws.merge_range(row, detail_first, row, last, "", f["detail"])
+                ws.write_string(row, detail_first, _clip(detail), f["detail"])
+                cells.append((detail, detail_width * 1.1))
+            else:  # an empty box; plain blanks are much cheaper than a merged range
+                for c in range(detail_first, last + 1):
+                    side = "box_left" if c == detail_first else "box_right" if c == last else "box_mid"
+                    ws.write_blank(row, c, None, f[side])
+        _fit_row(ws, row, cells)
+
+    # ----------------------------------------------------------------------------------------
+    def massnahmen(self) -> None:
+        from .export import export_rows
+
+        fmt, k = self.fmt, self.k
+        ws = self.wb.add_worksheet(SHEET_MASSNAHMEN)
+        columns, rows = export_rows(k)
+        optional = [c for c in ("bemerkung", "verantwortlich", "zeitraum") if any(r.get(c) for r in rows)]
+        known = set(columns[: columns.index("zeitraum") + 1])
+        extras = [c for c in columns if c not in known]
+        spec: list[tuple[str, str, float]] = [
+            ("massnahme_id", "ID", 18), ("feld", "Feld", 22), ("art", "Art", 17), ("unterziel_nr", "Unterziel", 10),
+            ("massnahme_nr", "Nr", 7), ("massnahme", "Maßnahme", 60), ("status", "Status", 15),
+            ("in_auswertung", "In Auswertung", 11),
+        ]
+        spec += [(c, c.capitalize(), 30 if c == "bemerkung" else 18) for c in optional]
+        spec += [(c, c, 18) for c in extras]
+        spec += [("fundstelle", "Fundstelle im Master", 18)]
+
+        # unique header names (Excel tables compare them case-insensitively)
+        seen: set[str] = set()
+        headers = []
+        for _, label, _w in spec:
+            h = re.sub(r"\s+", " ", str(label)).strip() or "Spalte"
+            base, n = h, 2
+            while h.lower() in seen:
+                h = f"{base} ({n})"
+                n += 1
+            seen.add(h.lower())
+            headers.append(h)
+
+        for c, (_, _, w) in enumerate(spec):
+            ws.set_column(c, c, w)
+        ws.write_string(0, 0, "Alle Maßnahmen", fmt.title())
+        ws.set_row(0, 24)
+        ws.write_string(1, 0, f"{len(rows)} Maßnahmen. Filter über die Pfeile in der Kopfzeile; "
+                              f"„In Auswertung: nein“ = nicht in die Zahlen eingeflossen.",
+                        fmt(italic=True, font_color=MUTED))
+        top = 3
+        # explicit borders: LibreOffice does not draw Excel's table styles
+        text_fmt = fmt.cell(text_wrap=True)
+        plain = fmt.cell()
+        wrap_keys = [key for key, _l, _w in spec
+                     if key not in ("status", "in_auswertung", "unterziel_nr", "massnahme_nr", "fundstelle")]
+        width_of = {key: w for key, _l, w in spec}
+        center = fmt.cell(align="center")
+        status_fmt = {key: fmt.status(key) for key in (*STATUS_KEYS, "ohne")}
+        status_by_value = {"gruen": "gruen", "gelb": "gelb", "rot": "rot", None: "ohne"}
+        r = top
+        for rec in rows:
+            r += 1
+            for c, (key, _label, _w) in enumerate(spec):
+                if key == "status":
+                    sk = status_by_value.get(rec["status"], "ohne")
+                    ws.write_string(r, c, STATUS_WORDS[sk], status_fmt[sk])
+                elif key == "in_auswertung":
+                    ws.write_string(r, c, "ja" if rec["in_auswertung"] else "nein", center)
+                elif key == "unterziel_nr":
+                    v = rec["unterziel_nr"]
+                    if v is None:
+                        ws.write_blank(r, c, None, plain)
+                    else:
+                        ws.write_number(r, c, int(v), center)
+                elif key == "massnahme_nr":
+                    v = rec["massnahme_nr"]
+                    if _is_int_text(v):
+                        ws.write_number(r, c, int(v), center)
+                    else:
+                        ws.write_string(r, c, _clip(v or ""), center)
+                elif key == "fundstelle":
+                    cell = rec.get("cell")
+                    ws.write_string(r, c, f"{rec['sheet']}!{cell}" if cell else str(rec["sheet"]), plain)
+                else:
+                    v = rec.get(key)
+                    ws.write_string(r, c, _clip("" if v is None else v), text_fmt)
+            _fit_row(ws, r, [(rec.get(key), width_of[key]) for key in wrap_keys])
+        last_row = max(r, top + 1)
+        if r == top:  # an empty table needs one (blank) data row
+            for c in range(len(spec)):
+                ws.write_blank(last_row, c, None, plain)
+        ws.add_table(top, 0, last_row, len(spec) - 1, {
+            "name": "Massnahmen",
+            "style": "Table Style Light 9",
+            "columns": [{"header": h, "header_format": fmt.head()} for h in headers],
+        })
+        ws.set_row(top, 2 * ROW_PT + 3)
+        ws.freeze_panes(top + 1, 0)
+        ws.repeat_rows(top)
+        _setup_print(ws, self.header, self.stand)
+
+    # ----------------------------------------------------------------------------------------
+    def pruefbericht(self) -> None:
+        fmt = self.fmt
+        rep = self.report
+        assert rep is not None
+        ws = self.wb.add_worksheet(SHEET_PRUEFBERICHT)
+        spec = [("Schwere", 11), ("Code", 24), ("Fundstelle", 22), ("Meldung", 70), ("Was tun", 55)]
+        for c, (_, w) in enumerate(spec):
+            ws.set_column(c, c, w)
+        ws.write_string(0, 0, "Prüfbericht des Masters", fmt.title())
+        ws.set_row(0, 24)
+        c = rep.counts
+        ws.write_string(1, 0, f"{os.path.basename(rep.source)}: {_counts_text(c)}", fmt(bold=True))
+        if rep.errors:
+            ws.write_string(2, 0, "Der Master enthält Fehler: Die Zahlen dieser Zusammenfassung können falsch sein.",
+                            fmt(bold=True, font_color=WARN_FILL))
+        top = 4
+        findings = sorted(rep.findings, key=lambda f: f.severity.rank)
+        r = top
+        for f in findings:
+            r += 1
+            ws.write_string(r, 0, f.severity.label, fmt.cell(bold=True, bg_color=SEVERITY_FILLS[f.severity.value]))
+            ws.write_string(r, 1, _clip(f.code), fmt.cell())
+            ws.write_string(r, 2, _clip(f.location), fmt.cell(text_wrap=True))
+            ws.write_string(r, 3, _clip(f.message), fmt.cell(text_wrap=True))
+            ws.write_string(r, 4, _clip(f.hint), fmt.cell(text_wrap=True))
+            _fit_row(ws, r, [(f.message, spec[3][1]), (f.hint, spec[4][1]), (f.location, spec[2][1])])
+        ws.add_table(top, 0, r, len(spec) - 1, {
+            "name": "Befunde",
+            "style": "Table Style Light 1",
+            "columns": [{"header": h, "header_format": fmt.head()} for h, _ in spec],
+        })
+        ws.freeze_panes(top + 1, 0)
+        ws.repeat_rows(top)
+        _setup_print(ws, self.header, self.stand)
+
+
+# --------------------------------------------------------------------------------------------
+# Public entry point
+
+
+def write_summary(summary: "Summary", target: str | os.PathLike[str], *, header: str | None = None,
+                  changes: Any = None) -> Path:
+    """Write the summary workbook of ``summary`` to ``target`` (atomically) and return its path.
+
+    ``header`` replaces the print header (default: the Konzept sheet's Kopfzeile). ``changes``
+    is reserved for a later "Entwicklung" sheet and currently ignored.
+    """
+    import xlsxwriter
+    from xlsxwriter.exceptions import XlsxWriterException
+
+    target = Path(target)
+    k = summary.konzept
+    header_text = header.strip() if header and header.strip() else default_header(k)
+    with atomic_path(target) as tmp:
+        workbook = xlsxwriter.Workbook(str(tmp), {
+            "strings_to_formulas": False,
+            "strings_to_numbers": False,
+            "strings_to_urls": False,
+        })
+        try:
+            workbook.set_properties({
+                "title": f"Zusammenfassung {k.titel}" if k.titel else "Zusammenfassung der Ampelauswertung",
+                "subject": "Ampelauswertung",
+                "author": "ampel_xl",
+                "company": k.amt or "",
+                "comments": f"Erzeugt aus {os.path.basename(k.source)}",
+                "created": document_date(k),
+            })
+            _Writer(summary, workbook, header_text).write()
+        except BaseException:
+            try:
+                workbook.close()
+            except Exception:  # pragma: no cover - the original error matters
+                pass
+            raise
+        try:
+            workbook.close()
+        except (XlsxWriterException, OSError) as exc:
+            raise WriteError(
+                f"Die Zusammenfassung „{target.name}“ konnte nicht geschrieben werden ({exc}). "
+                f"Bitte prüfen Sie den Zielort und den freien Speicherplatz."
+            ) from exc
+    return target

@@ -1,0 +1,63 @@
+@echo off
+rem ---------------------------------------------------------------------------------------
+rem  Zusammenfassung_erstellen.cmd  -  Doppelklick: Zusammenfassung (Excel) des Ampel-Masters
+rem
+rem  Welcher Master wird genommen? In dieser Reihenfolge:
+rem    1. eine Datei, die mit der Maus auf dieses Symbol gezogen wurde (oder das 1. Argument);
+rem    2. "Ampel-Master.xlsx" im selben Ordner wie dieses Skript;
+rem    3. "Ampel-Master.xlsx" im Ordner darueber (z. B. Skript im Unterordner "scripts").
+rem  Die Zusammenfassung entsteht neben dem Master: "Ampel-Master_Zusammenfassung.xlsx".
+rem  Enthaelt der Master Fehler, wird nichts geschrieben; die Fehler stehen im Fenster.
+rem  Das Fenster bleibt offen, bis eine Taste gedrueckt wird.
+rem ---------------------------------------------------------------------------------------
+setlocal
+chcp 65001 >nul
+set "HERE=%~dp0"
+set "RC=0"
+set "MASTER=%~1"
+if not defined MASTER if exist "%HERE%Ampel-Master.xlsx" set "MASTER=%HERE%Ampel-Master.xlsx"
+if not defined MASTER if exist "%HERE%..\Ampel-Master.xlsx" set "MASTER=%HERE%..\Ampel-Master.xlsx"
+if not defined MASTER goto :kein_master
+
+set "RUN="
+where ampel-xl >nul 2>nul && set "RUN=ampel-xl"
+if not defined RUN where py >nul 2>nul && set "RUN=py -m ampel_xl"
+if not defined RUN where python >nul 2>nul && set "RUN=python -m ampel_xl"
+if not defined RUN goto :nicht_installiert
+
+echo Zusammenfassung wird erstellt aus: "%MASTER%"
+echo.
+%RUN% summary "%MASTER%"
+set "RC=%ERRORLEVEL%"
+echo.
+if "%RC%"=="0" goto :fertig
+if "%RC%"=="1" goto :master_fehler
+echo Die Zusammenfassung wurde NICHT erstellt. Die Meldung oben nennt den Grund.
+goto :ende
+
+:fertig
+echo Fertig: Die Zusammenfassung liegt neben dem Master.
+goto :ende
+
+:master_fehler
+echo Die Zusammenfassung wurde NICHT erstellt: Der Master enthält Fehler (siehe oben).
+echo Bitte korrigieren Sie den Master und starten Sie dieses Skript erneut.
+goto :ende
+
+:kein_master
+echo Kein Master gefunden.
+echo Legen Sie "Ampel-Master.xlsx" in den Ordner "%HERE%" oder in den Ordner darüber,
+echo oder ziehen Sie Ihre Master-Datei mit der Maus auf dieses Symbol.
+set "RC=2"
+goto :ende
+
+:nicht_installiert
+echo ampel-xl ist auf diesem Rechner nicht installiert (weder "ampel-xl" noch Python gefunden).
+echo Bitte wenden Sie sich an die Betreuung von ampel_xl.
+set "RC=3"
+goto :ende
+
+:ende
+echo.
+pause
+exit /b %RC%
