@@ -181,7 +181,11 @@ def template_cmd(out: Path | None, empty: bool) -> None:
               help="Auch schreiben, wenn die Prüfung Fehler findet (mit Prüfbericht und Warnhinweis).")
 @click.option("--header", "header", metavar="TEXT",
               help="Kopfzeile für den Ausdruck (Standard: „Kopfzeile“ aus dem Blatt „Konzept“).")
-def summary_cmd(master: Path, output: Path | None, force: bool, header: str | None) -> None:
+@click.option("--compare-with", "compare_with", metavar="OLD", type=click.Path(path_type=Path),
+              help="Früherer Master (z. B. Stand der letzten Sitzung): fügt das Blatt „Entwicklung“ "
+                   "mit den Veränderungen seitdem hinzu.")
+def summary_cmd(master: Path, output: Path | None, force: bool, header: str | None,
+                compare_with: Path | None) -> None:
     """Zusammenfassung (Excel) schreiben: Zahlen, Diagramme und Maßnahmen, druckfertig.
 
     Prüft den Master vorher. Bei Fehlern wird nichts geschrieben (Exit-Code 1), außer mit
@@ -211,8 +215,14 @@ def summary_cmd(master: Path, output: Path | None, force: bool, header: str | No
         same = False
     if same:
         raise WriteError("Die Zusammenfassung darf den Master nicht überschreiben. Bitte wählen Sie mit -o einen anderen Namen.")
+    changes = None
+    if compare_with is not None:
+        from .compare import compare
+
+        _guard_output(output, compare_with)
+        changes = compare(compare_with, konzept)
     summary = summarize(konzept, report)
-    written = write_summary(summary, output, header=header)
+    written = write_summary(summary, output, header=header, changes=changes)
 
     tot = summary.total.iloc[0]
     n = int(tot["summe"])
@@ -227,6 +237,8 @@ def summary_cmd(master: Path, output: Path | None, force: bool, header: str | No
         parts.append(part("ohne", "ohne Bewertung"))
     click.echo(f"Zusammenfassung geschrieben: {written}")
     click.echo(f"{n} von {int(tot['massnahmen'])} Maßnahmen in der Auswertung: " + ", ".join(parts) + ".")
+    if changes is not None:
+        click.echo("Blatt „Entwicklung“: " + changes.text())
     c = report.counts
     if report.errors:
         _echo_err(
@@ -305,6 +317,87 @@ def report_cmd(master: Path, output: Path | None, pdf: bool, header: str | None,
         click.echo(f"PDF geschrieben: {result.pdf}")
     elif result.pdf_note:
         _echo_err(result.pdf_note)
+
+
+# --------------------------------------------------------------------------------------------
+def _guard_output(output: Path, *inputs: Path) -> None:
+    """Refuse an output path that names one of the input masters (masters are only read)."""
+    from .errors import WriteError
+
+    for master in inputs:
+        try:
+            same = output.exists() and output.resolve() == master.resolve()
+        except OSError:
+            same = False
+        if same:
+            raise WriteError(f"„{output.name}“ ist ein Master und wird nicht überschrieben. "
+                             f"Bitte wählen Sie mit -o einen anderen Namen.")
+
+
+@cli.command("compare", context_settings=CONTEXT)
+@click.argument("old", type=click.Path(path_type=Path))
+@click.argument("new", type=click.Path(path_type=Path))
+@click.option("-o", "--output", type=click.Path(dir_okay=False, path_type=Path),
+              help="Zieldatei (Standard: Veränderungen_<NEW>.xlsx neben NEW).")
+def compare_cmd(old: Path, new: Path, output: Path | None) -> None:
+    """Zwei Stände vergleichen: OLD ist der frühere Master, NEW der aktuelle.
+
+    Zeigt Statusänderungen (Verbesserungen wie Rot → Gelb und Rückschritte), neue und entfernte
+    Maßnahmen, Änderungen der Auswertung und neu nummerierte Maßnahmen, und schreibt sie in die
+    Arbeitsmappe „Veränderungen“ (eine Zeile je Änderung, Diagramm je Feld).
+    """
+    from .compare import compare, write_changes
+
+    output = output or new.with_name(f"Veränderungen_{new.stem}.xlsx")
+    _guard_output(output, old, new)
+    changes = compare(old, new)
+    click.echo(changes.text())
+    write_changes(changes, output)
+    click.echo(f"Veränderungen geschrieben: {output}")
+
+
+@cli.command("history", context_settings=CONTEXT)
+@click.argument("masters", nargs=-1, required=True, type=click.Path(path_type=Path))
+@click.option("-o", "--output", type=click.Path(dir_okay=False, path_type=Path),
+              help="Zieldatei (Standard: Verlauf.xlsx neben dem zuletzt genannten Master).")
+def history_cmd(masters: tuple[Path, ...], output: Path | None) -> None:
+    """Verlauf über mehrere Stände: Anteile Grün, Gelb und Rot je Feld und gesamt.
+
+    Jeder MASTER ist ein Stand (Datum aus dem Blatt „Konzept“, sonst der Dateiname). Die
+    Arbeitsmappe „Verlauf“ zeigt je Feld ein Liniendiagramm von Sitzung zu Sitzung.
+    """
+    from .history import GESAMT, history, write_history
+
+    output = output or masters[-1].with_name("Verlauf.xlsx")
+    _guard_output(output, *masters)
+    df = history(masters)
+    click.echo("Gesamtes Konzept je Stand:")
+    for row in df[df["feld"] == GESAMT].to_dict("records"):
+        shares = ", ".join(f"{label} {round(100 * row[key])} %" for key, label in
+                           (("anteil_gruen", "Grün"), ("anteil_gelb", "Gelb"), ("anteil_rot", "Rot")))
+        click.echo(f"  {row['stand_label']}: {shares} (von {row['summe']} Maßnahmen)")
+    write_history(df, output)
+    click.echo(f"Verlauf geschrieben: {output}")
+
+
+@cli.command("watch", context_settings=CONTEXT)
+@MASTER
+@click.option("-o", "--output", type=click.Path(dir_okay=False, path_type=Path),
+              help="Zieldatei (Standard: <Master>_Zusammenfassung.xlsx neben dem Master).")
+@click.option("--interval", type=click.FloatRange(0.1, 60), default=1.0, show_default=True,
+              help="Sekunden zwischen zwei Blicken auf den Master.")
+@click.option("--force", is_flag=True, help="Auch schreiben, wenn der Master Fehler hat.")
+def watch_cmd(master: Path, output: Path | None, interval: float, force: bool) -> None:
+    """Zusammenfassung nach jedem Speichern des Masters neu schreiben (Beenden mit Strg+C).
+
+    Verträgt das Speichern in Excel (Zwischendateien, Sperrdatei „~$…“) und eine geöffnete
+    Zusammenfassung: dann kommt ein Hinweis, und beim nächsten Speichern ein neuer Versuch.
+    """
+    from .watch import default_action, run_watch
+
+    output = output or master.with_name(f"{master.stem}_Zusammenfassung.xlsx")
+    _guard_output(output, master)
+    run_watch(master, output, interval=interval, action=default_action(output, force=force), echo=click.echo)
 
 
 def main() -> None:

@@ -8,6 +8,7 @@ from typing import TYPE_CHECKING
 from .model import STATUS_COLORS, STATUS_FILLS, Konzept
 
 if TYPE_CHECKING:  # pragma: no cover
+    from .compare import Changes
     from .figures import Summary
     from .validate import Report
 
@@ -86,3 +87,62 @@ def report_html(r: "Report") -> str:
         for f in r.findings
     )
     return f"<div>{head}<table style='{_CSS}'>{rows}</table></div>"
+
+
+_ARROW_CSS = {"besser": STATUS_COLORS["gruen"], "schlechter": STATUS_COLORS["rot"], "": "#7F7F7F"}
+
+
+def _status_td(value: str | None, present: bool = True) -> str:
+    if not present:
+        return f"<td style='{_TD}'></td>"
+    key = value or "ohne"
+    word = {"gruen": "Grün", "gelb": "Gelb", "rot": "Rot"}.get(key, "ohne Status")
+    return f"<td style='{_TD};background:{STATUS_FILLS[key]};text-align:center'>{word}</td>"
+
+
+def changes_html(c: "Changes", limit: int = 200) -> str:
+    """The comparison: summary sentences, per-field ↑/↓ counts, then the changes (at most ``limit``)."""
+    from .compare import ARTEN
+
+    lines = [line for line in c.text().splitlines() if not line.startswith("Je Feld:")]  # the table says it
+    head = f"<b>{_esc(lines[0])}</b><br>" + "<br>".join(f"<small>{_esc(line)}</small>" for line in lines[1:])
+    felder = [r for r in c._per_feld_rows() if any(v for k, v in r.items() if k != "feld")]
+    feld_table = ""
+    if felder:
+        cols = (("verbesserungen", "↑ besser"), ("rueckschritte", "↓ schlechter"), ("neu", "neu"),
+                ("entfernt", "entfernt"), ("auswertung", "Auswertung"), ("nummer", "neue Nr."))
+        feld_table = (
+            f"<table style='{_CSS}'><tr><th style='{_TD}'>Feld</th>"
+            + "".join(f"<th style='{_TD}'>{lab}</th>" for _, lab in cols) + "</tr>"
+            + "".join(
+                f"<tr><td style='{_TD}'>{_esc(r['feld'])}</td>"
+                + "".join(f"<td style='{_TD};text-align:right'>{r[k]}</td>" for k, _ in cols) + "</tr>"
+                for r in felder
+            ) + "</table>"
+        )
+    rows = []
+    for ch in c.items[:limit]:
+        if ch.art == "auswertung":
+            before = f"<td style='{_TD}'>{'ja' if ch.auswertung_alt else 'nein'}</td>"
+            after = f"<td style='{_TD}'>{'ja' if ch.auswertung_neu else 'nein'}</td>"
+        elif ch.art == "nummer":
+            before = f"<td style='{_TD}'>{_esc(ch.alt_id)}</td>"
+            after = f"<td style='{_TD}'>{_esc(ch.massnahme_id)}</td>"
+        else:
+            before = _status_td(ch.alt, ch.art != "neu")
+            after = _status_td(ch.neu, ch.art != "entfernt")
+        old_id = f" <small>(bisher {_esc(ch.alt_id)})</small>" if ch.alt_id and ch.alt_id != ch.massnahme_id else ""
+        rows.append(
+            f"<tr><td style='{_TD}'>{_esc(ch.massnahme_id)}{old_id}</td><td style='{_TD}'>{_esc(ARTEN[ch.art])}</td>"
+            f"{before}<td style='{_TD};text-align:center;font-weight:bold;color:{_ARROW_CSS[ch.richtung]}'>"
+            f"{ch.pfeil}</td>{after}<td style='{_TD}'>{_esc(ch.massnahme)}</td></tr>"
+        )
+    more = f"<small>… und {len(c.items) - limit} weitere (siehe <code>to_frame()</code>)</small>" if len(c.items) > limit else ""
+    table = ""
+    if rows:
+        table = (
+            f"<table style='{_CSS}'><tr><th style='{_TD}'>Maßnahme</th><th style='{_TD}'>Art</th>"
+            f"<th style='{_TD}'>Vorher</th><th style='{_TD}'></th><th style='{_TD}'>Nachher</th>"
+            f"<th style='{_TD}'>Text</th></tr>{''.join(rows)}</table>"
+        )
+    return f"<div>{head}{feld_table}{table}{more}</div>"

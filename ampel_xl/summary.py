@@ -44,12 +44,14 @@ from .errors import WriteError
 from .model import STATUS_COLORS, STATUS_FILLS, STATUS_MEANINGS, STATUS_ORDER, Art, Feld, Konzept, Status
 
 if TYPE_CHECKING:  # pragma: no cover
+    from .compare import Changes
     from .figures import Summary
     from .validate import Report
 
 SHEET_UEBERSICHT = "Übersicht"
 SHEET_MASSNAHMEN = "Maßnahmen"
 SHEET_PRUEFBERICHT = "Prüfbericht"
+SHEET_ENTWICKLUNG = "Entwicklung"
 
 #: Document date when the master names neither a Stand nor a modification date.
 FIXED_DATE = _dt.datetime(2000, 1, 1)
@@ -388,8 +390,9 @@ def _stacked_bars(workbook, sheet: str, title: str, header_row: int, first_row: 
 
 
 class _Writer:
-    def __init__(self, summary: "Summary", workbook, header: str) -> None:
+    def __init__(self, summary: "Summary", workbook, header: str, changes: "Changes | None" = None) -> None:
         self.s = summary
+        self.changes = changes
         self.k: Konzept = summary.konzept
         self.wb = workbook
         self.fmt = _Formats(workbook)
@@ -398,7 +401,7 @@ class _Writer:
         self.with_ohne = bool(summary.has_ohne)
         self.report: Report | None = summary.report
         self.taken: set[str] = set()
-        for reserved in (SHEET_UEBERSICHT, SHEET_MASSNAHMEN, SHEET_PRUEFBERICHT):
+        for reserved in (SHEET_UEBERSICHT, SHEET_MASSNAHMEN, SHEET_ENTWICKLUNG, SHEET_PRUEFBERICHT):
             self.taken.add(reserved.lower())
         self.feld_sheets: dict[str, str] = {}
         self._row_fmt_cache: dict[bool, dict[str, Any]] = {}
@@ -411,8 +414,17 @@ class _Writer:
         for i, f in enumerate(self.k.felder):
             self.feld(f, i)
         self.massnahmen()
+        if self.changes is not None:
+            self.entwicklung()
         if self.report is not None and self.report.findings:
             self.pruefbericht()
+
+    def entwicklung(self) -> None:
+        """The sheet "Entwicklung": the comparison with an earlier Stand (see :mod:`ampel_xl.compare`)."""
+        from .compare import add_changes_sheet
+
+        ws = add_changes_sheet(self.wb, self.changes, name=SHEET_ENTWICKLUNG)
+        _setup_print(ws, self.header, self.stand)
 
     # ----------------------------------------------------------------------------------------
     def _title_block(self, ws, last_col: int, title: str, subtitle: str | None) -> int:
@@ -872,11 +884,12 @@ class _Writer:
 
 
 def write_summary(summary: "Summary", target: str | os.PathLike[str], *, header: str | None = None,
-                  changes: Any = None) -> Path:
+                  changes: "Changes | None" = None) -> Path:
     """Write the summary workbook of ``summary`` to ``target`` (atomically) and return its path.
 
     ``header`` replaces the print header (default: the Konzept sheet's Kopfzeile). ``changes``
-    is reserved for a later "Entwicklung" sheet and currently ignored.
+    (from :func:`ampel_xl.compare`, an earlier Stand against this one) adds the sheet
+    "Entwicklung" after "Maßnahmen".
     """
     import xlsxwriter
     from xlsxwriter.exceptions import XlsxWriterException
@@ -899,7 +912,7 @@ def write_summary(summary: "Summary", target: str | os.PathLike[str], *, header:
                 "comments": f"Erzeugt aus {os.path.basename(k.source)}",
                 "created": document_date(k),
             })
-            _Writer(summary, workbook, header_text).write()
+            _Writer(summary, workbook, header_text, changes).write()
         except BaseException:
             try:
                 workbook.close()

@@ -1,0 +1,600 @@
+"""Comparing two Stände of a master: which measures changed status, came, went or moved.
+
+Measures are matched in four passes, each only among the measures still unmatched:
+
+1. the same stable ID (``Sprache/M5``) *and* the same normalised text;
+2. the same normalised text within the same field (a renumbered measure, e.g. after a row was
+   inserted above it);
+3. similar text within the same field (:data:`SIMILARITY` or more by :mod:`difflib`), the most
+   similar pairs first (reworded a little, perhaps renumbered);
+4. the same stable ID with another text (reworded) – but when numbers moved in that field
+   (passes 2–3 found renumbered measures), a number no longer proves identity, and the texts
+   must still be alike (:data:`REWORDED_SIMILARITY`).
+
+Texts are normalised by case and whitespace only. A renumbered measure is reported as the same
+measure (``alt_id`` is its old ID) and not as removed plus added.
+
+:class:`Changes` holds one :class:`Change` per difference; ``art`` is one of
+
+* ``status`` – the traffic light changed (``alt`` → ``neu``),
+* ``auswertung`` – the measure went into or out of the evaluation,
+* ``neu`` / ``entfernt`` – the measure was added / removed,
+* ``nummer`` – the measure got a new number (``alt_id`` → ``massnahme_id``).
+
+``alt`` and ``neu`` are always the measure's status before and after, spelled as in the
+export (``gruen``, ``gelb``, ``rot``; None when there is none).
+
+Example::
+
+    import ampel_xl
+    changes = ampel_xl.compare("Master_2024-10.xlsx", "Master_2025-02.xlsx")
+    print(changes.text())
+    changes.to_frame()                       # one row per change
+    changes.write("Veränderungen.xlsx")      # the workbook "Veränderungen"
+"""
+
+from __future__ import annotations
+
+import datetime as _dt
+import difflib
+import os
+import re
+from collections.abc import Iterator
+from dataclasses import dataclass
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from .model import BLUE_MARK, STATUS_COLORS, STATUS_FILLS, Konzept, Massnahme, Status
+
+if TYPE_CHECKING:  # pragma: no cover
+    import pandas as pd
+    import xlsxwriter
+
+__all__ = [
+    "ARTEN",
+    "Change",
+    "Changes",
+    "REWORDED_SIMILARITY",
+    "SIMILARITY",
+    "add_changes_sheet",
+    "compare",
+    "write_changes",
+]
+
+#: Least :class:`difflib.SequenceMatcher` ratio for pairing two texts as the same measure.
+SIMILARITY = 0.9
+#: Least ratio for pairing by the same ID in a field whose numbers moved (pass 4).
+REWORDED_SIMILARITY = 0.6
+
+#: Kinds of change (``art``) with their German label, in the order they are listed.
+ARTEN: dict[str, str] = {
+    "status": "Status geändert",
+    "auswertung": "Auswertung geändert",
+    "neu": "Neu",
+    "entfernt": "Entfernt",
+    "nummer": "Neue Nummer",
+}
+
+#: Columns of :meth:`Changes.to_frame`.
+COLUMNS = [
+    "feld", "massnahme_id", "alt_id", "art", "alt", "neu", "richtung", "unterziel_nr", "massnahme",
+    "auswertung_alt", "auswertung_neu", "zuordnung",
+]
+
+_RANK = {Status.ROT: 0, Status.GELB: 1, Status.GRUEN: 2}
+_WORD = {None: "", "gruen": "Grün", "gelb": "Gelb", "rot": "Rot"}
+_ARROW = {"besser": "↑", "schlechter": "↓", "": "→"}
+
+
+@dataclass(frozen=True)
+class Change:
+    """One difference between two Stände of a measure."""
+
+    feld: str
+    massnahme_id: str
+    """The measure's ID in the new Stand (in the old one for ``entfernt``)."""
+    art: str
+    """``status``, ``auswertung``, ``neu``, ``entfernt`` or ``nummer``."""
+    alt: str | None
+    """Status before (``gruen``/``gelb``/``rot``), None when there was none or no measure."""
+    neu: str | None
+    """Status after, None when there is none or the measure was removed."""
+    alt_id: str | None = None
+    """The measure's ID in the old Stand (None for ``neu``)."""
+    massnahme: str = ""
+    unterziel_nr: int | None = None
+    auswertung_alt: bool | None = None
+    auswertung_neu: bool | None = None
+    zuordnung: str = ""
+    """How old and new were paired: ``id``, ``text``, ``aehnlich`` (similar text); empty for ``neu``/``entfernt``."""
+
+    @property
+    def richtung(self) -> str:
+        """``besser`` (e.g. Rot → Gelb), ``schlechter`` (e.g. Grün → Gelb) or empty."""
+        if self.art != "status" or self.alt is None or self.neu is None:
+            return ""
+        step = _RANK[Status(self.neu)] - _RANK[Status(self.alt)]
+        return "besser" if step > 0 else "schlechter" if step < 0 else ""
+
+    @property
+    def pfeil(self) -> str:
+        """↑ for an improvement, ↓ for a setback, → otherwise."""
+        return _ARROW[self.richtung]
+
+    def as_dict(self) -> dict[str, Any]:
+        return {c: getattr(self, c) for c in COLUMNS}
+
+
+def stand_label(konzept: Konzept) -> str:
+    """``Stand 3. Februar 2025``, else the file's name."""
+    if konzept.stand_text:
+        return f"Stand {konzept.stand_text}"
+    return Path(konzept.source).name
+
+
+@dataclass(frozen=True, repr=False)
+class Changes:
+    """All differences between an old and a new Stand, ordered by field, kind and position."""
+
+    old: Konzept
+    new: Konzept
+    items: tuple[Change, ...]
+    felder_neu: tuple[str, ...] = ()
+    """Fields only in the new Stand."""
+    felder_entfernt: tuple[str, ...] = ()
+    """Fields only in the old Stand."""
+
+    def __len__(self) -> int:
+        return len(self.items)
+
+    def __repr__(self) -> str:
+        return f"<Changes {self.alt_label} → {self.neu_label}: {len(self.items)} Änderungen>"
+
+    def __iter__(self) -> Iterator[Change]:
+        return iter(self.items)
+
+    @property
+    def alt_label(self) -> str:
+        return stand_label(self.old)
+
+    @property
+    def neu_label(self) -> str:
+        return stand_label(self.new)
+
+    @property
+    def felder(self) -> tuple[str, ...]:
+        """Every field of both Stände: the new order, then fields that were removed."""
+        return tuple(f.name for f in self.new.felder) + self.felder_entfernt
+
+    def of(self, art: str) -> tuple[Change, ...]:
+        return tuple(c for c in self.items if c.art == art)
+
+    @property
+    def verbesserungen(self) -> tuple[Change, ...]:
+        return tuple(c for c in self.items if c.richtung == "besser")
+
+    @property
+    def rueckschritte(self) -> tuple[Change, ...]:
+        return tuple(c for c in self.items if c.richtung == "schlechter")
+
+    def to_frame(self) -> "pd.DataFrame":
+        """One row per change; columns :data:`COLUMNS` (see the module docstring)."""
+        import pandas as pd
+
+        df = pd.DataFrame([c.as_dict() for c in self.items], columns=COLUMNS)
+        df["unterziel_nr"] = df["unterziel_nr"].astype("Int64")
+        for col in ("auswertung_alt", "auswertung_neu"):
+            df[col] = df[col].astype("boolean")
+        return df
+
+    def per_feld(self) -> "pd.DataFrame":
+        """Counts per field: ``verbesserungen``, ``rueckschritte``, ``status`` (all status
+        changes), ``neu``, ``entfernt``, ``auswertung``, ``nummer``; every field, changed or not."""
+        import pandas as pd
+
+        return pd.DataFrame(self._per_feld_rows(), columns=_PER_FELD_COLUMNS)
+
+    def _per_feld_rows(self) -> list[dict[str, Any]]:
+        rows = {f: {"feld": f, **{k: 0 for k in _PER_FELD_COLUMNS[1:]}} for f in self.felder}
+        for c in self.items:
+            row = rows[c.feld]
+            row[c.art] += 1
+            if c.richtung == "besser":
+                row["verbesserungen"] += 1
+            elif c.richtung == "schlechter":
+                row["rueckschritte"] += 1
+        return list(rows.values())
+
+    def text(self) -> str:
+        """A short German summary for the console and the workbook."""
+        lines = [f"Vergleich {self.alt_label} → {self.neu_label}"]
+        if not self.items and not self.felder_neu and not self.felder_entfernt:
+            lines.append("Keine Veränderungen: Status, Auswertung und Maßnahmen sind gleich geblieben.")
+            return "\n".join(lines)
+        status = self.of("status")
+        if status:
+            lines.append(f"{_n(len(status), 'Statusänderung', 'Statusänderungen')}: "
+                         f"{_n(len(self.verbesserungen), 'Verbesserung', 'Verbesserungen')}"
+                         f"{_steps(self.verbesserungen)}, "
+                         f"{_n(len(self.rueckschritte), 'Rückschritt', 'Rückschritte')}"
+                         f"{_steps(self.rueckschritte)}"
+                         + _other_status(status) + ".")
+        else:
+            lines.append("Keine Statusänderungen.")
+        more = []
+        for art, one, many in (("neu", "Maßnahme neu", "Maßnahmen neu"),
+                               ("entfernt", "Maßnahme entfernt", "Maßnahmen entfernt"),
+                               ("auswertung", "Änderung der Auswertung", "Änderungen der Auswertung"),
+                               ("nummer", "Maßnahme neu nummeriert", "Maßnahmen neu nummeriert")):
+            if self.of(art):
+                more.append(_n(len(self.of(art)), one, many))
+        if more:
+            lines.append(", ".join(more) + ".")
+        if self.felder_neu:
+            lines.append("Neue Felder: " + ", ".join(self.felder_neu) + ".")
+        if self.felder_entfernt:
+            lines.append("Nicht mehr vorhandene Felder: " + ", ".join(self.felder_entfernt) + ".")
+        per_feld = [r for r in self._per_feld_rows() if r["verbesserungen"] or r["rueckschritte"]]
+        if per_feld:
+            lines.append("Je Feld: " + "; ".join(
+                f"{r['feld']} {r['verbesserungen']} ↑ / {r['rueckschritte']} ↓" for r in per_feld) + ".")
+        return "\n".join(lines)
+
+    def write(self, target: str | os.PathLike[str]) -> Path:
+        """Write the workbook "Veränderungen" (see :func:`write_changes`)."""
+        return write_changes(self, target)
+
+    def _repr_html_(self) -> str:
+        from .display import changes_html
+
+        return changes_html(self)
+
+
+_PER_FELD_COLUMNS = ["feld", "verbesserungen", "rueckschritte", "status", "neu", "entfernt", "auswertung", "nummer"]
+
+
+def _n(n: int, one: str, many: str) -> str:
+    return f"{n} {one if n == 1 else many}"
+
+
+def _steps(changes: tuple[Change, ...]) -> str:
+    counts: dict[tuple[str, str], int] = {}
+    for c in changes:
+        key = (_WORD[c.alt], _WORD[c.neu])
+        counts[key] = counts.get(key, 0) + 1
+    if not counts:
+        return ""
+    return " (" + ", ".join(f"{a} → {b}: {n}" for (a, b), n in counts.items()) + ")"
+
+
+def _other_status(status: tuple[Change, ...]) -> str:
+    n = sum(1 for c in status if not c.richtung)
+    if not n:
+        return ""
+    return f", {n} ohne Richtung (Status neu gesetzt oder gelöscht)"
+
+
+# --------------------------------------------------------------------------------------------
+# Matching
+
+
+def _norm_text(text: str) -> str:
+    return re.sub(r"\s+", " ", text.replace("\u00a0", " ")).strip().casefold()
+
+
+def _status(m: Massnahme) -> str | None:
+    return m.status.value if m.status else None
+
+
+def _konzept(value: Konzept | str | os.PathLike[str]) -> Konzept:
+    if isinstance(value, Konzept):
+        return value
+    from .reader import read
+
+    return read(value)
+
+
+def _ratio(a: Massnahme, b: Massnahme) -> float:
+    x, y = _norm_text(a.text), _norm_text(b.text)
+    if not x or not y:
+        return 0.0
+    return difflib.SequenceMatcher(None, x, y, autojunk=False).ratio()
+
+
+def _pair(old: list[Massnahme], new: list[Massnahme]) -> list[tuple[Massnahme, Massnahme, str]]:
+    """Pairs (old, new, how) of one field; the four passes of the module docstring."""
+    pairs: list[tuple[Massnahme, Massnahme, str]] = []
+    old_left = list(old)
+    new_left = list(new)
+
+    def accept(o: Massnahme, n: Massnahme, how: str) -> None:
+        old_left.remove(o)
+        new_left.remove(n)
+        pairs.append((o, n, how))
+
+    def by_key(key, how: str) -> None:
+        index: dict[Any, list[Massnahme]] = {}
+        for m in new_left:
+            index.setdefault(key(m), []).append(m)
+        for o in list(old_left):
+            candidates = index.get(key(o))
+            if candidates:
+                accept(o, candidates.pop(0), how)
+
+    by_key(lambda m: (m.id, _norm_text(m.text)), "id")
+    by_key(lambda m: _norm_text(m.text), "text")
+    scored = sorted(
+        (-r, o.id != n.id, i, j)
+        for i, o in enumerate(old_left)
+        for j, n in enumerate(new_left)
+        if (r := _ratio(o, n)) >= SIMILARITY
+    )
+    used_old: set[int] = set()
+    used_new: set[int] = set()
+    similar = []
+    for _, _, i, j in scored:
+        if i not in used_old and j not in used_new:
+            used_old.add(i)
+            used_new.add(j)
+            similar.append((old_left[i], new_left[j]))
+    for o, n in similar:
+        accept(o, n, "aehnlich")
+    moved = any(o.id != n.id for o, n, _ in pairs)
+    new_by_id = {n.id: n for n in new_left}
+    for o in list(old_left):
+        n = new_by_id.get(o.id)
+        if n is not None and n in new_left and (not moved or _ratio(o, n) >= REWORDED_SIMILARITY):
+            accept(o, n, "id")
+    return pairs
+
+
+def compare(old: Konzept | str | os.PathLike[str], new: Konzept | str | os.PathLike[str]) -> Changes:
+    """Compare two Stände of a master (paths or read :class:`~ampel_xl.model.Konzept` objects).
+
+    >>> changes = compare("Master_alt.xlsx", "Master_neu.xlsx")   # doctest: +SKIP
+    >>> changes.to_frame()[["feld", "massnahme_id", "art", "alt", "neu"]]   # doctest: +SKIP
+    """
+    k_old, k_new = _konzept(old), _konzept(new)
+    old_felder = {f.name: f for f in k_old.felder}
+    new_felder = {f.name: f for f in k_new.felder}
+    art_order = {a: i for i, a in enumerate(ARTEN)}
+    keyed: list[tuple[tuple[int, int, int, int], Change]] = []
+
+    def add(feld_pos: int, pos: tuple[int, int], change: Change) -> None:
+        keyed.append(((feld_pos, art_order[change.art], *pos), change))
+
+    names = list(new_felder) + [n for n in old_felder if n not in new_felder]
+    for feld_pos, name in enumerate(names):
+        old_ms = list(old_felder[name].massnahmen) if name in old_felder else []
+        new_ms = list(new_felder[name].massnahmen) if name in new_felder else []
+        pairs = _pair(old_ms, new_ms)
+        paired_old = {id(o) for o, _, _ in pairs}
+        paired_new = {id(n) for _, n, _ in pairs}
+        for o, n, how in pairs:
+            common = dict(feld=name, massnahme_id=n.id, alt=_status(o), neu=_status(n), alt_id=o.id,
+                          massnahme=n.text, unterziel_nr=n.unterziel_nr, auswertung_alt=o.in_auswertung,
+                          auswertung_neu=n.in_auswertung, zuordnung=how)
+            pos = (0, n.row)
+            if _status(o) != _status(n):
+                add(feld_pos, pos, Change(art="status", **common))
+            if o.in_auswertung != n.in_auswertung:
+                add(feld_pos, pos, Change(art="auswertung", **common))
+            if o.id != n.id:
+                add(feld_pos, pos, Change(art="nummer", **common))
+        for n in new_ms:
+            if id(n) not in paired_new:
+                add(feld_pos, (0, n.row), Change(
+                    feld=name, massnahme_id=n.id, art="neu", alt=None, neu=_status(n), massnahme=n.text,
+                    unterziel_nr=n.unterziel_nr, auswertung_neu=n.in_auswertung))
+        for o in old_ms:
+            if id(o) not in paired_old:
+                add(feld_pos, (1, o.row), Change(
+                    feld=name, massnahme_id=o.id, art="entfernt", alt=_status(o), neu=None, alt_id=o.id,
+                    massnahme=o.text, unterziel_nr=o.unterziel_nr, auswertung_alt=o.in_auswertung))
+    keyed.sort(key=lambda kc: kc[0])
+    return Changes(
+        old=k_old,
+        new=k_new,
+        items=tuple(c for _, c in keyed),
+        felder_neu=tuple(n for n in new_felder if n not in old_felder),
+        felder_entfernt=tuple(n for n in old_felder if n not in new_felder),
+    )
+
+
+# --------------------------------------------------------------------------------------------
+# Workbook
+
+#: German headings of the change list (columns A..J).
+_LIST_COLUMNS: tuple[tuple[str, float], ...] = (
+    ("Feld", 24),
+    ("Maßnahme", 15),
+    ("Bisherige Nr.", 13),
+    ("Unterziel", 9),
+    ("Text der Maßnahme", 60),
+    ("Art der Änderung", 19),
+    ("Vorher", 12),
+    ("", 4),
+    ("Nachher", 12),
+    ("In Auswertung", 16),
+)
+_FELD_COLUMNS: tuple[tuple[str, str], ...] = (
+    ("feld", "Feld"),
+    ("verbesserungen", "Verbesserungen"),
+    ("rueckschritte", "Rückschritte"),
+)
+#: Pixel height of the per-field chart: a base plus a band per field.
+_CHART_BASE, _CHART_BAND = 120, 30
+_ARROW_COLORS = {"besser": STATUS_COLORS["gruen"], "schlechter": STATUS_COLORS["rot"], "": "#7F7F7F"}
+
+
+class _Formats:
+    def __init__(self, wb: "xlsxwriter.Workbook") -> None:
+        add = wb.add_format
+        border = {"border": 1, "border_color": "#BFBFBF", "valign": "top"}
+        self.title = add({"bold": True, "font_size": 14})
+        self.line = add({})
+        self.heading = add({"bold": True, "font_size": 12})
+        self.header = add({"bold": True, "bottom": 2, "text_wrap": True, "valign": "bottom"})
+        self.cell = add(border)
+        self.wrap = add({**border, "text_wrap": True})
+        self.int = add({**border, "num_format": "0"})
+        self.status = {k: add({**border, "bg_color": STATUS_FILLS[k], "align": "center"}) for k in STATUS_FILLS}
+        self.blue = add({**border, "bg_color": BLUE_MARK, "align": "center"})
+        self.center = add({**border, "align": "center"})
+        self.arrow = {k: add({**border, "bold": True, "align": "center", "font_color": c, "font_size": 13})
+                      for k, c in _ARROW_COLORS.items()}
+
+
+def _ja_nein(value: bool | None) -> str:
+    return "" if value is None else "ja" if value else "nein"
+
+
+def _before_after(c: Change) -> tuple[tuple[str, str | None], tuple[str, str | None]]:
+    """(text, fill key) of the Vorher and Nachher cells; the fill key ``"blau"`` marks the evaluation."""
+    if c.art == "auswertung":
+        return ((_ja_nein(c.auswertung_alt), "blau" if c.auswertung_alt else None),
+                (_ja_nein(c.auswertung_neu), "blau" if c.auswertung_neu else None))
+    if c.art == "nummer":
+        return (_nr(c.alt_id), None), (_nr(c.massnahme_id), None)
+
+    def status(value: str | None, present: bool) -> tuple[str, str | None]:
+        if not present:
+            return "", None
+        return (_WORD[value], value) if value else ("ohne Status", "ohne")
+
+    return status(c.alt, c.art != "neu"), status(c.neu, c.art != "entfernt")
+
+
+def _nr(massnahme_id: str | None) -> str:
+    """``Sprache/M5`` → ``M5`` (the field has its own column)."""
+    return "" if not massnahme_id else massnahme_id.rsplit("/", 1)[-1]
+
+
+def _text(ws: Any, row: int, col: int, text: str, fmt: Any) -> None:
+    """A string cell, or a blank (formatted) cell for an empty text."""
+    if text:
+        ws.write_string(row, col, text, fmt)
+    else:
+        ws.write_blank(row, col, None, fmt)
+
+
+def add_changes_sheet(workbook: "xlsxwriter.Workbook", changes: Changes, name: str = "Entwicklung") -> Any:
+    """Add a sheet with the comparison to an open XlsxWriter workbook and return the sheet.
+
+    From the top: a title, the German summary (:meth:`Changes.text`), a per-field table of
+    improvements and setbacks with a bar chart beside it, then one row per change (status cells
+    in the palette's light fills, ↑/↓/→ arrows, an autofilter). Every text is written as a
+    string. The sheet prints on A4 landscape, one page wide, the list's header repeated.
+    """
+    fm = _Formats(workbook)
+    ws = workbook.add_worksheet(name)
+    ws.hide_gridlines(2)
+    ws.set_landscape()
+    ws.set_paper(9)  # A4
+    ws.fit_to_pages(1, 0)
+    for col, (_, width) in enumerate(_LIST_COLUMNS):
+        ws.set_column(col, col, width)
+    ws.write_string(0, 0, f"Veränderungen: {changes.alt_label} → {changes.neu_label}", fm.title)
+    row = 0
+    for line in changes.text().splitlines()[1:]:
+        row += 1
+        ws.write_string(row, 0, line, fm.line)
+    row += 1
+    ws.write_string(row, 0, "↑ Verbesserung (Rot → Gelb → Grün)   ↓ Rückschritt   → sonstige Änderung", fm.line)
+
+    # per-field table with the chart beside it
+    row += 2
+    ws.write_string(row, 0, "Je Feld", fm.heading)
+    feld_top = row + 1
+    for col, (_, label) in enumerate(_FELD_COLUMNS):
+        ws.write_string(feld_top, col, label, fm.header)
+    per_feld = changes._per_feld_rows()
+    for r, values in enumerate(per_feld, start=feld_top + 1):
+        ws.write_string(r, 0, values["feld"], fm.wrap)
+        for col, (key, _) in enumerate(_FELD_COLUMNS[1:], start=1):
+            ws.write_number(r, col, values[key], fm.int)
+    chart_rows = 0
+    if per_feld:
+        last = feld_top + len(per_feld)
+        chart = workbook.add_chart({"type": "bar"})
+        for col, key in ((1, "gruen"), (2, "rot")):
+            chart.add_series({
+                "name": [ws.name, feld_top, col],
+                "categories": [ws.name, feld_top + 1, 0, last, 0],
+                "values": [ws.name, feld_top + 1, col, last, col],
+                "fill": {"color": STATUS_COLORS[key]},
+                "border": {"none": True},
+                "data_labels": {"value": True},
+            })
+        chart.set_title({"name": "Verbesserungen und Rückschritte je Feld", "name_font": {"size": 12}})
+        chart.set_y_axis({"reverse": True, "crossing": "max", "num_font": {"size": 9}})
+        chart.set_x_axis({"min": 0, "num_format": "0",
+                          "major_gridlines": {"visible": True, "line": {"color": "#D9D9D9"}}})
+        chart.set_legend({"position": "bottom"})
+        height = _CHART_BASE + _CHART_BAND * len(per_feld)
+        chart.set_size({"width": 620, "height": height})
+        ws.insert_chart(feld_top, 4, chart, {"x_offset": 10})
+        chart_rows = -(-height // 20)  # default rows are 20 px high
+    row = max(feld_top + len(per_feld), feld_top + chart_rows) + 2
+
+    # the list of changes
+    top = row
+    for col, (label, _) in enumerate(_LIST_COLUMNS):
+        _text(ws, top, col, label, fm.header)
+    ws.repeat_rows(top)
+    for c in changes.items:
+        row += 1
+        (before, before_fill), (after, after_fill) = _before_after(c)
+        ws.write_string(row, 0, c.feld, fm.wrap)
+        ws.write_string(row, 1, _nr(c.massnahme_id), fm.cell)
+        _text(ws, row, 2, _nr(c.alt_id) if c.alt_id != c.massnahme_id else "", fm.cell)
+        if c.unterziel_nr is None:
+            ws.write_blank(row, 3, None, fm.cell)
+        else:
+            ws.write_number(row, 3, c.unterziel_nr, fm.int)
+        ws.write_string(row, 4, c.massnahme, fm.wrap)
+        ws.write_string(row, 5, ARTEN[c.art], fm.cell)
+        for col, text, fill in ((6, before, before_fill), (8, after, after_fill)):
+            fmt = fm.blue if fill == "blau" else fm.status[fill] if fill else fm.center
+            _text(ws, row, col, text, fmt)
+        ws.write_string(row, 7, c.pfeil, fm.arrow[c.richtung])
+        auswertung = c.auswertung_neu if c.auswertung_neu is not None else c.auswertung_alt
+        _text(ws, row, 9, _ja_nein(auswertung), fm.center)
+    if changes.items:
+        ws.autofilter(top, 0, row, len(_LIST_COLUMNS) - 1)
+    else:
+        ws.write_string(top + 1, 0, "Keine Veränderungen.", fm.line)
+    return ws
+
+
+def write_changes(changes: Changes, target: str | os.PathLike[str]) -> Path:
+    """Write the workbook with the sheet "Veränderungen" to ``target`` (atomically).
+
+    Deterministic: the document date is the new Stand's (or 1 January 2000), XlsxWriter dates
+    every zip entry 1980-01-01, so the same comparison gives the same bytes.
+    """
+    import xlsxwriter
+
+    from ._io import atomic_path
+
+    target = Path(target)
+    with atomic_path(target) as tmp:
+        wb = xlsxwriter.Workbook(str(tmp), {
+            "in_memory": True,
+            "strings_to_numbers": False,
+            "strings_to_formulas": False,
+            "strings_to_urls": False,
+        })
+        try:
+            wb.set_properties({"title": "Veränderungen", "created": _created(changes.new)})
+            add_changes_sheet(wb, changes, name="Veränderungen")
+        finally:
+            wb.close()
+    return target
+
+
+def _created(konzept: Konzept) -> _dt.datetime:
+    stand = konzept.stand
+    if isinstance(stand, _dt.date):
+        return _dt.datetime.combine(stand, _dt.time())
+    return _dt.datetime(2000, 1, 1)
