@@ -192,9 +192,10 @@ class Changes:
         changes), ``neu``, ``entfernt``, ``auswertung``, ``nummer``; every field, changed or not."""
         import pandas as pd
 
-        return pd.DataFrame(self._per_feld_rows(), columns=_PER_FELD_COLUMNS)
+        return pd.DataFrame(self.per_feld_counts(), columns=_PER_FELD_COLUMNS)
 
-    def _per_feld_rows(self) -> list[dict[str, Any]]:
+    def per_feld_counts(self) -> list[dict[str, Any]]:
+        """The rows of :meth:`per_feld` as plain dicts (no pandas needed)."""
         rows = {f: {"feld": f, **{k: 0 for k in _PER_FELD_COLUMNS[1:]}} for f in self.felder}
         for c in self.items:
             row = rows[c.feld]
@@ -234,7 +235,7 @@ class Changes:
             lines.append("Neue Felder: " + ", ".join(self.felder_neu) + ".")
         if self.felder_entfernt:
             lines.append("Nicht mehr vorhandene Felder: " + ", ".join(self.felder_entfernt) + ".")
-        per_feld = [r for r in self._per_feld_rows() if r["verbesserungen"] or r["rueckschritte"]]
+        per_feld = [r for r in self.per_feld_counts() if r["verbesserungen"] or r["rueckschritte"]]
         if per_feld:
             lines.append("Je Feld: " + "; ".join(
                 f"{r['feld']} {r['verbesserungen']} ↑ / {r['rueckschritte']} ↓" for r in per_feld) + ".")
@@ -508,7 +509,7 @@ def add_changes_sheet(workbook: "xlsxwriter.Workbook", changes: Changes, name: s
     feld_top = row + 1
     for col, (_, label) in enumerate(_FELD_COLUMNS):
         ws.write_string(feld_top, col, label, fm.header)
-    per_feld = changes._per_feld_rows()
+    per_feld = changes.per_feld_counts()
     for r, values in enumerate(per_feld, start=feld_top + 1):
         ws.write_string(r, 0, values["feld"], fm.wrap)
         for col, (key, _) in enumerate(_FELD_COLUMNS[1:], start=1):

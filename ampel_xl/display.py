@@ -106,7 +106,7 @@ def changes_html(c: "Changes", limit: int = 200) -> str:
 
     lines = [line for line in c.text().splitlines() if not line.startswith("Je Feld:")]  # the table says it
     head = f"<b>{_esc(lines[0])}</b><br>" + "<br>".join(f"<small>{_esc(line)}</small>" for line in lines[1:])
-    felder = [r for r in c._per_feld_rows() if any(v for k, v in r.items() if k != "feld")]
+    felder = [r for r in c.per_feld_counts() if any(v for k, v in r.items() if k != "feld")]
     feld_table = ""
     if felder:
         cols = (("verbesserungen", "↑ besser"), ("rueckschritte", "↓ schlechter"), ("neu", "neu"),
