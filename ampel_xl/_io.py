@@ -41,9 +41,16 @@ def atomic_path(target: str | os.PathLike[str]) -> Iterator[Path]:
     """
     target = Path(target)
     directory = target.parent if str(target.parent) else Path(".")
-    if target.is_dir():
+    try:
+        is_dir, exists = target.is_dir(), target.exists()
+        # the mode bits as well: os.access() says yes to root, and the rename below would
+        # replace a file that was made read-only on purpose
+        read_only = exists and (not os.access(target, os.W_OK) or not target.stat().st_mode & 0o222)
+    except OSError as exc:  # e.g. a name too long, a folder without access
+        raise WriteError(_describe_os_error(target, exc)) from exc
+    if is_dir:
         raise WriteError(f"„{target}“ ist ein Ordner. Bitte geben Sie einen Dateinamen an.")
-    if target.exists() and not os.access(target, os.W_OK):
+    if read_only:
         raise WriteError(_describe_os_error(target, PermissionError(errno.EACCES, "read-only")))
     try:
         fd, tmp_name = tempfile.mkstemp(prefix=".~ampel_", suffix=target.suffix, dir=directory)

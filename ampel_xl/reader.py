@@ -21,6 +21,8 @@ import datetime as _dt
 import difflib
 import os
 import re
+import zipfile
+import zlib
 from collections.abc import Iterator
 from dataclasses import dataclass, field, replace
 from pathlib import Path
@@ -264,10 +266,33 @@ def _open_workbook(path: Path):
     except ReadError:
         raise
     except Exception as exc:  # openpyxl raises many kinds on damaged files
+        if _is_damage(exc):
+            raise _damaged(path, exc) from exc
         raise ReadError(
             f"„{path.name}“ lässt sich nicht als Excel-Arbeitsmappe lesen ({type(exc).__name__}). "
             f"Bitte öffnen Sie die Datei in Excel und speichern Sie sie erneut als .xlsx."
         ) from exc
+
+
+# What a damaged part raises while it is inflated or parsed: a bad CRC, a part shorter or
+# longer than declared, broken deflate data, broken XML (ParseError is a SyntaxError).
+_DAMAGE = (KeyError, ValueError, OSError, EOFError, zipfile.BadZipFile, zlib.error, SyntaxError)
+
+
+def _is_damage(exc: BaseException | None) -> bool:
+    seen = 0
+    while exc is not None and seen < 10:
+        if isinstance(exc, (zipfile.BadZipFile, zlib.error, EOFError, SyntaxError)):
+            return True
+        exc, seen = exc.__cause__ or exc.__context__, seen + 1
+    return False
+
+
+def _damaged(path: Path, exc: BaseException) -> ReadError:
+    return ReadError(
+        f"„{path.name}“ ist beschädigt oder unvollständig ({type(exc).__name__}). "
+        f"Bitte öffnen Sie die Datei in Excel und speichern Sie sie erneut."
+    )
 
 
 def _resolver(wb) -> ColorResolver:
@@ -300,11 +325,8 @@ def read(path: str | os.PathLike[str]) -> Konzept:
         return _read_workbook(wb, path)
     except ReadError:
         raise
-    except (KeyError, ValueError, OSError, EOFError) as exc:
-        raise ReadError(
-            f"„{path.name}“ ist beschädigt oder unvollständig ({type(exc).__name__}). "
-            f"Bitte öffnen Sie die Datei in Excel und speichern Sie sie erneut."
-        ) from exc
+    except _DAMAGE as exc:
+        raise _damaged(path, exc) from exc
     finally:
         try:
             wb.close()
@@ -323,7 +345,7 @@ def _read_workbook(wb, path: Path) -> Konzept:
     declared_total: DeclaredFeld | None = None
     konzept_sheet: str | None = None
     anomalies: list[Anomaly] = []
-    ctx = _WorkbookContext()
+    ctx = _WorkbookContext(file_name=path.name)
 
     worksheet_names = {ws.title for ws in wb.worksheets}
     for name in wb.sheetnames:
@@ -437,6 +459,8 @@ def _mark_all(feld: Feld) -> Feld:
 @dataclass
 class _WorkbookContext:
     letters_seen: set[str] = field(default_factory=set)
+    file_name: str = ""
+    table_rows: int = 0
 
 
 def _iter_rows(ws, parser_cls, row_dims: dict | None = None, parser_out: list | None = None
@@ -533,6 +557,9 @@ def _int_or_none(value: Any) -> int | None:
 
 _TITLE_SCAN_ROWS = 8
 _HEADER_SCAN_ROWS = 60
+MAX_TABLE_ROWS = 20_000
+"""Most table rows with content (measures and Unterziele) in one workbook. A real master has a
+few hundred; the cap bounds time and memory for a small file that holds a million rows."""
 _LABELS = {"oberziel": "oberziel", "sachstand": "sachstand", "highlights": "highlights", "highlight": "highlights"}
 _LABEL_RE = re.compile(r"^\s*(Oberziel|Sachstand|Highlights?)\b\s*[:\-–—]?\s*(.*)$", re.I | re.S)
 
@@ -696,6 +723,14 @@ class _SheetReader:
         if not any(row[c].value is not None or row[c].formula for c in row if c in role_cols):
             # blank row (possibly painted): nothing to read
             return
+        self.ctx.table_rows += 1
+        if self.ctx.table_rows > MAX_TABLE_ROWS:
+            limit = f"{MAX_TABLE_ROWS:,}".replace(",", ".")
+            raise ReadError(
+                f"„{self.ctx.file_name}“ hat mehr als {limit} Tabellenzeilen mit Inhalt – so groß ist kein "
+                f"Ampel-Master, daher wird die Datei nicht weiter gelesen. Bitte prüfen Sie, ob Sie die richtige Datei "
+                f"gewählt haben."
+            )
         nr = _nr_text(self._value(row, "nr"))
         text = _text(self._value(row, "text"))
 
