@@ -206,8 +206,9 @@ class Changes:
                 row["rueckschritte"] += 1
         return list(rows.values())
 
-    def text(self) -> str:
-        """A short German summary for the console and the workbook."""
+    def text(self, per_feld: bool = True) -> str:
+        """A short German summary for the console; ``per_feld=False`` leaves out the line per field
+        (for displays that show a per-field table anyway)."""
         lines = [f"Vergleich {self.alt_label} → {self.neu_label}"]
         if not self.items and not self.felder_neu and not self.felder_entfernt:
             lines.append("Keine Veränderungen: Status, Auswertung und Maßnahmen sind gleich geblieben.")
@@ -235,10 +236,10 @@ class Changes:
             lines.append("Neue Felder: " + ", ".join(self.felder_neu) + ".")
         if self.felder_entfernt:
             lines.append("Nicht mehr vorhandene Felder: " + ", ".join(self.felder_entfernt) + ".")
-        per_feld = [r for r in self.per_feld_counts() if r["verbesserungen"] or r["rueckschritte"]]
-        if per_feld:
+        moved = [r for r in self.per_feld_counts() if r["verbesserungen"] or r["rueckschritte"]]
+        if per_feld and moved:
             lines.append("Je Feld: " + "; ".join(
-                f"{r['feld']} {r['verbesserungen']} ↑ / {r['rueckschritte']} ↓" for r in per_feld) + ".")
+                f"{r['feld']} {r['verbesserungen']} ↑ / {r['rueckschritte']} ↓" for r in moved) + ".")
         return "\n".join(lines)
 
     def write(self, target: str | os.PathLike[str]) -> Path:
@@ -487,6 +488,8 @@ def add_changes_sheet(workbook: "xlsxwriter.Workbook", changes: Changes, name: s
     in the palette's light fills, ↑/↓/→ arrows, an autofilter). Every text is written as a
     string. The sheet prints on A4 landscape, one page wide, the list's header repeated.
     """
+    from .summary import _fit_row  # row heights for wrapped text, as in the summary's sheets
+
     fm = _Formats(workbook)
     ws = workbook.add_worksheet(name)
     ws.hide_gridlines(2)
@@ -497,7 +500,7 @@ def add_changes_sheet(workbook: "xlsxwriter.Workbook", changes: Changes, name: s
         ws.set_column(col, col, width)
     ws.write_string(0, 0, f"Veränderungen: {changes.alt_label} → {changes.neu_label}", fm.title)
     row = 0
-    for line in changes.text().splitlines()[1:]:
+    for line in changes.text(per_feld=False).splitlines()[1:]:
         row += 1
         ws.write_string(row, 0, line, fm.line)
     row += 1
@@ -514,6 +517,7 @@ def add_changes_sheet(workbook: "xlsxwriter.Workbook", changes: Changes, name: s
         ws.write_string(r, 0, values["feld"], fm.wrap)
         for col, (key, _) in enumerate(_FELD_COLUMNS[1:], start=1):
             ws.write_number(r, col, values[key], fm.int)
+        _fit_row(ws, r, [(values["feld"], _LIST_COLUMNS[0][1])])
     chart_rows = 0
     if per_feld:
         last = feld_top + len(per_feld)
@@ -525,7 +529,8 @@ def add_changes_sheet(workbook: "xlsxwriter.Workbook", changes: Changes, name: s
                 "values": [ws.name, feld_top + 1, col, last, col],
                 "fill": {"color": STATUS_COLORS[key]},
                 "border": {"none": True},
-                "data_labels": {"value": True},
+                "data_labels": {"value": True, "custom": [None if r[_FELD_COLUMNS[col][0]] else {"delete": True}
+                                                          for r in per_feld]},
             })
         chart.set_title({"name": "Verbesserungen und Rückschritte je Feld", "name_font": {"size": 12}})
         chart.set_y_axis({"reverse": True, "crossing": "max", "num_font": {"size": 9}})
@@ -561,6 +566,7 @@ def add_changes_sheet(workbook: "xlsxwriter.Workbook", changes: Changes, name: s
         ws.write_string(row, 7, c.pfeil, fm.arrow[c.richtung])
         auswertung = c.auswertung_neu if c.auswertung_neu is not None else c.auswertung_alt
         _text(ws, row, 9, _ja_nein(auswertung), fm.center)
+        _fit_row(ws, row, [(c.feld, _LIST_COLUMNS[0][1]), (c.massnahme, _LIST_COLUMNS[4][1])])
     if changes.items:
         ws.autofilter(top, 0, row, len(_LIST_COLUMNS) - 1)
     else:

@@ -104,7 +104,7 @@ def changes_html(c: "Changes", limit: int = 200) -> str:
     """The comparison: summary sentences, per-field ↑/↓ counts, then the changes (at most ``limit``)."""
     from .compare import ARTEN
 
-    lines = [line for line in c.text().splitlines() if not line.startswith("Je Feld:")]  # the table says it
+    lines = c.text(per_feld=False).splitlines()  # the per-field table follows
     head = f"<b>{_esc(lines[0])}</b><br>" + "<br>".join(f"<small>{_esc(line)}</small>" for line in lines[1:])
     felder = [r for r in c.per_feld_counts() if any(v for k, v in r.items() if k != "feld")]
     feld_table = ""
