@@ -209,16 +209,218 @@ class _Cell:
     formula: bool
 
 
+# The big parts (worksheets, shared strings) are parsed with the C ElementTree parser: openpyxl
+# parses them with defusedxml's iterparse, a pure-Python expat driver that takes most of the
+# read time of a large master. Every part goes through _NoDTD first, which refuses a document
+# type declaration before the parser sees it: without a DTD no entity can be declared (billion
+# laughs) or fetched (XXE). sniff.check_master_file refuses such files before reading; this is
+# the second line of defence, independent of it.
+
+_PROLOG_MAX = 1 << 20
+
+
+def _prolog_verdict(buf: bytes, eof: bool) -> bool | None:
+    """True when a declaration (``<!DOCTYPE`` …) precedes the root element, False when none
+    does, None when ``buf`` ends before that is decided. NUL bytes must be dropped first (so
+    that UTF-16 markup reads as ASCII)."""
+    i, n = 0, len(buf)
+    for bom in (b"\xef\xbb\xbf", b"\xff\xfe", b"\xfe\xff"):
+        if buf.startswith(bom):
+            i = len(bom)
+            break
+    while True:
+        while i < n and buf[i] in b" \t\r\n":
+            i += 1
+        if n - i < 4 and not eof:
+            return None
+        if i >= n or buf[i] != 0x3C:  # "<"
+            return False  # no markup: left to the parser
+        if buf.startswith(b"<?", i):
+            end = b"?>"
+        elif buf.startswith(b"<!--", i):
+            end = b"-->"
+        elif buf.startswith(b"<!", i):
+            return True
+        else:
+            return False  # the root element
+        j = buf.find(end, i + 2)
+        if j < 0:
+            return False if eof else None
+        i = j + len(end)
+
+
+class _NoDTD:
+    """Read-through wrapper of an XML part: refuses a part with a DTD (ValueError)."""
+
+    def __init__(self, src) -> None:
+        self._src = src
+        self._head: bytes | None = None
+
+    def read(self, size: int = -1) -> bytes:
+        if self._head is None:
+            head = b""
+            while True:
+                chunk = self._src.read(1 << 16)
+                head += chunk
+                verdict = _prolog_verdict(head.replace(b"\x00", b""), eof=not chunk)
+                if verdict:
+                    raise ValueError("XML part with a document type declaration (DTD) refused")
+                if verdict is False:
+                    break
+                if len(head) > _PROLOG_MAX:
+                    raise ValueError("XML part with an overlong prolog refused")
+            self._head = head
+        if self._head:
+            data, self._head = self._head, b""
+            return data
+        return self._src.read(size)
+
+
+def _read_shared_strings(src) -> list[str]:
+    """openpyxl's read_string_table with the C parser: the plain text of every ``<si>`` (its
+    ``<t>`` and the ``<t>`` of its runs; phonetic runs left out), ``_x005F_`` unescaped."""
+    from xml.etree.ElementTree import iterparse
+
+    from openpyxl.xml.constants import SHEET_MAIN_NS
+
+    si_tag, t_tag, r_tag = (f"{{{SHEET_MAIN_NS}}}{t}" for t in ("si", "t", "r"))
+    strings: list[str] = []
+    for _, node in iterparse(_NoDTD(src)):
+        if node.tag == si_tag:
+            t = node.find(t_tag)
+            parts = [t.text] if t is not None and t.text is not None else []
+            for run in node.iterfind(r_tag):
+                rt = run.find(t_tag)
+                if rt is not None and rt.text is not None:
+                    parts.append(rt.text)
+            strings.append("".join(parts).replace("x005F_", ""))
+            node.clear()
+    return strings
+
+
+def _load_workbook(path: Path):
+    """``openpyxl.load_workbook(path, read_only=True, data_only=True, keep_links=False)``,
+    with the shared strings read by :func:`_read_shared_strings`."""
+    from openpyxl.reader.excel import SHARED_STRINGS, ExcelReader
+
+    class _Reader(ExcelReader):
+        def read_strings(self) -> None:  # noqa: D102 - see ExcelReader
+            ct = self.package.find(SHARED_STRINGS)
+            if ct is not None:
+                with self.archive.open(ct.PartName[1:]) as src:
+                    self.shared_strings = _read_shared_strings(src)
+
+    reader = _Reader(path, read_only=True, keep_vba=False, data_only=True, keep_links=False, rich_text=False)
+    reader.read()
+    return reader.wb
+
+
 def _make_parser_class():
-    from openpyxl.worksheet._reader import FORMULA_TAG, WorkSheetParser
+    from xml.etree.ElementTree import iterparse
+
+    from openpyxl.cell.text import Text
+    from openpyxl.utils.datetime import from_excel, from_ISO8601
+    from openpyxl.worksheet._reader import (
+        FORMULA_TAG,
+        INLINE_STRING,
+        MERGE_TAG,
+        ROW_TAG,
+        VALUE_TAG,
+        WorkSheetParser,
+    )
+    from openpyxl.worksheet.merge import MergeCells
+
+    columns: dict[str, int] = {}
+
+    def column(coordinate: str) -> int:
+        letters = coordinate.rstrip("0123456789")
+        col = columns.get(letters)
+        if col is None:
+            name = letters.replace("$", "").upper()
+            if letters == coordinate or not (name.isascii() and name.isalpha() and len(name) <= 3):
+                raise ValueError(f"Invalid cell coordinates ({coordinate})")
+            col = 0
+            for ch in name:
+                col = col * 26 + ord(ch) - 64
+            columns[letters] = col
+        return col
 
     class _Parser(WorkSheetParser):
-        """openpyxl's streaming sheet parser, also telling whether a cell holds a formula."""
+        """openpyxl's streaming sheet parser (data only), reduced to what the reader uses.
 
-        def parse_cell(self, element):  # noqa: D102 - see WorkSheetParser
-            data = super().parse_cell(element)
-            data["formula"] = element.find(FORMULA_TAG) is not None
-            return data
+        Rows come as ``{column: _Cell}`` with the cells that hold a value, a style or a formula
+        (text of only blanks counts as no value); values are converted as openpyxl converts
+        them. Besides rows, only the row dimensions and the merged cells are kept.
+        """
+
+        def parse(self):  # noqa: D102 - see WorkSheetParser
+            for _, element in iterparse(_NoDTD(self.source)):
+                tag = element.tag
+                if tag == ROW_TAG:
+                    row = self.parse_row(element)
+                    element.clear()
+                    yield row
+                elif tag == MERGE_TAG:
+                    self.merged_cells = MergeCells.from_tree(element)
+                    element.clear()
+
+        def parse_row(self, row):  # noqa: D102 - see WorkSheetParser
+            attrs = row.attrib
+            r = attrs.get("r")
+            if r is not None:
+                try:
+                    self.row_counter = int(r)
+                except ValueError:
+                    val = float(r)
+                    if not val.is_integer():
+                        raise ValueError(f"{r} is not a valid row number") from None
+                    self.row_counter = int(val)
+            else:
+                self.row_counter += 1
+            if any(k not in ("r", "spans") and not k.startswith("{") for k in attrs):
+                self.row_dimensions[str(self.row_counter)] = dict(attrs)
+            cells: dict[int, _Cell] = {}
+            col = 0
+            shared = self.shared_strings
+            date_formats = self.date_formats
+            for element in row:
+                get = element.get
+                coordinate = get("r")
+                col = column(coordinate) if coordinate else col + 1
+                style = get("s")
+                style = int(style) if style else 0
+                data_type = get("t", "n")
+                formula = element.find(FORMULA_TAG) is not None
+                value: Any = None
+                if data_type == "inlineStr":
+                    child = element.find(INLINE_STRING)
+                    if child is not None:
+                        value = Text.from_tree(child).content
+                else:
+                    v = element.findtext(VALUE_TAG) or None
+                    if v is None:
+                        pass
+                    elif data_type == "n":
+                        value = float(v) if ("." in v or "E" in v or "e" in v) else int(v)
+                        if style in date_formats:
+                            try:
+                                value = from_excel(value, self.epoch, timedelta=style in self.timedelta_formats)
+                            except (OverflowError, ValueError):
+                                value = "#VALUE!"
+                    elif data_type == "s":
+                        value = shared[int(v)]
+                    elif data_type == "b":
+                        value = bool(int(v))
+                    elif data_type == "d":
+                        value = from_ISO8601(v)
+                    else:
+                        value = v
+                if isinstance(value, str) and not value.strip():
+                    value = None
+                if value is None and not style and not formula:
+                    continue
+                cells[col] = _Cell(value, style, formula)
+            return self.row_counter, cells
 
     return _Parser
 
@@ -257,12 +459,10 @@ def _open_workbook(path: Path):
     check_master_file(path)
     import warnings
 
-    import openpyxl
-
     try:
         with warnings.catch_warnings():
             warnings.simplefilter("ignore")
-            return openpyxl.load_workbook(path, read_only=True, data_only=True, keep_links=False)
+            return _load_workbook(path)
     except ReadError:
         raise
     except Exception as exc:  # openpyxl raises many kinds on damaged files
@@ -478,16 +678,7 @@ def _iter_rows(ws, parser_cls, row_dims: dict | None = None, parser_out: list | 
         )
         if parser_out is not None:
             parser_out.append(parser)
-        for idx, cells in parser.parse():
-            row: dict[int, _Cell] = {}
-            for c in cells:
-                value = c["value"]
-                if isinstance(value, str) and not value.strip():
-                    value = None
-                if value is None and not c["style_id"] and not c["formula"]:
-                    continue
-                row[c["column"]] = _Cell(value, c["style_id"] or 0, c["formula"])
-            yield idx, row
+        yield from parser.parse()
 
 
 # --------------------------------------------------------------------------------------------
