@@ -6,10 +6,9 @@ counts (only measures in the evaluation).
 
 Example::
 
-    import ampel_xl
-    from ampel_xl.history import write_history
+    from ampel_xl.history import history, write_history
 
-    df = ampel_xl.history(["Master_2024-06.xlsx", "Master_2024-10.xlsx", "Master_2025-02.xlsx"])
+    df = history(["Master_2024-06.xlsx", "Master_2024-10.xlsx", "Master_2025-02.xlsx"])
     df[df.feld == "Gesamt"][["stand_label", "anteil_gruen", "anteil_gelb", "anteil_rot"]]
     write_history(df, "Verlauf.xlsx")   # the workbook "Verlauf"
 """
