@@ -285,41 +285,6 @@ def report_cmd(master: Path, output: Path | None, pdf: bool, header: str | None,
 
 
 # --------------------------------------------------------------------------------------------
-@cli.command("report", context_settings=CONTEXT)
-@MASTER
-@click.option("-o", "--output", type=click.Path(dir_okay=False, path_type=Path),
-              help="Word-Datei (.docx); ohne Angabe neben dem Master: <Name>_Ampeldokument.docx.")
-@click.option("--pdf", is_flag=True, help="Zusätzlich ein PDF schreiben (braucht LibreOffice).")
-@click.option("--header", metavar="TEXT", help="Kopfzeile jeder Seite (statt der Kopfzeile aus dem Blatt „Konzept“).")
-@click.option("--force", is_flag=True, help="Auch schreiben, wenn der Master Fehler hat (die Zahlen können dann falsch sein).")
-def report_cmd(master: Path, output: Path | None, pdf: bool, header: str | None, force: bool) -> None:
-    """Ampeldokument (Anlage zum Protokoll) als Word-Datei schreiben, mit --pdf auch als PDF."""
-    from .errors import ValidationFailed
-    from .figures import summarize
-    from .reader import read
-    from .report import default_report_path, write_report
-    from .validate import render_text, validate
-
-    konzept = read(master)
-    report = validate(konzept)
-    if report.errors and not force:
-        _echo_err(render_text(report))
-        _echo_err("")
-        raise ValidationFailed(
-            "Das Ampeldokument wurde nicht geschrieben, weil der Master Fehler enthält. Bitte beheben Sie sie "
-            "(oder schreiben Sie es trotzdem mit --force).", report)
-    result = write_report(summarize(konzept, report), output or default_report_path(master), header=header, pdf=pdf)
-    if report.errors:
-        _echo_err(f"Achtung: Der Master enthält {len(report.errors)} Fehler; das Ampeldokument wurde trotzdem "
-                  "geschrieben (--force) und trägt einen Hinweis darauf.")
-    click.echo(f"Ampeldokument geschrieben: {result.docx}")
-    if result.pdf is not None:
-        click.echo(f"PDF geschrieben: {result.pdf}")
-    elif result.pdf_note:
-        _echo_err(result.pdf_note)
-
-
-# --------------------------------------------------------------------------------------------
 def _guard_output(output: Path, *inputs: Path) -> None:
     """Refuse an output path that names one of the input masters (masters are only read)."""
     from .errors import WriteError
