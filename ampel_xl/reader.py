@@ -17,8 +17,10 @@ What is read (see the contract, master-format.md):
 
 from __future__ import annotations
 
+import contextlib
 import datetime as _dt
 import difflib
+import gc
 import os
 import re
 import zipfile
@@ -522,7 +524,8 @@ def read(path: str | os.PathLike[str]) -> Konzept:
     path = Path(path)
     wb = _open_workbook(path)
     try:
-        return _read_workbook(wb, path)
+        with _gc_paused():
+            return _read_workbook(wb, path)
     except ReadError:
         raise
     except _DAMAGE as exc:
@@ -532,6 +535,21 @@ def read(path: str | os.PathLike[str]) -> Konzept:
             wb.close()
         except Exception:  # pragma: no cover - closing must never mask the real outcome
             pass
+
+
+@contextlib.contextmanager
+def _gc_paused() -> Iterator[None]:
+    """Pause the cyclic garbage collector. Reading builds no reference cycles worth collecting,
+    but a large master makes millions of live objects that every full collection walks again:
+    a quarter of the read time at 100,000 measures, and the cost per measure grows with size."""
+    if not gc.isenabled():
+        yield
+        return
+    gc.disable()
+    try:
+        yield
+    finally:
+        gc.enable()
 
 
 def _read_workbook(wb, path: Path) -> Konzept:
