@@ -29,18 +29,89 @@ def _echo_err(message: str) -> None:
 
 
 def _log_path() -> Path:
-    base = Path(tempfile.gettempdir()) / "ampel_xl"
+    # not "ampel_xl": a folder of that name in the temp dir would shadow the package there
+    base = Path(tempfile.gettempdir()) / "ampel-xl-fehlerberichte"
     base.mkdir(parents=True, exist_ok=True)
     return base / f"fehlerbericht-{_dt.datetime.now():%Y%m%d-%H%M%S}-{os.getpid()}.log"
+
+
+_USAGE_DE = [
+    (r"Missing argument '([^']+)'\.?", r"Es fehlt die Angabe \1."),
+    (r"Missing option '([^']+)'\.?", r"Es fehlt die Option \1."),
+    (r"No such option:? '?([^'\s]+)'?\.?", r"Unbekannte Option: \1."),
+    (r"No such command '([^']+)'\.?", r"Unbekannter Befehl „\1“."),
+    (r"Option '([^']+)' requires an argument\.?", r"Die Option \1 braucht einen Wert."),
+    (r"Got unexpected extra arguments? \(([^)]*)\)", r"Zu viele Angaben: \1."),
+    (r"Invalid value for '([^']+)': (.*)", r"Ungültiger Wert für \1: \2"),
+    (r"'([^']+)' is a directory\.?", r"„\1“ ist ein Ordner."),
+]
+
+
+def _usage_de(exc: click.UsageError) -> str:
+    """click's (English) usage message in German, as far as we know it."""
+    import re
+
+    message = exc.format_message()
+    for pattern, repl in _USAGE_DE:
+        if re.search(pattern, message):
+            return re.sub(pattern, repl, message)
+    return message
+
+
+def _help_in_german(option: click.Option | None) -> click.Option | None:
+    if option is not None:
+        option.help = "Diese Hilfe anzeigen und beenden."
+    return option
+
+
+class _Formatter(click.HelpFormatter):
+    """click's help layout with German headings."""
+
+    _SECTIONS = {"Options": "Optionen", "Commands": "Befehle", "Arguments": "Argumente"}
+
+    def write_usage(self, prog: str, args: str = "", prefix: str | None = None) -> None:  # noqa: D102
+        super().write_usage(prog, args, prefix="Aufruf: ")
+
+    def section(self, name: str):  # noqa: D102
+        return super().section(self._SECTIONS.get(name, name))
+
+
+class _Context(click.Context):
+    formatter_class = _Formatter
+
+
+class _Command(click.Command):
+    context_class = _Context
+
+    def __init__(self, *args, **kwargs) -> None:
+        kwargs.setdefault("options_metavar", "[OPTIONEN]")
+        super().__init__(*args, **kwargs)
+
+    def get_help_option(self, ctx: click.Context):  # noqa: D102
+        return _help_in_german(super().get_help_option(ctx))
 
 
 class _Group(click.Group):
     """Turns every failure into one German sentence and an exit code."""
 
+    command_class = _Command
+    context_class = _Context
+
+    def __init__(self, *args, **kwargs) -> None:
+        kwargs.setdefault("options_metavar", "[OPTIONEN]")
+        super().__init__(*args, **kwargs)
+
+    def get_help_option(self, ctx: click.Context):  # noqa: D102
+        return _help_in_german(super().get_help_option(ctx))
+
     def invoke(self, ctx: click.Context):  # noqa: D102
         debug = ctx.params.get("debug", False) or os.environ.get("AMPEL_XL_DEBUG") == "1"
         try:
             return super().invoke(ctx)
+        except click.UsageError as exc:
+            where = exc.ctx.command_path if exc.ctx is not None else "ampel-xl"
+            _echo_err(f"Fehler: {_usage_de(exc)} Hilfe: {where} --help")
+            ctx.exit(2)
         except AmpelError as exc:
             if debug:
                 traceback.print_exc()
@@ -72,7 +143,8 @@ class _Group(click.Group):
 
 @click.group(cls=_Group, context_settings=CONTEXT)
 @click.option("--debug", is_flag=True, help="Bei Fehlern die technische Fehlermeldung (Traceback) zeigen.")
-@click.version_option(package_name="ampel_xl", message="ampel-xl %(version)s")
+@click.version_option(package_name="ampel_xl", message="ampel-xl %(version)s",
+                      help="Versionsnummer anzeigen und beenden.")
 def cli(debug: bool) -> None:
     """ampel-xl: Ampel-Master eines Integrationskonzepts lesen, prüfen und auswerten.
 
@@ -90,12 +162,12 @@ MASTER = click.argument("master", type=click.Path(dir_okay=True, path_type=Path)
 # --------------------------------------------------------------------------------------------
 @cli.command("export", context_settings=CONTEXT)
 @MASTER
-@click.option("--format", "fmt", type=click.Choice(["csv", "json"]), default="csv", show_default=True,
-              help="Ausgabeformat.")
+@click.option("--format", "fmt", type=click.Choice(["csv", "json"]), default="csv",
+              help="Ausgabeformat (Standard: csv).")
 @click.option("-o", "--output", type=click.Path(dir_okay=False, path_type=Path),
               help="Zieldatei; ohne Angabe auf die Standardausgabe.")
-@click.option("--sep", type=click.Choice([";", ",", "tab"]), default=";", show_default=True,
-              help="Trennzeichen für CSV (deutsches Excel erwartet „;“).")
+@click.option("--sep", type=click.Choice([";", ",", "tab"]), default=";",
+              help="Trennzeichen für CSV (Standard: „;“, wie es deutsches Excel erwartet).")
 def export_cmd(master: Path, fmt: str, output: Path | None, sep: str) -> None:
     """Alle Maßnahmen als Tabelle ausgeben (eine Zeile je Maßnahme), als CSV oder JSON."""
     from . import export
@@ -349,8 +421,8 @@ def history_cmd(masters: tuple[Path, ...], output: Path | None) -> None:
 @MASTER
 @click.option("-o", "--output", type=click.Path(dir_okay=False, path_type=Path),
               help="Zieldatei (Standard: <Master>_Zusammenfassung.xlsx neben dem Master).")
-@click.option("--interval", type=click.FloatRange(0.1, 60), default=1.0, show_default=True,
-              help="Sekunden zwischen zwei Blicken auf den Master.")
+@click.option("--interval", type=click.FloatRange(0.1, 60), default=1.0,
+              help="Sekunden zwischen zwei Blicken auf den Master (Standard: 1).")
 @click.option("--force", is_flag=True, help="Auch schreiben, wenn der Master Fehler hat.")
 def watch_cmd(master: Path, output: Path | None, interval: float, force: bool) -> None:
     """Zusammenfassung nach jedem Speichern des Masters neu schreiben (Beenden mit Strg+C).

@@ -98,3 +98,25 @@ def test_every_command_has_german_help_and_is_in_the_readme():
         r = runner.invoke(cli, [name, "--help"])
         assert r.exit_code == 0, name
         assert f"ampel-xl {name}" in readme, name
+
+
+@pytest.mark.parametrize(
+    "args, expected",
+    [
+        (["validate"], "Fehler: Es fehlt die Angabe MASTER. Hilfe: ampel-xl validate --help"),
+        (["validate", "--foo", "x.xlsx"], "Fehler: Unbekannte Option: --foo."),
+        (["gibtsnicht"], "Fehler: Unbekannter Befehl „gibtsnicht“."),
+    ],
+)
+def test_wrong_calls_get_a_german_sentence(args, expected):
+    r = CliRunner().invoke(cli, args, prog_name="ampel-xl")
+    assert r.exit_code == 2
+    assert expected in r.output
+    assert "Usage" not in r.output and "Traceback" not in r.output
+
+
+def test_help_is_german():
+    r = CliRunner().invoke(cli, ["summary", "--help"], prog_name="ampel-xl")
+    assert r.output.startswith("Aufruf: ampel-xl summary [OPTIONEN] MASTER")
+    assert "Optionen:" in r.output and "Diese Hilfe anzeigen und beenden." in r.output
+    assert "Show this message" not in r.output and "[default" not in r.output

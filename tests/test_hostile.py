@@ -943,7 +943,7 @@ def test_internal_error_ends_in_one_sentence_and_a_log_file(monkeypatch, master,
     result = invoke("export", master, "-o", tmp_path / "Export.csv")
     line = assert_one_german_line(result, 3, "unerwarteter interner Fehler", "Bericht")
     assert "RuntimeError" not in result.output and "4711" not in result.output
-    logs = list((tmp_path / "tmp" / "ampel_xl").glob("fehlerbericht-*.log"))
+    logs = list((tmp_path / "tmp" / "ampel-xl-fehlerberichte").glob("fehlerbericht-*.log"))
     assert len(logs) == 1
     assert str(logs[0]) in line
     report = logs[0].read_text(encoding="utf-8")
