@@ -32,6 +32,21 @@ def _describe_os_error(target: Path, exc: OSError) -> str:
     return f"Die Datei „{target}“ konnte nicht geschrieben werden ({exc.strerror or exc}). Bitte prüfen Sie den Zielort."
 
 
+def _give_normal_mode(tmp: Path, target: Path) -> None:
+    """mkstemp makes the file private (0600); give it the mode a normal new file would have
+    (or the replaced file's), so colleagues on a shared drive can open it."""
+    try:
+        if target.exists():
+            mode = target.stat().st_mode & 0o7777
+        else:
+            umask = os.umask(0)
+            os.umask(umask)
+            mode = 0o666 & ~umask
+        os.chmod(tmp, mode)
+    except OSError:
+        pass
+
+
 @contextlib.contextmanager
 def atomic_path(target: str | os.PathLike[str]) -> Iterator[Path]:
     """Yield a temporary path beside ``target``; on success it replaces ``target``.
@@ -68,6 +83,7 @@ def atomic_path(target: str | os.PathLike[str]) -> Iterator[Path]:
                     pass
             except OSError as exc:
                 raise WriteError(_describe_os_error(target, exc)) from exc
+        _give_normal_mode(tmp, target)
         try:
             os.replace(tmp, target)
         except OSError as exc:

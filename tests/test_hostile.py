@@ -1043,3 +1043,19 @@ def test_master_guard_sees_cli_commands(master_guard, master):
     assert invoke("validate", master).exit_code in (0, 1)
     assert master_guard.calls > before
     assert master.absolute() in master_guard.seen
+
+
+@pytest.mark.skipif(os.name != "posix", reason="file modes are POSIX")
+def test_written_files_get_a_normal_mode_not_a_private_one(tmp_path):
+    from ampel_xl._io import write_bytes_atomic
+
+    old = os.umask(0o022)
+    try:
+        target = tmp_path / "neu.csv"
+        write_bytes_atomic(target, b"x")
+        assert target.stat().st_mode & 0o777 == 0o644
+        os.chmod(target, 0o664)
+        write_bytes_atomic(target, b"y")
+        assert target.stat().st_mode & 0o777 == 0o664  # a replaced file keeps its mode
+    finally:
+        os.umask(old)
