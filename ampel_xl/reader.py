@@ -20,6 +20,7 @@ from __future__ import annotations
 import contextlib
 import datetime as _dt
 import difflib
+import functools
 import gc
 import os
 import re
@@ -101,6 +102,7 @@ _TRUE_FLAGS = {"x", "ja", "j", "1", "✓", "✔", "✔️", "yes", "y", "true", 
 _FALSE_FLAGS = {"nein", "n", "0", "-", "–", "no", "false", "falsch", ""}
 
 
+@functools.lru_cache(maxsize=4096)
 def parse_status_text(text: str) -> tuple[Status | None, bool]:
     """Status named by a status cell's text, and whether it was an ambiguous "G".
 
@@ -163,6 +165,8 @@ def _text(value: Any) -> str:
 
 def _nr_text(value: Any) -> str:
     """A number cell as written: 5 → "5", 2.3 → "2.3", "M 5" → "5"."""
+    if type(value) is int:  # the usual case, nothing to strip
+        return str(value)
     t = _text(value)
     t = re.sub(r"^(?:Nr\.?|Maßnahme|Massnahme|M)\s*", "", t, flags=re.I)
     return t.strip().rstrip(".")
@@ -188,6 +192,7 @@ def match_title(text: str) -> tuple[Art, str] | None:
     return None
 
 
+@functools.lru_cache(maxsize=None)
 def _col_letter(col: int) -> str:
     letters = ""
     while col:
@@ -198,6 +203,12 @@ def _col_letter(col: int) -> str:
 
 def _ref(col: int, row: int) -> str:
     return f"{_col_letter(col)}{row}"
+
+
+@functools.lru_cache(maxsize=4096)
+def _fill_name(rgb: str) -> str:
+    """:func:`~ampel_xl.colors.color_name`, once per resolved colour."""
+    return color_name(rgb)
 
 
 # --------------------------------------------------------------------------------------------
@@ -807,6 +818,9 @@ class _SheetReader:
         self.last_uz_value: tuple[int | None, str] | None = None
         self.flat = False
         self.parser_box: list = []
+        self.role_cols: set[int] | None = None
+        self.evidence_row = -1
+        self.evidence_memo: StatusEvidence | None = None
 
     # -- streaming -------------------------------------------------------------------------
     def run(self) -> Feld | None:
@@ -928,7 +942,9 @@ class _SheetReader:
         return None if cell is None else cell.value
 
     def _table_row(self, idx: int, row: dict[int, _Cell]) -> None:
-        role_cols = set(self.roles.values()) | {c for _, c in self.extras}
+        role_cols = self.role_cols
+        if role_cols is None:  # the header is known from here on
+            role_cols = self.role_cols = set(self.roles.values()) | {c for _, c in self.extras}
         if not any(row[c].value is not None or row[c].formula for c in row if c in role_cols):
             # blank row (possibly painted): nothing to read
             return
@@ -1006,6 +1022,12 @@ class _SheetReader:
         return uz
 
     def _evidence(self, row: dict[int, _Cell], idx: int) -> StatusEvidence | None:
+        """The status cell's evidence; kept for the last row (a measure row is asked twice)."""
+        if idx != self.evidence_row:
+            self.evidence_row, self.evidence_memo = idx, self._status_evidence(row, idx)
+        return self.evidence_memo
+
+    def _status_evidence(self, row: dict[int, _Cell], idx: int) -> StatusEvidence | None:
         col = self.roles.get("status")
         if col is None:
             return None
@@ -1025,7 +1047,7 @@ class _SheetReader:
             text_ambiguous=ambiguous,
             fill=rgb,
             color_class=cls.value,
-            color_name=color_name(rgb) if rgb and cls is not ColorClass.NEUTRAL else None,
+            color_name=_fill_name(rgb) if rgb and cls is not ColorClass.NEUTRAL else None,
             formula_uncached=cell.formula and cell.value is None,
         )
 
