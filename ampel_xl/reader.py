@@ -315,6 +315,12 @@ def _load_workbook(path: Path):
     """``openpyxl.load_workbook(path, read_only=True, data_only=True, keep_links=False)``,
     with the shared strings read by :func:`_read_shared_strings`."""
     from openpyxl.reader.excel import SHARED_STRINGS, ExcelReader
+    from openpyxl.worksheet._read_only import ReadOnlyWorksheet
+
+    class _Sheet(ReadOnlyWorksheet):
+        def _get_size(self) -> None:
+            """Dimensions stay unknown: the reader never asks for them, and openpyxl would
+            parse the start of every sheet with its slow parser to find them."""
 
     class _Reader(ExcelReader):
         def read_strings(self) -> None:  # noqa: D102 - see ExcelReader
@@ -322,6 +328,18 @@ def _load_workbook(path: Path):
             if ct is not None:
                 with self.archive.open(ct.PartName[1:]) as src:
                     self.shared_strings = _read_shared_strings(src)
+
+        def read_worksheets(self) -> None:
+            """The read-only branch of ExcelReader.read_worksheets, with :class:`_Sheet`."""
+            for sheet, rel in self.parser.find_sheets():
+                if rel.target not in self.valid_files:
+                    continue
+                if "chartsheet" in rel.Type:
+                    self.read_chartsheet(sheet, rel)
+                    continue
+                ws = _Sheet(self.wb, sheet.name, rel.target, self.shared_strings)
+                ws.sheet_state = sheet.state
+                self.wb._sheets.append(ws)
 
     reader = _Reader(path, read_only=True, keep_vba=False, data_only=True, keep_links=False, rich_text=False)
     reader.read()
