@@ -223,6 +223,11 @@ def _col_index(cell: str | None) -> int:
     return n
 
 
+def _n_massnahmen(f: Feld) -> int:
+    """``len(f.massnahmen)`` without building and sorting the list."""
+    return sum(len(u.massnahmen) for u in f.unterziele) + len(f.orphans)
+
+
 def _check_workbook(k: Konzept, out: _Collector) -> None:
     if not k.felder:
         out.add("no-field-sheets", None, None, None,
@@ -239,7 +244,7 @@ def _check_workbook(k: Konzept, out: _Collector) -> None:
                 "Es gibt kein Blatt „Konzept“; die gefundenen Anzahlen von Unterzielen und Maßnahmen werden nicht geprüft.",
                 "Legen Sie ein Blatt „Konzept“ mit der Tabelle Feld | Art | Unterziele | Maßnahmen an, damit versehentlich "
                 "gelöschte Zeilen auffallen.")
-    if k.felder and k.massnahmen and not k.any_marked:
+    if k.felder and any(_n_massnahmen(f) for f in k.felder) and not k.any_marked:
         out.add("nothing-marked", None, None, None,
                 "Keine Maßnahme ist blau hinterlegt oder als „In Auswertung“ markiert; daher zählen alle Maßnahmen.",
                 "Wenn nur ein Teil der Maßnahmen in die Auswertung eingehen soll, hinterlegen Sie deren Nr.- oder "
@@ -413,7 +418,7 @@ def _check_declared(k: Konzept, out: _Collector) -> None:
                     "bzw. „Querschnittsthema …“ beginnt.")
             continue
         matched.add(f.sheet)
-        n_uz, n_m = len(f.unterziele), len(f.massnahmen)
+        n_uz, n_m = len(f.unterziele), _n_massnahmen(f)
         if d.unterziele is not None and d.unterziele != n_uz:
             out.add("count-unterziele", f.sheet, None, 0,
                     f"„{f.name}“ hat {n_uz} Unterziele, laut Blatt „Konzept“ (Zeile {d.row}) sind es {d.unterziele}.",
@@ -434,7 +439,7 @@ def _check_declared(k: Konzept, out: _Collector) -> None:
     t = k.declared_total
     if t is not None:
         found_uz = len(k.unterziele)
-        found_m = len(k.massnahmen)
+        found_m = sum(_n_massnahmen(f) for f in k.felder)
         if t.unterziele is not None and t.unterziele != found_uz:
             out.add("count-total", sheet, f"A{t.row}", t.row,
                     f"Insgesamt wurden {found_uz} Unterziele gefunden, laut Gesamt-Zeile im Blatt „Konzept“ sind es {t.unterziele}.",
