@@ -80,6 +80,15 @@ if TYPE_CHECKING:  # pragma: no cover
     from .validate import Finding, Report, Severity, validate
 
 
+# compare, history and validate are functions living in submodules of the same name. Importing
+# such a submodule binds the *module* to the package attribute, which would shadow the function
+# for everyone afterwards. Binding the functions here, once, keeps ``ampel_xl.compare`` the
+# function whatever is imported later (these modules are light: no pandas, no openpyxl).
+from .compare import compare  # noqa: E402
+from .history import history  # noqa: E402
+from .validate import validate  # noqa: E402
+
+
 def __getattr__(name: str) -> Any:
     try:
         module_name, attr = _LAZY[name]

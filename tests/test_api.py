@@ -24,17 +24,8 @@ SHADOWED = ("compare", "history", "validate")
 
 
 def api(name: str):
-    """``ampel_xl.<name>``, resolved through the package's lazy table.
-
-    Importing a submodule such as ``ampel_xl.compare`` binds the *module* to the package
-    attribute of the same name (see test_public_functions_survive_submodule_imports); the other
-    tests here must not depend on the order in which test modules were imported.
-    """
-    value = getattr(ampel_xl, name)
-    if isinstance(value, types.ModuleType):
-        module_name, attr = ampel_xl._LAZY[name]
-        value = getattr(importlib.import_module(f"ampel_xl.{module_name}"), attr)
-    return value
+    """``ampel_xl.<name>`` (a submodule import never shadows it, see the test below)."""
+    return getattr(ampel_xl, name)
 
 
 @pytest.fixture(scope="module")
@@ -48,8 +39,6 @@ def test_all_names_resolve():
     assert (ROOT / "ampel_xl" / "py.typed").exists()
 
 
-@pytest.mark.xfail(strict=True, reason="ampel_xl/__init__.py: importing the submodules compare/history/validate "
-                                       "replaces the lazily bound function of the same name with the module")
 def test_public_functions_survive_submodule_imports():
     code = (
         "import ampel_xl, types\n"
