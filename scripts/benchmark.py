@@ -364,12 +364,13 @@ def lift_limits() -> list[str]:
     return lifted
 
 
-#: ``python -c`` program that runs the command line with the caps lifted.
+#: ``python -c`` program that runs the command line with the caps lifted (as lift_limits does).
 CLI_LIFTED = (
-    "import sys\n"
-    "sys.path.insert(0, sys.argv.pop(1))\n"
-    "import benchmark\n"
-    "benchmark.lift_limits()\n"
+    "import importlib, sys\n"
+    f"for name, attr in {LIMITS!r}:\n"
+    "    module = importlib.import_module(name)\n"
+    "    if hasattr(module, attr):\n"
+    "        setattr(module, attr, 10 ** 12)\n"
     "from ampel_xl.cli import main\n"
     "sys.argv[0] = 'ampel-xl'\n"
     "main()\n"
@@ -501,7 +502,7 @@ def _cli_has(command: str) -> bool:
 
 
 def _cli_args(step: Step, master: Path, tmp: Path, lift: bool) -> list[str]:
-    start = [sys.executable, "-c", CLI_LIFTED, str(HERE)] if lift else cli_command()
+    start = [sys.executable, "-c", CLI_LIFTED] if lift else cli_command()
     args = [*start, step.cli[0], str(master)]
     if step.cli[0] == "summary":
         args += ["-o", str(tmp / "Zusammenfassung_cli.xlsx")]
