@@ -57,11 +57,14 @@ MAX_PARTS = 10_000
 """Most parts (files) in the zip."""
 MAX_PROLOG = 64 * 1024
 """Longest XML prolog (declaration, comments) before the root element of a part."""
-MAX_XML_TAGS = 1_000_000
+MAX_XML_TAGS = 5_000_000
 """Most XML tags (counted as ``<``) in all parts together. The sample master has about 8,000;
-20,000 measures (the reader's cap) need about 360,000. openpyxl keeps every element of a
-worksheet without a ``<dimension>`` in memory while it looks for one, so this bounds memory
-for small files full of tiny elements."""
+a measure costs about 18, so 200,000 measures (the reader's cap, twice the largest master of
+the benchmark) need about 3.6 million. openpyxl keeps shared strings and every element of one
+``<row>`` in memory, so this and ``MAX_ROW_TAGS`` bound memory for files full of tiny elements."""
+MAX_ROW_TAGS = 100_000
+"""Most XML tags in one ``<row>`` of a worksheet (and in what follows the last row). Excel has
+16,384 columns, a few tags each; the sheet parser holds one whole row in memory at a time."""
 MAX_OLE2_SCAN = MAX_TOTAL_INFLATED
 """How much of an old Office (OLE2) file is searched for its stream names."""
 
@@ -267,10 +270,17 @@ def _check_zip(path: Path, name: str) -> None:
         tags = 0
         try:
             for info in infos:
-                verdict, n = _scan_part(zf, info, MAX_XML_TAGS - tags)
+                verdict, n = _scan_part(zf, info, MAX_XML_TAGS - tags, rows=_is_worksheet(info.filename))
                 if verdict == "dtd":
                     raise ReadError(
                         f"„{name}“ enthält XML mit einer Dokumenttyp-Deklaration (DTD) oder einem überlangen Vorspann, "
+                        f"wie Excel sie nie schreibt, und wird aus Sicherheitsgründen nicht gelesen. Bitte prüfen Sie die "
+                        f"Herkunft der Datei und speichern Sie den Master in Excel neu als .xlsx."
+                    )
+                if n < 0:
+                    limit = f"{MAX_ROW_TAGS:,}".replace(",", ".")
+                    raise ReadError(
+                        f"„{name}“ enthält eine Tabellenzeile mit ungewöhnlich vielen XML-Elementen (mehr als {limit}), "
                         f"wie Excel sie nie schreibt, und wird aus Sicherheitsgründen nicht gelesen. Bitte prüfen Sie die "
                         f"Herkunft der Datei und speichern Sie den Master in Excel neu als .xlsx."
                     )
@@ -326,8 +336,16 @@ def _read_head(zf: zipfile.ZipFile, member: str | zipfile.ZipInfo, n: int) -> by
         return fh.read(n)
 
 
-def _scan_part(zf: zipfile.ZipFile, info: zipfile.ZipInfo, budget: int) -> tuple[str | None, int]:
+def _is_worksheet(filename: str) -> bool:
+    return filename.startswith("xl/worksheets/") and filename.endswith(".xml")
+
+
+def _scan_part(zf: zipfile.ZipFile, info: zipfile.ZipInfo, budget: int, rows: bool = False
+               ) -> tuple[str | None, int]:
     """Read one part to its end, without keeping it: ("dtd" or None, number of XML tags).
+
+    With ``rows`` (a worksheet), the tags of each ``<row>`` are counted too; a row with more
+    than ``MAX_ROW_TAGS`` gives -1.
 
     First the prolog: a document type declaration (or a prolog longer than ``MAX_PROLOG``)
     gives "dtd" and ends the scan. NUL bytes are dropped before looking, so that UTF-16/UTF-32
@@ -357,12 +375,22 @@ def _scan_part(zf: zipfile.ZipFile, info: zipfile.ZipInfo, budget: int) -> tuple
         if verdict == "dtd":
             return verdict, 0
         tags = buf.count(b"<") if is_xml else 0
+        in_row = 0
         while tags <= budget:
             chunk = fh.read(MiB)
             if not chunk:
                 break
             if is_xml:
                 tags += chunk.count(b"<")
+                if rows:
+                    pieces = chunk.split(b"<row")
+                    in_row += pieces[0].count(b"<")
+                    longest = in_row
+                    for piece in pieces[1:]:
+                        in_row = 1 + piece.count(b"<")
+                        longest = max(longest, in_row)
+                    if longest > MAX_ROW_TAGS:
+                        return None, -1
         return None, tags
 
 

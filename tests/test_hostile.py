@@ -741,15 +741,25 @@ def test_declared_sizes_over_the_limits(master, tmp_path, sizes):
     refuse(_declared_only(master, tmp_path / "gross.xlsx", sizes), "ungewöhnlich groß")
 
 
-def test_too_many_xml_elements(master, tmp_path):
-    """A small file full of tiny elements (which openpyxl would keep in memory) is refused up front."""
+def test_a_row_with_too_many_xml_elements(master, tmp_path):
+    """One worksheet row full of tiny elements (the sheet parser holds a whole row) is refused up front."""
     parts = parts_of(master)
     letters = [b"<%s/>" % bytes([c]) for c in range(97, 123)]
     import random
 
     rnd = random.Random(4711)
-    filler = b"".join(rnd.choices(letters, k=ampel_xl.sniff.MAX_XML_TAGS + 1000))  # ~4 MB, compresses ~5:1
+    filler = b"".join(rnd.choices(letters, k=ampel_xl.sniff.MAX_ROW_TAGS + 1000))
     parts["xl/worksheets/sheet1.xml"] = SHEET_HEAD.replace(b"</row>", b"") + filler + b"</row>" + SHEET_TAIL
+    p = write_parts(tmp_path / "Zeile.xlsx", parts)
+    refuse(p, "Tabellenzeile mit ungewöhnlich vielen XML-Elementen")
+
+
+def test_too_many_xml_elements(monkeypatch, master, tmp_path):
+    """A file full of tiny elements across many rows is refused up front (limit lowered to keep it quick)."""
+    monkeypatch.setattr(ampel_xl.sniff, "MAX_XML_TAGS", 200_000)
+    parts = parts_of(master)
+    row = b"<row>" + b"<c/>" * 999 + b"</row>"
+    parts["xl/worksheets/sheet1.xml"] = SHEET_HEAD + row * 250 + SHEET_TAIL
     p = write_parts(tmp_path / "Elemente.xlsx", parts)
     refuse(p, "ungewöhnlich viele XML-Elemente")
 
