@@ -68,16 +68,15 @@ _LAZY = {
 }
 
 if TYPE_CHECKING:  # pragma: no cover
-    from .compare import Changes, compare
+    from .compare import Changes
     from .errors import AmpelError, ReadError, ValidationFailed, WriteError
     from .figures import Summary, summarize
-    from .history import history
     from .model import Feld, Konzept, Massnahme, Status, Unterziel
     from .reader import read
     from .report import write_report
     from .summary import write_summary
     from .template import write_template
-    from .validate import Finding, Report, Severity, validate
+    from .validate import Finding, Report, Severity
 
 
 # compare, history and validate are functions living in submodules of the same name. Importing

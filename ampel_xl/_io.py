@@ -12,8 +12,12 @@ import os
 import tempfile
 from collections.abc import Iterator
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from .errors import WriteError
+
+if TYPE_CHECKING:  # pragma: no cover
+    import xlsxwriter
 
 
 def _describe_os_error(target: Path, exc: OSError) -> str:
@@ -91,6 +95,43 @@ def atomic_path(target: str | os.PathLike[str]) -> Iterator[Path]:
     finally:
         with contextlib.suppress(OSError):
             tmp.unlink()
+
+
+@contextlib.contextmanager
+def xlsx_workbook(target: str | os.PathLike[str], properties: dict | None = None, *,
+                  in_memory: bool = True) -> Iterator["xlsxwriter.Workbook"]:
+    """An XlsxWriter workbook that is written atomically to ``target`` when the block ends.
+
+    Master text is never turned into a formula, a number or a link (``strings_to_*`` off), and
+    ``properties`` (with a fixed ``created`` date) keep the output deterministic. If the block
+    raises, nothing is written; if writing fails, a :class:`WriteError` says so in German.
+    """
+    import xlsxwriter
+    from xlsxwriter.exceptions import XlsxWriterException
+
+    target = Path(target)
+    with atomic_path(target) as tmp:
+        workbook = xlsxwriter.Workbook(str(tmp), {
+            "in_memory": in_memory,
+            "strings_to_formulas": False,
+            "strings_to_numbers": False,
+            "strings_to_urls": False,
+        })
+        if properties:
+            workbook.set_properties(properties)
+        try:
+            yield workbook
+        except BaseException:
+            with contextlib.suppress(Exception):
+                workbook.close()
+            raise
+        try:
+            workbook.close()
+        except (XlsxWriterException, OSError) as exc:
+            raise WriteError(
+                f"„{target.name}“ konnte nicht geschrieben werden ({exc}). "
+                f"Bitte prüfen Sie den Zielort und den freien Speicherplatz."
+            ) from exc
 
 
 def write_bytes_atomic(target: str | os.PathLike[str], data: bytes) -> None:

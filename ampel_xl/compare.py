@@ -580,23 +580,11 @@ def write_changes(changes: Changes, target: str | os.PathLike[str]) -> Path:
     Deterministic: the document date is the new Stand's (or 1 January 2000), XlsxWriter dates
     every zip entry 1980-01-01, so the same comparison gives the same bytes.
     """
-    import xlsxwriter
-
-    from ._io import atomic_path
+    from ._io import xlsx_workbook
 
     target = Path(target)
-    with atomic_path(target) as tmp:
-        wb = xlsxwriter.Workbook(str(tmp), {
-            "in_memory": True,
-            "strings_to_numbers": False,
-            "strings_to_formulas": False,
-            "strings_to_urls": False,
-        })
-        try:
-            wb.set_properties({"title": "Veränderungen", "created": _created(changes.new)})
-            add_changes_sheet(wb, changes, name="Veränderungen")
-        finally:
-            wb.close()
+    with xlsx_workbook(target, {"title": "Veränderungen", "created": _created(changes.new)}) as wb:
+        add_changes_sheet(wb, changes, name="Veränderungen")
     return target
 
 

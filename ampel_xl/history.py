@@ -138,26 +138,15 @@ def write_history(df: "pd.DataFrame", target: str | os.PathLike[str]) -> Path:
     document date is the latest Stand, or 1 January 2000).
     """
     import pandas as pd
-    import xlsxwriter
 
-    from ._io import atomic_path
+    from ._io import xlsx_workbook
 
     target = Path(target)
     stands = list(dict.fromkeys(df["stand_label"]))
     dates = [d for d in df["stand"] if not pd.isna(d)]
     created = max(dates).to_pydatetime() if dates else _dt.datetime(2000, 1, 1)
-    with atomic_path(target) as tmp:
-        wb = xlsxwriter.Workbook(str(tmp), {
-            "in_memory": True,
-            "strings_to_numbers": False,
-            "strings_to_formulas": False,
-            "strings_to_urls": False,
-        })
-        try:
-            wb.set_properties({"title": "Verlauf", "created": created})
-            _verlauf_sheet(wb, df, stands)
-        finally:
-            wb.close()
+    with xlsx_workbook(target, {"title": "Verlauf", "created": created}) as wb:
+        _verlauf_sheet(wb, df, stands)
     return target
 
 

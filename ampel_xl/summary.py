@@ -39,8 +39,7 @@ from collections.abc import Iterable
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from ._io import atomic_path
-from .errors import WriteError
+from ._io import xlsx_workbook
 from .model import STATUS_COLORS, STATUS_FILLS, STATUS_MEANINGS, STATUS_ORDER, Art, Feld, Konzept, Status
 
 if TYPE_CHECKING:  # pragma: no cover
@@ -891,39 +890,18 @@ def write_summary(summary: "Summary", target: str | os.PathLike[str], *, header:
     (from :func:`ampel_xl.compare`, an earlier Stand against this one) adds the sheet
     "Entwicklung" after "Maßnahmen".
     """
-    import xlsxwriter
-    from xlsxwriter.exceptions import XlsxWriterException
-
     target = Path(target)
     k = summary.konzept
     header_text = header.strip() if header and header.strip() else default_header(k)
-    with atomic_path(target) as tmp:
-        workbook = xlsxwriter.Workbook(str(tmp), {
-            "strings_to_formulas": False,
-            "strings_to_numbers": False,
-            "strings_to_urls": False,
-        })
-        try:
-            workbook.set_properties({
-                "title": f"Zusammenfassung {k.titel}" if k.titel else "Zusammenfassung der Ampelauswertung",
-                "subject": "Ampelauswertung",
-                "author": "ampel_xl",
-                "company": k.amt or "",
-                "comments": f"Erzeugt aus {os.path.basename(k.source)}",
-                "created": document_date(k),
-            })
-            _Writer(summary, workbook, header_text, changes).write()
-        except BaseException:
-            try:
-                workbook.close()
-            except Exception:  # pragma: no cover - the original error matters
-                pass
-            raise
-        try:
-            workbook.close()
-        except (XlsxWriterException, OSError) as exc:
-            raise WriteError(
-                f"Die Zusammenfassung „{target.name}“ konnte nicht geschrieben werden ({exc}). "
-                f"Bitte prüfen Sie den Zielort und den freien Speicherplatz."
-            ) from exc
+    properties = {
+        "title": f"Zusammenfassung {k.titel}" if k.titel else "Zusammenfassung der Ampelauswertung",
+        "subject": "Ampelauswertung",
+        "author": "ampel_xl",
+        "company": k.amt or "",
+        "comments": f"Erzeugt aus {os.path.basename(k.source)}",
+        "created": document_date(k),
+    }
+    # not in memory: a roll-up of 100,000 measures would hold the whole workbook in RAM
+    with xlsx_workbook(target, properties, in_memory=False) as workbook:
+        _Writer(summary, workbook, header_text, changes).write()
     return target

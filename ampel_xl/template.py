@@ -37,7 +37,7 @@ from typing import Any
 
 import xlsxwriter
 
-from ._io import atomic_path
+from ._io import xlsx_workbook
 from .model import BLUE_MARK, STATUS_COLORS, STATUS_MEANINGS, Status
 
 __all__ = [
@@ -593,20 +593,11 @@ def write_master(
     target = Path(target)
     stand = _stand(structure)
     created = _dt.datetime.combine(stand or _dt.date(2025, 1, 1), _dt.time())
-    with atomic_path(target) as tmp:
-        wb = xlsxwriter.Workbook(str(tmp), {
-            "in_memory": True,
-            "strings_to_numbers": False,
-            "strings_to_formulas": False,
-            "strings_to_urls": False,
-        })
-        try:
-            if empty:
-                _write_empty(wb, created)
-            else:
-                _write_concept(wb, structure, stand, created, example=example)
-        finally:
-            wb.close()
+    with xlsx_workbook(target) as wb:
+        if empty:
+            _write_empty(wb, created)
+        else:
+            _write_concept(wb, structure, stand, created, example=example)
     return target
 
 

@@ -10,12 +10,10 @@ the README).
 from __future__ import annotations
 
 import enum
-import html
 import os
 import re
 from collections import Counter
-from collections.abc import Iterable, Iterator
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
 from .model import Feld, Konzept, Massnahme, StatusEvidence

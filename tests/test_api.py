@@ -2,10 +2,8 @@
 
 from __future__ import annotations
 
-import importlib
 import subprocess
 import sys
-import types
 from pathlib import Path
 
 import pandas as pd

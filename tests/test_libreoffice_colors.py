@@ -12,7 +12,6 @@ HLS (F79646 at -25 % → E46C0A, as Word shows it), Excel's grid uses Windows' i
 
 from __future__ import annotations
 
-import os
 import shutil
 import subprocess
 from pathlib import Path
