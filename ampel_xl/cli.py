@@ -58,12 +58,6 @@ def _usage_de(exc: click.UsageError) -> str:
     return message
 
 
-def _help_in_german(option: click.Option | None) -> click.Option | None:
-    if option is not None:
-        option.help = "Diese Hilfe anzeigen und beenden."
-    return option
-
-
 class _Formatter(click.HelpFormatter):
     """click's help layout with German headings."""
 
@@ -80,7 +74,9 @@ class _Context(click.Context):
     formatter_class = _Formatter
 
 
-class _Command(click.Command):
+class _German:
+    """Mixin: German help headings, "[OPTIONEN]" and the help option's text."""
+
     context_class = _Context
 
     def __init__(self, *args, **kwargs) -> None:
@@ -88,21 +84,20 @@ class _Command(click.Command):
         super().__init__(*args, **kwargs)
 
     def get_help_option(self, ctx: click.Context):  # noqa: D102
-        return _help_in_german(super().get_help_option(ctx))
+        option = super().get_help_option(ctx)
+        if option is not None:
+            option.help = "Diese Hilfe anzeigen und beenden."
+        return option
 
 
-class _Group(click.Group):
+class _Command(_German, click.Command):
+    pass
+
+
+class _Group(_German, click.Group):
     """Turns every failure into one German sentence and an exit code."""
 
     command_class = _Command
-    context_class = _Context
-
-    def __init__(self, *args, **kwargs) -> None:
-        kwargs.setdefault("options_metavar", "[OPTIONEN]")
-        super().__init__(*args, **kwargs)
-
-    def get_help_option(self, ctx: click.Context):  # noqa: D102
-        return _help_in_german(super().get_help_option(ctx))
 
     def invoke(self, ctx: click.Context):  # noqa: D102
         debug = ctx.params.get("debug", False) or os.environ.get("AMPEL_XL_DEBUG") == "1"
