@@ -99,6 +99,10 @@ class _Group(_German, click.Group):
 
     command_class = _Command
 
+    def __init__(self, *args, **kwargs) -> None:
+        kwargs.setdefault("subcommand_metavar", "BEFEHL [ARGUMENTE]...")
+        super().__init__(*args, **kwargs)
+
     def invoke(self, ctx: click.Context):  # noqa: D102
         debug = ctx.params.get("debug", False) or os.environ.get("AMPEL_XL_DEBUG") == "1"
         try:
