@@ -35,7 +35,6 @@ Example::
 
 from __future__ import annotations
 
-import datetime as _dt
 import difflib
 import os
 import re
@@ -44,7 +43,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from .model import BLUE_MARK, STATUS_COLORS, STATUS_FILLS, Konzept, Massnahme, Status
+from .model import BLUE_MARK, STATUS_COLORS, STATUS_FILLS, Konzept, Massnahme, Status, document_date
 
 if TYPE_CHECKING:  # pragma: no cover
     import pandas as pd
@@ -583,13 +582,7 @@ def write_changes(changes: Changes, target: str | os.PathLike[str]) -> Path:
     from ._io import xlsx_workbook
 
     target = Path(target)
-    with xlsx_workbook(target, {"title": "Veränderungen", "created": _created(changes.new)}) as wb:
+    with xlsx_workbook(target, {"title": "Veränderungen", "created": document_date(changes.new)}) as wb:
         add_changes_sheet(wb, changes, name="Veränderungen")
     return target
 
-
-def _created(konzept: Konzept) -> _dt.datetime:
-    stand = konzept.stand
-    if isinstance(stand, _dt.date):
-        return _dt.datetime.combine(stand, _dt.time())
-    return _dt.datetime(2000, 1, 1)

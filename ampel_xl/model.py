@@ -324,6 +324,21 @@ class Konzept:
         return konzept_html(self)
 
 
+def document_date(konzept: Konzept) -> _dt.datetime:
+    """The fixed date every output carries (deterministic: never the clock).
+
+    The master's Stand, else the workbook's last-modified date, else 1 January 2000.
+    """
+    stand = konzept.stand
+    if isinstance(stand, _dt.datetime):
+        return stand.replace(tzinfo=None, microsecond=0)
+    if isinstance(stand, _dt.date):
+        return _dt.datetime(stand.year, stand.month, stand.day)
+    if konzept.modified is not None:
+        return konzept.modified.replace(tzinfo=None, microsecond=0)
+    return _dt.datetime(2000, 1, 1)
+
+
 def massnahme_id(feld: str, nr: str | None, row: int) -> str:
     """The stable ID of a measure: field name + number (``Sprache/M5``)."""
     if nr:

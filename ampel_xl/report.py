@@ -27,7 +27,6 @@ gives the same bytes. (The PDF carries LibreOffice's creation date and is not by
 
 from __future__ import annotations
 
-import datetime as _dt
 import io
 import os
 import re
@@ -42,7 +41,7 @@ from typing import TYPE_CHECKING, Any
 
 from ._io import atomic_path
 from .errors import WriteError
-from .model import STATUS_COLORS, STATUS_MEANINGS, STATUS_ORDER, Art, format_date_de
+from .model import STATUS_COLORS, STATUS_MEANINGS, STATUS_ORDER, Art, document_date, format_date_de
 
 if TYPE_CHECKING:  # pragma: no cover
     from docx.document import Document as DocxDocument
@@ -276,18 +275,6 @@ def _paragraphs(text: str | None) -> list[str]:
     return [p.strip() for p in re.split(r"\n\s*\n", text) if p.strip()]
 
 
-def _core_date(summary: "Summary") -> _dt.datetime:
-    k = summary.konzept
-    stand = k.stand
-    if isinstance(stand, _dt.datetime):
-        return stand.replace(tzinfo=None, microsecond=0)
-    if isinstance(stand, _dt.date):
-        return _dt.datetime(stand.year, stand.month, stand.day)
-    if k.modified is not None:
-        return k.modified.replace(tzinfo=None, microsecond=0)
-    return _dt.datetime(2000, 1, 1)
-
-
 # --------------------------------------------------------------------------------------------
 # low-level OOXML helpers
 
@@ -398,7 +385,7 @@ class _Builder:
         for rid, rel in list(pkg.rels.items()):
             if rel.reltype == RT.THUMBNAIL:
                 pkg.rels.pop(rid)
-        when = _core_date(self.summary)
+        when = document_date(self.summary.konzept)
         cp = self.doc.core_properties
         cp.title = self.title
         cp.subject = self.header or ""

@@ -31,7 +31,6 @@ writing) and the whole run (read, validate, write) peaks at about 600 MB.
 
 from __future__ import annotations
 
-import datetime as _dt
 import math
 import os
 import re
@@ -40,7 +39,9 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from ._io import xlsx_workbook
-from .model import STATUS_COLORS, STATUS_FILLS, STATUS_MEANINGS, STATUS_ORDER, Art, Feld, Konzept, Status
+from .model import (
+    STATUS_COLORS, STATUS_FILLS, STATUS_MEANINGS, STATUS_ORDER, Art, Feld, Konzept, Status, document_date,
+)
 
 if TYPE_CHECKING:  # pragma: no cover
     from .compare import Changes
@@ -53,7 +54,6 @@ SHEET_PRUEFBERICHT = "Prüfbericht"
 SHEET_ENTWICKLUNG = "Entwicklung"
 
 #: Document date when the master names neither a Stand nor a modification date.
-FIXED_DATE = _dt.datetime(2000, 1, 1)
 
 STATUS_KEYS = ("gruen", "gelb", "rot")
 STATUS_WORDS = {"gruen": "Grün", "gelb": "Gelb", "rot": "Rot", "ohne": "ohne Bewertung"}
@@ -99,18 +99,6 @@ def sheet_name(name: str, taken: set[str]) -> str:
         n += 1
     taken.add(candidate.lower())
     return candidate
-
-
-def document_date(konzept: Konzept) -> _dt.datetime:
-    """The fixed document date of the summary: the master's Stand, else its modification date."""
-    stand = konzept.stand
-    if isinstance(stand, _dt.datetime):
-        return stand.replace(tzinfo=None, microsecond=0)
-    if isinstance(stand, _dt.date):
-        return _dt.datetime(stand.year, stand.month, stand.day)
-    if konzept.modified is not None:
-        return konzept.modified.replace(tzinfo=None, microsecond=0)
-    return FIXED_DATE
 
 
 def default_header(konzept: Konzept) -> str:

@@ -25,7 +25,8 @@ from openpyxl.chart import BarChart, DoughnutChart
 from ampel_xl import read, summarize, validate
 from ampel_xl.cli import cli
 from ampel_xl.model import STATUS_COLORS, STATUS_FILLS, Status
-from ampel_xl.summary import document_date, sheet_name, write_summary
+from ampel_xl.model import document_date
+from ampel_xl.summary import sheet_name, write_summary
 
 from builders import FieldSheet, build, simple_field
 
