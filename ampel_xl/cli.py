@@ -158,6 +158,28 @@ def cli(debug: bool) -> None:
 MASTER = click.argument("master", type=click.Path(dir_okay=True, path_type=Path))
 
 
+def _read_checked(master: Path, force: bool, refused: str):
+    """Read and validate ``master``; on errors (unless ``force``) print the report and refuse.
+
+    ``refused`` starts the German sentence, e.g. "Es wurde keine Zusammenfassung geschrieben".
+    """
+    from .errors import ValidationFailed
+    from .reader import read
+    from .validate import render_text, validate
+
+    konzept = read(master)
+    report = validate(konzept)
+    if report.errors and not force:
+        _echo_err(render_text(report))
+        _echo_err("")
+        raise ValidationFailed(
+            f"{refused}, weil der Master {len(report.errors)} Fehler enthält; bitte beheben Sie sie "
+            f"(oder erzwingen Sie es mit --force).",
+            report,
+        )
+    return konzept, report
+
+
 # --------------------------------------------------------------------------------------------
 @cli.command("export", context_settings=CONTEXT)
 @MASTER
@@ -262,30 +284,12 @@ def summary_cmd(master: Path, output: Path | None, force: bool, header: str | No
     Prüft den Master vorher. Bei Fehlern wird nichts geschrieben (Exit-Code 1), außer mit
     --force: dann enthält die Zusammenfassung den Prüfbericht und einen deutlichen Warnhinweis.
     """
-    from .errors import ValidationFailed, WriteError
     from .figures import summarize
-    from .reader import read
-    from .summary import write_summary
-    from .validate import render_text, validate
+    from .summary import default_summary_path, write_summary
 
-    konzept = read(master)
-    report = validate(konzept)
-    if report.errors and not force:
-        _echo_err(render_text(report))
-        _echo_err("")
-        raise ValidationFailed(
-            f"Es wurde keine Zusammenfassung geschrieben, weil der Master {len(report.errors)} Fehler enthält; "
-            f"bitte beheben Sie sie oder erzwingen Sie die Zusammenfassung mit --force.",
-            report,
-        )
-    if output is None:
-        output = master.with_name(f"{master.stem}_Zusammenfassung.xlsx")
-    try:
-        same = output.exists() and output.resolve() == master.resolve()
-    except OSError:
-        same = False
-    if same:
-        raise WriteError("Die Zusammenfassung darf den Master nicht überschreiben. Bitte wählen Sie mit -o einen anderen Namen.")
+    konzept, report = _read_checked(master, force, "Es wurde keine Zusammenfassung geschrieben")
+    output = output or default_summary_path(master)
+    _guard_output(output, master)
     changes = None
     if compare_with is not None:
         from .compare import compare
@@ -330,20 +334,10 @@ def summary_cmd(master: Path, output: Path | None, force: bool, header: str | No
 @click.option("--force", is_flag=True, help="Auch schreiben, wenn der Master Fehler hat (die Zahlen können dann falsch sein).")
 def report_cmd(master: Path, output: Path | None, pdf: bool, header: str | None, force: bool) -> None:
     """Ampeldokument (Anlage zum Protokoll) als Word-Datei schreiben, mit --pdf auch als PDF."""
-    from .errors import ValidationFailed
     from .figures import summarize
-    from .reader import read
     from .report import default_report_path, write_report
-    from .validate import render_text, validate
 
-    konzept = read(master)
-    report = validate(konzept)
-    if report.errors and not force:
-        _echo_err(render_text(report))
-        _echo_err("")
-        raise ValidationFailed(
-            "Das Ampeldokument wurde nicht geschrieben, weil der Master Fehler enthält. Bitte beheben Sie sie "
-            "(oder schreiben Sie es trotzdem mit --force).", report)
+    konzept, report = _read_checked(master, force, "Das Ampeldokument wurde nicht geschrieben")
     result = write_report(summarize(konzept, report), output or default_report_path(master), header=header, pdf=pdf)
     if report.errors:
         _echo_err(f"Achtung: Der Master enthält {len(report.errors)} Fehler; das Ampeldokument wurde trotzdem "
@@ -429,9 +423,10 @@ def watch_cmd(master: Path, output: Path | None, interval: float, force: bool) -
     Verträgt das Speichern in Excel (Zwischendateien, Sperrdatei „~$…“) und eine geöffnete
     Zusammenfassung: dann kommt ein Hinweis, und beim nächsten Speichern ein neuer Versuch.
     """
+    from .summary import default_summary_path
     from .watch import default_action, run_watch
 
-    output = output or master.with_name(f"{master.stem}_Zusammenfassung.xlsx")
+    output = output or default_summary_path(master)
     _guard_output(output, master)
     run_watch(master, output, interval=interval, action=default_action(output, force=force), echo=click.echo)
 

@@ -101,6 +101,12 @@ def sheet_name(name: str, taken: set[str]) -> str:
     return candidate
 
 
+def default_summary_path(master: str | os.PathLike[str]) -> Path:
+    """``…/Ampel-Master.xlsx`` → ``…/Ampel-Master_Zusammenfassung.xlsx``."""
+    master = Path(master)
+    return master.with_name(f"{master.stem}_Zusammenfassung.xlsx")
+
+
 def default_header(konzept: Konzept) -> str:
     """The print header: the Konzept sheet's Kopfzeile, else title and Stand."""
     if konzept.kopfzeile and konzept.kopfzeile.strip():

@@ -830,7 +830,7 @@ def test_summary_onto_a_read_only_file_keeps_it(master, tmp_path):
 def test_summary_never_overwrites_the_master(master):
     before = master.read_bytes()
     result = invoke("summary", master, "--force", "-o", master)
-    assert_one_german_line(result, 2, "nicht überschreiben")
+    assert_one_german_line(result, 2, "nicht überschrieben")
     assert master.read_bytes() == before
 
 

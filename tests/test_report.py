@@ -472,7 +472,7 @@ def test_cli_refuses_on_errors_unless_forced(tmp_path):
     assert result.exit_code == 1
     assert not out.exists()
     assert "Prüfbericht" in result.output and "status-text-unknown" in result.output
-    assert "Fehler: Das Ampeldokument wurde nicht geschrieben, weil der Master Fehler enthält." in result.output
+    assert "Fehler: Das Ampeldokument wurde nicht geschrieben, weil der Master 1 Fehler enthält" in result.output
     assert "Traceback" not in result.output
     forced = CliRunner().invoke(cli, ["report", str(path), "-o", str(out), "--force"])
     assert forced.exit_code == 0, forced.output
