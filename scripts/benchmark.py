@@ -811,6 +811,7 @@ def evaluate_targets(results: dict[tuple[str, int | str], Result], sizes: list[i
 
     lo, hi = LINEAR_SIZES
     ampel_steps = [s.key for s in STEPS if s.kind in ("ampel", "cli")]
+    marginal = {k: v for k, v in marginal_changes(results).items() if k in ampel_steps}
     measured = {k: v for k, v in linear.items() if k in ampel_steps and v is not None}
     if measured:
         bad = {k: v for k, v in measured.items() if abs(v) > LINEAR_TOLERANCE}
@@ -820,6 +821,11 @@ def evaluate_targets(results: dict[tuple[str, int | str], Result], sizes: list[i
     else:
         out.append((f"Linear: cost per measure at {hi:,} within ±{LINEAR_TOLERANCE:.0%} of {lo:,}, every step",
                     f"needs sizes {lo:,} and {hi:,}", None))
+    if marginal:
+        bad = {k: v for k, v in marginal.items() if abs(v) > LINEAR_TOLERANCE}
+        out.append((f"Linear, fixed costs excluded: marginal cost per measure {MID_SIZE:,}→{hi:,} within "
+                    f"±{LINEAR_TOLERANCE:.0%} of {lo:,}→{MID_SIZE:,}, every step",
+                    ", ".join(f"{STEP_BY_KEY[k].label} {v:+.0%}" for k, v in marginal.items()), not bad))
 
     peaks = [(k, results.get((k, hi))) for k in ("read", "summarize")]
     peaks = [(k, r.peak) for k, r in peaks if r is not None and r.peak is not None]
@@ -906,6 +912,24 @@ def measure_startup(repeats: int, tmp: Path, timeout: float, cli_commands: dict[
     return out
 
 
+def rerender(raw_path: Path, output: Path) -> int:
+    """Render the Markdown of an earlier run from its raw results (--json)."""
+    raw = json.loads(raw_path.read_text(encoding="utf-8"))
+    results: dict[tuple[str, int | str], Result] = {}
+    for item in raw["results"]:
+        results[(item["step"], item["size"])] = Result(item["step"], item["size"], item["times"], item["peaks"],
+                                                       item["note"], item.get("remark"), item["info"])
+    startup = {item["command"]: Result(item["command"], "startup", item["times"], item["peaks"], item["note"],
+                                       None, item["info"]) for item in raw["startup"]}
+    sizes = raw.get("sizes") or sorted({r.size for r in results.values() if isinstance(r.size, int)})
+    table = render(results, sizes, startup, raw.get("machine") or machine_info(), raw.get("repeats", 3),
+                   raw.get("lifted"))
+    print(table)
+    output.parent.mkdir(parents=True, exist_ok=True)
+    output.write_text(table + "\n", encoding="utf-8")
+    return 0
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--sizes", type=int, nargs="+", default=list(SIZES), help="numbers of measures")
@@ -924,6 +948,8 @@ def main(argv: list[str] | None = None) -> int:
                              "place; by default the benchmark lifts them in its own processes, as they refuse the "
                              "larger masters")
     parser.add_argument("--check", action="store_true", help="exit 1 when a target does not hold")
+    parser.add_argument("--from-json", type=Path, metavar="JSON",
+                        help="render the tables of an earlier run (its --json file) again, without measuring")
     parser.add_argument("--child", help=argparse.SUPPRESS)
     parser.add_argument("--master", type=Path, help=argparse.SUPPRESS)
     parser.add_argument("--tmp", type=Path, help=argparse.SUPPRESS)
@@ -932,6 +958,8 @@ def main(argv: list[str] | None = None) -> int:
     if args.child:
         child_main(args.child, args.master, args.tmp)
         return 0
+    if args.from_json:
+        return rerender(args.from_json, args.output)
 
     def log(message: str) -> None:
         print(message, file=sys.stderr, flush=True)
@@ -999,13 +1027,18 @@ def main(argv: list[str] | None = None) -> int:
         log("start-up")
         startup = measure_startup(args.startup_repeats or max(5, args.repeats), tmp, args.timeout, cli_commands, log)
 
-    table = render(results, sizes, startup, machine_info(), args.repeats, lifted)
+    machine = machine_info()
+    table = render(results, sizes, startup, machine, args.repeats, lifted)
     print(table)
     args.output.parent.mkdir(parents=True, exist_ok=True)
     args.output.write_text(table + "\n", encoding="utf-8")
     log(f"written: {args.output}")
     if args.json:
         raw = {
+            "sizes": sizes,
+            "repeats": args.repeats,
+            "lifted": lifted,
+            "machine": machine,
             "results": [{"step": r.step, "size": r.size, "times": r.times, "peaks": r.peaks, "note": r.note,
                          "remark": r.remark, "info": r.info} for r in results.values()],
             "startup": [{"command": k, "times": r.times, "peaks": r.peaks, "note": r.note, "info": r.info}
