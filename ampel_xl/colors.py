@@ -68,7 +68,6 @@ import re
 from collections.abc import Sequence
 from dataclasses import dataclass, fields
 from typing import Any
-from xml.sax.saxutils import quoteattr
 
 from defusedxml import ElementTree as _SafeET
 
@@ -696,6 +695,8 @@ def theme_xml(theme: Theme) -> bytes:
     (e.g. ``workbook.loaded_theme = theme_xml(OFFICE_2007)`` with openpyxl).
     """
     scheme = "".join(_theme_slot_xml(slot, rgb) for slot, rgb in theme.scheme.items())
+    from xml.sax.saxutils import quoteattr  # here: it pulls in urllib, http, ssl and email
+
     name = quoteattr(theme.name or "Office Theme")
     text = (
         '<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n'
