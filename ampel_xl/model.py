@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import datetime as _dt
 import enum
+from functools import cached_property
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
@@ -230,9 +231,9 @@ class Feld:
     """Measures that belong to no Unterziel (before the first one, or with an unknown number)."""
     anomalies: tuple[Anomaly, ...] = ()
 
-    @property
+    @cached_property
     def massnahmen(self) -> tuple[Massnahme, ...]:
-        """All measures of the field in sheet order (orphans included)."""
+        """All measures of the field in sheet order (orphans included); built once."""
         items = [m for u in self.unterziele for m in u.massnahmen] + list(self.orphans)
         return tuple(sorted(items, key=lambda m: m.row))
 
@@ -287,11 +288,11 @@ class Konzept:
     """Last-modified date from the workbook's properties (used for deterministic outputs)."""
     anomalies: tuple[Anomaly, ...] = ()
 
-    @property
+    @cached_property
     def massnahmen(self) -> tuple[Massnahme, ...]:
         return tuple(m for f in self.felder for m in f.massnahmen)
 
-    @property
+    @cached_property
     def unterziele(self) -> tuple[Unterziel, ...]:
         return tuple(u for f in self.felder for u in f.unterziele)
 
