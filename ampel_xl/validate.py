@@ -372,8 +372,9 @@ def _check_status(f: Feld, m: Massnahme, out: _Collector) -> None:
                 "Tragen Sie Grün, Gelb oder Rot ein (oder wählen Sie aus der Liste).", severity=sev)
     if ev.conflict:
         out.add("status-conflict", sheet, cell, row,
-                f"{label}: Der Text sagt „{ev.text}“ ({ev.text_status.label}), die Farbe {_colour(ev)} sagt "
-                f"{ev.color_status.label}.",
+                f"{label}: Der Text sagt „{ev.text}“"
+                + (f" ({ev.text_status.label})" if ev.text.strip().casefold() != ev.text_status.label.casefold() else "")
+                + f", die Farbe {_colour(ev)} sagt {ev.color_status.label}.",
                 "Gleichen Sie Text und Farbe an; bis dahin wird der Text verwendet.")
     if m.in_auswertung and m.status is None and not ev.formula_uncached and not ev.text_ambiguous \
             and not ev.text_unrecognised and ev.color_class != "unbekannt":
