@@ -99,24 +99,33 @@ def atomic_path(target: str | os.PathLike[str]) -> Iterator[Path]:
 
 @contextlib.contextmanager
 def xlsx_workbook(target: str | os.PathLike[str], properties: dict | None = None, *,
-                  in_memory: bool = True) -> Iterator["xlsxwriter.Workbook"]:
+                  in_memory: bool = True, constant_memory: bool = False) -> Iterator["xlsxwriter.Workbook"]:
     """An XlsxWriter workbook that is written atomically to ``target`` when the block ends.
 
     Master text is never turned into a formula, a number or a link (``strings_to_*`` off), and
     ``properties`` (with a fixed ``created`` date) keep the output deterministic. If the block
     raises, nothing is written; if writing fails, a :class:`WriteError` says so in German.
+
+    ``constant_memory`` turns on XlsxWriter's mode of the same name (implies not ``in_memory``):
+    each row is flushed to a temporary file as soon as a later row is written, so the cells are
+    not held in memory. The caller must then write every sheet strictly row by row (a write to a
+    flushed row is dropped), cannot use ``add_table`` and gets no cached values in charts;
+    strings are written inline instead of shared.
     """
     import xlsxwriter
     from xlsxwriter.exceptions import XlsxWriterException
 
     target = Path(target)
     with atomic_path(target) as tmp:
-        workbook = xlsxwriter.Workbook(str(tmp), {
-            "in_memory": in_memory,
+        options = {
+            "in_memory": in_memory and not constant_memory,
             "strings_to_formulas": False,
             "strings_to_numbers": False,
             "strings_to_urls": False,
-        })
+        }
+        if constant_memory:
+            options["constant_memory"] = True
+        workbook = xlsxwriter.Workbook(str(tmp), options)
         if properties:
             workbook.set_properties(properties)
         try:

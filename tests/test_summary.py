@@ -16,13 +16,14 @@ import uuid
 import warnings
 from collections import Counter
 from pathlib import Path
+from typing import Any
 
 import pytest
 from click.testing import CliRunner
 from openpyxl import load_workbook
 from openpyxl.chart import BarChart, DoughnutChart
 
-from ampel_xl import read, summarize, validate
+from ampel_xl import compare, read, summarize, validate
 from ampel_xl.cli import cli
 from ampel_xl.model import STATUS_COLORS, STATUS_FILLS, Status
 from ampel_xl.model import document_date
@@ -520,6 +521,87 @@ def test_cli_missing_master():
 
 
 # --------------------------------------------------------------------------------------------
+# Large masters: constant_memory mode
+
+
+def sheet_contents(path: Path) -> dict[str, dict[str, Any]]:
+    """Every sheet's cell values and formats, row heights, merged ranges, print setup and charts."""
+    wb = load(path)
+    out = {}
+    for ws in wb.worksheets:
+        cells = {}
+        for row in ws.iter_rows():
+            for c in row:
+                if c.value is not None or c.has_style:
+                    cells[c.coordinate] = (c.value, fill_rgb(c), c.font.b, c.font.i, (c.font.color.rgb if c.font.color else None),
+                                           c.alignment.wrap_text, c.alignment.horizontal, c.number_format,
+                                           c.border.left.style, c.border.top.style)
+        heights = {r: d.height for r, d in ws.row_dimensions.items() if d.height}
+        charts = [(chart_title(ch), [(series_ref(s.cat), series_ref(s.val)) for s in ch.series])
+                  for ch in ws._charts]
+        out[ws.title] = {
+            "cells": cells, "heights": heights, "merged": sorted(str(m) for m in ws.merged_cells.ranges),
+            "header": ws.oddHeader.center.text, "print_titles": ws.print_title_rows,
+            "freeze": ws.freeze_panes, "charts": charts,
+            "breaks": [b.id for b in ws.row_breaks.brk],
+        }
+    return out
+
+
+def test_large_masters_use_constant_memory_and_lose_nothing(tmp_path, monkeypatch):
+    """Above the threshold the summary is written row by row (XlsxWriter's constant_memory): a
+    cell, row height or merge written out of order would be dropped silently, so every sheet
+    must read back exactly like the in-memory workbook, apart from table versus autofilter."""
+    import ampel_xl.summary as summary_mod
+
+    old = rich_master(tmp_path / "alt.xlsx")
+    master = rich_master(tmp_path / "neu.xlsx")
+    wb = load_workbook(master)
+    ws = wb["Sprache"]
+    for r in range(1, ws.max_row + 1):
+        if ws.cell(r, 3).value == "Gelb":
+            ws.cell(r, 3).value = "lila"  # an error: Prüfbericht and the red warning
+    wb.save(master)
+    k = read(master)
+    assert len(k.massnahmen) > 5
+    s = summarize(k, validate(k))
+    changes = compare(old, master)
+    assert changes.items
+
+    normal = write_summary(s, tmp_path / "normal.xlsx", changes=changes)
+    monkeypatch.setattr(summary_mod, "CONSTANT_MEMORY_MEASURES", 5)
+    calls = []
+    real = summary_mod.xlsx_workbook
+
+    def spy(*args, **kw):
+        calls.append(kw.get("constant_memory"))
+        return real(*args, **kw)
+
+    monkeypatch.setattr(summary_mod, "xlsx_workbook", spy)
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")  # e.g. XlsxWriter's "add_table() isn't supported"
+        streamed = write_summary(s, tmp_path / "streamed.xlsx", changes=changes)
+        again = write_summary(s, tmp_path / "again.xlsx", changes=changes)
+    assert calls == [True, True]
+    assert streamed.read_bytes() == again.read_bytes()  # still deterministic
+    assert streamed.read_bytes() != normal.read_bytes()
+
+    a, b = sheet_contents(normal), sheet_contents(streamed)
+    assert list(a) == list(b)
+    assert {"Übersicht", "Maßnahmen", "Entwicklung", "Prüfbericht"} <= set(a)
+    for name in a:
+        assert a[name] == b[name], name
+
+    # no Excel tables in constant_memory mode: a header row with an autofilter instead
+    wa, wb_ = load(normal), load(streamed)
+    for name, top in (("Maßnahmen", 4), ("Prüfbericht", 5)):
+        (table,) = wa[name].tables.values()
+        assert not wb_[name].tables
+        assert wb_[name].auto_filter.ref == table.ref
+        assert table.ref.startswith(f"A{top}:")
+
+
+# --------------------------------------------------------------------------------------------
 # A real spreadsheet program
 
 
@@ -547,9 +629,13 @@ def to_pdf(xlsx: Path, outdir: Path) -> Path:
 
 @pytest.mark.libreoffice
 @pytest.mark.skipif(SOFFICE is None, reason="LibreOffice (soffice) ist nicht installiert; .ci/run installiert es")
-@pytest.mark.parametrize("which", ["rich", "errors", "example"])
-def test_libreoffice_opens_and_prints_every_sheet(tmp_path, which):
-    if which == "rich":
+@pytest.mark.parametrize("which", ["rich", "errors", "example", "constant_memory"])
+def test_libreoffice_opens_and_prints_every_sheet(tmp_path, monkeypatch, which):
+    if which == "constant_memory":  # the mode of large masters: no cached chart values, no tables
+        import ampel_xl.summary as summary_mod
+
+        monkeypatch.setattr(summary_mod, "CONSTANT_MEMORY_MEASURES", 0)
+    if which in ("rich", "constant_memory"):
         master = rich_master(tmp_path / "m.xlsx")
     elif which == "errors":
         master = error_master(tmp_path / "m.xlsx")
