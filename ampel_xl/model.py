@@ -123,6 +123,14 @@ class StatusEvidence:
 
 
 @dataclass(frozen=True)
+class TextRun:
+    """A piece of cell text with its emphasis (a bold lead-in of a Highlights line stays bold)."""
+
+    text: str
+    bold: bool = False
+
+
+@dataclass(frozen=True)
 class Massnahme:
     """A measure. ``nr`` is the number as written ("5" or "2.3"); ``id`` is stable."""
 
@@ -225,6 +233,13 @@ class Feld:
     oberziel_cell: str | None
     sachstand: str | None = None
     highlights: tuple[str, ...] = ()
+    highlight_runs: tuple[tuple[TextRun, ...], ...] = ()
+    """The Highlights lines as runs with their emphasis, parallel to ``highlights``; empty when the
+    cell has no rich text (then every line is plain)."""
+    einleitung: str | None = None
+    """Optional introduction the report prints before the results ("Das Oberziel … fokussiert sich auf …")."""
+    ausblick: str | None = None
+    """Optional closing paragraph the report prints after the results (plans, what was not pursued)."""
     table: TableInfo | None = None
     unterziele: tuple[Unterziel, ...] = ()
     orphans: tuple[Massnahme, ...] = ()
