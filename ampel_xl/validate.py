@@ -389,7 +389,8 @@ def _short(text: str, n: int = 60) -> str:
     return text if len(text) <= n else text[: n - 1] + "…"
 
 
-def _key(name: str) -> str:
+def field_key(name: str) -> str:
+    """The key under which a field name (or sheet name) is matched: title words, case, "&", ß."""
     from .reader import match_title
 
     hit = match_title(name)
@@ -405,11 +406,11 @@ def _check_declared(k: Konzept, out: _Collector) -> None:
     sheet = k.konzept_sheet
     felder_by_key: dict[str, Feld] = {}
     for f in k.felder:
-        felder_by_key.setdefault(_key(f.name), f)
-        felder_by_key.setdefault(_key(f.sheet), f)
+        felder_by_key.setdefault(field_key(f.name), f)
+        felder_by_key.setdefault(field_key(f.sheet), f)
     matched: set[str] = set()
     for d in k.declared:
-        f = felder_by_key.get(_key(d.name))
+        f = felder_by_key.get(field_key(d.name))
         if f is None:
             out.add("field-missing", sheet, f"A{d.row}", d.row,
                     f"Das Feld „{d.name}“ steht im Blatt „Konzept“, hat aber kein eigenes Blatt.",

@@ -965,7 +965,7 @@ def test_internal_error_inside_the_reader(monkeypatch, master, tmp_path):
     import ampel_xl.reader
 
     monkeypatch.setattr(tempfile, "tempdir", str(tmp_path))
-    monkeypatch.setattr(ampel_xl.reader._SheetReader, "run", _boom)
+    monkeypatch.setattr(ampel_xl.reader.FieldLayout, "read_table", _boom)
     result = invoke("validate", master)
     assert_one_german_line(result, 3, "fehlerbericht-")
 

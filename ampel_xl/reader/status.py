@@ -1,0 +1,110 @@
+"""Stage 4, the status of a measure: channels → evidence.
+
+Every channel a person sees in the status cell is read: the word (through the vocabulary,
+including the words the workbook teaches), the displayed fill (conditional formatting, own
+fill, painted row, gradient, pattern), the icon of an icon set, and the font colour of a status
+that is only a symbol. The result is a :class:`~ampel_xl.model.StatusEvidence` that keeps what
+each channel said; judging it (conflicts, unknown colours, missing status) is validation's job.
+"""
+
+from __future__ import annotations
+
+import functools
+
+from ..colors import ColorClass, classify, color_name
+from ..model import Status, StatusEvidence
+from .grid import Grid, ref as _ref, text_of
+from .words import Words
+
+#: Texts that are only a symbol: their colour is the status.
+SYMBOLS = frozenset("●⬤■◼▪•◉⚫█▮◆♦★")
+#: Fonts that draw a dot (or a square) for an ordinary letter: Wingdings "l" is ●, "n" is ■.
+SYMBOL_FONTS = ("wingdings", "webdings", "symbol")
+
+
+@functools.lru_cache(maxsize=4096)
+def _fill_name(rgb: str) -> str:
+    return color_name(rgb)
+
+
+def is_symbol(text: str, font_name: str | None) -> bool:
+    t = text.strip()
+    if not t:
+        return False
+    if all(ch in SYMBOLS or ch.isspace() for ch in t):
+        return True
+    return (len(t) == 1 and font_name is not None
+            and any(font_name.strip().casefold().startswith(f) for f in SYMBOL_FONTS))
+
+
+def icon_text(icon) -> str:
+    """German description of an icon of an icon set, e.g. „3 Ampeln“, Symbol 2."""
+    name = getattr(icon, "set_name", None) or getattr(icon, "name", None) or getattr(icon, "icon_set", None)
+    index = getattr(icon, "index", None)
+    if name is None and isinstance(icon, tuple) and icon:
+        name, index = icon[0], icon[1] if len(icon) > 1 else None
+    where = f", Symbol {int(index) + 1}" if isinstance(index, int) else ""
+    return f"„{name}“{where}"
+
+
+def icon_status(icon) -> Status | None:
+    st = getattr(icon, "status", None)
+    if st is None and isinstance(icon, tuple) and len(icon) > 2:
+        st = icon[2]
+    if isinstance(st, Status) or st is None:
+        return st
+    try:
+        return Status(st)
+    except ValueError:
+        return None
+
+
+class StatusReader:
+    """Reads status cells; one per workbook (it carries the workbook's words and letters)."""
+
+    def __init__(self, words: Words) -> None:
+        self.words = words
+        self.letters_seen: set[str] = set()
+
+    def is_status_word(self, text: str) -> bool:
+        return self.words.read(text).status is not None
+
+    def evidence(self, grid: Grid, row: int, col: int) -> StatusEvidence:
+        cell_ref = _ref(col, row)
+        o = grid.owner(row, col)
+        if o is not None and o[1] != col:
+            # covered by a horizontal merge from another column (a heading across the row): no status cell
+            return StatusEvidence(cell=cell_ref)
+        shown = grid.shown(row, col)
+        value = shown.value
+        text = text_of(value) if value is not None else None
+        unreadable = shown.unreadable
+        symbol = bool(text) and is_symbol(text, shown.font_name)
+        reading = self.words.read(text) if text and not symbol else None
+        if text and len(text.strip()) == 1 and not symbol:
+            self.letters_seen.add(text.strip().casefold())
+        rgb, cls = shown.fill, shown.fill_class
+        font_cls = classify(shown.font_rgb) if symbol else ColorClass.NEUTRAL
+        icon = shown.icon
+        return StatusEvidence(
+            cell=cell_ref,
+            text=text or None,
+            text_status=reading.status if reading else None,
+            text_ambiguous=bool(reading and reading.ambiguous),
+            fill=rgb,
+            color_class=cls.value,
+            color_name=_fill_name(rgb) if rgb and cls is not ColorClass.NEUTRAL else None,
+            formula_uncached=shown.formula and value is None,
+            fill_source=shown.fill_source if rgb else "",
+            icon=icon_text(icon) if icon is not None else None,
+            icon_status=icon_status(icon) if icon is not None else None,
+            symbol=symbol,
+            font_rgb=shown.font_rgb if symbol else None,
+            font_class=font_cls.value,
+            font_name=shown.font_name if symbol else None,
+            cf_rule=shown.cf_rule,
+            unreadable=tuple(unreadable),
+            addition=reading.addition if reading else None,
+            word_source=reading.source if reading else None,
+        )
+
