@@ -138,10 +138,11 @@ def test_no_status_on_evaluated_measure(tmp_path):
     assert findings(path) == [("Sprache", "C6", "status-missing", "error")]
 
 
-def test_no_status_outside_evaluation_is_fine(tmp_path):
+def test_no_status_outside_evaluation_is_a_warning(tmp_path):
+    """The contract: no channel is an error in the evaluation, a warning outside it (never nothing)."""
     f = _status_field(status="Grün", blue="nr")
     f.measure(2, "not evaluated")  # no status, not blue
-    assert findings(one_field(tmp_path, f)) == []
+    assert findings(one_field(tmp_path, f)) == [("Sprache", "C7", "status-missing-unmarked", "warning")]
 
 
 def test_unknown_status_text(tmp_path):
