@@ -72,12 +72,15 @@ CODES: dict[str, tuple[Severity, str]] = {
     "icon-unknown": (E, "Ein Symbol der bedingten Formatierung (Symbolsatz) steht für keinen Status."),
     "cf-unreadable": (W, "Eine Regel der bedingten Formatierung, die eine Ampel-Zelle betrifft, kann nicht "
                          "ausgewertet werden."),
+    "word-conflict": (W, "Das Blatt „Legende“ oder eine Auswahlliste ordnet ein Wort mehreren Status zu; es wird "
+                         "nicht gelernt."),
     "field-duplicate": (E, "Zwei Blätter beanspruchen dasselbe Feld."),
     "row-outside-table": (I, "Eine Zeile unter oder neben der Tabelle ist keine Maßnahme (Legende, Notiz, Summe, "
                              "Unterschrift) und wird nicht gezählt."),
     "label-empty": (W, "Neben „Sachstand“, „Highlights“, „Oberziel“, „Einleitung“ oder „Ausblick“ steht kein Text."),
     "konzept-unreadable": (W, "Die Tabelle im Blatt „Konzept“ lässt sich nicht lesen."),
-    "status-ambiguous": (E, "Der Buchstabe „G“ kann Grün oder Gelb bedeuten."),
+    "status-ambiguous": (E, "Der Text einer Ampel-Zelle kann mehr als einen Status bedeuten (der Buchstabe „G“, "
+                            "„Grün/Gelb“)."),
     "status-on-unterziel": (W, "Eine Unterziel-Zeile hat einen Status; gezählt werden nur Maßnahmen."),
     "formula-uncached": (E, "Die Ampel-Zelle enthält eine Formel ohne gespeichertes Ergebnis."),
     "status-blue": (W, "Die Ampel-Zelle ist blau; Blau markiert die Auswertung, nicht den Status."),
@@ -258,6 +261,11 @@ def _check_workbook(k: Konzept, out: _Collector) -> None:
             out.add("field-duplicate", a.sheet, a.cell, a.row,
                     f"Die Blätter „{keep}“ und „{drop}“ beanspruchen beide das Feld „{name}“; gelesen wird nur „{keep}“.",
                     f"Löschen Sie die Kopie „{drop}“ oder ändern Sie ihren Titel, falls sie ein anderes Feld ist.")
+        elif a.code == "wort_widerspruch":
+            word, _, statuses = a.detail.partition("\t")
+            out.add("word-conflict", a.sheet, a.cell, a.row,
+                    f"Das Wort „{word}“ wird mehreren Status zugeordnet ({statuses}); ampel_xl lernt es daher nicht.",
+                    "Ordnen Sie jedes Wort in der Legende bzw. der Auswahlliste genau einer Ampelfarbe zu.")
         elif a.code == "konzept_unlesbar":
             kind, *rest = a.detail.split("\t")
             if kind == "zahl":
@@ -430,9 +438,14 @@ def _check_status(f: Feld, m: Massnahme, out: _Collector) -> None:
                 f"{label}: Die bedingte Formatierung zeigt das Symbol {ev.icon}, das für keinen Status steht.",
                 "Verwenden Sie einen Symbolsatz mit Ampelfarben (z. B. „3 Ampeln“) oder tragen Sie den Status als Wort ein.")
     if ev.text_ambiguous:
-        out.add("status-ambiguous", sheet, cell, row,
-                f"{label}: „{ev.text}“ kann Grün oder Gelb bedeuten.",
-                "Schreiben Sie den Status aus (Grün, Gelb oder Rot).")
+        if len((ev.text or "").strip()) == 1:
+            out.add("status-ambiguous", sheet, cell, row,
+                    f"{label}: „{ev.text}“ kann Grün oder Gelb bedeuten.",
+                    "Schreiben Sie den Status aus (Grün, Gelb oder Rot).")
+        else:
+            out.add("status-ambiguous", sheet, cell, row,
+                    f"{label}: „{_short(ev.text or '')}“ nennt mehr als eine Ampelfarbe.",
+                    "Tragen Sie genau einen Status ein (Grün, Gelb oder Rot); Erläuterungen gehören in die Bemerkung.")
     elif ev.text_unrecognised and not ev.formula_uncached:
         other = ev.icon_status or ev.color_status
         sev = E if m.in_auswertung and other is None else W

@@ -29,7 +29,7 @@ from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
-from ..colors import ColorClass, ColorResolver, Theme
+from ..colors import ColorClass, ColorResolver, Theme, classify
 from ..errors import ReadError
 from ..model import (
     Anomaly,
@@ -45,7 +45,7 @@ from . import parts
 from .grid import Grid, col_letter, text_of
 from .konzept import read_konzept
 from .layout import FieldLayout, MeasureDraft, SheetDraft, find_title, match_title, norm
-from .status import StatusReader
+from .status import StatusReader, icon_status
 from .words import Words
 
 __all__ = ["read", "match_title", "parse_status_text", "parse_flag", "MAX_TABLE_ROWS"]
@@ -216,7 +216,7 @@ class WorkbookReader:
                 except ReadError:
                     continue
                 if find_title(g, sref.name) is None:
-                    self._teach_legende(g)
+                    self._teach_legende(g, sref.name)
         for sref in refs:
             hidden = sref.state != "visible"
             if sref.part is None:
@@ -237,7 +237,7 @@ class WorkbookReader:
             header_end = layout.find_header()
             layout.read_labels(layout.draft.header_row or (grid.max_row + 1))
             if header_end is not None:
-                self._teach_validations(grid, part, layout.draft.roles.get("status"), header_end)
+                self._teach_validations(grid, part, layout.draft.roles.get("status"), header_end, sref.name)
                 layout.read_table(header_end)
             layout.draft.hidden = hidden
             drafts.append(layout.draft)
@@ -307,75 +307,57 @@ class WorkbookReader:
         return order, sheets
 
     # -- words the workbook teaches --------------------------------------------------------------
-    def _teach_legende(self, grid: Grid) -> None:
-        taught: dict[str, Status] = {}
+    def _teach_legende(self, grid: Grid, sheet: str) -> None:
+        rows = []
+        places = []
         for idx in sorted(grid.rows):
-            row = grid.rows[idx]
-            texts = [(c, text_of(cell.value)) for c, cell in sorted(row.items()) if cell.value is not None]
-            if not texts:
-                continue
-            named: Status | None = None
-            for c, t in texts:
-                if norm(t) in _BASE_NAMES:
-                    named = _BASE_NAMES[norm(t)]
-                    break
-            if named is None:
-                for c in sorted(row):
-                    cls = grid.shown(idx, c).fill_class
-                    if cls in _CLASS_STATUS:
-                        named = _CLASS_STATUS[cls]
-                        break
-            if named is None:
-                continue
-            for c, t in texts:
-                if norm(t) in _BASE_NAMES or len(t) > 40 or not t.strip():
-                    continue
-                for word in re.split(r"\s*[/;]\s*|\s*\n\s*", t):
-                    word = word.strip(" =:–-")
-                    if word and self.words.read(word).status is None:
-                        taught.setdefault(word, named)
-        self.words.teach(taught, "Legende")
+            cols = sorted(grid.rows[idx])
+            cells = []
+            for c in cols:
+                shown = grid.shown(idx, c)
+                cells.append((shown.value, _CLASS_STATUS.get(shown.fill_class)))
+            rows.append(cells)
+            places.append((idx, cols))
+        lesson = self.words.teach_legend(rows)
+        for conflict in lesson.conflicts:
+            r, c = conflict.places[0] if conflict.places else (0, 0)
+            idx, cols = places[r] if r < len(places) else (None, [])
+            cell = f"{col_letter(cols[c])}{idx}" if idx is not None and c < len(cols) else None
+            self.anomalies.append(Anomaly("wort_widerspruch", sheet, cell, idx,
+                                          f"{conflict.word}\t{' / '.join(s.label for s in conflict.statuses)}"))
 
-    def _teach_validations(self, grid: Grid, part: parts.SheetPart, status_col: int | None, header_end: int) -> None:
+    def _teach_validations(self, grid: Grid, part: parts.SheetPart, status_col: int | None, header_end: int,
+                           sheet: str) -> None:
         if status_col is None or grid.cf is None:
             return
-        lists = parts.list_validations(part)
-        taught: dict[str, Status] = {}
-        for ranges, entries in lists:
-            hit = next(((c0, r0) for c0, r0, c1, r1 in ranges if c0 <= status_col <= c1 and r1 > header_end), None)
-            if hit is None:
+        for ranges, entries in parts.list_validations(part):
+            rng = next((r for r in ranges if r[0] <= status_col <= r[2] and r[3] > header_end), None)
+            if rng is None:
                 continue
-            rng = next(r for r in ranges if r[0] <= status_col <= r[2] and r[3] > header_end)
             row = max(rng[1], header_end + 1)
-            for entry in entries:
-                if self.words.read(entry).status is not None:
-                    continue
 
-                def value_at(r: int, c: int, _e: str = entry, _row: int = row) -> Any:
-                    return _e if (r, c) == (_row, status_col) else grid.value(r, c)
+            def colour(entry: str, _row: int = row) -> Status | None:
+                def value_at(r: int, c: int) -> Any:
+                    return entry if (r, c) == (_row, status_col) else grid.value(r, c)
 
                 try:
-                    outcome = grid.cf.evaluate(row, status_col, value_at)
-                except Exception:  # noqa: BLE001 - an entry without colour teaches nothing
-                    continue
+                    outcome = grid.cf.evaluate(_row, status_col, value_at)
+                except Exception:  # noqa: BLE001 - an entry without a readable colour teaches nothing
+                    return None
                 if outcome is None:
-                    continue
-                status = None
+                    return None
                 if outcome.fill:
-                    from ..colors import classify
+                    hit = _CLASS_STATUS.get(classify(outcome.fill))
+                    if hit is not None:
+                        return hit
+                return icon_status(outcome.icon) if outcome.icon is not None else None
 
-                    status = _CLASS_STATUS.get(classify(outcome.fill))
-                if status is None and outcome.icon is not None:
-                    from .status import icon_status
-
-                    status = icon_status(outcome.icon)
-                if status is not None:
-                    taught.setdefault(entry, status)
-        self.words.teach(taught, "Auswahlliste")
+            lesson = self.words.teach_list(entries, colour)
+            for conflict in lesson.conflicts:
+                self.anomalies.append(Anomaly("wort_widerspruch", sheet, f"{col_letter(status_col)}{row}", row,
+                                              f"{conflict.word}\t{' / '.join(s.label for s in conflict.statuses)}"))
 
 
-_BASE_NAMES = {"grün": Status.GRUEN, "gruen": Status.GRUEN, "gelb": Status.GELB, "rot": Status.ROT,
-               "ampel grün": Status.GRUEN, "ampel gelb": Status.GELB, "ampel rot": Status.ROT}
 _CLASS_STATUS = {ColorClass.GRUEN: Status.GRUEN, ColorClass.GELB: Status.GELB, ColorClass.ROT: Status.ROT}
 
 
