@@ -154,8 +154,10 @@ class Grid:
 
     def runs(self, row: int, col: int) -> tuple[Run, ...] | None:
         cell = self.raw(row, col)
-        if cell is None or cell.string < 0:
+        if cell is None:
             return None
+        if cell.string < 0:
+            return self.part.inline_runs.get((row, col))
         return self.strings_rich.get(cell.string)
 
     def hidden(self, row: int) -> bool:

@@ -499,11 +499,12 @@ class TableReader:
                     if c != self.c_text):
                 self._join(record, idx, row)
                 return
+        beside = [c for c in content if c > self.last_col or c < self.first_col]
+        if beside:
+            col = min(beside)
+            self._outside(idx, col, "neben", text_of(content[col].value))
         if not inside:
-            if content:
-                col = min(content)
-                self._outside(idx, col, "neben", text_of(content[col].value))
-            else:
+            if not content:
                 self.gap = True
             return
         self.ctx.count_table_row()

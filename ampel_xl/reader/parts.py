@@ -316,29 +316,36 @@ def _unescape(text: str) -> str:
     return re.sub(r"_x([0-9A-Fa-f]{4})_", lambda m: chr(int(m.group(1), 16)), text)
 
 
+def _rich(node: Element) -> tuple[str, tuple[Run, ...]]:
+    """Text of an ``<si>`` or ``<is>`` element (phonetic runs left out) and its runs when one is bold."""
+    t_tag, r_tag, rpr_tag, b_tag = _M + "t", _M + "r", _M + "rPr", _M + "b"
+    t = node.find(t_tag)
+    parts = [t.text] if t is not None and t.text is not None else []
+    rich: list[Run] = []
+    for run in node.iterfind(r_tag):
+        rt = run.find(t_tag)
+        if rt is None or rt.text is None:
+            continue
+        parts.append(rt.text)
+        rpr = run.find(rpr_tag)
+        b = rpr.find(b_tag) if rpr is not None else None
+        rich.append(Run(_unescape(rt.text), b is not None and _true(b.get("val"), True)))
+    return _unescape("".join(parts)), (tuple(rich) if any(r.bold for r in rich) else ())
+
+
 def _read_shared_strings(zf: zipfile.ZipFile, name: str) -> tuple[list[str], dict[int, tuple[Run, ...]]]:
     """Plain text of every ``<si>`` (phonetic runs left out) and the runs of rich strings."""
-    si_tag, t_tag, r_tag, rpr_tag, b_tag = (_M + t for t in ("si", "t", "r", "rPr", "b"))
+    si_tag = _M + "si"
     strings: list[str] = []
     runs: dict[int, tuple[Run, ...]] = {}
     with zf.open(name) as src:
         for _, node in iterparse(NoDTD(src)):
             if node.tag != si_tag:
                 continue
-            t = node.find(t_tag)
-            parts = [t.text] if t is not None and t.text is not None else []
-            rich: list[Run] = []
-            for run in node.iterfind(r_tag):
-                rt = run.find(t_tag)
-                if rt is None or rt.text is None:
-                    continue
-                parts.append(rt.text)
-                rpr = run.find(rpr_tag)
-                b = rpr.find(b_tag) if rpr is not None else None
-                rich.append(Run(_unescape(rt.text), b is not None and _true(b.get("val"), True)))
-            if rich and any(r.bold for r in rich):
-                runs[len(strings)] = tuple(rich)
-            strings.append(_unescape("".join(parts)))
+            text, rich = _rich(node)
+            if rich:
+                runs[len(strings)] = rich
+            strings.append(text)
             node.clear()
     return strings, runs
 
@@ -477,6 +484,8 @@ class SheetPart:
     ext: Element | None = None
     validations: list[Element] = field(default_factory=list)
     bad_strings: list[tuple[int, int]] = field(default_factory=list)
+    inline_runs: dict[tuple[int, int], tuple[Run, ...]] = field(default_factory=dict)
+    """Runs with emphasis of inline rich-text cells, by (row, col)."""
     """(row, col) of cells that point past the end of the shared-string table."""
 
 
@@ -529,6 +538,7 @@ def read_sheet(wb: WorkbookParts, part: str) -> SheetPart:
     row_attrs: dict[int, tuple[bool, int | None]] = {}
     merged: list[tuple[int, int, int, int]] = []
     bad: list[tuple[int, int]] = []
+    inline_runs: dict[tuple[int, int], tuple[Run, ...]] = {}
     row_counter = 0
     with wb.zf.open(part) as src:
         events = iterparse(NoDTD(src))
@@ -571,7 +581,9 @@ def read_sheet(wb: WorkbookParts, part: str) -> SheetPart:
                     if data_type == "inlineStr":
                         child = c.find(is_tag)
                         if child is not None:
-                            value = _unescape("".join(t.text or "" for t in child.iter(t_tag)))
+                            value, runs = _rich(child)
+                            if runs:
+                                inline_runs[(row_counter, col)] = runs
                     else:
                         v = c.findtext(v_tag)
                         if v is None or v == "":
@@ -623,7 +635,7 @@ def read_sheet(wb: WorkbookParts, part: str) -> SheetPart:
     conditional = root.findall(cf_tag)
     validations = root.findall(f"{_M}dataValidations/{dv_tag}")
     ext = root.find(ext_tag)
-    return SheetPart(rows, row_attrs, merged, conditional, ext, validations, bad)
+    return SheetPart(rows, row_attrs, merged, conditional, ext, validations, bad, inline_runs)
 
 
 def iter_sheet_refs(wb: WorkbookParts) -> Iterator[SheetRef]:
