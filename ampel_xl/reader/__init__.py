@@ -29,6 +29,7 @@ from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
+from ..conditional import ConditionalFormats, Dxf, parse_dxfs
 from ..colors import ColorClass, ColorResolver, Theme, classify
 from ..errors import ReadError
 from ..model import (
@@ -137,18 +138,6 @@ _GC_COLLECT_AFTER = 100_000
 # The workbook
 
 
-def _conditional_engine():
-    try:
-        from .conditional import ConditionalFormats, parse_dxfs  # type: ignore[attr-defined]
-    except ImportError:
-        try:
-            from ..conditional import ConditionalFormats, parse_dxfs  # type: ignore[import-not-found]
-        except ImportError:
-            return None
-    return ConditionalFormats, parse_dxfs
-
-
-_NO_ENGINE = "bedingte Formatierung (diese Version kann sie nicht auswerten)"
 _KONZEPT_NAMES = ("konzept", "konzeptblatt", "konzept-info")
 _LEGENDE_RE = re.compile(r"legende|legend|ampelsystem", re.I)
 
@@ -161,14 +150,13 @@ class WorkbookReader:
         self.words = Words()
         self.status = StatusReader(self.words)
         self.table_rows = 0
-        engine = _conditional_engine()
-        self.cf_engine = engine
-        self.dxfs: Any = None
-        if engine is not None and wb.styles.root is not None:
+        self.dxfs: list[Dxf] = []
+        self.dxf_error: str | None = None
+        if wb.styles.root is not None:
             try:
-                self.dxfs = engine[1](wb.styles.root, self.resolver)
-            except Exception:  # noqa: BLE001 - unreadable formats become findings at the cells
-                self.dxfs = None
+                self.dxfs = parse_dxfs(wb.styles.root, self.resolver)
+            except Exception as exc:  # noqa: BLE001 - unreadable formats become findings at the cells
+                self.dxf_error = f"Formate der bedingten Formatierung nicht lesbar ({type(exc).__name__})"
         self.anomalies: list[Anomaly] = []
 
     def count_table_row(self) -> None:
@@ -188,12 +176,13 @@ class WorkbookReader:
         cf = None
         cf_error = None
         if part.conditional or part.ext is not None:
-            if self.cf_engine is None:
-                cf_error = _NO_ENGINE if parts.cf_ranges(part) else None
+            elements = list(part.conditional) + ([part.ext] if part.ext is not None else [])
+            extent = (max(part.rows, default=1), max((max(r) for r in part.rows.values() if r), default=1))
+            if self.dxf_error and part.conditional:
+                cf_error = self.dxf_error
             else:
-                elements = list(part.conditional) + ([part.ext] if part.ext is not None else [])
                 try:
-                    cf = self.cf_engine[0].from_sheet(elements, self.dxfs or [], self.resolver)
+                    cf = ConditionalFormats.from_sheet(elements, self.dxfs, self.resolver, extent=extent)
                 except Exception as exc:  # noqa: BLE001 - the whole sheet's formats are unreadable
                     cf_error = f"bedingte Formatierung des Blatts nicht lesbar ({type(exc).__name__})"
         g = Grid(part, self.wb, self.resolver, cf, cf_error)

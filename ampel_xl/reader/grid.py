@@ -245,6 +245,8 @@ class Grid:
             if outcome is not None:
                 if outcome.fill:
                     fill, cls, source = outcome.fill, classify(outcome.fill), "bedingt"
+                elif getattr(outcome, "fill_cleared", False):
+                    fill, cls, source = None, ColorClass.NEUTRAL, ""
                 if outcome.font_rgb:
                     font_rgb = outcome.font_rgb
                 icon = outcome.icon

@@ -12,6 +12,7 @@ from __future__ import annotations
 import functools
 
 from ..colors import ColorClass, classify, color_name
+from ..conditional import ICON_SET_NAMES, ICON_SET_STATUSES, Icon
 from ..model import Status, StatusEvidence
 from .grid import Grid, ref as _ref, text_of
 from .words import Words
@@ -37,26 +38,17 @@ def is_symbol(text: str, font_name: str | None) -> bool:
             and any(font_name.strip().casefold().startswith(f) for f in SYMBOL_FONTS))
 
 
-def icon_text(icon) -> str:
-    """German description of an icon of an icon set, e.g. „3 Ampeln“, Symbol 2."""
-    name = getattr(icon, "set_name", None) or getattr(icon, "name", None) or getattr(icon, "icon_set", None)
-    index = getattr(icon, "index", None)
-    if name is None and isinstance(icon, tuple) and icon:
-        name, index = icon[0], icon[1] if len(icon) > 1 else None
-    where = f", Symbol {int(index) + 1}" if isinstance(index, int) else ""
-    return f"„{name}“{where}"
+def icon_text(icon: Icon, value: object = None) -> str:
+    """German description of an icon of an icon set: „3 Ampeln (ohne Rand)“, Symbol 3 von 3."""
+    name = ICON_SET_NAMES.get(icon.set_name, icon.set_name)
+    size = len(ICON_SET_STATUSES.get(icon.set_name, ())) or None
+    where = f", Symbol {icon.index + 1}" + (f" von {size}" if size else "")
+    shown = f" (Wert {text_of(value)})" if value is not None else ""
+    return f"„{name}“{where}{shown}"
 
 
-def icon_status(icon) -> Status | None:
-    st = getattr(icon, "status", None)
-    if st is None and isinstance(icon, tuple) and len(icon) > 2:
-        st = icon[2]
-    if isinstance(st, Status) or st is None:
-        return st
-    try:
-        return Status(st)
-    except ValueError:
-        return None
+def icon_status(icon: Icon | None) -> Status | None:
+    return icon.status if icon is not None else None
 
 
 class StatusReader:
@@ -77,7 +69,11 @@ class StatusReader:
             return StatusEvidence(cell=cell_ref)
         shown = grid.shown(row, col)
         value = shown.value
-        text = text_of(value) if value is not None else None
+        icon = shown.icon
+        numeric = isinstance(value, (int, float)) and not isinstance(value, bool)
+        # a number under an icon set or a conditional fill is the rule's input, not a status word
+        scored = numeric and (icon is not None or shown.fill_source == "bedingt")
+        text = text_of(value) if value is not None and not scored else None
         unreadable = shown.unreadable
         symbol = bool(text) and is_symbol(text, shown.font_name)
         reading = self.words.read(text) if text and not symbol else None
@@ -85,7 +81,6 @@ class StatusReader:
             self.letters_seen.add(text.strip().casefold())
         rgb, cls = shown.fill, shown.fill_class
         font_cls = classify(shown.font_rgb) if symbol else ColorClass.NEUTRAL
-        icon = shown.icon
         return StatusEvidence(
             cell=cell_ref,
             text=text or None,
@@ -96,7 +91,7 @@ class StatusReader:
             color_name=_fill_name(rgb) if rgb and cls is not ColorClass.NEUTRAL else None,
             formula_uncached=shown.formula and value is None,
             fill_source=shown.fill_source if rgb else "",
-            icon=icon_text(icon) if icon is not None else None,
+            icon=icon_text(icon, value if scored else None) if icon is not None else None,
             icon_status=icon_status(icon) if icon is not None else None,
             symbol=symbol,
             font_rgb=shown.font_rgb if symbol else None,
