@@ -315,6 +315,34 @@ class WorkbookReader:
             self.anomalies.append(Anomaly("wort_widerspruch", sheet, cell, idx,
                                           f"{conflict.word}\t{' / '.join(s.label for s in conflict.statuses)}"))
 
+    def _list_entries(self, formula: str, grid: Grid, sheet: str) -> list[str]:
+        """The entries of a drop-down list that points at cells (on this or another sheet, or via a name)."""
+        for _ in range(3):  # a name may point at a name
+            target = self.wb.defined_names.get(formula.strip().casefold())
+            if target is None:
+                break
+            formula = target
+        name, rng = parts.split_sheet_ref(formula)
+        try:
+            c0, r0, c1, r1 = parts.range_bounds(rng)
+        except ValueError:
+            return []
+        if (c1 - c0 + 1) * (r1 - r0 + 1) > 1000:
+            return []
+        source = grid
+        if name is not None and name != sheet:
+            sref = next((s for s in self.wb.sheets if s.name == name and s.part is not None), None)
+            if sref is None:
+                return []
+            source = Grid(self.wb.sheet(sref), self.wb, self.resolver)
+        out = []
+        for r in range(r0, r1 + 1):
+            for c in range(c0, c1 + 1):
+                t = text_of(source.value(r, c))
+                if t:
+                    out.append(t)
+        return out
+
     def _teach_validations(self, grid: Grid, part: parts.SheetPart, status_col: int | None, header_end: int,
                            sheet: str) -> None:
         if status_col is None or grid.cf is None:
@@ -323,6 +351,10 @@ class WorkbookReader:
             rng = next((r for r in ranges if r[0] <= status_col <= r[2] and r[3] > header_end), None)
             if rng is None:
                 continue
+            if isinstance(entries, str):
+                entries = self._list_entries(entries, grid, sheet)
+                if not entries:
+                    continue
             row = max(rng[1], header_end + 1)
 
             def colour(entry: str, _row: int = row) -> Status | None:

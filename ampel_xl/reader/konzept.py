@@ -79,7 +79,7 @@ def read_konzept(grid: Grid, sheet: str) -> KonzeptDraft:
             if "feld" in roles and ("unterziele" in roles or "massnahmen" in roles):
                 header = roles
                 continue
-            if len(roles) >= 2 and header_like is None:
+            if (len(roles) >= 2 or len(values) >= 3) and header_like is None:
                 header_like = idx
             cols = sorted(values)
             key = values[cols[0]]

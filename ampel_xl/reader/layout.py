@@ -132,6 +132,8 @@ _SIGN_RE = re.compile(
     r"^\s*(gez\.|unterschrift|i\.\s?a\.|im auftrag|ort,?\s*datum|datum,?\s*unterschrift|\(?unterschrift|_{3,}|erstellt\s*(von|am|:))",
     re.I)
 _LEGEND_WORD_RE = re.compile(r"^\s*(grün|gruen|gelb|rot|blau|orange)\s*(=|:|–|-|\)|$)", re.I)
+_SUM_LINE_RE = re.compile(r"^\s*(summe|gesamt|insgesamt|anzahl|total|zwischensumme|davon)\b[^.!?]{0,25}$", re.I)
+_NR_LIKE_RE = re.compile(r"^\s*(?:[A-Za-zÄÖÜäöü]{1,3}\.?\s*)?\d|^\s*[IVXLC]+\s*\.?\s*$")
 _COUNT_FORMULA_RE = re.compile(r"(SUM|COUNT|ANZAHL|SUMME|ZÄHLENWENN)", re.I)
 
 
@@ -561,7 +563,13 @@ class TableReader:
         self.gap = False
 
     def _outside_reason(self, idx: int, nr: str, text: str, first: str, inside: dict) -> str | None:
-        has_nr = bool(nr)
+        has_nr = bool(nr) and bool(_NR_LIKE_RE.match(nr))
+        if nr and not has_nr:
+            first = nr  # "Anzahl", "Hinweis: …" in the Nr column
+        if text and _SUM_LINE_RE.match(text) and self.measures_seen:
+            ev = self._evidence(idx)
+            if ev is None or ev.empty or ev.text_status is None or _SUM_LINE_RE.match(first):
+                return "summe"
         if any(c.formula and isinstance(c.value, (int, float)) and c.value is not None for c in inside.values()) \
                 and not has_nr and not (text and not _SUM_RE.match(text)):
             return "summe"
@@ -608,7 +616,35 @@ class TableReader:
     def _evidence(self, idx: int) -> StatusEvidence | None:
         if self.c_status is None:
             return None
-        return self.status.evidence(self.grid, idx, self.c_status)
+        ev = self.status.evidence(self.grid, idx, self.c_status)
+        if ev.color_class == "neutral" and not ev.icon:
+            painted = self._painted_row(idx)
+            if painted is not None:
+                ev = self.status.with_row_fill(ev, painted)
+        return ev
+
+    def _painted_row(self, idx: int) -> str | None:
+        """The colour of a row whose cells (all but the status cell) are painted alike, else None."""
+        row = self.grid.rows.get(idx)
+        if not row:
+            return None
+        colours = set()
+        n = 0
+        for c in range(self.first_col, self.last_col + 1):
+            if c == self.c_status:
+                continue
+            shown = self.grid.shown(idx, c)
+            if shown.fill is None or shown.fill_source not in ("zelle", "verlauf"):
+                return None
+            colours.add(shown.fill)
+            n += 1
+        if n >= 2 and len(colours) == 1:
+            rgb = colours.pop()
+            from ..colors import classify
+
+            if classify(rgb) not in (ColorClass.NEUTRAL, ColorClass.BLAU):
+                return rgb
+        return None
 
     def _join(self, record: MeasureDraft, idx: int, row: dict) -> None:
         record.last_row = idx
@@ -648,6 +684,9 @@ class TableReader:
     def _start_unterziel(self, nr: int, text: str, idx: int, how: str) -> None:
         col = self.c_text if how == "text" else (self.c_nr or self.c_text)
         ev = self._evidence(idx)
+        if ev is not None and ev.fill_source == "bedingt" and not ev.text and not ev.icon:
+            # a rule over the whole column colours the Unterziel row too (a blank counts as 0): not painted by hand
+            ev = StatusEvidence(cell=ev.cell)
         uz = UnterzielDraft(nr, text, idx, ref(col, idx), ev)
         self.d.unterziele.append(uz)
         self.uz_by_nr.setdefault(nr, uz)

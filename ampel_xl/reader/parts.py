@@ -372,6 +372,8 @@ class WorkbookParts:
     rich: dict[int, tuple[Run, ...]]
     date1904: bool
     modified: _dt.datetime | None
+    defined_names: dict[str, str] = field(default_factory=dict)
+    """Workbook-wide defined names (case-folded) → their formula text."""
 
     def close(self) -> None:
         self.zf.close()
@@ -432,7 +434,12 @@ def open_workbook(path) -> WorkbookParts:
         if "sharedStrings" in by_type and by_type["sharedStrings"] in zf.NameToInfo:
             strings, rich = _read_shared_strings(zf, by_type["sharedStrings"])
         modified = _core_modified(zf, root_rels)
-        return WorkbookParts(zf, sheets, Styles.from_root(styles_root), theme_xml, strings, rich, date1904, modified)
+        names = {}
+        for dn in wb.iterfind(f"{_M}definedNames/{_M}definedName"):
+            if dn.get("localSheetId") is None and dn.get("name") and dn.text:
+                names[dn.get("name").casefold()] = dn.text.strip()
+        return WorkbookParts(zf, sheets, Styles.from_root(styles_root), theme_xml, strings, rich, date1904, modified,
+                             names)
     except BaseException:
         zf.close()
         raise
@@ -646,9 +653,10 @@ _X14_NS = "http://schemas.microsoft.com/office/spreadsheetml/2009/9/main"
 _XM_NS = "http://schemas.microsoft.com/office/excel/2006/main"
 
 
-def list_validations(part: SheetPart) -> list[tuple[list[tuple[int, int, int, int]], list[str]]]:
-    """Drop-down lists of a sheet (main and x14 data validations of type "list" with the entries
-    written into the rule): (ranges, entries). Lists that point at cells are left out."""
+def list_validations(part: SheetPart) -> list[tuple[list[tuple[int, int, int, int]], list[str] | str]]:
+    """Drop-down lists of a sheet (main and x14 data validations of type "list"): (ranges, entries)
+    with the entries written into the rule, or (ranges, reference) for a list that points at
+    cells (``Listen!$A$1:$A$3`` or a defined name)."""
     found: list[tuple[str, str]] = []
     for dv in part.validations:
         if dv.get("type") == "list":
@@ -661,10 +669,11 @@ def list_validations(part: SheetPart) -> list[tuple[list[tuple[int, int, int, in
             found.append((dv.findtext("{%s}sqref" % _XM_NS) or "", formula))
     out = []
     for sqref, formula in found:
-        formula = formula.strip()
-        if not (formula.startswith('"') and formula.endswith('"') and len(formula) >= 2):
-            continue
-        entries = [e.strip() for e in formula[1:-1].replace('""', '"').split(",") if e.strip()]
+        formula = formula.strip().lstrip("=")
+        if formula.startswith('"') and formula.endswith('"') and len(formula) >= 2:
+            entries: list[str] | str = [e.strip() for e in formula[1:-1].replace('""', '"').split(",") if e.strip()]
+        else:
+            entries = formula  # a reference: the reader looks the entries up
         ranges = []
         for r in sqref.split():
             try:
@@ -674,6 +683,18 @@ def list_validations(part: SheetPart) -> list[tuple[list[tuple[int, int, int, in
         if ranges and entries:
             out.append((ranges, entries))
     return out
+
+
+_SHEET_REF_RE = re.compile(r"^(?:'((?:[^']|'')+)'|([^'!]+))!(.+)$")
+
+
+def split_sheet_ref(formula: str) -> tuple[str | None, str]:
+    """``"'Listen neu'!$A$1:$A$3"`` → ("Listen neu", "$A$1:$A$3"); without a sheet (None, ref)."""
+    m = _SHEET_REF_RE.match(formula.strip())
+    if not m:
+        return None, formula.strip()
+    name = m.group(1).replace("''", "'") if m.group(1) is not None else m.group(2)
+    return name, m.group(3)
 
 
 def cf_ranges(part: SheetPart) -> list[tuple[int, int, int, int]]:

@@ -61,6 +61,14 @@ class StatusReader:
     def is_status_word(self, text: str) -> bool:
         return self.words.read(text).status is not None
 
+    @staticmethod
+    def with_row_fill(ev: StatusEvidence, rgb: str) -> StatusEvidence:
+        """The evidence of a status cell without a fill of its own in a row painted ``rgb``."""
+        from dataclasses import replace
+
+        cls = classify(rgb)
+        return replace(ev, fill=rgb, color_class=cls.value, color_name=_fill_name(rgb), fill_source="zeile")
+
     def evidence(self, grid: Grid, row: int, col: int) -> StatusEvidence:
         cell_ref = _ref(col, row)
         o = grid.owner(row, col)
