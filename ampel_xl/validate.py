@@ -303,8 +303,9 @@ def _check_feld(f: Feld, out: _Collector) -> None:
         out.add("missing-oberziel", sheet, f.title_cell, 0,
                 f"Für „{f.name}“ wurde kein Oberziel gefunden.",
                 "Tragen Sie unter dem Titel eine Zeile „Oberziel“ mit dem Text daneben ein (oder „Oberziel: …“ in einer Zelle).")
+    in_use = bool(_n_massnahmen(f))  # a fresh template's empty labels are there to be filled in
     for a in f.anomalies:
-        if a.code == "label_leer":
+        if a.code == "label_leer" and in_use:
             out.add("label-empty", sheet, a.cell, a.row,
                     f"Neben „{a.detail}“ steht kein Text.",
                     f"Tragen Sie den Text rechts neben „{a.detail}“ ein oder löschen Sie die Beschriftung.")
