@@ -74,7 +74,7 @@ def parse_flag(value: Any) -> bool | None:
 
 # What a damaged part raises while it is inflated or parsed: a bad CRC, a part shorter or
 # longer than declared, broken deflate data, broken XML (ParseError is a SyntaxError).
-_DAMAGE = (KeyError, ValueError, OSError, EOFError, IndexError, zipfile.BadZipFile, zlib.error, SyntaxError)
+_DAMAGE = (LookupError, ValueError, OSError, EOFError, zipfile.BadZipFile, zlib.error, SyntaxError)
 
 
 def _damaged(path: Path, exc: BaseException | None = None, what: str = "") -> ReadError:
