@@ -65,6 +65,7 @@ Formula subset
 from __future__ import annotations
 
 import datetime as _dt
+import functools
 import math
 import re
 from collections.abc import Callable, Iterable, Sequence
@@ -517,6 +518,7 @@ def _compare(a: Any, b: Any) -> Any:
     return (a > b) - (a < b)
 
 
+@functools.lru_cache(maxsize=256)
 def _wildcard_regex(pattern: str) -> re.Pattern[str]:
     out = []
     i = 0
@@ -598,7 +600,7 @@ _FUNCTIONS = frozenset(
     {
         "AND", "OR", "NOT", "IF", "ISNUMBER", "ISTEXT", "ISBLANK", "ISERROR", "ISERR",
         "ISLOGICAL", "SEARCH", "FIND", "LEFT", "RIGHT", "MID", "LOWER", "UPPER", "TRIM", "LEN",
-        "EXACT", "VALUE", "DATE", "TRUE", "FALSE",
+        "EXACT", "VALUE", "DATE", "TRUE", "FALSE", "TODAY", "NOW",
     }
 )
 _COMPARISONS = ("=", "<>", "<", ">", "<=", ">=")
@@ -726,7 +728,7 @@ _ARITY = {
     "ISTEXT": (1, 1), "ISBLANK": (1, 1), "ISERROR": (1, 1), "ISERR": (1, 1), "ISLOGICAL": (1, 1),
     "SEARCH": (2, 3), "FIND": (2, 3), "LEFT": (1, 2), "RIGHT": (1, 2), "MID": (3, 3),
     "LOWER": (1, 1), "UPPER": (1, 1), "TRIM": (1, 1), "LEN": (1, 1), "EXACT": (2, 2),
-    "VALUE": (1, 1), "DATE": (3, 3), "TRUE": (0, 0), "FALSE": (0, 0),
+    "VALUE": (1, 1), "DATE": (3, 3), "TRUE": (0, 0), "FALSE": (0, 0), "TODAY": (0, 0), "NOW": (0, 0),
 }
 
 
@@ -750,12 +752,13 @@ def parse_formula(text: str) -> tuple:
 
 
 class _Context:
-    __slots__ = ("drow", "dcol", "value_at")
+    __slots__ = ("drow", "dcol", "value_at", "now")
 
-    def __init__(self, drow: int, dcol: int, value_at: ValueAt) -> None:
+    def __init__(self, drow: int, dcol: int, value_at: ValueAt, now: _dt.datetime | None = None) -> None:
         self.drow = drow
         self.dcol = dcol
         self.value_at = value_at
+        self.now = now
 
 
 def _evaluate(node: tuple, ctx: _Context) -> Any:
@@ -832,6 +835,9 @@ def _int_arg(node: tuple, ctx: _Context) -> Any:
 def _call(name: str, args: tuple, ctx: _Context) -> Any:
     if name in ("TRUE", "FALSE"):
         return name == "TRUE"
+    if name in ("TODAY", "NOW"):
+        now = ctx.now or _dt.datetime.now()
+        return float(math.floor(_serial(now))) if name == "TODAY" else _serial(now)
     if name in ("AND", "OR"):
         values: list[bool] = []
         for arg in args:
@@ -966,13 +972,14 @@ _OTHER_LABELS = {
     "containsErrors": "Zelle enthält einen Fehlerwert",
     "notContainsErrors": "Zelle enthält keinen Fehlerwert",
     "top10": "obere/untere Werte",
-    "aboveAverage": "über/unter dem Durchschnitt",
+    "aboveAverage": "über dem Durchschnitt",
     "duplicateValues": "doppelte Werte",
     "uniqueValues": "eindeutige Werte",
     "timePeriod": "Datum (Zeitraum)",
     "dataBar": "Datenbalken",
 }
-_UNSUPPORTED_TYPES = frozenset({"top10", "aboveAverage", "duplicateValues", "uniqueValues", "timePeriod"})
+_STATISTIC_TYPES = frozenset({"top10", "aboveAverage", "duplicateValues", "uniqueValues"})
+_UNSUPPORTED_TYPES = frozenset({"timePeriod"})
 
 
 def _operand_label(text: str) -> str:
@@ -1014,9 +1021,16 @@ class _Rule:
     thresholds: tuple[_Threshold, ...] = ()
     # colour scales
     colors: tuple[str, ...] = ()
+    # top10 / aboveAverage
+    rank: int = 10
+    percent: bool = False
+    bottom: bool = False
+    above: bool = True
+    equal_average: bool = False
+    now: _dt.datetime | None = None
     _stats: dict = field(default_factory=dict)
 
-    @property
+    @functools.cached_property
     def anchor(self) -> tuple[int, int]:
         return min(r[0] for r in self.ranges), min(r[1] for r in self.ranges)
 
@@ -1032,7 +1046,7 @@ class _Rule:
 
     def context(self, row: int, col: int, value_at: ValueAt) -> _Context:
         arow, acol = self.anchor
-        return _Context(row - arow, col - acol, value_at)
+        return _Context(row - arow, col - acol, value_at, self.now)
 
 
 def _formula_texts(rule_el: Element) -> list[str]:
@@ -1155,11 +1169,37 @@ def _build_rule(
         _build_color_scale(rule, rule_el, resolver)
     elif kind == "dataBar":
         pass
+    elif kind in _STATISTIC_TYPES:
+        _build_statistic(rule, rule_el)
     elif kind in _UNSUPPORTED_TYPES:
         rule.problem = "dieser Regeltyp wird nicht ausgewertet"
     else:
         rule.problem = f"Regeltyp „{kind}“ unbekannt"
     return rule
+
+
+def _build_statistic(rule: _Rule, rule_el: Element) -> None:
+    if rule.kind == "top10":
+        try:
+            rule.rank = int(rule_el.get("rank") or "10")
+        except ValueError:
+            rule.problem = "Rang nicht lesbar"
+            return
+        rule.percent = _bool_attr(rule_el, "percent", False)
+        rule.bottom = _bool_attr(rule_el, "bottom", False)
+        which = "untere" if rule.bottom else "obere"
+        rule.label = f"{which} {rule.rank}{' %' if rule.percent else ''} Werte"
+        if rule.rank < 1:
+            rule.problem = "Rang kleiner als 1"
+    elif rule.kind == "aboveAverage":
+        rule.above = _bool_attr(rule_el, "aboveAverage", True)
+        rule.equal_average = _bool_attr(rule_el, "equalAverage", False)
+        rule.label = ("über" if rule.above else "unter") + " dem Durchschnitt" + (
+            " oder gleich" if rule.equal_average else ""
+        )
+        if rule_el.get("stdDev") not in (None, "0"):
+            rule.label += f" (Standardabweichung {rule_el.get('stdDev')})"
+            rule.problem = "Abstand in Standardabweichungen wird nicht ausgewertet"
 
 
 def _build_icon_set(rule: _Rule, rule_el: Element) -> None:
@@ -1246,13 +1286,17 @@ def _numeric(value: Any) -> float | None:
     return value if isinstance(value, float) and not isinstance(value, bool) else None
 
 
-def _range_numbers(rule: _Rule, value_at: ValueAt, extent: tuple[int, int] | None) -> list[float]:
-    key = ("numbers", id(value_at))
-    cached = rule._stats.get(key)
+def _range_values(rule: _Rule, value_at: ValueAt, extent: tuple[int, int] | None) -> list[Any]:
+    """The values of every cell of the rule's ranges (each cell once), in formula terms.
+
+    Computed once per rule: a ConditionalFormats belongs to one sheet whose values do not change
+    while it is read.
+    """
+    cached = rule._stats.get("values")
     if cached is not None:
         return cached
     max_row, max_col = extent if extent is not None else (MAX_ROW, MAX_COL)
-    numbers: list[float] = []
+    values: list[Any] = []
     seen: set[tuple[int, int]] = set()
     for r1, c1, r2, c2 in rule.ranges:
         for row in range(r1, min(r2, max_row) + 1):
@@ -1260,13 +1304,65 @@ def _range_numbers(rule: _Rule, value_at: ValueAt, extent: tuple[int, int] | Non
                 if (row, col) in seen:
                     continue
                 seen.add((row, col))
-                number = _numeric(value_at(row, col))
-                if number is not None:
-                    numbers.append(number)
-    numbers.sort()
-    rule._stats.clear()
-    rule._stats[key] = numbers
-    return numbers
+                values.append(_cell_value(value_at(row, col)))
+    rule._stats["values"] = values
+    return values
+
+
+def _range_numbers(rule: _Rule, value_at: ValueAt, extent: tuple[int, int] | None) -> list[float]:
+    """The sorted numbers (numbers and dates; not booleans, text or blanks) of the rule's ranges."""
+    cached = rule._stats.get("numbers")
+    if cached is None:
+        cached = sorted(
+            v for v in _range_values(rule, value_at, extent) if isinstance(v, float) and not isinstance(v, bool)
+        )
+        rule._stats["numbers"] = cached
+    return cached
+
+
+def _value_key(value: Any) -> Any:
+    """Identity of a value for duplicate/unique rules: text case-insensitive, numbers by value."""
+    if isinstance(value, str):
+        return ("s", value.casefold())
+    if isinstance(value, bool):
+        return ("b", value)
+    if isinstance(value, float):
+        return ("n", float(f"{value:.15g}"))
+    return None
+
+
+def _statistic(rule: _Rule, row: int, col: int, value_at: ValueAt, extent: tuple[int, int] | None) -> bool:
+    """duplicateValues, uniqueValues, top10 and aboveAverage over the rule's ranges."""
+    value = _cell_value(value_at(row, col))
+    if rule.kind in ("duplicateValues", "uniqueValues"):
+        key = _value_key(value)
+        if key is None:
+            return False  # blanks and errors are neither
+        counts = rule._stats.get("counts")
+        if counts is None:
+            counts = {}
+            for v in _range_values(rule, value_at, extent):
+                k = _value_key(v)
+                if k is not None:
+                    counts[k] = counts.get(k, 0) + 1
+            rule._stats["counts"] = counts
+        several = counts.get(key, 0) > 1
+        return several if rule.kind == "duplicateValues" else not several
+    if not isinstance(value, float) or isinstance(value, bool):
+        return False
+    numbers = _range_numbers(rule, value_at, extent)
+    if not numbers:
+        return False
+    if rule.kind == "top10":
+        count = len(numbers) * rule.rank // 100 if rule.percent else rule.rank
+        count = max(1, min(count, len(numbers)))
+        if rule.bottom:
+            return value <= numbers[count - 1]
+        return value >= numbers[-count]
+    mean = sum(numbers) / len(numbers)  # aboveAverage
+    if rule.above:
+        return value >= mean if rule.equal_average else value > mean
+    return value <= mean if rule.equal_average else value < mean
 
 
 def _percentile(values: Sequence[float], fraction: float) -> float:
@@ -1282,12 +1378,32 @@ def _percentile(values: Sequence[float], fraction: float) -> float:
 def _threshold_values(
     rule: _Rule, value_at: ValueAt, extent: tuple[int, int] | None
 ) -> list[float] | None:
-    """The numeric thresholds of an icon set or colour scale; None when the range has no number."""
+    """The numeric thresholds of an icon set or colour scale; None when the range has no number.
+
+    Computed once per rule (see :meth:`ConditionalFormats.evaluate`).
+    """
+    if "thresholds" in rule._stats:
+        cached = rule._stats["thresholds"]
+        if isinstance(cached, _Unreadable):
+            raise cached
+        return cached
+    try:
+        result = _compute_thresholds(rule, value_at, extent)
+    except _Unreadable as exc:
+        rule._stats["thresholds"] = exc
+        raise
+    rule._stats["thresholds"] = result
+    return result
+
+
+def _compute_thresholds(
+    rule: _Rule, value_at: ValueAt, extent: tuple[int, int] | None
+) -> list[float] | None:
     needs_range = any(t.kind in ("min", "max", "percent", "percentile") for t in rule.thresholds)
     numbers = _range_numbers(rule, value_at, extent) if needs_range else []
     if needs_range and not numbers:
         return None
-    ctx = _Context(0, 0, value_at)
+    ctx = _Context(0, 0, value_at, rule.now)
     out: list[float] = []
     for t in rule.thresholds:
         if t.kind == "min":
@@ -1369,9 +1485,9 @@ def _scale_color(rule: _Rule, row: int, col: int, value_at: ValueAt, extent: tup
 
 def _condition(rule: _Rule, row: int, col: int, value_at: ValueAt) -> bool:
     kind = rule.kind
-    value = _cell_value(value_at(row, col))
     if kind == "expression":
         return _truthy(_evaluate(rule.formulas[0], rule.context(row, col, value_at)))
+    value = _cell_value(value_at(row, col))
     if kind == "cellIs":
         if isinstance(value, _XlError):
             return False
@@ -1410,6 +1526,8 @@ def _condition(rule: _Rule, row: int, col: int, value_at: ValueAt) -> bool:
             return kind == "notContainsBlanks"
         blank = not _to_text(value).strip(" ")
         return blank if kind == "containsBlanks" else not blank
+    if kind in _STATISTIC_TYPES:
+        raise AssertionError(kind)  # pragma: no cover - evaluated by _statistic
     if kind == "containsErrors":
         return isinstance(value, _XlError)
     if kind == "notContainsErrors":
@@ -1425,9 +1543,42 @@ def _condition(rule: _Rule, row: int, col: int, value_at: ValueAt) -> bool:
 class ConditionalFormats:
     """All conditional formatting rules of one worksheet, ready to evaluate per cell."""
 
-    def __init__(self, rules: Sequence[_Rule], extent: tuple[int, int] | None = None) -> None:
+    #: Ranges at most this many columns wide are indexed per column; wider ones are checked
+    #: for every lookup.
+    _INDEX_MAX_WIDTH = 64
+
+    def __init__(
+        self,
+        rules: Sequence[_Rule],
+        extent: tuple[int, int] | None = None,
+        now: _dt.datetime | None = None,
+    ) -> None:
         self._rules = sorted(rules, key=lambda r: (r.priority, r.order))
         self.extent = extent
+        for rule in self._rules:
+            rule.now = now
+        # column → [(first row, last row, rule position)], plus the wide ranges
+        self._by_col: dict[int, list[tuple[int, int, int]]] = {}
+        self._wide: list[tuple[int, int, int, int, int]] = []
+        for pos, rule in enumerate(self._rules):
+            for r1, c1, r2, c2 in rule.ranges:
+                if c2 - c1 < self._INDEX_MAX_WIDTH:
+                    for c in range(c1, c2 + 1):
+                        self._by_col.setdefault(c, []).append((r1, r2, pos))
+                else:
+                    self._wide.append((r1, c1, r2, c2, pos))
+
+    def _covering_rules(self, row: int, col: int) -> list[_Rule]:
+        entries = self._by_col.get(col)
+        if not entries and not self._wide:
+            return []
+        positions = {pos for r1, r2, pos in entries or () if r1 <= row <= r2}
+        for r1, c1, r2, c2, pos in self._wide:
+            if r1 <= row <= r2 and c1 <= col <= c2:
+                positions.add(pos)
+        if len(positions) == 1:
+            return [self._rules[positions.pop()]]
+        return [self._rules[pos] for pos in sorted(positions)]
 
     def __len__(self) -> int:
         return len(self._rules)
@@ -1448,6 +1599,7 @@ class ConditionalFormats:
         resolver: Any,
         *,
         extent: tuple[int, int] | None = None,
+        now: _dt.datetime | None = None,
     ) -> ConditionalFormats:
         """Collect the rules of a worksheet.
 
@@ -1455,7 +1607,8 @@ class ConditionalFormats:
         ``<worksheet>`` root itself, or x14 ``<x14:conditionalFormatting(s)>`` elements); other
         elements are ignored. ``dxfs`` from :func:`parse_dxfs`. ``extent`` = (last row, last
         column) of the sheet's used range: it bounds whole-column ranges such as ``D:D`` when
-        percent or percentile thresholds scan the range.
+        percent or percentile thresholds scan the range. ``now`` is the clock of ``TODAY()`` and
+        ``NOW()`` in formulas (default: the time of evaluation, as Excel shows it).
         """
         rules: list[_Rule] = []
         linked_ids: set[str] = set()
@@ -1493,18 +1646,23 @@ class ConditionalFormats:
                 if rule_id and rule_id in linked_ids:
                     continue  # the x14 half of a main-section rule (data bar details)
                 rules.append(_build_rule(rule_el, sqref, ranges, len(rules), dxfs, resolver, True))
-        return cls(rules, extent)
+        return cls(rules, extent, now)
 
     def covering(self, row: int, col: int) -> list[str]:
         """German descriptions of the rules whose ranges cover the cell, in priority order."""
-        return [rule.description for rule in self._rules if rule.covers(row, col)]
+        return [rule.description for rule in self._covering_rules(row, col)]
 
     def evaluate(self, row: int, col: int, value_at: ValueAt) -> CfOutcome | None:
         """What conditional formatting shows in the cell at (row, col), 1-based.
 
         None when no rule covers the cell, or when the covering rules are all false and all
-        readable (the cell shows its own formatting).
+        readable (the cell shows its own formatting). Statistics over a rule's ranges (percent
+        and percentile thresholds, duplicates, averages) are taken once, on the first call that
+        needs them: the sheet's values are taken to be fixed.
         """
+        rules = self._covering_rules(row, col)
+        if not rules:
+            return None
         fill: str | None = None
         fill_set = False
         fill_cleared = False
@@ -1514,9 +1672,7 @@ class ConditionalFormats:
         fill_rule = font_rule = icon_rule = None
         contributing: list[str] = []
         unreadable: list[str] = []
-        for rule in self._rules:
-            if not rule.covers(row, col):
-                continue
+        for rule in rules:
             if rule.problem is not None:
                 unreadable.append(f"{rule.description} ({rule.problem})")
                 continue
@@ -1537,7 +1693,10 @@ class ConditionalFormats:
                             fill, fill_set, fill_rule = color, True, rule.description
                             contributing.append(rule.description)
                     continue
-                if not _condition(rule, row, col, value_at):
+                if rule.kind in _STATISTIC_TYPES:
+                    if not _statistic(rule, row, col, value_at, self.extent):
+                        continue
+                elif not _condition(rule, row, col, value_at):
                     continue
             except _Unreadable as exc:
                 unreadable.append(f"{rule.description} ({exc})")

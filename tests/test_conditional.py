@@ -90,7 +90,7 @@ def _sheet_part(z: zipfile.ZipFile, title: str) -> str:
     raise KeyError(title)
 
 
-def load(path: Path, title: str = "Sprache") -> Sheet:
+def load(path: Path, title: str = "Sprache", now: dt.datetime | None = None) -> Sheet:
     with zipfile.ZipFile(path) as z:
         styles = ET.fromstring(z.read("xl/styles.xml"))
         sheet = ET.fromstring(z.read(_sheet_part(z, title)))
@@ -99,7 +99,7 @@ def load(path: Path, title: str = "Sprache") -> Sheet:
     resolver = ColorResolver(theme)
     dxfs = parse_dxfs(styles, resolver)
     elements = [el for el in sheet if el.tag.rsplit("}", 1)[-1] in ("conditionalFormatting", "extLst")]
-    cf = ConditionalFormats.from_sheet(elements, dxfs, resolver)
+    cf = ConditionalFormats.from_sheet(elements, dxfs, resolver, now=now)
     ws = load_workbook(path)[title]
     values = {(c.row, c.column): c.value for row in ws.iter_rows() for c in row if c.value is not None}
     return Sheet(cf, values)
@@ -461,6 +461,26 @@ def test_icon_set_dates_are_numbers(tmp_path):
     assert sheet.icon("D3").status is Status.GRUEN
 
 
+def test_range_statistics_are_taken_once_per_sheet(tmp_path):
+    # a long status column: percent thresholds must not rescan the range for every cell
+    n = 2000
+    wb, ws = workbook({r: r % 100 for r in range(2, n + 2)})
+    ws.conditional_formatting.add(f"D2:D{n + 1}", IconSetRule("3TrafficLights1", "percent", [0, 33, 67]))
+    sheet = load(save(wb, tmp_path / "m.xlsx"))
+    calls = 0
+
+    class Grid:  # a fresh bound method on every access, as a reader's grid would hand out
+        def value_at(self, row, col):
+            nonlocal calls
+            calls += 1
+            return sheet.value_at(row, col)
+
+    grid = Grid()
+    icons = [sheet.cf.evaluate(r, 4, grid.value_at).icon for r in range(2, n + 2)]
+    assert calls < 3 * n
+    assert icons[0].status is Status.ROT and icons[97].status is Status.GRUEN  # values 0..99
+
+
 X14_CUSTOM = x14_block(
     "D2:D4",
     '<x14:cfRule type="iconSet" priority="1" id="{00000000-0000-0000-0000-000000000001}">'
@@ -559,6 +579,26 @@ def test_data_bars_give_nothing(tmp_path):
     assert sheet.at("D3") is None
 
 
+def test_statistic_rules_over_the_range(tmp_path):
+    wb, ws = workbook({2: "M 1", 3: "m 1", 4: "M 2", 5: None}, E2=10, E3=20, E4=30, E5=40, F2=1, F3=2, F4=3, F5=4)
+    ws.conditional_formatting.add("D2:D5", Rule(type="duplicateValues", dxf=DifferentialStyle(fill=fill("FF0000"))))
+    ws.conditional_formatting.add("E2:E5", Rule(type="top10", rank=25, percent=True, dxf=DifferentialStyle(fill=fill("00B050"))))
+    ws.conditional_formatting.add("E2:E5", Rule(type="top10", rank=2, bottom=True, dxf=DifferentialStyle(fill=fill("FFC000"))))
+    ws.conditional_formatting.add("F2:F5", Rule(type="aboveAverage", aboveAverage=False, dxf=DifferentialStyle(fill=fill("FFC7CE"))))
+    sheet = load(save(wb, tmp_path / "m.xlsx"))
+    assert [sheet.fill(f"D{r}") for r in range(2, 6)] == ["FF0000", "FF0000", None, None]
+    assert [sheet.fill(f"E{r}") for r in range(2, 6)] == ["FFC000", "FFC000", None, "00B050"]
+    assert [sheet.fill(f"F{r}") for r in range(2, 6)] == [RED, RED, None, None]  # below 2.5
+
+
+def test_today_uses_the_given_clock(tmp_path):
+    wb, ws = workbook({2: dt.datetime(2025, 1, 31), 3: dt.datetime(2025, 3, 1)})
+    ws.conditional_formatting.add("D2:D3", FormulaRule(formula=["$D2<TODAY()"], fill=fill("FF0000")))
+    sheet = load(save(wb, tmp_path / "m.xlsx"), now=dt.datetime(2025, 2, 15, 9, 30))
+    assert sheet.fill("D2") == "FF0000"
+    assert sheet.at("D3") is None
+
+
 # --------------------------------------------------------------------------------------------
 # unreadable rules
 # --------------------------------------------------------------------------------------------
@@ -567,7 +607,7 @@ def test_data_bars_give_nothing(tmp_path):
 def test_unreadable_rules_are_named_never_guessed(tmp_path):
     wb, ws = workbook({2: "Grün", 3: "Rot"})
     ws.conditional_formatting.add("D2:D3", FormulaRule(formula=['COUNTIF($D$2:$D$3,D2)>1'], fill=fill("FF0000")))
-    ws.conditional_formatting.add("D2:D3", Rule(type="top10", rank=1, dxf=DifferentialStyle(fill=fill("00B050"))))
+    ws.conditional_formatting.add("D2:D3", Rule(type="aboveAverage", stdDev=1, dxf=DifferentialStyle(fill=fill("00B050"))))
     ws.conditional_formatting.add("D2:D3", CellIsRule(operator="equal", formula=['"Grün"'], fill=fill("C6EFCE")))
     sheet = load(save(wb, tmp_path / "m.xlsx"))
     d2 = sheet.at("D2")
@@ -575,7 +615,8 @@ def test_unreadable_rules_are_named_never_guessed(tmp_path):
     assert d2.unreadable == (
         "Bedingte Formatierung D2:D3: Formel =COUNTIF($D$2:$D$3,D2)>1 "
         "(Formel nicht auswertbar: Funktion COUNTIF wird nicht ausgewertet)",
-        "Bedingte Formatierung D2:D3: obere/untere Werte (dieser Regeltyp wird nicht ausgewertet)",
+        "Bedingte Formatierung D2:D3: über dem Durchschnitt (Standardabweichung 1) "
+        "(Abstand in Standardabweichungen wird nicht ausgewertet)",
     )
     d3 = sheet.at("D3")  # nothing readable applies, but the cell is named
     assert d3.fill is None and d3.rule == "" and len(d3.unreadable) == 2
