@@ -14,6 +14,8 @@ The finding codes and their severities live in one place, right below: adjust th
 from __future__ import annotations
 
 import re
+import shutil
+import subprocess
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Callable, Iterable
@@ -205,8 +207,9 @@ class Case:
     strict: bool = True
     """False: other measures may be read too (a duplicate field sheet)."""
     channels: frozenset[str] = frozenset()
-    """What carries the status or structure: "word", "fill", "row", "gradient", "pattern", "cf", "icon",
-    "font", "dv", "legend", "merge", "table", … (the re-save tests keep the cases a program preserves)."""
+    """What carries the status or structure: "word", "fill", "row", "gradient", "pattern", "cf" (cell-value
+    and formula rules), "cf-text" (text rules), "icon", "font", "dv", "legend", "merge", "table", "column"
+    (the re-save tests keep the cases whose channels a program preserves, see :data:`LOST_IN`)."""
 
     @property
     def sheets(self) -> list[str]:
@@ -820,7 +823,7 @@ def taught_words(path: Path, variant: str) -> Case:
         # rows 5..10: Unterziel 1 and measures 1-5; the last measures stand below the formatted range
         three_fields(fw, ("erreicht", "teilweise", "zurückgestellt", "erreicht", "teilweise", "zurückgestellt",
                           "erreicht"), (G, Y, R, G, Y, R, G), n_uz=1)
-        channels |= {"dv", "cf"}
+        channels |= {"dv", "cf" if variant == "dropdown" else "cf-text"}
     else:  # nicht-gelehrt
         for r, (name, word) in enumerate((("Grün", "fertig"), ("Gelb", "läuft")), start=3):
             leg.cell(r, 1, name)
@@ -948,7 +951,7 @@ def cf_rules(path: Path, variant: str) -> Case:
         ends.formula = [f'RIGHT({first},LEN("offen"))="offen"']
         for rule in (contains, begins, ends):
             ws.conditional_formatting.add("C5:C20", rule)
-        channels |= {"word", "fill"}
+        channels |= {"cf-text", "word", "fill"}
         if variant == "konflikt":
             for i in (0, 3):
                 ms.case.measures[i].status = UNDECIDED
@@ -1231,6 +1234,60 @@ def sheet_features(path: Path, variant: str) -> Case:
             ws.row_dimensions[r].outline_level = 1
         ms.expect("Sprache", Row(r), ROW_HIDDEN)
     return ms.save({"word"})
+
+
+# ---------------------------------------------------------------------------------------------
+# Re-saved by another spreadsheet program
+
+SOFFICE = shutil.which("soffice") or shutil.which("libreoffice")
+SSCONVERT = shutil.which("ssconvert")
+
+#: Channels a program does not keep when it re-saves a master as .xlsx (checked on LibreOffice 7/24 and
+#: Gnumeric 1.12 by reading their output back). LibreOffice turns gradients and patterns into a plain
+#: fill of a blended colour (white→green becomes 7FD7A7, a 12.5 % red dot pattern FFE0E0); it keeps
+#: conditional formatting, icon sets (also the x14 ones), drop-downs, tables, row styles and fonts.
+#: Gnumeric drops icon sets, drop-down lists and Excel tables, keeps only a gradient's last stop, and
+#: rewrites text rules as expression rules (NOT(ISERROR(SEARCH(…))), without their text attribute);
+#: a painted row becomes painted cells (the status cell gets the row's fill: the status survives).
+LOST_IN: dict[str, frozenset[str]] = {
+    "libreoffice": frozenset({"gradient", "pattern"}),
+    "gnumeric": frozenset({"gradient", "icon", "dv", "table", "cf-text"}),
+}
+
+
+def resave_libreoffice(paths: list[Path], outdir: Path) -> dict[Path, Path]:
+    """Open and save every master once in LibreOffice Calc (one headless run); original → re-saved path."""
+    outdir.mkdir(parents=True, exist_ok=True)
+    profile = outdir / "lo-profile"
+    subprocess.run(
+        [SOFFICE, f"-env:UserInstallation={profile.as_uri()}", "--headless", "--convert-to",
+         "xlsx:Calc MS Excel 2007 XML", "--outdir", str(outdir), *map(str, paths)],
+        check=True, capture_output=True, timeout=600,
+    )
+    return {p: outdir / p.name for p in paths}
+
+
+def resave_gnumeric(paths: list[Path], outdir: Path) -> dict[Path, Path]:
+    """Open and save every master once in Gnumeric (ssconvert); original → re-saved path."""
+    outdir.mkdir(parents=True, exist_ok=True)
+    out = {}
+    for p in paths:
+        target = outdir / p.name
+        subprocess.run([SSCONVERT, "--export-type=Gnumeric_Excel:xlsx2", str(p), str(target)],
+                       check=True, capture_output=True, timeout=120)
+        out[p] = target
+    return out
+
+
+RESAVERS: dict[str, tuple[str | None, Callable[[list[Path], Path], dict[Path, Path]]]] = {
+    "libreoffice": (SOFFICE, resave_libreoffice),
+    "gnumeric": (SSCONVERT, resave_gnumeric),
+}
+
+
+def survives(case_id: str, program: str, directory: Path) -> bool:
+    """Whether every channel of the case survives a re-save by ``program``."""
+    return not (build_case(case_id, directory).channels & LOST_IN[program])
 
 
 # ---------------------------------------------------------------------------------------------
