@@ -751,14 +751,18 @@ def status_words(path: Path, variant: str) -> Case:
 
     The clerk: typed what the measure's state is — "umgesetzt / in Umsetzung / offen" in any case and
     spacing, the other words of the office ("abgeschlossen", "in Planung", "nicht weiterverfolgt", …),
-    a status with an addition ("Grün (verzögert)", "gelb – Finanzierung offen"), or in variant
-    "unbekannt" something that is no status ("siehe Protokoll").
+    a status with an addition ("Grün (verzögert)", "gelb – Finanzierung offen"); in "unbekannt"
+    something that is no status ("siehe Protokoll"); in "farbe-widerspricht" "Rot" in a cell painted green.
     A careful colleague maps each word to Grün/Gelb/Rot ("nicht begonnen" is Rot, not Gelb), keeps
-    the addition, and names the cell whose word maps to nothing.
+    the addition, names the cell whose word maps to nothing, and the cell whose word and colour disagree.
     """
     ms = Master(path, f"status_words-{variant}")
     hdr = ["Nr.", "Maßnahme", "Ampel", "Bemerkung"]
     fw = ms.field("Arbeit", "Handlungsfeld Arbeit", hdr, nr="Nr.", text="Maßnahme", status="Ampel")
+    if variant == "farbe-widerspricht":
+        rows = three_fields(fw, ("umgesetzt", "Rot", "in Umsetzung"), (G, UNDECIDED, Y), n_uz=1, fills=(GREEN, GREEN, None))
+        ms.expect("Arbeit", fw.status_ref(rows[1]), STATUS_CONFLICT)
+        return ms.save({"word", "fill"})
     if variant == "unbekannt":
         rows = three_fields(fw, ("umgesetzt", "siehe Protokoll", "offen"), (G, None, R), n_uz=1)
         ms.expect("Arbeit", fw.status_ref(rows[1]), STATUS_TEXT_UNKNOWN)
@@ -909,7 +913,7 @@ def cf_rules(path: Path, variant: str) -> Case:
 
     The clerk (or a predecessor) set up "Bedingte Formatierung" on the Ampel column:
     "zellwert": the column holds 1/2/3 ("Bewertung") and cell-value rules paint 1 green, 2 yellow,
-      3 red (equal / between / greater than);
+      3 red (equal / between / greater than); in "zellwert-lila" a rule paints 4 purple;
     "text": text rules (contains "erledigt" → green, begins with "in " → amber, ends with "offen" →
       red) over cells whose own fill is last year's, now stale;
     "ausdruck": the Ampel cells are empty; formula rules look at the row's "Fortschritt" column
@@ -930,9 +934,15 @@ def cf_rules(path: Path, variant: str) -> Case:
     ws = fw.ws
     fw.uz(1, "Unterziel 1: Arbeitsmarkt")
     channels = {"cf"}
-    if variant == "zellwert":
-        for n, (value, expect) in enumerate(((1, G), (2, Y), (3, R), (1, G), (3, R)), start=1):
-            fw.m(str(n), {"Nr.": n, "Maßnahme": f"Maßnahme {n}", "Ampel": value}, expect)
+    if variant in ("zellwert", "zellwert-lila"):
+        plan = ((1, G), (2, Y), (3, R), (1, G), (3, R)) if variant == "zellwert" else ((1, G), (4, None), (3, R))
+        for n, (value, expect) in enumerate(plan, start=1):
+            r = fw.m(str(n), {"Nr.": n, "Maßnahme": f"Maßnahme {n}", "Ampel": value}, expect)
+            if expect is None:
+                ms.expect("Arbeit", fw.status_ref(r), COLOR_UNKNOWN)
+                ms.allow("Arbeit", fw.status_ref(r), STATUS_MISSING)
+        if variant == "zellwert-lila":  # "4 = zurückgestellt", painted purple
+            ws.conditional_formatting.add("C5:C20", CellIsRule(operator="equal", formula=["4"], fill=PatternFill(bgColor="FF" + PURPLE)))
         ws.conditional_formatting.add("C5:C20", CellIsRule(operator="equal", formula=["1"], fill=PatternFill(bgColor="FF" + GREEN)))
         ws.conditional_formatting.add("C5:C20", CellIsRule(operator="between", formula=["1.5", "2.5"], fill=PatternFill(bgColor="FF" + YELLOW)))
         ws.conditional_formatting.add("C5:C20", CellIsRule(operator="greaterThan", formula=["2.5"], fill=PatternFill(bgColor="FF" + RED)))
@@ -1301,11 +1311,11 @@ BUILDERS: dict[str, tuple[Callable[[Path, str], Case], tuple[str, ...]]] = {
     "below_the_table": (below_the_table, ("legende-summe", "anzahl-notiz")),
     "konzept_sheet": (konzept_sheet, ("soll-anzahl", "soll-gesamt", "unlesbar-wert", "unlesbar-kopf")),
     "field_copy": (field_copy, ("sichtbar", "ausgeblendet")),
-    "status_words": (status_words, ("umsetzung", "vertragsliste", "zusatz", "unbekannt")),
+    "status_words": (status_words, ("umsetzung", "vertragsliste", "zusatz", "unbekannt", "farbe-widerspricht")),
     "taught_words": (taught_words, ("legende-name", "legende-farbfeld", "dropdown", "dropdown-liste", "nicht-gelehrt")),
     "row_painted": (row_painted, ("zeilenformat", "zellen", "lila")),
     "gradient_pattern": (gradient_pattern, ("verlauf", "muster", "lila")),
-    "cf_rules": (cf_rules, ("zellwert", "text", "ausdruck", "ausdruck-zahl", "konflikt", "ausdruck-unlesbar")),
+    "cf_rules": (cf_rules, ("zellwert", "zellwert-lila", "text", "ausdruck", "ausdruck-zahl", "konflikt", "ausdruck-unlesbar")),
     "icon_sets": (icon_sets, ("ampel-zahlen", "ampel-umgekehrt", "ampel-prozent", "symbole", "sterne", "pfeile-grau")),
     "symbol_font": (symbol_font, ("punkt", "andere-symbole", "braun")),
     "status_missing": (status_missing, ("blau", "spalte")),
