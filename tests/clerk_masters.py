@@ -918,7 +918,7 @@ def cf_rules(path: Path, variant: str) -> Case:
       red) over cells whose own fill is last year's, now stale;
     "ausdruck": the Ampel cells are empty; formula rules look at the row's "Fortschritt" column
       (=$E5="erledigt", =$E5="in Arbeit", =$E5="offen");
-    "ausdruck-zahl": formula rules on a percentage in F (=$F5>=100 before =$F5>0 before =$F5=0);
+    "ausdruck-zahl": formula rules on a share in F (=$F5>=1, i.e. 100 %, before =$F5>0 before =$F5=0);
     "konflikt": a text rule paints "erledigt" red (a wrong rule) — word and colour disagree;
     "ausdruck-unlesbar": a rule with VLOOKUP into another sheet colours the cells.
     A careful colleague reads the colour the rules give (a rule wins over the cell's own fill, the
@@ -986,7 +986,7 @@ def cf_rules(path: Path, variant: str) -> Case:
         rows = []
         for n, word in enumerate(("erledigt", "offen"), start=1):
             rows.append(fw.m(str(n), {"Nr.": n, "Maßnahme": f"Maßnahme {n}", "Fortschritt": word}, None))
-        ws.conditional_formatting.add("C5:C6", FormulaRule(formula=['VLOOKUP($E5,Legende!$A$1:$B$2,2,FALSE)="grün"'],
+        ws.conditional_formatting.add(f"C{rows[0]}:C{rows[-1]}", FormulaRule(formula=[f'VLOOKUP($E{rows[0]},Legende!$A$1:$B$2,2,FALSE)="grün"'],
                                                            fill=PatternFill(bgColor="FF" + GREEN)))
         for r in rows:
             ms.expect("Arbeit", fw.status_ref(r), CF_UNREADABLE)
@@ -1019,6 +1019,8 @@ def icon_sets(path: Path, variant: str) -> Case:
         values = ((1, G), (2, Y), (3, R), (1, G))
     elif variant == "sterne":
         values = ((1, None), (3, None))
+    elif variant == "pfeile-grau":
+        values = ((3, None), (2, None), (1, None))
     else:
         values = ((3, G), (2, Y), (1, R), (3, G))
     rows = []
