@@ -848,8 +848,10 @@ def row_painted(path: Path, variant: str) -> Case:
 
     The clerk: selected the measure's whole row (row header) and painted it — Excel stores the fill on
     the row, the empty Ampel cell has no cell of its own ("zeilenformat") — or painted every cell of
-    the row but the Ampel cell ("zellen"); in "lila" a row painted purple.
-    A careful colleague reads the row's colour as the status, and names the purple row's Ampel cell.
+    the row but the Ampel cell ("zellen"); in "lila" a row painted purple; in "widerspruch" the cells of a
+    row painted green but "Rot" typed into its unpainted Ampel cell.
+    A careful colleague reads the row's colour as the status, names the purple row's Ampel cell, and
+    the cell where the row's green and the word "Rot" disagree.
     """
     ms = Master(path, f"row_painted-{variant}")
     hdr = ["Nr.", "Maßnahme", "Ampel", "Zuständig"]
@@ -859,9 +861,14 @@ def row_painted(path: Path, variant: str) -> Case:
         "zeilenformat": [(GREEN, G), (YELLOW, Y), (RED, R), ("92D050", G)],
         "zellen": [(GREEN, G), (AMBER, Y), (RED, R)],
         "lila": [(GREEN, G), (PURPLE, None), (RED, R)],
+        "widerspruch": [(GREEN, G), (GREEN, UNDECIDED), (RED, R)],
     }[variant]
     for n, (color, expect) in enumerate(plan, start=1):
-        r = fw.m(str(n), {"Nr.": n, "Maßnahme": f"Maßnahme {n}", "Zuständig": "Amt"}, expect)
+        cells = {"Nr.": n, "Maßnahme": f"Maßnahme {n}", "Zuständig": "Amt"}
+        if expect == UNDECIDED:  # typed into the unpainted Ampel cell later
+            cells["Ampel"] = "Rot"
+            ms.expect("Wohnen", fw.status_ref(fw.next_row), STATUS_CONFLICT)
+        r = fw.m(str(n), cells, expect)
         if variant == "zeilenformat":
             fw.ws.row_dimensions[r].fill = solid(color)
         for c in (1, 2, 4):
@@ -1315,7 +1322,7 @@ BUILDERS: dict[str, tuple[Callable[[Path, str], Case], tuple[str, ...]]] = {
     "field_copy": (field_copy, ("sichtbar", "ausgeblendet")),
     "status_words": (status_words, ("umsetzung", "vertragsliste", "zusatz", "unbekannt", "farbe-widerspricht")),
     "taught_words": (taught_words, ("legende-name", "legende-farbfeld", "dropdown", "dropdown-liste", "nicht-gelehrt")),
-    "row_painted": (row_painted, ("zeilenformat", "zellen", "lila")),
+    "row_painted": (row_painted, ("zeilenformat", "zellen", "lila", "widerspruch")),
     "gradient_pattern": (gradient_pattern, ("verlauf", "muster", "lila")),
     "cf_rules": (cf_rules, ("zellwert", "zellwert-lila", "text", "ausdruck", "ausdruck-zahl", "konflikt", "ausdruck-unlesbar")),
     "icon_sets": (icon_sets, ("ampel-zahlen", "ampel-umgekehrt", "ampel-prozent", "symbole", "sterne", "pfeile-grau")),
