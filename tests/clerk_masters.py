@@ -14,6 +14,8 @@ The finding codes and their severities live in one place, right below: adjust th
 from __future__ import annotations
 
 import re
+import shutil
+import subprocess
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Callable, Iterable
@@ -205,8 +207,9 @@ class Case:
     strict: bool = True
     """False: other measures may be read too (a duplicate field sheet)."""
     channels: frozenset[str] = frozenset()
-    """What carries the status or structure: "word", "fill", "row", "gradient", "pattern", "cf", "icon",
-    "font", "dv", "legend", "merge", "table", … (the re-save tests keep the cases a program preserves)."""
+    """What carries the status or structure: "word", "fill", "row", "gradient", "pattern", "cf" (cell-value
+    and formula rules), "cf-text" (text rules), "icon", "font", "dv", "legend", "merge", "table", "column"
+    (the re-save tests keep the cases whose channels a program preserves, see :data:`LOST_IN`)."""
 
     @property
     def sheets(self) -> list[str]:
@@ -748,14 +751,18 @@ def status_words(path: Path, variant: str) -> Case:
 
     The clerk: typed what the measure's state is — "umgesetzt / in Umsetzung / offen" in any case and
     spacing, the other words of the office ("abgeschlossen", "in Planung", "nicht weiterverfolgt", …),
-    a status with an addition ("Grün (verzögert)", "gelb – Finanzierung offen"), or in variant
-    "unbekannt" something that is no status ("siehe Protokoll").
+    a status with an addition ("Grün (verzögert)", "gelb – Finanzierung offen"); in "unbekannt"
+    something that is no status ("siehe Protokoll"); in "farbe-widerspricht" "Rot" in a cell painted green.
     A careful colleague maps each word to Grün/Gelb/Rot ("nicht begonnen" is Rot, not Gelb), keeps
-    the addition, and names the cell whose word maps to nothing.
+    the addition, names the cell whose word maps to nothing, and the cell whose word and colour disagree.
     """
     ms = Master(path, f"status_words-{variant}")
     hdr = ["Nr.", "Maßnahme", "Ampel", "Bemerkung"]
     fw = ms.field("Arbeit", "Handlungsfeld Arbeit", hdr, nr="Nr.", text="Maßnahme", status="Ampel")
+    if variant == "farbe-widerspricht":
+        rows = three_fields(fw, ("umgesetzt", "Rot", "in Umsetzung"), (G, UNDECIDED, Y), n_uz=1, fills=(GREEN, GREEN, None))
+        ms.expect("Arbeit", fw.status_ref(rows[1]), STATUS_CONFLICT)
+        return ms.save({"word", "fill"})
     if variant == "unbekannt":
         rows = three_fields(fw, ("umgesetzt", "siehe Protokoll", "offen"), (G, None, R), n_uz=1)
         ms.expect("Arbeit", fw.status_ref(rows[1]), STATUS_TEXT_UNKNOWN)
@@ -820,7 +827,7 @@ def taught_words(path: Path, variant: str) -> Case:
         # rows 5..10: Unterziel 1 and measures 1-5; the last measures stand below the formatted range
         three_fields(fw, ("erreicht", "teilweise", "zurückgestellt", "erreicht", "teilweise", "zurückgestellt",
                           "erreicht"), (G, Y, R, G, Y, R, G), n_uz=1)
-        channels |= {"dv", "cf"}
+        channels |= {"dv", "cf" if variant == "dropdown" else "cf-text"}
     else:  # nicht-gelehrt
         for r, (name, word) in enumerate((("Grün", "fertig"), ("Gelb", "läuft")), start=3):
             leg.cell(r, 1, name)
@@ -841,8 +848,10 @@ def row_painted(path: Path, variant: str) -> Case:
 
     The clerk: selected the measure's whole row (row header) and painted it — Excel stores the fill on
     the row, the empty Ampel cell has no cell of its own ("zeilenformat") — or painted every cell of
-    the row but the Ampel cell ("zellen"); in "lila" a row painted purple.
-    A careful colleague reads the row's colour as the status, and names the purple row's Ampel cell.
+    the row but the Ampel cell ("zellen"); in "lila" a row painted purple; in "widerspruch" the cells of a
+    row painted green but "Rot" typed into its unpainted Ampel cell.
+    A careful colleague reads the row's colour as the status, names the purple row's Ampel cell, and
+    the cell where the row's green and the word "Rot" disagree.
     """
     ms = Master(path, f"row_painted-{variant}")
     hdr = ["Nr.", "Maßnahme", "Ampel", "Zuständig"]
@@ -852,9 +861,14 @@ def row_painted(path: Path, variant: str) -> Case:
         "zeilenformat": [(GREEN, G), (YELLOW, Y), (RED, R), ("92D050", G)],
         "zellen": [(GREEN, G), (AMBER, Y), (RED, R)],
         "lila": [(GREEN, G), (PURPLE, None), (RED, R)],
+        "widerspruch": [(GREEN, G), (GREEN, UNDECIDED), (RED, R)],
     }[variant]
     for n, (color, expect) in enumerate(plan, start=1):
-        r = fw.m(str(n), {"Nr.": n, "Maßnahme": f"Maßnahme {n}", "Zuständig": "Amt"}, expect)
+        cells = {"Nr.": n, "Maßnahme": f"Maßnahme {n}", "Zuständig": "Amt"}
+        if expect == UNDECIDED:  # typed into the unpainted Ampel cell later
+            cells["Ampel"] = "Rot"
+            ms.expect("Wohnen", fw.status_ref(fw.next_row), STATUS_CONFLICT)
+        r = fw.m(str(n), cells, expect)
         if variant == "zeilenformat":
             fw.ws.row_dimensions[r].fill = solid(color)
         for c in (1, 2, 4):
@@ -906,12 +920,12 @@ def cf_rules(path: Path, variant: str) -> Case:
 
     The clerk (or a predecessor) set up "Bedingte Formatierung" on the Ampel column:
     "zellwert": the column holds 1/2/3 ("Bewertung") and cell-value rules paint 1 green, 2 yellow,
-      3 red (equal / between / greater than);
+      3 red (equal / between / greater than); in "zellwert-lila" a rule paints 4 purple;
     "text": text rules (contains "erledigt" → green, begins with "in " → amber, ends with "offen" →
       red) over cells whose own fill is last year's, now stale;
     "ausdruck": the Ampel cells are empty; formula rules look at the row's "Fortschritt" column
       (=$E5="erledigt", =$E5="in Arbeit", =$E5="offen");
-    "ausdruck-zahl": formula rules on a percentage in F (=$F5>=100 before =$F5>0 before =$F5=0);
+    "ausdruck-zahl": formula rules on a share in F (=$F5>=1, i.e. 100 %, before =$F5>0 before =$F5=0);
     "konflikt": a text rule paints "erledigt" red (a wrong rule) — word and colour disagree;
     "ausdruck-unlesbar": a rule with VLOOKUP into another sheet colours the cells.
     A careful colleague reads the colour the rules give (a rule wins over the cell's own fill, the
@@ -927,9 +941,15 @@ def cf_rules(path: Path, variant: str) -> Case:
     ws = fw.ws
     fw.uz(1, "Unterziel 1: Arbeitsmarkt")
     channels = {"cf"}
-    if variant == "zellwert":
-        for n, (value, expect) in enumerate(((1, G), (2, Y), (3, R), (1, G), (3, R)), start=1):
-            fw.m(str(n), {"Nr.": n, "Maßnahme": f"Maßnahme {n}", "Ampel": value}, expect)
+    if variant in ("zellwert", "zellwert-lila"):
+        plan = ((1, G), (2, Y), (3, R), (1, G), (3, R)) if variant == "zellwert" else ((1, G), (4, None), (3, R))
+        for n, (value, expect) in enumerate(plan, start=1):
+            r = fw.m(str(n), {"Nr.": n, "Maßnahme": f"Maßnahme {n}", "Ampel": value}, expect)
+            if expect is None:
+                ms.expect("Arbeit", fw.status_ref(r), COLOR_UNKNOWN)
+                ms.allow("Arbeit", fw.status_ref(r), STATUS_MISSING)
+        if variant == "zellwert-lila":  # "4 = zurückgestellt", painted purple
+            ws.conditional_formatting.add("C5:C20", CellIsRule(operator="equal", formula=["4"], fill=PatternFill(bgColor="FF" + PURPLE)))
         ws.conditional_formatting.add("C5:C20", CellIsRule(operator="equal", formula=["1"], fill=PatternFill(bgColor="FF" + GREEN)))
         ws.conditional_formatting.add("C5:C20", CellIsRule(operator="between", formula=["1.5", "2.5"], fill=PatternFill(bgColor="FF" + YELLOW)))
         ws.conditional_formatting.add("C5:C20", CellIsRule(operator="greaterThan", formula=["2.5"], fill=PatternFill(bgColor="FF" + RED)))
@@ -948,7 +968,7 @@ def cf_rules(path: Path, variant: str) -> Case:
         ends.formula = [f'RIGHT({first},LEN("offen"))="offen"']
         for rule in (contains, begins, ends):
             ws.conditional_formatting.add("C5:C20", rule)
-        channels |= {"word", "fill"}
+        channels |= {"cf-text", "word", "fill"}
         if variant == "konflikt":
             for i in (0, 3):
                 ms.case.measures[i].status = UNDECIDED
@@ -973,7 +993,7 @@ def cf_rules(path: Path, variant: str) -> Case:
         rows = []
         for n, word in enumerate(("erledigt", "offen"), start=1):
             rows.append(fw.m(str(n), {"Nr.": n, "Maßnahme": f"Maßnahme {n}", "Fortschritt": word}, None))
-        ws.conditional_formatting.add("C5:C6", FormulaRule(formula=['VLOOKUP($E5,Legende!$A$1:$B$2,2,FALSE)="grün"'],
+        ws.conditional_formatting.add(f"C{rows[0]}:C{rows[-1]}", FormulaRule(formula=[f'VLOOKUP($E{rows[0]},Legende!$A$1:$B$2,2,FALSE)="grün"'],
                                                            fill=PatternFill(bgColor="FF" + GREEN)))
         for r in rows:
             ms.expect("Arbeit", fw.status_ref(r), CF_UNREADABLE)
@@ -1006,6 +1026,8 @@ def icon_sets(path: Path, variant: str) -> Case:
         values = ((1, G), (2, Y), (3, R), (1, G))
     elif variant == "sterne":
         values = ((1, None), (3, None))
+    elif variant == "pfeile-grau":
+        values = ((3, None), (2, None), (1, None))
     else:
         values = ((3, G), (2, Y), (1, R), (3, G))
     rows = []
@@ -1234,6 +1256,60 @@ def sheet_features(path: Path, variant: str) -> Case:
 
 
 # ---------------------------------------------------------------------------------------------
+# Re-saved by another spreadsheet program
+
+SOFFICE = shutil.which("soffice") or shutil.which("libreoffice")
+SSCONVERT = shutil.which("ssconvert")
+
+#: Channels a program does not keep when it re-saves a master as .xlsx (checked on LibreOffice 7/24 and
+#: Gnumeric 1.12 by reading their output back). LibreOffice turns gradients and patterns into a plain
+#: fill of a blended colour (white→green becomes 7FD7A7, a 12.5 % red dot pattern FFE0E0); it keeps
+#: conditional formatting, icon sets (also the x14 ones), drop-downs, tables, row styles and fonts.
+#: Gnumeric drops icon sets, drop-down lists and Excel tables, keeps only a gradient's last stop, and
+#: rewrites text rules as expression rules (NOT(ISERROR(SEARCH(…))), without their text attribute);
+#: a painted row becomes painted cells (the status cell gets the row's fill: the status survives).
+LOST_IN: dict[str, frozenset[str]] = {
+    "libreoffice": frozenset({"gradient", "pattern"}),
+    "gnumeric": frozenset({"gradient", "icon", "dv", "table", "cf-text"}),
+}
+
+
+def resave_libreoffice(paths: list[Path], outdir: Path) -> dict[Path, Path]:
+    """Open and save every master once in LibreOffice Calc (one headless run); original → re-saved path."""
+    outdir.mkdir(parents=True, exist_ok=True)
+    profile = outdir / "lo-profile"
+    subprocess.run(
+        [SOFFICE, f"-env:UserInstallation={profile.as_uri()}", "--headless", "--convert-to",
+         "xlsx:Calc MS Excel 2007 XML", "--outdir", str(outdir), *map(str, paths)],
+        check=True, capture_output=True, timeout=600,
+    )
+    return {p: outdir / p.name for p in paths}
+
+
+def resave_gnumeric(paths: list[Path], outdir: Path) -> dict[Path, Path]:
+    """Open and save every master once in Gnumeric (ssconvert); original → re-saved path."""
+    outdir.mkdir(parents=True, exist_ok=True)
+    out = {}
+    for p in paths:
+        target = outdir / p.name
+        subprocess.run([SSCONVERT, "--export-type=Gnumeric_Excel:xlsx2", str(p), str(target)],
+                       check=True, capture_output=True, timeout=120)
+        out[p] = target
+    return out
+
+
+RESAVERS: dict[str, tuple[str | None, Callable[[list[Path], Path], dict[Path, Path]]]] = {
+    "libreoffice": (SOFFICE, resave_libreoffice),
+    "gnumeric": (SSCONVERT, resave_gnumeric),
+}
+
+
+def survives(case_id: str, program: str, directory: Path) -> bool:
+    """Whether every channel of the case survives a re-save by ``program``."""
+    return not (build_case(case_id, directory).channels & LOST_IN[program])
+
+
+# ---------------------------------------------------------------------------------------------
 
 BUILDERS: dict[str, tuple[Callable[[Path, str], Case], tuple[str, ...]]] = {
     "merged_rows": (merged_rows, ("zwei-zeilen", "drei-zeilen")),
@@ -1244,11 +1320,11 @@ BUILDERS: dict[str, tuple[Callable[[Path, str], Case], tuple[str, ...]]] = {
     "below_the_table": (below_the_table, ("legende-summe", "anzahl-notiz")),
     "konzept_sheet": (konzept_sheet, ("soll-anzahl", "soll-gesamt", "unlesbar-wert", "unlesbar-kopf")),
     "field_copy": (field_copy, ("sichtbar", "ausgeblendet")),
-    "status_words": (status_words, ("umsetzung", "vertragsliste", "zusatz", "unbekannt")),
+    "status_words": (status_words, ("umsetzung", "vertragsliste", "zusatz", "unbekannt", "farbe-widerspricht")),
     "taught_words": (taught_words, ("legende-name", "legende-farbfeld", "dropdown", "dropdown-liste", "nicht-gelehrt")),
-    "row_painted": (row_painted, ("zeilenformat", "zellen", "lila")),
+    "row_painted": (row_painted, ("zeilenformat", "zellen", "lila", "widerspruch")),
     "gradient_pattern": (gradient_pattern, ("verlauf", "muster", "lila")),
-    "cf_rules": (cf_rules, ("zellwert", "text", "ausdruck", "ausdruck-zahl", "konflikt", "ausdruck-unlesbar")),
+    "cf_rules": (cf_rules, ("zellwert", "zellwert-lila", "text", "ausdruck", "ausdruck-zahl", "konflikt", "ausdruck-unlesbar")),
     "icon_sets": (icon_sets, ("ampel-zahlen", "ampel-umgekehrt", "ampel-prozent", "symbole", "sterne", "pfeile-grau")),
     "symbol_font": (symbol_font, ("punkt", "andere-symbole", "braun")),
     "status_missing": (status_missing, ("blau", "spalte")),

@@ -20,6 +20,8 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import tempfile
+
 import pytest
 from click.testing import CliRunner
 from openpyxl import load_workbook
@@ -27,7 +29,7 @@ from openpyxl import load_workbook
 import ampel_xl
 from ampel_xl.cli import cli
 
-from clerk_masters import CASE_IDS, SEVERITY, UNDECIDED, Case, build_case, cell_rows
+from clerk_masters import CASE_IDS, LOST_IN, RESAVERS, SEVERITY, UNDECIDED, Case, build_case, cell_rows
 
 # the finding codes and severities these tests expect: clerk_masters.SEVERITY (one place)
 assert SEVERITY
@@ -179,8 +181,37 @@ def test_validate_command_never_ends_in_an_internal_error(cases, case_id, tmp_pa
     result = CliRunner().invoke(cli, ["validate", str(case.path)])
     assert result.exit_code != 3, result.output
     assert "Traceback" not in result.output
-    assert result.exit_code == (1 if case.expects_errors else 0), result.output
+    if case.expects_errors:
+        assert result.exit_code == 1, result.output
+    elif any(f.severity == "error" for f in case.allowed):
+        assert result.exit_code in (0, 1), result.output
+    else:
+        assert result.exit_code == 0, result.output
     assert "Prüfbericht" in result.output
+
+
+@pytest.mark.parametrize("case_id", CASE_IDS)
+def test_forced_summary_is_written_for_every_clerk_master(cases, case_id, tmp_path, monkeypatch):
+    """Even with errors (a duplicate field sheet, an unreadable rule) the forced summary is written: exit 0."""
+    case = cases[case_id]
+    monkeypatch.setattr("tempfile.tempdir", str(tmp_path))
+    out = tmp_path / "Zusammenfassung.xlsx"
+    result = CliRunner().invoke(cli, ["summary", str(case.path), "-o", str(out), "--force"])
+    assert result.exit_code == 0, result.output
+    assert "Traceback" not in result.output
+    assert out.exists()
+
+
+def test_status_addition_is_kept_in_the_export(cases, tmp_path):
+    """"Grün (verzögert)" is Grün, and "verzögert" reaches the staff: the export row of the measure carries it."""
+    case = cases["status_words-zusatz"]
+    out = tmp_path / "export.csv"
+    result = CliRunner().invoke(cli, ["export", str(case.path), "-o", str(out)])
+    assert result.exit_code == 0, result.output
+    rows = out.read_text(encoding="utf-8-sig").splitlines()
+    for nr, addition in (("1", "verzögert"), ("2", "Finanzierung offen"), ("3", "keine Mittel")):
+        row = next(r for r in rows if f"Arbeit/M{nr};" in r)
+        assert addition in row, row
 
 
 # --------------------------------------------------------------------------------------------
@@ -237,3 +268,44 @@ def test_summary_of_such_a_master_has_the_right_totals(cases, case_id, tmp_path)
     want = case.counts()
     got = {label: table["Gesamt"].get(label) for label in want}
     assert got == want
+
+
+# --------------------------------------------------------------------------------------------
+# The same masters after a round trip through LibreOffice and Gnumeric (staff open them there too).
+# Only cases whose channels the program keeps are tested (clerk_masters.LOST_IN says which are lost).
+
+
+def _surviving() -> list[tuple[str, str]]:
+    with tempfile.TemporaryDirectory() as d:
+        channels = {cid: build_case(cid, Path(d)).channels for cid in CASE_IDS}
+    return [(program, cid) for program in RESAVERS for cid in CASE_IDS if not channels[cid] & LOST_IN[program]]
+
+
+RESAVED_PARAMS = _surviving()
+_PROGRAM_NAMES = {"libreoffice": "LibreOffice (soffice)", "gnumeric": "Gnumeric (ssconvert)"}
+
+
+@pytest.fixture(scope="module")
+def resaved(cases, tmp_path_factory):
+    made: dict[str, dict[str, Path]] = {}
+
+    def get(program: str) -> dict[str, Path]:
+        exe, resave = RESAVERS[program]
+        if exe is None:
+            pytest.skip(f"{_PROGRAM_NAMES[program]} ist nicht installiert; .ci/run installiert es")
+        if program not in made:
+            wanted = [cases[cid].path for p, cid in RESAVED_PARAMS if p == program]
+            paths = resave(wanted, tmp_path_factory.mktemp(program))
+            made[program] = {cid: paths[cases[cid].path] for p, cid in RESAVED_PARAMS if p == program}
+        return made[program]
+
+    return get
+
+
+@pytest.mark.parametrize("program, case_id", RESAVED_PARAMS)
+def test_resaved_master_reads_the_same(cases, resaved, program, case_id):
+    case = cases[case_id]
+    path = resaved(program)[case_id]
+    konzept = ampel_xl.read(path)
+    problems = check_measures(case, konzept) + check_findings(case, ampel_xl.validate(konzept))
+    assert not problems, "\n".join(problems)
