@@ -327,6 +327,10 @@ class Vocabulary:
         self._leading = re.compile("(?:" + "|".join(_pattern(k) for k in ordered) + ")", re.IGNORECASE)
         self._cache: dict[str, WordReading] = {}
 
+    def __repr__(self) -> str:
+        sources = sorted({source for _status, source in self._taught.values()})
+        return f"Vocabulary(eingebaut + {len(self._taught)} gelehrte Schreibweisen aus {sources or '–'})"
+
     # -- construction ------------------------------------------------------------------------
 
     @classmethod
@@ -427,7 +431,10 @@ class Vocabulary:
         m = self._leading.match(prepared)
         if m is None:
             return _NOTHING
-        status, source = self._words[_key(m.group(0))]
+        hit = self._words.get(_key(m.group(0)))
+        if hit is None:  # pragma: no cover - a case-insensitive match whose folding differs
+            return _NOTHING
+        status, source = hit
         addition = _unwrap(prepared[m.end():])
         if not addition:
             return WordReading(status, source=source)
