@@ -82,7 +82,7 @@ COLUMNS = [
 ]
 
 _RANK = {Status.ROT: 0, Status.GELB: 1, Status.GRUEN: 2}
-_WORD = {None: "", **{s.value: s.label for s in STATUS_ORDER}}
+_WORD: dict[str | None, str] = {None: "", **{s.value: s.label for s in STATUS_ORDER}}
 _ARROW = {"besser": "↑", "schlechter": "↓", "": "→"}
 
 

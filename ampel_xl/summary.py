@@ -806,7 +806,7 @@ class _Writer:
         width_of = {key: w for key, _l, w in spec}
         center = fmt.cell(align="center")
         status_fmt = {key: fmt.status(key) for key in (*STATUS_KEYS, "ohne")}
-        status_by_value = {**{s.value: s.value for s in STATUS_ORDER}, None: NO_STATUS}
+        status_by_value: dict[str | None, str] = {**{s.value: s.value for s in STATUS_ORDER}, None: NO_STATUS}
         if self.streaming:  # the header row before the body; an autofilter instead of a table
             for c, h in enumerate(headers):
                 ws.write_string(top, c, h, fmt.head())

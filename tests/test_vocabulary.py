@@ -200,6 +200,39 @@ def test_legend_laid_out_across():
     assert lesson.words == {"erledigt": G, "läuft": Y}
 
 
+@pytest.mark.parametrize(
+    "text, fill, expected",
+    [
+        ("Grün = umgesetzt", None, {"umgesetzt": G}),
+        ("in Arbeit: gelb", None, {"in Arbeit": Y}),
+        ("🟢 erledigt", None, {"erledigt": G}),
+        ("Rot (ruht)", R, {"ruht": R}),
+        ("Gelb – in Planung / in Arbeit", None, {"in Planung": Y, "in Arbeit": Y}),
+        ("Grün: Die Maßnahme ist realisiert oder hat stattgefunden.", G, {}),
+        ("Grün - Gelb", None, {}),
+    ],
+)
+def test_legend_colour_and_word_in_one_cell(text, fill, expected):
+    lesson = words_from_legend([[cell(text, fill)]])
+    assert lesson.words == expected
+    assert lesson.conflicts == ()
+
+
+def test_legend_alternatives_and_sentences():
+    lesson = words_from_legend([
+        [cell("umgesetzt, erledigt"), cell("Grün")],
+        [cell(None, R), cell("Die Maßnahme wurde nicht weiterverfolgt.")],
+        [cell(None, Y), cell("Maßnahme läuft noch bis Ende 2026 weiter")],
+    ])
+    assert lesson.words == {"umgesetzt": G, "erledigt": G}
+
+
+def test_legend_pair_painted_in_another_colour_is_a_conflict():
+    lesson = words_from_legend([[cell("Grün = umgesetzt", R)]])
+    assert lesson.words == {}
+    assert lesson.conflicts == (WordConflict("umgesetzt", (G, R), ((0, 0),)),)
+
+
 def test_the_templates_own_legend_teaches_nothing_new():
     rows = [[cell(s.label, s), cell(s.meaning)] for s in STATUS_ORDER]
     lesson = words_from_legend(rows)
