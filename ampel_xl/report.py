@@ -716,7 +716,7 @@ class _Builder:
             verb = "hat" if n_ohne == 1 else "haben"
             self.doc.add_paragraph(
                 f"{_n(n_ohne, 'Maßnahme', 'Maßnahmen')} in der Auswertung {verb} noch keine Bewertung; "
-                "sie erscheinen in den Diagrammen grau als „ohne Bewertung“."
+                f"sie erscheinen in den Diagrammen grau als „{LOOKS[NO_STATUS].label}“."
             )
         report = s.report
         if report is not None and getattr(report, "errors", ()):

@@ -43,6 +43,7 @@ was unsure, and a guess would be a silent misreading.
 from __future__ import annotations
 
 import enum
+import itertools
 import re
 import unicodedata
 from collections.abc import Callable, Iterable, Mapping, Sequence
@@ -226,17 +227,25 @@ _LETTERS: dict[str, Status] = {"y": Status.GELB, "r": Status.ROT}
 #: The one letter that is ambiguous (Grün or Gelb), and what it means in a G/Y/R workbook.
 _LETTER_G, _LETTER_Y = "g", "y"
 
-_SPACES = re.compile(r"[\s\u00a0\u2007\u202f]+")
-_INVISIBLE = dict.fromkeys(map(ord, "\ufe0f\u200b\u200d\u00ad"))
+#: Variation selector, zero-width space and joiner, soft hyphen: invisible, and dropped.
+_INVISIBLE = ("\ufe0f", "\u200b", "\u200d", "\u00ad")
 #: Characters that separate a status word from its addition (and are not part of the addition).
 _SEPARATORS = " \t-–—:;,./|\\+"
 _UMLAUTS = (("ä", "ae", "a"), ("ö", "oe", "o"), ("ü", "ue", "u"))
+#: A token of a status text: a run of word characters, or one other visible character.
+_TOKEN = re.compile(r"\w+|[^\w\s]")
 
 
 def _prepare(text: str) -> str:
-    """Composed characters, no invisible marks, single spaces, stripped; case kept."""
-    text = unicodedata.normalize("NFC", str(text)).translate(_INVISIBLE)
-    return _SPACES.sub(" ", text).strip()
+    """Composed characters, no invisible marks, single spaces (any Unicode space), stripped; case kept."""
+    text = str(text)
+    if not text.isascii():
+        if not unicodedata.is_normalized("NFC", text):
+            text = unicodedata.normalize("NFC", text)
+        for mark in _INVISIBLE:
+            if mark in text:
+                text = text.replace(mark, "")
+    return " ".join(text.split())
 
 
 def _key(text: str) -> str:
@@ -257,14 +266,6 @@ _COLOUR_KEYS: dict[str, Status] = {
     spelling.replace(" ", ""): status
     for status, entries in COLOUR_WORDS.items() for word in entries for spelling in _spellings(word)
 }
-
-
-def _pattern(key: str) -> str:
-    """Regex of a word key: any spacing between its parts; "ss" also matches "ß" (case folding)."""
-    parts = [re.escape(p).replace("ss", "(?:ss|ß)") for p in key.split(" ")]
-    body = r"\s+".join(parts)
-    # a word ends at a non-word character; a symbol needs no boundary
-    return body + (r"(?!\w)" if key[-1:].isalnum() else "")
 
 
 def _unwrap(text: str) -> str:
@@ -323,8 +324,8 @@ class Vocabulary:
         self._compact = {k.replace(" ", ""): v for k, v in words.items()}
         for k, v in self._taught.items():  # a taught word's compact form wins too
             self._compact[k.replace(" ", "")] = v
-        ordered = sorted(words, key=lambda k: (-len(k), k))
-        self._leading = re.compile("(?:" + "|".join(_pattern(k) for k in ordered) + ")", re.IGNORECASE)
+        self._most_tokens = max(len(_TOKEN.findall(k)) for k in words)
+        self._heads = {m.group() for k in words if (m := _TOKEN.match(k))}  # first tokens of the words
         self._cache: dict[str, WordReading] = {}
 
     def __repr__(self) -> str:
@@ -411,6 +412,22 @@ class Vocabulary:
             hit = self._compact.get(key.replace(" ", ""))
         return hit
 
+    def _leading(self, prepared: str) -> tuple[int, tuple[Status, str]] | None:
+        """The longest known word at the start of ``prepared`` and where it ends.
+
+        Words are matched token by token (a token is a run of word characters or one other
+        character), so "nicht umgesetzt" is never "umgesetzt" and "Rotation" never "Rot".
+        """
+        first = _TOKEN.match(prepared)
+        if first is None or first.group().casefold() not in self._heads:
+            return None
+        ends = [m.end() for m in itertools.islice(_TOKEN.finditer(prepared), self._most_tokens)]
+        for end in reversed(ends):
+            hit = self._words.get(prepared[:end].casefold())
+            if hit is not None:
+                return end, hit
+        return None
+
     def _read(self, text: str) -> WordReading:
         prepared = _prepare(text)
         key = prepared.casefold()
@@ -428,14 +445,11 @@ class Vocabulary:
         hit = self._whole(key)
         if hit is not None:
             return WordReading(hit[0], source=hit[1])
-        m = self._leading.match(prepared)
-        if m is None:
+        found = self._leading(prepared)
+        if found is None:
             return _NOTHING
-        hit = self._words.get(_key(m.group(0)))
-        if hit is None:  # pragma: no cover - a case-insensitive match whose folding differs
-            return _NOTHING
-        status, source = hit
-        addition = _unwrap(prepared[m.end():])
+        end, (status, source) = found
+        addition = _unwrap(prepared[end:])
         if not addition:
             return WordReading(status, source=source)
         if not addition.strip("?( )[]"):

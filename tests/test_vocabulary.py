@@ -345,7 +345,7 @@ def test_vocabulary_imports_nothing_of_the_package_and_no_spreadsheet_library():
         elif isinstance(node, ast.ImportFrom):
             assert node.level == 0, "the vocabulary must not import from the package"
             imported.add((node.module or "").split(".")[0])
-    assert imported <= {"__future__", "enum", "re", "unicodedata", "collections", "dataclasses", "typing"}
+    assert imported <= {"__future__", "enum", "itertools", "re", "unicodedata", "collections", "dataclasses", "typing"}
 
 
 def test_the_builtin_words_are_the_documented_ones():
