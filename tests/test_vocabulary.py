@@ -2,6 +2,10 @@
 
 from __future__ import annotations
 
+import ast
+import importlib
+from pathlib import Path
+
 import pytest
 
 from ampel_xl import vocabulary as vocab
@@ -334,9 +338,6 @@ def test_model_reexports_the_vocabulary():
 
 
 def test_vocabulary_imports_nothing_of_the_package_and_no_spreadsheet_library():
-    import ast
-    from pathlib import Path
-
     tree = ast.parse(Path(vocab.__file__).read_text(encoding="utf-8"))
     imported = set()
     for node in ast.walk(tree):
@@ -357,7 +358,7 @@ def test_the_builtin_words_are_the_documented_ones():
 
 
 # -- every output takes its words and colours from the vocabulary ---------------------------------
-ROOT = __import__("pathlib").Path(__file__).resolve().parent.parent
+ROOT = Path(__file__).resolve().parent.parent
 STATUS_OF_COLOUR = {s.color.lstrip("#").upper(): s for s in STATUS_ORDER}
 
 
@@ -416,8 +417,6 @@ def test_the_summarys_status_cells_use_the_vocabularys_labels_and_colours(tmp_pa
 
 
 def test_chart_compare_and_display_words_are_the_vocabularys():
-    import importlib
-
     charts, compare, display, figures = (importlib.import_module(f"ampel_xl.{m}")
                                          for m in ("charts", "compare", "display", "figures"))
     assert charts.STATUS_KEYS == tuple((k, v.label) for k, v in vocab.LOOKS.items())
@@ -436,8 +435,6 @@ _NOT_YET = {"reader.py", "colors.py"}
 
 
 def test_no_other_module_spells_a_status_word_or_status_colour():
-    import ast
-
     words = {*vocab.STATUS_LABELS.values(), vocab.NO_STATUS_MEASURE, vocab.BLUE_LABEL,
              vocab.BLUE_MEANING, *vocab.STATUS_MEANINGS.values()}
     # every spelling the reader knows, except the status values, which are also the palette keys
