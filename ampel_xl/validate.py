@@ -17,6 +17,7 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
 from .model import Feld, Konzept, Massnahme, StatusEvidence
+from .vocabulary import STATUS_CHOICE
 
 if TYPE_CHECKING:  # pragma: no cover
     import pandas as pd
@@ -421,7 +422,7 @@ def _check_status(f: Feld, m: Massnahme, out: _Collector) -> None:
     if ev.color_class == "unbekannt":
         where = " (durch bedingte Formatierung)" if ev.fill_source == "bedingt" else ""
         out.add("color-unknown", sheet, cell, row,
-                f"{label}: Die Füllfarbe {_colour(ev)}{where} passt zu keinem Status (Grün, Gelb oder Rot).",
+                f"{label}: Die Füllfarbe {_colour(ev)}{where} passt zu keinem Status ({STATUS_CHOICE}).",
                 "Färben Sie die Zelle in einem eindeutigen Grün, Gelb/Orange oder Rot, oder tragen Sie den Status als Wort ein.")
     elif ev.color_class == "blau":
         out.add("status-blue", sheet, cell, row,
@@ -442,18 +443,18 @@ def _check_status(f: Feld, m: Massnahme, out: _Collector) -> None:
         if len((ev.text or "").strip()) == 1:
             out.add("status-ambiguous", sheet, cell, row,
                     f"{label}: „{ev.text}“ kann Grün oder Gelb bedeuten.",
-                    "Schreiben Sie den Status aus (Grün, Gelb oder Rot).")
+                    f"Schreiben Sie den Status aus ({STATUS_CHOICE}).")
         else:
             out.add("status-ambiguous", sheet, cell, row,
                     f"{label}: „{_short(ev.text or '')}“ nennt mehr als eine Ampelfarbe.",
-                    "Tragen Sie genau einen Status ein (Grün, Gelb oder Rot); Erläuterungen gehören in die Bemerkung.")
+                    f"Tragen Sie genau einen Status ein ({STATUS_CHOICE}); Erläuterungen gehören in die Bemerkung.")
     elif ev.text_unrecognised and not ev.formula_uncached:
         other = ev.icon_status or ev.color_status
         sev = E if m.in_auswertung and other is None else W
         out.add("status-text-unknown", sheet, cell, row,
                 f"{label}: Das Wort „{_short(ev.text or '')}“ in der Ampel-Zelle steht für keinen Status."
                 + (f" Verwendet wird {other.label} aus der Farbe bzw. dem Symbol." if other else ""),
-                f"Tragen Sie Grün, Gelb oder Rot ein, oder bringen Sie ampel_xl das Wort bei: im Blatt „Legende“ "
+                f"Tragen Sie {STATUS_CHOICE} ein, oder bringen Sie ampel_xl das Wort bei: im Blatt „Legende“ "
                 f"eine Zeile mit „{_short(ev.text or '', 30)}“ neben „Grün“, „Gelb“ oder „Rot“ (oder neben einem "
                 f"entsprechend gefärbten Feld).", severity=sev)
     pair = ev.disagreeing

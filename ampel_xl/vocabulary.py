@@ -43,6 +43,7 @@ was unsure, and a guess would be a silent misreading.
 from __future__ import annotations
 
 import enum
+import itertools
 import re
 import unicodedata
 from collections.abc import Callable, Iterable, Mapping, Sequence
@@ -226,17 +227,25 @@ _LETTERS: dict[str, Status] = {"y": Status.GELB, "r": Status.ROT}
 #: The one letter that is ambiguous (Grün or Gelb), and what it means in a G/Y/R workbook.
 _LETTER_G, _LETTER_Y = "g", "y"
 
-_SPACES = re.compile(r"[\s\u00a0\u2007\u202f]+")
-_INVISIBLE = dict.fromkeys(map(ord, "\ufe0f\u200b\u200d\u00ad"))
+#: Variation selector, zero-width space and joiner, soft hyphen: invisible, and dropped.
+_INVISIBLE = ("\ufe0f", "\u200b", "\u200d", "\u00ad")
 #: Characters that separate a status word from its addition (and are not part of the addition).
 _SEPARATORS = " \t-–—:;,./|\\+"
 _UMLAUTS = (("ä", "ae", "a"), ("ö", "oe", "o"), ("ü", "ue", "u"))
+#: A token of a status text: a run of word characters, or one other visible character.
+_TOKEN = re.compile(r"\w+|[^\w\s]")
 
 
 def _prepare(text: str) -> str:
-    """Composed characters, no invisible marks, single spaces, stripped; case kept."""
-    text = unicodedata.normalize("NFC", str(text)).translate(_INVISIBLE)
-    return _SPACES.sub(" ", text).strip()
+    """Composed characters, no invisible marks, single spaces (any Unicode space), stripped; case kept."""
+    text = str(text)
+    if not text.isascii():
+        if not unicodedata.is_normalized("NFC", text):
+            text = unicodedata.normalize("NFC", text)
+        for mark in _INVISIBLE:
+            if mark in text:
+                text = text.replace(mark, "")
+    return " ".join(text.split())
 
 
 def _key(text: str) -> str:
@@ -257,14 +266,6 @@ _COLOUR_KEYS: dict[str, Status] = {
     spelling.replace(" ", ""): status
     for status, entries in COLOUR_WORDS.items() for word in entries for spelling in _spellings(word)
 }
-
-
-def _pattern(key: str) -> str:
-    """Regex of a word key: any spacing between its parts; "ss" also matches "ß" (case folding)."""
-    parts = [re.escape(p).replace("ss", "(?:ss|ß)") for p in key.split(" ")]
-    body = r"\s+".join(parts)
-    # a word ends at a non-word character; a symbol needs no boundary
-    return body + (r"(?!\w)" if key[-1:].isalnum() else "")
 
 
 def _unwrap(text: str) -> str:
@@ -323,9 +324,13 @@ class Vocabulary:
         self._compact = {k.replace(" ", ""): v for k, v in words.items()}
         for k, v in self._taught.items():  # a taught word's compact form wins too
             self._compact[k.replace(" ", "")] = v
-        ordered = sorted(words, key=lambda k: (-len(k), k))
-        self._leading = re.compile("(?:" + "|".join(_pattern(k) for k in ordered) + ")", re.IGNORECASE)
+        self._most_tokens = max(len(_TOKEN.findall(k)) for k in words)
+        self._heads = {m.group() for k in words if (m := _TOKEN.match(k))}  # first tokens of the words
         self._cache: dict[str, WordReading] = {}
+
+    def __repr__(self) -> str:
+        sources = sorted({source for _status, source in self._taught.values()})
+        return f"Vocabulary(eingebaut + {len(self._taught)} gelehrte Schreibweisen aus {sources or '–'})"
 
     # -- construction ------------------------------------------------------------------------
 
@@ -407,6 +412,22 @@ class Vocabulary:
             hit = self._compact.get(key.replace(" ", ""))
         return hit
 
+    def _leading(self, prepared: str) -> tuple[int, tuple[Status, str]] | None:
+        """The longest known word at the start of ``prepared`` and where it ends.
+
+        Words are matched token by token (a token is a run of word characters or one other
+        character), so "nicht umgesetzt" is never "umgesetzt" and "Rotation" never "Rot".
+        """
+        first = _TOKEN.match(prepared)
+        if first is None or first.group().casefold() not in self._heads:
+            return None
+        ends = [m.end() for m in itertools.islice(_TOKEN.finditer(prepared), self._most_tokens)]
+        for end in reversed(ends):
+            hit = self._words.get(prepared[:end].casefold())
+            if hit is not None:
+                return end, hit
+        return None
+
     def _read(self, text: str) -> WordReading:
         prepared = _prepare(text)
         key = prepared.casefold()
@@ -424,11 +445,11 @@ class Vocabulary:
         hit = self._whole(key)
         if hit is not None:
             return WordReading(hit[0], source=hit[1])
-        m = self._leading.match(prepared)
-        if m is None:
+        found = self._leading(prepared)
+        if found is None:
             return _NOTHING
-        status, source = self._words[_key(m.group(0))]
-        addition = _unwrap(prepared[m.end():])
+        end, (status, source) = found
+        addition = _unwrap(prepared[end:])
         if not addition:
             return WordReading(status, source=source)
         if not addition.strip("?( )[]"):
@@ -484,7 +505,7 @@ class Lesson(NamedTuple):
 
 
 #: A legend word is short: at most this many characters and words (longer texts are explanations).
-_WORD_MAX_CHARS, _WORD_MAX_PARTS = 40, 5
+_WORD_MAX_CHARS, _WORD_MAX_PARTS = 40, 4
 
 
 def _colour_name(text: str) -> Status | None:
@@ -493,10 +514,58 @@ def _colour_name(text: str) -> Status | None:
 
 
 def _word_like(text: str) -> bool:
+    """Short enough to be a status word, and no sentence ("Die Maßnahme ist realisiert.")."""
     t = _prepare(text)
-    if not t or len(t) > _WORD_MAX_CHARS or len(t.split(" ")) > _WORD_MAX_PARTS:
+    parts = t.split(" ")
+    if not t or len(t) > _WORD_MAX_CHARS or len(parts) > _WORD_MAX_PARTS:
+        return False
+    if t.endswith(".") and len(parts) >= 3:
         return False
     return any(ch.isalpha() for ch in t)
+
+
+_PAIR_SPLIT = re.compile(r"\s*(?:=|:|→|->|–|—|\s-\s|\|)\s*")
+_PAIR_BRACKETS = re.compile(r"^(.+?)\s*\((.+)\)$")
+
+
+def _pair_in_cell(text: str) -> tuple[str, Status] | None:
+    """A colour name and a word in one cell ("Grün = umgesetzt", "in Arbeit: gelb", "🟢 erledigt",
+    "Rot (offen)"): the word and the status, else None."""
+    m = _PAIR_BRACKETS.match(text)
+    if m:
+        parts = [m.group(1), m.group(2)]
+    else:
+        parts = _PAIR_SPLIT.split(text, maxsplit=1)
+        if len(parts) != 2:
+            first, _, rest = text.partition(" ")
+            if not first or first[0].isalnum() or not rest:
+                return None
+            parts = [first, rest]  # a symbol before the word
+    a, b = (p.strip() for p in parts)
+    status_a, status_b = _colour_name(a), _colour_name(b)
+    if status_a is not None and status_b is None and _alternatives(b):
+        return b, status_a
+    if status_b is not None and status_a is None and _alternatives(a):
+        return a, status_b
+    return None
+
+
+@dataclass(frozen=True)
+class _LegendCell:
+    index: int
+    words: tuple[str, ...]
+    statuses: frozenset[Status]
+
+
+_ALTERNATIVES = re.compile(r"\s*[/,;]\s*")
+
+
+def _alternatives(text: str) -> list[str]:
+    """The words of a legend text: "umgesetzt / erledigt" is two; a long explanation is none."""
+    parts = [p for p in _ALTERNATIVES.split(text)]
+    if len(parts) > 1 and all(p and _word_like(p) for p in parts):
+        return parts
+    return [text] if _word_like(text) else []
 
 
 class _Collector:
@@ -533,9 +602,10 @@ def words_from_legend(rows: Iterable[Sequence[LegendCell]]) -> Lesson:
 
     ``rows`` are the sheet's rows, each a sequence of cells ``(text, color_status)``: the cell's
     text (or None) and the status its displayed fill names (or None). A row teaches its short texts
-    ("umgesetzt", "in Arbeit"; explanations longer than five words or 40 characters are not words)
+    ("umgesetzt", "in Arbeit"; sentences and texts longer than four words or 40 characters are not words)
     the status of the row: the status a cell names as a colour ("umgesetzt | Grün") or the status of
-    a coloured cell (a swatch beside the word, or the word on a coloured cell). A row that shows
+    a coloured cell (a swatch beside the word, or the word on a coloured cell). A colour name and a
+    word can also share one cell ("Grün = umgesetzt", "in Arbeit: gelb", "🟢 erledigt"). A row that shows
     several statuses is a legend laid out across ("Grün | umgesetzt | Gelb | in Arbeit"): each word
     takes the status of the nearest status cell on the side where the row begins.
 
@@ -544,36 +614,46 @@ def words_from_legend(rows: Iterable[Sequence[LegendCell]]) -> Lesson:
     """
     out = _Collector()
     for r, row in enumerate(rows):
-        cells: list[tuple[int, str, set[Status], bool]] = []  # (index, text, statuses, is a word)
+        cells: list[_LegendCell] = []
         for c, cell in enumerate(row):
             text, fill_status = (cell[0], cell[1]) if cell is not None else (None, None)
             text = _prepare(str(text)) if text is not None else ""
             named = _colour_name(text) if text else None
-            statuses = {s for s in (fill_status, named) if s is not None}
-            is_word = bool(text) and named is None and _word_like(text)
-            if statuses or is_word:
-                cells.append((c, text, statuses, is_word))
+            pair = _pair_in_cell(text) if text and named is None else None
+            if pair is not None:  # "Grün = umgesetzt" in one cell
+                text, named = pair
+            statuses = frozenset(s for s in (fill_status, named) if s is not None)
             if named is not None and fill_status is not None and named is not fill_status:
-                out.add(text, (named, fill_status), (r, c))  # "Rot" painted green
-        status_cells = [x for x in cells if x[2]]
-        row_statuses = {s for x in status_cells for s in x[2]}
-        if not row_statuses:
+                # "Rot" painted green, "Grün = umgesetzt" painted red
+                out.add(text, statuses, (r, c))
+                if pair is not None:
+                    continue
+            words = _alternatives(text) if text and (pair is not None or named is None) else []
+            if statuses or words:
+                cells.append(_LegendCell(c, tuple(words), statuses))
+        status_cells = [x for x in cells if x.statuses]
+        if not status_cells:
             continue
-        words = [x for x in cells if x[3]]
-        if len(row_statuses) == 1 or len({frozenset(x[2]) for x in status_cells}) == 1:
-            for c, text, _s, _w in words:
-                out.add(text, row_statuses, (r, c))
+        if len({x.statuses for x in status_cells}) == 1:  # one status for the whole row
+            for x in cells:
+                for word in x.words:
+                    out.add(word, status_cells[0].statuses, (r, x.index))
             continue
-        # laid out across: pair each word with its own colour, else the neighbouring status cell
-        leading_status = cells[0][2] != set()
-        for c, text, own, _w in words:
-            if own:
-                out.add(text, own, (r, c))
+        # laid out across: each word takes its own colour, else the neighbouring status cell on
+        # the side where the row begins
+        leading_status = bool(cells[0].statuses)
+        for x in cells:
+            if not x.words:
                 continue
-            side = [x for x in status_cells if (x[0] < c if leading_status else x[0] > c)]
-            if side:
-                nearest = side[-1] if leading_status else side[0]
-                out.add(text, nearest[2], (r, c))
+            if x.statuses:
+                given = x.statuses
+            else:
+                side = [y for y in status_cells if (y.index < x.index if leading_status else y.index > x.index)]
+                if not side:
+                    continue
+                given = (side[-1] if leading_status else side[0]).statuses
+            for word in x.words:
+                out.add(word, given, (r, x.index))
     return out.lesson()
 
 

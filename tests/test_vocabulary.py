@@ -2,6 +2,10 @@
 
 from __future__ import annotations
 
+import ast
+import importlib
+from pathlib import Path
+
 import pytest
 
 from ampel_xl import vocabulary as vocab
@@ -200,6 +204,39 @@ def test_legend_laid_out_across():
     assert lesson.words == {"erledigt": G, "läuft": Y}
 
 
+@pytest.mark.parametrize(
+    "text, fill, expected",
+    [
+        ("Grün = umgesetzt", None, {"umgesetzt": G}),
+        ("in Arbeit: gelb", None, {"in Arbeit": Y}),
+        ("🟢 erledigt", None, {"erledigt": G}),
+        ("Rot (ruht)", R, {"ruht": R}),
+        ("Gelb – in Planung / in Arbeit", None, {"in Planung": Y, "in Arbeit": Y}),
+        ("Grün: Die Maßnahme ist realisiert oder hat stattgefunden.", G, {}),
+        ("Grün - Gelb", None, {}),
+    ],
+)
+def test_legend_colour_and_word_in_one_cell(text, fill, expected):
+    lesson = words_from_legend([[cell(text, fill)]])
+    assert lesson.words == expected
+    assert lesson.conflicts == ()
+
+
+def test_legend_alternatives_and_sentences():
+    lesson = words_from_legend([
+        [cell("umgesetzt, erledigt"), cell("Grün")],
+        [cell(None, R), cell("Die Maßnahme wurde nicht weiterverfolgt.")],
+        [cell(None, Y), cell("Maßnahme läuft noch bis Ende 2026 weiter")],
+    ])
+    assert lesson.words == {"umgesetzt": G, "erledigt": G}
+
+
+def test_legend_pair_painted_in_another_colour_is_a_conflict():
+    lesson = words_from_legend([[cell("Grün = umgesetzt", R)]])
+    assert lesson.words == {}
+    assert lesson.conflicts == (WordConflict("umgesetzt", (G, R), ((0, 0),)),)
+
+
 def test_the_templates_own_legend_teaches_nothing_new():
     rows = [[cell(s.label, s), cell(s.meaning)] for s in STATUS_ORDER]
     lesson = words_from_legend(rows)
@@ -301,9 +338,6 @@ def test_model_reexports_the_vocabulary():
 
 
 def test_vocabulary_imports_nothing_of_the_package_and_no_spreadsheet_library():
-    import ast
-    from pathlib import Path
-
     tree = ast.parse(Path(vocab.__file__).read_text(encoding="utf-8"))
     imported = set()
     for node in ast.walk(tree):
@@ -312,7 +346,7 @@ def test_vocabulary_imports_nothing_of_the_package_and_no_spreadsheet_library():
         elif isinstance(node, ast.ImportFrom):
             assert node.level == 0, "the vocabulary must not import from the package"
             imported.add((node.module or "").split(".")[0])
-    assert imported <= {"__future__", "enum", "re", "unicodedata", "collections", "dataclasses", "typing"}
+    assert imported <= {"__future__", "enum", "itertools", "re", "unicodedata", "collections", "dataclasses", "typing"}
 
 
 def test_the_builtin_words_are_the_documented_ones():
@@ -321,3 +355,100 @@ def test_the_builtin_words_are_the_documented_ones():
         for words in table.values():
             for word in words:
                 assert word in doc, word
+
+
+# -- every output takes its words and colours from the vocabulary ---------------------------------
+ROOT = Path(__file__).resolve().parent.parent
+STATUS_OF_COLOUR = {s.color.lstrip("#").upper(): s for s in STATUS_ORDER}
+
+
+def _rgb(cell) -> str | None:
+    fill = cell.fill
+    if fill is None or fill.fill_type != "solid" or not isinstance(fill.fgColor.rgb, str):
+        return None
+    return fill.fgColor.rgb[-6:].upper()
+
+
+def test_the_templates_dropdown_colour_rules_and_legend_are_the_vocabularys():
+    from openpyxl import load_workbook
+
+    from ampel_xl.template import load_structure, template_filename
+
+    wb = load_workbook(ROOT / "workbooks" / template_filename(load_structure()))
+    field = wb.worksheets[1]
+    lists = [dv.formula1 for dv in field.data_validations.dataValidation if dv.type == "list"]
+    assert '"' + ",".join(BUILT.canonical) + '"' in lists
+    assert f'"{vocab.FLAG_MARK}"' in lists
+    rules = {rule.formula[0].strip('"'): rule.dxf.fill.bgColor.rgb[-6:].upper()
+             for cf in field.conditional_formatting for rule in cf.rules}
+    assert rules == {s.label: s.color.lstrip("#").upper() for s in STATUS_ORDER}
+
+    legend = wb["Legende"]
+    rows = [[(c.value, STATUS_OF_COLOUR.get(_rgb(c) or "")) for c in row] for row in legend.iter_rows()]
+    shown = {r[0][0]: (r[0][1], r[1][0]) for r in rows if len(r) > 1 and r[0][0]}
+    for s in STATUS_ORDER:
+        assert shown[s.label] == (s, s.meaning)
+    assert shown[vocab.BLUE_LABEL][1] == vocab.BLUE_MEANING
+    blue = next(row[0] for row in legend.iter_rows() if row[0].value == vocab.BLUE_LABEL)
+    assert _rgb(blue) == vocab.BLUE_MARK.lstrip("#")
+    # read back as a Legende, the template teaches nothing new and nothing contradictory
+    lesson = words_from_legend(rows)
+    assert lesson.conflicts == ()
+    assert all(BUILT.read(w).status is s for w, s in lesson.words.items())
+
+
+def test_the_summarys_status_cells_use_the_vocabularys_labels_and_colours(tmp_path):
+    from openpyxl import load_workbook
+
+    import ampel_xl
+    from ampel_xl.summary import SHEET_MASSNAHMEN
+
+    konzept = ampel_xl.read(ROOT / "workbooks" / "Beispiel_Ampel-Master.xlsx")
+    target = tmp_path / "z.xlsx"
+    ampel_xl.write_summary(ampel_xl.summarize(konzept), target)
+    ws = load_workbook(target)[SHEET_MASSNAHMEN]
+    header = next(r for r in ws.iter_rows() if any(c.value == "Status" for c in r))
+    col = next(c.column for c in header if c.value == "Status")
+    seen = {}
+    for row in ws.iter_rows(min_row=header[0].row + 1, min_col=col, max_col=col):
+        if row[0].value:
+            seen[row[0].value] = _rgb(row[0])
+    assert seen == {s.label: s.color.lstrip("#").upper() for s in STATUS_ORDER}
+
+
+def test_chart_compare_and_display_words_are_the_vocabularys():
+    charts, compare, display, figures = (importlib.import_module(f"ampel_xl.{m}")
+                                         for m in ("charts", "compare", "display", "figures"))
+    assert charts.STATUS_KEYS == tuple((k, v.label) for k, v in vocab.LOOKS.items())
+    assert charts.EDGES == vocab.STATUS_EDGES
+    assert {k: figures.LABELS[k] for k in vocab.LOOKS} == vocab.STATUS_LABELS
+    assert compare._before_after(compare.Change(
+        feld="F", massnahme_id="F/M1", art="status", alt="rot", neu=None, unterziel_nr=1, massnahme="m",
+    )) == ((Status.ROT.label, "rot"), (vocab.NO_STATUS_MEASURE, vocab.NO_STATUS))
+    html = display._status_td("gelb") + display._status_td(None)
+    assert Status.GELB.label in html and Status.GELB.fill in html and vocab.NO_STATUS_MEASURE in html
+
+
+#: Modules that still spell status words themselves: the reader (being rewritten onto this module)
+#: and the colour classifier's names of colours ("Grün (#00B050)" is the name of a colour, not a status).
+_NOT_YET = {"reader.py", "colors.py"}
+
+
+def test_no_other_module_spells_a_status_word_or_status_colour():
+    words = {*vocab.STATUS_LABELS.values(), vocab.NO_STATUS_MEASURE, vocab.BLUE_LABEL,
+             vocab.BLUE_MEANING, *vocab.STATUS_MEANINGS.values()}
+    # every spelling the reader knows, except the status values, which are also the palette keys
+    spellings = set(BUILT.words()) - {s.value for s in STATUS_ORDER}
+    colours = {c.upper() for s in STATUS_ORDER for c in (s.color, s.fill, vocab.STATUS_EDGES[s.value])}
+    colours.add(vocab.BLUE_MARK.upper())
+    package = ROOT / "ampel_xl"
+    offenders = []
+    for path in sorted(package.rglob("*.py")):
+        rel = path.relative_to(package).as_posix()
+        if rel == "vocabulary.py" or rel in _NOT_YET:
+            continue
+        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+            if isinstance(node, ast.Constant) and isinstance(node.value, str):
+                if node.value in words or node.value.upper() in colours or node.value.casefold() in spellings:
+                    offenders.append(f"{rel}:{node.lineno}: {node.value!r}")
+    assert offenders == []
