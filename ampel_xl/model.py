@@ -157,16 +157,20 @@ class StatusEvidence:
                 and not self.formula_uncached)
 
 
-_FILL_WORDS = {"gruen": "grün gefüllt", "gelb": "gelb gefüllt", "rot": "rot gefüllt", "blau": "blau gefüllt"}
-_COLOUR_WORDS = {"gruen": "Grün", "gelb": "Gelb", "rot": "Rot", "blau": "Blau", "unbekannt": "einer anderen Farbe"}
+def _colour_words(color_class: str) -> str:
+    """The colour a class names, as a word: "Grün", "Blau", … (the vocabulary's labels)."""
+    from .vocabulary import BLUE_LABEL
+
+    try:
+        return Status(color_class).label
+    except ValueError:
+        return BLUE_LABEL if color_class == "blau" else "einer anderen Farbe"
 
 
 def _fill_words(color_class: str) -> str:
-    return _FILL_WORDS.get(color_class, "in einer Farbe gefüllt, die zu keinem Status passt,")
-
-
-def _colour_words(color_class: str) -> str:
-    return _COLOUR_WORDS.get(color_class, "Schwarz")
+    if color_class in ("gruen", "gelb", "rot", "blau"):
+        return f"{_colour_words(color_class).casefold()} gefüllt"
+    return "in einer Farbe gefüllt, die zu keinem Status passt,"
 
 
 @dataclass(frozen=True)
