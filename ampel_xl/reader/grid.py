@@ -119,6 +119,8 @@ class Grid:
 
     def owner(self, row: int, col: int) -> tuple[int, int] | None:
         """The owner of the merged range that covers (row, col), None when not covered."""
+        if not self._ranges:
+            return None
         hit = self._owner.get((row, col))
         if hit is None and self._large:
             for c0, r0, c1, r1 in self._large:

@@ -448,6 +448,8 @@ class TableReader:
         self.after_legend = False
         self.measures_seen = 0
         self.numbered = 0
+        self._ev_row = -1
+        self._ev: StatusEvidence | None = None
 
     # -- helpers ---------------------------------------------------------------------------
     def _own(self, row: int, col: int | None) -> Any:
@@ -614,6 +616,13 @@ class TableReader:
         return ev is None or ev.empty
 
     def _evidence(self, idx: int) -> StatusEvidence | None:
+        """The status cell's evidence; kept for the last row (a row is asked more than once)."""
+        if idx == self._ev_row:
+            return self._ev
+        self._ev_row, self._ev = idx, self._read_evidence(idx)
+        return self._ev
+
+    def _read_evidence(self, idx: int) -> StatusEvidence | None:
         if self.c_status is None:
             return None
         ev = self.status.evidence(self.grid, idx, self.c_status)
@@ -628,6 +637,10 @@ class TableReader:
         row = self.grid.rows.get(idx)
         if not row:
             return None
+        key = self.c_text if self.c_text != self.c_status else self.c_nr
+        if key is not None and self.grid.fill_class(idx, key) in (ColorClass.NEUTRAL, ColorClass.BLAU) \
+                and self.grid.cf is None:
+            return None  # quick: the text cell is not painted, so the row is not
         colours = set()
         n = 0
         for c in range(self.first_col, self.last_col + 1):

@@ -547,11 +547,11 @@ def read_sheet(wb: WorkbookParts, part: str) -> SheetPart:
     bad: list[tuple[int, int]] = []
     inline_runs: dict[tuple[int, int], tuple[Run, ...]] = {}
     row_counter = 0
-    with wb.zf.open(part) as src:
-        events = iterparse(NoDTD(src))
-        for _, el in events:
-            tag = el.tag
-            if tag == row_tag:
+    root = _parse(wb.zf, part)  # the C parser over the whole part: far cheaper than Python-level events
+    sheet_data = root.find(_M + "sheetData")
+    if sheet_data is not None:
+        for el in sheet_data:
+            if el.tag == row_tag:
                 attrs = el.attrib
                 r = attrs.get("r")
                 if r is not None:
@@ -582,17 +582,24 @@ def read_sheet(wb: WorkbookParts, part: str) -> SheetPart:
                     st = get("s")
                     style_id = int(st) if st else 0
                     data_type = get("t", "n")
-                    formula = c.find(f_tag) is not None
+                    formula = False
+                    v = inline = None
+                    for child in c:  # one pass over <v>, <f>, <is>
+                        ctag = child.tag
+                        if ctag == v_tag:
+                            v = child.text or ""
+                        elif ctag == f_tag:
+                            formula = True
+                        elif ctag == is_tag:
+                            inline = child
                     value: Any = None
                     sidx = -1
                     if data_type == "inlineStr":
-                        child = c.find(is_tag)
-                        if child is not None:
-                            value, runs = _rich(child)
+                        if inline is not None:
+                            value, runs = _rich(inline)
                             if runs:
                                 inline_runs[(row_counter, col)] = runs
                     else:
-                        v = c.findtext(v_tag)
                         if v is None or v == "":
                             pass
                         elif data_type == "n":
@@ -633,12 +640,12 @@ def read_sheet(wb: WorkbookParts, part: str) -> SheetPart:
                 if cells:
                     rows[row_counter] = cells
                 el.clear()
-            elif tag == merge_tag:
-                try:
-                    merged.append(range_bounds(el.get("ref") or ""))
-                except ValueError:
-                    pass
-        root = events.root
+        sheet_data.clear()
+    for el in root.iterfind(f"{_M}mergeCells/{merge_tag}"):
+        try:
+            merged.append(range_bounds(el.get("ref") or ""))
+        except ValueError:
+            pass
     conditional = root.findall(cf_tag)
     validations = root.findall(f"{_M}dataValidations/{dv_tag}")
     ext = root.find(ext_tag)
