@@ -461,7 +461,7 @@ def _check_status(f: Feld, m: Massnahme, out: _Collector) -> None:
     if pair is not None:
         first, second = pair
         out.add("status-conflict", sheet, cell, row,
-                f"{label}: {_cap(second.shown)} ({second.status.label}), {first.shown} sagt {first.status.label}.",
+                f"{label}: {_cap(_says(ev, second))}, {_says(ev, first)}.",
                 f"Gleichen Sie die Ampel-Zelle an; bis dahin wird {first.status.label} ({_CHANNEL_WORD[first.kind]}) "
                 "verwendet.")
     unreadable = (ev.formula_uncached or ev.text_ambiguous or ev.text_unrecognised or ev.color_class == "unbekannt"
@@ -478,6 +478,21 @@ def _check_status(f: Feld, m: Massnahme, out: _Collector) -> None:
                     f"{label} ist nicht in der Auswertung und hat keinen lesbaren Status.",
                     "Tragen Sie den Status ein, sobald er feststeht; gezählt wird die Maßnahme erst, wenn sie blau "
                     "markiert ist.")
+
+
+def _says(ev: StatusEvidence, channel) -> str:
+    """What one channel of the status cell says, as a clause: "der Text sagt „Rot“"."""
+    status = channel.status.label
+    if channel.kind == "text":
+        text = ev.text or ""
+        extra = "" if text.strip().casefold() == status.casefold() else f" ({status})"
+        return f"der Text sagt „{_short(text)}“{extra}"
+    if channel.kind == "icon":
+        return f"die bedingte Formatierung zeigt das Symbol {ev.icon} ({status})"
+    if channel.kind == "symbol":
+        return f"das Zeichen „{ev.text}“ ist {status.casefold()} (#{ev.font_rgb})"
+    how = {"bedingt": " durch bedingte Formatierung", "zeile": " (die ganze Zeile)"}.get(ev.fill_source, "")
+    return f"die Zelle ist{how} {status.casefold()} gefüllt (#{ev.fill})"
 
 
 _CHANNEL_WORD = {"text": "Text", "fill": "Füllfarbe", "icon": "Symbol", "symbol": "Zeichenfarbe"}
