@@ -325,3 +325,42 @@ def test_reader_imports_no_private_openpyxl_name():
                         assert not any(p.startswith("_") for p in a.name.split(".")), (path.name, a.name)
         assert "._" not in "".join(
             line for line in path.read_text(encoding="utf-8").splitlines() if "openpyxl" in line), path.name
+
+
+# -- status channels --------------------------------------------------------------------------------
+def channel_master(tmp_path: Path) -> Path:
+    from openpyxl.formatting.rule import CellIsRule
+    from openpyxl.styles import Font, GradientFill, PatternFill
+
+    wb = Workbook()
+    ws = sheet(wb)
+    put(ws, 4, "Nr", "Maßnahme", "Ampel")
+    put(ws, 5, None, "Unterziel 1: Kurse")
+    put(ws, 6, 1, "painted row")                      # row style, no cell fill
+    ws.row_dimensions[6].fill = solid(RED)
+    put(ws, 7, 2, "gradient")
+    ws["C7"].fill = GradientFill(stop=("FFFFFF", "00B050"))
+    put(ws, 8, 3, "pattern")
+    ws["C8"].fill = PatternFill("lightGrid", fgColor="FFFF00")
+    put(ws, 9, 4, "dot", "●")
+    ws["C9"].font = Font(color="00B050")
+    put(ws, 10, 5, "wingdings", "l")
+    ws["C10"].font = Font(name="Wingdings", color="FF0000")
+    put(ws, 11, 6, "purple dot", "●")
+    ws["C11"].font = Font(color="7030A0")
+    put(ws, 12, 7, "cf wins", "Grün")
+    ws["C12"].fill = solid(RED)
+    ws.conditional_formatting.add("C12", CellIsRule(operator="equal", formula=['"Grün"'], fill=PatternFill(bgColor="00B050")))
+    return save(wb, tmp_path / "channels.xlsx")
+
+
+def test_every_status_channel(tmp_path):
+    k = read(channel_master(tmp_path))
+    got = {m.nr: (m.status.label if m.status else None, m.evidence.fill_source) for m in k.massnahmen}
+    assert got == {"1": ("Rot", "zeile"), "2": ("Grün", "verlauf"), "3": ("Gelb", "zelle"), "4": ("Grün", ""),
+                   "5": ("Rot", ""), "6": (None, ""), "7": ("Grün", "bedingt")}
+    r = validate(k)
+    unknown = [f for f in r.findings if f.code == "color-unknown"]
+    assert [(f.cell, f.severity.value) for f in unknown] == [("C11", "error")]
+    assert "#7030A0" in unknown[0].message
+    assert not [f for f in r.findings if f.code == "status-conflict"]
