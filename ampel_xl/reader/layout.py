@@ -17,7 +17,7 @@ from typing import Any
 
 from ..colors import ColorClass
 from ..model import Anomaly, Art, StatusEvidence, TextRun
-from .grid import Grid, col_letter, ref, text_of
+from .grid import Grid, ref, text_of
 from .status import StatusReader
 
 # --------------------------------------------------------------------------------------------
@@ -134,7 +134,6 @@ _SIGN_RE = re.compile(
 _LEGEND_WORD_RE = re.compile(r"^\s*(grün|gruen|gelb|rot|blau|orange)\s*(=|:|–|-|\)|$)", re.I)
 _SUM_LINE_RE = re.compile(r"^\s*(summe|gesamt|insgesamt|anzahl|total|zwischensumme|davon)\b[^.!?]{0,25}$", re.I)
 _NR_LIKE_RE = re.compile(r"^\s*(?:[A-Za-zÄÖÜäöü]{1,3}\.?\s*)?\d|^\s*[IVXLC]+\s*\.?\s*$")
-_COUNT_FORMULA_RE = re.compile(r"(SUM|COUNT|ANZAHL|SUMME|ZÄHLENWENN)", re.I)
 
 
 def split_lines(text: str) -> list[str]:
@@ -480,18 +479,12 @@ class TableReader:
 
     # -- rows ------------------------------------------------------------------------------
     def run(self) -> None:
-        grid = self.grid
-        rows = grid.rows
-        max_row = grid.max_row
-        idx = self.header_end
+        rows = self.grid.rows
         for idx in sorted(r for r in rows if r > self.header_end):
             self._row(idx, rows[idx])
         self._flush_pending()
-        self._check_carried()
-        _ = max_row
 
     def _row(self, idx: int, row: dict) -> None:
-        grid = self.grid
         content = {c: cell for c, cell in row.items() if cell.value is not None or cell.formula}
         inside = {c: cell for c, cell in content.items() if self.first_col <= c <= self.last_col}
         record = self.record
@@ -685,8 +678,6 @@ class TableReader:
             if c is not None and not record.marked and self._covered_from(idx, c) is None \
                     and self.grid.fill_class(idx, c) is ColorClass.BLAU:
                 record.marked, record.mark_source = True, "blau"
-        if self.grid.hidden(idx) and not record.hidden:
-            pass  # a hidden continuation row hides no measure
 
     def _flush_pending(self) -> None:
         if self.pending is not None:
@@ -785,6 +776,3 @@ class TableReader:
             return None
         self.last_uz_value = n
         return self._flat_unterziel(n, rest, idx)
-
-    def _check_carried(self) -> None:
-        """Anomalies for carried Unterziel cells are raised in :meth:`_flat_uz`."""

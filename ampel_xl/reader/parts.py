@@ -20,7 +20,6 @@ import datetime as _dt
 import posixpath
 import re
 import zipfile
-from collections.abc import Iterator
 from dataclasses import dataclass, field
 from typing import Any
 from xml.etree.ElementTree import Element, XMLParser, iterparse
@@ -540,7 +539,6 @@ def read_sheet(wb: WorkbookParts, part: str) -> SheetPart:
     n_strings = len(strings)
     row_tag, c_tag, v_tag, f_tag, is_tag = (_M + t for t in ("row", "c", "v", "f", "is"))
     merge_tag, cf_tag, ext_tag, dv_tag = (_M + t for t in ("mergeCell", "conditionalFormatting", "extLst", "dataValidation"))
-    t_tag = _M + "t"
     rows: dict[int, dict[int, RawCell]] = {}
     row_attrs: dict[int, tuple[bool, int | None]] = {}
     merged: list[tuple[int, int, int, int]] = []
@@ -650,10 +648,6 @@ def read_sheet(wb: WorkbookParts, part: str) -> SheetPart:
     validations = root.findall(f"{_M}dataValidations/{dv_tag}")
     ext = root.find(ext_tag)
     return SheetPart(rows, row_attrs, merged, conditional, ext, validations, bad, inline_runs)
-
-
-def iter_sheet_refs(wb: WorkbookParts) -> Iterator[SheetRef]:
-    yield from wb.sheets
 
 
 _X14_NS = "http://schemas.microsoft.com/office/spreadsheetml/2009/9/main"
