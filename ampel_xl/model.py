@@ -46,7 +46,7 @@ CHANNEL_LABELS: dict[str, str] = {
 }
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Channel:
     """What one channel of a status cell says: ``kind`` is ``"text"``, ``"fill"``, ``"icon"`` or
     ``"symbol"`` (the font colour of a symbol-only status); ``status`` None when the channel shows
@@ -58,7 +58,7 @@ class Channel:
     shown: str
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class StatusEvidence:
     """What the status cell of a row shows, before any judgement.
 

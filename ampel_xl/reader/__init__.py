@@ -236,7 +236,10 @@ class WorkbookReader:
         # decisions on the drafts, before anything is frozen
         resolve_g = "y" in self.status.letters_seen
         any_marked = any(m.marked for d in drafts for m in d.measures)
-        felder = tuple(_freeze(d, resolve_g, any_marked) for d in drafts)
+        frozen = []
+        while drafts:  # a draft goes as soon as its field is built: the two never all live at once
+            frozen.append(_freeze(drafts.pop(0), resolve_g, any_marked))
+        felder = tuple(frozen)
 
         meta: dict[str, Any] = {}
         meta_rows = konzept.meta if konzept else []
@@ -387,6 +390,7 @@ _CLASS_STATUS = {ColorClass.GRUEN: Status.GRUEN, ColorClass.GELB: Status.GELB, C
 
 
 def _freeze(d: SheetDraft, resolve_g: bool, any_marked: bool) -> Feld:
+    extra_labels = [label for label, _ in d.extras]
     def measure(m: MeasureDraft, uz_nr: int | None) -> Massnahme:
         ev = m.evidence
         if resolve_g and ev.text_ambiguous:
@@ -395,13 +399,13 @@ def _freeze(d: SheetDraft, resolve_g: bool, any_marked: bool) -> Feld:
             ev = replace(ev, text_status=Status.GRUEN, text_ambiguous=False)
         text = m.text
         if m.more_text:
-            text = "\n".join([text, *m.more_text]) if text else "\n".join(m.more_text)
+            text = f"{text}\n{m.more_text}" if text else m.more_text
         return Massnahme(
             feld=d.name, nr=m.nr, text=text, unterziel_nr=uz_nr, evidence=ev, marked=m.marked,
             in_auswertung=m.marked or not any_marked, sheet=d.sheet, row=m.row, nr_cell=m.nr_cell,
             text_cell=m.text_cell, hidden=m.hidden, mark_source=m.mark_source, auswertung_text=m.auswertung_text,
-            last_row=m.last_row, bemerkung="\n".join(m.bemerkung), verantwortlich="\n".join(m.verantwortlich),
-            zeitraum="\n".join(m.zeitraum), extras=tuple((label, "\n".join(v)) for label, v in m.extras),
+            last_row=m.last_row, bemerkung=m.bemerkung, verantwortlich=m.verantwortlich, zeitraum=m.zeitraum,
+            extras=tuple(zip(extra_labels, m.extras)),
         )
 
     table = None

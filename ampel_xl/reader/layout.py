@@ -136,6 +136,13 @@ _SUM_LINE_RE = re.compile(r"^\s*(summe|gesamt|insgesamt|anzahl|total|zwischensum
 _NR_LIKE_RE = re.compile(r"^\s*(?:[A-Za-zÄÖÜäöü]{1,3}\.?\s*)?\d|^\s*[IVXLC]+\s*\.?\s*$")
 
 
+def _joined(text: str, line: str) -> str:
+    """``text`` with ``line`` as a further line (either may be empty)."""
+    if not line:
+        return text
+    return f"{text}\n{line}" if text else line
+
+
 def split_lines(text: str) -> list[str]:
     out = []
     for line in re.split(r"[\r\n]+", text or ""):
@@ -158,7 +165,7 @@ def nr_text(value: Any) -> str:
 # Drafts
 
 
-@dataclass
+@dataclass(slots=True)
 class MeasureDraft:
     row: int
     nr: str | None
@@ -172,14 +179,16 @@ class MeasureDraft:
     text_cell: str
     unterziel: UnterzielDraft | None
     last_row: int | None = None
-    bemerkung: list[str] = field(default_factory=list)
-    verantwortlich: list[str] = field(default_factory=list)
-    zeitraum: list[str] = field(default_factory=list)
-    extras: list[tuple[str, list[str]]] = field(default_factory=list)
-    more_text: list[str] = field(default_factory=list)
+    bemerkung: str = ""
+    verantwortlich: str = ""
+    zeitraum: str = ""
+    extras: tuple[str, ...] = ()
+    """The values of the master's extra columns, in the order of ``SheetDraft.extras``."""
+    more_text: str = ""
+    """Text of the rows the measure spans below its first (one line each)."""
 
 
-@dataclass
+@dataclass(slots=True)
 class UnterzielDraft:
     nr: int
     text: str
@@ -653,23 +662,20 @@ class TableReader:
         return None
 
     def _join(self, record: MeasureDraft, idx: int, row: dict) -> None:
+        """Row ``idx`` belongs to ``record`` (its key cells are merged over it): its entries join."""
         record.last_row = idx
-        for role, target in (("bemerkung", record.bemerkung), ("verantwortlich", record.verantwortlich),
-                             ("zeitraum", record.zeitraum)):
-            col = self.roles.get(role)
-            if col is not None and self._covered_from(idx, col) is None:
-                t = text_of(self._own(idx, col))
-                if t:
-                    target.append(t)
-        if self._covered_from(idx, self.c_text) is None:
-            t = text_of(self._own(idx, self.c_text))
-            if t:
-                record.more_text.append(t)
-        for (label, values), (_, col) in zip(record.extras, self.d.extras):
-            if self._covered_from(idx, col) is None:
-                t = text_of(self._own(idx, col))
-                if t:
-                    values.append(t)
+
+        def line(col: int | None) -> str:
+            if col is None or self._covered_from(idx, col) is not None:
+                return ""
+            return text_of(self._own(idx, col))
+
+        record.bemerkung = _joined(record.bemerkung, line(self.roles.get("bemerkung")))
+        record.verantwortlich = _joined(record.verantwortlich, line(self.roles.get("verantwortlich")))
+        record.zeitraum = _joined(record.zeitraum, line(self.roles.get("zeitraum")))
+        record.more_text = _joined(record.more_text, line(self.c_text))
+        if self.d.extras:
+            record.extras = tuple(_joined(v, line(col)) for v, (_, col) in zip(record.extras, self.d.extras))
         if self.c_ausw is not None and not record.marked and self._covered_from(idx, self.c_ausw) is None:
             raw = self._own(idx, self.c_ausw)
             if raw is not None and self.status.words.flag(raw):
@@ -737,12 +743,15 @@ class TableReader:
             nr_cell=ref(self.c_nr, idx) if self.c_nr is not None else None,
             text_cell=ref(self.c_text, idx), unterziel=uz,
         )
-        for role, target in (("bemerkung", rec.bemerkung), ("verantwortlich", rec.verantwortlich),
-                             ("zeitraum", rec.zeitraum)):
-            t = text_of(self._shown(idx, self.roles.get(role)))
-            if t:
-                target.append(t)
-        rec.extras = [(label, [t] if (t := text_of(self._shown(idx, c))) else []) for label, c in self.d.extras]
+        roles = self.roles
+        if "bemerkung" in roles:
+            rec.bemerkung = text_of(self._shown(idx, roles["bemerkung"]))
+        if "verantwortlich" in roles:
+            rec.verantwortlich = text_of(self._shown(idx, roles["verantwortlich"]))
+        if "zeitraum" in roles:
+            rec.zeitraum = text_of(self._shown(idx, roles["zeitraum"]))
+        if self.d.extras:
+            rec.extras = tuple(text_of(self._shown(idx, c)) for _, c in self.d.extras)
         if uz is None:
             self.d.orphans.append(rec)
         else:

@@ -22,7 +22,7 @@ import re
 import zipfile
 from dataclasses import dataclass, field
 from typing import Any
-from xml.etree.ElementTree import Element, XMLParser, iterparse
+from xml.etree.ElementTree import Element, XMLParser, XMLPullParser, iterparse
 
 MAIN_NS = "http://schemas.openxmlformats.org/spreadsheetml/2006/main"
 _M = "{%s}" % MAIN_NS
@@ -530,6 +530,48 @@ def range_bounds(ref: str) -> tuple[int, int, int, int]:
 _DIGITS = "0123456789"
 
 
+class _RowStream:
+    """The ``<row>`` elements of a worksheet part as they are parsed (C parser, fed in chunks);
+    each row is dropped from the tree once it has been handed out, so memory stays flat.
+    ``root`` is the worksheet element afterwards (without its rows)."""
+
+    def __init__(self, src, row_tag: str) -> None:
+        self.src = NoDTD(src)
+        self.row_tag = row_tag
+        self.root: Element | None = None
+
+    def __iter__(self):
+        parser = XMLPullParser(events=("start", "end"))
+        data_tag = _M + "sheetData"
+        row_tag = self.row_tag
+        sheet_data = None
+        root = None
+        while True:
+            chunk = self.src.read(1 << 16)
+            if chunk:
+                parser.feed(chunk)
+            else:
+                parser.close()
+            for event, el in parser.read_events():
+                if event == "start":
+                    if root is None:
+                        root = el
+                    elif el.tag == data_tag:
+                        sheet_data = el
+                    continue
+                if el.tag == row_tag:
+                    yield el
+                    if sheet_data is not None:
+                        sheet_data.remove(el)
+            if not chunk:
+                break
+        self.root = root
+
+
+def _stream_rows(src, row_tag: str) -> _RowStream:
+    return _RowStream(src, row_tag)
+
+
 def read_sheet(wb: WorkbookParts, part: str) -> SheetPart:
     from openpyxl.utils.datetime import from_excel, from_ISO8601
 
@@ -545,11 +587,10 @@ def read_sheet(wb: WorkbookParts, part: str) -> SheetPart:
     bad: list[tuple[int, int]] = []
     inline_runs: dict[tuple[int, int], tuple[Run, ...]] = {}
     row_counter = 0
-    root = _parse(wb.zf, part)  # the C parser over the whole part: far cheaper than Python-level events
-    sheet_data = root.find(_M + "sheetData")
-    if sheet_data is not None:
-        for el in sheet_data:
-            if el.tag == row_tag:
+    with wb.zf.open(part) as src:
+        rows_done = _stream_rows(src, row_tag)
+        for el in rows_done:
+            if True:
                 attrs = el.attrib
                 r = attrs.get("r")
                 if r is not None:
@@ -637,8 +678,7 @@ def read_sheet(wb: WorkbookParts, part: str) -> SheetPart:
                     cells[col] = RawCell(value, style_id, formula, sidx)
                 if cells:
                     rows[row_counter] = cells
-                el.clear()
-        sheet_data.clear()
+        root = rows_done.root
     for el in root.iterfind(f"{_M}mergeCells/{merge_tag}"):
         try:
             merged.append(range_bounds(el.get("ref") or ""))
