@@ -3,7 +3,7 @@
 The reader works in stages, each its own module:
 
 1. :mod:`.parts` – the workbook parts: zip, XML (behind a DTD guard), styles, shared strings,
-   sheets as stored. The only module that parses XML or touches openpyxl (public helpers only).
+   sheets as stored. The only module that parses XML (openpyxl is not needed to read a master).
 2. :mod:`.grid` – every cell as displayed: value, fill (conditional formatting, own fill,
    painted row, gradient, pattern), font colour, icon, owner of its merged range, hidden.
 3. :mod:`.layout` – title, labels, header, table extent, records (a measure over merged rows is

@@ -458,6 +458,7 @@ class TableReader:
         self.numbered = 0
         self._ev_row = -1
         self._ev: StatusEvidence | None = None
+        self.merges = bool(self.grid.part.merged)
 
     # -- helpers ---------------------------------------------------------------------------
     def _own(self, row: int, col: int | None) -> Any:
@@ -469,6 +470,10 @@ class TableReader:
         """Value shown in (row, col), unless it is covered by a horizontal merge from another column."""
         if col is None:
             return None
+        if not self.merges:  # no merged cell on the sheet: a cell shows what it holds
+            cells = self.grid.rows.get(row)
+            cell = cells.get(col) if cells else None
+            return cell.value if cell is not None else None
         o = self.grid.owner(row, col)
         if o is not None and o[1] != col:
             return None
@@ -494,23 +499,29 @@ class TableReader:
         self._flush_pending()
 
     def _row(self, idx: int, row: dict) -> None:
-        content = {c: cell for c, cell in row.items() if cell.value is not None or cell.formula}
-        inside = {c: cell for c, cell in content.items() if self.first_col <= c <= self.last_col}
+        first_col, last_col = self.first_col, self.last_col
+        inside: dict = {}
+        beside: list[int] = []
+        for c, cell in row.items():
+            if cell.value is not None or cell.formula:
+                if first_col <= c <= last_col:
+                    inside[c] = cell
+                else:
+                    beside.append(c)
         record = self.record
         # a continuation row of a measure over vertically merged rows
-        if record is not None:
+        if record is not None and self.merges:
             owner_rows = {self._covered_from(idx, c) for c in self.key_cols}
             if record.row in owner_rows and not any(
                     self._covered_from(idx, c) is None and self._own(idx, c) is not None for c in self.key_cols
                     if c != self.c_text):
                 self._join(record, idx, row)
                 return
-        beside = [c for c in content if c > self.last_col or c < self.first_col]
         if beside:
             col = min(beside)
-            self._outside(idx, col, "neben", text_of(content[col].value))
+            self._outside(idx, col, "neben", text_of(row[col].value))
         if not inside:
-            if not content:
+            if not beside:
                 self.gap = True
             return
         self.ctx.count_table_row()

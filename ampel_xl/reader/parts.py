@@ -5,9 +5,9 @@ before the parser sees it: without a DTD no entity can be declared (billion laug
 (XXE). :func:`ampel_xl.sniff.check_master_file` refuses such files before reading; this is the
 second line of defence, independent of it. Parts are parsed with the C ElementTree parser.
 
-openpyxl is used only through its public helpers for number formats and Excel dates; it would
-drop what the reader needs (the x14 extensions of conditional formatting and data validation,
-rich-text runs, the row styles), so the parts are read here directly.
+openpyxl is not used: it would drop what the reader needs (the x14 extensions of conditional
+formatting and data validation, rich-text runs, the row styles) and its import alone costs a
+quarter of a second, so the parts are read here directly.
 
 What comes out is plain data: :class:`WorkbookParts` (sheets, styles, theme, shared strings,
 properties) and, per sheet, :class:`SheetPart` (the cells as stored, merged ranges, row
@@ -22,7 +22,7 @@ import re
 import zipfile
 from dataclasses import dataclass, field
 from typing import Any
-from xml.etree.ElementTree import Element, XMLParser, XMLPullParser, iterparse
+from xml.etree.ElementTree import Element, XMLParser
 
 MAIN_NS = "http://schemas.openxmlformats.org/spreadsheetml/2006/main"
 _M = "{%s}" % MAIN_NS
@@ -215,6 +215,36 @@ class XStyle:
 
 
 _DATE_BUILTIN = set(range(14, 23)) | {45, 46, 47}
+_FORMAT_LITERALS = re.compile(r'"[^"]*"|\\.|\[(?!h\]|hh\]|m\]|mm\]|s\]|ss\])[^\]]*\]|_.|\*.')
+_DATE_PARTS = re.compile(r"[dmyhsDMYHS]|AM/PM|A/P|\[(?:h|hh|m|mm|s|ss)\]")
+
+
+def is_date_format(code: str) -> bool:
+    """A number format that shows a date or time (after dropping literal text, colours, locales,
+    padding): "TT.MM.JJJJ" in German Excel is stored as "dd/mm/yyyy", "[$-407]mmmm yy", "h:mm"."""
+    rest = _FORMAT_LITERALS.sub("", code.split(";")[0])
+    if rest.strip().casefold() == "general":
+        return False
+    return bool(_DATE_PARTS.search(rest))
+
+
+def from_excel(serial: float, epoch: _dt.datetime) -> _dt.datetime | _dt.time:
+    """An Excel serial date as Excel shows it (the 1900 system counts the non-existent 29 Feb 1900)."""
+    day, fraction = divmod(serial, 1)
+    diff = _dt.timedelta(milliseconds=round(fraction * 86_400_000))
+    if 0 <= serial < 1 and diff.days == 0:
+        return (_dt.datetime.min + diff).time()
+    if epoch.year == 1899 and 0 < serial < 60:
+        day += 1
+    return epoch + _dt.timedelta(days=day) + diff
+
+
+def from_iso(text: str) -> _dt.datetime | _dt.date | _dt.time:
+    """A cell of type "d" (ISO 8601)."""
+    text = text.strip().rstrip("Z")
+    if "T" not in text and ":" in text:
+        return _dt.time.fromisoformat(text)
+    return _dt.datetime.fromisoformat(text)
 
 
 def _fill_from(el: Element) -> XPatternFill | XGradientFill | None:
@@ -267,7 +297,6 @@ class Styles:
     def from_root(cls, root: Element | None) -> Styles:
         if root is None:
             return cls([], None, None)
-        from openpyxl.styles.numbers import is_date_format
 
         num_fmts: dict[int, str] = {}
         for nf in root.iterfind(f"{_M}numFmts/{_M}numFmt"):
@@ -334,18 +363,27 @@ def _rich(node: Element) -> tuple[str, tuple[Run, ...]]:
 
 def _read_shared_strings(zf: zipfile.ZipFile, name: str) -> tuple[list[str], dict[int, tuple[Run, ...]]]:
     """Plain text of every ``<si>`` (phonetic runs left out) and the runs of rich strings."""
-    si_tag = _M + "si"
+    root = _parse(zf, name)  # the C parser over the whole part, then one pass over its items
+    t_tag, r_tag = _M + "t", _M + "r"
     strings: list[str] = []
+    append = strings.append
     runs: dict[int, tuple[Run, ...]] = {}
-    with zf.open(name) as src:
-        for _, node in iterparse(NoDTD(src)):
-            if node.tag != si_tag:
-                continue
-            text, rich = _rich(node)
-            if rich:
-                runs[len(strings)] = rich
-            strings.append(text)
-            node.clear()
+    for node in root:
+        first = node[0] if len(node) == 1 else None
+        if first is not None and first.tag == t_tag:  # the usual case: one plain <t>
+            text = first.text or ""
+            append(_unescape(text) if "_x" in text else text)
+            continue
+        if node.find(r_tag) is None:
+            t = node.find(t_tag)
+            text = (t.text or "") if t is not None else ""
+            append(_unescape(text) if "_x" in text else text)
+            continue
+        text, rich = _rich(node)
+        if rich:
+            runs[len(strings)] = rich
+        append(text)
+    root.clear()
     return strings, runs
 
 
@@ -530,51 +568,7 @@ def range_bounds(ref: str) -> tuple[int, int, int, int]:
 _DIGITS = "0123456789"
 
 
-class _RowStream:
-    """The ``<row>`` elements of a worksheet part as they are parsed (C parser, fed in chunks);
-    each row is dropped from the tree once it has been handed out, so memory stays flat.
-    ``root`` is the worksheet element afterwards (without its rows)."""
-
-    def __init__(self, src, row_tag: str) -> None:
-        self.src = NoDTD(src)
-        self.row_tag = row_tag
-        self.root: Element | None = None
-
-    def __iter__(self):
-        parser = XMLPullParser(events=("start", "end"))
-        data_tag = _M + "sheetData"
-        row_tag = self.row_tag
-        sheet_data = None
-        root = None
-        while True:
-            chunk = self.src.read(1 << 16)
-            if chunk:
-                parser.feed(chunk)
-            else:
-                parser.close()
-            for event, el in parser.read_events():
-                if event == "start":
-                    if root is None:
-                        root = el
-                    elif el.tag == data_tag:
-                        sheet_data = el
-                    continue
-                if el.tag == row_tag:
-                    yield el
-                    if sheet_data is not None:
-                        sheet_data.remove(el)
-            if not chunk:
-                break
-        self.root = root
-
-
-def _stream_rows(src, row_tag: str) -> _RowStream:
-    return _RowStream(src, row_tag)
-
-
 def read_sheet(wb: WorkbookParts, part: str) -> SheetPart:
-    from openpyxl.utils.datetime import from_excel, from_ISO8601
-
     epoch = _dt.datetime(1904, 1, 1) if wb.date1904 else _dt.datetime(1899, 12, 30)
     styles = wb.styles.styles
     strings = wb.strings
@@ -587,10 +581,13 @@ def read_sheet(wb: WorkbookParts, part: str) -> SheetPart:
     bad: list[tuple[int, int]] = []
     inline_runs: dict[tuple[int, int], tuple[Run, ...]] = {}
     row_counter = 0
-    with wb.zf.open(part) as src:
-        rows_done = _stream_rows(src, row_tag)
-        for el in rows_done:
-            if True:
+    # the C parser over the whole part: far cheaper than Python-level events per element; the rows
+    # are dropped from the tree in batches as they are read, so the tree never outlives the loop
+    root = _parse(wb.zf, part)
+    sheet_data = root.find(_M + "sheetData")
+    if sheet_data is not None:
+        for el in sheet_data:
+            if el.tag == row_tag:
                 attrs = el.attrib
                 r = attrs.get("r")
                 if r is not None:
@@ -666,7 +663,7 @@ def read_sheet(wb: WorkbookParts, part: str) -> SheetPart:
                             value = v.strip() in ("1", "true")
                         elif data_type == "d":
                             try:
-                                value = from_ISO8601(v)
+                                value = from_iso(v)
                             except (ValueError, TypeError):
                                 value = v
                         else:  # str, e
@@ -678,7 +675,8 @@ def read_sheet(wb: WorkbookParts, part: str) -> SheetPart:
                     cells[col] = RawCell(value, style_id, formula, sidx)
                 if cells:
                     rows[row_counter] = cells
-        root = rows_done.root
+                el.clear()
+        sheet_data.clear()
     for el in root.iterfind(f"{_M}mergeCells/{merge_tag}"):
         try:
             merged.append(range_bounds(el.get("ref") or ""))
