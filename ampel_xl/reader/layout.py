@@ -136,6 +136,14 @@ _SUM_LINE_RE = re.compile(r"^\s*(summe|gesamt|insgesamt|anzahl|total|zwischensum
 _NR_LIKE_RE = re.compile(r"^\s*(?:[A-Za-zÄÖÜäöü]{1,3}\.?\s*)?\d|^\s*[IVXLC]+\s*\.?\s*$")
 
 
+def _first_text(cells: dict) -> str:
+    """The first value of a row (leftmost cell that holds one), as text."""
+    for c in sorted(cells):
+        if cells[c].value is not None:
+            return text_of(cells[c].value)
+    return ""
+
+
 def _joined(text: str, line: str) -> str:
     """``text`` with ``line`` as a further line (either may be empty)."""
     if not line:
@@ -529,11 +537,10 @@ class TableReader:
         nr_raw = self._shown(idx, self.c_nr)
         nr = nr_text(nr_raw) if nr_raw is not None else ""
         text = text_of(self._shown(idx, self.c_text))
-        first_text = next((text_of(inside[c].value) for c in sorted(inside) if inside[c].value is not None), "")
-        why = self._outside_reason(idx, nr, text, first_text, inside)
+        why = self._outside_reason(idx, nr, text, inside)
         if why:
             col = min(inside)
-            self._outside(idx, col, why, first_text)
+            self._outside(idx, col, why, _first_text(inside))
             if why == "legende":
                 self.after_legend = True
             return
@@ -577,10 +584,11 @@ class TableReader:
         self._measure(idx, nr, text)
         self.gap = False
 
-    def _outside_reason(self, idx: int, nr: str, text: str, first: str, inside: dict) -> str | None:
+    def _outside_reason(self, idx: int, nr: str, text: str, inside: dict) -> str | None:
         has_nr = bool(nr) and bool(_NR_LIKE_RE.match(nr))
-        if nr and not has_nr:
-            first = nr  # "Anzahl", "Hinweis: …" in the Nr column
+        if has_nr and not (text and _SUM_LINE_RE.match(text)):
+            return None  # the usual measure row: numbered, no sum word
+        first = nr if nr and not has_nr else _first_text(inside)  # "Anzahl", "Hinweis: …" in the Nr column
         if text and _SUM_LINE_RE.match(text) and self.measures_seen:
             ev = self._evidence(idx)
             if ev is None or ev.empty or ev.text_status is None or _SUM_LINE_RE.match(first):

@@ -21,7 +21,7 @@ import posixpath
 import re
 import zipfile
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, NamedTuple
 from xml.etree.ElementTree import Element, XMLParser
 
 MAIN_NS = "http://schemas.openxmlformats.org/spreadsheetml/2006/main"
@@ -504,17 +504,20 @@ def _core_modified(zf: zipfile.ZipFile, root_rels: dict[str, tuple[str, str]]) -
 # A worksheet
 
 
-@dataclass(slots=True)
-class RawCell:
+class RawCell(NamedTuple):
     """A cell as stored: converted value, style index and whether it holds a formula.
 
     ``string`` is the shared-string index when the value came from the string table (for the
-    rich-text runs), else -1."""
+    rich-text runs), else -1. A named tuple: the reader makes one per stored cell, and a tuple is
+    made in C (``_new_cell``)."""
 
     value: Any
     style: int
     formula: bool
     string: int = -1
+
+
+_new_cell = tuple.__new__
 
 
 @dataclass
@@ -672,7 +675,7 @@ def read_sheet(wb: WorkbookParts, part: str) -> SheetPart:
                         value = None
                     if value is None and not style_id and not formula:
                         continue
-                    cells[col] = RawCell(value, style_id, formula, sidx)
+                    cells[col] = _new_cell(RawCell, (value, style_id, formula, sidx))
                 if cells:
                     rows[row_counter] = cells
                 el.clear()
