@@ -12,8 +12,7 @@ from __future__ import annotations
 
 import datetime as _dt
 import functools
-from dataclasses import dataclass
-from typing import Any
+from typing import Any, NamedTuple
 
 from ..colors import ColorClass, ColorResolver, classify
 from .parts import RawCell, Run, SheetPart, WorkbookParts, XGradientFill
@@ -22,9 +21,8 @@ _LARGE_MERGE = 20_000
 """Merged ranges with more cells than this are looked up by scanning instead of a cell map."""
 
 
-@dataclass(frozen=True, slots=True)
-class Shown:
-    """A cell as displayed."""
+class Shown(NamedTuple):
+    """A cell as displayed (a named tuple: one is made for every status cell, in C)."""
 
     row: int
     col: int
@@ -45,6 +43,9 @@ class Shown:
     formula: bool = False
     owner: tuple[int, int] | None = None
     """(row, col) of the merged range's owner when this cell is covered by one."""
+
+
+_new_tuple = tuple.__new__
 
 
 @functools.lru_cache(maxsize=None)
@@ -258,8 +259,8 @@ class Grid:
         elif self.cf_error:
             if any(c0 <= c <= c1 and r0 <= r <= r1 for c0, r0, c1, r1 in self.cf_error_ranges):
                 unreadable = (self.cf_error,)
-        shown = Shown(row, col, value, fill, cls, source, font_rgb, font_name, icon, rule, unreadable,
-                      bool(cell.formula) if cell is not None else False, o)
+        shown = _new_tuple(Shown, (row, col, value, fill, cls, source, font_rgb, font_name, icon, rule, unreadable,
+                                   bool(cell.formula) if cell is not None else False, o))
         self._shown[key] = shown
         return shown
 

@@ -207,11 +207,13 @@ class XFont:
 
 @dataclass(frozen=True, slots=True)
 class XStyle:
-    """One cell format (``cellXfs`` entry), resolved to its parts."""
+    """One cell format (``cellXfs`` entry), resolved to its parts. ``painted``: it has a fill that
+    may show a colour (an empty cell with another style shows nothing a reader needs)."""
 
     fill: XPatternFill | XGradientFill | None
     font: XFont
     is_date: bool = False
+    painted: bool = False
 
 
 _DATE_BUILTIN = set(range(14, 23)) | {45, 46, 47}
@@ -323,7 +325,9 @@ class Styles:
             except ValueError:
                 fmt = 0
             is_date = fmt in _DATE_BUILTIN or (fmt in num_fmts and is_date_format(num_fmts[fmt]))
-            styles.append(XStyle(fill, font or plain, is_date))
+            painted = isinstance(fill, XGradientFill) or (
+                isinstance(fill, XPatternFill) and fill.patternType not in (None, "none"))
+            styles.append(XStyle(fill, font or plain, is_date, painted))
         indexed = [c.get("rgb") or "" for c in root.iterfind(f"{_M}colors/{_M}indexedColors/{_M}rgbColor")]
         return cls(styles, indexed or None, root)
 
@@ -576,6 +580,8 @@ def read_sheet(wb: WorkbookParts, part: str) -> SheetPart:
     styles = wb.styles.styles
     strings = wb.strings
     n_strings = len(strings)
+    n_styles = len(styles)
+    cols_get = _COLS.get
     row_tag, c_tag, v_tag, f_tag, is_tag = (_M + t for t in ("row", "c", "v", "f", "is"))
     merge_tag, cf_tag, ext_tag, dv_tag = (_M + t for t in ("mergeCell", "conditionalFormatting", "extLst", "dataValidation"))
     rows: dict[int, dict[int, RawCell]] = {}
@@ -617,7 +623,11 @@ def read_sheet(wb: WorkbookParts, part: str) -> SheetPart:
                         continue
                     get = c.get
                     coordinate = get("r")
-                    col = _column(coordinate.rstrip(_DIGITS)) if coordinate else col + 1
+                    if coordinate:
+                        letters = coordinate.rstrip(_DIGITS)
+                        col = cols_get(letters) or _column(letters)
+                    else:
+                        col += 1
                     st = get("s")
                     style_id = int(st) if st else 0
                     data_type = get("t", "n")
@@ -673,8 +683,8 @@ def read_sheet(wb: WorkbookParts, part: str) -> SheetPart:
                             value = _unescape(v)
                     if isinstance(value, str) and not value.strip():
                         value = None
-                    if value is None and not style_id and not formula:
-                        continue
+                    if value is None and not formula and not (style_id < n_styles and styles[style_id].painted):
+                        continue  # an empty cell with borders or a number format only
                     cells[col] = _new_cell(RawCell, (value, style_id, formula, sidx))
                 if cells:
                     rows[row_counter] = cells
