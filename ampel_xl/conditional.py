@@ -511,7 +511,7 @@ def _compare(a: Any, b: Any) -> Any:
     if ra != rb:
         return -1 if ra < rb else 1
     if isinstance(a, str):
-        a, b = a.casefold(), b.casefold()
+        a, b = a.lower(), b.lower()
     elif not isinstance(a, bool):
         # Excel compares numbers to 15 significant digits
         a, b = float(f"{a:.15g}"), float(f"{b:.15g}")
@@ -547,7 +547,7 @@ def _search(needle: str, haystack: str, start: int = 1, *, wildcards: bool, case
     if case:
         pos = haystack.find(needle, start - 1)
     else:
-        pos = haystack.casefold().find(needle.casefold(), start - 1)
+        pos = haystack.lower().find(needle.lower(), start - 1)
     return float(pos + 1) if pos >= 0 else _VALUE
 
 
@@ -910,7 +910,7 @@ def _call(name: str, args: tuple, ctx: _Context) -> Any:
         if name == "LOWER":
             return text.lower()
         if name == "UPPER":
-            return text.upper()
+            return _upper(text)
         if name == "TRIM":
             return " ".join(part for part in text.split(" ") if part)
         return float(len(text))
@@ -942,6 +942,11 @@ def _call(name: str, args: tuple, ctx: _Context) -> Any:
             return _NUM
         return _serial(base)
     raise AssertionError(name)  # pragma: no cover
+
+
+def _upper(text: str) -> str:
+    """Excel's UPPER: character by character (ß stays ß, unlike str.upper)."""
+    return "".join(up if len(up := ch.upper()) == 1 else ch for ch in text)
 
 
 def _truthy(value: Any) -> bool:
@@ -1323,7 +1328,7 @@ def _range_numbers(rule: _Rule, value_at: ValueAt, extent: tuple[int, int] | Non
 def _value_key(value: Any) -> Any:
     """Identity of a value for duplicate/unique rules: text case-insensitive, numbers by value."""
     if isinstance(value, str):
-        return ("s", value.casefold())
+        return ("s", value.lower())
     if isinstance(value, bool):
         return ("b", value)
     if isinstance(value, float):
@@ -1519,8 +1524,8 @@ def _condition(rule: _Rule, row: int, col: int, value_at: ValueAt) -> bool:
         if kind == "notContainsText":
             return isinstance(_search(needle, text, wildcards=True, case=False), _XlError)
         if kind == "beginsWith":
-            return text[: len(needle)].casefold() == needle.casefold()
-        return (text[len(text) - len(needle):] if needle else "").casefold() == needle.casefold()
+            return text[: len(needle)].lower() == needle.lower()
+        return (text[len(text) - len(needle):] if needle else "").lower() == needle.lower()
     if kind in ("containsBlanks", "notContainsBlanks"):
         if isinstance(value, _XlError):
             return kind == "notContainsBlanks"

@@ -310,6 +310,16 @@ def test_text_rules_from_the_text_attribute_alone(tmp_path):
     assert sheet.fill("D4") is None and sheet.at("D4").font_rgb == "FF0000"
 
 
+def test_text_comparison_is_excel_case_insensitive(tmp_path):
+    # Excel folds case character by character: ß is not "SS"
+    wb, ws = workbook({2: "STRASSE", 3: "STRAßE"})
+    ws.conditional_formatting.add("D2:D3", CellIsRule(operator="equal", formula=['"straße"'], fill=fill("00B050")))
+    ws.conditional_formatting.add("D2:D3", FormulaRule(formula=['UPPER(D2)="STRAßE"'], font=Font(color="FF0000")))
+    sheet = load(save(wb, tmp_path / "m.xlsx"))
+    assert sheet.at("D2") is None
+    assert (sheet.fill("D3"), sheet.at("D3").font_rgb) == ("00B050", "FF0000")
+
+
 def test_blank_rules_treat_spaces_as_blank(tmp_path):
     wb, ws = workbook({2: "Grün", 3: "   ", 4: None})
     ws.conditional_formatting.add("D2:D4", Rule(type="containsBlanks", formula=["LEN(TRIM(D2))=0"],
@@ -542,6 +552,34 @@ def test_x14_expression_with_inline_dxf_and_priority_against_main_rules(tmp_path
     assert sheet.at("D3") is None
 
 
+def test_xlsxwriter_icon_set_with_own_thresholds_and_a_linked_data_bar(tmp_path):
+    import xlsxwriter
+
+    path = tmp_path / "xw.xlsx"
+    wb = xlsxwriter.Workbook(path)
+    ws = wb.add_worksheet("Sprache")
+    for row, value in enumerate([95, 60, 40, 10, "n/a"], start=1):
+        ws.write(row, 3, value)
+        ws.write(row, 4, row)
+    green = wb.add_format({"bg_color": "#C6EFCE", "font_color": "#006100"})
+    # above 90 the cell is painted and, with stop_if_true, shows no icon
+    ws.conditional_format("D2:D6", {"type": "cell", "criteria": ">=", "value": 90, "format": green, "stop_if_true": True})
+    ws.conditional_format("D2:D6", {"type": "icon_set", "icon_style": "3_traffic_lights",
+                                    "icons": [{"criteria": ">=", "type": "number", "value": 90},
+                                              {"criteria": ">", "type": "percentile", "value": 50}]})
+    ws.conditional_format("E2:E6", {"type": "data_bar", "bar_solid": True})  # main rule + linked x14 rule
+    ws.conditional_format("F2:F6", {"type": "formula", "criteria": '=$D2="n/a"', "format": green})
+    wb.close()
+    sheet = load(path)
+    d2 = sheet.at("D2")
+    assert (d2.fill, d2.font_rgb, d2.icon) == (GREEN, "006100", None)
+    # percentile 50 of 10, 40, 60, 95 is 50, and XlsxWriter's ">" is gte="0"
+    assert _icons(sheet, ["D3", "D4", "D5", "D6"]) == [(1, Status.GELB), (0, Status.ROT), (0, Status.ROT), None]
+    assert [sheet.at(f"E{r}") for r in range(2, 7)] == [None] * 5
+    assert sheet.fill("F6") == GREEN and sheet.at("F5") is None
+    assert len(sheet.cf) == 4  # the data bar's x14 half is not a rule of its own
+
+
 # --------------------------------------------------------------------------------------------
 # colour scales and data bars
 # --------------------------------------------------------------------------------------------
@@ -699,6 +737,11 @@ def _mixed_workbook():
                                                  dxf=DifferentialStyle(fill=fill("FFC7CE"))))
     ws.conditional_formatting.add("D2:D7", FormulaRule(formula=['D2="umgesetzt"'], font=Font(color=Color(theme=9))))
     ws.conditional_formatting.add("E2:E7", IconSetRule("3TrafficLights1", "num", [0, 34, 67], reverse=True))
+    for r, v in zip(range(2, 6), [0, 50, 100, 75]):
+        ws.cell(r, 6, v)
+    ws.conditional_formatting.add("F2:F5", ColorScaleRule(start_type="num", start_value=0, start_color="FF0000",
+                                                          mid_type="percent", mid_value=50, mid_color="FFFF00",
+                                                          end_type="max", end_color="00B050"))
     return wb
 
 
@@ -708,10 +751,11 @@ def _assert_mixed(sheet: Sheet, icons: bool = True) -> None:
     assert sheet.fill("D4") == RED
     assert sheet.at("D5").font_rgb == "F79646" and sheet.fill("D5") is None
     assert sheet.at("D6") is None and sheet.at("D7") is None
-    if icons:
+    if icons:  # icon sets and colour scales (Gnumeric drops both)
         assert _icons(sheet, [f"E{r}" for r in range(2, 8)]) == [
             (2, Status.GRUEN), (1, Status.GELB), (0, Status.ROT), (0, Status.ROT), (1, Status.GELB), None,
         ]
+        assert [sheet.fill(f"F{r}") for r in range(2, 6)] == ["FF0000", "FFFF00", "00B050", "80D828"]
 
 
 def test_openpyxl_original(tmp_path):
@@ -738,6 +782,7 @@ def test_libreoffice_resave_of_x14_custom_icons(tmp_path):
 
 
 @needs_ssconvert
+@pytest.mark.filterwarnings("ignore:Workbook contains no default style")
 def test_gnumeric_resave(tmp_path):
     resaved = resave_gnumeric(save(_mixed_workbook(), tmp_path / "m.xlsx"), tmp_path)
     # Gnumeric writes every rule with priority 1 and stopIfTrue, in document order, and drops
