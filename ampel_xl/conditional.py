@@ -681,7 +681,10 @@ class _Parser:
     def primary(self) -> tuple:
         tok = self.take()
         if tok.kind == "number":
-            return ("num", float(tok.text))
+            number = float(tok.text)
+            if not math.isfinite(number):
+                raise FormulaError(f"Zahl „{tok.text}“ zu groß")
+            return ("num", number)
         if tok.kind == "string":
             return ("str", tok.text[1:-1].replace('""', '"'))
         if tok.kind == "ref":
@@ -809,18 +812,24 @@ def _binary(op: str, a: Any, b: Any) -> Any:
     if isinstance(nb, _XlError):
         return nb
     if op == "+":
-        return na + nb
-    if op == "-":
-        return na - nb
-    if op == "*":
-        return na * nb
-    if op == "/":
-        return _DIV0 if nb == 0 else na / nb
-    try:  # "^"
-        result = na ** nb
-    except (OverflowError, ZeroDivisionError):
-        return _NUM
-    return _NUM if isinstance(result, complex) else float(result)
+        result = na + nb
+    elif op == "-":
+        result = na - nb
+    elif op == "*":
+        result = na * nb
+    elif op == "/":
+        if nb == 0:
+            return _DIV0
+        result = na / nb
+    else:  # "^"
+        try:
+            result = na ** nb
+        except (OverflowError, ZeroDivisionError):
+            return _NUM
+        if isinstance(result, complex):
+            return _NUM
+    result = float(result)
+    return result if math.isfinite(result) else _NUM
 
 
 def _text_arg(node: tuple, ctx: _Context) -> Any:
@@ -829,7 +838,11 @@ def _text_arg(node: tuple, ctx: _Context) -> Any:
 
 def _int_arg(node: tuple, ctx: _Context) -> Any:
     value = _to_number(_evaluate(node, ctx))
-    return value if isinstance(value, _XlError) else int(math.floor(value))
+    if isinstance(value, _XlError):
+        return value
+    if not math.isfinite(value) or abs(value) > 2**31:
+        return _NUM
+    return int(math.floor(value))
 
 
 def _call(name: str, args: tuple, ctx: _Context) -> Any:

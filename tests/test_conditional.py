@@ -17,8 +17,11 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 from xml.etree import ElementTree as ET
+from xml.sax.saxutils import escape
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 from openpyxl import Workbook, load_workbook
 from openpyxl.formatting.rule import (
     CellIsRule,
@@ -717,6 +720,84 @@ def test_dxf_colours_theme_indexed_and_excel_fill_rules():
 def test_formulas_outside_the_subset_are_refused(formula):
     with pytest.raises(FormulaError):
         parse_formula(formula)
+
+
+_ATOMS = st.sampled_from(['"Grün"', '"gelb"', '""', "0", "1.5", "1E3", "50%", "TRUE", "D5", "$D$5", "$D5", "E$5", "XFD1"])
+_FUNCS = st.sampled_from([("AND", 1), ("AND", 3), ("OR", 2), ("NOT", 1), ("IF", 3), ("ISNUMBER", 1), ("ISTEXT", 1),
+                          ("ISBLANK", 1), ("ISERROR", 1), ("SEARCH", 2), ("FIND", 3), ("LEFT", 2), ("RIGHT", 1),
+                          ("MID", 3), ("LOWER", 1), ("UPPER", 1), ("TRIM", 1), ("LEN", 1), ("EXACT", 2),
+                          ("VALUE", 1), ("DATE", 3)])
+_FORMULAS = st.recursive(
+    _ATOMS,
+    lambda inner: st.one_of(
+        st.tuples(inner, st.sampled_from(["=", "<>", "<", ">=", "&", "+", "-", "*", "/", "^"]), inner).map(
+            lambda t: f"{t[0]}{t[1]}{t[2]}"),
+        st.tuples(_FUNCS, st.lists(inner, min_size=3, max_size=3)).map(
+            lambda t: f"{t[0][0]}({','.join(t[1][:t[0][1]])})"),
+        inner.map(lambda x: f"-({x})"),
+    ),
+    max_leaves=8,
+)
+_VALUES = st.one_of(st.none(), st.booleans(), st.integers(-10**20, 10**20),
+                    st.floats(allow_nan=False, allow_infinity=False), st.text(max_size=8),
+                    st.sampled_from(["#N/A", "#DIV/0!", "Grün"]),
+                    st.datetimes(min_value=dt.datetime(1900, 3, 1), max_value=dt.datetime(9999, 1, 1)))
+
+
+@settings(max_examples=300, deadline=None)
+@given(formula=_FORMULAS, value=_VALUES, row=st.integers(1, 30), col=st.integers(1, 30))
+def test_any_formula_of_the_subset_evaluates_without_error(formula, value, row, col):
+    """Formulas of the subset never raise: a wrong argument is an Excel error value, i.e. false."""
+    styles = ET.fromstring('<styleSheet><dxfs><dxf><fill><patternFill><bgColor rgb="FF00B050"/></patternFill></fill></dxf></dxfs></styleSheet>')
+    resolver = ColorResolver()
+    sheet = ET.fromstring(
+        '<worksheet><conditionalFormatting sqref="A1:AD30">'
+        f'<cfRule type="expression" priority="1" dxfId="0"><formula>{escape(formula)}</formula></cfRule>'
+        f'<cfRule type="cellIs" operator="between" priority="2" dxfId="0"><formula>{escape(formula)}</formula><formula>D5</formula></cfRule>'
+        "</conditionalFormatting></worksheet>"
+    )
+    cf = ConditionalFormats.from_sheet([sheet], parse_dxfs(styles, resolver), resolver)
+    out = cf.evaluate(row, col, lambda r, c: value)
+    assert out is None or out.fill == "00B050"
+    assert out is None or not out.unreadable
+
+
+_ATTRS = st.fixed_dictionaries({}, optional={
+    "type": st.sampled_from(["cellIs", "expression", "iconSet", "colorScale", "dataBar", "top10", "containsText",
+                             "aboveAverage", "duplicateValues", "timePeriod", "bogus", ""]),
+    "priority": st.sampled_from(["1", "0", "-3", "x", "99999999999999999999"]),
+    "dxfId": st.sampled_from(["0", "5", "-1", "x"]),
+    "operator": st.sampled_from(["equal", "between", "notBetween", "containsText", "weird"]),
+    "stopIfTrue": st.sampled_from(["1", "0", "true", "maybe"]),
+    "rank": st.sampled_from(["0", "3", "x"]),
+    "text": st.sampled_from(["", "grün", "*"]),
+})
+_CHILDREN = st.lists(st.sampled_from([
+    "<formula>1</formula>", "<formula></formula>", "<formula>((</formula>", '<formula>"a"</formula>',
+    '<iconSet iconSet="3Stars"><cfvo type="percent" val="0"/><cfvo type="num" val="x"/><cfvo type="max"/></iconSet>',
+    '<iconSet iconSet="5Boxes" reverse="1"><cfvo type="min"/><cfvo type="percentile" val="200"/></iconSet>',
+    '<iconSet><cfvo type="percent" val="0"/><cfvo type="percent" val="33"/><cfvo type="percent" val="67"/></iconSet>',
+    '<colorScale><cfvo type="min"/><cfvo type="max"/><color rgb="FFFF0000"/><color theme="99"/></colorScale>',
+    '<colorScale><cfvo type="min"/><cfvo type="max"/><color rgb="FFFF0000"/><color rgb="zz"/></colorScale>',
+]), max_size=3)
+
+
+@settings(max_examples=300, deadline=None)
+@given(attrs=_ATTRS, children=_CHILDREN, sqref=st.sampled_from(["A1:C5", "C:C", "2:2", "A1 B2:B3", "", "ZZZZ9", "B5:A1"]),
+       values=st.lists(_VALUES, min_size=1, max_size=5))
+def test_damaged_rules_never_raise(attrs, children, sqref, values):
+    """Whatever a rule looks like, reading and evaluating it gives an outcome or an unreadable rule."""
+    attr_text = "".join(f' {k}="{escape(v)}"' for k, v in attrs.items())
+    sheet = ET.fromstring(
+        f'<worksheet><conditionalFormatting sqref="{sqref}"><cfRule{attr_text}>{"".join(children)}</cfRule>'
+        "</conditionalFormatting></worksheet>"
+    )
+    resolver = ColorResolver()
+    cf = ConditionalFormats.from_sheet([sheet], [], resolver, extent=(10, 5))
+    for row in range(1, 6):
+        for col in range(1, 4):
+            out = cf.evaluate(row, col, lambda r, c: values[(r + c) % len(values)])
+            assert out is None or isinstance(out.unreadable, tuple)
 
 
 # --------------------------------------------------------------------------------------------
