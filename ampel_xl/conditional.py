@@ -49,9 +49,8 @@ Colour scales
 Data bars
     Give no colour and no status; they are skipped.
 Unreadable
-    Rule types that depend on data this module does not model (``top10``, ``aboveAverage``,
-    ``duplicateValues``, ``uniqueValues``, ``timePeriod``), formulas outside the subset
-    (:class:`FormulaError`), references to other sheets, and rules whose parts are missing are
+    Unknown rule types, ``aboveAverage`` with a distance in standard deviations, formulas outside
+    the subset (:class:`FormulaError`), references to other sheets, and rules whose parts are missing are
     listed in :attr:`CfOutcome.unreadable` for every cell they cover (unless a true rule with
     ``stopIfTrue`` stopped before them), with a German description.
 
@@ -59,7 +58,13 @@ Formula subset
     Numbers, strings, ``TRUE``/``FALSE``, cell references (relative and ``$`` absolute), the
     operators ``= <> < > <= >= & + - * / ^`` and unary ``-``/``+``/``%``, and the functions
     ``AND OR NOT IF ISNUMBER ISTEXT ISBLANK ISERROR ISERR ISLOGICAL SEARCH FIND LEFT RIGHT MID
-    LOWER UPPER TRIM LEN EXACT VALUE DATE``.
+    LOWER UPPER TRIM LEN EXACT VALUE DATE TODAY NOW`` plus, for the formulas Excel writes for
+    ``timePeriod`` rules, ``YEAR MONTH DAY WEEKDAY EDATE FLOOR INT ROUNDDOWN ROUND ABS``.
+    ``TODAY()`` is the clock given to :meth:`ConditionalFormats.from_sheet` (default: now).
+Statistics
+    ``top10`` (count or percent, top or bottom, ties included), ``aboveAverage`` (above or below,
+    with or without equal), ``duplicateValues`` and ``uniqueValues`` (text case-insensitive,
+    blanks neither) are computed over the rule's ranges.
 """
 
 from __future__ import annotations
@@ -601,6 +606,8 @@ _FUNCTIONS = frozenset(
         "AND", "OR", "NOT", "IF", "ISNUMBER", "ISTEXT", "ISBLANK", "ISERROR", "ISERR",
         "ISLOGICAL", "SEARCH", "FIND", "LEFT", "RIGHT", "MID", "LOWER", "UPPER", "TRIM", "LEN",
         "EXACT", "VALUE", "DATE", "TRUE", "FALSE", "TODAY", "NOW",
+        # date and rounding functions, for the formulas Excel writes for "Datum" rules
+        "YEAR", "MONTH", "DAY", "WEEKDAY", "EDATE", "FLOOR", "INT", "ROUNDDOWN", "ROUND", "ABS",
     }
 )
 _COMPARISONS = ("=", "<>", "<", ">", "<=", ">=")
@@ -732,6 +739,8 @@ _ARITY = {
     "SEARCH": (2, 3), "FIND": (2, 3), "LEFT": (1, 2), "RIGHT": (1, 2), "MID": (3, 3),
     "LOWER": (1, 1), "UPPER": (1, 1), "TRIM": (1, 1), "LEN": (1, 1), "EXACT": (2, 2),
     "VALUE": (1, 1), "DATE": (3, 3), "TRUE": (0, 0), "FALSE": (0, 0), "TODAY": (0, 0), "NOW": (0, 0),
+    "YEAR": (1, 1), "MONTH": (1, 1), "DAY": (1, 1), "WEEKDAY": (1, 2), "EDATE": (2, 2), "FLOOR": (2, 2),
+    "INT": (1, 1), "ROUNDDOWN": (2, 2), "ROUND": (2, 2), "ABS": (1, 1),
 }
 
 
@@ -848,6 +857,8 @@ def _int_arg(node: tuple, ctx: _Context) -> Any:
 def _call(name: str, args: tuple, ctx: _Context) -> Any:
     if name in ("TRUE", "FALSE"):
         return name == "TRUE"
+    if name in _DATE_MATH:
+        return _date_math(name, [_to_number(_evaluate(arg, ctx)) for arg in args])
     if name in ("TODAY", "NOW"):
         now = ctx.now or _dt.datetime.now()
         return float(math.floor(_serial(now))) if name == "TODAY" else _serial(now)
@@ -957,6 +968,72 @@ def _call(name: str, args: tuple, ctx: _Context) -> Any:
     raise AssertionError(name)  # pragma: no cover
 
 
+_DATE_MATH = frozenset({"YEAR", "MONTH", "DAY", "WEEKDAY", "EDATE", "FLOOR", "INT", "ROUNDDOWN", "ROUND", "ABS"})
+
+
+def _date_of(serial: float) -> _dt.date | None:
+    if not 1 <= serial < 2958466:  # 1900-01-01 .. 9999-12-31
+        return None
+    return _EPOCH.date() + _dt.timedelta(days=int(math.floor(serial)))
+
+
+def _date_math(name: str, numbers: list[Any]) -> Any:
+    for number in numbers:
+        if isinstance(number, _XlError):
+            return number
+    x = numbers[0]
+    if name in ("YEAR", "MONTH", "DAY", "WEEKDAY", "EDATE"):
+        day = _date_of(x)
+        if day is None:
+            return _NUM
+        if name == "YEAR":
+            return float(day.year)
+        if name == "MONTH":
+            return float(day.month)
+        if name == "DAY":
+            return float(day.day)
+        if name == "WEEKDAY":
+            kind = int(numbers[1]) if len(numbers) > 1 else 1
+            monday0 = day.weekday()
+            if kind == 1:
+                return float((monday0 + 1) % 7 + 1)  # Sunday = 1
+            if kind == 2:
+                return float(monday0 + 1)  # Monday = 1
+            if kind == 3:
+                return float(monday0)  # Monday = 0
+            return _NUM
+        months = numbers[1]
+        if not math.isfinite(months) or abs(months) > 120000:
+            return _NUM
+        total = day.year * 12 + day.month - 1 + int(months)
+        year, month = divmod(total, 12)
+        month += 1
+        if not 1900 <= year <= 9999:
+            return _NUM
+        last = (_dt.date(year + (month == 12), month % 12 + 1, 1) - _dt.timedelta(days=1)).day
+        return _serial(_dt.date(year, month, min(day.day, last)))
+    if name == "ABS":
+        return abs(x)
+    if name == "INT":
+        return float(math.floor(x))
+    if name == "FLOOR":
+        significance = numbers[1]
+        if significance == 0:
+            return 0.0 if x == 0 else _DIV0
+        if x > 0 > significance:
+            return _NUM
+        return float(math.floor(x / significance) * significance)
+    digits = numbers[1]
+    if not math.isfinite(digits) or abs(digits) > 300:
+        return _NUM
+    factor = 10.0 ** int(digits)
+    if name == "ROUNDDOWN":
+        return float(math.trunc(x * factor) / factor)
+    scaled = abs(x) * factor  # ROUND: half away from zero
+    rounded = math.floor(scaled + 0.5) / factor
+    return float(math.copysign(rounded, x))
+
+
 def _upper(text: str) -> str:
     """Excel's UPPER: character by character (ß stays ß, unlike str.upper)."""
     return "".join(up if len(up := ch.upper()) == 1 else ch for ch in text)
@@ -993,11 +1070,16 @@ _OTHER_LABELS = {
     "aboveAverage": "über dem Durchschnitt",
     "duplicateValues": "doppelte Werte",
     "uniqueValues": "eindeutige Werte",
-    "timePeriod": "Datum (Zeitraum)",
+    "timePeriod": "Datum",
     "dataBar": "Datenbalken",
 }
 _STATISTIC_TYPES = frozenset({"top10", "aboveAverage", "duplicateValues", "uniqueValues"})
-_UNSUPPORTED_TYPES = frozenset({"timePeriod"})
+_UNSUPPORTED_TYPES: frozenset[str] = frozenset()
+_TIME_PERIODS = {
+    "today": "heute", "yesterday": "gestern", "tomorrow": "morgen", "last7Days": "in den letzten 7 Tagen",
+    "thisWeek": "diese Woche", "lastWeek": "letzte Woche", "nextWeek": "nächste Woche",
+    "thisMonth": "dieser Monat", "lastMonth": "letzter Monat", "nextMonth": "nächster Monat",
+}
 
 
 def _operand_label(text: str) -> str:
@@ -1169,6 +1251,14 @@ def _build_rule(
     elif kind == "expression":
         if not formula_texts:
             rule.problem = "Formel fehlt"
+        else:
+            rule.formulas, rule.problem = _compile(formula_texts[:1])
+    elif kind == "timePeriod":
+        # Excel writes the formula of the period (FLOOR(D5,1)=TODAY()-1, …): evaluate that
+        period = rule_el.get("timePeriod") or ""
+        rule.label = f"Datum {_TIME_PERIODS.get(period, period)}".rstrip()
+        if not formula_texts:
+            rule.problem = "Formel des Zeitraums fehlt"
         else:
             rule.formulas, rule.problem = _compile(formula_texts[:1])
     elif kind in _TEXT_LABELS:
@@ -1503,7 +1593,7 @@ def _scale_color(rule: _Rule, row: int, col: int, value_at: ValueAt, extent: tup
 
 def _condition(rule: _Rule, row: int, col: int, value_at: ValueAt) -> bool:
     kind = rule.kind
-    if kind == "expression":
+    if kind in ("expression", "timePeriod"):
         return _truthy(_evaluate(rule.formulas[0], rule.context(row, col, value_at)))
     value = _cell_value(value_at(row, col))
     if kind == "cellIs":

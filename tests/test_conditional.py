@@ -640,6 +640,22 @@ def test_today_uses_the_given_clock(tmp_path):
     assert sheet.at("D3") is None
 
 
+def test_date_rules_as_excel_writes_them(tmp_path):
+    # Wednesday 12 February 2025; Excel's week runs Sunday to Saturday
+    days = {2: dt.datetime(2025, 2, 11, 16), 3: dt.datetime(2025, 2, 9), 4: dt.datetime(2025, 2, 2), 5: dt.datetime(2025, 1, 31)}
+    wb, ws = workbook(days)
+    ws.conditional_formatting.add("D2:D5", Rule(type="timePeriod", timePeriod="yesterday", formula=["FLOOR(D2,1)=TODAY()-1"],
+                                                 dxf=DifferentialStyle(fill=fill("FF0000"))))
+    ws.conditional_formatting.add("D2:D5", Rule(type="timePeriod", timePeriod="lastWeek", dxf=DifferentialStyle(fill=fill("FFC000")),
+                                                 formula=["AND(TODAY()-ROUNDDOWN(D2,0)>=(WEEKDAY(TODAY())),"
+                                                          "TODAY()-ROUNDDOWN(D2,0)<(WEEKDAY(TODAY())+7))"]))
+    ws.conditional_formatting.add("D2:D5", Rule(type="timePeriod", timePeriod="lastMonth", dxf=DifferentialStyle(fill=fill("0070C0")),
+                                                 formula=["AND(MONTH(D2)=MONTH(EDATE(TODAY(),0-1)),YEAR(D2)=YEAR(EDATE(TODAY(),0-1)))"]))
+    sheet = load(save(wb, tmp_path / "m.xlsx"), now=dt.datetime(2025, 2, 12, 9))
+    assert [sheet.fill(f"D{r}") for r in range(2, 6)] == ["FF0000", None, "FFC000", "0070C0"]
+    assert sheet.at("D2").rule == "Bedingte Formatierung D2:D5: Datum gestern"
+
+
 # --------------------------------------------------------------------------------------------
 # unreadable rules
 # --------------------------------------------------------------------------------------------
@@ -678,7 +694,7 @@ def test_reference_to_another_sheet_is_unreadable(tmp_path):
 def test_a_stop_if_true_rule_above_hides_an_unreadable_rule(tmp_path):
     wb, ws = workbook({2: "Grün"})
     ws.conditional_formatting.add("D2", CellIsRule(operator="equal", formula=['"Grün"'], stopIfTrue=True, fill=fill("00B050")))
-    ws.conditional_formatting.add("D2", FormulaRule(formula=["TODAY()>D2"], fill=fill("FF0000")))
+    ws.conditional_formatting.add("D2", FormulaRule(formula=['COUNTIF($D$2:$D$9,"Rot")>0'], fill=fill("FF0000")))
     out = load(save(wb, tmp_path / "m.xlsx")).at("D2")
     assert out.fill == "00B050" and out.unreadable == ()
 
