@@ -524,31 +524,72 @@ def _compare(a: Any, b: Any) -> Any:
 
 
 @functools.lru_cache(maxsize=256)
-def _wildcard_regex(pattern: str) -> re.Pattern[str]:
-    out = []
+def _wildcard_segments(pattern: str) -> tuple[tuple[str | None, ...], ...]:
+    """A SEARCH pattern split at ``*`` into segments of characters (None = ``?``); ``~`` escapes."""
+    segments: list[tuple[str | None, ...]] = []
+    current: list[str | None] = []
     i = 0
     while i < len(pattern):
         ch = pattern[i]
         if ch == "~" and i + 1 < len(pattern) and pattern[i + 1] in "*?~":
-            out.append(re.escape(pattern[i + 1]))
+            current.append(pattern[i + 1])
             i += 2
             continue
         if ch == "*":
-            out.append(".*")
-        elif ch == "?":
-            out.append(".")
+            segments.append(tuple(current))
+            current = []
         else:
-            out.append(re.escape(ch))
+            current.append(None if ch == "?" else ch)
         i += 1
-    return re.compile("".join(out), re.IGNORECASE | re.DOTALL)
+    segments.append(tuple(current))
+    return tuple(segments)
+
+
+def _segment_at(text: str, segment: tuple[str | None, ...], pos: int) -> bool:
+    if pos + len(segment) > len(text):
+        return False
+    for offset, ch in enumerate(segment):
+        if ch is not None and text[pos + offset] != ch:
+            return False
+    return True
+
+
+def _segment_find(text: str, segment: tuple[str | None, ...], pos: int) -> int:
+    if None not in segment:
+        return text.find("".join(segment), pos)  # type: ignore[arg-type]
+    for candidate in range(pos, len(text) - len(segment) + 1):
+        if _segment_at(text, segment, candidate):
+            return candidate
+    return -1
+
+
+def _wildcard_find(pattern: str, text: str, pos: int) -> int:
+    """0-based position of the first match of an Excel wildcard pattern in text, or -1.
+
+    No regular expression: the first segment's earliest occurrence from which the other segments
+    follow in order is the answer (if the chain fails there, it fails from every later start), so
+    the search stays linear in the segments whatever the pattern, even ``*a*a*a*a*b``.
+    """
+    first, *rest = _wildcard_segments(pattern.lower())
+    text = text.lower()
+    start = _segment_find(text, first, pos)
+    if start < 0:
+        return -1
+    cursor = start + len(first)
+    for segment in rest:
+        found = _segment_find(text, segment, cursor)
+        if found < 0:
+            return -1
+        cursor = found + len(segment)
+    return start
 
 
 def _search(needle: str, haystack: str, start: int = 1, *, wildcards: bool, case: bool) -> Any:
     if start < 1 or start > len(haystack) + 1:
         return _VALUE
     if wildcards:
-        found = _wildcard_regex(needle).search(haystack, start - 1)
-        return float(found.start() + 1) if found else _VALUE
+        found = _wildcard_find(needle, haystack, start - 1)
+        return float(found + 1) if found >= 0 else _VALUE
     if case:
         pos = haystack.find(needle, start - 1)
     else:

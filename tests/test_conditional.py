@@ -323,6 +323,17 @@ def test_text_comparison_is_excel_case_insensitive(tmp_path):
     assert (sheet.fill("D3"), sheet.at("D3").font_rgb) == ("00B050", "FF0000")
 
 
+def test_wildcards_on_a_full_cell_do_not_hang(tmp_path):
+    # a regular expression .*a.*a.*a… backtracks for hours on 32,767 characters without a "b"
+    wb, ws = workbook({2: "a" * 32767, 3: "a" * 32766 + "b"})
+    ws.conditional_formatting.add("D2:D3", Rule(type="containsText", operator="containsText", text="*a*a*a*a*a*a*b",
+                                                 dxf=DifferentialStyle(fill=fill("00B050"))))
+    ws.conditional_formatting.add("D2:D3", FormulaRule(formula=['ISNUMBER(SEARCH("a?a*b",D2))'], font=Font(color="FF0000")))
+    sheet = load(save(wb, tmp_path / "m.xlsx"))
+    assert sheet.at("D2") is None
+    assert (sheet.fill("D3"), sheet.at("D3").font_rgb) == ("00B050", "FF0000")
+
+
 def test_blank_rules_treat_spaces_as_blank(tmp_path):
     wb, ws = workbook({2: "Grün", 3: "   ", 4: None})
     ws.conditional_formatting.add("D2:D4", Rule(type="containsBlanks", formula=["LEN(TRIM(D2))=0"],
