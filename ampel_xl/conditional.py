@@ -654,10 +654,15 @@ _FUNCTIONS = frozenset(
 _COMPARISONS = ("=", "<>", "<", ">", "<=", ">=")
 
 
+#: Nesting depth of a formula (Excel allows 64 levels of functions).
+MAX_FORMULA_DEPTH = 100
+
+
 class _Parser:
     def __init__(self, text: str) -> None:
         self.tokens = _tokenize(text)
         self.pos = 0
+        self.depth = 0
 
     def peek(self) -> _Tok | None:
         return self.tokens[self.pos] if self.pos < len(self.tokens) else None
@@ -681,6 +686,15 @@ class _Parser:
         return node
 
     def comparison(self) -> tuple:
+        self.depth += 1
+        if self.depth > MAX_FORMULA_DEPTH:
+            raise FormulaError("Formel zu tief verschachtelt")
+        try:
+            return self._comparison()
+        finally:
+            self.depth -= 1
+
+    def _comparison(self) -> tuple:
         node = self.concat()
         while (tok := self.peek()) is not None and tok.kind == "op" and tok.text in _COMPARISONS:
             self.take()
@@ -719,7 +733,13 @@ class _Parser:
         tok = self.peek()
         if tok is not None and tok.kind == "op" and tok.text in "+-":
             self.take()
-            return ("un", tok.text, self.unary())
+            self.depth += 1
+            if self.depth > MAX_FORMULA_DEPTH:
+                raise FormulaError("Formel zu tief verschachtelt")
+            try:
+                return ("un", tok.text, self.unary())
+            finally:
+                self.depth -= 1
         node = self.primary()
         while (tok := self.peek()) is not None and tok.text == "%":
             self.take()
@@ -801,7 +821,30 @@ def parse_formula(text: str) -> tuple:
         text = text[1:]
     if not text:
         raise FormulaError("leere Formel")
-    return _Parser(text).parse()
+    tree = _Parser(text).parse()
+    if _tree_depth(tree) > MAX_FORMULA_DEPTH:
+        raise FormulaError("Formel zu tief verschachtelt")
+    return tree
+
+
+def _tree_depth(tree: tuple) -> int:
+    """Depth of a formula tree, without recursion (a long chain 1+1+…+1 is deep too)."""
+    deepest = 0
+    stack = [(tree, 1)]
+    while stack:
+        node, depth = stack.pop()
+        deepest = max(deepest, depth)
+        kind = node[0]
+        if kind == "un":
+            stack.append((node[2], depth + 1))
+        elif kind == "pct":
+            stack.append((node[1], depth + 1))
+        elif kind == "bin":
+            stack.append((node[2], depth + 1))
+            stack.append((node[3], depth + 1))
+        elif kind == "call":
+            stack.extend((arg, depth + 1) for arg in node[2])
+    return deepest
 
 
 class _Context:

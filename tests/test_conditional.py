@@ -742,7 +742,8 @@ def test_dxf_colours_theme_indexed_and_excel_fill_rules():
 
 @pytest.mark.parametrize(
     "formula",
-    ['__import__("os").system("x")', "INDIRECT(\"A1\")", "A1:A3=1", "SUM(A1,A2)", "Tabelle2!A1=1", "A1=", "{1,2}"],
+    ['__import__("os").system("x")', "INDIRECT(\"A1\")", "A1:A3=1", "SUM(A1,A2)", "Tabelle2!A1=1", "A1=", "{1,2}",
+     "1E400>1", "(" * 500 + "1" + ")" * 500, "1" + "+1" * 3000, "-" * 3000 + "1"],
 )
 def test_formulas_outside_the_subset_are_refused(formula):
     with pytest.raises(FormulaError):
