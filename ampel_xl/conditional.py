@@ -1523,6 +1523,18 @@ def _value_key(value: Any) -> Any:
     return None
 
 
+def _value_counts(rule: _Rule, value_at: ValueAt, extent: tuple[int, int] | None) -> dict[Any, int]:
+    counts = rule._stats.get("counts")
+    if counts is None:
+        counts = {}
+        for v in _range_values(rule, value_at, extent):
+            k = _value_key(v)
+            if k is not None:
+                counts[k] = counts.get(k, 0) + 1
+        rule._stats["counts"] = counts
+    return counts
+
+
 def _statistic(rule: _Rule, row: int, col: int, value_at: ValueAt, extent: tuple[int, int] | None) -> bool:
     """duplicateValues, uniqueValues, top10 and aboveAverage over the rule's ranges."""
     value = _cell_value(value_at(row, col))
@@ -1530,15 +1542,7 @@ def _statistic(rule: _Rule, row: int, col: int, value_at: ValueAt, extent: tuple
         key = _value_key(value)
         if key is None:
             return False  # blanks and errors are neither
-        counts = rule._stats.get("counts")
-        if counts is None:
-            counts = {}
-            for v in _range_values(rule, value_at, extent):
-                k = _value_key(v)
-                if k is not None:
-                    counts[k] = counts.get(k, 0) + 1
-            rule._stats["counts"] = counts
-        several = counts.get(key, 0) > 1
+        several = _value_counts(rule, value_at, extent).get(key, 0) > 1
         return several if rule.kind == "duplicateValues" else not several
     if not isinstance(value, float) or isinstance(value, bool):
         return False
@@ -1839,6 +1843,28 @@ class ConditionalFormats:
                     continue  # the x14 half of a main-section rule (data bar details)
                 rules.append(_build_rule(rule_el, sqref, ranges, len(rules), dxfs, resolver, True))
         return cls(rules, extent, now)
+
+    def prepare(self, value_at: ValueAt) -> None:
+        """Take the range statistics of every rule (percent and percentile thresholds, colour
+        scales, duplicates, averages) from ``value_at`` now.
+
+        :meth:`evaluate` takes them on its first call that needs them; a caller that will also
+        evaluate hypothetical values (e.g. "which colour would this drop-down entry get?") calls
+        ``prepare`` first with the sheet's real values, so that the hypothetical cell does not
+        enter the statistics.
+        """
+        for rule in self._rules:
+            if rule.problem is not None:
+                continue
+            try:
+                if rule.kind in ("iconSet", "colorScale"):
+                    _threshold_values(rule, value_at, self.extent)
+                elif rule.kind in ("duplicateValues", "uniqueValues"):
+                    _value_counts(rule, value_at, self.extent)
+                elif rule.kind in _STATISTIC_TYPES:
+                    _range_numbers(rule, value_at, self.extent)
+            except _Unreadable:
+                continue  # evaluate() names it at every cell
 
     def covering(self, row: int, col: int) -> list[str]:
         """German descriptions of the rules whose ranges cover the cell, in priority order."""

@@ -505,6 +505,23 @@ def test_range_statistics_are_taken_once_per_sheet(tmp_path):
     assert icons[0].status is Status.ROT and icons[97].status is Status.GRUEN  # values 0..99
 
 
+def test_prepare_keeps_hypothetical_values_out_of_the_statistics(tmp_path):
+    # "which icon would 50 get?" asked before any real cell: with prepare() the thresholds come
+    # from the sheet (0..10), not from a range in which one cell is 50
+    wb, ws = workbook({2: 0, 3: 5, 4: 10}, E2="a", E3="b", E4="a")
+    ws.conditional_formatting.add("D2:D4", IconSetRule("3TrafficLights1", "percent", [0, 33, 67]))
+    ws.conditional_formatting.add("E2:E4", Rule(type="duplicateValues", dxf=DifferentialStyle(fill=fill("FF0000"))))
+    sheet = load(save(wb, tmp_path / "m.xlsx"))
+    sheet.cf.prepare(sheet.value_at)
+
+    def what_if(row: int, col: int, value: Any):
+        return sheet.cf.evaluate(row, col, lambda r, c: value if (r, c) == (row, col) else sheet.value_at(r, c))
+
+    assert what_if(2, 4, 50).icon.status is Status.GRUEN
+    assert sheet.icon("D3").status is Status.GELB  # 5 of 0..10, not of 0..50
+    assert sheet.fill("E2") == "FF0000" and sheet.at("E3") is None
+
+
 X14_CUSTOM = x14_block(
     "D2:D4",
     '<x14:cfRule type="iconSet" priority="1" id="{00000000-0000-0000-0000-000000000001}">'
