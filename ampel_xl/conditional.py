@@ -86,6 +86,7 @@ __all__ = [
     "CfOutcome",
     "ConditionalFormats",
     "FormulaError",
+    "ICON_SET_NAMES",
     "ICON_SET_STATUSES",
     "parse_dxfs",
     "parse_formula",
@@ -327,14 +328,6 @@ def _col_index(letters: str) -> int:
     for ch in letters.upper():
         value = value * 26 + (ord(ch) - 64)
     return value
-
-
-def _col_letters(col: int) -> str:
-    letters = ""
-    while col > 0:
-        col, rem = divmod(col - 1, 26)
-        letters = chr(65 + rem) + letters
-    return letters
 
 
 Range = tuple[int, int, int, int]  # min_row, min_col, max_row, max_col
@@ -1949,8 +1942,3 @@ class ConditionalFormats:
 def _is_x14(element: Element) -> bool:
     tag = element.tag if isinstance(element.tag, str) else ""
     return "/office/spreadsheetml/2009/9/main" in tag
-
-
-def cell_name(row: int, col: int) -> str:
-    """``(5, 4)`` → ``"D5"``."""
-    return f"{_col_letters(col)}{row}"
