@@ -33,7 +33,7 @@ from openpyxl.formatting.rule import (
 from openpyxl.styles import Color, Font, PatternFill
 from openpyxl.styles.differential import DifferentialStyle
 
-from ampel_xl.colors import OFFICE_2013, ColorResolver, Theme
+from ampel_xl.colors import OFFICE_2013, ColorResolver, Theme, classify
 from ampel_xl.conditional import (
     ConditionalFormats,
     FormulaError,
@@ -623,6 +623,8 @@ def test_three_colour_scale_shows_the_interpolated_colour(tmp_path):
                                                           end_type="max", end_color="63BE7B"))
     sheet = load(save(wb, tmp_path / "m.xlsx"))
     assert sheet.fill("D2") == "F8696B"
+    # Excel's default red-yellow-green scale: its stops say Rot, Gelb, Grün to the colour classes
+    assert [classify(sheet.fill(f"D{r}")).value for r in (2, 4, 6)] == ["rot", "gelb", "gruen"]
     assert sheet.fill("D3") == "FCAA78"  # halfway between F8696B and FFEB84 (the median is 40)
     assert sheet.fill("D4") == "FFEB84"
     assert sheet.fill("D5") == "CBDC81"  # 60: a third of the way from the median to the maximum
