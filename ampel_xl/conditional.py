@@ -49,9 +49,8 @@ Colour scales
 Data bars
     Give no colour and no status; they are skipped.
 Unreadable
-    Rule types that depend on data this module does not model (``top10``, ``aboveAverage``,
-    ``duplicateValues``, ``uniqueValues``, ``timePeriod``), formulas outside the subset
-    (:class:`FormulaError`), references to other sheets, and rules whose parts are missing are
+    Unknown rule types, ``aboveAverage`` with a distance in standard deviations, formulas outside
+    the subset (:class:`FormulaError`), references to other sheets, and rules whose parts are missing are
     listed in :attr:`CfOutcome.unreadable` for every cell they cover (unless a true rule with
     ``stopIfTrue`` stopped before them), with a German description.
 
@@ -59,7 +58,13 @@ Formula subset
     Numbers, strings, ``TRUE``/``FALSE``, cell references (relative and ``$`` absolute), the
     operators ``= <> < > <= >= & + - * / ^`` and unary ``-``/``+``/``%``, and the functions
     ``AND OR NOT IF ISNUMBER ISTEXT ISBLANK ISERROR ISERR ISLOGICAL SEARCH FIND LEFT RIGHT MID
-    LOWER UPPER TRIM LEN EXACT VALUE DATE``.
+    LOWER UPPER TRIM LEN EXACT VALUE DATE TODAY NOW`` plus, for the formulas Excel writes for
+    ``timePeriod`` rules, ``YEAR MONTH DAY WEEKDAY EDATE FLOOR INT ROUNDDOWN ROUND ABS``.
+    ``TODAY()`` is the clock given to :meth:`ConditionalFormats.from_sheet` (default: now).
+Statistics
+    ``top10`` (count or percent, top or bottom, ties included), ``aboveAverage`` (above or below,
+    with or without equal), ``duplicateValues`` and ``uniqueValues`` (text case-insensitive,
+    blanks neither) are computed over the rule's ranges.
 """
 
 from __future__ import annotations
@@ -81,6 +86,7 @@ __all__ = [
     "CfOutcome",
     "ConditionalFormats",
     "FormulaError",
+    "ICON_SET_NAMES",
     "ICON_SET_STATUSES",
     "parse_dxfs",
     "parse_formula",
@@ -324,14 +330,6 @@ def _col_index(letters: str) -> int:
     return value
 
 
-def _col_letters(col: int) -> str:
-    letters = ""
-    while col > 0:
-        col, rem = divmod(col - 1, 26)
-        letters = chr(65 + rem) + letters
-    return letters
-
-
 Range = tuple[int, int, int, int]  # min_row, min_col, max_row, max_col
 
 
@@ -511,7 +509,7 @@ def _compare(a: Any, b: Any) -> Any:
     if ra != rb:
         return -1 if ra < rb else 1
     if isinstance(a, str):
-        a, b = a.casefold(), b.casefold()
+        a, b = a.lower(), b.lower()
     elif not isinstance(a, bool):
         # Excel compares numbers to 15 significant digits
         a, b = float(f"{a:.15g}"), float(f"{b:.15g}")
@@ -519,35 +517,76 @@ def _compare(a: Any, b: Any) -> Any:
 
 
 @functools.lru_cache(maxsize=256)
-def _wildcard_regex(pattern: str) -> re.Pattern[str]:
-    out = []
+def _wildcard_segments(pattern: str) -> tuple[tuple[str | None, ...], ...]:
+    """A SEARCH pattern split at ``*`` into segments of characters (None = ``?``); ``~`` escapes."""
+    segments: list[tuple[str | None, ...]] = []
+    current: list[str | None] = []
     i = 0
     while i < len(pattern):
         ch = pattern[i]
         if ch == "~" and i + 1 < len(pattern) and pattern[i + 1] in "*?~":
-            out.append(re.escape(pattern[i + 1]))
+            current.append(pattern[i + 1])
             i += 2
             continue
         if ch == "*":
-            out.append(".*")
-        elif ch == "?":
-            out.append(".")
+            segments.append(tuple(current))
+            current = []
         else:
-            out.append(re.escape(ch))
+            current.append(None if ch == "?" else ch)
         i += 1
-    return re.compile("".join(out), re.IGNORECASE | re.DOTALL)
+    segments.append(tuple(current))
+    return tuple(segments)
+
+
+def _segment_at(text: str, segment: tuple[str | None, ...], pos: int) -> bool:
+    if pos + len(segment) > len(text):
+        return False
+    for offset, ch in enumerate(segment):
+        if ch is not None and text[pos + offset] != ch:
+            return False
+    return True
+
+
+def _segment_find(text: str, segment: tuple[str | None, ...], pos: int) -> int:
+    if None not in segment:
+        return text.find("".join(segment), pos)  # type: ignore[arg-type]
+    for candidate in range(pos, len(text) - len(segment) + 1):
+        if _segment_at(text, segment, candidate):
+            return candidate
+    return -1
+
+
+def _wildcard_find(pattern: str, text: str, pos: int) -> int:
+    """0-based position of the first match of an Excel wildcard pattern in text, or -1.
+
+    No regular expression: the first segment's earliest occurrence from which the other segments
+    follow in order is the answer (if the chain fails there, it fails from every later start), so
+    the search stays linear in the segments whatever the pattern, even ``*a*a*a*a*b``.
+    """
+    first, *rest = _wildcard_segments(pattern.lower())
+    text = text.lower()
+    start = _segment_find(text, first, pos)
+    if start < 0:
+        return -1
+    cursor = start + len(first)
+    for segment in rest:
+        found = _segment_find(text, segment, cursor)
+        if found < 0:
+            return -1
+        cursor = found + len(segment)
+    return start
 
 
 def _search(needle: str, haystack: str, start: int = 1, *, wildcards: bool, case: bool) -> Any:
     if start < 1 or start > len(haystack) + 1:
         return _VALUE
     if wildcards:
-        found = _wildcard_regex(needle).search(haystack, start - 1)
-        return float(found.start() + 1) if found else _VALUE
+        found = _wildcard_find(needle, haystack, start - 1)
+        return float(found + 1) if found >= 0 else _VALUE
     if case:
         pos = haystack.find(needle, start - 1)
     else:
-        pos = haystack.casefold().find(needle.casefold(), start - 1)
+        pos = haystack.lower().find(needle.lower(), start - 1)
     return float(pos + 1) if pos >= 0 else _VALUE
 
 
@@ -601,15 +640,22 @@ _FUNCTIONS = frozenset(
         "AND", "OR", "NOT", "IF", "ISNUMBER", "ISTEXT", "ISBLANK", "ISERROR", "ISERR",
         "ISLOGICAL", "SEARCH", "FIND", "LEFT", "RIGHT", "MID", "LOWER", "UPPER", "TRIM", "LEN",
         "EXACT", "VALUE", "DATE", "TRUE", "FALSE", "TODAY", "NOW",
+        # date and rounding functions, for the formulas Excel writes for "Datum" rules
+        "YEAR", "MONTH", "DAY", "WEEKDAY", "EDATE", "FLOOR", "INT", "ROUNDDOWN", "ROUND", "ABS",
     }
 )
 _COMPARISONS = ("=", "<>", "<", ">", "<=", ">=")
+
+
+#: Nesting depth of a formula (Excel allows 64 levels of functions).
+MAX_FORMULA_DEPTH = 100
 
 
 class _Parser:
     def __init__(self, text: str) -> None:
         self.tokens = _tokenize(text)
         self.pos = 0
+        self.depth = 0
 
     def peek(self) -> _Tok | None:
         return self.tokens[self.pos] if self.pos < len(self.tokens) else None
@@ -633,6 +679,15 @@ class _Parser:
         return node
 
     def comparison(self) -> tuple:
+        self.depth += 1
+        if self.depth > MAX_FORMULA_DEPTH:
+            raise FormulaError("Formel zu tief verschachtelt")
+        try:
+            return self._comparison()
+        finally:
+            self.depth -= 1
+
+    def _comparison(self) -> tuple:
         node = self.concat()
         while (tok := self.peek()) is not None and tok.kind == "op" and tok.text in _COMPARISONS:
             self.take()
@@ -671,7 +726,13 @@ class _Parser:
         tok = self.peek()
         if tok is not None and tok.kind == "op" and tok.text in "+-":
             self.take()
-            return ("un", tok.text, self.unary())
+            self.depth += 1
+            if self.depth > MAX_FORMULA_DEPTH:
+                raise FormulaError("Formel zu tief verschachtelt")
+            try:
+                return ("un", tok.text, self.unary())
+            finally:
+                self.depth -= 1
         node = self.primary()
         while (tok := self.peek()) is not None and tok.text == "%":
             self.take()
@@ -681,7 +742,10 @@ class _Parser:
     def primary(self) -> tuple:
         tok = self.take()
         if tok.kind == "number":
-            return ("num", float(tok.text))
+            number = float(tok.text)
+            if not math.isfinite(number):
+                raise FormulaError(f"Zahl „{tok.text}“ zu groß")
+            return ("num", number)
         if tok.kind == "string":
             return ("str", tok.text[1:-1].replace('""', '"'))
         if tok.kind == "ref":
@@ -729,6 +793,8 @@ _ARITY = {
     "SEARCH": (2, 3), "FIND": (2, 3), "LEFT": (1, 2), "RIGHT": (1, 2), "MID": (3, 3),
     "LOWER": (1, 1), "UPPER": (1, 1), "TRIM": (1, 1), "LEN": (1, 1), "EXACT": (2, 2),
     "VALUE": (1, 1), "DATE": (3, 3), "TRUE": (0, 0), "FALSE": (0, 0), "TODAY": (0, 0), "NOW": (0, 0),
+    "YEAR": (1, 1), "MONTH": (1, 1), "DAY": (1, 1), "WEEKDAY": (1, 2), "EDATE": (2, 2), "FLOOR": (2, 2),
+    "INT": (1, 1), "ROUNDDOWN": (2, 2), "ROUND": (2, 2), "ABS": (1, 1),
 }
 
 
@@ -748,7 +814,30 @@ def parse_formula(text: str) -> tuple:
         text = text[1:]
     if not text:
         raise FormulaError("leere Formel")
-    return _Parser(text).parse()
+    tree = _Parser(text).parse()
+    if _tree_depth(tree) > MAX_FORMULA_DEPTH:
+        raise FormulaError("Formel zu tief verschachtelt")
+    return tree
+
+
+def _tree_depth(tree: tuple) -> int:
+    """Depth of a formula tree, without recursion (a long chain 1+1+…+1 is deep too)."""
+    deepest = 0
+    stack = [(tree, 1)]
+    while stack:
+        node, depth = stack.pop()
+        deepest = max(deepest, depth)
+        kind = node[0]
+        if kind == "un":
+            stack.append((node[2], depth + 1))
+        elif kind == "pct":
+            stack.append((node[1], depth + 1))
+        elif kind == "bin":
+            stack.append((node[2], depth + 1))
+            stack.append((node[3], depth + 1))
+        elif kind == "call":
+            stack.extend((arg, depth + 1) for arg in node[2])
+    return deepest
 
 
 class _Context:
@@ -809,18 +898,24 @@ def _binary(op: str, a: Any, b: Any) -> Any:
     if isinstance(nb, _XlError):
         return nb
     if op == "+":
-        return na + nb
-    if op == "-":
-        return na - nb
-    if op == "*":
-        return na * nb
-    if op == "/":
-        return _DIV0 if nb == 0 else na / nb
-    try:  # "^"
-        result = na ** nb
-    except (OverflowError, ZeroDivisionError):
-        return _NUM
-    return _NUM if isinstance(result, complex) else float(result)
+        result = na + nb
+    elif op == "-":
+        result = na - nb
+    elif op == "*":
+        result = na * nb
+    elif op == "/":
+        if nb == 0:
+            return _DIV0
+        result = na / nb
+    else:  # "^"
+        try:
+            result = na ** nb
+        except (OverflowError, ZeroDivisionError):
+            return _NUM
+        if isinstance(result, complex):
+            return _NUM
+    result = float(result)
+    return result if math.isfinite(result) else _NUM
 
 
 def _text_arg(node: tuple, ctx: _Context) -> Any:
@@ -829,12 +924,18 @@ def _text_arg(node: tuple, ctx: _Context) -> Any:
 
 def _int_arg(node: tuple, ctx: _Context) -> Any:
     value = _to_number(_evaluate(node, ctx))
-    return value if isinstance(value, _XlError) else int(math.floor(value))
+    if isinstance(value, _XlError):
+        return value
+    if not math.isfinite(value) or abs(value) > 2**31:
+        return _NUM
+    return int(math.floor(value))
 
 
 def _call(name: str, args: tuple, ctx: _Context) -> Any:
     if name in ("TRUE", "FALSE"):
         return name == "TRUE"
+    if name in _DATE_MATH:
+        return _date_math(name, [_to_number(_evaluate(arg, ctx)) for arg in args])
     if name in ("TODAY", "NOW"):
         now = ctx.now or _dt.datetime.now()
         return float(math.floor(_serial(now))) if name == "TODAY" else _serial(now)
@@ -910,7 +1011,7 @@ def _call(name: str, args: tuple, ctx: _Context) -> Any:
         if name == "LOWER":
             return text.lower()
         if name == "UPPER":
-            return text.upper()
+            return _upper(text)
         if name == "TRIM":
             return " ".join(part for part in text.split(" ") if part)
         return float(len(text))
@@ -944,6 +1045,77 @@ def _call(name: str, args: tuple, ctx: _Context) -> Any:
     raise AssertionError(name)  # pragma: no cover
 
 
+_DATE_MATH = frozenset({"YEAR", "MONTH", "DAY", "WEEKDAY", "EDATE", "FLOOR", "INT", "ROUNDDOWN", "ROUND", "ABS"})
+
+
+def _date_of(serial: float) -> _dt.date | None:
+    if not 1 <= serial < 2958466:  # 1900-01-01 .. 9999-12-31
+        return None
+    return _EPOCH.date() + _dt.timedelta(days=int(math.floor(serial)))
+
+
+def _date_math(name: str, numbers: list[Any]) -> Any:
+    for number in numbers:
+        if isinstance(number, _XlError):
+            return number
+    x = numbers[0]
+    if name in ("YEAR", "MONTH", "DAY", "WEEKDAY", "EDATE"):
+        day = _date_of(x)
+        if day is None:
+            return _NUM
+        if name == "YEAR":
+            return float(day.year)
+        if name == "MONTH":
+            return float(day.month)
+        if name == "DAY":
+            return float(day.day)
+        if name == "WEEKDAY":
+            kind = int(numbers[1]) if len(numbers) > 1 else 1
+            monday0 = day.weekday()
+            if kind == 1:
+                return float((monday0 + 1) % 7 + 1)  # Sunday = 1
+            if kind == 2:
+                return float(monday0 + 1)  # Monday = 1
+            if kind == 3:
+                return float(monday0)  # Monday = 0
+            return _NUM
+        months = numbers[1]
+        if not math.isfinite(months) or abs(months) > 120000:
+            return _NUM
+        total = day.year * 12 + day.month - 1 + int(months)
+        year, month = divmod(total, 12)
+        month += 1
+        if not 1900 <= year <= 9999:
+            return _NUM
+        last = (_dt.date(year + (month == 12), month % 12 + 1, 1) - _dt.timedelta(days=1)).day
+        return _serial(_dt.date(year, month, min(day.day, last)))
+    if name == "ABS":
+        return abs(x)
+    if name == "INT":
+        return float(math.floor(x))
+    if name == "FLOOR":
+        significance = numbers[1]
+        if significance == 0:
+            return 0.0 if x == 0 else _DIV0
+        if x > 0 > significance:
+            return _NUM
+        return float(math.floor(x / significance) * significance)
+    digits = numbers[1]
+    if not math.isfinite(digits) or abs(digits) > 300:
+        return _NUM
+    factor = 10.0 ** int(digits)
+    if name == "ROUNDDOWN":
+        return float(math.trunc(x * factor) / factor)
+    scaled = abs(x) * factor  # ROUND: half away from zero
+    rounded = math.floor(scaled + 0.5) / factor
+    return float(math.copysign(rounded, x))
+
+
+def _upper(text: str) -> str:
+    """Excel's UPPER: character by character (ß stays ß, unlike str.upper)."""
+    return "".join(up if len(up := ch.upper()) == 1 else ch for ch in text)
+
+
 def _truthy(value: Any) -> bool:
     """A CF formula result as a condition: TRUE or a non-zero number; text and errors are false."""
     if isinstance(value, bool):
@@ -975,11 +1147,16 @@ _OTHER_LABELS = {
     "aboveAverage": "über dem Durchschnitt",
     "duplicateValues": "doppelte Werte",
     "uniqueValues": "eindeutige Werte",
-    "timePeriod": "Datum (Zeitraum)",
+    "timePeriod": "Datum",
     "dataBar": "Datenbalken",
 }
 _STATISTIC_TYPES = frozenset({"top10", "aboveAverage", "duplicateValues", "uniqueValues"})
-_UNSUPPORTED_TYPES = frozenset({"timePeriod"})
+_UNSUPPORTED_TYPES: frozenset[str] = frozenset()
+_TIME_PERIODS = {
+    "today": "heute", "yesterday": "gestern", "tomorrow": "morgen", "last7Days": "in den letzten 7 Tagen",
+    "thisWeek": "diese Woche", "lastWeek": "letzte Woche", "nextWeek": "nächste Woche",
+    "thisMonth": "dieser Monat", "lastMonth": "letzter Monat", "nextMonth": "nächster Monat",
+}
 
 
 def _operand_label(text: str) -> str:
@@ -1153,6 +1330,14 @@ def _build_rule(
             rule.problem = "Formel fehlt"
         else:
             rule.formulas, rule.problem = _compile(formula_texts[:1])
+    elif kind == "timePeriod":
+        # Excel writes the formula of the period (FLOOR(D5,1)=TODAY()-1, …): evaluate that
+        period = rule_el.get("timePeriod") or ""
+        rule.label = f"Datum {_TIME_PERIODS.get(period, period)}".rstrip()
+        if not formula_texts:
+            rule.problem = "Formel des Zeitraums fehlt"
+        else:
+            rule.formulas, rule.problem = _compile(formula_texts[:1])
     elif kind in _TEXT_LABELS:
         if formula_texts:
             # Excel evaluates the formula; the text attribute only feeds its dialog.
@@ -1323,12 +1508,24 @@ def _range_numbers(rule: _Rule, value_at: ValueAt, extent: tuple[int, int] | Non
 def _value_key(value: Any) -> Any:
     """Identity of a value for duplicate/unique rules: text case-insensitive, numbers by value."""
     if isinstance(value, str):
-        return ("s", value.casefold())
+        return ("s", value.lower())
     if isinstance(value, bool):
         return ("b", value)
     if isinstance(value, float):
         return ("n", float(f"{value:.15g}"))
     return None
+
+
+def _value_counts(rule: _Rule, value_at: ValueAt, extent: tuple[int, int] | None) -> dict[Any, int]:
+    counts = rule._stats.get("counts")
+    if counts is None:
+        counts = {}
+        for v in _range_values(rule, value_at, extent):
+            k = _value_key(v)
+            if k is not None:
+                counts[k] = counts.get(k, 0) + 1
+        rule._stats["counts"] = counts
+    return counts
 
 
 def _statistic(rule: _Rule, row: int, col: int, value_at: ValueAt, extent: tuple[int, int] | None) -> bool:
@@ -1338,15 +1535,7 @@ def _statistic(rule: _Rule, row: int, col: int, value_at: ValueAt, extent: tuple
         key = _value_key(value)
         if key is None:
             return False  # blanks and errors are neither
-        counts = rule._stats.get("counts")
-        if counts is None:
-            counts = {}
-            for v in _range_values(rule, value_at, extent):
-                k = _value_key(v)
-                if k is not None:
-                    counts[k] = counts.get(k, 0) + 1
-            rule._stats["counts"] = counts
-        several = counts.get(key, 0) > 1
+        several = _value_counts(rule, value_at, extent).get(key, 0) > 1
         return several if rule.kind == "duplicateValues" else not several
     if not isinstance(value, float) or isinstance(value, bool):
         return False
@@ -1485,7 +1674,7 @@ def _scale_color(rule: _Rule, row: int, col: int, value_at: ValueAt, extent: tup
 
 def _condition(rule: _Rule, row: int, col: int, value_at: ValueAt) -> bool:
     kind = rule.kind
-    if kind == "expression":
+    if kind in ("expression", "timePeriod"):
         return _truthy(_evaluate(rule.formulas[0], rule.context(row, col, value_at)))
     value = _cell_value(value_at(row, col))
     if kind == "cellIs":
@@ -1519,8 +1708,8 @@ def _condition(rule: _Rule, row: int, col: int, value_at: ValueAt) -> bool:
         if kind == "notContainsText":
             return isinstance(_search(needle, text, wildcards=True, case=False), _XlError)
         if kind == "beginsWith":
-            return text[: len(needle)].casefold() == needle.casefold()
-        return (text[len(text) - len(needle):] if needle else "").casefold() == needle.casefold()
+            return text[: len(needle)].lower() == needle.lower()
+        return (text[len(text) - len(needle):] if needle else "").lower() == needle.lower()
     if kind in ("containsBlanks", "notContainsBlanks"):
         if isinstance(value, _XlError):
             return kind == "notContainsBlanks"
@@ -1648,6 +1837,28 @@ class ConditionalFormats:
                 rules.append(_build_rule(rule_el, sqref, ranges, len(rules), dxfs, resolver, True))
         return cls(rules, extent, now)
 
+    def prepare(self, value_at: ValueAt) -> None:
+        """Take the range statistics of every rule (percent and percentile thresholds, colour
+        scales, duplicates, averages) from ``value_at`` now.
+
+        :meth:`evaluate` takes them on its first call that needs them; a caller that will also
+        evaluate hypothetical values (e.g. "which colour would this drop-down entry get?") calls
+        ``prepare`` first with the sheet's real values, so that the hypothetical cell does not
+        enter the statistics.
+        """
+        for rule in self._rules:
+            if rule.problem is not None:
+                continue
+            try:
+                if rule.kind in ("iconSet", "colorScale"):
+                    _threshold_values(rule, value_at, self.extent)
+                elif rule.kind in ("duplicateValues", "uniqueValues"):
+                    _value_counts(rule, value_at, self.extent)
+                elif rule.kind in _STATISTIC_TYPES:
+                    _range_numbers(rule, value_at, self.extent)
+            except _Unreadable:
+                continue  # evaluate() names it at every cell
+
     def covering(self, row: int, col: int) -> list[str]:
         """German descriptions of the rules whose ranges cover the cell, in priority order."""
         return [rule.description for rule in self._covering_rules(row, col)]
@@ -1731,8 +1942,3 @@ class ConditionalFormats:
 def _is_x14(element: Element) -> bool:
     tag = element.tag if isinstance(element.tag, str) else ""
     return "/office/spreadsheetml/2009/9/main" in tag
-
-
-def cell_name(row: int, col: int) -> str:
-    """``(5, 4)`` → ``"D5"``."""
-    return f"{_col_letters(col)}{row}"

@@ -17,8 +17,11 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 from xml.etree import ElementTree as ET
+from xml.sax.saxutils import escape
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 from openpyxl import Workbook, load_workbook
 from openpyxl.formatting.rule import (
     CellIsRule,
@@ -30,7 +33,7 @@ from openpyxl.formatting.rule import (
 from openpyxl.styles import Color, Font, PatternFill
 from openpyxl.styles.differential import DifferentialStyle
 
-from ampel_xl.colors import OFFICE_2013, ColorResolver, Theme
+from ampel_xl.colors import OFFICE_2013, ColorResolver, Theme, classify
 from ampel_xl.conditional import (
     ConditionalFormats,
     FormulaError,
@@ -310,6 +313,27 @@ def test_text_rules_from_the_text_attribute_alone(tmp_path):
     assert sheet.fill("D4") is None and sheet.at("D4").font_rgb == "FF0000"
 
 
+def test_text_comparison_is_excel_case_insensitive(tmp_path):
+    # Excel folds case character by character: ß is not "SS"
+    wb, ws = workbook({2: "STRASSE", 3: "STRAßE"})
+    ws.conditional_formatting.add("D2:D3", CellIsRule(operator="equal", formula=['"straße"'], fill=fill("00B050")))
+    ws.conditional_formatting.add("D2:D3", FormulaRule(formula=['UPPER(D2)="STRAßE"'], font=Font(color="FF0000")))
+    sheet = load(save(wb, tmp_path / "m.xlsx"))
+    assert sheet.at("D2") is None
+    assert (sheet.fill("D3"), sheet.at("D3").font_rgb) == ("00B050", "FF0000")
+
+
+def test_wildcards_on_a_full_cell_do_not_hang(tmp_path):
+    # a regular expression .*a.*a.*a… backtracks for hours on 32,767 characters without a "b"
+    wb, ws = workbook({2: "a" * 32767, 3: "a" * 32766 + "b"})
+    ws.conditional_formatting.add("D2:D3", Rule(type="containsText", operator="containsText", text="*a*a*a*a*a*a*b",
+                                                 dxf=DifferentialStyle(fill=fill("00B050"))))
+    ws.conditional_formatting.add("D2:D3", FormulaRule(formula=['ISNUMBER(SEARCH("a?a*b",D2))'], font=Font(color="FF0000")))
+    sheet = load(save(wb, tmp_path / "m.xlsx"))
+    assert sheet.at("D2") is None
+    assert (sheet.fill("D3"), sheet.at("D3").font_rgb) == ("00B050", "FF0000")
+
+
 def test_blank_rules_treat_spaces_as_blank(tmp_path):
     wb, ws = workbook({2: "Grün", 3: "   ", 4: None})
     ws.conditional_formatting.add("D2:D4", Rule(type="containsBlanks", formula=["LEN(TRIM(D2))=0"],
@@ -481,6 +505,23 @@ def test_range_statistics_are_taken_once_per_sheet(tmp_path):
     assert icons[0].status is Status.ROT and icons[97].status is Status.GRUEN  # values 0..99
 
 
+def test_prepare_keeps_hypothetical_values_out_of_the_statistics(tmp_path):
+    # "which icon would 50 get?" asked before any real cell: with prepare() the thresholds come
+    # from the sheet (0..10), not from a range in which one cell is 50
+    wb, ws = workbook({2: 0, 3: 5, 4: 10}, E2="a", E3="b", E4="a")
+    ws.conditional_formatting.add("D2:D4", IconSetRule("3TrafficLights1", "percent", [0, 33, 67]))
+    ws.conditional_formatting.add("E2:E4", Rule(type="duplicateValues", dxf=DifferentialStyle(fill=fill("FF0000"))))
+    sheet = load(save(wb, tmp_path / "m.xlsx"))
+    sheet.cf.prepare(sheet.value_at)
+
+    def what_if(row: int, col: int, value: Any):
+        return sheet.cf.evaluate(row, col, lambda r, c: value if (r, c) == (row, col) else sheet.value_at(r, c))
+
+    assert what_if(2, 4, 50).icon.status is Status.GRUEN
+    assert sheet.icon("D3").status is Status.GELB  # 5 of 0..10, not of 0..50
+    assert sheet.fill("E2") == "FF0000" and sheet.at("E3") is None
+
+
 X14_CUSTOM = x14_block(
     "D2:D4",
     '<x14:cfRule type="iconSet" priority="1" id="{00000000-0000-0000-0000-000000000001}">'
@@ -542,6 +583,34 @@ def test_x14_expression_with_inline_dxf_and_priority_against_main_rules(tmp_path
     assert sheet.at("D3") is None
 
 
+def test_xlsxwriter_icon_set_with_own_thresholds_and_a_linked_data_bar(tmp_path):
+    import xlsxwriter
+
+    path = tmp_path / "xw.xlsx"
+    wb = xlsxwriter.Workbook(path)
+    ws = wb.add_worksheet("Sprache")
+    for row, value in enumerate([95, 60, 40, 10, "n/a"], start=1):
+        ws.write(row, 3, value)
+        ws.write(row, 4, row)
+    green = wb.add_format({"bg_color": "#C6EFCE", "font_color": "#006100"})
+    # above 90 the cell is painted and, with stop_if_true, shows no icon
+    ws.conditional_format("D2:D6", {"type": "cell", "criteria": ">=", "value": 90, "format": green, "stop_if_true": True})
+    ws.conditional_format("D2:D6", {"type": "icon_set", "icon_style": "3_traffic_lights",
+                                    "icons": [{"criteria": ">=", "type": "number", "value": 90},
+                                              {"criteria": ">", "type": "percentile", "value": 50}]})
+    ws.conditional_format("E2:E6", {"type": "data_bar", "bar_solid": True})  # main rule + linked x14 rule
+    ws.conditional_format("F2:F6", {"type": "formula", "criteria": '=$D2="n/a"', "format": green})
+    wb.close()
+    sheet = load(path)
+    d2 = sheet.at("D2")
+    assert (d2.fill, d2.font_rgb, d2.icon) == (GREEN, "006100", None)
+    # percentile 50 of 10, 40, 60, 95 is 50, and XlsxWriter's ">" is gte="0"
+    assert _icons(sheet, ["D3", "D4", "D5", "D6"]) == [(1, Status.GELB), (0, Status.ROT), (0, Status.ROT), None]
+    assert [sheet.at(f"E{r}") for r in range(2, 7)] == [None] * 5
+    assert sheet.fill("F6") == GREEN and sheet.at("F5") is None
+    assert len(sheet.cf) == 4  # the data bar's x14 half is not a rule of its own
+
+
 # --------------------------------------------------------------------------------------------
 # colour scales and data bars
 # --------------------------------------------------------------------------------------------
@@ -554,6 +623,8 @@ def test_three_colour_scale_shows_the_interpolated_colour(tmp_path):
                                                           end_type="max", end_color="63BE7B"))
     sheet = load(save(wb, tmp_path / "m.xlsx"))
     assert sheet.fill("D2") == "F8696B"
+    # Excel's default red-yellow-green scale: its stops say Rot, Gelb, Grün to the colour classes
+    assert [classify(sheet.fill(f"D{r}")).value for r in (2, 4, 6)] == ["rot", "gelb", "gruen"]
     assert sheet.fill("D3") == "FCAA78"  # halfway between F8696B and FFEB84 (the median is 40)
     assert sheet.fill("D4") == "FFEB84"
     assert sheet.fill("D5") == "CBDC81"  # 60: a third of the way from the median to the maximum
@@ -599,6 +670,22 @@ def test_today_uses_the_given_clock(tmp_path):
     assert sheet.at("D3") is None
 
 
+def test_date_rules_as_excel_writes_them(tmp_path):
+    # Wednesday 12 February 2025; Excel's week runs Sunday to Saturday
+    days = {2: dt.datetime(2025, 2, 11, 16), 3: dt.datetime(2025, 2, 9), 4: dt.datetime(2025, 2, 2), 5: dt.datetime(2025, 1, 31)}
+    wb, ws = workbook(days)
+    ws.conditional_formatting.add("D2:D5", Rule(type="timePeriod", timePeriod="yesterday", formula=["FLOOR(D2,1)=TODAY()-1"],
+                                                 dxf=DifferentialStyle(fill=fill("FF0000"))))
+    ws.conditional_formatting.add("D2:D5", Rule(type="timePeriod", timePeriod="lastWeek", dxf=DifferentialStyle(fill=fill("FFC000")),
+                                                 formula=["AND(TODAY()-ROUNDDOWN(D2,0)>=(WEEKDAY(TODAY())),"
+                                                          "TODAY()-ROUNDDOWN(D2,0)<(WEEKDAY(TODAY())+7))"]))
+    ws.conditional_formatting.add("D2:D5", Rule(type="timePeriod", timePeriod="lastMonth", dxf=DifferentialStyle(fill=fill("0070C0")),
+                                                 formula=["AND(MONTH(D2)=MONTH(EDATE(TODAY(),0-1)),YEAR(D2)=YEAR(EDATE(TODAY(),0-1)))"]))
+    sheet = load(save(wb, tmp_path / "m.xlsx"), now=dt.datetime(2025, 2, 12, 9))
+    assert [sheet.fill(f"D{r}") for r in range(2, 6)] == ["FF0000", None, "FFC000", "0070C0"]
+    assert sheet.at("D2").rule == "Bedingte Formatierung D2:D5: Datum gestern"
+
+
 # --------------------------------------------------------------------------------------------
 # unreadable rules
 # --------------------------------------------------------------------------------------------
@@ -637,7 +724,7 @@ def test_reference_to_another_sheet_is_unreadable(tmp_path):
 def test_a_stop_if_true_rule_above_hides_an_unreadable_rule(tmp_path):
     wb, ws = workbook({2: "Grün"})
     ws.conditional_formatting.add("D2", CellIsRule(operator="equal", formula=['"Grün"'], stopIfTrue=True, fill=fill("00B050")))
-    ws.conditional_formatting.add("D2", FormulaRule(formula=["TODAY()>D2"], fill=fill("FF0000")))
+    ws.conditional_formatting.add("D2", FormulaRule(formula=['COUNTIF($D$2:$D$9,"Rot")>0'], fill=fill("FF0000")))
     out = load(save(wb, tmp_path / "m.xlsx")).at("D2")
     assert out.fill == "00B050" and out.unreadable == ()
 
@@ -674,11 +761,90 @@ def test_dxf_colours_theme_indexed_and_excel_fill_rules():
 
 @pytest.mark.parametrize(
     "formula",
-    ['__import__("os").system("x")', "INDIRECT(\"A1\")", "A1:A3=1", "SUM(A1,A2)", "Tabelle2!A1=1", "A1=", "{1,2}"],
+    ['__import__("os").system("x")', "INDIRECT(\"A1\")", "A1:A3=1", "SUM(A1,A2)", "Tabelle2!A1=1", "A1=", "{1,2}",
+     "1E400>1", "(" * 500 + "1" + ")" * 500, "1" + "+1" * 3000, "-" * 3000 + "1"],
 )
 def test_formulas_outside_the_subset_are_refused(formula):
     with pytest.raises(FormulaError):
         parse_formula(formula)
+
+
+_ATOMS = st.sampled_from(['"Grün"', '"gelb"', '""', "0", "1.5", "1E3", "50%", "TRUE", "D5", "$D$5", "$D5", "E$5", "XFD1"])
+_FUNCS = st.sampled_from([("AND", 1), ("AND", 3), ("OR", 2), ("NOT", 1), ("IF", 3), ("ISNUMBER", 1), ("ISTEXT", 1),
+                          ("ISBLANK", 1), ("ISERROR", 1), ("SEARCH", 2), ("FIND", 3), ("LEFT", 2), ("RIGHT", 1),
+                          ("MID", 3), ("LOWER", 1), ("UPPER", 1), ("TRIM", 1), ("LEN", 1), ("EXACT", 2),
+                          ("VALUE", 1), ("DATE", 3)])
+_FORMULAS = st.recursive(
+    _ATOMS,
+    lambda inner: st.one_of(
+        st.tuples(inner, st.sampled_from(["=", "<>", "<", ">=", "&", "+", "-", "*", "/", "^"]), inner).map(
+            lambda t: f"{t[0]}{t[1]}{t[2]}"),
+        st.tuples(_FUNCS, st.lists(inner, min_size=3, max_size=3)).map(
+            lambda t: f"{t[0][0]}({','.join(t[1][:t[0][1]])})"),
+        inner.map(lambda x: f"-({x})"),
+    ),
+    max_leaves=8,
+)
+_VALUES = st.one_of(st.none(), st.booleans(), st.integers(-10**20, 10**20),
+                    st.floats(allow_nan=False, allow_infinity=False), st.text(max_size=8),
+                    st.sampled_from(["#N/A", "#DIV/0!", "Grün"]),
+                    st.datetimes(min_value=dt.datetime(1900, 3, 1), max_value=dt.datetime(9999, 1, 1)))
+
+
+@settings(max_examples=300, deadline=None)
+@given(formula=_FORMULAS, value=_VALUES, row=st.integers(1, 30), col=st.integers(1, 30))
+def test_any_formula_of_the_subset_evaluates_without_error(formula, value, row, col):
+    """Formulas of the subset never raise: a wrong argument is an Excel error value, i.e. false."""
+    styles = ET.fromstring('<styleSheet><dxfs><dxf><fill><patternFill><bgColor rgb="FF00B050"/></patternFill></fill></dxf></dxfs></styleSheet>')
+    resolver = ColorResolver()
+    sheet = ET.fromstring(
+        '<worksheet><conditionalFormatting sqref="A1:AD30">'
+        f'<cfRule type="expression" priority="1" dxfId="0"><formula>{escape(formula)}</formula></cfRule>'
+        f'<cfRule type="cellIs" operator="between" priority="2" dxfId="0"><formula>{escape(formula)}</formula><formula>D5</formula></cfRule>'
+        "</conditionalFormatting></worksheet>"
+    )
+    cf = ConditionalFormats.from_sheet([sheet], parse_dxfs(styles, resolver), resolver)
+    out = cf.evaluate(row, col, lambda r, c: value)
+    assert out is None or out.fill == "00B050"
+    assert out is None or not out.unreadable
+
+
+_ATTRS = st.fixed_dictionaries({}, optional={
+    "type": st.sampled_from(["cellIs", "expression", "iconSet", "colorScale", "dataBar", "top10", "containsText",
+                             "aboveAverage", "duplicateValues", "timePeriod", "bogus", ""]),
+    "priority": st.sampled_from(["1", "0", "-3", "x", "99999999999999999999"]),
+    "dxfId": st.sampled_from(["0", "5", "-1", "x"]),
+    "operator": st.sampled_from(["equal", "between", "notBetween", "containsText", "weird"]),
+    "stopIfTrue": st.sampled_from(["1", "0", "true", "maybe"]),
+    "rank": st.sampled_from(["0", "3", "x"]),
+    "text": st.sampled_from(["", "grün", "*"]),
+})
+_CHILDREN = st.lists(st.sampled_from([
+    "<formula>1</formula>", "<formula></formula>", "<formula>((</formula>", '<formula>"a"</formula>',
+    '<iconSet iconSet="3Stars"><cfvo type="percent" val="0"/><cfvo type="num" val="x"/><cfvo type="max"/></iconSet>',
+    '<iconSet iconSet="5Boxes" reverse="1"><cfvo type="min"/><cfvo type="percentile" val="200"/></iconSet>',
+    '<iconSet><cfvo type="percent" val="0"/><cfvo type="percent" val="33"/><cfvo type="percent" val="67"/></iconSet>',
+    '<colorScale><cfvo type="min"/><cfvo type="max"/><color rgb="FFFF0000"/><color theme="99"/></colorScale>',
+    '<colorScale><cfvo type="min"/><cfvo type="max"/><color rgb="FFFF0000"/><color rgb="zz"/></colorScale>',
+]), max_size=3)
+
+
+@settings(max_examples=300, deadline=None)
+@given(attrs=_ATTRS, children=_CHILDREN, sqref=st.sampled_from(["A1:C5", "C:C", "2:2", "A1 B2:B3", "", "ZZZZ9", "B5:A1"]),
+       values=st.lists(_VALUES, min_size=1, max_size=5))
+def test_damaged_rules_never_raise(attrs, children, sqref, values):
+    """Whatever a rule looks like, reading and evaluating it gives an outcome or an unreadable rule."""
+    attr_text = "".join(f' {k}="{escape(v)}"' for k, v in attrs.items())
+    sheet = ET.fromstring(
+        f'<worksheet><conditionalFormatting sqref="{sqref}"><cfRule{attr_text}>{"".join(children)}</cfRule>'
+        "</conditionalFormatting></worksheet>"
+    )
+    resolver = ColorResolver()
+    cf = ConditionalFormats.from_sheet([sheet], [], resolver, extent=(10, 5))
+    for row in range(1, 6):
+        for col in range(1, 4):
+            out = cf.evaluate(row, col, lambda r, c: values[(r + c) % len(values)])
+            assert out is None or isinstance(out.unreadable, tuple)
 
 
 # --------------------------------------------------------------------------------------------
@@ -699,6 +865,11 @@ def _mixed_workbook():
                                                  dxf=DifferentialStyle(fill=fill("FFC7CE"))))
     ws.conditional_formatting.add("D2:D7", FormulaRule(formula=['D2="umgesetzt"'], font=Font(color=Color(theme=9))))
     ws.conditional_formatting.add("E2:E7", IconSetRule("3TrafficLights1", "num", [0, 34, 67], reverse=True))
+    for r, v in zip(range(2, 6), [0, 50, 100, 75]):
+        ws.cell(r, 6, v)
+    ws.conditional_formatting.add("F2:F5", ColorScaleRule(start_type="num", start_value=0, start_color="FF0000",
+                                                          mid_type="percent", mid_value=50, mid_color="FFFF00",
+                                                          end_type="max", end_color="00B050"))
     return wb
 
 
@@ -708,10 +879,11 @@ def _assert_mixed(sheet: Sheet, icons: bool = True) -> None:
     assert sheet.fill("D4") == RED
     assert sheet.at("D5").font_rgb == "F79646" and sheet.fill("D5") is None
     assert sheet.at("D6") is None and sheet.at("D7") is None
-    if icons:
+    if icons:  # icon sets and colour scales (Gnumeric drops both)
         assert _icons(sheet, [f"E{r}" for r in range(2, 8)]) == [
             (2, Status.GRUEN), (1, Status.GELB), (0, Status.ROT), (0, Status.ROT), (1, Status.GELB), None,
         ]
+        assert [sheet.fill(f"F{r}") for r in range(2, 6)] == ["FF0000", "FFFF00", "00B050", "80D828"]
 
 
 def test_openpyxl_original(tmp_path):
@@ -738,6 +910,7 @@ def test_libreoffice_resave_of_x14_custom_icons(tmp_path):
 
 
 @needs_ssconvert
+@pytest.mark.filterwarnings("ignore:Workbook contains no default style")
 def test_gnumeric_resave(tmp_path):
     resaved = resave_gnumeric(save(_mixed_workbook(), tmp_path / "m.xlsx"), tmp_path)
     # Gnumeric writes every rule with priority 1 and stopIfTrue, in document order, and drops
