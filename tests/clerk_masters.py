@@ -208,7 +208,8 @@ class Case:
     """False: other measures may be read too (a duplicate field sheet)."""
     channels: frozenset[str] = frozenset()
     """What carries the status or structure: "word", "fill", "row", "gradient", "pattern", "cf" (cell-value
-    and formula rules), "cf-text" (text rules), "icon", "font", "dv", "legend", "merge", "table", "column"
+    and formula rules), "cf-text" (text rules), "icon", "font", "dv", "legend", "merge", "table", "column",
+    "very-hidden" (a sheet hidden through the VBA editor)
     (the re-save tests keep the cases whose channels a program preserves, see :data:`LOST_IN`)."""
 
     @property
@@ -474,6 +475,17 @@ def merged_rows(path: Path, variant: str) -> Case:
         f2.m("2", {"Nr.": 2, "Maßnahme": "Mentoring", "Zuständig": "Agentur"}, R, fill="C00000")
         ms.konzept()
         return ms.save({"merge", "fill"})
+    if variant == "nur-nr-text":
+        # Nr and text merged, the Ampel cell painted in the first row only (the clerk did not merge it)
+        fw.uz(1, "Unterziel 1: Sprachkurse für alle")
+        fw.m("1", {"Nr.": 1, "Maßnahme": "Integrationskurse ausbauen", "Zuständig": ["VHS", "Caritas"]}, G, span=2,
+             merge=("Nr.", "Maßnahme"), fill=GREEN)
+        fw.m("2", {"Nr.": 2, "Maßnahme": "Sprachcafés", "Ampel": ["Rot", None, None],
+                   "Zuständig": ["Stadt", "Verein", "Kirche"], "Bemerkung": [None, None, "ab 2025"]}, R, span=3,
+             merge=("Nr.", "Maßnahme"), bemerkung=("ab 2025",))
+        fw.m("3", {"Nr.": 3, "Maßnahme": "Lesepaten", "Ampel": "Gelb"}, Y)
+        ms.konzept()
+        return ms.save({"merge", "fill", "word"})
     fw.uz(1, "Unterziel 1: Sprachkurse für alle")
     fw.m("1", {"Nr.": 1, "Maßnahme": "Integrationskurse ausbauen", "Ampel": "Grün",
                "Zuständig": ["VHS", "Caritas", "Diakonie"], "Zeitraum": ["2023", "2024", "2025"],
@@ -497,7 +509,8 @@ def wrapped_headers(path: Path, variant: str) -> Case:
     The clerk: made the columns narrow and broke the labels with Alt+Enter ("Lfd.↵Nr.",
     "Maßnahmen-↵beschreibung", "Ampel↵(Stand 02/2025)", "Bemer-↵kungen"); in the other variant put a
     merged group label "Umsetzung" above "Ampel" and "Zuständigkeiten", with "Nr." and "Maßnahmen"
-    merged over both header rows.
+    merged over both header rows; in "synonyme" "Nr." with a non-breaking space, "Beschreibung der↵Maßnahme",
+    "Ampel-↵status", "Kommentare", "Feder-↵führung", "Umsetzung↵bis".
     A careful colleague reads the labels as Nr, Maßnahme, Ampel, Bemerkung and finds the table.
     """
     ms = Master(path, f"wrapped_headers-{variant}")
@@ -512,6 +525,14 @@ def wrapped_headers(path: Path, variant: str) -> Case:
         fw.m("3", {hdr[0]: 3, hdr[1]: "Schulsozialarbeit"}, Y, fill=YELLOW)
         fw.m("4", {hdr[0]: 4, hdr[1]: "Hausaufgabenhilfe", hdr[2]: "gelb", hdr[4]: "Schulamt"}, Y)
         return ms.save({"word", "fill"})
+    if variant == "synonyme":
+        hdr = ["Nr.\u00a0", "Beschreibung der\nMaßnahme", "Ampel-\nstatus", "Kommentare", "Feder-\nführung", "Umsetzung\nbis"]
+        fw = ms.field("Bildung", "Handlungsfeld Bildung", hdr, nr=hdr[0], text=hdr[1], status=hdr[2])
+        fw.uz(1, "Unterziel 1: Frühe Bildung")
+        fw.m("1", {hdr[0]: 1, hdr[1]: "Kita-Plätze", hdr[2]: "Grün", hdr[3]: "gut angenommen", hdr[5]: "2025"}, G,
+             bemerkung=("gut angenommen",))
+        fw.m("2", {hdr[0]: 2, hdr[1]: "Elternbegleitung", hdr[2]: "Rot", hdr[4]: "Jugendamt"}, R)
+        return ms.save({"word"})
     hdr = ["Lfd. Nr.", "Maßnahmen", "Status", "Zuständigkeiten", "Anmerkungen"]
     fw = ms.field("Bildung", "Handlungsfeld Bildung", hdr, nr=hdr[0], text=hdr[1], status=hdr[2], header_row=5)
     ws = fw.ws
@@ -625,7 +646,8 @@ def below_the_table(path: Path, variant: str) -> Case:
     The clerk: wrote a "Summe" (or "Anzahl") line under the measures, a note about the blue marking,
     and a small legend whose swatches are painted in the Ampel column with the meaning beside them in
     the text column — the same columns as the measures. Variant "legende-summe" also has measures over
-    merged rows and a Konzept sheet with the right counts.
+    merged rows and a Konzept sheet with the right counts; in "legende-daneben" the legend stands beside
+    the table (swatches in F, meanings in G).
     A careful colleague counts only the measures; the count line, the note and the legend lines are
     no measures (each named in a Hinweis), and the totals of the summary are the measures' totals.
     """
@@ -659,6 +681,15 @@ def below_the_table(path: Path, variant: str) -> Case:
         for r in outside:
             ms.expect("Sprache", Row(r), ROW_OUTSIDE_TABLE)
         return ms.save({"merge", "fill", "legend"})
+    if variant == "legende-daneben":
+        # the legend stands beside the table, one empty column apart: swatches in F, meanings in G
+        three_fields(fw, ("Grün", "Gelb", "Rot", "Grün"), (G, Y, R, G))
+        fw.ws["F4"] = "Legende"
+        for r, (color, word) in enumerate(((GREEN, "umgesetzt"), (YELLOW, "in Umsetzung"), (RED, "offen")), start=5):
+            fw.ws.cell(r, 6).fill = solid(color)
+            fw.ws.cell(r, 7, word)
+            ms.expect("Sprache", f"G{r}", ROW_OUTSIDE_TABLE)
+        return ms.save({"word", "fill", "legend"})
     three_fields(fw, ("Grün", "Gelb", "Rot", "Grün", "Gelb", "Rot"), (G, Y, R, G, Y, R))
     outside.append(fw.free({"Nr.": "Anzahl", "Maßnahme": 6}))
     outside.append(fw.free({"Nr.": "davon Grün", "Maßnahme": 2, "Ampel": "Grün"}))
@@ -713,7 +744,7 @@ def field_copy(path: Path, variant: str) -> Case:
     """A copy "Sprache (2)" of a field sheet, left in the workbook (visible, or hidden).
 
     The clerk: copied the sheet (right-click › Verschieben/Kopieren) to try something out and left the
-    copy in the workbook — visible, or hidden with older statuses.
+    copy in the workbook — visible, or hidden with older statuses, or "very hidden" in front of the original.
     A careful colleague says that two sheets claim the field "Sprache", names both, and reads on.
     """
     ms = Master(path, f"field_copy-{variant}")
@@ -722,11 +753,15 @@ def field_copy(path: Path, variant: str) -> Case:
     three_fields(fw, ("Grün", "Gelb", "Rot", "Grün"), (G, Y, R, G))
     copy = ms.wb.copy_worksheet(fw.ws)
     copy.title = "Sprache (2)"
+    if variant == "sehr-versteckt":  # hidden through the VBA editor, and moved in front of the original
+        copy.sheet_state = "veryHidden"
+        ms.wb.move_sheet(copy, offset=-1)
+        copy["C6"] = "Rot"
     if variant == "ausgeblendet":
         copy.sheet_state = "hidden"
         copy["C6"] = "Rot"
     ms.expect(("Sprache", "Sprache (2)"), ANY, FIELD_DUPLICATE)
-    case = ms.save({"word"})
+    case = ms.save({"word", "very-hidden"} if variant == "sehr-versteckt" else {"word"})
     case.strict = False
     return case
 
@@ -920,7 +955,8 @@ def cf_rules(path: Path, variant: str) -> Case:
 
     The clerk (or a predecessor) set up "Bedingte Formatierung" on the Ampel column:
     "zellwert": the column holds 1/2/3 ("Bewertung") and cell-value rules paint 1 green, 2 yellow,
-      3 red (equal / between / greater than); in "zellwert-lila" a rule paints 4 purple;
+      3 red (equal / between / greater than); in "zellwert-lila" a rule paints 4 purple; "vorlagen": the
+      same with Excel's ready-made formats (light green fill with dark green text, …);
     "text": text rules (contains "erledigt" → green, begins with "in " → amber, ends with "offen" →
       red) over cells whose own fill is last year's, now stale;
     "ausdruck": the Ampel cells are empty; formula rules look at the row's "Fortschritt" column
@@ -953,6 +989,15 @@ def cf_rules(path: Path, variant: str) -> Case:
         ws.conditional_formatting.add("C5:C20", CellIsRule(operator="equal", formula=["1"], fill=PatternFill(bgColor="FF" + GREEN)))
         ws.conditional_formatting.add("C5:C20", CellIsRule(operator="between", formula=["1.5", "2.5"], fill=PatternFill(bgColor="FF" + YELLOW)))
         ws.conditional_formatting.add("C5:C20", CellIsRule(operator="greaterThan", formula=["2.5"], fill=PatternFill(bgColor="FF" + RED)))
+    elif variant == "vorlagen":
+        # Excel's presets: "Grüne Füllung mit dunkelgrünem Text", "Gelbe Füllung mit dunkelgelbem Text",
+        # "Hellrote Füllung mit dunkelrotem Text"
+        for n, (value, expect) in enumerate(((1, G), (2, Y), (3, R), (2, Y)), start=1):
+            fw.m(str(n), {"Nr.": n, "Maßnahme": f"Maßnahme {n}", "Ampel": value}, expect)
+        for value, fill, font in (("1", "C6EFCE", "006100"), ("2", "FFEB9C", "9C5700"), ("3", "FFC7CE", "9C0006")):
+            rule = CellIsRule(operator="equal", formula=[value], fill=PatternFill(bgColor="FF" + fill),
+                              font=Font(color="FF" + font))
+            ws.conditional_formatting.add("C5:C20", rule)
     elif variant in ("text", "konflikt"):
         rows = []
         for n, (word, stale, expect) in enumerate((("erledigt", RED, G), ("in Arbeit", GREEN, Y), ("offen", GREEN, R),
@@ -1010,6 +1055,7 @@ def icon_sets(path: Path, variant: str) -> Case:
     "ampel-umgekehrt": the same reversed ("Symbolreihenfolge umkehren": 1 is green) and "Nur Symbol
       anzeigen";
     "ampel-prozent": a progress share 0–100 % with percent thresholds (≥ 67 % green, ≥ 33 % yellow);
+    "ampel-perzentil": scores 10–100 with percentile thresholds (33rd and 67th percentile);
     "symbole": 3 circled symbols (✓ ! ✗) on 1/2/3;
     "sterne": 3 stars (an Excel 2010 icon set, stored in the x14 extension) and "pfeile-grau": 3 grey
       arrows — neither says anything about Grün/Gelb/Rot.
@@ -1022,6 +1068,9 @@ def icon_sets(path: Path, variant: str) -> Case:
     fw.uz(1, "Unterziel 1: Sprachkurse")
     if variant == "ampel-prozent":
         values = ((1.0, G), (0.8, G), (0.5, Y), (0.2, R), (0.0, R), (0.67, G), (0.33, Y))
+    elif variant == "ampel-perzentil":
+        # percentiles 33/67 of 10..100 (PERCENTILE.INC): 39.7 and 70.3
+        values = tuple((v, R if v < 39.7 else Y if v < 70.3 else G) for v in (10, 20, 30, 40, 50, 60, 70, 80, 90, 100))
     elif variant == "ampel-umgekehrt":
         values = ((1, G), (2, Y), (3, R), (1, G))
     elif variant == "sterne":
@@ -1040,6 +1089,8 @@ def icon_sets(path: Path, variant: str) -> Case:
         rule = IconSetRule("3TrafficLights1", "percent", [0, 33, 67])
     elif variant == "ampel-umgekehrt":
         rule = IconSetRule("3TrafficLights1", "num", [0, 2, 3], showValue=False, reverse=True)
+    elif variant == "ampel-perzentil":
+        rule = IconSetRule("3TrafficLights1", "percentile", [0, 33, 67])
     elif variant == "symbole":
         rule = IconSetRule("3Symbols", "num", [0, 2, 3])
     elif variant in ("sterne", "pfeile-grau"):
@@ -1265,12 +1316,13 @@ SSCONVERT = shutil.which("ssconvert")
 #: Gnumeric 1.12 by reading their output back). LibreOffice turns gradients and patterns into a plain
 #: fill of a blended colour (white→green becomes 7FD7A7, a 12.5 % red dot pattern FFE0E0); it keeps
 #: conditional formatting, icon sets (also the x14 ones), drop-downs, tables, row styles and fonts.
-#: Gnumeric drops icon sets, drop-down lists and Excel tables, keeps only a gradient's last stop, and
-#: rewrites text rules as expression rules (NOT(ISERROR(SEARCH(…))), without their text attribute);
+#: Gnumeric drops icon sets, drop-down lists and Excel tables, keeps only a gradient's last stop,
+#: rewrites text rules as expression rules (NOT(ISERROR(SEARCH(…))), without their text attribute), and
+#: makes a "very hidden" sheet visible (a hidden one stays hidden);
 #: a painted row becomes painted cells (the status cell gets the row's fill: the status survives).
 LOST_IN: dict[str, frozenset[str]] = {
     "libreoffice": frozenset({"gradient", "pattern"}),
-    "gnumeric": frozenset({"gradient", "icon", "dv", "table", "cf-text"}),
+    "gnumeric": frozenset({"gradient", "icon", "dv", "table", "cf-text", "very-hidden"}),
 }
 
 
@@ -1312,20 +1364,20 @@ def survives(case_id: str, program: str, directory: Path) -> bool:
 # ---------------------------------------------------------------------------------------------
 
 BUILDERS: dict[str, tuple[Callable[[Path, str], Case], tuple[str, ...]]] = {
-    "merged_rows": (merged_rows, ("zwei-zeilen", "drei-zeilen")),
-    "wrapped_headers": (wrapped_headers, ("umbruch", "zweizeilig")),
+    "merged_rows": (merged_rows, ("zwei-zeilen", "drei-zeilen", "nur-nr-text")),
+    "wrapped_headers": (wrapped_headers, ("umbruch", "zweizeilig", "synonyme")),
     "unterziel_markers": (unterziel_markers, ("uz-strich", "ziel", "roemisch", "nr-allein")),
     "flat_merged_unterziel": (flat_merged_unterziel, ("nummer", "text")),
     "numbers_in_text": (numbers_in_text, ("m-praefix", "nur-zahl")),
-    "below_the_table": (below_the_table, ("legende-summe", "anzahl-notiz")),
+    "below_the_table": (below_the_table, ("legende-summe", "anzahl-notiz", "legende-daneben")),
     "konzept_sheet": (konzept_sheet, ("soll-anzahl", "soll-gesamt", "unlesbar-wert", "unlesbar-kopf")),
-    "field_copy": (field_copy, ("sichtbar", "ausgeblendet")),
+    "field_copy": (field_copy, ("sichtbar", "ausgeblendet", "sehr-versteckt")),
     "status_words": (status_words, ("umsetzung", "vertragsliste", "zusatz", "unbekannt", "farbe-widerspricht")),
     "taught_words": (taught_words, ("legende-name", "legende-farbfeld", "dropdown", "dropdown-liste", "nicht-gelehrt")),
     "row_painted": (row_painted, ("zeilenformat", "zellen", "lila", "widerspruch")),
     "gradient_pattern": (gradient_pattern, ("verlauf", "muster", "lila")),
-    "cf_rules": (cf_rules, ("zellwert", "zellwert-lila", "text", "ausdruck", "ausdruck-zahl", "konflikt", "ausdruck-unlesbar")),
-    "icon_sets": (icon_sets, ("ampel-zahlen", "ampel-umgekehrt", "ampel-prozent", "symbole", "sterne", "pfeile-grau")),
+    "cf_rules": (cf_rules, ("zellwert", "zellwert-lila", "vorlagen", "text", "ausdruck", "ausdruck-zahl", "konflikt", "ausdruck-unlesbar")),
+    "icon_sets": (icon_sets, ("ampel-zahlen", "ampel-umgekehrt", "ampel-prozent", "ampel-perzentil", "symbole", "sterne", "pfeile-grau")),
     "symbol_font": (symbol_font, ("punkt", "andere-symbole", "braun")),
     "status_missing": (status_missing, ("blau", "spalte")),
     "sachstand": (sachstand, ("eine-zelle", "label-daneben", "label-leer")),
