@@ -23,8 +23,9 @@ from typing import Any, Callable, Iterable
 from openpyxl import Workbook
 from openpyxl.comments import Comment
 from openpyxl.formatting.rule import CellIsRule, FormulaRule, IconSetRule, Rule
-from openpyxl.styles import Alignment, Font, GradientFill, PatternFill
+from openpyxl.styles import Alignment, Color, Font, GradientFill, PatternFill
 from openpyxl.styles.differential import DifferentialStyle
+from openpyxl.workbook.defined_name import DefinedName
 from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.datavalidation import DataValidation
 from openpyxl.worksheet.table import Table, TableStyleInfo
@@ -209,7 +210,7 @@ class Case:
     channels: frozenset[str] = frozenset()
     """What carries the status or structure: "word", "fill", "row", "gradient", "pattern", "cf" (cell-value
     and formula rules), "cf-text" (text rules), "icon", "font", "dv", "legend", "merge", "table", "column",
-    "very-hidden" (a sheet hidden through the VBA editor)
+    "very-hidden" (a sheet hidden through the VBA editor), "theme-tint" (theme colours with a tint)
     (the re-save tests keep the cases whose channels a program preserves, see :data:`LOST_IN`)."""
 
     @property
@@ -778,6 +779,8 @@ STATUS_WORDS = {
                       ("nicht weiterverfolgt", R)],
     "zusatz": [("Grün (verzögert)", G), ("gelb – Finanzierung offen", Y), ("Rot: keine Mittel", R),
                ("umgesetzt (2024)", G)],
+    "schreibweisen": [("Grün\u00a0", G), ("gelb\n(Förderantrag gestellt)", Y), ("  ROT", R), ("Gruen", G),
+                      ("grün ", G), ("In  Umsetzung", Y)],
 }
 
 
@@ -786,7 +789,8 @@ def status_words(path: Path, variant: str) -> Case:
 
     The clerk: typed what the measure's state is — "umgesetzt / in Umsetzung / offen" in any case and
     spacing, the other words of the office ("abgeschlossen", "in Planung", "nicht weiterverfolgt", …),
-    a status with an addition ("Grün (verzögert)", "gelb – Finanzierung offen"); in "unbekannt"
+    a status with an addition ("Grün (verzögert)", "gelb – Finanzierung offen"), the word as typed
+    ("schreibweisen": a non-breaking space, Alt+Enter before the addition, capitals); in "unbekannt"
     something that is no status ("siehe Protokoll"); in "farbe-widerspricht" "Rot" in a cell painted green.
     A careful colleague maps each word to Grün/Gelb/Rot ("nicht begonnen" is Rot, not Gelb), keeps
     the addition, names the cell whose word maps to nothing, and the cell whose word and colour disagree.
@@ -815,7 +819,9 @@ def taught_words(path: Path, variant: str) -> Case:
     swatches with "erreicht / teilweise erreicht / nicht erreicht" beside them) and used those words;
     or gave the Ampel column a drop-down list ("erreicht, teilweise, zurückgestellt") whose entries
     conditional formatting colours — the formatting covers rows 5–10, the drop-down the whole column,
-    and one measure stands below the formatted rows. Variant "nicht-gelehrt": a word neither teaches.
+    and two measures stand below the formatted rows. The list is typed into the rule ("dropdown"), on
+    a hidden sheet ("dropdown-liste", coloured by text rules), behind a name ("dropdown-name"), or on a
+    hidden sheet the way Excel 2010+ stores it, in the x14 extension ("dropdown-x14"). Variant "nicht-gelehrt": a word neither teaches.
     A careful colleague reads each taught word as the status it stands for, also where no colour shows
     it, and names the cell with a word nobody taught.
     """
@@ -839,8 +845,9 @@ def taught_words(path: Path, variant: str) -> Case:
             leg.cell(r, 2, word)
         three_fields(fw, ("erreicht", "teilweise erreicht", "nicht erreicht", "nicht erreicht"), (G, Y, R, R))
         channels |= {"legend", "fill"}
-    elif variant in ("dropdown", "dropdown-liste"):
+    elif variant in ("dropdown", "dropdown-liste", "dropdown-name", "dropdown-x14"):
         leg["A1"] = "Legende: siehe Auswahlliste in der Spalte Ampel"
+        dv = None
         if variant == "dropdown":
             dv = DataValidation(type="list", formula1='"erreicht,teilweise,zurückgestellt"', allow_blank=True)
         else:
@@ -848,11 +855,16 @@ def taught_words(path: Path, variant: str) -> Case:
             for r, word in enumerate(("erreicht", "teilweise", "zurückgestellt"), start=1):
                 lists.cell(r, 1, word)
             lists.sheet_state = "hidden"
-            dv = DataValidation(type="list", formula1="Listen!$A$1:$A$3", allow_blank=True)
-        fw.ws.add_data_validation(dv)
-        dv.add("C5:C40")
+            if variant == "dropdown-liste":
+                dv = DataValidation(type="list", formula1="Listen!$A$1:$A$3", allow_blank=True)
+            elif variant == "dropdown-name":
+                ms.wb.defined_names["Statusliste"] = DefinedName("Statusliste", attr_text="Listen!$A$1:$A$3")
+                dv = DataValidation(type="list", formula1="Statusliste", allow_blank=True)
+        if dv is not None:
+            fw.ws.add_data_validation(dv)
+            dv.add("C5:C40")
         for word, color in (("erreicht", GREEN), ("teilweise", YELLOW), ("zurückgestellt", RED)):
-            if variant == "dropdown":
+            if variant != "dropdown-liste":
                 fw.ws.conditional_formatting.add("C5:C10", CellIsRule(operator="equal", formula=[f'"{word}"'],
                                                                        fill=PatternFill(bgColor="FF" + color)))
             else:
@@ -862,7 +874,11 @@ def taught_words(path: Path, variant: str) -> Case:
         # rows 5..10: Unterziel 1 and measures 1-5; the last measures stand below the formatted range
         three_fields(fw, ("erreicht", "teilweise", "zurückgestellt", "erreicht", "teilweise", "zurückgestellt",
                           "erreicht"), (G, Y, R, G, Y, R, G), n_uz=1)
-        channels |= {"dv", "cf" if variant == "dropdown" else "cf-text"}
+        channels |= {"dv", "cf-text" if variant == "dropdown-liste" else "cf"}
+        if variant == "dropdown-x14":
+            case = ms.save(channels)
+            add_x14_list_validation(case.path, 1, "C5:C40", "Listen!$A$1:$A$3")
+            return case
     else:  # nicht-gelehrt
         for r, (name, word) in enumerate((("Grün", "fertig"), ("Gelb", "läuft")), start=3):
             leg.cell(r, 1, name)
@@ -915,19 +931,26 @@ def row_painted(path: Path, variant: str) -> Case:
 
 
 def gradient_pattern(path: Path, variant: str) -> Case:
-    """Status cells with a gradient or a pattern fill instead of a plain one.
+    """Status cells with a gradient or a pattern fill instead of a plain one, or with theme and palette colours.
 
     The clerk: chose "Fülleffekte" — a two-colour gradient from white to green (linear or from the
     centre) — or a pattern (diagonal stripes, grid, 12.5 % grey dots) in the status colour; in
     "lila" a purple pattern.
     A careful colleague reads the gradient's coloured stop and the pattern's colour, and names the
-    purple cell with its colour code.
+    purple cell with its colour code. "designfarben": theme colours with tints from the colour picker
+    ("Grün, Akzent 3, heller 40 %"); "palette": the legacy palette of old workbooks (indexed colours).
     """
     ms = Master(path, f"gradient_pattern-{variant}")
     hdr = ["Nr.", "Maßnahme", "Ampel"]
     fw = ms.field("Gesundheit", "Handlungsfeld Gesundheit", hdr, nr="Nr.", text="Maßnahme", status="Ampel")
     fw.uz(1, "Unterziel 1: Zugang")
-    if variant == "verlauf":
+    if variant == "designfarben":  # openpyxl's theme: accent3 9BBB59 green, accent2 C0504D red, accent6 F79646 orange
+        fills = [(solid(Color(theme=6, tint=0.3999755851924192)), G), (solid(Color(theme=9, tint=0.0)), Y),
+                 (solid(Color(theme=5, tint=-0.249977111117893)), R), (solid(Color(theme=6, tint=-0.499984740745262)), G)]
+    elif variant == "palette":  # the legacy indexed colours: 11 bright green, 13 yellow, 10 red, 17 green, 52 orange
+        fills = [(solid(Color(indexed=11)), G), (solid(Color(indexed=13)), Y), (solid(Color(indexed=10)), R),
+                 (solid(Color(indexed=17)), G), (solid(Color(indexed=52)), Y)]
+    elif variant == "verlauf":
         fills = [(GradientFill(degree=90, stop=(WHITE, GREEN)), G),
                  (GradientFill(type="path", left=0.5, right=0.5, top=0.5, bottom=0.5, stop=(YELLOW, WHITE)), Y),
                  (GradientFill(degree=0, stop=(RED, WHITE)), R)]
@@ -943,7 +966,8 @@ def gradient_pattern(path: Path, variant: str) -> Case:
         if expect is None:
             ms.expect("Gesundheit", fw.status_ref(r), COLOR_UNKNOWN)
             ms.allow("Gesundheit", fw.status_ref(r), STATUS_MISSING)
-    return ms.save({"verlauf": {"gradient"}, "muster": {"pattern"}}.get(variant, {"gradient", "pattern"}))
+    return ms.save({"verlauf": {"gradient"}, "muster": {"pattern"}, "designfarben": {"fill", "theme-tint"}, "palette": {"fill"}}
+                   .get(variant, {"gradient", "pattern"}))
 
 
 # ---------------------------------------------------------------------------------------------
@@ -956,7 +980,8 @@ def cf_rules(path: Path, variant: str) -> Case:
     The clerk (or a predecessor) set up "Bedingte Formatierung" on the Ampel column:
     "zellwert": the column holds 1/2/3 ("Bewertung") and cell-value rules paint 1 green, 2 yellow,
       3 red (equal / between / greater than); in "zellwert-lila" a rule paints 4 purple; "vorlagen": the
-      same with Excel's ready-made formats (light green fill with dark green text, …);
+      same with Excel's ready-made formats (light green fill with dark green text, …); "ganze-spalte": the
+      rules on the whole column C:C; "geteilt": their range split in two ("C6:C7 C8:C10");
     "text": text rules (contains "erledigt" → green, begins with "in " → amber, ends with "offen" →
       red) over cells whose own fill is last year's, now stale;
     "ausdruck": the Ampel cells are empty; formula rules look at the row's "Fortschritt" column
@@ -989,6 +1014,14 @@ def cf_rules(path: Path, variant: str) -> Case:
         ws.conditional_formatting.add("C5:C20", CellIsRule(operator="equal", formula=["1"], fill=PatternFill(bgColor="FF" + GREEN)))
         ws.conditional_formatting.add("C5:C20", CellIsRule(operator="between", formula=["1.5", "2.5"], fill=PatternFill(bgColor="FF" + YELLOW)))
         ws.conditional_formatting.add("C5:C20", CellIsRule(operator="greaterThan", formula=["2.5"], fill=PatternFill(bgColor="FF" + RED)))
+    elif variant in ("ganze-spalte", "geteilt"):
+        # the rules were set on the whole column (header and Unterziel rows included), or Excel split their
+        # range when rows were inserted
+        for n, (value, expect) in enumerate(((1, G), (2, Y), (3, R), (1, G), (2, Y)), start=1):
+            fw.m(str(n), {"Nr.": n, "Maßnahme": f"Maßnahme {n}", "Ampel": value}, expect)
+        rng = "C1:C1048576" if variant == "ganze-spalte" else "C6:C7 C8:C10"
+        for value, color in (("1", GREEN), ("2", YELLOW), ("3", RED)):
+            ws.conditional_formatting.add(rng, CellIsRule(operator="equal", formula=[value], fill=PatternFill(bgColor="FF" + color)))
     elif variant == "vorlagen":
         # Excel's presets: "Grüne Füllung mit dunkelgrünem Text", "Gelbe Füllung mit dunkelgelbem Text",
         # "Hellrote Füllung mit dunkelrotem Text"
@@ -1108,28 +1141,47 @@ def icon_sets(path: Path, variant: str) -> Case:
     return case
 
 
-def add_x14_icon_set(path: Path, sheet_no: int, sqref: str, icon_set: str, cfvos: list[tuple[str, str]]) -> None:
-    """Add an Excel 2010 icon set (3Stars, 3Triangles, 5Boxes: only in the x14 extension) to a saved sheet."""
+def add_extension(path: Path, sheet_no: int, ext: str) -> None:
+    """Add an ``<ext>`` element to a saved sheet's ``extLst`` (Excel 2010 features openpyxl cannot write)."""
     import zipfile
 
     name = f"xl/worksheets/sheet{sheet_no}.xml"
     with zipfile.ZipFile(path) as zf:
         parts = {n: zf.read(n) for n in zf.namelist()}
-    cfvo = "".join(f'<x14:cfvo type="{t}"><xm:f>{v}</xm:f></x14:cfvo>' for t, v in cfvos)
-    ext = (
-        '<extLst><ext uri="{78C0D931-6437-407d-A8EE-F0AAD7539E65}" '
-        'xmlns:x14="http://schemas.microsoft.com/office/spreadsheetml/2009/9/main">'
-        '<x14:conditionalFormattings><x14:conditionalFormatting '
-        'xmlns:xm="http://schemas.microsoft.com/office/excel/2006/main">'
-        '<x14:cfRule type="iconSet" priority="1" id="{1D2C3B4A-0000-4000-8000-000000000001}">'
-        f'<x14:iconSet iconSet="{icon_set}">{cfvo}</x14:iconSet></x14:cfRule>'
-        f'<xm:sqref>{sqref}</xm:sqref></x14:conditionalFormatting></x14:conditionalFormattings></ext></extLst>'
-    )
     xml = parts[name].decode("utf-8")
-    parts[name] = xml.replace("</worksheet>", ext + "</worksheet>").encode("utf-8")
+    if "</extLst>" in xml:
+        xml = xml.replace("</extLst>", ext + "</extLst>")
+    else:
+        xml = xml.replace("</worksheet>", "<extLst>" + ext + "</extLst></worksheet>")
+    parts[name] = xml.encode("utf-8")
     with zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED) as zf:
         for n, data in parts.items():
             zf.writestr(n, data)
+
+
+_X14 = 'xmlns:x14="http://schemas.microsoft.com/office/spreadsheetml/2009/9/main"'
+_XM = 'xmlns:xm="http://schemas.microsoft.com/office/excel/2006/main"'
+
+
+def add_x14_icon_set(path: Path, sheet_no: int, sqref: str, icon_set: str, cfvos: list[tuple[str, str]]) -> None:
+    """Add an Excel 2010 icon set (3Stars, 3Triangles, 5Boxes: only in the x14 extension) to a saved sheet."""
+    cfvo = "".join(f'<x14:cfvo type="{t}"><xm:f>{v}</xm:f></x14:cfvo>' for t, v in cfvos)
+    add_extension(path, sheet_no, (
+        f'<ext uri="{{78C0D931-6437-407d-A8EE-F0AAD7539E65}}" {_X14}>'
+        f'<x14:conditionalFormattings><x14:conditionalFormatting {_XM}>'
+        '<x14:cfRule type="iconSet" priority="1" id="{1D2C3B4A-0000-4000-8000-000000000001}">'
+        f'<x14:iconSet iconSet="{icon_set}">{cfvo}</x14:iconSet></x14:cfRule>'
+        f'<xm:sqref>{sqref}</xm:sqref></x14:conditionalFormatting></x14:conditionalFormattings></ext>'))
+
+
+def add_x14_list_validation(path: Path, sheet_no: int, sqref: str, source: str) -> None:
+    """A drop-down list whose entries live on another sheet, the way Excel 2010+ stores it (x14 extension)."""
+    add_extension(path, sheet_no, (
+        f'<ext uri="{{CCE6A557-97BC-4b89-ADB6-D9C93CAAB3DF}}" {_X14}>'
+        f'<x14:dataValidations count="1" {_XM}><x14:dataValidation type="list" allowBlank="1" '
+        'showInputMessage="1" showErrorMessage="1">'
+        f'<x14:formula1><xm:f>{source}</xm:f></x14:formula1><xm:sqref>{sqref}</xm:sqref>'
+        '</x14:dataValidation></x14:dataValidations></ext>'))
 
 
 def symbol_font(path: Path, variant: str) -> Case:
@@ -1198,7 +1250,8 @@ def sachstand(path: Path, variant: str) -> Case:
 
     The clerk: wrote "Sachstand zum 31.12.2024: Die Kurse …" into one cell ("eine-zelle"); or the
     label "Sachstand" with the text beside it and a "Highlight des Jahres: …" cell ("label-daneben");
-    or the label "Sachstand" and nothing beside it yet ("label-leer").
+    or the label "Sachstand" and nothing beside it yet ("label-leer"); or title, "Oberziel: …" and the
+    Sachstand each in a cell merged across the table's width ("verbunden").
     A careful colleague keeps the whole text (date included) and notes the empty label.
     """
     ms = Master(path, f"sachstand-{variant}")
@@ -1216,6 +1269,17 @@ def sachstand(path: Path, variant: str) -> Case:
         ws["A4"] = "Highlight des Jahres: Sprachfest mit 300 Gästen"
         ms.text("Sprache", "sachstand", "Die Kurse sind voll ausgelastet.")
         ms.text("Sprache", "highlights", "Sprachfest mit 300 Gästen")
+    elif variant == "verbunden":
+        # title, Oberziel and Sachstand in cells merged across the table's width
+        ws["A2"] = None
+        ws["B2"] = None
+        ws.merge_cells("A1:C1")
+        ws["A2"] = "Oberziel: Alle Zugewanderten können sich im Alltag verständigen."
+        ws.merge_cells("A2:C2")
+        ws["A3"] = "Sachstand zum 31.12.2024: Die Kurse sind voll ausgelastet."
+        ws.merge_cells("A3:C4")
+        ms.text("Sprache", "oberziel", "Alle Zugewanderten können sich im Alltag verständigen.")
+        ms.text("Sprache", "sachstand", "Die Kurse sind voll ausgelastet.")
     else:
         ws["A3"] = "Sachstand"
         ms.expect("Sprache", "A3", LABEL_EMPTY)
@@ -1318,11 +1382,13 @@ SSCONVERT = shutil.which("ssconvert")
 #: conditional formatting, icon sets (also the x14 ones), drop-downs, tables, row styles and fonts.
 #: Gnumeric drops icon sets, drop-down lists and Excel tables, keeps only a gradient's last stop,
 #: rewrites text rules as expression rules (NOT(ISERROR(SEARCH(…))), without their text attribute), and
-#: makes a "very hidden" sheet visible (a hidden one stays hidden);
+#: makes a "very hidden" sheet visible (a hidden one stays hidden), and resolves theme colours with a tint
+#: to other colours than Excel and LibreOffice (accent 3 9BBB59 lightened 40 % becomes DED69A, a pale khaki,
+#: not C3D69B; darkened 50 % 6A6228, an olive, not 4F6228);
 #: a painted row becomes painted cells (the status cell gets the row's fill: the status survives).
 LOST_IN: dict[str, frozenset[str]] = {
     "libreoffice": frozenset({"gradient", "pattern"}),
-    "gnumeric": frozenset({"gradient", "icon", "dv", "table", "cf-text", "very-hidden"}),
+    "gnumeric": frozenset({"gradient", "icon", "dv", "table", "cf-text", "very-hidden", "theme-tint"}),
 }
 
 
@@ -1372,15 +1438,17 @@ BUILDERS: dict[str, tuple[Callable[[Path, str], Case], tuple[str, ...]]] = {
     "below_the_table": (below_the_table, ("legende-summe", "anzahl-notiz", "legende-daneben")),
     "konzept_sheet": (konzept_sheet, ("soll-anzahl", "soll-gesamt", "unlesbar-wert", "unlesbar-kopf")),
     "field_copy": (field_copy, ("sichtbar", "ausgeblendet", "sehr-versteckt")),
-    "status_words": (status_words, ("umsetzung", "vertragsliste", "zusatz", "unbekannt", "farbe-widerspricht")),
-    "taught_words": (taught_words, ("legende-name", "legende-farbfeld", "dropdown", "dropdown-liste", "nicht-gelehrt")),
+    "status_words": (status_words, ("umsetzung", "vertragsliste", "zusatz", "schreibweisen", "unbekannt",
+                                      "farbe-widerspricht")),
+    "taught_words": (taught_words, ("legende-name", "legende-farbfeld", "dropdown", "dropdown-liste", "dropdown-name", "dropdown-x14",
+                                      "nicht-gelehrt")),
     "row_painted": (row_painted, ("zeilenformat", "zellen", "lila", "widerspruch")),
-    "gradient_pattern": (gradient_pattern, ("verlauf", "muster", "lila")),
-    "cf_rules": (cf_rules, ("zellwert", "zellwert-lila", "vorlagen", "text", "ausdruck", "ausdruck-zahl", "konflikt", "ausdruck-unlesbar")),
+    "gradient_pattern": (gradient_pattern, ("verlauf", "muster", "lila", "designfarben", "palette")),
+    "cf_rules": (cf_rules, ("zellwert", "zellwert-lila", "vorlagen", "ganze-spalte", "geteilt", "text", "ausdruck", "ausdruck-zahl", "konflikt", "ausdruck-unlesbar")),
     "icon_sets": (icon_sets, ("ampel-zahlen", "ampel-umgekehrt", "ampel-prozent", "ampel-perzentil", "symbole", "sterne", "pfeile-grau")),
     "symbol_font": (symbol_font, ("punkt", "andere-symbole", "braun")),
     "status_missing": (status_missing, ("blau", "spalte")),
-    "sachstand": (sachstand, ("eine-zelle", "label-daneben", "label-leer")),
+    "sachstand": (sachstand, ("eine-zelle", "label-daneben", "label-leer", "verbunden")),
     "seed_typo": (seed_typo, ("querschnittstehma", "grossbuchstaben")),
     "list_object": (list_object, ("mittel-blau", "hell-filter")),
     "sheet_features": (sheet_features, ("ausgeblendet-fixiert", "gruppiert")),
