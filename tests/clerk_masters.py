@@ -21,6 +21,8 @@ from pathlib import Path
 from typing import Any, Callable, Iterable
 
 from openpyxl import Workbook
+from openpyxl.cell.rich_text import CellRichText, TextBlock
+from openpyxl.cell.text import InlineFont
 from openpyxl.comments import Comment
 from openpyxl.formatting.rule import CellIsRule, FormulaRule, IconSetRule, Rule
 from openpyxl.styles import Alignment, Color, Font, GradientFill, PatternFill
@@ -370,7 +372,7 @@ class FieldWriter:
 
     def put(self, row: int, cells: dict[str, Any]) -> None:
         for label, value in cells.items():
-            values = value if isinstance(value, list) else [value]
+            values = value if type(value) is list else [value]  # CellRichText is a list too
             for i, v in enumerate(values):
                 if v is not None:
                     self.ws.cell(row + i, self.col(label), v)
@@ -560,8 +562,11 @@ def unterziel_markers(path: Path, variant: str) -> Case:
 
     The clerk: wrote the Unterziel rows in the short form of the office ("UZ 2 – Berufssprache"),
     as "Ziel 2", with Roman numerals ("Unterziel III"), or put only the number in the Nr column and
-    the Unterziel's wording in the text column, numbering measures 1.1, 1.2 below it.
-    A careful colleague reads the Unterziel numbers 1, 2, 3 and assigns the measures below each.
+    the Unterziel's wording in the text column, numbering measures 1.1, 1.2 below it; or ("quer-verbunden")
+    wrote "Unterziel 2: …" into the Nr column, merged it across the table, shaded it grey, and left one or
+    two blank rows after each group.
+    A careful colleague reads the Unterziel numbers 1, 2, 3 and assigns the measures below each; a blank
+    row does not end the table.
     """
     ms = Master(path, f"unterziel_markers-{variant}")
     hdr = ["Nr.", "Unterziel / Maßnahme", "Ampel"]
@@ -576,7 +581,12 @@ def unterziel_markers(path: Path, variant: str) -> Case:
     per_uz = ((0, 1), (2, 3), (4,))
     n = 0
     for uz, idxs in enumerate(per_uz, start=1):
-        if variant == "nr-allein":
+        if variant == "quer-verbunden":
+            # the Unterziel row merged across the table's width, its text in the Nr column; blank rows between groups
+            r = fw.uz(uz, {"Nr.": ["Unterziel 1: Wohnraum schaffen", "Unterziel 2: Beratung", "Unterziel 3: Nachbarschaft"][uz - 1]})
+            fw.ws.merge_cells(f"A{r}:C{r}")
+            fw.ws[f"A{r}"].fill = solid("D9D9D9")
+        elif variant == "nr-allein":
             fw.uz(uz, {"Nr.": uz, "Unterziel / Maßnahme": ["Wohnraum schaffen", "Beratung", "Nachbarschaft"][uz - 1]})
         else:
             fw.uz(uz, markers[variant][uz - 1])
@@ -585,6 +595,8 @@ def unterziel_markers(path: Path, variant: str) -> Case:
             nr = f"{uz}.{k}" if variant == "nr-allein" else str(n)
             fw.m(nr, {"Nr.": nr if variant == "nr-allein" else n, "Unterziel / Maßnahme": f"Maßnahme {nr}",
                       "Ampel": words[i]}, expect[i])
+        if variant == "quer-verbunden":
+            fw.blank(2 if uz == 1 else 1)
     return ms.save({"word"})
 
 
@@ -790,7 +802,8 @@ def status_words(path: Path, variant: str) -> Case:
     The clerk: typed what the measure's state is — "umgesetzt / in Umsetzung / offen" in any case and
     spacing, the other words of the office ("abgeschlossen", "in Planung", "nicht weiterverfolgt", …),
     a status with an addition ("Grün (verzögert)", "gelb – Finanzierung offen"), the word as typed
-    ("schreibweisen": a non-breaking space, Alt+Enter before the addition, capitals); in "unbekannt"
+    ("schreibweisen": a non-breaking space, Alt+Enter before the addition, capitals), a formula whose
+    stored result is the word ("formel"), a word partly bold or coloured ("formatiert"); in "unbekannt"
     something that is no status ("siehe Protokoll"); in "farbe-widerspricht" "Rot" in a cell painted green.
     A careful colleague maps each word to Grün/Gelb/Rot ("nicht begonnen" is Rot, not Gelb), keeps
     the addition, names the cell whose word maps to nothing, and the cell whose word and colour disagree.
@@ -798,6 +811,29 @@ def status_words(path: Path, variant: str) -> Case:
     ms = Master(path, f"status_words-{variant}")
     hdr = ["Nr.", "Maßnahme", "Ampel", "Bemerkung"]
     fw = ms.field("Arbeit", "Handlungsfeld Arbeit", hdr, nr="Nr.", text="Maßnahme", status="Ampel")
+    if variant == "formel":
+        # the Ampel is computed from a progress column; Excel stored each formula's result
+        hdr_e = "Fortschritt"
+        fw.ws.cell(4, 5, hdr_e)
+        fw.header.append(hdr_e)
+        fw.uz(1, "Unterziel 1: Arbeitsmarkt")
+        results = {}
+        for n, (pct, word, expect) in enumerate(((1.0, "Grün", G), (0.5, "Gelb", Y), (0, "Rot", R)), start=1):
+            r = fw.m(str(n), {"Nr.": n, "Maßnahme": f"Maßnahme {n}", hdr_e: pct,
+                              "Ampel": f'=IF($E{fw.next_row}>=1,"Grün",IF($E{fw.next_row}>0,"Gelb","Rot"))'}, expect)
+            results[fw.status_ref(r)] = word
+        case = ms.save({"word"})
+        set_cached_results(case.path, 1, results)
+        return case
+    if variant == "formatiert":
+        # parts of the word set in bold or coloured (rich text in the cell)
+        fw.uz(1, "Unterziel 1: Arbeitsmarkt")
+        texts = ((CellRichText([TextBlock(InlineFont(b=True), "Grün"), " (verzögert)"]), G),
+                 (CellRichText(["in ", TextBlock(InlineFont(color="FFC00000"), "Umsetzung")]), Y),
+                 (CellRichText([TextBlock(InlineFont(i=True), "offen")]), R))
+        for n, (text, expect) in enumerate(texts, start=1):
+            fw.m(str(n), {"Nr.": n, "Maßnahme": f"Maßnahme {n}", "Ampel": text}, expect)
+        return ms.save({"word"})
     if variant == "farbe-widerspricht":
         rows = three_fields(fw, ("umgesetzt", "Rot", "in Umsetzung"), (G, UNDECIDED, Y), n_uz=1, fills=(GREEN, GREEN, None))
         ms.expect("Arbeit", fw.status_ref(rows[1]), STATUS_CONFLICT)
@@ -1159,6 +1195,25 @@ def add_extension(path: Path, sheet_no: int, ext: str) -> None:
             zf.writestr(n, data)
 
 
+def set_cached_results(path: Path, sheet_no: int, results: dict[str, str]) -> None:
+    """Give formula cells the text result Excel stores with them (openpyxl writes formulas without one)."""
+    import zipfile
+    from xml.sax.saxutils import escape
+
+    name = f"xl/worksheets/sheet{sheet_no}.xml"
+    with zipfile.ZipFile(path) as zf:
+        parts = {n: zf.read(n) for n in zf.namelist()}
+    xml = parts[name].decode("utf-8")
+    for ref, value in results.items():
+        xml, n = re.subn(rf'<c r="{ref}"([^>]*)>(<f>.*?</f>)<v\s*/?>(?:</v>)?</c>',
+                         rf'<c r="{ref}"\1 t="str">\2<v>{escape(value)}</v></c>', xml, count=1)
+        assert n == 1, ref
+    parts[name] = xml.encode("utf-8")
+    with zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED) as zf:
+        for n, data in parts.items():
+            zf.writestr(n, data)
+
+
 _X14 = 'xmlns:x14="http://schemas.microsoft.com/office/spreadsheetml/2009/9/main"'
 _XM = 'xmlns:xm="http://schemas.microsoft.com/office/excel/2006/main"'
 
@@ -1432,14 +1487,14 @@ def survives(case_id: str, program: str, directory: Path) -> bool:
 BUILDERS: dict[str, tuple[Callable[[Path, str], Case], tuple[str, ...]]] = {
     "merged_rows": (merged_rows, ("zwei-zeilen", "drei-zeilen", "nur-nr-text")),
     "wrapped_headers": (wrapped_headers, ("umbruch", "zweizeilig", "synonyme")),
-    "unterziel_markers": (unterziel_markers, ("uz-strich", "ziel", "roemisch", "nr-allein")),
+    "unterziel_markers": (unterziel_markers, ("uz-strich", "ziel", "roemisch", "nr-allein", "quer-verbunden")),
     "flat_merged_unterziel": (flat_merged_unterziel, ("nummer", "text")),
     "numbers_in_text": (numbers_in_text, ("m-praefix", "nur-zahl")),
     "below_the_table": (below_the_table, ("legende-summe", "anzahl-notiz", "legende-daneben")),
     "konzept_sheet": (konzept_sheet, ("soll-anzahl", "soll-gesamt", "unlesbar-wert", "unlesbar-kopf")),
     "field_copy": (field_copy, ("sichtbar", "ausgeblendet", "sehr-versteckt")),
-    "status_words": (status_words, ("umsetzung", "vertragsliste", "zusatz", "schreibweisen", "unbekannt",
-                                      "farbe-widerspricht")),
+    "status_words": (status_words, ("umsetzung", "vertragsliste", "zusatz", "schreibweisen", "formel",
+                                      "formatiert", "unbekannt", "farbe-widerspricht")),
     "taught_words": (taught_words, ("legende-name", "legende-farbfeld", "dropdown", "dropdown-liste", "dropdown-name", "dropdown-x14",
                                       "nicht-gelehrt")),
     "row_painted": (row_painted, ("zeilenformat", "zellen", "lila", "widerspruch")),
