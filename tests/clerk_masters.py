@@ -513,7 +513,8 @@ def wrapped_headers(path: Path, variant: str) -> Case:
     "Maßnahmen-↵beschreibung", "Ampel↵(Stand 02/2025)", "Bemer-↵kungen"); in the other variant put a
     merged group label "Umsetzung" above "Ampel" and "Zuständigkeiten", with "Nr." and "Maßnahmen"
     merged over both header rows; in "synonyme" "Nr." with a non-breaking space, "Beschreibung der↵Maßnahme",
-    "Ampel-↵status", "Kommentare", "Feder-↵führung", "Umsetzung↵bis".
+    "Ampel-↵status", "Kommentare", "Feder-↵führung", "Umsetzung↵bis"; in "leerspalte" a narrow empty
+    spacer column between Nr and text, and "Stand 02/2025" written (unmerged) above "Ampel".
     A careful colleague reads the labels as Nr, Maßnahme, Ampel, Bemerkung and finds the table.
     """
     ms = Master(path, f"wrapped_headers-{variant}")
@@ -527,6 +528,18 @@ def wrapped_headers(path: Path, variant: str) -> Case:
         fw.uz(2, "Unterziel 2: Schule")
         fw.m("3", {hdr[0]: 3, hdr[1]: "Schulsozialarbeit"}, Y, fill=YELLOW)
         fw.m("4", {hdr[0]: 4, hdr[1]: "Hausaufgabenhilfe", hdr[2]: "gelb", hdr[4]: "Schulamt"}, Y)
+        return ms.save({"word", "fill"})
+    if variant == "leerspalte":
+        # a narrow empty spacer column between Nr and text, and "Ampel" under a group label one row up
+        hdr = ["Nr.", "(leer)", "Maßnahme", "Ampel", "Zuständig"]
+        fw = ms.field("Bildung", "Handlungsfeld Bildung", hdr, nr="Nr.", text="Maßnahme", status="Ampel", header_row=5)
+        fw.ws["B5"] = None
+        fw.ws.column_dimensions["B"].width = 2
+        fw.ws["D4"] = "Stand 02/2025"
+        fw.ws["D4"].font = Font(bold=True)
+        fw.uz(1, "Unterziel 1: Frühe Bildung")
+        fw.m("1", {"Nr.": 1, "Maßnahme": "Kita-Plätze", "Ampel": "Grün", "Zuständig": "Jugendamt"}, G)
+        fw.m("2", {"Nr.": 2, "Maßnahme": "Elternbegleitung"}, Y, fill=AMBER)
         return ms.save({"word", "fill"})
     if variant == "synonyme":
         hdr = ["Nr.\u00a0", "Beschreibung der\nMaßnahme", "Ampel-\nstatus", "Kommentare", "Feder-\nführung", "Umsetzung\nbis"]
@@ -1127,14 +1140,23 @@ def icon_sets(path: Path, variant: str) -> Case:
     "ampel-perzentil": scores 10–100 with percentile thresholds (33rd and 67th percentile);
     "symbole": 3 circled symbols (✓ ! ✗) on 1/2/3;
     "sterne": 3 stars (an Excel 2010 icon set, stored in the x14 extension) and "pfeile-grau": 3 grey
-      arrows — neither says anything about Grün/Gelb/Rot.
+      arrows — neither says anything about Grün/Gelb/Rot; "andere-spalte": the lights are drawn in a
+      progress column beside the Ampel column, which holds words.
     A careful colleague reads the icon Excel shows: a green light is Grün; the stars are named as
-    unreadable at their cells.
+    unreadable at their cells; lights in another column are not the Ampel.
     """
     ms = Master(path, f"icon_sets-{variant}")
     hdr = ["Nr.", "Maßnahme", "Ampel"]
     fw = ms.field("Sprache", "Handlungsfeld Sprache", hdr, nr="Nr.", text="Maßnahme", status="Ampel")
     fw.uz(1, "Unterziel 1: Sprachkurse")
+    if variant == "andere-spalte":
+        # the Ampel column holds words; an icon set draws lights in the progress column beside it
+        fw.ws.cell(4, 4, "Fortschritt")
+        fw.header.append("Fortschritt")
+        for n, (word, progress, expect) in enumerate((("Grün", 1, G), ("Gelb", 3, Y), ("Rot", 3, R)), start=1):
+            fw.m(str(n), {"Nr.": n, "Maßnahme": f"Maßnahme {n}", "Ampel": word, "Fortschritt": progress}, expect)
+        fw.ws.conditional_formatting.add("D5:D20", IconSetRule("3TrafficLights1", "num", [0, 2, 3]))
+        return ms.save({"icon", "word"})
     if variant == "ampel-prozent":
         values = ((1.0, G), (0.8, G), (0.5, Y), (0.2, R), (0.0, R), (0.67, G), (0.33, Y))
     elif variant == "ampel-perzentil":
@@ -1243,8 +1265,10 @@ def symbol_font(path: Path, variant: str) -> Case:
     """A status that is only a symbol, coloured with the font colour.
 
     The clerk: typed "●" (or "⬤", "■", or a Wingdings "l", which draws a dot) and gave it a green,
-    amber or red font colour; in "braun" one dot is brown.
-    A careful colleague reads the dot's colour, and names the brown dot's cell and colour.
+    amber or red font colour; in "braun" one dot is brown. In "wort-farbig" the words Grün/Rot/Gelb are
+    typed in a red, green and blue font (for emphasis, not as a status).
+    A careful colleague reads the dot's colour, names the brown dot's cell and colour, and reads a word
+    as the word, whatever its font colour.
     """
     ms = Master(path, f"symbol_font-{variant}")
     hdr = ["Nr.", "Maßnahme", "Ampel"]
@@ -1256,6 +1280,8 @@ def symbol_font(path: Path, variant: str) -> Case:
     elif variant == "andere-symbole":
         plan = [("⬤", "Segoe UI Symbol", GREEN, G), ("■", "Calibri", YELLOW, Y), ("l", "Wingdings", RED, R),
                 ("l", "Wingdings", GREEN, G)]
+    elif variant == "wort-farbig":  # words in a coloured font: the word counts, the font colour is no channel
+        plan = [("Grün", "Calibri", RED, G), ("Rot", "Calibri", GREEN, R), ("Gelb", "Calibri", "0070C0", Y)]
     else:
         plan = [("●", "Calibri", GREEN, G), ("●", "Calibri", BROWN, None)]
     for n, (sym, font, color, expect) in enumerate(plan, start=1):
@@ -1486,7 +1512,7 @@ def survives(case_id: str, program: str, directory: Path) -> bool:
 
 BUILDERS: dict[str, tuple[Callable[[Path, str], Case], tuple[str, ...]]] = {
     "merged_rows": (merged_rows, ("zwei-zeilen", "drei-zeilen", "nur-nr-text")),
-    "wrapped_headers": (wrapped_headers, ("umbruch", "zweizeilig", "synonyme")),
+    "wrapped_headers": (wrapped_headers, ("umbruch", "zweizeilig", "synonyme", "leerspalte")),
     "unterziel_markers": (unterziel_markers, ("uz-strich", "ziel", "roemisch", "nr-allein", "quer-verbunden")),
     "flat_merged_unterziel": (flat_merged_unterziel, ("nummer", "text")),
     "numbers_in_text": (numbers_in_text, ("m-praefix", "nur-zahl")),
@@ -1500,8 +1526,8 @@ BUILDERS: dict[str, tuple[Callable[[Path, str], Case], tuple[str, ...]]] = {
     "row_painted": (row_painted, ("zeilenformat", "zellen", "lila", "widerspruch")),
     "gradient_pattern": (gradient_pattern, ("verlauf", "muster", "lila", "designfarben", "palette")),
     "cf_rules": (cf_rules, ("zellwert", "zellwert-lila", "vorlagen", "ganze-spalte", "geteilt", "text", "ausdruck", "ausdruck-zahl", "konflikt", "ausdruck-unlesbar")),
-    "icon_sets": (icon_sets, ("ampel-zahlen", "ampel-umgekehrt", "ampel-prozent", "ampel-perzentil", "symbole", "sterne", "pfeile-grau")),
-    "symbol_font": (symbol_font, ("punkt", "andere-symbole", "braun")),
+    "icon_sets": (icon_sets, ("ampel-zahlen", "ampel-umgekehrt", "ampel-prozent", "ampel-perzentil", "symbole", "sterne", "pfeile-grau", "andere-spalte")),
+    "symbol_font": (symbol_font, ("punkt", "andere-symbole", "braun", "wort-farbig")),
     "status_missing": (status_missing, ("blau", "spalte")),
     "sachstand": (sachstand, ("eine-zelle", "label-daneben", "label-leer", "verbunden")),
     "seed_typo": (seed_typo, ("querschnittstehma", "grossbuchstaben")),
