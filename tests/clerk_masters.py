@@ -1236,6 +1236,31 @@ def set_cached_results(path: Path, sheet_no: int, results: dict[str, str]) -> No
             zf.writestr(n, data)
 
 
+MAIN_NS = 'xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main"'
+
+
+def prefix_main_namespace(xml: str) -> str:
+    """The same part with every element of the main namespace written as "x:…" (as .NET's Open XML SDK
+    writes workbooks): valid, only spelled differently."""
+    if MAIN_NS not in xml:
+        return xml
+    xml = xml.replace(MAIN_NS, MAIN_NS.replace("xmlns=", "xmlns:x="), 1)
+    return re.sub(r"<(/?)(?![?!])(?!\w+:)([A-Za-z]\w*)", r"<\1x:\2", xml)
+
+
+def with_prefixed_namespace(src: Path, dst: Path) -> Path:
+    """A copy of a master whose workbook, sheets, styles and shared strings use the prefix "x:"."""
+    import zipfile
+
+    with zipfile.ZipFile(src) as zf, zipfile.ZipFile(dst, "w", zipfile.ZIP_DEFLATED) as out:
+        for name in zf.namelist():
+            data = zf.read(name)
+            if name.startswith("xl/") and name.endswith(".xml") and "/_rels/" not in name:
+                data = prefix_main_namespace(data.decode("utf-8")).encode("utf-8")
+            out.writestr(name, data)
+    return dst
+
+
 _X14 = 'xmlns:x14="http://schemas.microsoft.com/office/spreadsheetml/2009/9/main"'
 _XM = 'xmlns:xm="http://schemas.microsoft.com/office/excel/2006/main"'
 
