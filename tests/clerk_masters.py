@@ -16,9 +16,11 @@ from __future__ import annotations
 import re
 import shutil
 import subprocess
+import zipfile
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Callable, Iterable
+from xml.sax.saxutils import escape
 
 from openpyxl import Workbook
 from openpyxl.cell.rich_text import CellRichText, TextBlock
@@ -214,10 +216,6 @@ class Case:
     and formula rules), "cf-text" (text rules), "icon", "font", "dv", "legend", "merge", "table", "column",
     "very-hidden" (a sheet hidden through the VBA editor), "theme-tint" (theme colours with a tint)
     (the re-save tests keep the cases whose channels a program preserves, see :data:`LOST_IN`)."""
-
-    @property
-    def sheets(self) -> list[str]:
-        return list(self.header_rows)
 
     def counts(self, sheet: str | None = None) -> dict[str, int]:
         """Expected figures: measures in the evaluation per status, their sum, all measures."""
@@ -1199,93 +1197,6 @@ def icon_sets(path: Path, variant: str) -> Case:
     return case
 
 
-def add_extension(path: Path, sheet_no: int, ext: str) -> None:
-    """Add an ``<ext>`` element to a saved sheet's ``extLst`` (Excel 2010 features openpyxl cannot write)."""
-    import zipfile
-
-    name = f"xl/worksheets/sheet{sheet_no}.xml"
-    with zipfile.ZipFile(path) as zf:
-        parts = {n: zf.read(n) for n in zf.namelist()}
-    xml = parts[name].decode("utf-8")
-    if "</extLst>" in xml:
-        xml = xml.replace("</extLst>", ext + "</extLst>")
-    else:
-        xml = xml.replace("</worksheet>", "<extLst>" + ext + "</extLst></worksheet>")
-    parts[name] = xml.encode("utf-8")
-    with zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED) as zf:
-        for n, data in parts.items():
-            zf.writestr(n, data)
-
-
-def set_cached_results(path: Path, sheet_no: int, results: dict[str, str]) -> None:
-    """Give formula cells the text result Excel stores with them (openpyxl writes formulas without one)."""
-    import zipfile
-    from xml.sax.saxutils import escape
-
-    name = f"xl/worksheets/sheet{sheet_no}.xml"
-    with zipfile.ZipFile(path) as zf:
-        parts = {n: zf.read(n) for n in zf.namelist()}
-    xml = parts[name].decode("utf-8")
-    for ref, value in results.items():
-        xml, n = re.subn(rf'<c r="{ref}"([^>]*)>(<f>.*?</f>)<v\s*/?>(?:</v>)?</c>',
-                         rf'<c r="{ref}"\1 t="str">\2<v>{escape(value)}</v></c>', xml, count=1)
-        assert n == 1, ref
-    parts[name] = xml.encode("utf-8")
-    with zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED) as zf:
-        for n, data in parts.items():
-            zf.writestr(n, data)
-
-
-MAIN_NS = 'xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main"'
-
-
-def prefix_main_namespace(xml: str) -> str:
-    """The same part with every element of the main namespace written as "x:…" (as .NET's Open XML SDK
-    writes workbooks): valid, only spelled differently."""
-    if MAIN_NS not in xml:
-        return xml
-    xml = xml.replace(MAIN_NS, MAIN_NS.replace("xmlns=", "xmlns:x="), 1)
-    return re.sub(r"<(/?)(?![?!])(?!\w+:)([A-Za-z]\w*)", r"<\1x:\2", xml)
-
-
-def with_prefixed_namespace(src: Path, dst: Path) -> Path:
-    """A copy of a master whose workbook, sheets, styles and shared strings use the prefix "x:"."""
-    import zipfile
-
-    with zipfile.ZipFile(src) as zf, zipfile.ZipFile(dst, "w", zipfile.ZIP_DEFLATED) as out:
-        for name in zf.namelist():
-            data = zf.read(name)
-            if name.startswith("xl/") and name.endswith(".xml") and "/_rels/" not in name:
-                data = prefix_main_namespace(data.decode("utf-8")).encode("utf-8")
-            out.writestr(name, data)
-    return dst
-
-
-_X14 = 'xmlns:x14="http://schemas.microsoft.com/office/spreadsheetml/2009/9/main"'
-_XM = 'xmlns:xm="http://schemas.microsoft.com/office/excel/2006/main"'
-
-
-def add_x14_icon_set(path: Path, sheet_no: int, sqref: str, icon_set: str, cfvos: list[tuple[str, str]]) -> None:
-    """Add an Excel 2010 icon set (3Stars, 3Triangles, 5Boxes: only in the x14 extension) to a saved sheet."""
-    cfvo = "".join(f'<x14:cfvo type="{t}"><xm:f>{v}</xm:f></x14:cfvo>' for t, v in cfvos)
-    add_extension(path, sheet_no, (
-        f'<ext uri="{{78C0D931-6437-407d-A8EE-F0AAD7539E65}}" {_X14}>'
-        f'<x14:conditionalFormattings><x14:conditionalFormatting {_XM}>'
-        '<x14:cfRule type="iconSet" priority="1" id="{1D2C3B4A-0000-4000-8000-000000000001}">'
-        f'<x14:iconSet iconSet="{icon_set}">{cfvo}</x14:iconSet></x14:cfRule>'
-        f'<xm:sqref>{sqref}</xm:sqref></x14:conditionalFormatting></x14:conditionalFormattings></ext>'))
-
-
-def add_x14_list_validation(path: Path, sheet_no: int, sqref: str, source: str) -> None:
-    """A drop-down list whose entries live on another sheet, the way Excel 2010+ stores it (x14 extension)."""
-    add_extension(path, sheet_no, (
-        f'<ext uri="{{CCE6A557-97BC-4b89-ADB6-D9C93CAAB3DF}}" {_X14}>'
-        f'<x14:dataValidations count="1" {_XM}><x14:dataValidation type="list" allowBlank="1" '
-        'showInputMessage="1" showErrorMessage="1">'
-        f'<x14:formula1><xm:f>{source}</xm:f></x14:formula1><xm:sqref>{sqref}</xm:sqref>'
-        '</x14:dataValidation></x14:dataValidations></ext>'))
-
-
 def symbol_font(path: Path, variant: str) -> Case:
     """A status that is only a symbol, coloured with the font colour.
 
@@ -1477,6 +1388,90 @@ def sheet_features(path: Path, variant: str) -> Case:
 
 
 # ---------------------------------------------------------------------------------------------
+# What Excel writes and openpyxl cannot: added to the saved parts
+
+
+def add_extension(path: Path, sheet_no: int, ext: str) -> None:
+    """Add an ``<ext>`` element to a saved sheet's ``extLst`` (Excel 2010 features openpyxl cannot write)."""
+    name = f"xl/worksheets/sheet{sheet_no}.xml"
+    with zipfile.ZipFile(path) as zf:
+        parts = {n: zf.read(n) for n in zf.namelist()}
+    xml = parts[name].decode("utf-8")
+    if "</extLst>" in xml:
+        xml = xml.replace("</extLst>", ext + "</extLst>")
+    else:
+        xml = xml.replace("</worksheet>", "<extLst>" + ext + "</extLst></worksheet>")
+    parts[name] = xml.encode("utf-8")
+    with zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED) as zf:
+        for n, data in parts.items():
+            zf.writestr(n, data)
+
+
+def set_cached_results(path: Path, sheet_no: int, results: dict[str, str]) -> None:
+    """Give formula cells the text result Excel stores with them (openpyxl writes formulas without one)."""
+    name = f"xl/worksheets/sheet{sheet_no}.xml"
+    with zipfile.ZipFile(path) as zf:
+        parts = {n: zf.read(n) for n in zf.namelist()}
+    xml = parts[name].decode("utf-8")
+    for ref, value in results.items():
+        xml, n = re.subn(rf'<c r="{ref}"([^>]*)>(<f>.*?</f>)<v\s*/?>(?:</v>)?</c>',
+                         rf'<c r="{ref}"\1 t="str">\2<v>{escape(value)}</v></c>', xml, count=1)
+        assert n == 1, ref
+    parts[name] = xml.encode("utf-8")
+    with zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED) as zf:
+        for n, data in parts.items():
+            zf.writestr(n, data)
+
+
+MAIN_NS = 'xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main"'
+
+
+def prefix_main_namespace(xml: str) -> str:
+    """The same part with every element of the main namespace written as "x:…" (as .NET's Open XML SDK
+    writes workbooks): valid, only spelled differently."""
+    if MAIN_NS not in xml:
+        return xml
+    xml = xml.replace(MAIN_NS, MAIN_NS.replace("xmlns=", "xmlns:x="), 1)
+    return re.sub(r"<(/?)(?![?!])(?!\w+:)([A-Za-z]\w*)", r"<\1x:\2", xml)
+
+
+def with_prefixed_namespace(src: Path, dst: Path) -> Path:
+    """A copy of a master whose workbook, sheets, styles and shared strings use the prefix "x:"."""
+    with zipfile.ZipFile(src) as zf, zipfile.ZipFile(dst, "w", zipfile.ZIP_DEFLATED) as out:
+        for name in zf.namelist():
+            data = zf.read(name)
+            if name.startswith("xl/") and name.endswith(".xml") and "/_rels/" not in name:
+                data = prefix_main_namespace(data.decode("utf-8")).encode("utf-8")
+            out.writestr(name, data)
+    return dst
+
+
+_X14 = 'xmlns:x14="http://schemas.microsoft.com/office/spreadsheetml/2009/9/main"'
+_XM = 'xmlns:xm="http://schemas.microsoft.com/office/excel/2006/main"'
+
+
+def add_x14_icon_set(path: Path, sheet_no: int, sqref: str, icon_set: str, cfvos: list[tuple[str, str]]) -> None:
+    """Add an Excel 2010 icon set (3Stars, 3Triangles, 5Boxes: only in the x14 extension) to a saved sheet."""
+    cfvo = "".join(f'<x14:cfvo type="{t}"><xm:f>{v}</xm:f></x14:cfvo>' for t, v in cfvos)
+    add_extension(path, sheet_no, (
+        f'<ext uri="{{78C0D931-6437-407d-A8EE-F0AAD7539E65}}" {_X14}>'
+        f'<x14:conditionalFormattings><x14:conditionalFormatting {_XM}>'
+        '<x14:cfRule type="iconSet" priority="1" id="{1D2C3B4A-0000-4000-8000-000000000001}">'
+        f'<x14:iconSet iconSet="{icon_set}">{cfvo}</x14:iconSet></x14:cfRule>'
+        f'<xm:sqref>{sqref}</xm:sqref></x14:conditionalFormatting></x14:conditionalFormattings></ext>'))
+
+
+def add_x14_list_validation(path: Path, sheet_no: int, sqref: str, source: str) -> None:
+    """A drop-down list whose entries live on another sheet, the way Excel 2010+ stores it (x14 extension)."""
+    add_extension(path, sheet_no, (
+        f'<ext uri="{{CCE6A557-97BC-4b89-ADB6-D9C93CAAB3DF}}" {_X14}>'
+        f'<x14:dataValidations count="1" {_XM}><x14:dataValidation type="list" allowBlank="1" '
+        'showInputMessage="1" showErrorMessage="1">'
+        f'<x14:formula1><xm:f>{source}</xm:f></x14:formula1><xm:sqref>{sqref}</xm:sqref>'
+        '</x14:dataValidation></x14:dataValidations></ext>'))
+
+
+# ---------------------------------------------------------------------------------------------
 # Re-saved by another spreadsheet program
 
 SOFFICE = shutil.which("soffice") or shutil.which("libreoffice")
@@ -1526,11 +1521,6 @@ RESAVERS: dict[str, tuple[str | None, Callable[[list[Path], Path], dict[Path, Pa
     "libreoffice": (SOFFICE, resave_libreoffice),
     "gnumeric": (SSCONVERT, resave_gnumeric),
 }
-
-
-def survives(case_id: str, program: str, directory: Path) -> bool:
-    """Whether every channel of the case survives a re-save by ``program``."""
-    return not (build_case(case_id, directory).channels & LOST_IN[program])
 
 
 # ---------------------------------------------------------------------------------------------
