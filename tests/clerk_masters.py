@@ -734,7 +734,10 @@ def konzept_sheet(path: Path, variant: str) -> Case:
     Soll-Anzahl Maßnahmen" (or "Unterziele (Soll) | Maßnahmen (Soll)" with a "Gesamt" row), then
     deleted a measure row (or a whole Unterziel with its measures) on a field sheet by accident. In the
     "unlesbar" variants a count is "k. A." or the table has no recognisable header at all.
-    A careful colleague notices the missing row (a count error) and says when the table cannot be read.
+    In "namen-abweichend" the sheets have short names ("Kommunen", "Kultur") and the Konzept sheet the
+    full ones ("Zusammenarbeit mit kreisangehörigen Kommunen", "Kultur und Freizeit" for the title's "&").
+    A careful colleague notices the missing row (a count error), says when the table cannot be read, and
+    matches the fields by their titles.
     """
     ms = Master(path, f"konzept_sheet-{variant}")
     hdr = ["Nr.", "Maßnahme", "Ampel"]
@@ -754,6 +757,16 @@ def konzept_sheet(path: Path, variant: str) -> Case:
         ms.expect("Arbeit", ANY, COUNT_UNTERZIELE)
         ms.expect("Arbeit", ANY, COUNT_MASSNAHMEN)
         ms.expect(ANY, ANY, COUNT_TOTAL)
+    elif variant == "namen-abweichend":
+        # sheet names are limited to 31 characters: the clerk abbreviated them, the titles and the Konzept
+        # sheet carry the full names ("&" in the title, "und" in the Konzept sheet)
+        f3 = ms.field("Kommunen", "Querschnittsthema Zusammenarbeit mit kreisangehörigen Kommunen", hdr, nr="Nr.",
+                      text="Maßnahme", status="Ampel", name="Zusammenarbeit mit kreisangehörigen Kommunen")
+        three_fields(f3, ("Grün", "Rot"), (G, R), n_uz=1)
+        f4 = ms.field("Kultur", "Handlungsfeld Kultur & Freizeit", hdr, nr="Nr.", text="Maßnahme", status="Ampel",
+                      name="Kultur und Freizeit")
+        three_fields(f4, ("Gelb",), (Y,), n_uz=1)
+        ms.konzept()
     elif variant == "unlesbar-wert":
         ms.konzept(rows=[("Sprache", "Handlungsfeld", 2, "k. A."), ("Arbeit", "Handlungsfeld", 2, 4)])
         ms.expect("Konzept", "D5", KONZEPT_UNREADABLE)
@@ -1532,7 +1545,7 @@ BUILDERS: dict[str, tuple[Callable[[Path, str], Case], tuple[str, ...]]] = {
     "flat_merged_unterziel": (flat_merged_unterziel, ("nummer", "text")),
     "numbers_in_text": (numbers_in_text, ("m-praefix", "nur-zahl")),
     "below_the_table": (below_the_table, ("legende-summe", "anzahl-notiz", "legende-daneben")),
-    "konzept_sheet": (konzept_sheet, ("soll-anzahl", "soll-gesamt", "unlesbar-wert", "unlesbar-kopf")),
+    "konzept_sheet": (konzept_sheet, ("soll-anzahl", "soll-gesamt", "namen-abweichend", "unlesbar-wert", "unlesbar-kopf")),
     "field_copy": (field_copy, ("sichtbar", "ausgeblendet", "sehr-versteckt")),
     "status_words": (status_words, ("umsetzung", "vertragsliste", "zusatz", "schreibweisen", "formel",
                                       "formatiert", "unbekannt", "farbe-widerspricht")),
