@@ -1271,6 +1271,38 @@ def status_missing(path: Path, variant: str) -> Case:
     return ms.save({"word", "fill" if variant == "blau" else "column"})
 
 
+def blue_marking(path: Path, variant: str) -> Case:
+    """The blue highlight that puts a measure into the evaluation, as clerks paint it.
+
+    The clerk: painted the Nr cell in the theme's light blue from the colour picker ("Blau, Akzent 1,
+    heller 80 %", "thema-blau"), or painted the measure's whole row light blue and gave the Ampel cell its
+    own green/red fill ("zeile-blau", a merged two-row measure painted over both rows).
+    A careful colleague counts the blue measures in the evaluation and the others not; the blue of the
+    row is no status.
+    """
+    ms = Master(path, f"blue_marking-{variant}")
+    hdr = ["Nr.", "Maßnahme", "Ampel", "Zuständig"]
+    fw = ms.field("Arbeit", "Handlungsfeld Arbeit", hdr, nr="Nr.", text="Maßnahme", status="Ampel")
+    fw.uz(1, "Unterziel 1: Arbeitsmarkt")
+    if variant == "thema-blau":
+        light_blue = solid(Color(theme=4, tint=0.7999816888943144))
+        for n, (word, marked, expect) in enumerate((("Grün", True, G), ("Rot", False, R), ("Gelb", True, Y)), start=1):
+            r = fw.m(str(n), {"Nr.": n, "Maßnahme": f"Maßnahme {n}", "Ampel": word}, expect, marked=marked)
+            if marked:
+                fw.cell("Nr.", r).fill = light_blue
+        return ms.save({"word", "fill", "theme-tint"})
+    plan = ((GREEN, True, G, 2), (RED, False, R, 1), (YELLOW, True, Y, 1))
+    for n, (color, marked, expect, span) in enumerate(plan, start=1):
+        r = fw.m(str(n), {"Nr.": n, "Maßnahme": f"Maßnahme {n}", "Zuständig": ["Jobcenter", "IHK"][:span]}, expect,
+                 span=span, fill=color, marked=marked)
+        if marked:
+            for row in range(r, r + span):
+                for c in (1, 2, 4):
+                    if (row == r) or c == 4:  # covered cells of the merged Nr and text get no style of their own
+                        fw.ws.cell(row, c).fill = solid(BLUE)
+    return ms.save({"fill", "merge"})
+
+
 # ---------------------------------------------------------------------------------------------
 # Text, titles and sheet features
 
@@ -1557,6 +1589,7 @@ BUILDERS: dict[str, tuple[Callable[[Path, str], Case], tuple[str, ...]]] = {
     "icon_sets": (icon_sets, ("ampel-zahlen", "ampel-umgekehrt", "ampel-prozent", "ampel-perzentil", "symbole", "sterne", "pfeile-grau", "andere-spalte")),
     "symbol_font": (symbol_font, ("punkt", "andere-symbole", "braun", "wort-farbig")),
     "status_missing": (status_missing, ("blau", "spalte")),
+    "blue_marking": (blue_marking, ("thema-blau", "zeile-blau")),
     "sachstand": (sachstand, ("eine-zelle", "label-daneben", "label-leer", "verbunden")),
     "seed_typo": (seed_typo, ("querschnittstehma", "grossbuchstaben")),
     "list_object": (list_object, ("mittel-blau", "hell-filter")),
