@@ -16,15 +16,20 @@ from __future__ import annotations
 import re
 import shutil
 import subprocess
+import zipfile
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Callable, Iterable
+from xml.sax.saxutils import escape
 
 from openpyxl import Workbook
+from openpyxl.cell.rich_text import CellRichText, TextBlock
+from openpyxl.cell.text import InlineFont
 from openpyxl.comments import Comment
 from openpyxl.formatting.rule import CellIsRule, FormulaRule, IconSetRule, Rule
-from openpyxl.styles import Alignment, Font, GradientFill, PatternFill
+from openpyxl.styles import Alignment, Color, Font, GradientFill, PatternFill
 from openpyxl.styles.differential import DifferentialStyle
+from openpyxl.workbook.defined_name import DefinedName
 from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.datavalidation import DataValidation
 from openpyxl.worksheet.table import Table, TableStyleInfo
@@ -208,12 +213,9 @@ class Case:
     """False: other measures may be read too (a duplicate field sheet)."""
     channels: frozenset[str] = frozenset()
     """What carries the status or structure: "word", "fill", "row", "gradient", "pattern", "cf" (cell-value
-    and formula rules), "cf-text" (text rules), "icon", "font", "dv", "legend", "merge", "table", "column"
+    and formula rules), "cf-text" (text rules), "icon", "font", "dv", "legend", "merge", "table", "column",
+    "very-hidden" (a sheet hidden through the VBA editor), "theme-tint" (theme colours with a tint)
     (the re-save tests keep the cases whose channels a program preserves, see :data:`LOST_IN`)."""
-
-    @property
-    def sheets(self) -> list[str]:
-        return list(self.header_rows)
 
     def counts(self, sheet: str | None = None) -> dict[str, int]:
         """Expected figures: measures in the evaluation per status, their sum, all measures."""
@@ -368,7 +370,7 @@ class FieldWriter:
 
     def put(self, row: int, cells: dict[str, Any]) -> None:
         for label, value in cells.items():
-            values = value if isinstance(value, list) else [value]
+            values = value if type(value) is list else [value]  # CellRichText is a list too
             for i, v in enumerate(values):
                 if v is not None:
                     self.ws.cell(row + i, self.col(label), v)
@@ -474,6 +476,17 @@ def merged_rows(path: Path, variant: str) -> Case:
         f2.m("2", {"Nr.": 2, "Maßnahme": "Mentoring", "Zuständig": "Agentur"}, R, fill="C00000")
         ms.konzept()
         return ms.save({"merge", "fill"})
+    if variant == "nur-nr-text":
+        # Nr and text merged, the Ampel cell painted in the first row only (the clerk did not merge it)
+        fw.uz(1, "Unterziel 1: Sprachkurse für alle")
+        fw.m("1", {"Nr.": 1, "Maßnahme": "Integrationskurse ausbauen", "Zuständig": ["VHS", "Caritas"]}, G, span=2,
+             merge=("Nr.", "Maßnahme"), fill=GREEN)
+        fw.m("2", {"Nr.": 2, "Maßnahme": "Sprachcafés", "Ampel": ["Rot", None, None],
+                   "Zuständig": ["Stadt", "Verein", "Kirche"], "Bemerkung": [None, None, "ab 2025"]}, R, span=3,
+             merge=("Nr.", "Maßnahme"), bemerkung=("ab 2025",))
+        fw.m("3", {"Nr.": 3, "Maßnahme": "Lesepaten", "Ampel": "Gelb"}, Y)
+        ms.konzept()
+        return ms.save({"merge", "fill", "word"})
     fw.uz(1, "Unterziel 1: Sprachkurse für alle")
     fw.m("1", {"Nr.": 1, "Maßnahme": "Integrationskurse ausbauen", "Ampel": "Grün",
                "Zuständig": ["VHS", "Caritas", "Diakonie"], "Zeitraum": ["2023", "2024", "2025"],
@@ -497,7 +510,9 @@ def wrapped_headers(path: Path, variant: str) -> Case:
     The clerk: made the columns narrow and broke the labels with Alt+Enter ("Lfd.↵Nr.",
     "Maßnahmen-↵beschreibung", "Ampel↵(Stand 02/2025)", "Bemer-↵kungen"); in the other variant put a
     merged group label "Umsetzung" above "Ampel" and "Zuständigkeiten", with "Nr." and "Maßnahmen"
-    merged over both header rows.
+    merged over both header rows; in "synonyme" "Nr." with a non-breaking space, "Beschreibung der↵Maßnahme",
+    "Ampel-↵status", "Kommentare", "Feder-↵führung", "Umsetzung↵bis"; in "leerspalte" a narrow empty
+    spacer column between Nr and text, and "Stand 02/2025" written (unmerged) above "Ampel".
     A careful colleague reads the labels as Nr, Maßnahme, Ampel, Bemerkung and finds the table.
     """
     ms = Master(path, f"wrapped_headers-{variant}")
@@ -512,6 +527,26 @@ def wrapped_headers(path: Path, variant: str) -> Case:
         fw.m("3", {hdr[0]: 3, hdr[1]: "Schulsozialarbeit"}, Y, fill=YELLOW)
         fw.m("4", {hdr[0]: 4, hdr[1]: "Hausaufgabenhilfe", hdr[2]: "gelb", hdr[4]: "Schulamt"}, Y)
         return ms.save({"word", "fill"})
+    if variant == "leerspalte":
+        # a narrow empty spacer column between Nr and text, and "Ampel" under a group label one row up
+        hdr = ["Nr.", "(leer)", "Maßnahme", "Ampel", "Zuständig"]
+        fw = ms.field("Bildung", "Handlungsfeld Bildung", hdr, nr="Nr.", text="Maßnahme", status="Ampel", header_row=5)
+        fw.ws["B5"] = None
+        fw.ws.column_dimensions["B"].width = 2
+        fw.ws["D4"] = "Stand 02/2025"
+        fw.ws["D4"].font = Font(bold=True)
+        fw.uz(1, "Unterziel 1: Frühe Bildung")
+        fw.m("1", {"Nr.": 1, "Maßnahme": "Kita-Plätze", "Ampel": "Grün", "Zuständig": "Jugendamt"}, G)
+        fw.m("2", {"Nr.": 2, "Maßnahme": "Elternbegleitung"}, Y, fill=AMBER)
+        return ms.save({"word", "fill"})
+    if variant == "synonyme":
+        hdr = ["Nr.\u00a0", "Beschreibung der\nMaßnahme", "Ampel-\nstatus", "Kommentare", "Feder-\nführung", "Umsetzung\nbis"]
+        fw = ms.field("Bildung", "Handlungsfeld Bildung", hdr, nr=hdr[0], text=hdr[1], status=hdr[2])
+        fw.uz(1, "Unterziel 1: Frühe Bildung")
+        fw.m("1", {hdr[0]: 1, hdr[1]: "Kita-Plätze", hdr[2]: "Grün", hdr[3]: "gut angenommen", hdr[5]: "2025"}, G,
+             bemerkung=("gut angenommen",))
+        fw.m("2", {hdr[0]: 2, hdr[1]: "Elternbegleitung", hdr[2]: "Rot", hdr[4]: "Jugendamt"}, R)
+        return ms.save({"word"})
     hdr = ["Lfd. Nr.", "Maßnahmen", "Status", "Zuständigkeiten", "Anmerkungen"]
     fw = ms.field("Bildung", "Handlungsfeld Bildung", hdr, nr=hdr[0], text=hdr[1], status=hdr[2], header_row=5)
     ws = fw.ws
@@ -538,8 +573,11 @@ def unterziel_markers(path: Path, variant: str) -> Case:
 
     The clerk: wrote the Unterziel rows in the short form of the office ("UZ 2 – Berufssprache"),
     as "Ziel 2", with Roman numerals ("Unterziel III"), or put only the number in the Nr column and
-    the Unterziel's wording in the text column, numbering measures 1.1, 1.2 below it.
-    A careful colleague reads the Unterziel numbers 1, 2, 3 and assigns the measures below each.
+    the Unterziel's wording in the text column, numbering measures 1.1, 1.2 below it; or ("quer-verbunden")
+    wrote "Unterziel 2: …" into the Nr column, merged it across the table, shaded it grey, and left one or
+    two blank rows after each group.
+    A careful colleague reads the Unterziel numbers 1, 2, 3 and assigns the measures below each; a blank
+    row does not end the table.
     """
     ms = Master(path, f"unterziel_markers-{variant}")
     hdr = ["Nr.", "Unterziel / Maßnahme", "Ampel"]
@@ -554,7 +592,12 @@ def unterziel_markers(path: Path, variant: str) -> Case:
     per_uz = ((0, 1), (2, 3), (4,))
     n = 0
     for uz, idxs in enumerate(per_uz, start=1):
-        if variant == "nr-allein":
+        if variant == "quer-verbunden":
+            # the Unterziel row merged across the table's width, its text in the Nr column; blank rows between groups
+            r = fw.uz(uz, {"Nr.": ["Unterziel 1: Wohnraum schaffen", "Unterziel 2: Beratung", "Unterziel 3: Nachbarschaft"][uz - 1]})
+            fw.ws.merge_cells(f"A{r}:C{r}")
+            fw.ws[f"A{r}"].fill = solid("D9D9D9")
+        elif variant == "nr-allein":
             fw.uz(uz, {"Nr.": uz, "Unterziel / Maßnahme": ["Wohnraum schaffen", "Beratung", "Nachbarschaft"][uz - 1]})
         else:
             fw.uz(uz, markers[variant][uz - 1])
@@ -563,6 +606,8 @@ def unterziel_markers(path: Path, variant: str) -> Case:
             nr = f"{uz}.{k}" if variant == "nr-allein" else str(n)
             fw.m(nr, {"Nr.": nr if variant == "nr-allein" else n, "Unterziel / Maßnahme": f"Maßnahme {nr}",
                       "Ampel": words[i]}, expect[i])
+        if variant == "quer-verbunden":
+            fw.blank(2 if uz == 1 else 1)
     return ms.save({"word"})
 
 
@@ -625,7 +670,8 @@ def below_the_table(path: Path, variant: str) -> Case:
     The clerk: wrote a "Summe" (or "Anzahl") line under the measures, a note about the blue marking,
     and a small legend whose swatches are painted in the Ampel column with the meaning beside them in
     the text column — the same columns as the measures. Variant "legende-summe" also has measures over
-    merged rows and a Konzept sheet with the right counts.
+    merged rows and a Konzept sheet with the right counts; in "legende-daneben" the legend stands beside
+    the table (swatches in F, meanings in G).
     A careful colleague counts only the measures; the count line, the note and the legend lines are
     no measures (each named in a Hinweis), and the totals of the summary are the measures' totals.
     """
@@ -659,6 +705,15 @@ def below_the_table(path: Path, variant: str) -> Case:
         for r in outside:
             ms.expect("Sprache", Row(r), ROW_OUTSIDE_TABLE)
         return ms.save({"merge", "fill", "legend"})
+    if variant == "legende-daneben":
+        # the legend stands beside the table, one empty column apart: swatches in F, meanings in G
+        three_fields(fw, ("Grün", "Gelb", "Rot", "Grün"), (G, Y, R, G))
+        fw.ws["F4"] = "Legende"
+        for r, (color, word) in enumerate(((GREEN, "umgesetzt"), (YELLOW, "in Umsetzung"), (RED, "offen")), start=5):
+            fw.ws.cell(r, 6).fill = solid(color)
+            fw.ws.cell(r, 7, word)
+            ms.expect("Sprache", f"G{r}", ROW_OUTSIDE_TABLE)
+        return ms.save({"word", "fill", "legend"})
     three_fields(fw, ("Grün", "Gelb", "Rot", "Grün", "Gelb", "Rot"), (G, Y, R, G, Y, R))
     outside.append(fw.free({"Nr.": "Anzahl", "Maßnahme": 6}))
     outside.append(fw.free({"Nr.": "davon Grün", "Maßnahme": 2, "Ampel": "Grün"}))
@@ -679,7 +734,10 @@ def konzept_sheet(path: Path, variant: str) -> Case:
     Soll-Anzahl Maßnahmen" (or "Unterziele (Soll) | Maßnahmen (Soll)" with a "Gesamt" row), then
     deleted a measure row (or a whole Unterziel with its measures) on a field sheet by accident. In the
     "unlesbar" variants a count is "k. A." or the table has no recognisable header at all.
-    A careful colleague notices the missing row (a count error) and says when the table cannot be read.
+    In "namen-abweichend" the sheets have short names ("Kommunen", "Kultur") and the Konzept sheet the
+    full ones ("Zusammenarbeit mit kreisangehörigen Kommunen", "Kultur und Freizeit" for the title's "&").
+    A careful colleague notices the missing row (a count error), says when the table cannot be read, and
+    matches the fields by their titles.
     """
     ms = Master(path, f"konzept_sheet-{variant}")
     hdr = ["Nr.", "Maßnahme", "Ampel"]
@@ -699,6 +757,16 @@ def konzept_sheet(path: Path, variant: str) -> Case:
         ms.expect("Arbeit", ANY, COUNT_UNTERZIELE)
         ms.expect("Arbeit", ANY, COUNT_MASSNAHMEN)
         ms.expect(ANY, ANY, COUNT_TOTAL)
+    elif variant == "namen-abweichend":
+        # sheet names are limited to 31 characters: the clerk abbreviated them, the titles and the Konzept
+        # sheet carry the full names ("&" in the title, "und" in the Konzept sheet)
+        f3 = ms.field("Kommunen", "Querschnittsthema Zusammenarbeit mit kreisangehörigen Kommunen", hdr, nr="Nr.",
+                      text="Maßnahme", status="Ampel", name="Zusammenarbeit mit kreisangehörigen Kommunen")
+        three_fields(f3, ("Grün", "Rot"), (G, R), n_uz=1)
+        f4 = ms.field("Kultur", "Handlungsfeld Kultur & Freizeit", hdr, nr="Nr.", text="Maßnahme", status="Ampel",
+                      name="Kultur und Freizeit")
+        three_fields(f4, ("Gelb",), (Y,), n_uz=1)
+        ms.konzept()
     elif variant == "unlesbar-wert":
         ms.konzept(rows=[("Sprache", "Handlungsfeld", 2, "k. A."), ("Arbeit", "Handlungsfeld", 2, 4)])
         ms.expect("Konzept", "D5", KONZEPT_UNREADABLE)
@@ -713,7 +781,7 @@ def field_copy(path: Path, variant: str) -> Case:
     """A copy "Sprache (2)" of a field sheet, left in the workbook (visible, or hidden).
 
     The clerk: copied the sheet (right-click › Verschieben/Kopieren) to try something out and left the
-    copy in the workbook — visible, or hidden with older statuses.
+    copy in the workbook — visible, or hidden with older statuses, or "very hidden" in front of the original.
     A careful colleague says that two sheets claim the field "Sprache", names both, and reads on.
     """
     ms = Master(path, f"field_copy-{variant}")
@@ -722,11 +790,15 @@ def field_copy(path: Path, variant: str) -> Case:
     three_fields(fw, ("Grün", "Gelb", "Rot", "Grün"), (G, Y, R, G))
     copy = ms.wb.copy_worksheet(fw.ws)
     copy.title = "Sprache (2)"
+    if variant == "sehr-versteckt":  # hidden through the VBA editor, and moved in front of the original
+        copy.sheet_state = "veryHidden"
+        ms.wb.move_sheet(copy, offset=-1)
+        copy["C6"] = "Rot"
     if variant == "ausgeblendet":
         copy.sheet_state = "hidden"
         copy["C6"] = "Rot"
     ms.expect(("Sprache", "Sprache (2)"), ANY, FIELD_DUPLICATE)
-    case = ms.save({"word"})
+    case = ms.save({"word", "very-hidden"} if variant == "sehr-versteckt" else {"word"})
     case.strict = False
     return case
 
@@ -743,6 +815,8 @@ STATUS_WORDS = {
                       ("nicht weiterverfolgt", R)],
     "zusatz": [("Grün (verzögert)", G), ("gelb – Finanzierung offen", Y), ("Rot: keine Mittel", R),
                ("umgesetzt (2024)", G)],
+    "schreibweisen": [("Grün\u00a0", G), ("gelb\n(Förderantrag gestellt)", Y), ("  ROT", R), ("Gruen", G),
+                      ("grün ", G), ("In  Umsetzung", Y)],
 }
 
 
@@ -751,7 +825,9 @@ def status_words(path: Path, variant: str) -> Case:
 
     The clerk: typed what the measure's state is — "umgesetzt / in Umsetzung / offen" in any case and
     spacing, the other words of the office ("abgeschlossen", "in Planung", "nicht weiterverfolgt", …),
-    a status with an addition ("Grün (verzögert)", "gelb – Finanzierung offen"); in "unbekannt"
+    a status with an addition ("Grün (verzögert)", "gelb – Finanzierung offen"), the word as typed
+    ("schreibweisen": a non-breaking space, Alt+Enter before the addition, capitals), a formula whose
+    stored result is the word ("formel"), a word partly bold or coloured ("formatiert"); in "unbekannt"
     something that is no status ("siehe Protokoll"); in "farbe-widerspricht" "Rot" in a cell painted green.
     A careful colleague maps each word to Grün/Gelb/Rot ("nicht begonnen" is Rot, not Gelb), keeps
     the addition, names the cell whose word maps to nothing, and the cell whose word and colour disagree.
@@ -759,6 +835,29 @@ def status_words(path: Path, variant: str) -> Case:
     ms = Master(path, f"status_words-{variant}")
     hdr = ["Nr.", "Maßnahme", "Ampel", "Bemerkung"]
     fw = ms.field("Arbeit", "Handlungsfeld Arbeit", hdr, nr="Nr.", text="Maßnahme", status="Ampel")
+    if variant == "formel":
+        # the Ampel is computed from a progress column; Excel stored each formula's result
+        hdr_e = "Fortschritt"
+        fw.ws.cell(4, 5, hdr_e)
+        fw.header.append(hdr_e)
+        fw.uz(1, "Unterziel 1: Arbeitsmarkt")
+        results = {}
+        for n, (pct, word, expect) in enumerate(((1.0, "Grün", G), (0.5, "Gelb", Y), (0, "Rot", R)), start=1):
+            r = fw.m(str(n), {"Nr.": n, "Maßnahme": f"Maßnahme {n}", hdr_e: pct,
+                              "Ampel": f'=IF($E{fw.next_row}>=1,"Grün",IF($E{fw.next_row}>0,"Gelb","Rot"))'}, expect)
+            results[fw.status_ref(r)] = word
+        case = ms.save({"word"})
+        set_cached_results(case.path, 1, results)
+        return case
+    if variant == "formatiert":
+        # parts of the word set in bold or coloured (rich text in the cell)
+        fw.uz(1, "Unterziel 1: Arbeitsmarkt")
+        texts = ((CellRichText([TextBlock(InlineFont(b=True), "Grün"), " (verzögert)"]), G),
+                 (CellRichText(["in ", TextBlock(InlineFont(color="FFC00000"), "Umsetzung")]), Y),
+                 (CellRichText([TextBlock(InlineFont(i=True), "offen")]), R))
+        for n, (text, expect) in enumerate(texts, start=1):
+            fw.m(str(n), {"Nr.": n, "Maßnahme": f"Maßnahme {n}", "Ampel": text}, expect)
+        return ms.save({"word"})
     if variant == "farbe-widerspricht":
         rows = three_fields(fw, ("umgesetzt", "Rot", "in Umsetzung"), (G, UNDECIDED, Y), n_uz=1, fills=(GREEN, GREEN, None))
         ms.expect("Arbeit", fw.status_ref(rows[1]), STATUS_CONFLICT)
@@ -780,7 +879,9 @@ def taught_words(path: Path, variant: str) -> Case:
     swatches with "erreicht / teilweise erreicht / nicht erreicht" beside them) and used those words;
     or gave the Ampel column a drop-down list ("erreicht, teilweise, zurückgestellt") whose entries
     conditional formatting colours — the formatting covers rows 5–10, the drop-down the whole column,
-    and one measure stands below the formatted rows. Variant "nicht-gelehrt": a word neither teaches.
+    and two measures stand below the formatted rows. The list is typed into the rule ("dropdown"), on
+    a hidden sheet ("dropdown-liste", coloured by text rules), behind a name ("dropdown-name"), or on a
+    hidden sheet the way Excel 2010+ stores it, in the x14 extension ("dropdown-x14"). Variant "nicht-gelehrt": a word neither teaches.
     A careful colleague reads each taught word as the status it stands for, also where no colour shows
     it, and names the cell with a word nobody taught.
     """
@@ -804,8 +905,9 @@ def taught_words(path: Path, variant: str) -> Case:
             leg.cell(r, 2, word)
         three_fields(fw, ("erreicht", "teilweise erreicht", "nicht erreicht", "nicht erreicht"), (G, Y, R, R))
         channels |= {"legend", "fill"}
-    elif variant in ("dropdown", "dropdown-liste"):
+    elif variant in ("dropdown", "dropdown-liste", "dropdown-name", "dropdown-x14"):
         leg["A1"] = "Legende: siehe Auswahlliste in der Spalte Ampel"
+        dv = None
         if variant == "dropdown":
             dv = DataValidation(type="list", formula1='"erreicht,teilweise,zurückgestellt"', allow_blank=True)
         else:
@@ -813,11 +915,16 @@ def taught_words(path: Path, variant: str) -> Case:
             for r, word in enumerate(("erreicht", "teilweise", "zurückgestellt"), start=1):
                 lists.cell(r, 1, word)
             lists.sheet_state = "hidden"
-            dv = DataValidation(type="list", formula1="Listen!$A$1:$A$3", allow_blank=True)
-        fw.ws.add_data_validation(dv)
-        dv.add("C5:C40")
+            if variant == "dropdown-liste":
+                dv = DataValidation(type="list", formula1="Listen!$A$1:$A$3", allow_blank=True)
+            elif variant == "dropdown-name":
+                ms.wb.defined_names["Statusliste"] = DefinedName("Statusliste", attr_text="Listen!$A$1:$A$3")
+                dv = DataValidation(type="list", formula1="Statusliste", allow_blank=True)
+        if dv is not None:
+            fw.ws.add_data_validation(dv)
+            dv.add("C5:C40")
         for word, color in (("erreicht", GREEN), ("teilweise", YELLOW), ("zurückgestellt", RED)):
-            if variant == "dropdown":
+            if variant != "dropdown-liste":
                 fw.ws.conditional_formatting.add("C5:C10", CellIsRule(operator="equal", formula=[f'"{word}"'],
                                                                        fill=PatternFill(bgColor="FF" + color)))
             else:
@@ -827,7 +934,11 @@ def taught_words(path: Path, variant: str) -> Case:
         # rows 5..10: Unterziel 1 and measures 1-5; the last measures stand below the formatted range
         three_fields(fw, ("erreicht", "teilweise", "zurückgestellt", "erreicht", "teilweise", "zurückgestellt",
                           "erreicht"), (G, Y, R, G, Y, R, G), n_uz=1)
-        channels |= {"dv", "cf" if variant == "dropdown" else "cf-text"}
+        channels |= {"dv", "cf-text" if variant == "dropdown-liste" else "cf"}
+        if variant == "dropdown-x14":
+            case = ms.save(channels)
+            add_x14_list_validation(case.path, 1, "C5:C40", "Listen!$A$1:$A$3")
+            return case
     else:  # nicht-gelehrt
         for r, (name, word) in enumerate((("Grün", "fertig"), ("Gelb", "läuft")), start=3):
             leg.cell(r, 1, name)
@@ -880,19 +991,26 @@ def row_painted(path: Path, variant: str) -> Case:
 
 
 def gradient_pattern(path: Path, variant: str) -> Case:
-    """Status cells with a gradient or a pattern fill instead of a plain one.
+    """Status cells with a gradient or a pattern fill instead of a plain one, or with theme and palette colours.
 
     The clerk: chose "Fülleffekte" — a two-colour gradient from white to green (linear or from the
     centre) — or a pattern (diagonal stripes, grid, 12.5 % grey dots) in the status colour; in
     "lila" a purple pattern.
     A careful colleague reads the gradient's coloured stop and the pattern's colour, and names the
-    purple cell with its colour code.
+    purple cell with its colour code. "designfarben": theme colours with tints from the colour picker
+    ("Grün, Akzent 3, heller 40 %"); "palette": the legacy palette of old workbooks (indexed colours).
     """
     ms = Master(path, f"gradient_pattern-{variant}")
     hdr = ["Nr.", "Maßnahme", "Ampel"]
     fw = ms.field("Gesundheit", "Handlungsfeld Gesundheit", hdr, nr="Nr.", text="Maßnahme", status="Ampel")
     fw.uz(1, "Unterziel 1: Zugang")
-    if variant == "verlauf":
+    if variant == "designfarben":  # openpyxl's theme: accent3 9BBB59 green, accent2 C0504D red, accent6 F79646 orange
+        fills = [(solid(Color(theme=6, tint=0.3999755851924192)), G), (solid(Color(theme=9, tint=0.0)), Y),
+                 (solid(Color(theme=5, tint=-0.249977111117893)), R), (solid(Color(theme=6, tint=-0.499984740745262)), G)]
+    elif variant == "palette":  # the legacy indexed colours: 11 bright green, 13 yellow, 10 red, 17 green, 52 orange
+        fills = [(solid(Color(indexed=11)), G), (solid(Color(indexed=13)), Y), (solid(Color(indexed=10)), R),
+                 (solid(Color(indexed=17)), G), (solid(Color(indexed=52)), Y)]
+    elif variant == "verlauf":
         fills = [(GradientFill(degree=90, stop=(WHITE, GREEN)), G),
                  (GradientFill(type="path", left=0.5, right=0.5, top=0.5, bottom=0.5, stop=(YELLOW, WHITE)), Y),
                  (GradientFill(degree=0, stop=(RED, WHITE)), R)]
@@ -908,7 +1026,8 @@ def gradient_pattern(path: Path, variant: str) -> Case:
         if expect is None:
             ms.expect("Gesundheit", fw.status_ref(r), COLOR_UNKNOWN)
             ms.allow("Gesundheit", fw.status_ref(r), STATUS_MISSING)
-    return ms.save({"verlauf": {"gradient"}, "muster": {"pattern"}}.get(variant, {"gradient", "pattern"}))
+    return ms.save({"verlauf": {"gradient"}, "muster": {"pattern"}, "designfarben": {"fill", "theme-tint"}, "palette": {"fill"}}
+                   .get(variant, {"gradient", "pattern"}))
 
 
 # ---------------------------------------------------------------------------------------------
@@ -920,7 +1039,9 @@ def cf_rules(path: Path, variant: str) -> Case:
 
     The clerk (or a predecessor) set up "Bedingte Formatierung" on the Ampel column:
     "zellwert": the column holds 1/2/3 ("Bewertung") and cell-value rules paint 1 green, 2 yellow,
-      3 red (equal / between / greater than); in "zellwert-lila" a rule paints 4 purple;
+      3 red (equal / between / greater than); in "zellwert-lila" a rule paints 4 purple; "vorlagen": the
+      same with Excel's ready-made formats (light green fill with dark green text, …); "ganze-spalte": the
+      rules on the whole column C:C; "geteilt": their range split in two ("C6:C7 C8:C10");
     "text": text rules (contains "erledigt" → green, begins with "in " → amber, ends with "offen" →
       red) over cells whose own fill is last year's, now stale;
     "ausdruck": the Ampel cells are empty; formula rules look at the row's "Fortschritt" column
@@ -953,6 +1074,23 @@ def cf_rules(path: Path, variant: str) -> Case:
         ws.conditional_formatting.add("C5:C20", CellIsRule(operator="equal", formula=["1"], fill=PatternFill(bgColor="FF" + GREEN)))
         ws.conditional_formatting.add("C5:C20", CellIsRule(operator="between", formula=["1.5", "2.5"], fill=PatternFill(bgColor="FF" + YELLOW)))
         ws.conditional_formatting.add("C5:C20", CellIsRule(operator="greaterThan", formula=["2.5"], fill=PatternFill(bgColor="FF" + RED)))
+    elif variant in ("ganze-spalte", "geteilt"):
+        # the rules were set on the whole column (header and Unterziel rows included), or Excel split their
+        # range when rows were inserted
+        for n, (value, expect) in enumerate(((1, G), (2, Y), (3, R), (1, G), (2, Y)), start=1):
+            fw.m(str(n), {"Nr.": n, "Maßnahme": f"Maßnahme {n}", "Ampel": value}, expect)
+        rng = "C1:C1048576" if variant == "ganze-spalte" else "C6:C7 C8:C10"
+        for value, color in (("1", GREEN), ("2", YELLOW), ("3", RED)):
+            ws.conditional_formatting.add(rng, CellIsRule(operator="equal", formula=[value], fill=PatternFill(bgColor="FF" + color)))
+    elif variant == "vorlagen":
+        # Excel's presets: "Grüne Füllung mit dunkelgrünem Text", "Gelbe Füllung mit dunkelgelbem Text",
+        # "Hellrote Füllung mit dunkelrotem Text"
+        for n, (value, expect) in enumerate(((1, G), (2, Y), (3, R), (2, Y)), start=1):
+            fw.m(str(n), {"Nr.": n, "Maßnahme": f"Maßnahme {n}", "Ampel": value}, expect)
+        for value, fill, font in (("1", "C6EFCE", "006100"), ("2", "FFEB9C", "9C5700"), ("3", "FFC7CE", "9C0006")):
+            rule = CellIsRule(operator="equal", formula=[value], fill=PatternFill(bgColor="FF" + fill),
+                              font=Font(color="FF" + font))
+            ws.conditional_formatting.add("C5:C20", rule)
     elif variant in ("text", "konflikt"):
         rows = []
         for n, (word, stale, expect) in enumerate((("erledigt", RED, G), ("in Arbeit", GREEN, Y), ("offen", GREEN, R),
@@ -1010,18 +1148,31 @@ def icon_sets(path: Path, variant: str) -> Case:
     "ampel-umgekehrt": the same reversed ("Symbolreihenfolge umkehren": 1 is green) and "Nur Symbol
       anzeigen";
     "ampel-prozent": a progress share 0–100 % with percent thresholds (≥ 67 % green, ≥ 33 % yellow);
+    "ampel-perzentil": scores 10–100 with percentile thresholds (33rd and 67th percentile);
     "symbole": 3 circled symbols (✓ ! ✗) on 1/2/3;
     "sterne": 3 stars (an Excel 2010 icon set, stored in the x14 extension) and "pfeile-grau": 3 grey
-      arrows — neither says anything about Grün/Gelb/Rot.
+      arrows — neither says anything about Grün/Gelb/Rot; "andere-spalte": the lights are drawn in a
+      progress column beside the Ampel column, which holds words.
     A careful colleague reads the icon Excel shows: a green light is Grün; the stars are named as
-    unreadable at their cells.
+    unreadable at their cells; lights in another column are not the Ampel.
     """
     ms = Master(path, f"icon_sets-{variant}")
     hdr = ["Nr.", "Maßnahme", "Ampel"]
     fw = ms.field("Sprache", "Handlungsfeld Sprache", hdr, nr="Nr.", text="Maßnahme", status="Ampel")
     fw.uz(1, "Unterziel 1: Sprachkurse")
+    if variant == "andere-spalte":
+        # the Ampel column holds words; an icon set draws lights in the progress column beside it
+        fw.ws.cell(4, 4, "Fortschritt")
+        fw.header.append("Fortschritt")
+        for n, (word, progress, expect) in enumerate((("Grün", 1, G), ("Gelb", 3, Y), ("Rot", 3, R)), start=1):
+            fw.m(str(n), {"Nr.": n, "Maßnahme": f"Maßnahme {n}", "Ampel": word, "Fortschritt": progress}, expect)
+        fw.ws.conditional_formatting.add("D5:D20", IconSetRule("3TrafficLights1", "num", [0, 2, 3]))
+        return ms.save({"icon", "word"})
     if variant == "ampel-prozent":
         values = ((1.0, G), (0.8, G), (0.5, Y), (0.2, R), (0.0, R), (0.67, G), (0.33, Y))
+    elif variant == "ampel-perzentil":
+        # percentiles 33/67 of 10..100 (PERCENTILE.INC): 39.7 and 70.3
+        values = tuple((v, R if v < 39.7 else Y if v < 70.3 else G) for v in (10, 20, 30, 40, 50, 60, 70, 80, 90, 100))
     elif variant == "ampel-umgekehrt":
         values = ((1, G), (2, Y), (3, R), (1, G))
     elif variant == "sterne":
@@ -1040,6 +1191,8 @@ def icon_sets(path: Path, variant: str) -> Case:
         rule = IconSetRule("3TrafficLights1", "percent", [0, 33, 67])
     elif variant == "ampel-umgekehrt":
         rule = IconSetRule("3TrafficLights1", "num", [0, 2, 3], showValue=False, reverse=True)
+    elif variant == "ampel-perzentil":
+        rule = IconSetRule("3TrafficLights1", "percentile", [0, 33, 67])
     elif variant == "symbole":
         rule = IconSetRule("3Symbols", "num", [0, 2, 3])
     elif variant in ("sterne", "pfeile-grau"):
@@ -1057,36 +1210,14 @@ def icon_sets(path: Path, variant: str) -> Case:
     return case
 
 
-def add_x14_icon_set(path: Path, sheet_no: int, sqref: str, icon_set: str, cfvos: list[tuple[str, str]]) -> None:
-    """Add an Excel 2010 icon set (3Stars, 3Triangles, 5Boxes: only in the x14 extension) to a saved sheet."""
-    import zipfile
-
-    name = f"xl/worksheets/sheet{sheet_no}.xml"
-    with zipfile.ZipFile(path) as zf:
-        parts = {n: zf.read(n) for n in zf.namelist()}
-    cfvo = "".join(f'<x14:cfvo type="{t}"><xm:f>{v}</xm:f></x14:cfvo>' for t, v in cfvos)
-    ext = (
-        '<extLst><ext uri="{78C0D931-6437-407d-A8EE-F0AAD7539E65}" '
-        'xmlns:x14="http://schemas.microsoft.com/office/spreadsheetml/2009/9/main">'
-        '<x14:conditionalFormattings><x14:conditionalFormatting '
-        'xmlns:xm="http://schemas.microsoft.com/office/excel/2006/main">'
-        '<x14:cfRule type="iconSet" priority="1" id="{1D2C3B4A-0000-4000-8000-000000000001}">'
-        f'<x14:iconSet iconSet="{icon_set}">{cfvo}</x14:iconSet></x14:cfRule>'
-        f'<xm:sqref>{sqref}</xm:sqref></x14:conditionalFormatting></x14:conditionalFormattings></ext></extLst>'
-    )
-    xml = parts[name].decode("utf-8")
-    parts[name] = xml.replace("</worksheet>", ext + "</worksheet>").encode("utf-8")
-    with zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED) as zf:
-        for n, data in parts.items():
-            zf.writestr(n, data)
-
-
 def symbol_font(path: Path, variant: str) -> Case:
     """A status that is only a symbol, coloured with the font colour.
 
     The clerk: typed "●" (or "⬤", "■", or a Wingdings "l", which draws a dot) and gave it a green,
-    amber or red font colour; in "braun" one dot is brown.
-    A careful colleague reads the dot's colour, and names the brown dot's cell and colour.
+    amber or red font colour; in "braun" one dot is brown. In "wort-farbig" the words Grün/Rot/Gelb are
+    typed in a red, green and blue font (for emphasis, not as a status).
+    A careful colleague reads the dot's colour, names the brown dot's cell and colour, and reads a word
+    as the word, whatever its font colour.
     """
     ms = Master(path, f"symbol_font-{variant}")
     hdr = ["Nr.", "Maßnahme", "Ampel"]
@@ -1098,6 +1229,8 @@ def symbol_font(path: Path, variant: str) -> Case:
     elif variant == "andere-symbole":
         plan = [("⬤", "Segoe UI Symbol", GREEN, G), ("■", "Calibri", YELLOW, Y), ("l", "Wingdings", RED, R),
                 ("l", "Wingdings", GREEN, G)]
+    elif variant == "wort-farbig":  # words in a coloured font: the word counts, the font colour is no channel
+        plan = [("Grün", "Calibri", RED, G), ("Rot", "Calibri", GREEN, R), ("Gelb", "Calibri", "0070C0", Y)]
     else:
         plan = [("●", "Calibri", GREEN, G), ("●", "Calibri", BROWN, None)]
     for n, (sym, font, color, expect) in enumerate(plan, start=1):
@@ -1138,6 +1271,38 @@ def status_missing(path: Path, variant: str) -> Case:
     return ms.save({"word", "fill" if variant == "blau" else "column"})
 
 
+def blue_marking(path: Path, variant: str) -> Case:
+    """The blue highlight that puts a measure into the evaluation, as clerks paint it.
+
+    The clerk: painted the Nr cell in the theme's light blue from the colour picker ("Blau, Akzent 1,
+    heller 80 %", "thema-blau"), or painted the measure's whole row light blue and gave the Ampel cell its
+    own green/red fill ("zeile-blau", a merged two-row measure painted over both rows).
+    A careful colleague counts the blue measures in the evaluation and the others not; the blue of the
+    row is no status.
+    """
+    ms = Master(path, f"blue_marking-{variant}")
+    hdr = ["Nr.", "Maßnahme", "Ampel", "Zuständig"]
+    fw = ms.field("Arbeit", "Handlungsfeld Arbeit", hdr, nr="Nr.", text="Maßnahme", status="Ampel")
+    fw.uz(1, "Unterziel 1: Arbeitsmarkt")
+    if variant == "thema-blau":
+        light_blue = solid(Color(theme=4, tint=0.7999816888943144))
+        for n, (word, marked, expect) in enumerate((("Grün", True, G), ("Rot", False, R), ("Gelb", True, Y)), start=1):
+            r = fw.m(str(n), {"Nr.": n, "Maßnahme": f"Maßnahme {n}", "Ampel": word}, expect, marked=marked)
+            if marked:
+                fw.cell("Nr.", r).fill = light_blue
+        return ms.save({"word", "fill", "theme-tint"})
+    plan = ((GREEN, True, G, 2), (RED, False, R, 1), (YELLOW, True, Y, 1))
+    for n, (color, marked, expect, span) in enumerate(plan, start=1):
+        r = fw.m(str(n), {"Nr.": n, "Maßnahme": f"Maßnahme {n}", "Zuständig": ["Jobcenter", "IHK"][:span]}, expect,
+                 span=span, fill=color, marked=marked)
+        if marked:
+            for row in range(r, r + span):
+                for c in (1, 2, 4):
+                    if (row == r) or c == 4:  # covered cells of the merged Nr and text get no style of their own
+                        fw.ws.cell(row, c).fill = solid(BLUE)
+    return ms.save({"fill", "merge"})
+
+
 # ---------------------------------------------------------------------------------------------
 # Text, titles and sheet features
 
@@ -1147,7 +1312,8 @@ def sachstand(path: Path, variant: str) -> Case:
 
     The clerk: wrote "Sachstand zum 31.12.2024: Die Kurse …" into one cell ("eine-zelle"); or the
     label "Sachstand" with the text beside it and a "Highlight des Jahres: …" cell ("label-daneben");
-    or the label "Sachstand" and nothing beside it yet ("label-leer").
+    or the label "Sachstand" and nothing beside it yet ("label-leer"); or title, "Oberziel: …" and the
+    Sachstand each in a cell merged across the table's width ("verbunden").
     A careful colleague keeps the whole text (date included) and notes the empty label.
     """
     ms = Master(path, f"sachstand-{variant}")
@@ -1165,6 +1331,17 @@ def sachstand(path: Path, variant: str) -> Case:
         ws["A4"] = "Highlight des Jahres: Sprachfest mit 300 Gästen"
         ms.text("Sprache", "sachstand", "Die Kurse sind voll ausgelastet.")
         ms.text("Sprache", "highlights", "Sprachfest mit 300 Gästen")
+    elif variant == "verbunden":
+        # title, Oberziel and Sachstand in cells merged across the table's width
+        ws["A2"] = None
+        ws["B2"] = None
+        ws.merge_cells("A1:C1")
+        ws["A2"] = "Oberziel: Alle Zugewanderten können sich im Alltag verständigen."
+        ws.merge_cells("A2:C2")
+        ws["A3"] = "Sachstand zum 31.12.2024: Die Kurse sind voll ausgelastet."
+        ws.merge_cells("A3:C4")
+        ms.text("Sprache", "oberziel", "Alle Zugewanderten können sich im Alltag verständigen.")
+        ms.text("Sprache", "sachstand", "Die Kurse sind voll ausgelastet.")
     else:
         ws["A3"] = "Sachstand"
         ms.expect("Sprache", "A3", LABEL_EMPTY)
@@ -1256,6 +1433,90 @@ def sheet_features(path: Path, variant: str) -> Case:
 
 
 # ---------------------------------------------------------------------------------------------
+# What Excel writes and openpyxl cannot: added to the saved parts
+
+
+def add_extension(path: Path, sheet_no: int, ext: str) -> None:
+    """Add an ``<ext>`` element to a saved sheet's ``extLst`` (Excel 2010 features openpyxl cannot write)."""
+    name = f"xl/worksheets/sheet{sheet_no}.xml"
+    with zipfile.ZipFile(path) as zf:
+        parts = {n: zf.read(n) for n in zf.namelist()}
+    xml = parts[name].decode("utf-8")
+    if "</extLst>" in xml:
+        xml = xml.replace("</extLst>", ext + "</extLst>")
+    else:
+        xml = xml.replace("</worksheet>", "<extLst>" + ext + "</extLst></worksheet>")
+    parts[name] = xml.encode("utf-8")
+    with zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED) as zf:
+        for n, data in parts.items():
+            zf.writestr(n, data)
+
+
+def set_cached_results(path: Path, sheet_no: int, results: dict[str, str]) -> None:
+    """Give formula cells the text result Excel stores with them (openpyxl writes formulas without one)."""
+    name = f"xl/worksheets/sheet{sheet_no}.xml"
+    with zipfile.ZipFile(path) as zf:
+        parts = {n: zf.read(n) for n in zf.namelist()}
+    xml = parts[name].decode("utf-8")
+    for ref, value in results.items():
+        xml, n = re.subn(rf'<c r="{ref}"([^>]*)>(<f>.*?</f>)<v\s*/?>(?:</v>)?</c>',
+                         rf'<c r="{ref}"\1 t="str">\2<v>{escape(value)}</v></c>', xml, count=1)
+        assert n == 1, ref
+    parts[name] = xml.encode("utf-8")
+    with zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED) as zf:
+        for n, data in parts.items():
+            zf.writestr(n, data)
+
+
+MAIN_NS = 'xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main"'
+
+
+def prefix_main_namespace(xml: str) -> str:
+    """The same part with every element of the main namespace written as "x:…" (as .NET's Open XML SDK
+    writes workbooks): valid, only spelled differently."""
+    if MAIN_NS not in xml:
+        return xml
+    xml = xml.replace(MAIN_NS, MAIN_NS.replace("xmlns=", "xmlns:x="), 1)
+    return re.sub(r"<(/?)(?![?!])(?!\w+:)([A-Za-z]\w*)", r"<\1x:\2", xml)
+
+
+def with_prefixed_namespace(src: Path, dst: Path) -> Path:
+    """A copy of a master whose workbook, sheets, styles and shared strings use the prefix "x:"."""
+    with zipfile.ZipFile(src) as zf, zipfile.ZipFile(dst, "w", zipfile.ZIP_DEFLATED) as out:
+        for name in zf.namelist():
+            data = zf.read(name)
+            if name.startswith("xl/") and name.endswith(".xml") and "/_rels/" not in name:
+                data = prefix_main_namespace(data.decode("utf-8")).encode("utf-8")
+            out.writestr(name, data)
+    return dst
+
+
+_X14 = 'xmlns:x14="http://schemas.microsoft.com/office/spreadsheetml/2009/9/main"'
+_XM = 'xmlns:xm="http://schemas.microsoft.com/office/excel/2006/main"'
+
+
+def add_x14_icon_set(path: Path, sheet_no: int, sqref: str, icon_set: str, cfvos: list[tuple[str, str]]) -> None:
+    """Add an Excel 2010 icon set (3Stars, 3Triangles, 5Boxes: only in the x14 extension) to a saved sheet."""
+    cfvo = "".join(f'<x14:cfvo type="{t}"><xm:f>{v}</xm:f></x14:cfvo>' for t, v in cfvos)
+    add_extension(path, sheet_no, (
+        f'<ext uri="{{78C0D931-6437-407d-A8EE-F0AAD7539E65}}" {_X14}>'
+        f'<x14:conditionalFormattings><x14:conditionalFormatting {_XM}>'
+        '<x14:cfRule type="iconSet" priority="1" id="{1D2C3B4A-0000-4000-8000-000000000001}">'
+        f'<x14:iconSet iconSet="{icon_set}">{cfvo}</x14:iconSet></x14:cfRule>'
+        f'<xm:sqref>{sqref}</xm:sqref></x14:conditionalFormatting></x14:conditionalFormattings></ext>'))
+
+
+def add_x14_list_validation(path: Path, sheet_no: int, sqref: str, source: str) -> None:
+    """A drop-down list whose entries live on another sheet, the way Excel 2010+ stores it (x14 extension)."""
+    add_extension(path, sheet_no, (
+        f'<ext uri="{{CCE6A557-97BC-4b89-ADB6-D9C93CAAB3DF}}" {_X14}>'
+        f'<x14:dataValidations count="1" {_XM}><x14:dataValidation type="list" allowBlank="1" '
+        'showInputMessage="1" showErrorMessage="1">'
+        f'<x14:formula1><xm:f>{source}</xm:f></x14:formula1><xm:sqref>{sqref}</xm:sqref>'
+        '</x14:dataValidation></x14:dataValidations></ext>'))
+
+
+# ---------------------------------------------------------------------------------------------
 # Re-saved by another spreadsheet program
 
 SOFFICE = shutil.which("soffice") or shutil.which("libreoffice")
@@ -1265,12 +1526,15 @@ SSCONVERT = shutil.which("ssconvert")
 #: Gnumeric 1.12 by reading their output back). LibreOffice turns gradients and patterns into a plain
 #: fill of a blended colour (white→green becomes 7FD7A7, a 12.5 % red dot pattern FFE0E0); it keeps
 #: conditional formatting, icon sets (also the x14 ones), drop-downs, tables, row styles and fonts.
-#: Gnumeric drops icon sets, drop-down lists and Excel tables, keeps only a gradient's last stop, and
-#: rewrites text rules as expression rules (NOT(ISERROR(SEARCH(…))), without their text attribute);
+#: Gnumeric drops icon sets, drop-down lists and Excel tables, keeps only a gradient's last stop,
+#: rewrites text rules as expression rules (NOT(ISERROR(SEARCH(…))), without their text attribute), and
+#: makes a "very hidden" sheet visible (a hidden one stays hidden), and resolves theme colours with a tint
+#: to other colours than Excel and LibreOffice (accent 3 9BBB59 lightened 40 % becomes DED69A, a pale khaki,
+#: not C3D69B; darkened 50 % 6A6228, an olive, not 4F6228);
 #: a painted row becomes painted cells (the status cell gets the row's fill: the status survives).
 LOST_IN: dict[str, frozenset[str]] = {
     "libreoffice": frozenset({"gradient", "pattern"}),
-    "gnumeric": frozenset({"gradient", "icon", "dv", "table", "cf-text"}),
+    "gnumeric": frozenset({"gradient", "icon", "dv", "table", "cf-text", "very-hidden", "theme-tint"}),
 }
 
 
@@ -1304,31 +1568,29 @@ RESAVERS: dict[str, tuple[str | None, Callable[[list[Path], Path], dict[Path, Pa
 }
 
 
-def survives(case_id: str, program: str, directory: Path) -> bool:
-    """Whether every channel of the case survives a re-save by ``program``."""
-    return not (build_case(case_id, directory).channels & LOST_IN[program])
-
-
 # ---------------------------------------------------------------------------------------------
 
 BUILDERS: dict[str, tuple[Callable[[Path, str], Case], tuple[str, ...]]] = {
-    "merged_rows": (merged_rows, ("zwei-zeilen", "drei-zeilen")),
-    "wrapped_headers": (wrapped_headers, ("umbruch", "zweizeilig")),
-    "unterziel_markers": (unterziel_markers, ("uz-strich", "ziel", "roemisch", "nr-allein")),
+    "merged_rows": (merged_rows, ("zwei-zeilen", "drei-zeilen", "nur-nr-text")),
+    "wrapped_headers": (wrapped_headers, ("umbruch", "zweizeilig", "synonyme", "leerspalte")),
+    "unterziel_markers": (unterziel_markers, ("uz-strich", "ziel", "roemisch", "nr-allein", "quer-verbunden")),
     "flat_merged_unterziel": (flat_merged_unterziel, ("nummer", "text")),
     "numbers_in_text": (numbers_in_text, ("m-praefix", "nur-zahl")),
-    "below_the_table": (below_the_table, ("legende-summe", "anzahl-notiz")),
-    "konzept_sheet": (konzept_sheet, ("soll-anzahl", "soll-gesamt", "unlesbar-wert", "unlesbar-kopf")),
-    "field_copy": (field_copy, ("sichtbar", "ausgeblendet")),
-    "status_words": (status_words, ("umsetzung", "vertragsliste", "zusatz", "unbekannt", "farbe-widerspricht")),
-    "taught_words": (taught_words, ("legende-name", "legende-farbfeld", "dropdown", "dropdown-liste", "nicht-gelehrt")),
+    "below_the_table": (below_the_table, ("legende-summe", "anzahl-notiz", "legende-daneben")),
+    "konzept_sheet": (konzept_sheet, ("soll-anzahl", "soll-gesamt", "namen-abweichend", "unlesbar-wert", "unlesbar-kopf")),
+    "field_copy": (field_copy, ("sichtbar", "ausgeblendet", "sehr-versteckt")),
+    "status_words": (status_words, ("umsetzung", "vertragsliste", "zusatz", "schreibweisen", "formel",
+                                      "formatiert", "unbekannt", "farbe-widerspricht")),
+    "taught_words": (taught_words, ("legende-name", "legende-farbfeld", "dropdown", "dropdown-liste", "dropdown-name", "dropdown-x14",
+                                      "nicht-gelehrt")),
     "row_painted": (row_painted, ("zeilenformat", "zellen", "lila", "widerspruch")),
-    "gradient_pattern": (gradient_pattern, ("verlauf", "muster", "lila")),
-    "cf_rules": (cf_rules, ("zellwert", "zellwert-lila", "text", "ausdruck", "ausdruck-zahl", "konflikt", "ausdruck-unlesbar")),
-    "icon_sets": (icon_sets, ("ampel-zahlen", "ampel-umgekehrt", "ampel-prozent", "symbole", "sterne", "pfeile-grau")),
-    "symbol_font": (symbol_font, ("punkt", "andere-symbole", "braun")),
+    "gradient_pattern": (gradient_pattern, ("verlauf", "muster", "lila", "designfarben", "palette")),
+    "cf_rules": (cf_rules, ("zellwert", "zellwert-lila", "vorlagen", "ganze-spalte", "geteilt", "text", "ausdruck", "ausdruck-zahl", "konflikt", "ausdruck-unlesbar")),
+    "icon_sets": (icon_sets, ("ampel-zahlen", "ampel-umgekehrt", "ampel-prozent", "ampel-perzentil", "symbole", "sterne", "pfeile-grau", "andere-spalte")),
+    "symbol_font": (symbol_font, ("punkt", "andere-symbole", "braun", "wort-farbig")),
     "status_missing": (status_missing, ("blau", "spalte")),
-    "sachstand": (sachstand, ("eine-zelle", "label-daneben", "label-leer")),
+    "blue_marking": (blue_marking, ("thema-blau", "zeile-blau")),
+    "sachstand": (sachstand, ("eine-zelle", "label-daneben", "label-leer", "verbunden")),
     "seed_typo": (seed_typo, ("querschnittstehma", "grossbuchstaben")),
     "list_object": (list_object, ("mittel-blau", "hell-filter")),
     "sheet_features": (sheet_features, ("ausgeblendet-fixiert", "gruppiert")),

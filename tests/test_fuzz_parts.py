@@ -29,7 +29,8 @@ from openpyxl.worksheet.datavalidation import DataValidation
 
 from ampel_xl.cli import cli
 
-from clerk_masters import SOFFICE, build_case, resave_libreoffice
+from clerk_masters import (SOFFICE, add_x14_icon_set, add_x14_list_validation, build_case, prefix_main_namespace,
+                           resave_libreoffice)
 
 
 # --------------------------------------------------------------------------------------------
@@ -38,7 +39,8 @@ from clerk_masters import SOFFICE, build_case, resave_libreoffice
 
 def _openpyxl_master(directory: Path) -> Path:
     """A clerk master with every part the mutations touch: merged measures, a Konzept sheet, conditional
-    formatting (cell value and icon set), a drop-down list, a comment and a hidden row."""
+    formatting (cell value and icon set, an Excel 2010 icon set in the x14 extension), drop-down lists
+    (one in the x14 extension), a comment and a hidden row."""
     case = build_case("merged_rows-zwei-zeilen", directory)
     wb = load_workbook(case.path)
     ws = wb["Sprache"]
@@ -52,6 +54,9 @@ def _openpyxl_master(directory: Path) -> Path:
     ws.row_dimensions[12].hidden = True
     path = directory / "Ampel-Master.xlsx"
     wb.save(path)
+    sheet_no = wb.sheetnames.index("Sprache") + 1
+    add_x14_icon_set(path, sheet_no, "E5:E12", "3Stars", [("percent", "0"), ("num", "2"), ("num", "3")])
+    add_x14_list_validation(path, sheet_no, "D5:D40", "Konzept!$A$1:$A$2")
     return path
 
 
@@ -329,11 +334,39 @@ MUTATIONS: dict[str, Callable[[Parts], bool]] = {
 }
 
 
+def main_namespace_prefixed(parts: Parts) -> bool:
+    """Valid, not damaged: the sheet's main namespace written with a prefix "x:"."""
+    name = field_sheet(parts)
+    text = parts[name].decode("utf-8")
+    parts[name] = prefix_main_namespace(text).encode("utf-8")
+    return parts[name].decode("utf-8") != text
+
+
+MUTATIONS.update({
+    "sheet-main-namespace-prefixed": main_namespace_prefixed,
+    "sheet-x14-dv-without-formula": sub(SHEET, r"<x14:formula1>.*?</x14:formula1>", ""),
+    "sheet-x14-dv-sqref-garbage": sub(SHEET, r"(<x14:dataValidation .*?<xm:sqref>).*?(</xm:sqref>)", r"\1D5:Q\2"),
+    "sheet-x14-dv-formula-missing-sheet": sub(SHEET, r"(<x14:formula1><xm:f>)[^<]*(</xm:f>)", r"\1Nirgends!$A$1:$A$3\2"),
+    "sheet-x14-iconset-without-sqref": sub(SHEET, r"(<x14:conditionalFormatting [^>]*>.*?)<xm:sqref>[^<]*</xm:sqref>", r"\1"),
+    "sheet-x14-iconset-unknown": sub(SHEET, r'(<x14:iconSet iconSet=")[^"]+(")', r"\g<1>7Moons\2"),
+    "sheet-x14-custom-icon-out-of-range": sub(SHEET, r"(<x14:iconSet [^>]*)>", r'\1 custom="1"><x14:cfIcon iconSet="NoIcons" iconId="99"/>'),
+    "sheet-dv-named-range-missing": sub(SHEET, r"(<dataValidation .*?<formula1>).*?(</formula1>)", r"\1Statusliste\2"),
+    "sheet-style-id-huge": sub(SHEET, r'( s=")\d+(")', r"\g<1>99999999999999999999\2", count=0),
+    "sheet-merge-ref-lowercase": sub(SHEET, r'(<mergeCell ref=")([^"]+)(")', lambda m: m.group(1) + m.group(2).lower() + m.group(3)),
+    "sheet-row-spans-garbage": sub(SHEET, r'(<row [^>]*?)(>)', r'\1 spans="x:y"\2', count=0),
+    "sheet-colour-scale-without-colours": sub(SHEET, r"</conditionalFormatting>", '<cfRule type="colorScale" priority="9"><colorScale>'
+                                              '<cfvo type="min"/><cfvo type="max"/></colorScale></cfRule></conditionalFormatting>'),
+    "workbook-defined-name-list-missing": sub(WORKBOOK, r"</sheets>", '</sheets><definedNames><definedName name="Statusliste">'
+                                              "Gelöscht!$A$1:$A$3</definedName></definedNames>"),
+    "styles-indexed-palette-truncated": sub(STYLES, r"(<styleSheet[^>]*>)", r'\1<colors><indexedColors><rgbColor rgb="FF000000"/>'
+                                            r"</indexedColors></colors>"),
+})
+
 #: mutations of a part only one base has: openpyxl writes text as inline strings (no sharedStrings part),
-#: LibreOffice writes no theme part
+#: LibreOffice writes no theme part and turns the x14 drop-down list into a plain one
 ONLY_IN = {
     **{m: "libreoffice" for m in MUTATIONS if m.startswith(("sst-", "sheet-shared-string"))},
-    **{m: "openpyxl" for m in MUTATIONS if m.startswith("theme-")},
+    **{m: "openpyxl" for m in MUTATIONS if m.startswith(("theme-", "sheet-x14-dv-"))},
 }
 CASES = [(base, m) for m in MUTATIONS for base in ("openpyxl", "libreoffice") if ONLY_IN.get(m, base) == base]
 
