@@ -350,7 +350,13 @@ class WorkbookReader:
                            sheet: str) -> None:
         if status_col is None or grid.cf is None:
             return
-        for ranges, entries in parts.list_validations(part):
+        lists = parts.list_validations(part)
+        if lists:
+            try:  # statistics of percent thresholds etc. from the real values, before any hypothetical one
+                grid.cf.prepare(grid.value)
+            except Exception:  # noqa: BLE001 - then the rules are evaluated lazily, as for any cell
+                pass
+        for ranges, entries in lists:
             rng = next((r for r in ranges if r[0] <= status_col <= r[2] and r[3] > header_end), None)
             if rng is None:
                 continue

@@ -537,6 +537,13 @@ class TableReader:
         nr_raw = self._shown(idx, self.c_nr)
         nr = nr_text(nr_raw) if nr_raw is not None else ""
         text = text_of(self._shown(idx, self.c_text))
+        if self.merges and not text:
+            o = self.grid.owner(idx, self.c_text)
+            if o is not None and o[0] == idx and o[1] != self.c_text:
+                # a heading merged across the row from another column ("Unterziel 1: …" written in Nr)
+                text = text_of(self.grid.value(idx, self.c_text))
+                if o[1] == self.c_nr:
+                    nr = ""
         why = self._outside_reason(idx, nr, text, inside)
         if why:
             col = min(inside)
