@@ -130,7 +130,8 @@ def test_text_and_colour_disagree(tmp_path):
     report = validate(path)
     f = [x for x in report.findings if x.code == "status-conflict"]
     assert [(x.cell, x.severity) for x in f] == [("C6", Severity.ERROR)]
-    assert "Grün" in f[0].message and "Rot" in f[0].message and "#FF0000" in f[0].message
+    # names both channels, as agreed: "Die Zelle ist rot gefüllt (#FF0000), der Text sagt „Grün“."
+    assert "rot gefüllt (#FF0000)" in f[0].message and "der Text sagt „Grün“" in f[0].message
 
 
 def test_no_status_on_evaluated_measure(tmp_path):
