@@ -58,7 +58,7 @@ def make_workbooks(outdir: str | Path = DEFAULT_OUTDIR) -> list[Path]:
 MERGED_LAST_MEASURE = {
     "Kultur & Freizeit": ("Kulturamt", "Sportkreis"),
     "Interkult. Öffnung": ("Personalamt", "Integrationsbeauftragte"),
-    "Antidiskriminierung": ("Antidiskriminierungsstelle", "Migrationsbeirat", "Volkshochschule"),
+    "Antidiskriminierung": ("Beratungsstelle", "Migrationsbeirat", "Volkshochschule"),
 }
 #: the field whose Ampel is an icon set on 3 (Grün) / 2 (Gelb) / 1 (Rot), without word or fill
 ICON_SET_SHEET = "Wohnen"
@@ -114,21 +114,21 @@ def _inline(ref: str, style: str, text: str) -> str:
 
 def _merge_last_measure(xml: str, row: int, partners: tuple[str, ...]) -> tuple[str, int]:
     """The measure in ``row`` (the last of the sheet) takes one row per partner: the Verantwortlich
-    column (E) names the partner, the Bemerkung column (G) what the partner does."""
+    column (E) names the partner, the Bemerkung column (G) its part (federführend, wirkt mit)."""
     m = re.search(rf'<row r="{row}"[^>]*>(.*?)</row>', xml)
     assert m, row
     cells = dict(re.findall(r'<c r="([A-G])\d+" s="(\d+)"', m.group(1)))
     body = m.group(1)
     body = re.sub(rf'<c r="E{row}" s="(\d+)"/>', lambda x: _inline(f"E{row}", x.group(1), partners[0]), body)
     body = re.sub(rf'<c r="G{row}" s="(\d+)"/>',
-                  lambda x: _inline(f"G{row}", x.group(1), f"{partners[0]}: Federführung"), body)
+                  lambda x: _inline(f"G{row}", x.group(1), "federführend"), body)
     head = xml[:m.start()] + xml[m.start():m.start(1)] + body + "</row>"
     extra = []
     for i, partner in enumerate(partners[1:], start=1):
         r = row + i
         cols = "".join(f'<c r="{c}{r}" s="{cells[c]}"/>' for c in _STATUS_COLS)
         cols += _inline(f"E{r}", cells["E"], partner) + f'<c r="F{r}" s="{cells["F"]}"/>'
-        cols += _inline(f"G{r}", cells["G"], f"{partner}: Mitwirkung")
+        cols += _inline(f"G{r}", cells["G"], "wirkt mit")
         extra.append(f'<row r="{r}" spans="1:7" ht="15.75" customHeight="1">{cols}</row>')
     xml = head + "".join(extra) + xml[m.end():]
     last = row + len(partners) - 1
