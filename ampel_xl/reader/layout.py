@@ -50,6 +50,7 @@ _ROLE_PATTERNS: tuple[tuple[str, re.Pattern[str]], ...] = tuple(
         ("unterziel", r"^(nr\.? |nummer )?(unterziel|uz)e?(\s?-?\s?(nr|nummer)\.?)?$|^zugehöriges unterziel$"),
         ("text", r"^(unterziele?/ma(ß|ss)nahmen?|ma(ß|ss)nahmen?/unterziele?)$"),
         ("nr", r"^(lfd\.? ?)?(nr|nummer|no|#)\.?$|^ma(ß|ss)nahmen?[ -]?(nr|nummer)\.?$|^(nr|nummer)\.? (der )?ma(ß|ss)nahme"),
+        ("bemerkung", r"^(bemerkung|anmerkung|kommentar|hinweis)(en|e)?\b"),  # "Bemerkung zur Ampel"
         ("status", r"ampel|^status|status$|^bewertung|bewertung$"),
         ("text", r"^ma(ß|ss)nahmen?(beschreibung|bezeichnung|titel|text)?$|^ma(ß|ss)nahmen?[ -](beschreibung|bezeichnung|titel|text)"
                  r"|^beschreibung|^bezeichnung|beschreibung$"),
@@ -111,7 +112,7 @@ def _uz_number(token: str) -> int | None:
 
 
 _UZ_TEXT_RE = re.compile(
-    r"^\s*(?:Unterziel|UZ|Ziel)\s*(?:Nr\.?\s*)?(\d+|[IVXLC]+)(?![\w.])\s*(?:von\s*\d+)?\s*(?:[:.\-–—)]\s*|\s+|$)(.*)$",
+    r"^\s*(?:Unterziel|UZ|Ziel)\s*(?:Nr\.?\s*)?(\d{1,2}|[IVXLC]+)(?!\w)(?!\.\d)\s*(?:von\s*\d+)?\s*(?:[:.\-–—)]\s*|\s+|$)(.*)$",
     re.I | re.S,
 )
 _UZ_NR_RE = re.compile(r"^\s*(?:U|UZ|Unterziel|Ziel)\s*(\d+|[IVXLC]+)\s*\.?\s*$", re.I)
