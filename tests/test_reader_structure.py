@@ -364,3 +364,14 @@ def test_every_status_channel(tmp_path):
     assert [(f.cell, f.severity.value) for f in unknown] == [("C11", "error")]
     assert "#7030A0" in unknown[0].message
     assert not [f for f in r.findings if f.code == "status-conflict"]
+
+
+def test_a_measure_text_that_starts_with_a_year_is_no_unterziel(tmp_path):
+    wb = Workbook()
+    ws = sheet(wb)
+    put(ws, 4, "Nr", "Maßnahme", "Ampel", "Bemerkung zur Ampel")
+    put(ws, 5, None, "Unterziel 1. Kurse")
+    put(ws, 6, 1, "Ziel 2030: alle Kinder in Kitas", "Grün", "gut")
+    k = read(save(wb, tmp_path / "z.xlsx"))
+    assert [(u.nr, u.text) for u in k.felder[0].unterziele] == [(1, "Kurse")]
+    assert [(m.nr, m.text, m.bemerkung) for m in k.massnahmen] == [("1", "Ziel 2030: alle Kinder in Kitas", "gut")]
