@@ -48,6 +48,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from ._io import xlsx_workbook
+from .figures import NO_SHARE
 from .model import (
     STATUS_COLORS, STATUS_FILLS, STATUS_MEANINGS, STATUS_ORDER, Art, Feld, Konzept, Status, document_date,
 )
@@ -306,9 +307,19 @@ def _write_figures_row(ws, fmt: _Formats, row: int, cols: _FigureColumns, data: 
     share = fmt.cell(num_format="0%", align="center", **extra)
     for k in cols.keys:
         ws.write_number(row, cols.count[k], int(data[k]), num)
-        ws.write_number(row, cols.share[k], float(data[f"anteil_{k}"]), share)
+        _write_share(ws, fmt, row, cols.share[k], data[f"prozent_{k}"], share, extra)
     ws.write_number(row, cols.summe, int(data["summe"]), num)
     ws.write_number(row, cols.massnahmen, int(data["massnahmen"]), num)
+
+
+def _write_share(ws, fmt: _Formats, row: int, col: int, percent: Any, share_format, extra: dict[str, Any]) -> None:
+    """A share as the figures module printed it: the whole percent (by the one rounding rule,
+    :mod:`ampel_xl.figures`) written as the value, so the cell holds exactly what it displays and
+    a formula on it computes with the printed number; "–" when nothing is evaluated."""
+    if _missing(percent):
+        ws.write_string(row, col, NO_SHARE, fmt.cell(align="center", font_color=MUTED, **extra))
+    else:
+        ws.write_number(row, col, int(percent) / 100, share_format)
 
 
 def _figures_conditional_formats(ws, fmt: _Formats, first_row: int, last_row: int, cols: _FigureColumns) -> None:
