@@ -1127,9 +1127,12 @@ class _Builder:
                 doc_pr.set("descr", f"Farbfeld {word} in den Diagrammen: {PATTERN_WORDS[key]}.")
             cells[1].paragraphs[0].add_run(word).bold = True
             cells[2].paragraphs[0].add_run(meaning)
+        from docx.enum.table import WD_CELL_VERTICAL_ALIGNMENT
+
         for row in table.rows:
             for cell, width in zip(row.cells, widths):
                 cell.width = width
+                cell.vertical_alignment = WD_CELL_VERTICAL_ALIGNMENT.CENTER
                 para = cell.paragraphs[0]
                 para.paragraph_format.space_before = Pt(3)
                 para.paragraph_format.space_after = Pt(3)
