@@ -925,3 +925,88 @@ def test_docx_and_pdf_are_deterministic(master, tmp_path):
         return re.sub(rb"/DocChecksum /[0-9A-F]+", b"", pdf)
 
     assert unstamped(a.pdf.read_bytes()) == unstamped(b.pdf.read_bytes())
+
+
+# -- one set of numbers -----------------------------------------------------------------------
+def _alt_percents(descr: str) -> dict[str, int]:
+    words = {"Grün": "gruen", "Gelb": "gelb", "Rot": "rot", "ohne Bewertung": "ohne"}
+    return {words[w]: int(p) for w, p in re.findall(r"(Grün|Gelb|Rot|ohne Bewertung): \d+ \((\d+)\u00a0%\)", descr)}
+
+
+def _label_percents(row) -> dict[str, int]:
+    from matplotlib.text import Text
+
+    words = {"Grün": "gruen", "Gelb": "gelb", "Rot": "rot", "ohne\nBewertung": "ohne"}
+    found = {}
+    for t in charts.feld_gesamt_figure(row).findobj(Text):
+        m = re.fullmatch(r"(Grün|Gelb|Rot|ohne\nBewertung)\n\d+ \((\d+)\u00a0%\)", t.get_text())
+        if m:
+            found[words[m.group(1)]] = int(m.group(2))
+    return found
+
+
+@pytest.mark.parametrize("which", ["halbe", "beispiel"])
+def test_every_share_in_the_document_is_the_summarys(which, tmp_path):
+    """The chart labels and the alternative texts print the summary's prozent_* (the one rounding rule),
+    and the parts of a field add up to 100."""
+    from share_masters import half_master
+
+    if which == "beispiel" and not EXAMPLE.exists():
+        pytest.skip("workbooks/Beispiel_Ampel-Master.xlsx fehlt")
+    path = half_master(tmp_path / "halb.xlsx") if which == "halbe" else EXAMPLE
+    summary = _summary(path)
+    doc = Document(write_report(summary, tmp_path / "a.docx").docx)
+    groups = _sections_by_heading(doc)
+    for _, row in summary.felder.iterrows():
+        pics = _pictures(doc, groups[f"{row['art']} {row['feld']}"])
+        if not int(row["summe"]):
+            assert all(pd_isna(row[f"prozent_{k}"]) for k in ("gruen", "gelb", "rot", "ohne"))
+            assert _alt_percents(pics[0][1]) == _label_percents(row) == {}
+            continue
+        # the alternative text names Grün, Gelb and Rot (also at 0 %), ohne Bewertung when there is one;
+        # the doughnut labels its slices
+        in_alt = {k: int(row[f"prozent_{k}"]) for k in ("gruen", "gelb", "rot", "ohne") if k != "ohne" or int(row[k])}
+        assert _alt_percents(pics[0][1]) == in_alt, row["feld"]
+        assert _label_percents(row) == {k: v for k, v in in_alt.items() if int(row[k])}, row["feld"]
+        assert sum(in_alt.values()) == 100
+    if which == "halbe":
+        oeffnung = summary.felder.iloc[0]
+        # 11 Grün, 3 Gelb, 10 Rot of 24: 45.8 / 12.5 / 41.7 → 46 + 12 + 42 (half-up alone gives 46 + 13 + 42)
+        assert _label_percents(oeffnung) == {"gruen": 46, "gelb": 12, "rot": 42}
+        je = _pictures(doc, groups["Handlungsfeld Interkulturelle Öffnung"])[1][1]
+        assert "UZ 3: keine in Auswertung" in je
+
+
+def pd_isna(value) -> bool:
+    import pandas as pd
+
+    return bool(pd.isna(value))
+
+
+def test_chart_face_falls_back_to_dejavu_when_no_calibri_or_carlito(monkeypatch):
+    from matplotlib.text import Text
+
+    monkeypatch.setattr(charts, "FONT_CANDIDATES", ("Keine-Solche-Schrift",))
+    charts.chart_font.cache_clear()
+    try:
+        assert charts.chart_font() == "DejaVu Sans"
+        fig = charts.feld_gesamt_figure({"gruen": 1, "gelb": 1, "rot": 0, "ohne": 0, "summe": 2})
+        assert {t.get_fontname() for t in fig.findobj(Text) if t.get_text()} == {"DejaVu Sans"}
+        Image.open(io.BytesIO(charts.feld_unterziele_png([{"unterziel_nr": 1, "gruen": 2, "gelb": 0, "rot": 0,
+                                                            "ohne": 0}])))
+    finally:
+        charts.chart_font.cache_clear()
+
+
+@pytest.mark.libreoffice
+@pytest.mark.skipif(SOFFICE is None, reason="LibreOffice (soffice) ist nicht installiert; die CI installiert es")
+def test_heading_pages_reads_the_bookmarks_and_refuses_what_does_not_match(master, tmp_path):
+    from ampel_xl.report import build_report_bytes, heading_pages, render_pdf
+
+    summary = _summary(master)
+    pdf = render_pdf(build_report_bytes(summary), soffice=SOFFICE)
+    headings = report_headings(summary)
+    assert heading_pages(pdf, headings) == [2, 3, 5, 7]
+    assert heading_pages(pdf, headings[:-1]) is None  # one heading too few
+    assert heading_pages(pdf, [*headings[:-1], "Handlungsfeld Sport"]) is None
+    assert heading_pages(b"%PDF-1.4 kaputt", headings) is None
