@@ -12,7 +12,7 @@ Structure (as in the hand-made "Ampeldokument des Integrationskonzepts 1.0 – K
 Every number comes from :class:`ampel_xl.figures.Summary` (the same figures as the summary
 workbook); text from the master goes in as plain runs, never as fields.
 
-Table of contents: a real Word ``TOC \\o "1-2" \\h \\z \\u`` field whose stored result already
+Table of contents: a real Word ``TOC \\o "1-1" \\h \\z \\u`` field whose stored result already
 holds every heading with its page number (each a link and a ``PAGEREF`` field with its result
 filled in), so Word shows it as written and never needs to update fields or ask to. The page
 numbers come from LibreOffice's render of the document itself when LibreOffice is installed (the
@@ -442,7 +442,8 @@ def _paragraph_box(p: Any, width_pt: float, widths: _TextWidths) -> dict[str, An
     after = pf.space_after if pf.space_after is not None else _style_value(style, lambda s: s.paragraph_format.space_after)
     left = _style_value(style, lambda s: s.paragraph_format.left_indent)
     caps = bool(_style_value(style, lambda s: s.font.all_caps))
-    bold = bool(_style_value(style, lambda s: s.font.bold)) or all(r.bold for r in p.runs if r.text)
+    texts = [r for r in p.runs if r.text]
+    bold = bool(_style_value(style, lambda s: s.font.bold)) or (bool(texts) and all(r.bold for r in texts))
     text = p.text.replace("\t", " ")
     if caps:
         text = text.upper()
@@ -453,7 +454,10 @@ def _paragraph_box(p: Any, width_pt: float, widths: _TextWidths) -> dict[str, An
     line = size * _LINE_EM * spacing
     lines = widths.lines(text, size, max(column, 36.0), bold) if text.strip() else 1
     if pictures:
-        line, lines = max(line, max(pictures) + 0.2 * size), 1
+        line, lines = max(line, max(pictures)), 1
+    # "don't add space between paragraphs of the same style" (the bullet list)
+    contextual = _style_value(style, lambda s: True if s.element.pPr is not None and s.element.pPr.find(
+        qn("w:contextualSpacing")) is not None else None)
     return {
         "line": line, "lines": lines,
         "before": before.pt if before is not None else 0.0,
@@ -461,6 +465,7 @@ def _paragraph_box(p: Any, width_pt: float, widths: _TextWidths) -> dict[str, An
         "break": bool(pf.page_break_before) or bool(_style_value(style, lambda s: s.paragraph_format.page_break_before)),
         "keep": bool(pf.keep_with_next) or bool(_style_value(style, lambda s: s.paragraph_format.keep_with_next)),
         "heading": style.name == "Heading 1",
+        "style": style.name, "contextual": bool(contextual),
     }
 
 
@@ -493,40 +498,50 @@ def estimate_pages(doc: "DocxDocument") -> list[int]:
         elif el.tag == qn("w:tbl"):
             table = Table(el, doc)
             rows = []
-            for row in table.rows:
+            top = 0.0
+            for r, row in enumerate(table.rows):
                 height = 0.0
                 for cell in row.cells:
                     cell_w = (cell.width.pt if cell.width is not None else body_w / len(row.cells)) - 2 * 5.4
                     h = 0.0
-                    for cp in cell.paragraphs:
+                    for k, cp in enumerate(cell.paragraphs):
                         b = _paragraph_box(cp, cell_w, widths)
-                        h += b["before"] + b["line"] * b["lines"] + b["after"]
+                        if r == 0 and k == 0:  # collapses with the space after the paragraph above
+                            top = max(top, b["before"])
+                        else:
+                            h += b["before"]
+                        h += b["line"] * b["lines"] + b["after"]
                     height = max(height, h)
-                rows.append(height + 1.0)
+                rows.append(height)
             charts = bool(el.xpath(".//w:cantSplit"))
-            blocks.append({"units": [sum(rows)] if charts else rows, "before": 0.0, "after": 0.0, "break": False,
-                           "keep": False, "heading": False, "split": not charts})
+            blocks.append({"units": [sum(rows)] if charts else rows, "before": top, "after": 0.0, "break": False,
+                           "keep": False, "heading": False, "split": not charts, "style": "", "contextual": False})
 
-    page, y = 1, 0.0
+    # between two paragraphs the larger of the space after and the space before (as LibreOffice lays
+    # out a .docx); nothing above the first line of a page
+    page, y, after = 1, 0.0, 0.0
     heading_pages: list[int] = []
     for i, b in enumerate(blocks):
         if b["break"] and y > 0:
-            page, y = page + 1, 0.0
-        before = b["before"] if y > 0 else 0.0
-        need = before + b["units"][0]
+            page, y, after = page + 1, 0.0, 0.0
+        gap = max(after, b["before"]) if y > 0 else 0.0
+        if b["contextual"] and i and blocks[i - 1]["style"] == b["style"]:
+            gap = 0.0
+        need = gap + b["units"][0]
         if b["keep"] and i + 1 < len(blocks):
             nxt = blocks[i + 1]
-            need = before + sum(b["units"]) + b["after"] + nxt["before"] + sum(nxt["units"][:2])
+            need = gap + sum(b["units"]) + max(b["after"], nxt["before"]) + sum(nxt["units"][:2])
         if y > 0 and y + need > body_h:
-            page, y, before = page + 1, 0.0, 0.0
+            page, y, gap = page + 1, 0.0, 0.0
         if b["heading"]:
             heading_pages.append(page)
-        y += before
+        y += gap
         for unit in b["units"]:
             if y > 0 and y + unit > body_h:
                 page, y = page + 1, 0.0
             y += unit
-        y = min(y + b["after"], body_h)
+        nxt_same = i + 1 < len(blocks) and b["contextual"] and blocks[i + 1]["style"] == b["style"]
+        after = 0.0 if nxt_same else b["after"]
     return heading_pages
 
 

@@ -1010,3 +1010,19 @@ def test_heading_pages_reads_the_bookmarks_and_refuses_what_does_not_match(maste
     assert heading_pages(pdf, headings[:-1]) is None  # one heading too few
     assert heading_pages(pdf, [*headings[:-1], "Handlungsfeld Sport"]) is None
     assert heading_pages(b"%PDF-1.4 kaputt", headings) is None
+
+
+@pytest.mark.libreoffice
+@pytest.mark.skipif(SOFFICE is None, reason="LibreOffice (soffice) ist nicht installiert; die CI installiert es")
+@pytest.mark.parametrize("paragraphs, repeats", [(3, 19), (3, 20), (3, 21), (9, 25)])
+def test_estimated_pages_match_libreoffice_near_a_page_foot(paragraphs, repeats, tmp_path):
+    """Without LibreOffice the Word file's page numbers are estimated; around the point where a field's
+    charts no longer fit on its first page the estimate still gives LibreOffice's pages."""
+    from ampel_xl.report import _build, heading_pages, render_pdf
+
+    fields = _fields()
+    fields[0].sachstand = "\n\n".join(f"Absatz {i}: " + "Sprachkurse im ganzen Landkreis. " * repeats
+                                      for i in range(paragraphs))
+    summary = _summary(build(tmp_path / "m.xlsx", fields, konzept={"Titel": "Integrationskonzept 1.0"}))
+    data, estimate = _build(summary, None, None)
+    assert heading_pages(render_pdf(data, soffice=SOFFICE), report_headings(summary)) == estimate
