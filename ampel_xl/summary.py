@@ -574,8 +574,7 @@ class _Writer:
         """The sheet "Entwicklung": the comparison with an earlier Stand (see :mod:`ampel_xl.compare`)."""
         from .compare import add_changes_sheet
 
-        ws = add_changes_sheet(self.wb, self.changes, name=SHEET_ENTWICKLUNG)
-        _setup_print(ws, self.header, self.stand)
+        add_changes_sheet(self.wb, self.changes, name=SHEET_ENTWICKLUNG, header=self.header)
 
     # ----------------------------------------------------------------------------------------
     def _title_block(self, ws, last_col: int, title: str, subtitle: str | None) -> int:
