@@ -284,7 +284,7 @@ def summary_cmd(master: Path, output: Path | None, force: bool, header: str | No
     Prüft den Master vorher. Bei Fehlern wird nichts geschrieben (Exit-Code 1), außer mit
     --force: dann enthält die Zusammenfassung den Prüfbericht und einen deutlichen Warnhinweis.
     """
-    from .figures import summarize
+    from .figures import format_percent, summarize
     from .summary import default_summary_path, write_summary
 
     konzept, report = _read_checked(master, force, "Es wurde keine Zusammenfassung geschrieben")
@@ -304,7 +304,7 @@ def summary_cmd(master: Path, output: Path | None, force: bool, header: str | No
 
     def part(key: str, label: str) -> str:
         value = int(tot[key])
-        share = f" ({round(100 * value / n)} %)" if n else ""
+        share = f" ({format_percent(tot[f'prozent_{key}'])})" if n else ""
         return f"{value} {label}{share}"
 
     parts = [part("gruen", "Grün"), part("gelb", "Gelb"), part("rot", "Rot")]
@@ -396,6 +396,7 @@ def history_cmd(masters: tuple[Path, ...], output: Path | None) -> None:
     Jeder MASTER ist ein Stand (Datum aus dem Blatt „Konzept“, sonst der Dateiname). Die
     Arbeitsmappe „Verlauf“ zeigt je Feld ein Liniendiagramm von Sitzung zu Sitzung.
     """
+    from .figures import format_percent
     from .history import GESAMT, history, write_history
 
     output = output or masters[-1].with_name("Verlauf.xlsx")
@@ -403,8 +404,8 @@ def history_cmd(masters: tuple[Path, ...], output: Path | None) -> None:
     df = history(masters)
     click.echo("Gesamtes Konzept je Stand:")
     for row in df[df["feld"] == GESAMT].to_dict("records"):
-        shares = ", ".join(f"{label} {round(100 * row[key])} %" for key, label in
-                           (("anteil_gruen", "Grün"), ("anteil_gelb", "Gelb"), ("anteil_rot", "Rot")))
+        shares = ", ".join(f"{label} {format_percent(row[key])}" for key, label in
+                           (("prozent_gruen", "Grün"), ("prozent_gelb", "Gelb"), ("prozent_rot", "Rot")))
         click.echo(f"  {row['stand_label']}: {shares} (von {row['summe']} Maßnahmen)")
     write_history(df, output)
     click.echo(f"Verlauf geschrieben: {output}")

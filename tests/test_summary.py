@@ -485,7 +485,7 @@ def test_cli_default_output_and_headline(rich):
     out = rich.with_name("Ampel-Master_Zusammenfassung.xlsx")
     assert out.exists()
     assert "Zusammenfassung geschrieben" in result.stdout
-    assert "6 von 7 Maßnahmen in der Auswertung: 4 Grün (67 %), 1 Gelb (17 %), 1 Rot (17 %)." in result.stdout
+    assert "6 von 7 Maßnahmen in der Auswertung: 4 Grün (67\u00a0%), 1 Gelb (17\u00a0%), 1 Rot (16\u00a0%)." in result.stdout
     assert not [p for p in rich.parent.iterdir() if p.name.startswith(".~ampel_")]
 
 
