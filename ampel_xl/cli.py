@@ -189,15 +189,28 @@ def _read_checked(master: Path, force: bool, refused: str):
               help="Zieldatei; ohne Angabe auf die Standardausgabe.")
 @click.option("--sep", type=click.Choice([";", ",", "tab"]), default=";",
               help="Trennzeichen für CSV (Standard: „;“, wie es deutsches Excel erwartet).")
-def export_cmd(master: Path, fmt: str, output: Path | None, sep: str) -> None:
-    """Alle Maßnahmen als Tabelle ausgeben (eine Zeile je Maßnahme), als CSV oder JSON."""
+@click.option("--zahlen", is_flag=True,
+              help="Statt der Maßnahmen die Zahlen ausgeben: je Konzept, Feld und Unterziel die Anzahlen "
+                   "und Anteile (ganze Prozent, wie in allen Ausgaben).")
+def export_cmd(master: Path, fmt: str, output: Path | None, sep: str, zahlen: bool) -> None:
+    """Alle Maßnahmen als Tabelle ausgeben (eine Zeile je Maßnahme), als CSV oder JSON.
+
+    Mit --zahlen die Zahlen der Auswertung (eine Zeile je Konzept, Feld und Unterziel)."""
     from . import export
     from ._io import write_bytes_atomic
     from .reader import read
 
     konzept = read(master)
     delimiter = "\t" if sep == "tab" else sep
-    if fmt == "json":
+    if zahlen:
+        from .figures import summarize
+
+        summary = summarize(konzept)
+        if fmt == "json":
+            data = (export.figures_to_json(summary) + "\n").encode("utf-8")
+        else:
+            data = export.figures_to_csv_bytes(summary, delimiter)
+    elif fmt == "json":
         data = (export.to_json(konzept) + "\n").encode("utf-8")
     else:
         data = export.to_csv_bytes(konzept, delimiter)
@@ -208,7 +221,8 @@ def export_cmd(master: Path, fmt: str, output: Path | None, sep: str) -> None:
         stream.flush()
     else:
         write_bytes_atomic(output, data)
-        _echo_err(f"{len(konzept.massnahmen)} Maßnahmen geschrieben nach {output}")
+        what = "Zahlen" if zahlen else f"{len(konzept.massnahmen)} Maßnahmen"
+        _echo_err(f"{what} geschrieben nach {output}")
 
 
 # --------------------------------------------------------------------------------------------

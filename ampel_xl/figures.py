@@ -53,6 +53,11 @@ NO_SHARE = "\u2013"
 PERCENT_SEPARATOR = "\u00a0"
 
 
+#: The number format of a share cell in the workbooks: the whole percent with the same no-break
+#: space as :func:`format_percent` (a cell holding 0.63 shows "63 %", as the German texts do).
+EXCEL_PERCENT_FORMAT = '0"\u00a0"%'
+
+
 def round_percent(part: int, whole: int) -> int | None:
     """``part`` of ``whole`` in whole percent, rounded half-up (commercial rounding).
 

@@ -170,7 +170,7 @@ _CHART_ROWS = 16
 
 
 def _verlauf_sheet(wb: Any, df: "pd.DataFrame", stands: list[str]) -> None:
-    from .figures import KEINE_IN_AUSWERTUNG
+    from .figures import EXCEL_PERCENT_FORMAT, KEINE_IN_AUSWERTUNG
     from .summary import _fit_width, _setup_print
 
     title = wb.add_format({"bold": True, "font_size": 14})
@@ -178,7 +178,7 @@ def _verlauf_sheet(wb: Any, df: "pd.DataFrame", stands: list[str]) -> None:
     header = wb.add_format({"bold": True, "bottom": 2, "text_wrap": True, "valign": "bottom"})
     border = {"border": 1, "border_color": "#BFBFBF"}
     text = wb.add_format(border)
-    pct = wb.add_format({**border, "num_format": "0%"})
+    pct = wb.add_format({**border, "num_format": EXCEL_PERCENT_FORMAT})
     num = wb.add_format({**border, "num_format": "0"})
     none = wb.add_format({**border, "align": "center", "italic": True, "font_color": "#595959"})
     note = wb.add_format({"italic": True, "font_color": "#404040"})
@@ -236,7 +236,7 @@ def _verlauf_sheet(wb: Any, df: "pd.DataFrame", stands: list[str]) -> None:
                 "marker": {"type": "circle", "size": 6, "fill": {"color": colour}, "border": {"color": colour}},
             })
         chart.set_title({"name": "Gesamtes Konzept" if feld == GESAMT else feld, "name_font": {"size": 11}})
-        chart.set_y_axis({"min": 0, "max": 1, "num_format": "0%", "major_unit": 0.25,
+        chart.set_y_axis({"min": 0, "max": 1, "num_format": EXCEL_PERCENT_FORMAT, "major_unit": 0.25,
                           "major_gridlines": {"visible": True, "line": {"color": "#D9D9D9"}}})
         chart.set_x_axis({"num_font": {"size": 9}})
         chart.set_legend({"position": "bottom"})

@@ -48,7 +48,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from ._io import xlsx_workbook
-from .figures import KEINE_IN_AUSWERTUNG, NO_SHARE, format_percent, percent_parts
+from .figures import EXCEL_PERCENT_FORMAT, KEINE_IN_AUSWERTUNG, NO_SHARE, format_percent, percent_parts
 from .model import (
     STATUS_COLORS, STATUS_FILLS, STATUS_MEANINGS, STATUS_ORDER, Art, Feld, Konzept, Status, document_date,
 )
@@ -417,7 +417,7 @@ def _write_figures_row(ws, fmt: _Formats, row: int, cols: _FigureColumns, data: 
     if top:
         extra["top"] = 2
     num = fmt.cell(num_format="0", align="center", **extra)
-    share = fmt.cell(num_format="0%", align="center", **extra)
+    share = fmt.cell(num_format=EXCEL_PERCENT_FORMAT, align="center", **extra)
     for k in cols.keys:
         ws.write_number(row, cols.count[k], int(data[k]), num)
     if int(data["summe"]) == 0:
@@ -522,7 +522,7 @@ def _stacked_bars(workbook, sheet: str, title: str, header_row: int, first_row: 
     value_axis: dict[str, Any] = {"num_font": {"name": FONT, "size": 9}, "min": 0,
                                   "major_gridlines": {"visible": True, "line": {"color": "#D9D9D9"}}}
     if percent:
-        value_axis.update({"max": 1, "num_format": "0%", "major_unit": 0.25})
+        value_axis.update({"max": 1, "num_format": EXCEL_PERCENT_FORMAT, "major_unit": 0.25})
     else:
         top = max((sum(v) for v in zip(*columns_values.values())), default=0)
         unit = max(1, math.ceil(top / 8))

@@ -11,6 +11,7 @@ from click.testing import CliRunner
 from openpyxl import load_workbook
 
 from ampel_xl.cli import cli
+from ampel_xl.figures import EXCEL_PERCENT_FORMAT
 from ampel_xl.history import COLUMNS, _date_in_name, history, write_history
 from ampel_xl.reader import read
 
@@ -116,7 +117,7 @@ def test_workbook(drei, tmp_path):
     assert [ws.cell(top, c).value for c in range(1, 5)] == ["Stand", "Anteil Grün", "Anteil Gelb", "Anteil Rot"]
     assert [ws.cell(top + i, 1).value for i in (1, 2, 3)] == ["10. Juni 2024", "1. Oktober 2024", "3. Februar 2025"]
     assert [ws.cell(top + i, 2).value for i in (1, 2, 3)] == [0.0, 0.25, 0.75]
-    assert ws.cell(top + 1, 2).number_format == "0%"
+    assert ws.cell(top + 1, 2).number_format == EXCEL_PERCENT_FORMAT
     charts = ws._charts
     assert len(charts) == 3
     assert all(c.tagname == "lineChart" for c in charts)

@@ -25,7 +25,7 @@ from openpyxl.chart import BarChart, DoughnutChart
 
 from ampel_xl import compare, read, summarize, validate
 from ampel_xl.cli import cli
-from ampel_xl.figures import format_percent, percent_parts
+from ampel_xl.figures import EXCEL_PERCENT_FORMAT, format_percent, percent_parts
 from ampel_xl.model import STATUS_COLORS, STATUS_FILLS, Status
 from ampel_xl.model import document_date
 from ampel_xl.summary import sheet_name, write_summary
@@ -237,7 +237,7 @@ def test_sheets_and_overview_figures(rich, tmp_path):
             share = ws.cell(r, cols[f"Anteil {word}"]).value
             assert share == pytest.approx(pct / 100)
             assert abs(share - exp[word] / exp["Summe"]) < 0.01
-            assert ws.cell(r, cols[f"Anteil {word}"]).number_format == "0%"
+            assert ws.cell(r, cols[f"Anteil {word}"]).number_format == EXCEL_PERCENT_FORMAT
     # Sprache: measure 3 is not blue, so 4 of 5 count (3 Grün, 1 Gelb, 0 Rot)
     assert [ws.cell(rows[0], cols[x]).value for x in ("Grün", "Gelb", "Rot", "Summe", "Maßnahmen gesamt")] == [3, 1, 0, 4, 5]
 
