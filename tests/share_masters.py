@@ -7,7 +7,7 @@ from pathlib import Path
 from builders import FieldSheet, build
 
 
-def half_master(path: Path) -> Path:
+def half_master(path: Path, *, kommunen_marked: bool = True, stand: str = "01.03.2026") -> Path:
     """A master built to hit the rounding rule's hard cases.
 
     Interkulturelle Öffnung (blue marking: only blue measures count):
@@ -19,7 +19,9 @@ def half_master(path: Path) -> Path:
 
     Zusammenarbeit mit kreisangehörigen Kommunen (the longest field name of the seed): one of
     each status (33.3 % each, half-up gives 99) and 3 Grün, 3 Gelb, 2 Rot (37.5 / 37.5 / 25 %).
+    ``kommunen_marked=False`` leaves that field without any measure in the evaluation.
     """
+    mark = "nr" if kommunen_marked else None
     f1 = FieldSheet("Handlungsfeld Interkulturelle Öffnung", "Öffnung")
     n = 0
     f1.unterziel(1, "Die Verwaltung öffnet sich interkulturell")
@@ -39,9 +41,9 @@ def half_master(path: Path) -> Path:
     f2.unterziel(1, "Drei gleiche Teile")
     for status in ("Grün", "Gelb", "Rot"):
         n += 1
-        f2.measure(n, f"Maßnahme {n}", status=status, blue="nr")
+        f2.measure(n, f"Maßnahme {n}", status=status, blue=mark)
     f2.unterziel(2, "Achtel")
     for status in ["Grün"] * 3 + ["Gelb"] * 3 + ["Rot"] * 2:
         n += 1
-        f2.measure(n, f"Maßnahme {n}", status=status, blue="nr")
-    return build(path, [f1, f2], konzept={"Titel": "Integrationskonzept Rundungsprobe", "Stand": "01.03.2026"})
+        f2.measure(n, f"Maßnahme {n}", status=status, blue=mark)
+    return build(path, [f1, f2], konzept={"Titel": "Integrationskonzept Rundungsprobe", "Stand": stand})
