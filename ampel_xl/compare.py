@@ -445,14 +445,14 @@ def compare(old: Konzept | str | os.PathLike[str], new: Konzept | str | os.PathL
 #: German headings of the change list (columns A..J).
 _LIST_COLUMNS: tuple[tuple[str, float], ...] = (
     ("Feld", 24),
-    ("Maßnahme", 10),
-    ("Bisherige Nr.", 10),
+    ("Maßnahme", 14),
+    ("Bisherige Nr.", 12),
     ("Unterziel", 9),
-    ("Text der Maßnahme", 48),
+    ("Text der Maßnahme", 46),
     ("Art der Änderung", 17),
-    ("Vorher", 30),
+    ("Vorher", 26),
     ("", 4),
-    ("Nachher", 30),
+    ("Nachher", 26),
     ("In Auswertung", 11),
 )
 #: What the Vorher/Nachher cells of a text change show for an empty value.

@@ -258,7 +258,7 @@ PAPER_MM = (297.0, 210.0)
 MARGINS = {"left": 0.5, "right": 0.5, "top": 0.8, "bottom": 0.7}
 #: Share of a page's height the page breaks plan to fill: row heights are estimates (wrapped
 #: text, fonts differ between Excel and LibreOffice), so a planned page must fit with room to spare.
-PAGE_FILL = 0.9
+PAGE_FILL = 0.95
 #: Excel and LibreOffice accept at most this many manual page breaks per sheet.
 MAX_PAGE_BREAKS = 1023
 
@@ -335,8 +335,10 @@ def _plan_page_breaks(ws, *, keep_with_next: Iterable[int] = (), landscape: bool
         return []
     last_row = max([last_row or 0, *(b for _a, b in spans)])
     keep = set(keep_with_next)
+    charted: set[int] = set()
     for a, b in spans:
         keep.update(range(a, b))
+        charted.update(range(a, b + 1))
     forced = set(ws.hbreaks or ())
     paper_w, paper_h = PAPER_MM if landscape else PAPER_MM[::-1]
     printable_w_pt = paper_w / 25.4 * 72 - (MARGINS["left"] + MARGINS["right"]) * 72
@@ -351,6 +353,18 @@ def _plan_page_breaks(ws, *, keep_with_next: Iterable[int] = (), landscape: bool
         """Height of the repeated rows on a page starting at ``start``."""
         return repeat_px if repeat and start > repeat[1] else 0
 
+    # rows without cells (known only while the sheet holds its cells: not in constant_memory mode)
+    cells = None if getattr(ws, "constant_memory", False) else ws.table
+
+    def blank_until_forced(r: int) -> int | None:
+        """The forced break after ``r`` when every row from ``r`` to it is blank, else None."""
+        if cells is None:
+            return None
+        nxt = min((f for f in forced if f > r), default=None)
+        if nxt is None or any(cells.get(x) or x in charted for x in range(r, nxt)):
+            return None
+        return nxt
+
     breaks: list[int] = []
     start, used = 0, 0.0
     for r in range(last_row + 1):
@@ -358,12 +372,21 @@ def _plan_page_breaks(ws, *, keep_with_next: Iterable[int] = (), landscape: bool
         if r in forced and r != start:
             breaks.append(r)
             start, used = r, head(r)
+        elif used + h > capacity and r > start and (skip := blank_until_forced(r)) is not None:
+            # only blank rows before a table that starts a page anyway: the page ends here, the
+            # forced break is dropped (else those blank rows would print as a page of their own)
+            forced.discard(skip)
+            breaks.append(r)
+            start, used = r, head(r)
         elif used + h > capacity and r > start:
             b = r
             while b - 1 > start and (b - 1) in keep:
                 b -= 1
-            if b - 1 == start and start in keep:
-                b = r  # the whole page is one block (a chart taller than a page): cut where it is full
+            if (b - 1 == start and start in keep) or (cells is not None and not any(
+                    cells.get(x) or x in charted for x in range(start, b))):
+                # the whole page is one block (a table or chart taller than a page), or only blank
+                # rows would stay on it: cut where it is full
+                b = r
             breaks.append(b)
             start = b
             used = head(b) + sum(ws._size_row(x) for x in range(b, r))
@@ -793,6 +816,7 @@ class _Writer:
             _write_figures_row(ws, fmt, row, cols, rec)
             _fit_row(ws, row, [(rec["unterziel"], widths[1])])
         last_data = row
+        keep += range(header_row, last_data + 1)  # the table stays on one page when it fits one
         row += 1
         total_row = row
         ws.write_string(row, 0, "Gesamt", fmt.cell(bold=True, top=2))

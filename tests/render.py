@@ -96,6 +96,8 @@ def page_breaks_and_charts(xlsx: Path) -> dict[str, tuple[list[int], list[tuple[
                     for anchor in d.findall("xdr:twoCellAnchor", _NS):
                         first = int(anchor.find("xdr:from/xdr:row", _NS).text)
                         last = int(anchor.find("xdr:to/xdr:row", _NS).text)
+                        if int(anchor.find("xdr:to/xdr:rowOff", _NS).text) == 0:
+                            last -= 1  # the chart ends at the top of that row
                         chart_ref = anchor.find(".//c:chart", _NS)
                         title = ""
                         if chart_ref is not None:

@@ -47,3 +47,40 @@ def half_master(path: Path, *, kommunen_marked: bool = True, stand: str = "01.03
         n += 1
         f2.measure(n, f"Maßnahme {n}", status=status, blue=mark)
     return build(path, [f1, f2], konzept={"Titel": "Integrationskonzept Rundungsprobe", "Stand": stand})
+
+
+LONG_HEADINGS = [
+    "Migrantinnen und Migranten verfügen über ausreichend Informationen über vorhandene Angebote und deren "
+    "Zugangsvoraussetzungen, auch in leichter Sprache und in den häufigsten Herkunftssprachen",
+    "Sprachkurse",
+    "Die ehrenamtlichen Sprachlehrerinnen und Sprachlehrer in der Flüchtlingsarbeit werden in ihrer Arbeit "
+    "unterstützt und begleitet",
+]
+
+
+def long_master(path: Path, *, variant: int = 0, stand: str = "01.03.2026", n_uz: int = 11) -> Path:
+    """A master whose field sheets run over several printed pages: many Unterziele with headings of
+    one to three lines, measures of one to four lines, Bemerkung and Verantwortlich.
+
+    ``variant`` shifts statuses and rewords some texts, so two variants compare with many changes.
+    """
+    header = ("Nr", "Unterziel / Maßnahme", "Ampel", "Bemerkung", "Verantwortlich")
+    fields = []
+    for fi, (title, sheet) in enumerate((("Handlungsfeld Sprache", "Sprache"),
+                                         ("Querschnittsthema Zusammenarbeit mit kreisangehörigen Kommunen",
+                                          "Kommunen"))):
+        f = FieldSheet(title, sheet, header=header)
+        n = 0
+        for u in range(1, n_uz + 1):
+            f.unterziel(u, f"{LONG_HEADINGS[(u + fi) % 3]} ({u})")
+            for j in range(3 + (u * 7 + fi) % 6):
+                n += 1
+                words = " ".join(["Abstimmung mit den Trägern vor Ort"] * ((n + variant * (n % 2)) % 4))
+                text = f"Maßnahme {n}: Beratungsangebot im Landkreis {words}".strip()
+                status = ("Grün", "Gelb", "Rot")[(n + variant * (n % 3 == 0)) % 3]
+                values = {"Bemerkung": "läuft seit 2024" if n % 5 == 0 else None,
+                          "Verantwortlich": "Amt für Migration und Integration" if n % 4 == 0 else None}
+                f.measure(n, text, status=status, blue="nr" if (n + u) % 7 else None, values=values)
+        fields.append(f)
+    return build(path, fields, konzept={"Titel": "Integrationskonzept Druckprobe", "Stand": stand,
+                                        "Kopfzeile": "Druckprobe – Steuerungsgruppe Integration"})
