@@ -20,6 +20,7 @@ from pathlib import Path
 import click
 
 from .errors import AmpelError
+from .vocabulary import NO_STATUS, STATUS_LABELS, STATUS_ORDER
 
 CONTEXT = {"help_option_names": ["-h", "--help"], "max_content_width": 100}
 
@@ -321,9 +322,9 @@ def summary_cmd(master: Path, output: Path | None, force: bool, header: str | No
         share = f" ({format_percent(tot[f'prozent_{key}'])})" if n else ""
         return f"{value} {label}{share}"
 
-    parts = [part("gruen", "Grün"), part("gelb", "Gelb"), part("rot", "Rot")]
-    if int(tot["ohne"]):
-        parts.append(part("ohne", "ohne Bewertung"))
+    parts = [part(s.value, s.label) for s in STATUS_ORDER]
+    if int(tot[NO_STATUS]):
+        parts.append(part(NO_STATUS, STATUS_LABELS[NO_STATUS]))
     click.echo(f"Zusammenfassung geschrieben: {written}")
     click.echo(f"{n} von {int(tot['massnahmen'])} Maßnahmen in der Auswertung: " + ", ".join(parts) + ".")
     if changes is not None:
@@ -418,8 +419,7 @@ def history_cmd(masters: tuple[Path, ...], output: Path | None) -> None:
     df = history(masters)
     click.echo("Gesamtes Konzept je Stand:")
     for row in df[df["feld"] == GESAMT].to_dict("records"):
-        shares = ", ".join(f"{label} {format_percent(row[key])}" for key, label in
-                           (("prozent_gruen", "Grün"), ("prozent_gelb", "Gelb"), ("prozent_rot", "Rot")))
+        shares = ", ".join(f"{s.label} {format_percent(row[f'prozent_{s.value}'])}" for s in STATUS_ORDER)
         click.echo(f"  {row['stand_label']}: {shares} (von {row['summe']} Maßnahmen)")
     write_history(df, output)
     click.echo(f"Verlauf geschrieben: {output}")

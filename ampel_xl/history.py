@@ -22,7 +22,8 @@ from collections.abc import Iterable
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from .model import STATUS_COLORS, Konzept, format_date_de
+from .model import Konzept, format_date_de
+from .vocabulary import NO_STATUS, STATUS_COLORS, STATUS_LABELS, STATUS_ORDER
 
 if TYPE_CHECKING:  # pragma: no cover
     import pandas as pd
@@ -84,9 +85,9 @@ def history(paths: Iterable[str | os.PathLike[str] | Konzept]) -> "pd.DataFrame"
     ``quelle`` (file name), ``feld`` (the field, ``"Gesamt"`` for the total), the exact shares
     ``anteil_*`` (0..1 of ``summe``, NaN when nothing is evaluated), the counts and the printed
     shares ``prozent_*`` (whole percents by the one rounding rule of :mod:`ampel_xl.figures`: a
-    row's Grün, Gelb, Rot and ohne Bewertung add up to 100; ``<NA>`` when nothing is evaluated). Rows are ordered by Stand when every Stand
-    has a date (from the Konzept sheet or the file's name), else in the order given; within a
-    Stand by the fields' order, the total last.
+    row's Grün, Gelb, Rot and ohne Bewertung add up to 100; ``<NA>`` when nothing is evaluated).
+    Rows are ordered by Stand when every Stand has a date (from the Konzept sheet or the file's
+    name), else in the order given; within a Stand by the fields' order, the total last.
     """
     import pandas as pd
 
@@ -156,14 +157,10 @@ def write_history(df: "pd.DataFrame", target: str | os.PathLike[str]) -> Path:
 
 _BLOCK_COLUMNS: tuple[tuple[str, str, float], ...] = (
     ("stand_label", "Stand", 22),
-    ("prozent_gruen", "Anteil Grün", 11),
-    ("prozent_gelb", "Anteil Gelb", 11),
-    ("prozent_rot", "Anteil Rot", 11),
-    ("prozent_ohne", "Anteil ohne Bewertung", 13),
-    ("gruen", "Grün", 7),
-    ("gelb", "Gelb", 7),
-    ("rot", "Rot", 7),
-    ("ohne", "ohne Bewertung", 10),
+    *((f"prozent_{s.value}", f"Anteil {s.label}", 11) for s in STATUS_ORDER),
+    (f"prozent_{NO_STATUS}", f"Anteil {STATUS_LABELS[NO_STATUS]}", 13),
+    *((s.value, s.label, 7) for s in STATUS_ORDER),
+    (NO_STATUS, STATUS_LABELS[NO_STATUS], 10),
     ("summe", "Summe", 8),
 )
 _CHART_ROWS = 16
@@ -186,7 +183,7 @@ def _verlauf_sheet(wb: Any, df: "pd.DataFrame", stands: list[str]) -> None:
     # "ohne Bewertung" only when some Stand has such measures (else the shares of Grün, Gelb
     # and Rot already add up to 100 %)
     with_ohne = bool((df["ohne"] > 0).any())
-    columns = [c for c in _BLOCK_COLUMNS if with_ohne or c[0] not in ("prozent_ohne", "ohne")]
+    columns = [c for c in _BLOCK_COLUMNS if with_ohne or c[0] not in (f"prozent_{NO_STATUS}", NO_STATUS)]
     columns[0] = ("stand_label", "Stand", _fit_width(stands, 16.0, 40.0))
     share_cols = [i for i, c in enumerate(columns) if c[0].startswith("prozent_")]
 
@@ -226,8 +223,8 @@ def _verlauf_sheet(wb: Any, df: "pd.DataFrame", stands: list[str]) -> None:
                 else:
                     ws.write_number(r, col, float(value), num)
         chart = wb.add_chart({"type": "line"})
-        for col, key in zip(share_cols, ("gruen", "gelb", "rot")):
-            colour = STATUS_COLORS[key]
+        for col, status in zip(share_cols, STATUS_ORDER):
+            colour = STATUS_COLORS[status.value]
             chart.add_series({
                 "name": [ws.name, top, col],
                 "categories": [ws.name, top + 1, 0, r, 0],

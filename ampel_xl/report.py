@@ -41,7 +41,8 @@ from typing import TYPE_CHECKING, Any
 
 from ._io import atomic_path
 from .errors import WriteError
-from .model import STATUS_COLORS, STATUS_MEANINGS, STATUS_ORDER, Art, document_date, format_date_de
+from .model import Art, document_date, format_date_de
+from .vocabulary import LOOKS, NO_STATUS, STATUS_ORDER
 
 if TYPE_CHECKING:  # pragma: no cover
     from docx.document import Document as DocxDocument
@@ -715,7 +716,7 @@ class _Builder:
             verb = "hat" if n_ohne == 1 else "haben"
             self.doc.add_paragraph(
                 f"{_n(n_ohne, 'Maßnahme', 'Maßnahmen')} in der Auswertung {verb} noch keine Bewertung; "
-                "sie erscheinen in den Diagrammen grau als „ohne Bewertung“."
+                f"sie erscheinen in den Diagrammen grau als „{LOOKS[NO_STATUS].label}“."
             )
         report = s.report
         if report is not None and getattr(report, "errors", ()):
@@ -743,10 +744,8 @@ class _Builder:
         from docx.enum.table import WD_TABLE_ALIGNMENT
         from docx.shared import Cm, Pt
 
-        rows = [(STATUS_COLORS[st.value], st.label, STATUS_MEANINGS[st]) for st in STATUS_ORDER]
-        if self.summary.has_ohne:
-            rows.append((STATUS_COLORS["ohne"], "ohne Bewertung",
-                         "Die Maßnahme ist in der Auswertung, im Master aber (noch) nicht bewertet."))
+        looks = [LOOKS[st.value] for st in STATUS_ORDER] + ([LOOKS[NO_STATUS]] if self.summary.has_ohne else [])
+        rows = [(look.color, look.label, look.meaning) for look in looks]
         p = self.doc.add_paragraph(style="Zwischenüberschrift")
         p.add_run("Ampelsystem-Legende")
         table = self.doc.add_table(rows=len(rows), cols=2)

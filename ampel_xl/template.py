@@ -38,7 +38,10 @@ from typing import Any
 import xlsxwriter
 
 from ._io import xlsx_workbook
-from .model import BLUE_MARK, STATUS_COLORS, STATUS_MEANINGS, Status
+from .vocabulary import (
+    BLUE_LABEL, BLUE_MARK, BLUE_MEANING, FLAG_MARK, STATUS_CHOICE, STATUS_COLORS, STATUS_MEANINGS, STATUS_ORDER,
+    Status,
+)
 
 __all__ = [
     "EXAMPLE_FILENAME",
@@ -76,15 +79,16 @@ TEMPLATE_BLANK_ROWS = 3
 #: Drop-downs and colour rules reach this many rows below the last written row.
 DROPDOWN_RESERVE = 200
 
-STATUS_WORDS = {Status.GRUEN: "Grün", Status.GELB: "Gelb", Status.ROT: "Rot"}
+#: The words of the Ampel drop-down, its colour rules and the Legende (the vocabulary's labels).
+STATUS_WORDS = {s: s.label for s in STATUS_ORDER}
 GREY = "#D9D9D9"
 BORDER_GREY = "#BFBFBF"
 BANNER = "FIKTIVE BEISPIELDATEN – Status und Auswertungsmarkierung sind erfunden"
 
-AMPEL_INPUT = "Bitte Grün, Gelb oder Rot aus der Liste wählen – die Zelle färbt sich dann von selbst."
-AMPEL_ERROR = "Nur Grün, Gelb oder Rot sind erlaubt. Bitte wählen Sie einen Wert aus der Liste oder lassen Sie die Zelle leer."
-AUSWERTUNG_INPUT = "x = Maßnahme fließt in die Auswertung ein (alternativ: Nr-Zelle blau hinterlegen)"
-AUSWERTUNG_ERROR = "Bitte „x“ wählen oder die Zelle leer lassen."
+AMPEL_INPUT = f"Bitte {STATUS_CHOICE} aus der Liste wählen – die Zelle färbt sich dann von selbst."
+AMPEL_ERROR = f"Nur {STATUS_CHOICE} sind erlaubt. Bitte wählen Sie einen Wert aus der Liste oder lassen Sie die Zelle leer."
+AUSWERTUNG_INPUT = f"{FLAG_MARK} = Maßnahme fließt in die Auswertung ein (alternativ: Nr-Zelle blau hinterlegen)"
+AUSWERTUNG_ERROR = f"Bitte „{FLAG_MARK}“ wählen oder die Zelle leer lassen."
 
 
 # --------------------------------------------------------------------------------------------
@@ -314,7 +318,7 @@ def _dropdowns(ws, fm: _Formats, first: int, last: int, skip: set[int]) -> None:
         })
     ws.data_validation(f"D{first}", {
         "validate": "list",
-        "source": ["x"],
+        "source": [FLAG_MARK],
         "input_title": "In Auswertung",
         "input_message": AUSWERTUNG_INPUT,
         "error_title": "Ungültiger Wert",
@@ -515,8 +519,8 @@ def _legende_sheet(wb: xlsxwriter.Workbook, fm: _Formats, *, kopfzeile: str | No
         ws.set_row(row, 20)
         row += 1
     row += 1
-    ws.write_string(row, 0, "Blau", fm.legend_blue)
-    ws.write_string(row, 1, "Blau hinterlegte Maßnahmen sind in die Auswertung eingeflossen.", fm.legend_blue_text)
+    ws.write_string(row, 0, BLUE_LABEL, fm.legend_blue)
+    ws.write_string(row, 1, BLUE_MEANING, fm.legend_blue_text)
     ws.set_row(row, 20)
     row += 1
     ws.write_string(row, 0, "Grau", fm.legend_grey)
