@@ -157,10 +157,8 @@ def write_history(df: "pd.DataFrame", target: str | os.PathLike[str]) -> Path:
 
 _BLOCK_COLUMNS: tuple[tuple[str, str, float], ...] = (
     ("stand_label", "Stand", 22),
-    *((f"prozent_{s.value}", f"Anteil {s.label}", 11) for s in STATUS_ORDER),
-    (f"prozent_{NO_STATUS}", f"Anteil {STATUS_LABELS[NO_STATUS]}", 13),
-    *((s.value, s.label, 7) for s in STATUS_ORDER),
-    (NO_STATUS, STATUS_LABELS[NO_STATUS], 10),
+    *((f"prozent_{key}", f"Anteil {label}", 13 if key == NO_STATUS else 11) for key, label in STATUS_LABELS.items()),
+    *((key, label, 10 if key == NO_STATUS else 7) for key, label in STATUS_LABELS.items()),
     ("summe", "Summe", 8),
 )
 _CHART_ROWS = 16
@@ -183,7 +181,7 @@ def _verlauf_sheet(wb: Any, df: "pd.DataFrame", stands: list[str]) -> None:
     # "ohne Bewertung" only when some Stand has such measures (else the shares of Grün, Gelb
     # and Rot already add up to 100 %)
     with_ohne = bool((df["ohne"] > 0).any())
-    columns = [c for c in _BLOCK_COLUMNS if with_ohne or c[0] not in (f"prozent_{NO_STATUS}", NO_STATUS)]
+    columns = [c for c in _BLOCK_COLUMNS if with_ohne or c[0] not in ("prozent_ohne", "ohne")]
     columns[0] = ("stand_label", "Stand", _fit_width(stands, 16.0, 40.0))
     share_cols = [i for i, c in enumerate(columns) if c[0].startswith("prozent_")]
 
