@@ -239,3 +239,30 @@ def test_no_progress_when_output_is_not_a_terminal(tmp_path):
                           capture_output=True, text=True, timeout=120)
     assert proc.returncode == 0, proc.stderr
     assert "wird gelesen" not in proc.stdout + proc.stderr and "\r" not in proc.stdout + proc.stderr
+
+
+# -- the double-click scripts ------------------------------------------------------------------
+ROOT = Path(__file__).resolve().parent.parent
+
+
+@pytest.mark.skipif(shutil.which("bash") is None, reason="bash fehlt")
+def test_shell_script_leaves_the_pruefbericht_beside_a_master_with_errors(tmp_path):
+    script = tmp_path / "zusammenfassung_erstellen.sh"
+    shutil.copy2(ROOT / "scripts" / "zusammenfassung_erstellen.sh", script)
+    master = planted(tmp_path / "Ampel-Master.xlsx")
+    env = {**os.environ, "AMPEL_NO_PAUSE": "1",
+           "PYTHONPATH": os.pathsep.join(filter(None, [str(ROOT), os.environ.get("PYTHONPATH")]))}
+    done = subprocess.run(["bash", str(script)], capture_output=True, text=True, timeout=300, env=env,
+                          stdin=subprocess.DEVNULL)
+    assert done.returncode == 1, done.stdout + done.stderr
+    pruef = tmp_path / "Ampel-Master_Prüfbericht.xlsx"
+    assert pruef.is_file()
+    assert f"Der Prüfbericht liegt neben dem Master: {pruef}" in done.stdout
+    assert not (tmp_path / "Ampel-Master_Zusammenfassung.xlsx").exists()
+
+
+def test_windows_script_opens_the_pruefbericht():
+    text = (ROOT / "scripts" / "Zusammenfassung_erstellen.cmd").read_bytes().decode("utf-8")
+    assert 'set "PRUEF=%%~dpnF_Prüfbericht.xlsx"' in text
+    assert 'start "" "%PRUEF%"' in text
+    assert "\r\n" in text and "\n" not in text.replace("\r\n", "")
