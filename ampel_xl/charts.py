@@ -10,7 +10,7 @@ Two charts per field, as in the Ampeldokument:
 Both are sized to stand side by side on an A4 page (about 8 cm wide each), as in the seed.
 
 The numbers come from a row (or rows) of :class:`ampel_xl.figures.Summary` tables; nothing is
-counted here. Colours are the one fixed palette :data:`ampel_xl.model.STATUS_COLORS`;
+counted here. Colours are the one fixed palette :data:`ampel_xl.vocabulary.STATUS_COLORS`;
 "ohne Bewertung" (grey) appears only when such measures exist.
 
 Output is deterministic: a fixed font (DejaVu Sans, shipped with matplotlib), a fixed size and
@@ -26,7 +26,7 @@ import math
 from collections.abc import Mapping
 from typing import TYPE_CHECKING, Any
 
-from .model import STATUS_COLORS
+from .vocabulary import LOOKS, NO_STATUS, STATUS_COLORS, STATUS_EDGES
 
 if TYPE_CHECKING:  # pragma: no cover
     import pandas as pd
@@ -38,16 +38,11 @@ GESAMT_SIZE = (3.2, 2.9)
 UNTERZIELE_SIZE = (3.2, 2.9)
 
 #: Status keys in drawing order, with their German legend words.
-STATUS_KEYS: tuple[tuple[str, str], ...] = (
-    ("gruen", "Grün"),
-    ("gelb", "Gelb"),
-    ("rot", "Rot"),
-    ("ohne", "ohne Bewertung"),
-)
+STATUS_KEYS: tuple[tuple[str, str], ...] = tuple((key, look.label) for key, look in LOOKS.items())
 #: Hatching so that Gelb, Rot and "ohne Bewertung" stay apart in a black-and-white print.
 HATCHES = {"gruen": "", "gelb": "..", "rot": "///", "ohne": "xx"}
 #: Edge/hatch colours: a darker tone of each fill.
-EDGES = {"gruen": "#006B30", "gelb": "#9A7400", "rot": "#9E0000", "ohne": "#7F7F7F"}
+EDGES = STATUS_EDGES
 
 _RC = {
     "font.family": "sans-serif",
@@ -136,7 +131,8 @@ def feld_gesamt_png(row: Mapping[str, Any] | "pd.Series", *, title: str | None =
             for wedge, (k, _, _) in zip(wedges, drawn):
                 wedge.set_edgecolor(EDGES[k])
                 wedge.set_linewidth(0.6)
-            words = {"ohne Bewertung": "ohne\nBewertung"}
+            ohne = LOOKS[NO_STATUS].label
+            words = {ohne: ohne.replace(" ", "\n")}  # "ohne\nBewertung" fits the slice
             _label_slices(ax, wedges, [f"{words.get(w, w)}\n{n} ({percent_de(n / total)})" for _, w, n in drawn])
             centre = f"{total}\nin Aus-\nwertung"
         else:

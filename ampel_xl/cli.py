@@ -21,6 +21,7 @@ import click
 
 from . import _progress
 from .errors import AmpelError
+from .vocabulary import NO_STATUS, STATUS_LABELS, STATUS_ORDER
 
 CONTEXT = {"help_option_names": ["-h", "--help"], "max_content_width": 100}
 
@@ -357,9 +358,9 @@ def summary_cmd(master: Path, output: Path | None, force: bool, header: str | No
         share = f" ({round(100 * value / n)} %)" if n else ""
         return f"{value} {label}{share}"
 
-    parts = [part("gruen", "Grün"), part("gelb", "Gelb"), part("rot", "Rot")]
-    if int(tot["ohne"]):
-        parts.append(part("ohne", "ohne Bewertung"))
+    parts = [part(s.value, s.label) for s in STATUS_ORDER]
+    if int(tot[NO_STATUS]):
+        parts.append(part(NO_STATUS, STATUS_LABELS[NO_STATUS]))
     click.echo(f"Zusammenfassung geschrieben: {written}")
     click.echo(f"{n} von {int(tot['massnahmen'])} Maßnahmen in der Auswertung: " + ", ".join(parts) + ".")
     if changes is not None:
@@ -461,8 +462,7 @@ def history_cmd(masters: tuple[Path, ...], output: Path | None) -> None:
     df = history(masters)
     click.echo("Gesamtes Konzept je Stand:")
     for row in df[df["feld"] == GESAMT].to_dict("records"):
-        shares = ", ".join(f"{label} {round(100 * row[key])} %" for key, label in
-                           (("anteil_gruen", "Grün"), ("anteil_gelb", "Gelb"), ("anteil_rot", "Rot")))
+        shares = ", ".join(f"{s.label} {round(100 * row[f'anteil_{s.value}'])} %" for s in STATUS_ORDER)
         click.echo(f"  {row['stand_label']}: {shares} (von {row['summe']} Maßnahmen)")
     write_history(df, output)
     click.echo(f"Verlauf geschrieben: {output}")

@@ -43,7 +43,8 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from .model import BLUE_MARK, STATUS_COLORS, STATUS_FILLS, Konzept, Massnahme, Status, document_date
+from .model import Konzept, Massnahme, Status, document_date
+from .vocabulary import BLUE_MARK, NO_STATUS, NO_STATUS_MEASURE, STATUS_COLORS, STATUS_FILLS, STATUS_ORDER
 
 if TYPE_CHECKING:  # pragma: no cover
     import pandas as pd
@@ -81,7 +82,7 @@ COLUMNS = [
 ]
 
 _RANK = {Status.ROT: 0, Status.GELB: 1, Status.GRUEN: 2}
-_WORD = {None: "", "gruen": "Grün", "gelb": "Gelb", "rot": "Rot"}
+_WORD: dict[str | None, str] = {None: "", **{s.value: s.label for s in STATUS_ORDER}}
 _ARROW = {"besser": "↑", "schlechter": "↓", "": "→"}
 
 
@@ -461,7 +462,7 @@ def _before_after(c: Change) -> tuple[tuple[str, str | None], tuple[str, str | N
     def status(value: str | None, present: bool) -> tuple[str, str | None]:
         if not present:
             return "", None
-        return (_WORD[value], value) if value else ("ohne Status", "ohne")
+        return (_WORD[value], value) if value else (NO_STATUS_MEASURE, NO_STATUS)
 
     return status(c.alt, c.art != "neu"), status(c.neu, c.art != "entfernt")
 

@@ -19,6 +19,7 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 from .model import Konzept, Massnahme, Status
+from .vocabulary import STATUS_LABELS
 
 if TYPE_CHECKING:  # pragma: no cover
     import pandas as pd
@@ -36,15 +37,9 @@ LABELS = {
     "unterziel": "Unterziel (Text)",
     "massnahmen": "Maßnahmen",
     "in_auswertung": "In Auswertung",
-    "gruen": "Grün",
-    "gelb": "Gelb",
-    "rot": "Rot",
-    "ohne": "ohne Bewertung",
+    **STATUS_LABELS,
     "summe": "Summe",
-    "anteil_gruen": "Anteil Grün",
-    "anteil_gelb": "Anteil Gelb",
-    "anteil_rot": "Anteil Rot",
-    "anteil_ohne": "Anteil ohne Bewertung",
+    **{f"anteil_{key}": f"Anteil {label}" for key, label in STATUS_LABELS.items()},
 }
 
 

@@ -22,7 +22,8 @@ from collections.abc import Iterable
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from .model import STATUS_COLORS, Konzept, format_date_de
+from .model import Konzept, format_date_de
+from .vocabulary import STATUS_COLORS, STATUS_ORDER
 
 if TYPE_CHECKING:  # pragma: no cover
     import pandas as pd
@@ -152,12 +153,8 @@ def write_history(df: "pd.DataFrame", target: str | os.PathLike[str]) -> Path:
 
 _BLOCK_COLUMNS: tuple[tuple[str, str, float], ...] = (
     ("stand_label", "Stand", 22),
-    ("anteil_gruen", "Anteil Grün", 11),
-    ("anteil_gelb", "Anteil Gelb", 11),
-    ("anteil_rot", "Anteil Rot", 11),
-    ("gruen", "Grün", 7),
-    ("gelb", "Gelb", 7),
-    ("rot", "Rot", 7),
+    *((f"anteil_{s.value}", f"Anteil {s.label}", 11) for s in STATUS_ORDER),
+    *((s.value, s.label, 7) for s in STATUS_ORDER),
     ("summe", "Summe", 8),
 )
 _CHART_ROWS = 16
@@ -201,8 +198,8 @@ def _verlauf_sheet(wb: Any, df: "pd.DataFrame", stands: list[str]) -> None:
                 else:
                     ws.write_number(r, col, float(value), pct if key.startswith("anteil_") else num)
         chart = wb.add_chart({"type": "line"})
-        for col, key in ((1, "gruen"), (2, "gelb"), (3, "rot")):
-            colour = STATUS_COLORS[key]
+        for col, status in enumerate(STATUS_ORDER, start=1):
+            colour = STATUS_COLORS[status.value]
             chart.add_series({
                 "name": [ws.name, top, col],
                 "categories": [ws.name, top + 1, 0, r, 0],

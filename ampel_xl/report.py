@@ -41,7 +41,8 @@ from typing import TYPE_CHECKING, Any
 
 from ._io import atomic_path
 from .errors import WriteError
-from .model import STATUS_COLORS, STATUS_MEANINGS, STATUS_ORDER, Art, document_date, format_date_de
+from .model import Art, document_date, format_date_de
+from .vocabulary import LOOKS, NO_STATUS, STATUS_ORDER
 
 if TYPE_CHECKING:  # pragma: no cover
     from collections.abc import Callable
@@ -748,10 +749,8 @@ class _Builder:
         from docx.enum.table import WD_TABLE_ALIGNMENT
         from docx.shared import Cm, Pt
 
-        rows = [(STATUS_COLORS[st.value], st.label, STATUS_MEANINGS[st]) for st in STATUS_ORDER]
-        if self.summary.has_ohne:
-            rows.append((STATUS_COLORS["ohne"], "ohne Bewertung",
-                         "Die Maßnahme ist in der Auswertung, im Master aber (noch) nicht bewertet."))
+        looks = [LOOKS[st.value] for st in STATUS_ORDER] + ([LOOKS[NO_STATUS]] if self.summary.has_ohne else [])
+        rows = [(look.color, look.label, look.meaning) for look in looks]
         p = self.doc.add_paragraph(style="Zwischenüberschrift")
         p.add_run("Ampelsystem-Legende")
         table = self.doc.add_table(rows=len(rows), cols=2)

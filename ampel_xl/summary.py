@@ -13,8 +13,8 @@ Sheets (all labels German):
 * **Prüfbericht** – the findings of validation, when there are any.
 
 Every sheet prints on A4 landscape, one page wide, with the Kopfzeile as header and page
-numbers in the footer. All colours come from :data:`ampel_xl.model.STATUS_COLORS` (charts,
-status cells) and :data:`~ampel_xl.model.STATUS_FILLS` (light fills of counts).
+numbers in the footer. All colours come from :data:`ampel_xl.vocabulary.STATUS_COLORS` (charts,
+status cells) and :data:`~ampel_xl.vocabulary.STATUS_FILLS` (light fills of counts).
 
 Text from the master is always written with ``write_string`` (and the workbook is opened with
 ``strings_to_formulas``/``strings_to_numbers``/``strings_to_urls`` off), so a measure called
@@ -48,8 +48,9 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from ._io import xlsx_workbook
-from .model import (
-    STATUS_COLORS, STATUS_FILLS, STATUS_MEANINGS, STATUS_ORDER, Art, Feld, Konzept, Status, document_date,
+from .model import Art, Feld, Konzept, document_date
+from .vocabulary import (
+    LOOKS, NO_STATUS, STATUS_COLORS, STATUS_FILLS, STATUS_LABELS, STATUS_MEANINGS, STATUS_ORDER, status_key,
 )
 
 if TYPE_CHECKING:  # pragma: no cover
@@ -69,8 +70,8 @@ CONSTANT_MEMORY_MEASURES = 20_000
 
 #: Document date when the master names neither a Stand nor a modification date.
 
-STATUS_KEYS = ("gruen", "gelb", "rot")
-STATUS_WORDS = {"gruen": "Grün", "gelb": "Gelb", "rot": "Rot", "ohne": "ohne Bewertung"}
+STATUS_KEYS = tuple(s.value for s in STATUS_ORDER)
+STATUS_WORDS = STATUS_LABELS  # label by palette key, "ohne" included
 
 _ILLEGAL_SHEET_CHARS = re.compile(r"[\[\]:*?/\\\x00-\x1f]")
 _EXCEL_MAX_STRING = 32767
@@ -239,10 +240,6 @@ class _Formats:
         """A status cell: the palette colour and the word."""
         return self(border=1, border_color=BORDER_COLOR, bold=True, align="center", text_wrap=True,
                     bg_color=STATUS_COLORS[key], font_color="#000000")
-
-
-def _status_key(status: Status | None) -> str:
-    return status.value if status is not None else "ohne"
 
 
 def _setup_print(ws, header: str, stand: str | None, *, landscape: bool = True, fit_tall: int = 0) -> None:
@@ -584,8 +581,8 @@ class _Writer:
                               total_width - widths[0])
             row += 1
         if self.with_ohne:
-            ws.write_string(row, 0, STATUS_WORDS["ohne"], fmt.status("ohne"))
-            self._merged_text(ws, row, 1, last, "Die Maßnahme ist in der Auswertung, hat im Master aber keinen Status.",
+            ws.write_string(row, 0, STATUS_WORDS[NO_STATUS], fmt.status(NO_STATUS))
+            self._merged_text(ws, row, 1, last, LOOKS[NO_STATUS].meaning,
                               fmt.cell(text_wrap=True), total_width - widths[0])
             row += 1
 
@@ -757,7 +754,7 @@ class _Writer:
         else:
             ws.write_string(row, 0, _clip(m.nr or ""), f["nr"])
         ws.write_string(row, 1, _clip(m.text), f["text"])
-        key = _status_key(m.status)
+        key = status_key(m.status)
         ws.write_string(row, 2, STATUS_WORDS[key], f[f"status_{key}"])
         ws.write_string(row, 3, "ja" if m.in_auswertung else "nein", f["flag"])
         cells = [(m.text, text_width), (STATUS_WORDS[key], 10.0)]
@@ -819,7 +816,7 @@ class _Writer:
         width_of = {key: w for key, _l, w in spec}
         center = fmt.cell(align="center")
         status_fmt = {key: fmt.status(key) for key in (*STATUS_KEYS, "ohne")}
-        status_by_value = {"gruen": "gruen", "gelb": "gelb", "rot": "rot", None: "ohne"}
+        status_by_value: dict[str | None, str] = {**{s.value: s.value for s in STATUS_ORDER}, None: NO_STATUS}
         if self.streaming:  # the header row before the body; an autofilter instead of a table
             for c, h in enumerate(headers):
                 ws.write_string(top, c, h, fmt.head())

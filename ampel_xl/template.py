@@ -47,7 +47,10 @@ import xlsxwriter
 
 from ._io import xlsx_workbook
 from . import placeholders
-from .model import BLUE_MARK, STATUS_COLORS, STATUS_MEANINGS, Status
+from .vocabulary import (
+    BLUE_LABEL, BLUE_MARK, BLUE_MEANING, FLAG_MARK, STATUS_CHOICE, STATUS_COLORS, STATUS_MEANINGS, STATUS_ORDER,
+    Status,
+)
 
 __all__ = [
     "EXAMPLE_FILENAME",
@@ -97,16 +100,17 @@ TEMPLATE_SPARE_ROWS = 2
 #: Drop-downs and colour rules reach this many rows below the last written row.
 DROPDOWN_RESERVE = 200
 
-STATUS_WORDS = {Status.GRUEN: "Grün", Status.GELB: "Gelb", Status.ROT: "Rot"}
+#: The words of the Ampel drop-down, its colour rules and the Legende (the vocabulary's labels).
+STATUS_WORDS = {s: s.label for s in STATUS_ORDER}
 GREY = "#D9D9D9"
 BORDER_GREY = "#BFBFBF"
 INPUT_BORDER = "#7F7F7F"
 BANNER = "FIKTIVE BEISPIELDATEN – Status und Auswertungsmarkierung sind erfunden"
 
-AMPEL_INPUT = "Bitte Grün, Gelb oder Rot aus der Liste wählen – die Zelle färbt sich dann von selbst."
-AMPEL_ERROR = "Nur Grün, Gelb oder Rot sind erlaubt. Bitte wählen Sie einen Wert aus der Liste oder lassen Sie die Zelle leer."
-AUSWERTUNG_INPUT = "x = Maßnahme fließt in die Auswertung ein (alternativ: Nr-Zelle blau hinterlegen)"
-AUSWERTUNG_ERROR = "Bitte „x“ wählen oder die Zelle leer lassen."
+AMPEL_INPUT = f"Bitte {STATUS_CHOICE} aus der Liste wählen – die Zelle färbt sich dann von selbst."
+AMPEL_ERROR = f"Nur {STATUS_CHOICE} sind erlaubt. Bitte wählen Sie einen Wert aus der Liste oder lassen Sie die Zelle leer."
+AUSWERTUNG_INPUT = f"{FLAG_MARK} = Maßnahme fließt in die Auswertung ein (alternativ: Nr-Zelle blau hinterlegen)"
+AUSWERTUNG_ERROR = f"Bitte „{FLAG_MARK}“ wählen oder die Zelle leer lassen."
 #: Input messages (Excel shows them when the cell is selected; at most 255 characters).
 TEXT_INPUT = {
     "Einleitung": "Optional: ein Absatz, den das Ampeldokument vor den Ergebnissen druckt "
@@ -364,7 +368,7 @@ def _dropdowns(ws, fm: _Formats, first: int, last: int, skip: set[int]) -> None:
         })
     ws.data_validation(f"D{first}", {
         "validate": "list",
-        "source": ["x"],
+        "source": [FLAG_MARK],
         "input_title": "In Auswertung",
         "input_message": AUSWERTUNG_INPUT,
         "error_title": "Ungültiger Wert",
@@ -667,15 +671,15 @@ def _anleitung_sheet(wb: xlsxwriter.Workbook, fm: _Formats, *, kopfzeile: str | 
               "nach den Ergebnissen.", "Ausblick")
     row += 1
     heading("3. Ampel (Status) je Maßnahme")
-    paragraph("Zelle in der Spalte „Ampel“ anklicken und Grün, Gelb oder Rot aus der Liste wählen – die Zelle "
+    paragraph(f"Zelle in der Spalte „Ampel“ anklicken und {STATUS_CHOICE} aus der Liste wählen – die Zelle "
               "färbt sich dann von selbst. Wie bisher darf die Zelle stattdessen auch nur farbig hinterlegt "
               "werden; Wort und Farbe müssen dann zusammenpassen. Bitte keine anderen Farben verwenden.")
-    for status in Status:
+    for status in STATUS_ORDER:
         swatch(STATUS_WORDS[status], fm.legend_status[status], STATUS_MEANINGS[status], fm.legend_text)
     row += 1
     heading("4. Blaue Markierung: in der Auswertung")
-    swatch("Blau", fm.legend_blue, "Blau hinterlegte Maßnahmen sind in die Auswertung eingeflossen. Markieren "
-           "Sie dazu die Nr- oder Textzelle der Maßnahme blau – oder wählen Sie „x“ in der Spalte "
+    swatch(BLUE_LABEL, fm.legend_blue, f"{BLUE_MEANING} Markieren "
+           f"Sie dazu die Nr- oder Textzelle der Maßnahme blau – oder wählen Sie „{FLAG_MARK}“ in der Spalte "
            "„In Auswertung“. Ist im ganzen Master keine Maßnahme markiert, gehen alle Maßnahmen in die "
            "Auswertung ein.", fm.legend_blue_text)
     swatch("Grau", fm.legend_grey, "Grau hinterlegte Zeilen sind Unterziele; sie bekommen keine Ampel.",

@@ -17,6 +17,7 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
 from .model import Feld, Konzept, Massnahme, StatusEvidence
+from .vocabulary import STATUS_CHOICE
 
 if TYPE_CHECKING:  # pragma: no cover
     import pandas as pd
@@ -355,7 +356,7 @@ def _check_status(f: Feld, m: Massnahme, out: _Collector) -> None:
                 "oder tragen Sie den Status als Text ein.")
     if ev.color_class == "unbekannt":
         out.add("color-unknown", sheet, cell, row,
-                f"{label}: Die Füllfarbe {_colour(ev)} passt zu keinem Status (Grün, Gelb oder Rot).",
+                f"{label}: Die Füllfarbe {_colour(ev)} passt zu keinem Status ({STATUS_CHOICE}).",
                 "Färben Sie die Zelle in einem eindeutigen Grün, Gelb/Orange oder Rot, oder tragen Sie den Status als Wort ein.")
     elif ev.color_class == "blau":
         out.add("status-blue", sheet, cell, row,
@@ -365,13 +366,13 @@ def _check_status(f: Feld, m: Massnahme, out: _Collector) -> None:
     if ev.text_ambiguous:
         out.add("status-ambiguous", sheet, cell, row,
                 f"{label}: „{ev.text}“ kann Grün oder Gelb bedeuten.",
-                "Schreiben Sie den Status aus (Grün, Gelb oder Rot).")
+                f"Schreiben Sie den Status aus ({STATUS_CHOICE}).")
     elif ev.text_unrecognised and not ev.formula_uncached:
         sev = E if m.in_auswertung and ev.color_status is None else W
         out.add("status-text-unknown", sheet, cell, row,
                 f"{label}: „{_short(ev.text or '')}“ in der Ampel-Zelle ist kein Status."
                 + (f" Verwendet wird die Farbe {_colour(ev)}." if ev.color_status else ""),
-                "Tragen Sie Grün, Gelb oder Rot ein (oder wählen Sie aus der Liste).", severity=sev)
+                f"Tragen Sie {STATUS_CHOICE} ein (oder wählen Sie aus der Liste).", severity=sev)
     if ev.conflict:
         out.add("status-conflict", sheet, cell, row,
                 f"{label}: Der Text sagt „{ev.text}“"
