@@ -231,15 +231,28 @@ def _remove_stale_findings(master: Path) -> None:
               help="Zieldatei; ohne Angabe auf die Standardausgabe.")
 @click.option("--sep", type=click.Choice([";", ",", "tab"]), default=";",
               help="Trennzeichen für CSV (Standard: „;“, wie es deutsches Excel erwartet).")
-def export_cmd(master: Path, fmt: str, output: Path | None, sep: str) -> None:
-    """Alle Maßnahmen als Tabelle ausgeben (eine Zeile je Maßnahme), als CSV oder JSON."""
+@click.option("--zahlen", is_flag=True,
+              help="Statt der Maßnahmen die Zahlen ausgeben: je Konzept, Feld und Unterziel die Anzahlen "
+                   "und Anteile (ganze Prozent, wie in allen Ausgaben).")
+def export_cmd(master: Path, fmt: str, output: Path | None, sep: str, zahlen: bool) -> None:
+    """Alle Maßnahmen als Tabelle ausgeben (eine Zeile je Maßnahme), als CSV oder JSON.
+
+    Mit --zahlen die Zahlen der Auswertung (eine Zeile je Konzept, Feld und Unterziel)."""
     from . import export
     from ._io import write_bytes_atomic
     from .reader import read
 
     konzept = read(master)
     delimiter = "\t" if sep == "tab" else sep
-    if fmt == "json":
+    if zahlen:
+        from .figures import summarize
+
+        summary = summarize(konzept)
+        if fmt == "json":
+            data = (export.figures_to_json(summary) + "\n").encode("utf-8")
+        else:
+            data = export.figures_to_csv_bytes(summary, delimiter)
+    elif fmt == "json":
         data = (export.to_json(konzept) + "\n").encode("utf-8")
     else:
         data = export.to_csv_bytes(konzept, delimiter)
@@ -250,7 +263,8 @@ def export_cmd(master: Path, fmt: str, output: Path | None, sep: str) -> None:
         stream.flush()
     else:
         write_bytes_atomic(output, data)
-        _echo_err(f"{len(konzept.massnahmen)} Maßnahmen geschrieben nach {output}")
+        what = "Zahlen" if zahlen else f"{len(konzept.massnahmen)} Maßnahmen"
+        _echo_err(f"{what} geschrieben nach {output}")
 
 
 # --------------------------------------------------------------------------------------------
@@ -330,7 +344,7 @@ def summary_cmd(master: Path, output: Path | None, force: bool, header: str | No
     einem Link, der den Master an der Zelle öffnet. Mit --force entsteht die Zusammenfassung
     trotzdem, mit dem Prüfbericht als Blatt und einem deutlichen Warnhinweis.
     """
-    from .figures import summarize
+    from .figures import format_percent, summarize
     from .summary import default_summary_path, write_summary
 
     konzept, report = _read_checked(master, force, "Es wurde keine Zusammenfassung geschrieben",
@@ -355,7 +369,7 @@ def summary_cmd(master: Path, output: Path | None, force: bool, header: str | No
 
     def part(key: str, label: str) -> str:
         value = int(tot[key])
-        share = f" ({round(100 * value / n)} %)" if n else ""
+        share = f" ({format_percent(tot[f'prozent_{key}'])})" if n else ""
         return f"{value} {label}{share}"
 
     parts = [part(s.value, s.label) for s in STATUS_ORDER]
@@ -455,6 +469,7 @@ def history_cmd(masters: tuple[Path, ...], output: Path | None) -> None:
     Jeder MASTER ist ein Stand (Datum aus dem Blatt „Konzept“, sonst der Dateiname). Die
     Arbeitsmappe „Verlauf“ zeigt je Feld ein Liniendiagramm von Sitzung zu Sitzung.
     """
+    from .figures import format_percent
     from .history import GESAMT, history, write_history
 
     output = output or masters[-1].with_name("Verlauf.xlsx")
@@ -462,7 +477,7 @@ def history_cmd(masters: tuple[Path, ...], output: Path | None) -> None:
     df = history(masters)
     click.echo("Gesamtes Konzept je Stand:")
     for row in df[df["feld"] == GESAMT].to_dict("records"):
-        shares = ", ".join(f"{s.label} {round(100 * row[f'anteil_{s.value}'])} %" for s in STATUS_ORDER)
+        shares = ", ".join(f"{s.label} {format_percent(row[f'prozent_{s.value}'])}" for s in STATUS_ORDER)
         click.echo(f"  {row['stand_label']}: {shares} (von {row['summe']} Maßnahmen)")
     write_history(df, output)
     click.echo(f"Verlauf geschrieben: {output}")
