@@ -24,6 +24,7 @@ __all__ = [
     "write_summary",
     "write_report",
     "write_template",
+    "example_path",
     "compare",
     "history",
     "Konzept",
@@ -68,6 +69,8 @@ _LAZY = {
 }
 
 if TYPE_CHECKING:  # pragma: no cover
+    from pathlib import Path
+
     from .compare import Changes
     from .errors import AmpelError, ReadError, ValidationFailed, WriteError
     from .figures import Summary, summarize
@@ -86,6 +89,18 @@ if TYPE_CHECKING:  # pragma: no cover
 from .compare import compare  # noqa: E402
 from .history import history  # noqa: E402
 from .validate import validate  # noqa: E402
+
+
+def example_path() -> "Path":
+    """The path of the bundled fictional example master ``Beispiel_Ampel-Master.xlsx``.
+
+    Shipped inside the package, so it is found from any working directory and in an installed
+    wheel: ``ampel_xl.read(ampel_xl.example_path())``.
+    """
+    from importlib import resources
+    from pathlib import Path
+
+    return Path(str(resources.files(__name__).joinpath("data", "Beispiel_Ampel-Master.xlsx")))
 
 
 def __getattr__(name: str) -> Any:
