@@ -317,6 +317,8 @@ def template_cmd(out: Path | None, empty: bool) -> None:
         raise WriteError(f"„{out}“ gibt es schon; ampel-xl überschreibt keinen Master. Bitte wählen Sie einen anderen Namen.")
     write_master(out, load_structure(), empty=empty)
     click.echo(f"Neuer Master geschrieben: {out}")
+    click.echo("Das erste Blatt „Anleitung“ erklärt das Ausfüllen. Bitte zuerst im Blatt „Konzept“ die Angaben in "
+               "eckigen Klammern ersetzen (Stand, Kopfzeile); bis dahin meldet die Prüfung eine Warnung.")
 
 
 # --------------------------------------------------------------------------------------------

@@ -426,8 +426,12 @@ def _field_sheet(
     chars = COLUMNS[COL_TEXT][1] * 1.15  # 10 pt text in the text column
     for row_1, label, empty_height in TEXT_ROWS:
         r = row_1 - 1
-        ws.write_string(r, 0, label, fm.label)
         text = texts[label]
+        if example and not text:
+            # a filled master leaves out what it does not use: a label beside an empty cell is a finding
+            ws.set_row(r, 6)
+            continue
+        ws.write_string(r, 0, label, fm.label)
         if text:
             ws.write_string(r, COL_TEXT, text, fm.input)
             ws.set_row(r, max(13 * _text_lines(text, chars) + 5, 30))

@@ -226,6 +226,24 @@ def test_terminal_shows_a_bar_for_a_large_master(tmp_path):
     assert "Zusammenfassung wird geschrieben … [" in out and "100 %" in out
 
 
+@pytest.mark.libreoffice
+def test_terminal_shows_the_pdf_step(tmp_path):
+    from ampel_xl.report import find_soffice
+
+    if find_soffice() is None:
+        pytest.skip("LibreOffice nicht installiert")
+    good = FieldSheet("Handlungsfeld Sprache", "Sprache")
+    good.unterziel(1).measure(1, "Kurse", status="Grün")
+    master = build(tmp_path / "Ampel-Master.xlsx", [good])
+    rc, out = run_in_pty([_console_script(), "report", str(master), "--pdf"], tmp_path, timeout=400)
+    assert rc == 0, out
+    steps = [s for s in ("Master wird gelesen …", "Ampeldokument wird geschrieben …", "PDF wird erzeugt …")
+             if s in out]
+    assert len(steps) == 3, out
+    assert out.index("Ampeldokument wird geschrieben …") < out.index("PDF wird erzeugt …")
+    assert (tmp_path / "Ampel-Master_Ampeldokument.pdf").is_file()
+
+
 def test_no_progress_when_output_is_not_a_terminal(tmp_path):
     good = FieldSheet("Handlungsfeld Sprache", "Sprache")
     good.unterziel(1).measure(1, "Kurse", status="Grün")
