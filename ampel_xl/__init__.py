@@ -7,6 +7,8 @@ Public API (the CLI uses exactly these)::
     report = ampel_xl.validate(konzept)               # Report (findings)
     summary = ampel_xl.summarize(konzept)             # Summary (DataFrames)
     ampel_xl.write_summary(summary, "Zusammenfassung.xlsx")
+    ampel_xl.write_findings(report)                   # <Master>_Prüfbericht.xlsx, links to the cells
+    ampel_xl.example_path()                           # the bundled example master
 
 Imports are lazy so that the command line starts fast.
 """
@@ -23,6 +25,7 @@ __all__ = [
     "summarize",
     "write_summary",
     "write_report",
+    "write_findings",
     "write_template",
     "example_path",
     "compare",
@@ -50,6 +53,7 @@ _LAZY = {
     "write_summary": ("summary", "write_summary"),
     "write_report": ("report", "write_report"),
     "write_template": ("template", "write_template"),
+    "write_findings": ("pruefbericht", "write_findings"),
     "compare": ("compare", "compare"),
     "history": ("history", "history"),
     "Konzept": ("model", "Konzept"),
@@ -75,6 +79,7 @@ if TYPE_CHECKING:  # pragma: no cover
     from .errors import AmpelError, ReadError, ValidationFailed, WriteError
     from .figures import Summary, summarize
     from .model import Feld, Konzept, Massnahme, Status, Unterziel
+    from .pruefbericht import write_findings
     from .reader import read
     from .report import write_report
     from .summary import write_summary
