@@ -45,6 +45,8 @@ from .model import Art, document_date, format_date_de
 from .vocabulary import LOOKS, NO_STATUS, STATUS_ORDER
 
 if TYPE_CHECKING:  # pragma: no cover
+    from collections.abc import Callable
+
     from docx.document import Document as DocxDocument
 
     from .figures import Summary
@@ -98,13 +100,14 @@ def default_report_path(master: str | os.PathLike[str]) -> Path:
 
 
 def write_report(summary: "Summary", target: str | os.PathLike[str], *, header: str | None = None,
-                 pdf: bool = False) -> ReportFiles:
+                 pdf: bool = False, on_step: "Callable[[str], None] | None" = None) -> ReportFiles:
     """Write the Ampeldokument of ``summary`` to ``target`` (.docx), atomically.
 
     ``header`` replaces the Kopfzeile from the Konzept sheet. With ``pdf=True`` the PDF is also
     written next to the .docx (same name, ``.pdf``) through LibreOffice; where LibreOffice is
     not installed, the .docx is still written and the result's ``pdf_note`` says so.
-    Raises :class:`~ampel_xl.errors.WriteError` when a file cannot be written.
+    Raises :class:`~ampel_xl.errors.WriteError` when a file cannot be written. ``on_step`` is
+    called with ``"pdf"`` when the PDF conversion starts (the CLI shows it on a terminal).
     """
     target = Path(target)
     if target.suffix.lower() != ".docx":
@@ -125,6 +128,8 @@ def write_report(summary: "Summary", target: str | os.PathLike[str], *, header: 
             pdf_note=(f"LibreOffice ist nicht installiert – das PDF wurde nicht erstellt; die Word-Datei liegt unter "
                       f"{target}."),
         )
+    if on_step is not None:
+        on_step("pdf")
     variant = build_report_bytes(summary, header=header, toc_field=False)
     convert_to_pdf(variant, pdf_path, soffice=soffice, docx_hint=target)
     return ReportFiles(docx=target, pdf=pdf_path)

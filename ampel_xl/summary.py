@@ -43,7 +43,7 @@ from __future__ import annotations
 import math
 import os
 import re
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -559,8 +559,10 @@ def _stacked_bars(workbook, sheet: str, title: str, header_row: int, first_row: 
 
 class _Writer:
     def __init__(self, summary: "Summary", workbook, header: str, changes: "Changes | None" = None, *,
-                 streaming: bool = False) -> None:
+                 streaming: bool = False, link_dir: Path | None = None) -> None:
         self.s = summary
+        # the folder of the summary: links to the master's cells are relative to it
+        self.link_dir = link_dir
         # constant_memory mode: rows strictly in order, no add_table (see the module docstring)
         self.streaming = streaming
         self.changes = changes
@@ -580,11 +582,19 @@ class _Writer:
             self.feld_sheets[f.name] = sheet_name(f.sheet or f.name, self.taken)
 
     # ----------------------------------------------------------------------------------------
-    def write(self) -> None:
+    def write(self, progress: "Callable[[int, int], None] | None" = None) -> None:
+        # progress in measures written: each field sheet, then the Maßnahmen sheet lists them all
+        n = len(self.k.massnahmen)
+        total, done = 2 * n, 0
+        report = progress or (lambda done, total: None)
+        report(0, total)
         self.uebersicht()
         for i, f in enumerate(self.k.felder):
             self.feld(f, i)
+            done += len(f.massnahmen)
+            report(done, total)
         self.massnahmen()
+        report(total, total)
         if self.changes is not None:
             self.entwicklung()
         if self.report is not None and self.report.findings:
@@ -1029,45 +1039,13 @@ class _Writer:
 
     # ----------------------------------------------------------------------------------------
     def pruefbericht(self) -> None:
-        fmt = self.fmt
-        rep = self.report
-        assert rep is not None
+        """The findings, each location a link that opens the master at its cell (see :mod:`.pruefbericht`)."""
+        from .pruefbericht import write_findings_sheet
+
+        assert self.report is not None
         ws = self.wb.add_worksheet(SHEET_PRUEFBERICHT)
-        spec = [("Schwere", 11), ("Code", 24), ("Fundstelle", 22), ("Meldung", 70), ("Was tun", 55)]
-        for c, (_, w) in enumerate(spec):
-            ws.set_column(c, c, w)
-        ws.write_string(0, 0, "Prüfbericht des Masters", fmt.title())
-        ws.set_row(0, 24)
-        c = rep.counts
-        ws.write_string(1, 0, f"{os.path.basename(rep.source)}: {_counts_text(c)}", fmt(bold=True))
-        if rep.errors:
-            ws.write_string(2, 0, "Der Master enthält Fehler: Die Zahlen dieser Zusammenfassung können falsch sein.",
-                            fmt(bold=True, font_color=WARN_FILL))
-        top = 4
-        findings = sorted(rep.findings, key=lambda f: f.severity.rank)
-        if self.streaming:  # the header row before the body; an autofilter instead of a table
-            for c, (h, _) in enumerate(spec):
-                ws.write_string(top, c, h, fmt.head())
-        r = top
-        for f in findings:
-            r += 1
-            ws.write_string(r, 0, f.severity.label, fmt.cell(bold=True, bg_color=SEVERITY_FILLS[f.severity.value]))
-            ws.write_string(r, 1, _clip(f.code), fmt.cell())
-            ws.write_string(r, 2, _clip(f.location), fmt.cell(text_wrap=True))
-            ws.write_string(r, 3, _clip(f.message), fmt.cell(text_wrap=True))
-            ws.write_string(r, 4, _clip(f.hint), fmt.cell(text_wrap=True))
-            _fit_row(ws, r, [(f.message, spec[3][1]), (f.hint, spec[4][1]), (f.location, spec[2][1])])
-        if self.streaming:
-            ws.autofilter(top, 0, r, len(spec) - 1)
-        else:
-            ws.add_table(top, 0, r, len(spec) - 1, {
-                "name": "Befunde",
-                "style": "Table Style Light 1",
-                "columns": [{"header": h, "header_format": fmt.head()} for h, _ in spec],
-            })
-        ws.freeze_panes(top + 1, 0)
-        ws.repeat_rows(top)
-        _setup_print(ws, self.header, self.stand)
+        write_findings_sheet(ws, self.fmt, self.report, master=self.k.source, link_dir=self.link_dir,
+                             header=self.header, stand=self.stand, streaming=self.streaming)
 
 
 # --------------------------------------------------------------------------------------------
@@ -1075,13 +1053,15 @@ class _Writer:
 
 
 def write_summary(summary: "Summary", target: str | os.PathLike[str], *, header: str | None = None,
-                  changes: "Changes | None" = None) -> Path:
+                  changes: "Changes | None" = None, progress: "Callable[[int, int], None] | None" = None) -> Path:
     """Write the summary workbook of ``summary`` to ``target`` (atomically) and return its path.
 
     ``header`` replaces the print header (default: the Konzept sheet's Kopfzeile). ``changes``
     (from :func:`ampel_xl.compare`, an earlier Stand against this one) adds the sheet
     "Entwicklung" after "Maßnahmen". A master with more than :data:`CONSTANT_MEMORY_MEASURES`
     measures is written in XlsxWriter's ``constant_memory`` mode (see the module docstring).
+    ``progress`` is called as ``progress(done, total)`` while the sheets are built (in measures
+    written); saving the file afterwards reports nothing.
     """
     target = Path(target)
     k = summary.konzept
@@ -1097,5 +1077,5 @@ def write_summary(summary: "Summary", target: str | os.PathLike[str], *, header:
     streaming = len(k.massnahmen) > CONSTANT_MEMORY_MEASURES
     # not in memory: a roll-up of 100,000 measures would hold the whole workbook in RAM
     with xlsx_workbook(target, properties, in_memory=False, constant_memory=streaming) as workbook:
-        _Writer(summary, workbook, header_text, changes, streaming=streaming).write()
+        _Writer(summary, workbook, header_text, changes, streaming=streaming, link_dir=target.parent).write(progress)
     return target
