@@ -22,7 +22,7 @@ labels are :func:`~ampel_xl.figures.percent_parts` of its counts, so they add up
 the summary workbook's ``prozent_*`` of the same row.
 
 The numbers come from a row (or rows) of :class:`ampel_xl.figures.Summary` tables; nothing is
-counted here. Colours are the one fixed palette :data:`ampel_xl.model.STATUS_COLORS`;
+counted here. Colours are the one fixed palette :data:`ampel_xl.vocabulary.STATUS_COLORS`;
 "ohne Bewertung" (grey) appears only when such measures exist.
 
 Output is deterministic: a fixed font, size and resolution, and PNGs written without the
@@ -41,7 +41,7 @@ from collections.abc import Mapping
 from typing import TYPE_CHECKING, Any
 
 from .figures import KEINE_IN_AUSWERTUNG, format_percent, percent_parts
-from .model import STATUS_COLORS
+from .vocabulary import LOOKS, NO_STATUS, STATUS_COLORS, STATUS_EDGES
 
 if TYPE_CHECKING:  # pragma: no cover
     import pandas as pd
@@ -72,16 +72,11 @@ FONT_CANDIDATES = ("Calibri", "Carlito")
 FALLBACK_FONT = "DejaVu Sans"
 
 #: Status keys in drawing order, with their German legend words.
-STATUS_KEYS: tuple[tuple[str, str], ...] = (
-    ("gruen", "Grün"),
-    ("gelb", "Gelb"),
-    ("rot", "Rot"),
-    ("ohne", "ohne Bewertung"),
-)
+STATUS_KEYS: tuple[tuple[str, str], ...] = tuple((key, look.label) for key, look in LOOKS.items())
 #: Hatching so that Gelb, Rot and "ohne Bewertung" stay apart in a black-and-white print.
 HATCHES = {"gruen": "", "gelb": "..", "rot": "///", "ohne": "xx"}
 #: Edge/hatch colours: a darker tone of each fill.
-EDGES = {"gruen": "#006B30", "gelb": "#9A7400", "rot": "#9E0000", "ohne": "#7F7F7F"}
+EDGES = STATUS_EDGES
 #: How the legend table and alternative texts describe each fill to someone who cannot see it.
 PATTERN_WORDS = {"gruen": "grün, ohne Schraffur", "gelb": "gelb, gepunktet", "rot": "rot, schräg schraffiert",
                  "ohne": "grau, kreuzschraffiert"}
@@ -221,7 +216,8 @@ def feld_gesamt_figure(row: Mapping[str, Any] | "pd.Series", *, title: str | Non
             for wedge, (k, _, _) in zip(wedges, drawn):
                 wedge.set_edgecolor(EDGES[k])
                 wedge.set_linewidth(0.6)
-            words = {"ohne Bewertung": "ohne\nBewertung"}
+            ohne = LOOKS[NO_STATUS].label
+            words = {ohne: ohne.replace(" ", "\n")}  # "ohne\nBewertung" beside the ring
             _label_slices(ax, wedges, [f"{words.get(w, w)}\n{n} ({format_percent(percents[k])})" for k, w, n in drawn])
             centre = f"{total} in\nAuswertung"
         else:

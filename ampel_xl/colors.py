@@ -71,6 +71,8 @@ from typing import Any
 
 from defusedxml import ElementTree as _SafeET
 
+from .vocabulary import STATUS_LABELS
+
 __all__ = [
     "ColorClass",
     "classify",
@@ -110,9 +112,9 @@ class ColorClass(str, enum.Enum):
 
 
 _CLASS_LABELS = {
-    ColorClass.GRUEN: "Grün",
-    ColorClass.GELB: "Gelb",
-    ColorClass.ROT: "Rot",
+    ColorClass.GRUEN: STATUS_LABELS["gruen"],
+    ColorClass.GELB: STATUS_LABELS["gelb"],
+    ColorClass.ROT: STATUS_LABELS["rot"],
     ColorClass.BLAU: "Blau",
     ColorClass.NEUTRAL: "ohne Farbe",
     ColorClass.UNBEKANNT: "unbekannte Farbe",

@@ -5,7 +5,10 @@ from __future__ import annotations
 import html
 from typing import TYPE_CHECKING
 
-from .model import STATUS_COLORS, STATUS_FILLS, Konzept
+from .model import Konzept
+from .vocabulary import (
+    NO_STATUS, NO_STATUS_MEASURE, NO_STATUS_SHORT, STATUS_COLORS, STATUS_FILLS, STATUS_LABELS, STATUS_ORDER,
+)
 
 if TYPE_CHECKING:  # pragma: no cover
     from .compare import Changes
@@ -14,6 +17,8 @@ if TYPE_CHECKING:  # pragma: no cover
 
 _CSS = "border-collapse:collapse;font-family:sans-serif;font-size:12px"
 _TD = "padding:2px 8px;border:1px solid #ddd"
+#: Column heads of the small tables ("ohne" for "ohne Bewertung": the tables are narrow).
+_HEADS = {**STATUS_LABELS, NO_STATUS: NO_STATUS_SHORT}
 
 
 def _esc(value: object) -> str:
@@ -25,7 +30,8 @@ def _bar(g: int, y: int, r: int, o: int, width: int = 160) -> str:
     if not total:
         return ""
     parts = []
-    for key, n, label in (("gruen", g, "Grün"), ("gelb", y, "Gelb"), ("rot", r, "Rot"), ("ohne", o, "ohne")):
+    for key, n in zip(_HEADS, (g, y, r, o)):
+        label = _HEADS[key]
         if n:
             w = max(1, round(width * n / total))
             parts.append(
@@ -40,9 +46,9 @@ def _counts_table(rows: list[dict], first: str) -> str:
         f"<tr><th style='{_TD}'>{_esc(first)}</th>"
         + "".join(
             f"<th style='{_TD};background:{STATUS_FILLS[k]}'>{lab}</th>"
-            for k, lab in (("gruen", "Grün"), ("gelb", "Gelb"), ("rot", "Rot"))
+            for k, lab in ((s.value, _HEADS[s.value]) for s in STATUS_ORDER)
         )
-        + f"<th style='{_TD}'>ohne</th><th style='{_TD}'>Summe</th><th style='{_TD}'>Verteilung</th></tr>"
+        + f"<th style='{_TD}'>{_HEADS[NO_STATUS]}</th><th style='{_TD}'>Summe</th><th style='{_TD}'>Verteilung</th></tr>"
     )
     body = []
     for row in rows:
@@ -75,7 +81,7 @@ def summary_html(s: "Summary") -> str:
 
 
 def report_html(r: "Report") -> str:
-    colours = {"error": "#FFC7CE", "warning": "#FFEB9C", "info": "#DDEBF7"}
+    colours = {"error": STATUS_FILLS["rot"], "warning": STATUS_FILLS["gelb"], "info": "#DDEBF7"}
     c = r.counts
     head = f"<b>Prüfbericht</b> – {c['error']} Fehler, {c['warning']} Warnungen, {c['info']} Hinweise"
     if not r.findings:
@@ -95,14 +101,14 @@ _ARROW_CSS = {"besser": STATUS_COLORS["gruen"], "schlechter": STATUS_COLORS["rot
 def _status_td(value: str | None, present: bool = True) -> str:
     if not present:
         return f"<td style='{_TD}'></td>"
-    key = value or "ohne"
-    word = {"gruen": "Grün", "gelb": "Gelb", "rot": "Rot"}.get(key, "ohne Status")
+    key = value or NO_STATUS
+    word = STATUS_LABELS[key] if key != NO_STATUS else NO_STATUS_MEASURE
     return f"<td style='{_TD};background:{STATUS_FILLS[key]};text-align:center'>{word}</td>"
 
 
 def changes_html(c: "Changes", limit: int = 200) -> str:
     """The comparison: summary sentences, per-field ↑/↓ counts, then the changes (at most ``limit``)."""
-    from .compare import ARTEN
+    from .compare import ARTEN, TEXT_FIELDS
 
     lines = c.text(per_feld=False).splitlines()  # the per-field table follows
     head = f"<b>{_esc(lines[0])}</b><br>" + "<br>".join(f"<small>{_esc(line)}</small>" for line in lines[1:])
@@ -128,6 +134,9 @@ def changes_html(c: "Changes", limit: int = 200) -> str:
         elif ch.art == "nummer":
             before = f"<td style='{_TD}'>{_esc(ch.alt_id)}</td>"
             after = f"<td style='{_TD}'>{_esc(ch.massnahme_id)}</td>"
+        elif ch.art in TEXT_FIELDS:
+            before = f"<td style='{_TD}'>{_esc(ch.vorher) or '<i>(leer)</i>'}</td>"
+            after = f"<td style='{_TD}'>{_esc(ch.nachher) or '<i>(leer)</i>'}</td>"
         else:
             before = _status_td(ch.alt, ch.art != "neu")
             after = _status_td(ch.neu, ch.art != "entfernt")

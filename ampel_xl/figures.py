@@ -36,6 +36,7 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 from .model import Konzept, Massnahme, Status
+from .vocabulary import STATUS_LABELS
 
 if TYPE_CHECKING:  # pragma: no cover
     import pandas as pd
@@ -51,6 +52,11 @@ NO_SHARE = "\u2013"
 #: Between a number and the percent sign, German typesetting (DIN 5008) puts a space; a no-break
 #: space keeps "63 %" on one line.
 PERCENT_SEPARATOR = "\u00a0"
+
+
+#: The number format of a share cell in the workbooks: the whole percent with the same no-break
+#: space as :func:`format_percent` (a cell holding 0.63 shows "63 %", as the German texts do).
+EXCEL_PERCENT_FORMAT = '0"\u00a0"%'
 
 
 def round_percent(part: int, whole: int) -> int | None:
@@ -121,19 +127,10 @@ LABELS = {
     "unterziel": "Unterziel (Text)",
     "massnahmen": "Maßnahmen",
     "in_auswertung": "In Auswertung",
-    "gruen": "Grün",
-    "gelb": "Gelb",
-    "rot": "Rot",
-    "ohne": "ohne Bewertung",
+    **STATUS_LABELS,
     "summe": "Summe",
-    "anteil_gruen": "Anteil Grün",
-    "anteil_gelb": "Anteil Gelb",
-    "anteil_rot": "Anteil Rot",
-    "anteil_ohne": "Anteil ohne Bewertung",
-    "prozent_gruen": "Grün %",
-    "prozent_gelb": "Gelb %",
-    "prozent_rot": "Rot %",
-    "prozent_ohne": "ohne Bewertung %",
+    **{f"anteil_{key}": f"Anteil {label}" for key, label in STATUS_LABELS.items()},
+    **{f"prozent_{key}": f"{label} %" for key, label in STATUS_LABELS.items()},
 }
 
 

@@ -15,55 +15,19 @@ from functools import cached_property
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
+# The status and its palette live in the vocabulary (which imports nothing from the package);
+# re-exported here because a status is part of the model.
+from .vocabulary import (  # noqa: F401  (re-exports)
+    BLUE_MARK,
+    STATUS_COLORS,
+    STATUS_FILLS,
+    STATUS_MEANINGS,
+    STATUS_ORDER,
+    Status,
+)
+
 if TYPE_CHECKING:  # pragma: no cover
     import pandas as pd
-
-
-class Status(str, enum.Enum):
-    """The traffic light of a Maßnahme. The value is the export spelling."""
-
-    GRUEN = "gruen"
-    GELB = "gelb"
-    ROT = "rot"
-
-    @property
-    def label(self) -> str:
-        """German word shown to staff."""
-        return {"gruen": "Grün", "gelb": "Gelb", "rot": "Rot"}[self.value]
-
-    @property
-    def meaning(self) -> str:
-        """The Ampelsystem-Legende's meaning of this status."""
-        return STATUS_MEANINGS[self]
-
-    def __str__(self) -> str:  # pragma: no cover - convenience
-        return self.label
-
-
-STATUS_ORDER: tuple[Status, ...] = (Status.GRUEN, Status.GELB, Status.ROT)
-
-STATUS_MEANINGS: dict[Status, str] = {
-    Status.GRUEN: "Die Maßnahme ist realisiert oder hat stattgefunden.",
-    Status.GELB: "Die Maßnahme ist in der Planungs- oder Realisierungsphase und wird derzeit be- bzw. überarbeitet.",
-    Status.ROT: "Die Maßnahme wurde (noch) nicht weiterverfolgt.",
-}
-
-#: One fixed palette for the three statuses (and "ohne Bewertung"), used by every writer.
-STATUS_COLORS: dict[str, str] = {
-    "gruen": "#00B050",
-    "gelb": "#FFC000",
-    "rot": "#FF0000",
-    "ohne": "#BFBFBF",
-}
-#: The light fills used for table cells (readable black text on top).
-STATUS_FILLS: dict[str, str] = {
-    "gruen": "#C6EFCE",
-    "gelb": "#FFEB9C",
-    "rot": "#FFC7CE",
-    "ohne": "#F2F2F2",
-}
-#: Blue marking of measures in the evaluation.
-BLUE_MARK = "#BDD7EE"
 
 
 class Art(str, enum.Enum):
@@ -291,6 +255,8 @@ class Konzept:
     amt: str | None = None
     meta: tuple[tuple[str, Any], ...] = ()
     """All key/value rows of the Konzept sheet, as written."""
+    meta_cells: tuple[tuple[str, str], ...] = ()
+    """(key, A1 cell of its value) for each of :attr:`meta`, in the same order."""
     declared: tuple[DeclaredFeld, ...] | None = None
     """The Konzept sheet's structure table, None when the master has none."""
     declared_total: DeclaredFeld | None = None

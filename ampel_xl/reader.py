@@ -599,6 +599,7 @@ def _read_workbook(wb, path: Path) -> Konzept:
     sheets: list[SheetInfo] = []
     meta: dict[str, Any] = {}
     meta_rows: list[tuple[str, Any]] = []
+    meta_cells: list[tuple[str, str]] = []
     declared: tuple[DeclaredFeld, ...] | None = None
     declared_total: DeclaredFeld | None = None
     konzept_sheet: str | None = None
@@ -616,7 +617,7 @@ def _read_workbook(wb, path: Path) -> Konzept:
         if _norm(name) in ("konzept", "konzeptblatt", "konzept-info"):
             konzept_sheet = name
             rows = _iter_rows(ws, parser_cls)
-            meta_rows, declared, declared_total = _read_konzept(rows)
+            meta_rows, meta_cells, declared, declared_total = _read_konzept(rows)
             sheets.append(SheetInfo(name, "konzept", hidden))
             continue
         sheet = _SheetReader(ws, name, styles, parser_cls, ctx)
@@ -659,6 +660,7 @@ def _read_workbook(wb, path: Path) -> Konzept:
         kopfzeile=_str_or_none(meta_value("kopfzeile", "kopfzeile für ausdrucke", "kopfzeile (ausdruck)")),
         amt=_str_or_none(meta_value("amt", "dienststelle", "referat", "stelle", "herausgeber")),
         meta=tuple(meta_rows),
+        meta_cells=tuple(meta_cells),
         declared=declared,
         declared_total=declared_total,
         konzept_sheet=konzept_sheet,
@@ -753,6 +755,7 @@ _KONZEPT_LOOKUP = {_norm(s): k for k, syns in _KONZEPT_COLS.items() for s in syn
 
 def _read_konzept(rows: Iterator[tuple[int, dict[int, _Cell]]]):
     meta: list[tuple[str, Any]] = []
+    cells: list[tuple[str, str]] = []
     declared: list[DeclaredFeld] = []
     total: DeclaredFeld | None = None
     header: dict[str, int] | None = None
@@ -772,6 +775,7 @@ def _read_konzept(rows: Iterator[tuple[int, dict[int, _Cell]]]):
             key = values[cols[0]]
             if isinstance(key, str) and len(cols) >= 2:
                 meta.append((key.strip().rstrip(":"), values[cols[1]]))
+                cells.append((key.strip().rstrip(":"), _ref(cols[1], idx)))
             continue
         name = _text(values.get(header["feld"]))
         if not name:
@@ -787,7 +791,7 @@ def _read_konzept(rows: Iterator[tuple[int, dict[int, _Cell]]]):
             total = entry
         else:
             declared.append(entry)
-    return meta, (tuple(declared) if header is not None else None), total
+    return meta, cells, (tuple(declared) if header is not None else None), total
 
 
 def _int_or_none(value: Any) -> int | None:
@@ -810,8 +814,9 @@ MAX_TABLE_ROWS = 200_000
 """Most table rows with content (measures and Unterziele) in one workbook. A county's master has
 a few hundred, a state-wide roll-up about 100,000 (the benchmark's largest); the cap bounds time
 and memory for a small file that holds millions of rows."""
-_LABELS = {"oberziel": "oberziel", "sachstand": "sachstand", "highlights": "highlights", "highlight": "highlights"}
-_LABEL_RE = re.compile(r"^\s*(Oberziel|Sachstand|Highlights?)\b\s*[:\-–—]?\s*(.*)$", re.I | re.S)
+_LABELS = {"oberziel": "oberziel", "sachstand": "sachstand", "highlights": "highlights", "highlight": "highlights",
+           "einleitung": "einleitung", "ausblick": "ausblick"}
+_LABEL_RE = re.compile(r"^\s*(Oberziel|Sachstand|Highlights?|Einleitung|Ausblick)\b\s*[:\-–—]?\s*(.*)$", re.I | re.S)
 
 
 @dataclass
@@ -1190,6 +1195,8 @@ class _SheetReader:
         art, name, title_text, title_cell = self.title  # type: ignore[misc]
         oberziel = self.labels.get("oberziel")
         sachstand = self.labels.get("sachstand")
+        einleitung = self.labels.get("einleitung")
+        ausblick = self.labels.get("ausblick")
         table = None
         if self.header_row is not None:
             table = TableInfo(
@@ -1215,6 +1222,8 @@ class _SheetReader:
             oberziel_cell=oberziel[1] if oberziel else None,
             sachstand=(sachstand[0] or None) if sachstand else None,
             highlights=tuple(self.highlight_lines),
+            einleitung=(einleitung[0] or None) if einleitung else None,
+            ausblick=(ausblick[0] or None) if ausblick else None,
             table=table,
             unterziele=unterziele,
             orphans=tuple(self.orphans),

@@ -51,9 +51,12 @@ from typing import TYPE_CHECKING, Any
 
 from ._io import atomic_path
 from .errors import WriteError
-from .model import STATUS_COLORS, STATUS_MEANINGS, STATUS_ORDER, Art, document_date, format_date_de
+from .model import Art, document_date, format_date_de
+from .vocabulary import LOOKS, NO_STATUS, STATUS_ORDER
 
 if TYPE_CHECKING:  # pragma: no cover
+    from collections.abc import Callable
+
     from docx.document import Document as DocxDocument
 
     from .figures import Summary
@@ -119,7 +122,7 @@ def default_report_path(master: str | os.PathLike[str]) -> Path:
 
 
 def write_report(summary: "Summary", target: str | os.PathLike[str], *, header: str | None = None,
-                 pdf: bool = False) -> ReportFiles:
+                 pdf: bool = False, on_step: "Callable[[str], None] | None" = None) -> ReportFiles:
     """Write the Ampeldokument of ``summary`` to ``target`` (.docx), atomically.
 
     ``header`` replaces the Kopfzeile from the Konzept sheet. With ``pdf=True`` the PDF is also
@@ -129,7 +132,8 @@ def write_report(summary: "Summary", target: str | os.PathLike[str], *, header: 
     The table of contents carries page numbers: where LibreOffice is installed, those of its
     render of this very document (so the PDF and the Word file agree), else the estimate of
     :func:`estimate_pages`. Raises :class:`~ampel_xl.errors.WriteError` when a file cannot be
-    written.
+    written. ``on_step`` is called with ``"pdf"`` when the PDF conversion starts (the CLI shows it
+    on a terminal), with ``"seitenzahlen"`` when LibreOffice only renders to measure the pages.
     """
     target = Path(target)
     if target.suffix.lower() != ".docx":
@@ -142,6 +146,8 @@ def write_report(summary: "Summary", target: str | os.PathLike[str], *, header: 
     pdf_bytes: bytes | None = None
     if soffice is not None:
         where = f" Die Word-Datei liegt unter {target}; Sie können sie auch in Word als PDF speichern."
+        if on_step is not None:
+            on_step("pdf" if pdf else "seitenzahlen")
         try:
             data, pdf_bytes = _paginate(summary, header, data, pages, soffice, need_pdf=pdf, where=where)
         except WriteError:
@@ -1078,7 +1084,7 @@ class _Builder:
             verb = "hat" if n_ohne == 1 else "haben"
             self.doc.add_paragraph(
                 f"{_n(n_ohne, 'Maßnahme', 'Maßnahmen')} in der Auswertung {verb} noch keine Bewertung; "
-                "sie erscheinen in den Diagrammen grau als „ohne Bewertung“."
+                f"sie erscheinen in den Diagrammen grau als „{LOOKS[NO_STATUS].label}“."
             )
         report = s.report
         if report is not None and getattr(report, "errors", ()):
@@ -1111,10 +1117,8 @@ class _Builder:
 
         from .charts import PATTERN_WORDS, SWATCH_SIZE, swatch_png
 
-        rows = [(st.value, st.label, STATUS_MEANINGS[st]) for st in STATUS_ORDER]
-        if self.summary.has_ohne:
-            rows.append(("ohne", "ohne Bewertung",
-                         "Die Maßnahme ist in der Auswertung, im Master aber (noch) nicht bewertet."))
+        keys = [st.value for st in STATUS_ORDER] + ([NO_STATUS] if self.summary.has_ohne else [])
+        rows = [(key, LOOKS[key].label, LOOKS[key].meaning) for key in keys]
         p = self.doc.add_paragraph(style="Zwischenüberschrift")
         p.add_run("Ampelsystem-Legende")
         table = self.doc.add_table(rows=len(rows) + 1, cols=3)

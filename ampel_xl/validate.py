@@ -17,6 +17,7 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
 from .model import Feld, Konzept, Massnahme, StatusEvidence
+from .vocabulary import STATUS_CHOICE
 
 if TYPE_CHECKING:  # pragma: no cover
     import pandas as pd
@@ -72,6 +73,7 @@ CODES: dict[str, tuple[Severity, str]] = {
     "row-hidden": (W, "Eine Maßnahme steht in einer ausgeblendeten Zeile; sie wird mitgezählt."),
     "nothing-marked": (I, "Keine Maßnahme ist für die Auswertung markiert; alle Maßnahmen zählen."),
     "auswertung-unreadable": (W, "Der Eintrag in der Spalte „In Auswertung“ ist weder ja noch nein."),
+    "template-placeholder": (W, "Im Master steht noch ein Platzhalter der Vorlage (Text in eckigen Klammern)."),
 }
 
 
@@ -198,6 +200,7 @@ def validate(konzept_or_path: Konzept | str | os.PathLike[str]) -> Report:
     for feld in konzept.felder:
         _check_feld(feld, out)
     _check_declared(konzept, out)
+    _check_placeholders(konzept, out)
     order = {s.name: i for i, s in enumerate(konzept.sheets)}
     findings = sorted(
         out.items,
@@ -353,7 +356,7 @@ def _check_status(f: Feld, m: Massnahme, out: _Collector) -> None:
                 "oder tragen Sie den Status als Text ein.")
     if ev.color_class == "unbekannt":
         out.add("color-unknown", sheet, cell, row,
-                f"{label}: Die Füllfarbe {_colour(ev)} passt zu keinem Status (Grün, Gelb oder Rot).",
+                f"{label}: Die Füllfarbe {_colour(ev)} passt zu keinem Status ({STATUS_CHOICE}).",
                 "Färben Sie die Zelle in einem eindeutigen Grün, Gelb/Orange oder Rot, oder tragen Sie den Status als Wort ein.")
     elif ev.color_class == "blau":
         out.add("status-blue", sheet, cell, row,
@@ -363,13 +366,13 @@ def _check_status(f: Feld, m: Massnahme, out: _Collector) -> None:
     if ev.text_ambiguous:
         out.add("status-ambiguous", sheet, cell, row,
                 f"{label}: „{ev.text}“ kann Grün oder Gelb bedeuten.",
-                "Schreiben Sie den Status aus (Grün, Gelb oder Rot).")
+                f"Schreiben Sie den Status aus ({STATUS_CHOICE}).")
     elif ev.text_unrecognised and not ev.formula_uncached:
         sev = E if m.in_auswertung and ev.color_status is None else W
         out.add("status-text-unknown", sheet, cell, row,
                 f"{label}: „{_short(ev.text or '')}“ in der Ampel-Zelle ist kein Status."
                 + (f" Verwendet wird die Farbe {_colour(ev)}." if ev.color_status else ""),
-                "Tragen Sie Grün, Gelb oder Rot ein (oder wählen Sie aus der Liste).", severity=sev)
+                f"Tragen Sie {STATUS_CHOICE} ein (oder wählen Sie aus der Liste).", severity=sev)
     if ev.conflict:
         out.add("status-conflict", sheet, cell, row,
                 f"{label}: Der Text sagt „{ev.text}“"
@@ -447,6 +450,42 @@ def _check_declared(k: Konzept, out: _Collector) -> None:
             out.add("count-total", sheet, f"A{t.row}", t.row,
                     f"Insgesamt wurden {found_m} Maßnahmen gefunden, laut Gesamt-Zeile im Blatt „Konzept“ sind es {t.massnahmen}.",
                     "Prüfen Sie die Felder mit abweichenden Anzahlen oder korrigieren Sie die Gesamt-Zeile.")
+
+
+def _check_placeholders(k: Konzept, out: _Collector) -> None:
+    """A placeholder of the template ("[Stichtag eintragen, …]") still in the master."""
+    from .placeholders import find_placeholder
+
+    def add(sheet: str | None, cell: str | None, row: int | None, what: str, value: object) -> None:
+        placeholder = find_placeholder(value)
+        if placeholder is None:
+            return
+        out.add("template-placeholder", sheet, cell, row,
+                f"{what}: Hier steht noch der Platzhalter „{placeholder}“ aus der Vorlage.",
+                "Überschreiben Sie den Text in eckigen Klammern mit der richtigen Angabe; sonst erscheint er so in "
+                "der Zusammenfassung und im Ampeldokument.")
+
+    cells = dict(k.meta_cells)
+    for key, value in k.meta:
+        cell = cells.get(key)
+        add(k.konzept_sheet, cell, _row_of(cell), f"„{key}“ im Blatt „{k.konzept_sheet or 'Konzept'}“", value)
+    for d in k.declared or ():
+        add(k.konzept_sheet, f"A{d.row}", d.row, "Feldname in der Tabelle des Blatts „Konzept“", d.name)
+    for f in k.felder:
+        add(f.sheet, f.title_cell, _row_of(f.title_cell), "Titel des Feldes", f.title)
+        add(f.sheet, f.oberziel_cell, _row_of(f.oberziel_cell), "Oberziel", f.oberziel)
+        for label, text in (("Einleitung", f.einleitung), ("Sachstand", f.sachstand), ("Ausblick", f.ausblick),
+                            ("Highlights", "\n".join(f.highlights))):
+            add(f.sheet, None, 0, label, text)
+        for u in f.unterziele:
+            add(f.sheet, u.cell, u.row, f"Unterziel {u.nr}", u.text)
+        for m in f.massnahmen:
+            add(f.sheet, m.text_cell, m.row, f"Maßnahme Nr. {m.nr or '?'}", m.text)
+
+
+def _row_of(cell: str | None) -> int | None:
+    m = re.search(r"(\d+)$", cell or "")
+    return int(m.group(1)) if m else None
 
 
 def codes_table_markdown() -> str:

@@ -7,7 +7,9 @@ committed files are exactly what it makes now)::
 
 * ``Vorlage_Integrationskonzept_1.0.xlsx`` – the template of the Integrationskonzept 1.0
   (11 fields, 64 Unterziele, no measure rows yet);
-* ``Beispiel_Ampel-Master.xlsx`` – the same with 193 measures and fictional statuses.
+* ``Beispiel_Ampel-Master.xlsx`` – the same with 193 measures and fictional statuses; the
+  default run also copies it into ``ampel_xl/data/`` (shipped in the wheel, found by
+  ``ampel_xl.example_path()``).
 
 Run it again after changing :mod:`ampel_xl.template` or the packaged structure, and commit
 the workbooks with the change.
@@ -25,6 +27,8 @@ if str(ROOT) not in sys.path:
 from ampel_xl.template import EXAMPLE_FILENAME, load_structure, template_filename, write_master  # noqa: E402
 
 DEFAULT_OUTDIR = ROOT / "workbooks"
+#: The package's copy of the example (identical to the one in workbooks/).
+PACKAGE_EXAMPLE = ROOT / "ampel_xl" / "data" / EXAMPLE_FILENAME
 
 
 def make_workbooks(outdir: str | Path = DEFAULT_OUTDIR) -> list[Path]:
@@ -40,8 +44,12 @@ def make_workbooks(outdir: str | Path = DEFAULT_OUTDIR) -> list[Path]:
 
 def main(argv: list[str] | None = None) -> int:
     argv = sys.argv[1:] if argv is None else argv
-    for path in make_workbooks(argv[0] if argv else DEFAULT_OUTDIR):
+    outdir = Path(argv[0]) if argv else DEFAULT_OUTDIR
+    for path in make_workbooks(outdir):
         print(path)
+    if outdir == DEFAULT_OUTDIR:
+        PACKAGE_EXAMPLE.write_bytes((outdir / EXAMPLE_FILENAME).read_bytes())
+        print(PACKAGE_EXAMPLE)
     return 0
 
 

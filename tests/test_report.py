@@ -762,7 +762,9 @@ def test_pdf_every_field_has_its_pages(tmp_path):
     headings = ["EINFÜHRUNG"] + [f"{r['art']} {r['feld']}".upper() for _, r in summary.felder.iterrows()]
     # the page of each heading (page 1 holds the table of contents, which names them all)
     # a heading is followed by its first sentence (the Einführung also names the first field in its example)
-    follows = ["MIT DEM AMPELDOKUMENT"] + ["IN DIESEM"] * len(summary.felder)
+    # (or by the field's introduction, "Das Oberziel … fokussiert sich auf …", where the master has one)
+    follows = ["MIT DEM AMPELDOKUMENT"] + [" ".join(f.einleitung.split()[:3]).upper() if f.einleitung else "IN DIESEM"
+                                           for f in summary.konzept.felder]
     starts = []
     for h, after in zip(headings, follows):
         found = [i for i, p in enumerate(pages) if f"{h} {after}" in p]
