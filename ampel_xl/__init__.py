@@ -7,6 +7,8 @@ Public API (the CLI uses exactly these)::
     report = ampel_xl.validate(konzept)               # Report (findings)
     summary = ampel_xl.summarize(konzept)             # Summary (DataFrames)
     ampel_xl.write_summary(summary, "Zusammenfassung.xlsx")
+    ampel_xl.write_findings(report)                   # <Master>_Prüfbericht.xlsx, links to the cells
+    ampel_xl.example_path()                           # the bundled example master
 
 Imports are lazy so that the command line starts fast.
 """
@@ -23,7 +25,9 @@ __all__ = [
     "summarize",
     "write_summary",
     "write_report",
+    "write_findings",
     "write_template",
+    "example_path",
     "compare",
     "history",
     "Konzept",
@@ -49,6 +53,7 @@ _LAZY = {
     "write_summary": ("summary", "write_summary"),
     "write_report": ("report", "write_report"),
     "write_template": ("template", "write_template"),
+    "write_findings": ("pruefbericht", "write_findings"),
     "compare": ("compare", "compare"),
     "history": ("history", "history"),
     "Konzept": ("model", "Konzept"),
@@ -68,10 +73,13 @@ _LAZY = {
 }
 
 if TYPE_CHECKING:  # pragma: no cover
+    from pathlib import Path
+
     from .compare import Changes
     from .errors import AmpelError, ReadError, ValidationFailed, WriteError
     from .figures import Summary, summarize
     from .model import Feld, Konzept, Massnahme, Status, Unterziel
+    from .pruefbericht import write_findings
     from .reader import read
     from .report import write_report
     from .summary import write_summary
@@ -86,6 +94,18 @@ if TYPE_CHECKING:  # pragma: no cover
 from .compare import compare  # noqa: E402
 from .history import history  # noqa: E402
 from .validate import validate  # noqa: E402
+
+
+def example_path() -> "Path":
+    """The path of the bundled fictional example master ``Beispiel_Ampel-Master.xlsx``.
+
+    Shipped inside the package, so it is found from any working directory and in an installed
+    wheel: ``ampel_xl.read(ampel_xl.example_path())``.
+    """
+    from importlib import resources
+    from pathlib import Path
+
+    return Path(str(resources.files(__name__).joinpath("data", "Beispiel_Ampel-Master.xlsx")))
 
 
 def __getattr__(name: str) -> Any:

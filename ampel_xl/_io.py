@@ -9,7 +9,7 @@ from __future__ import annotations
 import contextlib
 import errno
 import os
-import tempfile
+import secrets
 from collections.abc import Iterator
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -36,17 +36,28 @@ def _describe_os_error(target: Path, exc: OSError) -> str:
     return f"Die Datei „{target}“ konnte nicht geschrieben werden ({exc.strerror or exc}). Bitte prüfen Sie den Zielort."
 
 
-def _give_normal_mode(tmp: Path, target: Path) -> None:
-    """mkstemp makes the file private (0600); give it the mode a normal new file would have
-    (or the replaced file's), so colleagues on a shared drive can open it."""
+def _create_temp(directory: Path, suffix: str) -> Path:
+    """Create a new empty file beside the target with the mode a normal new file gets.
+
+    ``os.open(..., 0o666)`` lets the operating system apply the umask, so colleagues on a shared
+    drive can open the result; no process-wide state (the umask) is touched to find it out.
+    """
+    for _ in range(100):
+        tmp = directory / f".~ampel_{secrets.token_hex(6)}{suffix}"
+        try:
+            fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_EXCL | getattr(os, "O_BINARY", 0), 0o666)
+        except FileExistsError:
+            continue
+        os.close(fd)
+        return tmp
+    raise FileExistsError(errno.EEXIST, "no free temporary name", str(directory))
+
+
+def _keep_replaced_mode(tmp: Path, target: Path) -> None:
+    """A replaced file keeps its mode (a file shared with the group stays shared)."""
     try:
         if target.exists():
-            mode = target.stat().st_mode & 0o7777
-        else:
-            umask = os.umask(0)
-            os.umask(umask)
-            mode = 0o666 & ~umask
-        os.chmod(tmp, mode)
+            os.chmod(tmp, target.stat().st_mode & 0o7777)
     except OSError:
         pass
 
@@ -72,11 +83,9 @@ def atomic_path(target: str | os.PathLike[str]) -> Iterator[Path]:
     if read_only:
         raise WriteError(_describe_os_error(target, PermissionError(errno.EACCES, "read-only")))
     try:
-        fd, tmp_name = tempfile.mkstemp(prefix=".~ampel_", suffix=target.suffix, dir=directory)
+        tmp = _create_temp(directory, target.suffix)
     except OSError as exc:
         raise WriteError(_describe_os_error(target, exc)) from exc
-    os.close(fd)
-    tmp = Path(tmp_name)
     try:
         yield tmp
         if target.exists():
@@ -87,7 +96,7 @@ def atomic_path(target: str | os.PathLike[str]) -> Iterator[Path]:
                     pass
             except OSError as exc:
                 raise WriteError(_describe_os_error(target, exc)) from exc
-        _give_normal_mode(tmp, target)
+        _keep_replaced_mode(tmp, target)
         try:
             os.replace(tmp, target)
         except OSError as exc:

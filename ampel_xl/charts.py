@@ -5,37 +5,71 @@ Two charts per field, as in the Ampeldokument:
 * :func:`feld_gesamt_png` – a doughnut of the field's statuses, each slice labelled with the
   German status word, its count and its share (so the chart reads without colour too);
 * :func:`feld_unterziele_png` – stacked horizontal bars, one per Unterziel ("UZ 1", "UZ 2", …),
-  counts written into the segments and on the axis, Gelb and Rot also told apart by hatching.
+  counts written into the segments and on the axis.
 
-Both are sized to stand side by side on an A4 page (about 8 cm wide each), as in the seed.
+Gelb, Rot and "ohne Bewertung" are also told apart by hatching (:data:`HATCHES`), so a
+black-and-white print keeps them apart; :func:`swatch_png` draws the same fill and hatch as a small
+key for the Ampeldokument's legend table.
+
+Printed size: every chart is drawn at the size it takes on the A4 page (:data:`CHART_WIDTH_CM`
+wide, two side by side), so a 9 pt label is 9 pt on paper; no text is smaller than
+:data:`MIN_FONT_PT`. The typeface is the body's: Calibri, or its metric-compatible free twin
+Carlito (Debian ``fonts-crosextra-carlito``), whichever is installed; DejaVu Sans (shipped with
+matplotlib) only when neither is (:func:`chart_font`).
+
+Shares are whole percents by the one rounding rule of :mod:`ampel_xl.figures`: a doughnut's
+labels are :func:`~ampel_xl.figures.percent_parts` of its counts, so they add up to 100 and equal
+the summary workbook's ``prozent_*`` of the same row.
 
 The numbers come from a row (or rows) of :class:`ampel_xl.figures.Summary` tables; nothing is
 counted here. Colours are the one fixed palette :data:`ampel_xl.vocabulary.STATUS_COLORS`;
 "ohne Bewertung" (grey) appears only when such measures exist.
 
-Output is deterministic: a fixed font (DejaVu Sans, shipped with matplotlib), a fixed size and
-resolution, and PNGs written without the "Software" or any date entry, so the same figures give
-the same bytes. matplotlib is imported lazily, and only its object-oriented API with the Agg
-canvas is used: no pyplot, no global backend switch, no change to a notebook's own settings.
+Output is deterministic: a fixed font, size and resolution, and PNGs written without the
+"Software" or any date entry, so the same figures give the same bytes on one machine. matplotlib
+is imported lazily, and only its object-oriented API with the Agg canvas is used: no pyplot, no
+global backend switch, no change to a notebook's own settings.
 """
 
 from __future__ import annotations
 
+import functools
 import io
 import math
+import os
 from collections.abc import Mapping
 from typing import TYPE_CHECKING, Any
 
+from .figures import KEINE_IN_AUSWERTUNG, format_percent, percent_parts
 from .vocabulary import LOOKS, NO_STATUS, STATUS_COLORS, STATUS_EDGES
 
 if TYPE_CHECKING:  # pragma: no cover
     import pandas as pd
+    from matplotlib.figure import Figure
 
-#: Resolution of every chart (sharp in print at the sizes used in the Ampeldokument).
-DPI = 200
-#: Figure sizes in inches (width, height); pixel size = size × DPI.
-GESAMT_SIZE = (3.2, 2.9)
-UNTERZIELE_SIZE = (3.2, 2.9)
+#: Resolution of every chart: 100 pixels per centimetre, so that a chart of whole millimetres has
+#: whole pixels (sharp in print at the sizes used in the Ampeldokument).
+DPI = 254
+CM = 1 / 2.54
+#: Width of each chart on the page (cm): two stand side by side within the 16.5 cm text width.
+CHART_WIDTH_CM = 8.0
+#: Figure sizes in inches (width, height); pixel size = size × DPI. The doughnut has a fixed
+#: height; the bar chart grows with the number of Unterziele (:func:`unterziele_size`).
+GESAMT_SIZE = (CHART_WIDTH_CM * CM, 6.6 * CM)
+UNTERZIELE_SIZE = (CHART_WIDTH_CM * CM, 6.6 * CM)
+#: Height of one bar row of the Unterziel chart (cm) and of the axis, label and legend below it.
+_BAR_ROW_CM = 0.62
+_BAR_FOOT_CM = 1.9
+#: Size of a legend key (:func:`swatch_png`), inches.
+SWATCH_SIZE = (1.1 * CM, 0.55 * CM)
+
+#: The smallest text any chart prints (pt), and the size of ordinary labels.
+MIN_FONT_PT = 9.0
+FONT_PT = 9.0
+#: Typefaces in order of preference: the Word body's Calibri, its metric twin Carlito, then
+#: matplotlib's own DejaVu Sans (always there).
+FONT_CANDIDATES = ("Calibri", "Carlito")
+FALLBACK_FONT = "DejaVu Sans"
 
 #: Status keys in drawing order, with their German legend words.
 STATUS_KEYS: tuple[tuple[str, str], ...] = tuple((key, look.label) for key, look in LOOKS.items())
@@ -43,29 +77,63 @@ STATUS_KEYS: tuple[tuple[str, str], ...] = tuple((key, look.label) for key, look
 HATCHES = {"gruen": "", "gelb": "..", "rot": "///", "ohne": "xx"}
 #: Edge/hatch colours: a darker tone of each fill.
 EDGES = STATUS_EDGES
+#: How the legend table and alternative texts describe each fill to someone who cannot see it.
+PATTERN_WORDS = {"gruen": "grün, ohne Schraffur", "gelb": "gelb, gepunktet", "rot": "rot, schräg schraffiert",
+                 "ohne": "grau, kreuzschraffiert"}
 
-_RC = {
-    "font.family": "sans-serif",
-    "font.sans-serif": ["DejaVu Sans"],
-    "font.size": 9,
-    "axes.unicode_minus": False,
-    "hatch.linewidth": 0.6,
-    "svg.hashsalt": "ampel_xl",
-    "path.simplify": True,
-}
+
+@functools.lru_cache(maxsize=1)
+def chart_font() -> str:
+    """The typeface of the charts: Calibri or Carlito when installed, else DejaVu Sans.
+
+    matplotlib caches its list of system fonts when it first runs; a font installed later (such as
+    Carlito from ``fonts-crosextra-carlito``) is looked up among the system's font files and
+    added, so that it is used without clearing that cache.
+    """
+    from matplotlib import font_manager as fm
+
+    known = {f.name for f in fm.fontManager.ttflist}
+    for name in FONT_CANDIDATES:
+        if name in known:
+            return name
+    try:
+        files = fm.findSystemFonts()
+    except Exception:  # pragma: no cover - unreadable font folders
+        files = []
+    for name in FONT_CANDIDATES:
+        wanted = [f for f in sorted(files) if os.path.basename(f).lower().startswith(name.lower())]
+        for path in wanted:
+            try:
+                fm.fontManager.addfont(path)
+            except Exception:  # pragma: no cover - a broken font file
+                continue
+        if name in {f.name for f in fm.fontManager.ttflist}:
+            return name
+    return FALLBACK_FONT
+
+
+def _rc() -> dict[str, Any]:
+    return {
+        # concrete family names, stored in every text: resolved the same when drawn later
+        "font.family": [chart_font(), FALLBACK_FONT],
+        "font.size": FONT_PT,
+        "axes.unicode_minus": False,
+        "hatch.linewidth": 0.6,
+        "svg.hashsalt": "ampel_xl",
+        "path.simplify": True,
+    }
+
+
+def unterziele_size(n: int) -> tuple[float, float]:
+    """Figure size of the Unterziel chart with ``n`` bars: the printed width, a height that gives
+    every bar room for a 9 pt label (never lower than the doughnut beside it)."""
+    height_cm = round(max(UNTERZIELE_SIZE[1] / CM, _BAR_FOOT_CM + 0.4 + n * _BAR_ROW_CM), 1)  # whole pixels
+    return (UNTERZIELE_SIZE[0], height_cm * CM)
 
 
 def pixel_size(size: tuple[float, float]) -> tuple[int, int]:
     """Pixel width and height of a chart of ``size`` inches at :data:`DPI`."""
     return round(size[0] * DPI), round(size[1] * DPI)
-
-
-def percent_de(share: float) -> str:
-    """0.409 → ``"41 %"`` (German spacing; below 1 % one decimal with a comma)."""
-    value = share * 100
-    if 0 < value < 1:
-        return f"{value:.1f}".replace(".", ",") + " %"
-    return f"{value:.0f} %"
 
 
 def _get(row: Mapping[str, Any] | "pd.Series", key: str) -> int:
@@ -76,6 +144,13 @@ def _get(row: Mapping[str, Any] | "pd.Series", key: str) -> int:
         return 0
 
 
+def status_percents(counts: Mapping[str, int]) -> dict[str, int]:
+    """Whole percents of Grün, Gelb, Rot, ohne Bewertung of one group, adding up to 100
+    (:func:`~ampel_xl.figures.percent_parts`, the same numbers as the summary's ``prozent_*``)."""
+    keys = [k for k, _ in STATUS_KEYS]
+    return dict(zip(keys, percent_parts([int(counts.get(k, 0)) for k in keys])))
+
+
 def _statuses(counts: list[dict[str, int]], show_ohne: bool | None) -> list[tuple[str, str]]:
     """The status keys to draw: always Grün/Gelb/Rot, "ohne" only when present (or asked)."""
     if show_ohne is None:
@@ -83,12 +158,14 @@ def _statuses(counts: list[dict[str, int]], show_ohne: bool | None) -> list[tupl
     return [(k, w) for k, w in STATUS_KEYS if k != "ohne" or show_ohne]
 
 
-def _render(fig: Any) -> bytes:
+def _render(fig: "Figure") -> bytes:
+    import matplotlib
     from matplotlib.backends.backend_agg import FigureCanvasAgg
 
     FigureCanvasAgg(fig)
     buf = io.BytesIO()
-    fig.savefig(buf, format="png", dpi=DPI, metadata={"Software": None}, facecolor="white")
+    with matplotlib.rc_context(_rc()):
+        fig.savefig(buf, format="png", dpi=DPI, metadata={"Software": None}, facecolor="white")
     # opaque RGB (no alpha channel): smaller, and PDF writers keep it as one lossless image
     from PIL import Image
 
@@ -106,6 +183,12 @@ def feld_gesamt_png(row: Mapping[str, Any] | "pd.Series", *, title: str | None =
     measures were counted; the legend below names every status with its count. ``title`` is
     drawn above the chart when given (the Ampeldokument writes its titles as text instead).
     """
+    return _render(feld_gesamt_figure(row, title=title, show_ohne=show_ohne, size=size))
+
+
+def feld_gesamt_figure(row: Mapping[str, Any] | "pd.Series", *, title: str | None = None,
+                       show_ohne: bool | None = None, size: tuple[float, float] = GESAMT_SIZE) -> "Figure":
+    """The doughnut as a matplotlib figure (see :func:`feld_gesamt_png`)."""
     import matplotlib
     from matplotlib.figure import Figure
     from matplotlib.patches import Patch
@@ -113,10 +196,12 @@ def feld_gesamt_png(row: Mapping[str, Any] | "pd.Series", *, title: str | None =
     counts = {k: _get(row, k) for k, _ in STATUS_KEYS}
     total = _get(row, "summe")
     keys = _statuses([counts], show_ohne)
-    with matplotlib.rc_context(_RC):
+    percents = status_percents(counts)
+    with matplotlib.rc_context(_rc()):
         fig = Figure(figsize=size, dpi=DPI)
+        legend_h = 0.22 if len(keys) > 3 else 0.13
         top = 0.9 if title else 1.0
-        ax = fig.add_axes((0.0, 0.14, 1.0, top - 0.14))
+        ax = fig.add_axes((0.0, legend_h, 1.0, top - legend_h))
         ax.set_aspect("equal")
         ax.axis("off")
         drawn = [(k, w, counts[k]) for k, w in keys if counts[k] > 0]
@@ -132,27 +217,27 @@ def feld_gesamt_png(row: Mapping[str, Any] | "pd.Series", *, title: str | None =
                 wedge.set_edgecolor(EDGES[k])
                 wedge.set_linewidth(0.6)
             ohne = LOOKS[NO_STATUS].label
-            words = {ohne: ohne.replace(" ", "\n")}  # "ohne\nBewertung" fits the slice
-            _label_slices(ax, wedges, [f"{words.get(w, w)}\n{n} ({percent_de(n / total)})" for _, w, n in drawn])
-            centre = f"{total}\nin Aus-\nwertung"
+            words = {ohne: ohne.replace(" ", "\n")}  # "ohne\nBewertung" beside the ring
+            _label_slices(ax, wedges, [f"{words.get(w, w)}\n{n} ({format_percent(percents[k])})" for k, w, n in drawn])
+            centre = f"{total} in\nAuswertung"
         else:
             ax.pie([1], colors=[STATUS_COLORS["ohne"]], startangle=90,
                    wedgeprops={"width": 0.42, "edgecolor": "white"})
-            centre = "keine\nin Aus-\nwertung"
-        ax.text(0, 0, centre, ha="center", va="center", fontsize=7.5, linespacing=1.15)
-        ax.set_xlim(-2.25, 2.25)
-        ax.set_ylim(-1.35, 1.35)
+            centre = KEINE_IN_AUSWERTUNG.replace(" in ", " in\n")
+        ax.text(0, 0, centre, ha="center", va="center", fontsize=FONT_PT, linespacing=1.1)
+        ax.set_xlim(-2.2, 2.2)
+        ax.set_ylim(-1.25, 1.25)
         handles = [
             Patch(facecolor=STATUS_COLORS[k], edgecolor=EDGES[k], hatch=HATCHES[k], linewidth=0.6,
                   label=f"{w}: {counts[k]}")
             for k, w in keys
         ]
         fig.legend(handles=handles, loc="lower center", bbox_to_anchor=(0.5, 0.0), frameon=False,
-                   ncol=2 if len(keys) > 3 else len(keys), fontsize=7.5, handlelength=1.4, handleheight=1.0,
+                   ncol=2 if len(keys) > 3 else len(keys), fontsize=FONT_PT, handlelength=1.6, handleheight=1.1,
                    columnspacing=1.2, handletextpad=0.5, borderaxespad=0.3)
         if title:
-            fig.suptitle(title, fontsize=9, fontweight="bold", y=0.98)
-        return _render(fig)
+            fig.suptitle(title, fontsize=FONT_PT + 1, fontweight="bold", y=0.98)
+        return fig
 
 
 def _label_slices(ax: Any, wedges: list[Any], labels: list[str]) -> None:
@@ -161,7 +246,7 @@ def _label_slices(ax: Any, wedges: list[Any], labels: list[str]) -> None:
     Labels are placed at the height of their slice and pushed apart vertically where slices
     are narrow, with a thin leader line to the slice.
     """
-    gap, limit, x_text = 0.62, 1.05, 1.22
+    gap, limit, x_text = 0.66, 0.98, 1.2
     sides: dict[bool, list[tuple[float, float, float, str]]] = {True: [], False: []}
     for wedge, label in zip(wedges, labels):
         angle = math.radians((wedge.theta1 + wedge.theta2) / 2)
@@ -180,7 +265,7 @@ def _label_slices(ax: Any, wedges: list[Any], labels: list[str]) -> None:
             xt = x_text if right else -x_text
             ax.annotate(
                 label, xy=(0.79 * x, 0.79 * y), xytext=(xt, y_text),
-                ha="left" if right else "right", va="center", fontsize=7.5, linespacing=1.1,
+                ha="left" if right else "right", va="center", fontsize=FONT_PT, linespacing=1.05,
                 arrowprops={"arrowstyle": "-", "color": "#595959", "linewidth": 0.5,
                             "shrinkA": 1, "shrinkB": 0},
             )
@@ -193,28 +278,54 @@ def _uz_label(nr: Any) -> str:
         return "ohne UZ"
 
 
+def count_axis(longest: int) -> tuple[int, list[int]]:
+    """The value axis of the bar chart: its end and its ticks, whole numbers from 0.
+
+    The axis ends on a tick at or beyond the longest bar, so no bar runs past the last number;
+    steps of 1, 2, 5, 10, 20, 50, … give at most six ticks.
+    """
+    longest = max(int(longest), 1)
+    step = 1
+    for magnitude in (1, 10, 100, 1000, 10000, 100000):
+        for base in (1, 2, 5):
+            step = base * magnitude
+            if math.ceil(longest / step) <= 5:
+                end = math.ceil(longest / step) * step
+                return end, list(range(0, end + 1, step))
+    end = math.ceil(longest / step) * step  # pragma: no cover - beyond a million measures
+    return end, list(range(0, end + 1, step))
+
+
 def feld_unterziele_png(rows: "pd.DataFrame | list[Mapping[str, Any]]", *, title: str | None = None,
-                        show_ohne: bool | None = None, size: tuple[float, float] = UNTERZIELE_SIZE) -> bytes:
+                        show_ohne: bool | None = None, size: tuple[float, float] | None = None) -> bytes:
     """Stacked bars, one per Unterziel (rows of ``Summary.feld_unterziele(feld)``), as PNG bytes.
 
     Horizontal bars labelled "UZ 1", "UZ 2", … from the top; every segment carries its count,
-    the value axis shows whole numbers of measures.
+    the value axis shows whole numbers of measures and ends at or beyond the longest bar. The
+    height grows with the number of Unterziele (:func:`unterziele_size`) unless ``size`` is given.
     """
+    return _render(feld_unterziele_figure(rows, title=title, show_ohne=show_ohne, size=size))
+
+
+def feld_unterziele_figure(rows: "pd.DataFrame | list[Mapping[str, Any]]", *, title: str | None = None,
+                           show_ohne: bool | None = None, size: tuple[float, float] | None = None) -> "Figure":
+    """The Unterziel bars as a matplotlib figure (see :func:`feld_unterziele_png`)."""
     import matplotlib
     from matplotlib.figure import Figure
     from matplotlib.patches import Patch
-    from matplotlib.ticker import MaxNLocator
 
     records = rows.to_dict("records") if hasattr(rows, "to_dict") else [dict(r) for r in rows]
     counts = [{k: _get(r, k) for k, _ in STATUS_KEYS} for r in records]
     labels = [_uz_label(r.get("unterziel_nr")) for r in records]
     keys = _statuses(counts, show_ohne)
     n = len(records)
-    small = n > 12
-    with matplotlib.rc_context(_RC):
+    size = size or unterziele_size(n)
+    height_cm = size[1] / CM
+    with matplotlib.rc_context(_rc()):
         fig = Figure(figsize=size, dpi=DPI)
-        top = 0.9 if title else 0.97
-        ax = fig.add_axes((0.17, 0.25, 0.79, top - 0.25))
+        foot = (_BAR_FOOT_CM + (0.45 if len(keys) > 3 else 0.0)) / height_cm
+        top = 1 - (0.9 if title else 0.2) / height_cm
+        ax = fig.add_axes((0.16, foot, 0.77, top - foot))  # room right of the axis for its last number
         ys = list(range(n))
         lefts = [0] * n
         height = 0.66 if n > 3 else 0.5
@@ -227,24 +338,25 @@ def feld_unterziele_png(rows: "pd.DataFrame | list[Mapping[str, Any]]", *, title
                     bar.set_visible(False)  # a zero-width bar would still draw its edge
                 else:
                     ax.text(left + w / 2, bar.get_y() + bar.get_height() / 2, str(w), ha="center",
-                            va="center", fontsize=6 if small else 7, fontweight="bold", zorder=4,
-                            bbox={"boxstyle": "round,pad=0.12", "facecolor": "white", "edgecolor": "none",
+                            va="center", fontsize=FONT_PT, fontweight="bold", zorder=4,
+                            bbox={"boxstyle": "round,pad=0.1", "facecolor": "white", "edgecolor": "none",
                                   "alpha": 0.85})
             lefts = [left + w for left, w in zip(lefts, widths)]
-        right = max(lefts, default=0)
+        end, ticks = count_axis(max(lefts, default=0))
         for y, total in zip(ys, lefts):
             if total == 0:
-                ax.text(0.05, y, "keine in Auswertung", ha="left", va="center", fontsize=6.5, color="#595959")
+                ax.text(0.02 * end, y, KEINE_IN_AUSWERTUNG, ha="left", va="center", fontsize=FONT_PT,
+                        color="#404040")
         if n == 0:
             ax.text(0.5, 0.5, "keine Unterziele", ha="center", va="center", transform=ax.transAxes,
-                    fontsize=7.5, color="#595959")
-        ax.set_yticks(ys, labels, fontsize=6 if small else 7.5)
+                    fontsize=FONT_PT, color="#404040")
+        ax.set_yticks(ys, labels, fontsize=FONT_PT)
         ax.set_ylim(n - 0.4 if n else 0.6, -0.6)
-        ax.set_xlim(0, max(right, 1) * 1.04)
-        ax.xaxis.set_major_locator(MaxNLocator(integer=True, nbins=5))
-        ax.tick_params(axis="x", labelsize=7)
+        ax.set_xlim(0, end)
+        ax.set_xticks(ticks)
+        ax.tick_params(axis="x", labelsize=FONT_PT)
         ax.tick_params(axis="y", length=0)
-        ax.set_xlabel("Anzahl Maßnahmen", fontsize=7.5)
+        ax.set_xlabel("Anzahl Maßnahmen", fontsize=FONT_PT)
         ax.grid(axis="x", color="#D9D9D9", linewidth=0.5, zorder=0)
         ax.set_axisbelow(True)
         for side in ("top", "right"):
@@ -252,8 +364,25 @@ def feld_unterziele_png(rows: "pd.DataFrame | list[Mapping[str, Any]]", *, title
         handles = [Patch(facecolor=STATUS_COLORS[k], edgecolor=EDGES[k], hatch=HATCHES[k], linewidth=0.5, label=w)
                    for k, w in keys]
         fig.legend(handles=handles, loc="lower center", bbox_to_anchor=(0.5, 0.0), frameon=False,
-                   ncol=len(keys), fontsize=7.5, handlelength=1.4, handleheight=1.0, columnspacing=1.0,
-                   handletextpad=0.5, borderaxespad=0.3)
+                   ncol=len(keys) if len(keys) <= 3 else 2, fontsize=FONT_PT, handlelength=1.6,
+                   handleheight=1.1, columnspacing=1.0, handletextpad=0.5, borderaxespad=0.3)
         if title:
-            fig.suptitle(title, fontsize=9, fontweight="bold", y=0.98)
+            fig.suptitle(title, fontsize=FONT_PT + 1, fontweight="bold", y=1 - 0.15 / height_cm)
+        return fig
+
+
+def swatch_png(key: str, size: tuple[float, float] = SWATCH_SIZE) -> bytes:
+    """A legend key: the fill, edge and hatching the charts draw for status ``key`` ("gruen", …)."""
+    import matplotlib
+    from matplotlib.figure import Figure
+    from matplotlib.patches import Rectangle
+
+    with matplotlib.rc_context(_rc()):
+        fig = Figure(figsize=size, dpi=DPI)
+        ax = fig.add_axes((0, 0, 1, 1))
+        ax.axis("off")
+        ax.set_xlim(0, 1)
+        ax.set_ylim(0, 1)
+        ax.add_patch(Rectangle((0.04, 0.08), 0.92, 0.84, facecolor=STATUS_COLORS[key], edgecolor=EDGES[key],
+                               hatch=HATCHES[key], linewidth=0.8))
         return _render(fig)

@@ -19,6 +19,7 @@ from pathlib import Path
 
 import click
 
+from . import _progress
 from .errors import AmpelError
 from .vocabulary import NO_STATUS, STATUS_LABELS, STATUS_ORDER
 
@@ -159,26 +160,66 @@ def cli(debug: bool) -> None:
 MASTER = click.argument("master", type=click.Path(dir_okay=True, path_type=Path))
 
 
-def _read_checked(master: Path, force: bool, refused: str):
+def _read_checked(master: Path, force: bool, refused: str, *, findings_workbook: bool = False):
     """Read and validate ``master``; on errors (unless ``force``) print the report and refuse.
 
     ``refused`` starts the German sentence, e.g. "Es wurde keine Zusammenfassung geschrieben".
+    With ``findings_workbook`` the refusal also writes the Prüfbericht workbook beside the master
+    (one row per finding, each with a link that opens the master at its cell).
     """
     from .errors import ValidationFailed
     from .reader import read
     from .validate import render_text, validate
 
-    konzept = read(master)
-    report = validate(konzept)
+    with _progress.step("Master wird gelesen …"):
+        konzept = read(master)
+    with _progress.step("Master wird geprüft …"):
+        report = validate(konzept)
     if report.errors and not force:
         _echo_err(render_text(report))
         _echo_err("")
+        where = ""
+        if findings_workbook:
+            where = _write_findings_beside(master, konzept, report)
         raise ValidationFailed(
             f"{refused}, weil der Master {len(report.errors)} Fehler enthält; bitte beheben Sie sie "
-            f"(oder erzwingen Sie es mit --force).",
+            f"(oder erzwingen Sie es mit --force).{where}",
             report,
         )
     return konzept, report
+
+
+def _write_findings_beside(master: Path, konzept, report) -> str:
+    """Write ``<Master>_Prüfbericht.xlsx`` beside the master; the sentence that names it (or why not)."""
+    from .model import document_date
+    from .pruefbericht import default_findings_path, write_findings
+    from .summary import default_header
+
+    target = default_findings_path(master)
+    try:
+        with _progress.step("Prüfbericht wird geschrieben …"):
+            write_findings(report, target, master=master, header=default_header(konzept),
+                           stand=konzept.stand_text, created=document_date(konzept))
+    except AmpelError as exc:
+        return f" Der Prüfbericht konnte nicht geschrieben werden: {exc.message}"
+    click.echo(f"Prüfbericht geschrieben: {target}")
+    return (f" Der Prüfbericht „{target.name}“ liegt neben dem Master; ein Klick auf eine Fundstelle "
+            f"öffnet den Master an der Zelle.")
+
+
+def _remove_stale_findings(master: Path) -> None:
+    """A Prüfbericht from an earlier run with errors is out of date once the master has none."""
+    from .pruefbericht import default_findings_path
+
+    old = default_findings_path(master)
+    if not old.is_file():
+        return
+    try:
+        old.unlink()
+    except OSError:
+        _echo_err(f"Hinweis: „{old.name}“ stammt von einem früheren Lauf und ist veraltet; bitte löschen Sie ihn.")
+    else:
+        click.echo(f"Der veraltete Prüfbericht „{old.name}“ wurde entfernt (der Master hat keine Fehler mehr).")
 
 
 # --------------------------------------------------------------------------------------------
@@ -190,15 +231,28 @@ def _read_checked(master: Path, force: bool, refused: str):
               help="Zieldatei; ohne Angabe auf die Standardausgabe.")
 @click.option("--sep", type=click.Choice([";", ",", "tab"]), default=";",
               help="Trennzeichen für CSV (Standard: „;“, wie es deutsches Excel erwartet).")
-def export_cmd(master: Path, fmt: str, output: Path | None, sep: str) -> None:
-    """Alle Maßnahmen als Tabelle ausgeben (eine Zeile je Maßnahme), als CSV oder JSON."""
+@click.option("--zahlen", is_flag=True,
+              help="Statt der Maßnahmen die Zahlen ausgeben: je Konzept, Feld und Unterziel die Anzahlen "
+                   "und Anteile (ganze Prozent, wie in allen Ausgaben).")
+def export_cmd(master: Path, fmt: str, output: Path | None, sep: str, zahlen: bool) -> None:
+    """Alle Maßnahmen als Tabelle ausgeben (eine Zeile je Maßnahme), als CSV oder JSON.
+
+    Mit --zahlen die Zahlen der Auswertung (eine Zeile je Konzept, Feld und Unterziel)."""
     from . import export
     from ._io import write_bytes_atomic
     from .reader import read
 
     konzept = read(master)
     delimiter = "\t" if sep == "tab" else sep
-    if fmt == "json":
+    if zahlen:
+        from .figures import summarize
+
+        summary = summarize(konzept)
+        if fmt == "json":
+            data = (export.figures_to_json(summary) + "\n").encode("utf-8")
+        else:
+            data = export.figures_to_csv_bytes(summary, delimiter)
+    elif fmt == "json":
         data = (export.to_json(konzept) + "\n").encode("utf-8")
     else:
         data = export.to_csv_bytes(konzept, delimiter)
@@ -209,7 +263,8 @@ def export_cmd(master: Path, fmt: str, output: Path | None, sep: str) -> None:
         stream.flush()
     else:
         write_bytes_atomic(output, data)
-        _echo_err(f"{len(konzept.massnahmen)} Maßnahmen geschrieben nach {output}")
+        what = "Zahlen" if zahlen else f"{len(konzept.massnahmen)} Maßnahmen"
+        _echo_err(f"{what} geschrieben nach {output}")
 
 
 # --------------------------------------------------------------------------------------------
@@ -229,7 +284,9 @@ def validate_cmd(master: Path, as_json: bool, strict: bool) -> None:
     from .validate import render_text, validate
 
     try:
-        report = validate(read(master))
+        with _progress.step("Master wird gelesen …"):
+            konzept = read(master)
+        report = validate(konzept)
     except AmpelError as exc:
         if as_json:
             click.echo(json.dumps({"findings": [], "counts": {"error": 0, "warning": 0, "info": 0},
@@ -260,6 +317,8 @@ def template_cmd(out: Path | None, empty: bool) -> None:
         raise WriteError(f"„{out}“ gibt es schon; ampel-xl überschreibt keinen Master. Bitte wählen Sie einen anderen Namen.")
     write_master(out, load_structure(), empty=empty)
     click.echo(f"Neuer Master geschrieben: {out}")
+    click.echo("Das erste Blatt „Anleitung“ erklärt das Ausfüllen. Bitte zuerst im Blatt „Konzept“ die Angaben in "
+               "eckigen Klammern ersetzen (Stand, Kopfzeile); bis dahin meldet die Prüfung eine Warnung.")
 
 
 # --------------------------------------------------------------------------------------------
@@ -282,13 +341,16 @@ def summary_cmd(master: Path, output: Path | None, force: bool, header: str | No
                 compare_with: Path | None) -> None:
     """Zusammenfassung (Excel) schreiben: Zahlen, Diagramme und Maßnahmen, druckfertig.
 
-    Prüft den Master vorher. Bei Fehlern wird nichts geschrieben (Exit-Code 1), außer mit
-    --force: dann enthält die Zusammenfassung den Prüfbericht und einen deutlichen Warnhinweis.
+    Prüft den Master vorher. Bei Fehlern wird keine Zusammenfassung geschrieben (Exit-Code 1),
+    sondern der Prüfbericht <Master>_Prüfbericht.xlsx neben dem Master: je Befund eine Zeile mit
+    einem Link, der den Master an der Zelle öffnet. Mit --force entsteht die Zusammenfassung
+    trotzdem, mit dem Prüfbericht als Blatt und einem deutlichen Warnhinweis.
     """
-    from .figures import summarize
+    from .figures import format_percent, summarize
     from .summary import default_summary_path, write_summary
 
-    konzept, report = _read_checked(master, force, "Es wurde keine Zusammenfassung geschrieben")
+    konzept, report = _read_checked(master, force, "Es wurde keine Zusammenfassung geschrieben",
+                                    findings_workbook=True)
     output = output or default_summary_path(master)
     _guard_output(output, master)
     changes = None
@@ -298,14 +360,18 @@ def summary_cmd(master: Path, output: Path | None, force: bool, header: str | No
         _guard_output(output, compare_with)
         changes = compare(compare_with, konzept)
     summary = summarize(konzept, report)
-    written = write_summary(summary, output, header=header, changes=changes)
+    big = _progress.bar_total(len(konzept.massnahmen)) is not None
+    with _progress.step("Zusammenfassung wird geschrieben …") as bar:
+        written = write_summary(summary, output, header=header, changes=changes, progress=bar if big else None)
+    if not report.errors:
+        _remove_stale_findings(master)
 
     tot = summary.total.iloc[0]
     n = int(tot["summe"])
 
     def part(key: str, label: str) -> str:
         value = int(tot[key])
-        share = f" ({round(100 * value / n)} %)" if n else ""
+        share = f" ({format_percent(tot[f'prozent_{key}'])})" if n else ""
         return f"{value} {label}{share}"
 
     parts = [part(s.value, s.label) for s in STATUS_ORDER]
@@ -339,7 +405,15 @@ def report_cmd(master: Path, output: Path | None, pdf: bool, header: str | None,
     from .report import default_report_path, write_report
 
     konzept, report = _read_checked(master, force, "Das Ampeldokument wurde nicht geschrieben")
-    result = write_report(summarize(konzept, report), output or default_report_path(master), header=header, pdf=pdf)
+    with _progress.Steps() as steps:
+        steps.next("Ampeldokument wird geschrieben …")
+
+        def on_step(name: str) -> None:
+            if name == "pdf":
+                steps.next("PDF wird erzeugt …")
+
+        result = write_report(summarize(konzept, report), output or default_report_path(master), header=header,
+                              pdf=pdf, on_step=on_step)
     if report.errors:
         _echo_err(f"Achtung: Der Master enthält {len(report.errors)} Fehler; das Ampeldokument wurde trotzdem "
                   "geschrieben (--force) und trägt einen Hinweis darauf.")
@@ -397,6 +471,7 @@ def history_cmd(masters: tuple[Path, ...], output: Path | None) -> None:
     Jeder MASTER ist ein Stand (Datum aus dem Blatt „Konzept“, sonst der Dateiname). Die
     Arbeitsmappe „Verlauf“ zeigt je Feld ein Liniendiagramm von Sitzung zu Sitzung.
     """
+    from .figures import format_percent
     from .history import GESAMT, history, write_history
 
     output = output or masters[-1].with_name("Verlauf.xlsx")
@@ -404,7 +479,7 @@ def history_cmd(masters: tuple[Path, ...], output: Path | None) -> None:
     df = history(masters)
     click.echo("Gesamtes Konzept je Stand:")
     for row in df[df["feld"] == GESAMT].to_dict("records"):
-        shares = ", ".join(f"{s.label} {round(100 * row[f'anteil_{s.value}'])} %" for s in STATUS_ORDER)
+        shares = ", ".join(f"{s.label} {format_percent(row[f'prozent_{s.value}'])}" for s in STATUS_ORDER)
         click.echo(f"  {row['stand_label']}: {shares} (von {row['summe']} Maßnahmen)")
     write_history(df, output)
     click.echo(f"Verlauf geschrieben: {output}")

@@ -19,10 +19,14 @@ measure (``alt_id`` is its old ID) and not as removed plus added.
 * ``status`` – the traffic light changed (``alt`` → ``neu``),
 * ``auswertung`` – the measure went into or out of the evaluation,
 * ``neu`` / ``entfernt`` – the measure was added / removed,
-* ``nummer`` – the measure got a new number (``alt_id`` → ``massnahme_id``).
+* ``nummer`` – the measure got a new number (``alt_id`` → ``massnahme_id``),
+* ``text`` – the measure's text was reworded (a change of spacing alone is none),
+* ``bemerkung``, ``verantwortlich``, ``zeitraum`` – that column of the measure changed.
 
-``alt`` and ``neu`` are always the measure's status before and after, spelled as in the
-export (``gruen``, ``gelb``, ``rot``; None when there is none).
+A measure with several differences gets one change per kind. ``alt`` and ``neu`` are always the
+measure's status before and after, spelled as in the export (``gruen``, ``gelb``, ``rot``; None
+when there is none); ``vorher`` and ``nachher`` are what changed, as German text (the status
+word, "ja"/"nein", the old and new number or text; empty for a value that was empty).
 
 Example::
 
@@ -56,6 +60,7 @@ __all__ = [
     "Changes",
     "REWORDED_SIMILARITY",
     "SIMILARITY",
+    "TEXT_FIELDS",
     "add_changes_sheet",
     "compare",
     "write_changes",
@@ -73,12 +78,19 @@ ARTEN: dict[str, str] = {
     "neu": "Neu",
     "entfernt": "Entfernt",
     "nummer": "Neue Nummer",
+    "text": "Text geändert",
+    "bemerkung": "Bemerkung geändert",
+    "verantwortlich": "Verantwortlich geändert",
+    "zeitraum": "Zeitraum geändert",
 }
+
+#: The columns of a measure compared as text, besides the status and the evaluation flag.
+TEXT_FIELDS = ("text", "bemerkung", "verantwortlich", "zeitraum")
 
 #: Columns of :meth:`Changes.to_frame`.
 COLUMNS = [
     "feld", "massnahme_id", "alt_id", "art", "alt", "neu", "richtung", "unterziel_nr", "massnahme",
-    "auswertung_alt", "auswertung_neu", "zuordnung",
+    "auswertung_alt", "auswertung_neu", "zuordnung", "vorher", "nachher",
 ]
 
 _RANK = {Status.ROT: 0, Status.GELB: 1, Status.GRUEN: 2}
@@ -94,7 +106,8 @@ class Change:
     massnahme_id: str
     """The measure's ID in the new Stand (in the old one for ``entfernt``)."""
     art: str
-    """``status``, ``auswertung``, ``neu``, ``entfernt`` or ``nummer``."""
+    """One of :data:`ARTEN`: ``status``, ``auswertung``, ``neu``, ``entfernt``, ``nummer``, ``text``,
+    ``bemerkung``, ``verantwortlich`` or ``zeitraum``."""
     alt: str | None
     """Status before (``gruen``/``gelb``/``rot``), None when there was none or no measure."""
     neu: str | None
@@ -107,6 +120,10 @@ class Change:
     auswertung_neu: bool | None = None
     zuordnung: str = ""
     """How old and new were paired: ``id``, ``text``, ``aehnlich`` (similar text); empty for ``neu``/``entfernt``."""
+    vorher: str = ""
+    """What changed, before (German text; see the module docstring)."""
+    nachher: str = ""
+    """What changed, after."""
 
     @property
     def richtung(self) -> str:
@@ -227,7 +244,11 @@ class Changes:
         for art, one, many in (("neu", "Maßnahme neu", "Maßnahmen neu"),
                                ("entfernt", "Maßnahme entfernt", "Maßnahmen entfernt"),
                                ("auswertung", "Änderung der Auswertung", "Änderungen der Auswertung"),
-                               ("nummer", "Maßnahme neu nummeriert", "Maßnahmen neu nummeriert")):
+                               ("nummer", "Maßnahme neu nummeriert", "Maßnahmen neu nummeriert"),
+                               ("text", "Text geändert", "Texte geändert"),
+                               ("bemerkung", "Bemerkung geändert", "Bemerkungen geändert"),
+                               ("verantwortlich", "Verantwortlich geändert", "Verantwortlich geändert"),
+                               ("zeitraum", "Zeitraum geändert", "Zeiträume geändert")):
             if self.of(art):
                 more.append(_n(len(self.of(art)), one, many))
         if more:
@@ -252,7 +273,8 @@ class Changes:
         return changes_html(self)
 
 
-_PER_FELD_COLUMNS = ["feld", "verbesserungen", "rueckschritte", "status", "neu", "entfernt", "auswertung", "nummer"]
+_PER_FELD_COLUMNS = ["feld", "verbesserungen", "rueckschritte", "status", "neu", "entfernt", "auswertung", "nummer",
+                     *TEXT_FIELDS]
 
 
 def _n(n: int, one: str, many: str) -> str:
@@ -286,6 +308,15 @@ def _norm_text(text: str) -> str:
 
 def _status(m: Massnahme) -> str | None:
     return m.status.value if m.status else None
+
+
+def _status_word(m: Massnahme) -> str:
+    return _WORD[_status(m)] or NO_STATUS_MEASURE
+
+
+def _spaced(text: str | None) -> str:
+    """A text with its whitespace collapsed: a change of spacing alone is no change."""
+    return re.sub(r"\s+", " ", (text or "").replace("\u00a0", " ")).strip()
 
 
 def _konzept(value: Konzept | str | os.PathLike[str]) -> Konzept:
@@ -378,21 +409,27 @@ def compare(old: Konzept | str | os.PathLike[str], new: Konzept | str | os.PathL
                           auswertung_neu=n.in_auswertung, zuordnung=how)
             pos = (0, n.row)
             if _status(o) != _status(n):
-                add(feld_pos, pos, Change(art="status", **common))
+                add(feld_pos, pos, Change(art="status", vorher=_status_word(o), nachher=_status_word(n), **common))
             if o.in_auswertung != n.in_auswertung:
-                add(feld_pos, pos, Change(art="auswertung", **common))
+                add(feld_pos, pos, Change(art="auswertung", vorher=_ja_nein(o.in_auswertung),
+                                          nachher=_ja_nein(n.in_auswertung), **common))
             if o.id != n.id:
-                add(feld_pos, pos, Change(art="nummer", **common))
+                add(feld_pos, pos, Change(art="nummer", vorher=_nr(o.id), nachher=_nr(n.id), **common))
+            for art in TEXT_FIELDS:
+                before, after = _spaced(getattr(o, art)), _spaced(getattr(n, art))
+                if before != after:
+                    add(feld_pos, pos, Change(art=art, vorher=before, nachher=after, **common))
         for n in new_ms:
             if id(n) not in paired_new:
                 add(feld_pos, (0, n.row), Change(
                     feld=name, massnahme_id=n.id, art="neu", alt=None, neu=_status(n), massnahme=n.text,
-                    unterziel_nr=n.unterziel_nr, auswertung_neu=n.in_auswertung))
+                    unterziel_nr=n.unterziel_nr, auswertung_neu=n.in_auswertung, nachher=_status_word(n)))
         for o in old_ms:
             if id(o) not in paired_old:
                 add(feld_pos, (1, o.row), Change(
                     feld=name, massnahme_id=o.id, art="entfernt", alt=_status(o), neu=None, alt_id=o.id,
-                    massnahme=o.text, unterziel_nr=o.unterziel_nr, auswertung_alt=o.in_auswertung))
+                    massnahme=o.text, unterziel_nr=o.unterziel_nr, auswertung_alt=o.in_auswertung,
+                    vorher=_status_word(o)))
     keyed.sort(key=lambda kc: kc[0])
     return Changes(
         old=k_old,
@@ -409,16 +446,18 @@ def compare(old: Konzept | str | os.PathLike[str], new: Konzept | str | os.PathL
 #: German headings of the change list (columns A..J).
 _LIST_COLUMNS: tuple[tuple[str, float], ...] = (
     ("Feld", 24),
-    ("Maßnahme", 15),
-    ("Bisherige Nr.", 13),
+    ("Maßnahme", 14),
+    ("Bisherige Nr.", 12),
     ("Unterziel", 9),
-    ("Text der Maßnahme", 60),
-    ("Art der Änderung", 19),
-    ("Vorher", 12),
+    ("Text der Maßnahme", 46),
+    ("Art der Änderung", 17),
+    ("Vorher", 26),
     ("", 4),
-    ("Nachher", 12),
-    ("In Auswertung", 16),
+    ("Nachher", 26),
+    ("In Auswertung", 11),
 )
+#: What the Vorher/Nachher cells of a text change show for an empty value.
+_LEER = "(leer)"
 _FELD_COLUMNS: tuple[tuple[str, str], ...] = (
     ("feld", "Feld"),
     ("verbesserungen", "Verbesserungen"),
@@ -443,6 +482,7 @@ class _Formats:
         self.status = {k: add({**border, "bg_color": STATUS_FILLS[k], "align": "center"}) for k in STATUS_FILLS}
         self.blue = add({**border, "bg_color": BLUE_MARK, "align": "center"})
         self.center = add({**border, "align": "center"})
+        self.wrap_muted = add({**border, "text_wrap": True, "italic": True, "font_color": "#595959"})
         self.arrow = {k: add({**border, "bold": True, "align": "center", "font_color": c, "font_size": 13})
                       for k, c in _ARROW_COLORS.items()}
 
@@ -458,6 +498,8 @@ def _before_after(c: Change) -> tuple[tuple[str, str | None], tuple[str, str | N
                 (_ja_nein(c.auswertung_neu), "blau" if c.auswertung_neu else None))
     if c.art == "nummer":
         return (_nr(c.alt_id), None), (_nr(c.massnahme_id), None)
+    if c.art in TEXT_FIELDS:
+        return (c.vorher or _LEER, None), (c.nachher or _LEER, None)
 
     def status(value: str | None, present: bool) -> tuple[str, str | None]:
         if not present:
@@ -480,23 +522,34 @@ def _text(ws: Any, row: int, col: int, text: str, fmt: Any) -> None:
         ws.write_blank(row, col, None, fmt)
 
 
-def add_changes_sheet(workbook: "xlsxwriter.Workbook", changes: Changes, name: str = "Entwicklung") -> Any:
+def changes_header(changes: Changes) -> str:
+    """The print header of the comparison: the new Stand's Kopfzeile, else title and both Stände."""
+    k = changes.new
+    if k.kopfzeile and k.kopfzeile.strip():
+        return k.kopfzeile.strip()
+    return f"{k.titel or 'Integrationskonzept'} – Veränderungen {changes.alt_label} → {changes.neu_label}"
+
+
+def add_changes_sheet(workbook: "xlsxwriter.Workbook", changes: Changes, name: str = "Entwicklung", *,
+                      header: str | None = None) -> Any:
     """Add a sheet with the comparison to an open XlsxWriter workbook and return the sheet.
 
     From the top: a title, the German summary (:meth:`Changes.text`), a per-field table of
     improvements and setbacks with a bar chart beside it, then one row per change (status cells
-    in the palette's light fills, ↑/↓/→ arrows, an autofilter). Every text is written as a
-    string. The sheet prints on A4 landscape, one page wide, the list's header repeated.
+    in the palette's light fills, ↑/↓/→ arrows, before and after of a changed text, an
+    autofilter). Every text is written as a string. The sheet prints like every sheet of the
+    summary (``summary._setup_print``): A4 landscape, one page wide, ``header`` (default:
+    :func:`changes_header`) on every page, "Seite x von y" and the new Stand in the footer, the
+    list's header repeated, page breaks that keep headings with their rows and the chart whole.
     """
-    from .summary import _fit_row  # row heights for wrapped text, as in the summary's sheets
+    from .summary import _fit_row, _fit_width, _setup_print  # the summary's row heights and print setup
 
     fm = _Formats(workbook)
     ws = workbook.add_worksheet(name)
     ws.hide_gridlines(2)
-    ws.set_landscape()
-    ws.set_paper(9)  # A4
-    ws.fit_to_pages(1, 0)
-    for col, (_, width) in enumerate(_LIST_COLUMNS):
+    widths = [width for _, width in _LIST_COLUMNS]
+    widths[0] = _fit_width(changes.felder, 16.0, 30.0)
+    for col, width in enumerate(widths):
         ws.set_column(col, col, width)
     ws.write_string(0, 0, f"Veränderungen: {changes.alt_label} → {changes.neu_label}", fm.title)
     row = 0
@@ -508,6 +561,7 @@ def add_changes_sheet(workbook: "xlsxwriter.Workbook", changes: Changes, name: s
 
     # per-field table with the chart beside it
     row += 2
+    keep = [row, row + 1]  # heading and header stay with the first field
     ws.write_string(row, 0, "Je Feld", fm.heading)
     feld_top = row + 1
     for col, (_, label) in enumerate(_FELD_COLUMNS):
@@ -517,7 +571,7 @@ def add_changes_sheet(workbook: "xlsxwriter.Workbook", changes: Changes, name: s
         ws.write_string(r, 0, values["feld"], fm.wrap)
         for col, (key, _) in enumerate(_FELD_COLUMNS[1:], start=1):
             ws.write_number(r, col, values[key], fm.int)
-        _fit_row(ws, r, [(values["feld"], _LIST_COLUMNS[0][1])])
+        _fit_row(ws, r, [(values["feld"], widths[0])])
     chart_rows = 0
     if per_feld:
         last = feld_top + len(per_feld)
@@ -545,6 +599,7 @@ def add_changes_sheet(workbook: "xlsxwriter.Workbook", changes: Changes, name: s
 
     # the list of changes
     top = row
+    keep.append(top)
     for col, (label, _) in enumerate(_LIST_COLUMNS):
         _text(ws, top, col, label, fm.header)
     ws.repeat_rows(top)
@@ -561,16 +616,21 @@ def add_changes_sheet(workbook: "xlsxwriter.Workbook", changes: Changes, name: s
         ws.write_string(row, 4, c.massnahme, fm.wrap)
         ws.write_string(row, 5, ARTEN[c.art], fm.cell)
         for col, text, fill in ((6, before, before_fill), (8, after, after_fill)):
-            fmt = fm.blue if fill == "blau" else fm.status[fill] if fill else fm.center
+            if c.art in TEXT_FIELDS:
+                fmt = fm.wrap_muted if text == _LEER else fm.wrap
+            else:
+                fmt = fm.blue if fill == "blau" else fm.status[fill] if fill else fm.center
             _text(ws, row, col, text, fmt)
         ws.write_string(row, 7, c.pfeil, fm.arrow[c.richtung])
         auswertung = c.auswertung_neu if c.auswertung_neu is not None else c.auswertung_alt
         _text(ws, row, 9, _ja_nein(auswertung), fm.center)
-        _fit_row(ws, row, [(c.feld, _LIST_COLUMNS[0][1]), (c.massnahme, _LIST_COLUMNS[4][1])])
+        _fit_row(ws, row, [(c.feld, widths[0]), (c.massnahme, widths[4]), (before, widths[6]),
+                           (after, widths[8])])
     if changes.items:
         ws.autofilter(top, 0, row, len(_LIST_COLUMNS) - 1)
     else:
         ws.write_string(top + 1, 0, "Keine Veränderungen.", fm.line)
+    _setup_print(ws, header or changes_header(changes), changes.new.stand_text, keep_with_next=keep)
     return ws
 
 

@@ -108,7 +108,7 @@ def _status_td(value: str | None, present: bool = True) -> str:
 
 def changes_html(c: "Changes", limit: int = 200) -> str:
     """The comparison: summary sentences, per-field ↑/↓ counts, then the changes (at most ``limit``)."""
-    from .compare import ARTEN
+    from .compare import ARTEN, TEXT_FIELDS
 
     lines = c.text(per_feld=False).splitlines()  # the per-field table follows
     head = f"<b>{_esc(lines[0])}</b><br>" + "<br>".join(f"<small>{_esc(line)}</small>" for line in lines[1:])
@@ -134,6 +134,9 @@ def changes_html(c: "Changes", limit: int = 200) -> str:
         elif ch.art == "nummer":
             before = f"<td style='{_TD}'>{_esc(ch.alt_id)}</td>"
             after = f"<td style='{_TD}'>{_esc(ch.massnahme_id)}</td>"
+        elif ch.art in TEXT_FIELDS:
+            before = f"<td style='{_TD}'>{_esc(ch.vorher) or '<i>(leer)</i>'}</td>"
+            after = f"<td style='{_TD}'>{_esc(ch.nachher) or '<i>(leer)</i>'}</td>"
         else:
             before = _status_td(ch.alt, ch.art != "neu")
             after = _status_td(ch.neu, ch.art != "entfernt")

@@ -7,14 +7,31 @@ Ampeldokument, notebooks) takes its numbers from here, so nothing is computed tw
 Columns of every figures table:
 
 ``massnahmen`` (all measures), ``in_auswertung`` (those counted), ``gruen``, ``gelb``, ``rot``,
-``ohne`` (counted but without status), ``summe`` (= in_auswertung) and the shares
-``anteil_gruen``, ``anteil_gelb``, ``anteil_rot``, ``anteil_ohne`` (fractions 0..1 of ``summe``).
+``ohne`` (counted but without status), ``summe`` (= in_auswertung), the exact shares
+``anteil_gruen``, ``anteil_gelb``, ``anteil_rot``, ``anteil_ohne`` (fractions 0..1 of ``summe``,
+NaN when nothing is evaluated) and the printed shares ``prozent_gruen``, ``prozent_gelb``,
+``prozent_rot``, ``prozent_ohne`` (whole percents by the rule below, adding up to 100 per row;
+``<NA>`` when nothing is evaluated). Outputs print ``prozent_*``, never a rounding of ``anteil_*``.
+
+The one rounding rule
+---------------------
+Every share any output shows is a whole percent computed here, so the summary workbook, the
+Ampeldokument, compare, history, the notebook and the exports print the same number:
+
+* a single share is rounded commercially, half-up (:func:`round_percent`: 10 of 16 = 62.5 % → 63 %,
+  where Python's ``round`` would give 62);
+* the parts of one whole (Grün, Gelb, Rot, ohne Bewertung of one row; a donut's labels) are
+  distributed by the largest-remainder method so that they add up to exactly 100
+  (:func:`percent_parts`); where the half-up values already add up to 100 they are the same;
+* where nothing is evaluated there is no share: ``None``, printed as "–"
+  (:func:`format_percent`) or :data:`KEINE_IN_AUSWERTUNG` — never "0 %".
 """
 
 from __future__ import annotations
 
+import math
 import os
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
@@ -26,8 +43,81 @@ if TYPE_CHECKING:  # pragma: no cover
 
     from .validate import Report
 
+#: What every output prints for a group (Unterziel, field) without any measure in the evaluation.
+KEINE_IN_AUSWERTUNG = "keine in Auswertung"
+
+#: Printed in place of a share that does not exist (nothing evaluated): an en dash.
+NO_SHARE = "\u2013"
+
+#: Between a number and the percent sign, German typesetting (DIN 5008) puts a space; a no-break
+#: space keeps "63 %" on one line.
+PERCENT_SEPARATOR = "\u00a0"
+
+
+#: The number format of a share cell in the workbooks: the whole percent with the same no-break
+#: space as :func:`format_percent` (a cell holding 0.63 shows "63 %", as the German texts do).
+EXCEL_PERCENT_FORMAT = '0"\u00a0"%'
+
+
+def round_percent(part: int, whole: int) -> int | None:
+    """``part`` of ``whole`` in whole percent, rounded half-up (commercial rounding).
+
+    Exact integer arithmetic (no float error at the .5 boundary): 1 of 8 → 13, 10 of 16 → 63,
+    1 of 3 → 33. ``None`` when ``whole`` is 0: nothing evaluated, no share.
+    """
+    part, whole = int(part), int(whole)
+    if whole < 0 or part < 0:
+        raise ValueError(f"counts must not be negative: {part} of {whole}")
+    if whole == 0:
+        return None
+    # floor(100 * part / whole + 1/2) in integers
+    return (200 * part + whole) // (2 * whole)
+
+
+def percent_parts(counts: Sequence[int]) -> list[int]:
+    """Whole percents of the parts of one whole that add up to exactly 100 (largest remainder).
+
+    Every part first gets its exact share rounded down; the points still missing to 100 go, one
+    each, to the parts with the largest remainders. Ties are broken deterministically: among equal
+    remainders the larger count wins, and among equal counts the earlier part (the order given,
+    for statuses Grün, Gelb, Rot, ohne Bewertung). Every part then differs from its exact share
+    by less than 1, and where rounding each part half-up (:func:`round_percent`) already adds up
+    to 100 the result is exactly those values. All parts are 0 when the total is 0 (callers print
+    "–" for such a group, see :func:`format_percent`).
+    """
+    values = [int(c) for c in counts]
+    if any(c < 0 for c in values):
+        raise ValueError(f"counts must not be negative: {values}")
+    total = sum(values)
+    if total == 0:
+        return [0] * len(values)
+    floors = [100 * c // total for c in values]
+    missing = 100 - sum(floors)
+    order = sorted(range(len(values)), key=lambda i: (-(100 * values[i] % total), -values[i], i))
+    for i in order[:missing]:
+        floors[i] += 1
+    return floors
+
+
+def format_percent(value: int | None) -> str:
+    """German text of a whole percent: ``63`` → "63 %" (no-break space); ``None`` → "–"."""
+    if value is None:
+        return NO_SHARE
+    try:
+        import pandas as pd
+
+        if pd.isna(value):
+            return NO_SHARE
+    except ImportError:  # pragma: no cover - pandas is a dependency
+        pass
+    return f"{int(value)}{PERCENT_SEPARATOR}%"
+
+
 COUNT_COLUMNS = ["massnahmen", "in_auswertung", "gruen", "gelb", "rot", "ohne", "summe"]
 SHARE_COLUMNS = ["anteil_gruen", "anteil_gelb", "anteil_rot", "anteil_ohne"]
+#: The status keys of a row's parts, in the order of :func:`percent_parts`' tie-break.
+PART_KEYS = ("gruen", "gelb", "rot", "ohne")
+PERCENT_COLUMNS = [f"prozent_{k}" for k in PART_KEYS]
 
 #: German column labels for outputs.
 LABELS = {
@@ -40,6 +130,7 @@ LABELS = {
     **STATUS_LABELS,
     "summe": "Summe",
     **{f"anteil_{key}": f"Anteil {label}" for key, label in STATUS_LABELS.items()},
+    **{f"prozent_{key}": f"{label} %" for key, label in STATUS_LABELS.items()},
 }
 
 
@@ -63,9 +154,24 @@ def count(massnahmen: Iterable[Massnahme]) -> dict[str, float]:
     row: dict[str, float] = {
         "massnahmen": n, "in_auswertung": n_eval, "gruen": g, "gelb": y, "rot": r, "ohne": o, "summe": n_eval,
     }
-    for key, value in (("gruen", g), ("gelb", y), ("rot", r), ("ohne", o)):
-        row[f"anteil_{key}"] = (value / n_eval) if n_eval else 0.0
+    parts = percent_parts([g, y, r, o])
+    for key, value, pct in zip(PART_KEYS, (g, y, r, o), parts):
+        row[f"anteil_{key}"] = (value / n_eval) if n_eval else math.nan
+        row[f"prozent_{key}"] = pct if n_eval else None
     return row
+
+
+def row_percents(row, keys: Sequence[str] = PART_KEYS) -> dict[str, int | None]:
+    """The printed shares of some statuses of one figures row (a dict or a pandas row).
+
+    ``keys`` chooses the parts (e.g. Grün, Gelb, Rot when a master has no "ohne Bewertung").
+    They add up to 100 over all of ``keys`` – recomputed when ``keys`` leaves out a status that
+    has counts. ``None`` each when nothing is evaluated.
+    """
+    counts = [int(row[k]) for k in keys]
+    if not sum(counts):
+        return dict.fromkeys(keys)
+    return dict(zip(keys, percent_parts(counts)))
 
 
 @dataclass(frozen=True)
@@ -123,8 +229,8 @@ def summarize(konzept_or_path: Konzept | str | os.PathLike[str], report: "Report
             uz_rows.append({"feld": f.name, "unterziel_nr": None, "unterziel": "(ohne Unterziel)", **count(f.orphans)})
     total = {"feld": "Gesamt", "art": "", "sheet": "", "unterziele": len(konzept.unterziele),
              **count(konzept.massnahmen)}
-    feld_cols = ["feld", "art", "sheet", "unterziele", *COUNT_COLUMNS, *SHARE_COLUMNS]
-    uz_cols = ["feld", "unterziel_nr", "unterziel", *COUNT_COLUMNS, *SHARE_COLUMNS]
+    feld_cols = ["feld", "art", "sheet", "unterziele", *COUNT_COLUMNS, *SHARE_COLUMNS, *PERCENT_COLUMNS]
+    uz_cols = ["feld", "unterziel_nr", "unterziel", *COUNT_COLUMNS, *SHARE_COLUMNS, *PERCENT_COLUMNS]
     felder = pd.DataFrame(feld_rows, columns=feld_cols)
     unterziele = pd.DataFrame(uz_rows, columns=uz_cols)
     for df in (felder, unterziele):
@@ -132,4 +238,9 @@ def summarize(konzept_or_path: Konzept | str | os.PathLike[str], report: "Report
             df[c] = df[c].astype("int64")
     unterziele["unterziel_nr"] = unterziele["unterziel_nr"].astype("Int64")
     total_df = pd.DataFrame([total], columns=feld_cols)
+    for df in (felder, unterziele, total_df):
+        for c in SHARE_COLUMNS:
+            df[c] = df[c].astype("float64")
+        for c in PERCENT_COLUMNS:
+            df[c] = df[c].astype("Int64")
     return Summary(konzept=konzept, felder=felder, unterziele=unterziele, total=total_df, report=report)

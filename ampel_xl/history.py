@@ -9,7 +9,7 @@ Example::
     from ampel_xl.history import history, write_history
 
     df = history(["Master_2024-06.xlsx", "Master_2024-10.xlsx", "Master_2025-02.xlsx"])
-    df[df.feld == "Gesamt"][["stand_label", "anteil_gruen", "anteil_gelb", "anteil_rot"]]
+    df[df.feld == "Gesamt"][["stand_label", "prozent_gruen", "prozent_gelb", "prozent_rot"]]
     write_history(df, "Verlauf.xlsx")   # the workbook "Verlauf"
 """
 
@@ -23,7 +23,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from .model import Konzept, format_date_de
-from .vocabulary import STATUS_COLORS, STATUS_ORDER
+from .vocabulary import NO_STATUS, STATUS_COLORS, STATUS_LABELS, STATUS_ORDER
 
 if TYPE_CHECKING:  # pragma: no cover
     import pandas as pd
@@ -36,7 +36,7 @@ GESAMT = "Gesamt"
 #: Columns of :func:`history`.
 COLUMNS = [
     "stand", "stand_label", "quelle", "feld", "anteil_gruen", "anteil_gelb", "anteil_rot", "anteil_ohne",
-    "gruen", "gelb", "rot", "ohne", "summe",
+    "gruen", "gelb", "rot", "ohne", "summe", "prozent_gruen", "prozent_gelb", "prozent_rot", "prozent_ohne",
 ]
 
 _DATE_PATTERNS = (
@@ -82,10 +82,12 @@ def history(paths: Iterable[str | os.PathLike[str] | Konzept]) -> "pd.DataFrame"
 
     ``paths`` are master files (or read :class:`~ampel_xl.model.Konzept` objects). Columns:
     :data:`COLUMNS` – ``stand`` (date, NaT if none is known), ``stand_label`` (German text),
-    ``quelle`` (file name), ``feld`` (the field, ``"Gesamt"`` for the total), the shares
-    ``anteil_*`` (0..1 of ``summe``) and the counts. Rows are ordered by Stand when every Stand
-    has a date (from the Konzept sheet or the file's name), else in the order given; within a
-    Stand by the fields' order, the total last.
+    ``quelle`` (file name), ``feld`` (the field, ``"Gesamt"`` for the total), the exact shares
+    ``anteil_*`` (0..1 of ``summe``, NaN when nothing is evaluated), the counts and the printed
+    shares ``prozent_*`` (whole percents by the one rounding rule of :mod:`ampel_xl.figures`: a
+    row's Grün, Gelb, Rot and ohne Bewertung add up to 100; ``<NA>`` when nothing is evaluated).
+    Rows are ordered by Stand when every Stand has a date (from the Konzept sheet or the file's
+    name), else in the order given; within a Stand by the fields' order, the total last.
     """
     import pandas as pd
 
@@ -119,6 +121,8 @@ def history(paths: Iterable[str | os.PathLike[str] | Konzept]) -> "pd.DataFrame"
         df[c] = df[c].astype("int64")
     for c in ("anteil_gruen", "anteil_gelb", "anteil_rot", "anteil_ohne"):
         df[c] = df[c].astype("float64")
+    for c in ("prozent_gruen", "prozent_gelb", "prozent_rot", "prozent_ohne"):
+        df[c] = df[c].astype("Int64")
     return df
 
 
@@ -153,52 +157,71 @@ def write_history(df: "pd.DataFrame", target: str | os.PathLike[str]) -> Path:
 
 _BLOCK_COLUMNS: tuple[tuple[str, str, float], ...] = (
     ("stand_label", "Stand", 22),
-    *((f"anteil_{s.value}", f"Anteil {s.label}", 11) for s in STATUS_ORDER),
-    *((s.value, s.label, 7) for s in STATUS_ORDER),
+    *((f"prozent_{key}", f"Anteil {label}", 13 if key == NO_STATUS else 11) for key, label in STATUS_LABELS.items()),
+    *((key, label, 10 if key == NO_STATUS else 7) for key, label in STATUS_LABELS.items()),
     ("summe", "Summe", 8),
 )
 _CHART_ROWS = 16
 
 
 def _verlauf_sheet(wb: Any, df: "pd.DataFrame", stands: list[str]) -> None:
+    from .figures import EXCEL_PERCENT_FORMAT, KEINE_IN_AUSWERTUNG
+    from .summary import _fit_width, _setup_print
+
     title = wb.add_format({"bold": True, "font_size": 14})
     heading = wb.add_format({"bold": True, "font_size": 12})
     header = wb.add_format({"bold": True, "bottom": 2, "text_wrap": True, "valign": "bottom"})
     border = {"border": 1, "border_color": "#BFBFBF"}
     text = wb.add_format(border)
-    pct = wb.add_format({**border, "num_format": "0%"})
+    pct = wb.add_format({**border, "num_format": EXCEL_PERCENT_FORMAT})
     num = wb.add_format({**border, "num_format": "0"})
+    none = wb.add_format({**border, "align": "center", "italic": True, "font_color": "#595959"})
     note = wb.add_format({"italic": True, "font_color": "#404040"})
+
+    # "ohne Bewertung" only when some Stand has such measures (else the shares of Grün, Gelb
+    # and Rot already add up to 100 %)
+    with_ohne = bool((df["ohne"] > 0).any())
+    columns = [c for c in _BLOCK_COLUMNS if with_ohne or c[0] not in ("prozent_ohne", "ohne")]
+    columns[0] = ("stand_label", "Stand", _fit_width(stands, 16.0, 40.0))
+    share_cols = [i for i, c in enumerate(columns) if c[0].startswith("prozent_")]
 
     ws = wb.add_worksheet("Verlauf")
     ws.hide_gridlines(2)
-    ws.set_landscape()
-    ws.set_paper(9)
-    ws.fit_to_pages(1, 0)
-    for col, (_, _, width) in enumerate(_BLOCK_COLUMNS):
+    for col, (_, _, width) in enumerate(columns):
         ws.set_column(col, col, width)
     ws.write_string(0, 0, "Verlauf der Ampel: Anteile Grün, Gelb und Rot je Stand", title)
     ws.write_string(1, 0, f"{len(stands)} Stände: " + " → ".join(stands), note)
-    ws.write_string(2, 0, "Anteile an den Maßnahmen in der Auswertung; Stand laut Blatt „Konzept“, "
-                          "sonst der Dateiname.", note)
+    ws.write_string(2, 0, "Anteile an den Maßnahmen in der Auswertung, auf ganze Prozent gerundet (die Anteile "
+                          "eines Standes ergeben zusammen 100 %); Stand laut Blatt „Konzept“, sonst der Dateiname.",
+                    note)
+    keep: list[int] = []
     row = 4
     for feld in _felder(df):
         block = df[df["feld"] == feld]
+        keep += [row, row + 1]  # heading and header stay with the first Stand
         ws.write_string(row, 0, "Gesamtes Konzept" if feld == GESAMT else feld, heading)
         top = row + 1
-        for col, (_, label, _) in enumerate(_BLOCK_COLUMNS):
+        for col, (_, label, _) in enumerate(columns):
             ws.write_string(top, col, label, header)
         r = top
         for record in block.to_dict("records"):
             r += 1
-            for col, (key, _, _) in enumerate(_BLOCK_COLUMNS):
+            empty = int(record["summe"]) == 0
+            for col, (key, _, _) in enumerate(columns):
                 value = record[key]
                 if key == "stand_label":
                     ws.write_string(r, col, str(value), text)
+                elif key.startswith("prozent_"):
+                    if empty:
+                        if col == share_cols[0]:
+                            ws.merge_range(r, share_cols[0], r, share_cols[-1], KEINE_IN_AUSWERTUNG, none)
+                    else:
+                        # the printed whole percent as the value: the cell and the chart show our number
+                        ws.write_number(r, col, int(value) / 100, pct)
                 else:
-                    ws.write_number(r, col, float(value), pct if key.startswith("anteil_") else num)
+                    ws.write_number(r, col, float(value), num)
         chart = wb.add_chart({"type": "line"})
-        for col, status in enumerate(STATUS_ORDER, start=1):
+        for col, status in zip(share_cols, STATUS_ORDER):
             colour = STATUS_COLORS[status.value]
             chart.add_series({
                 "name": [ws.name, top, col],
@@ -208,10 +231,13 @@ def _verlauf_sheet(wb: Any, df: "pd.DataFrame", stands: list[str]) -> None:
                 "marker": {"type": "circle", "size": 6, "fill": {"color": colour}, "border": {"color": colour}},
             })
         chart.set_title({"name": "Gesamtes Konzept" if feld == GESAMT else feld, "name_font": {"size": 11}})
-        chart.set_y_axis({"min": 0, "max": 1, "num_format": "0%", "major_unit": 0.25,
+        chart.set_y_axis({"min": 0, "max": 1, "num_format": EXCEL_PERCENT_FORMAT, "major_unit": 0.25,
                           "major_gridlines": {"visible": True, "line": {"color": "#D9D9D9"}}})
         chart.set_x_axis({"num_font": {"size": 9}})
         chart.set_legend({"position": "bottom"})
         chart.set_size({"width": 520, "height": 290})
-        ws.insert_chart(row, len(_BLOCK_COLUMNS) + 1, chart)
+        ws.insert_chart(row, len(columns) + 1, chart)
         row = max(r + 2, row + _CHART_ROWS)
+    last = df.dropna(subset=["stand"])
+    stand = format_date_de(max(last["stand"]).date()) if not last.empty else (stands[-1] if stands else None)
+    _setup_print(ws, "Verlauf der Ampelauswertung", stand, keep_with_next=keep)

@@ -344,6 +344,8 @@ class Konzept:
     amt: str | None = None
     meta: tuple[tuple[str, Any], ...] = ()
     """All key/value rows of the Konzept sheet, as written."""
+    meta_cells: tuple[tuple[str, str], ...] = ()
+    """(key, A1 cell of its value) for each of :attr:`meta`, in the same order."""
     declared: tuple[DeclaredFeld, ...] | None = None
     """The Konzept sheet's structure table, None when the master has none."""
     declared_total: DeclaredFeld | None = None

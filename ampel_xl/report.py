@@ -12,13 +12,23 @@ Structure (as in the hand-made "Ampeldokument des Integrationskonzepts 1.0 – K
 Every number comes from :class:`ampel_xl.figures.Summary` (the same figures as the summary
 workbook); text from the master goes in as plain runs, never as fields.
 
-Table of contents: a real Word ``TOC \\o "1-2" \\h \\z \\u`` field, with ``w:updateFields`` set so
-that Word offers to update it when the document is opened. Its stored result is pre-filled with
-the headings; each entry carries a ``PAGEREF`` field to the heading's bookmark, left empty
-(Word fills it on update). LibreOffice never updates a TOC field on load, but it does compute
-``PAGEREF`` fields that stand outside one: the PDF is therefore converted from a copy of the
-document in which the TOC field's wrapper is dropped and its entries kept, so the PDF's table of
-contents has the right page numbers without a second pass.
+Table of contents: a real Word ``TOC \\o "1-1" \\h \\z \\u`` field whose stored result already
+holds every heading with its page number (each a link and a ``PAGEREF`` field with its result
+filled in), so Word shows it as written and never needs to update fields or ask to. The page
+numbers come from LibreOffice's render of the document itself when LibreOffice is installed (the
+headings' pages are read from the PDF's bookmarks, :func:`heading_pages`), else from a
+deterministic estimate of the layout (:func:`estimate_pages`). Every heading starts a page, so a
+page number only moves when a field's text runs over a page.
+
+Typeface: Calibri 11 pt, as the hand-made document; where Calibri is missing (LibreOffice on
+Linux) its metric-compatible twin Carlito takes its place line for line, and the charts are drawn
+in the same face at their printed size (:mod:`ampel_xl.charts`).
+
+Accessibility (BITV 2.0, PDF/UA): the PDF is exported tagged and PDF/UA-compliant
+(:data:`PDF_FILTER`), with the document language de-DE, the title shown in the window, headings
+as headings (H1) and every picture with an alternative text that states its figures
+(``wp:docPr/@descr``). A forced run (``--force``: the master has errors) carries
+"Entwurf – der Master enthält Fehler" in the header of every page.
 
 Determinism: fixed core properties (dates from the master's Stand), no thumbnail, charts without
 timestamps, and the package re-zipped with fixed entry dates in a fixed order: the same master
@@ -45,25 +55,39 @@ from .model import Art, document_date, format_date_de
 from .vocabulary import LOOKS, NO_STATUS, STATUS_ORDER
 
 if TYPE_CHECKING:  # pragma: no cover
+    from collections.abc import Callable
+
     from docx.document import Document as DocxDocument
 
     from .figures import Summary
 
 #: Seconds LibreOffice may take for one conversion before we give up.
 SOFFICE_TIMEOUT = 300
-#: Width of each chart and of its table cell on the page (cm); two charts stand side by side.
-CHART_WIDTH_CM = 8.0
+#: Width of each chart's table cell on the page (cm); two charts stand side by side, each drawn
+#: at :data:`ampel_xl.charts.CHART_WIDTH_CM`.
 CHART_CELL_CM = 8.25
-#: LibreOffice's PDF export, images kept lossless at full resolution (JSON filter options, read by
-#: LibreOffice 7.4 and later; tested with 7.4).
-PDF_FILTER = ('pdf:writer_pdf_Export:{"UseLosslessCompression":{"type":"boolean","value":"true"},'
-              '"ReduceImageResolution":{"type":"boolean","value":"false"}}')
+#: LibreOffice's PDF export (JSON filter options, read by LibreOffice 7.4 and later; tested with
+#: 7.4): tagged and PDF/UA (structure tree, language, alternative texts, bookmarks), the document
+#: title shown in the window, images kept lossless at full resolution.
+_PDF_OPTIONS = {
+    "UseTaggedPDF": "true",
+    "PDFUACompliance": "true",
+    "ExportBookmarks": "true",
+    "DisplayPDFDocumentTitle": "true",
+    "UseLosslessCompression": "true",
+    "ReduceImageResolution": "false",
+}
+PDF_FILTER = "pdf:writer_pdf_Export:{" + ",".join(
+    f'"{key}":{{"type":"boolean","value":"{value}"}}' for key, value in _PDF_OPTIONS.items()) + "}"
+#: What a forced run (the master has errors) says at the top of every page.
+DRAFT_NOTE = "Entwurf – der Master enthält Fehler"
 #: Fixed date for entries of the .docx zip (the earliest a zip can store).
 ZIP_DATE = (1980, 1, 1, 0, 0, 0)
 
-FONT = "Arial"
+#: The body's typeface (LibreOffice shows Carlito, its metric-compatible twin, where it is missing).
+FONT = "Calibri"
 ACCENT = "1F4E79"
-_TOC_INSTR = ' TOC \\o "1-2" \\h \\z \\u '
+_TOC_INSTR = ' TOC \\o "1-1" \\h \\z \\u '
 _BOOKMARK_BASE = 100000
 
 
@@ -98,13 +122,18 @@ def default_report_path(master: str | os.PathLike[str]) -> Path:
 
 
 def write_report(summary: "Summary", target: str | os.PathLike[str], *, header: str | None = None,
-                 pdf: bool = False) -> ReportFiles:
+                 pdf: bool = False, on_step: "Callable[[str], None] | None" = None) -> ReportFiles:
     """Write the Ampeldokument of ``summary`` to ``target`` (.docx), atomically.
 
     ``header`` replaces the Kopfzeile from the Konzept sheet. With ``pdf=True`` the PDF is also
     written next to the .docx (same name, ``.pdf``) through LibreOffice; where LibreOffice is
     not installed, the .docx is still written and the result's ``pdf_note`` says so.
-    Raises :class:`~ampel_xl.errors.WriteError` when a file cannot be written.
+
+    The table of contents carries page numbers: where LibreOffice is installed, those of its
+    render of this very document (so the PDF and the Word file agree), else the estimate of
+    :func:`estimate_pages`. Raises :class:`~ampel_xl.errors.WriteError` when a file cannot be
+    written. ``on_step`` is called with ``"pdf"`` when the PDF conversion starts (the CLI shows it
+    on a terminal), with ``"seitenzahlen"`` when LibreOffice only renders to measure the pages.
     """
     target = Path(target)
     if target.suffix.lower() != ".docx":
@@ -112,30 +141,74 @@ def write_report(summary: "Summary", target: str | os.PathLike[str], *, header: 
             f"Das Ampeldokument wird als Word-Datei geschrieben; bitte geben Sie einen Namen mit der Endung "
             f"„.docx“ an (nicht „{target.name}“)."
         )
-    data = build_report_bytes(summary, header=header)
+    soffice = find_soffice()
+    data, pages = _build(summary, header, None)
+    pdf_bytes: bytes | None = None
+    if soffice is not None:
+        where = f" Die Word-Datei liegt unter {target}; Sie können sie auch in Word als PDF speichern."
+        if on_step is not None:
+            on_step("pdf" if pdf else "seitenzahlen")
+        try:
+            data, pdf_bytes = _paginate(summary, header, data, pages, soffice, need_pdf=pdf, where=where)
+        except WriteError:
+            if pdf:
+                with atomic_path(target) as tmp:
+                    tmp.write_bytes(data)
+                raise
+            pdf_bytes = None  # the Word file keeps the estimated page numbers
     with atomic_path(target) as tmp:
         tmp.write_bytes(data)
     if not pdf:
         return ReportFiles(docx=target)
-    soffice = find_soffice()
-    pdf_path = target.with_suffix(".pdf")
-    if soffice is None:
+    if soffice is None or pdf_bytes is None:
         return ReportFiles(
             docx=target,
             pdf_note=(f"LibreOffice ist nicht installiert – das PDF wurde nicht erstellt; die Word-Datei liegt unter "
                       f"{target}."),
         )
-    variant = build_report_bytes(summary, header=header, toc_field=False)
-    convert_to_pdf(variant, pdf_path, soffice=soffice, docx_hint=target)
+    pdf_path = target.with_suffix(".pdf")
+    with atomic_path(pdf_path) as tmp:
+        tmp.write_bytes(pdf_bytes)
     return ReportFiles(docx=target, pdf=pdf_path)
 
 
-def build_report_bytes(summary: "Summary", *, header: str | None = None, toc_field: bool = True) -> bytes:
-    """The .docx as bytes (deterministic). ``toc_field=False`` gives the copy used for the PDF."""
-    doc = _Builder(summary, header=header, toc_field=toc_field).build()
+def build_report_bytes(summary: "Summary", *, header: str | None = None,
+                       pages: list[int] | None = None) -> bytes:
+    """The .docx as bytes (deterministic).
+
+    ``pages`` are the page numbers of the headings (Einführung, then each field) for the table of
+    contents; None takes the estimate of :func:`estimate_pages`.
+    """
+    return _build(summary, header, pages)[0]
+
+
+def _build(summary: "Summary", header: str | None, pages: list[int] | None) -> tuple[bytes, list[int]]:
+    """The .docx bytes and the page numbers its table of contents shows."""
+    builder = _Builder(summary, header=header)
+    doc = builder.build()
+    pages = list(pages) if pages is not None else estimate_pages(doc)
+    builder.fill_toc(pages)
     buf = io.BytesIO()
     doc.save(buf)
-    return _normalise_zip(buf.getvalue())
+    return _normalise_zip(buf.getvalue()), pages
+
+
+def report_headings(summary: "Summary") -> list[str]:
+    """The document's headings in order (Einführung, then one per field), as in its table of contents."""
+    return ["Einführung", *(_Builder._feld_heading(row) for _, row in summary.felder.iterrows())]
+
+
+def _paginate(summary: "Summary", header: str | None, data: bytes, shown: list[int], soffice: str, *,
+              need_pdf: bool, where: str) -> tuple[bytes, bytes | None]:
+    """Render ``data`` with LibreOffice and, where its headings fall on other pages than the table of
+    contents says, rebuild the document with the rendered page numbers (and render it again when a
+    PDF is wanted). Returns the final .docx and, with ``need_pdf``, its PDF."""
+    pdf_bytes = render_pdf(data, soffice=soffice, where=where)
+    measured = heading_pages(pdf_bytes, report_headings(summary))
+    if measured is None or measured == shown:
+        return data, pdf_bytes
+    data = build_report_bytes(summary, header=header, pages=measured)
+    return data, (render_pdf(data, soffice=soffice, where=where) if need_pdf else None)
 
 
 # --------------------------------------------------------------------------------------------
@@ -175,18 +248,16 @@ def find_soffice() -> str | None:
     return None
 
 
-def convert_to_pdf(docx_bytes: bytes, target: str | os.PathLike[str], *, soffice: str,
-                   docx_hint: str | os.PathLike[str] | None = None) -> Path:
-    """Convert a .docx (bytes) to PDF at ``target`` with LibreOffice headless, atomically.
+def render_pdf(docx_bytes: bytes, *, soffice: str, where: str = "") -> bytes:
+    """A .docx (bytes) as a tagged PDF (bytes), rendered by LibreOffice headless (:data:`PDF_FILTER`).
 
     Runs in a temporary folder with its own LibreOffice profile, so that an open LibreOffice
-    window of the user neither blocks nor is disturbed by the conversion.
+    window of the user neither blocks nor is disturbed by the conversion. ``where`` is appended to
+    the German error message (where the user finds the Word file instead).
     """
-    target = Path(target)
-    where = f" Die Word-Datei liegt unter {docx_hint}; Sie können sie auch in Word als PDF speichern." if docx_hint else ""
     with tempfile.TemporaryDirectory(prefix="ampel_xl_pdf_") as tmp:
         tmpdir = Path(tmp)
-        src = tmpdir / f"{target.stem}.docx"
+        src = tmpdir / "Ampeldokument.docx"
         src.write_bytes(docx_bytes)
         outdir = tmpdir / "out"
         outdir.mkdir()
@@ -201,12 +272,283 @@ def convert_to_pdf(docx_bytes: bytes, target: str | os.PathLike[str], *, soffice
             raise WriteError(f"LibreOffice hat das PDF nicht innerhalb von {SOFFICE_TIMEOUT} Sekunden erstellt.{where}") from None
         except OSError as exc:
             raise WriteError(f"LibreOffice konnte nicht gestartet werden ({exc.strerror or exc}).{where}") from None
-        produced = outdir / f"{target.stem}.pdf"
+        produced = outdir / "Ampeldokument.pdf"
         if proc.returncode != 0 or not produced.is_file() or produced.stat().st_size == 0:
             raise WriteError(f"LibreOffice konnte das PDF nicht erstellen.{where}")
-        with atomic_path(target) as out:
-            shutil.copyfile(produced, out)
+        return produced.read_bytes()
+
+
+def convert_to_pdf(docx_bytes: bytes, target: str | os.PathLike[str], *, soffice: str,
+                   docx_hint: str | os.PathLike[str] | None = None) -> Path:
+    """Convert a .docx (bytes) to a tagged PDF at ``target`` with LibreOffice headless, atomically."""
+    target = Path(target)
+    where = f" Die Word-Datei liegt unter {docx_hint}; Sie können sie auch in Word als PDF speichern." if docx_hint else ""
+    data = render_pdf(docx_bytes, soffice=soffice, where=where)
+    with atomic_path(target) as out:
+        out.write_bytes(data)
     return target
+
+
+# --------------------------------------------------------------------------------------------
+# page numbers: measured in LibreOffice's PDF, or estimated
+
+_OBJ = re.compile(rb"(?:^|[\r\n])(\d+) 0 obj\s*")
+_REF = rb"(\d+) 0 R"
+
+
+def _pdf_objects(pdf: bytes) -> dict[int, bytes]:
+    """The dictionaries of the objects of an uncompressed-xref PDF as LibreOffice writes it
+    (object number → text up to ``stream`` or ``endobj``)."""
+    objects: dict[int, bytes] = {}
+    for m in _OBJ.finditer(pdf):
+        start = m.end()
+        end = pdf.find(b"endobj", start)
+        if end < 0:
+            continue
+        body = pdf[start:end]
+        cut = body.find(b"stream")
+        objects[int(m.group(1))] = body[:cut] if cut >= 0 else body
+    return objects
+
+
+def _pdf_string(raw: bytes) -> str:
+    """A PDF text string (``<FEFF…>`` hex or ``(…)`` literal) as text."""
+    raw = raw.strip()
+    if raw.startswith(b"<"):
+        data = bytes.fromhex(raw[1:-1].decode("ascii"))
+    else:
+        body = raw[1:-1]
+        data = re.sub(rb"\\([0-7]{1,3}|.)", lambda m: bytes([int(m.group(1), 8)]) if m.group(1)[:1].isdigit()
+                      else {b"n": b"\n", b"r": b"\r", b"t": b"\t", b"b": b"\b", b"f": b"\f"}.get(m.group(1), m.group(1)),
+                      body, flags=re.S)
+    if data.startswith(b"\xfe\xff"):
+        return data[2:].decode("utf-16-be", errors="replace")
+    return data.decode("latin-1")
+
+
+def heading_pages(pdf: bytes, headings: list[str]) -> list[int] | None:
+    """The page (1-based) of each of ``headings`` in a PDF written by LibreOffice, read from the
+    top level of its bookmarks; None when the bookmarks do not name exactly these headings."""
+    try:
+        objects = _pdf_objects(pdf)
+        catalog = next(body for body in objects.values() if re.search(rb"/Type\s*/Catalog\b", body))
+        pages: list[int] = []
+
+        def walk(num: int) -> None:
+            body = objects[num]
+            if re.search(rb"/Type\s*/Pages\b", body):
+                kids = re.search(rb"/Kids\s*\[([^\]]*)\]", body)
+                for kid in re.findall(_REF, kids.group(1) if kids else b""):
+                    walk(int(kid))
+            else:
+                pages.append(num)
+
+        walk(int(re.search(rb"/Pages\s+" + _REF, catalog).group(1)))
+        outlines = objects[int(re.search(rb"/Outlines\s+" + _REF, catalog).group(1))]
+        first = re.search(rb"/First\s+" + _REF, outlines)
+        found: list[tuple[str, int]] = []
+        num = int(first.group(1)) if first else None
+        while num is not None and len(found) <= len(headings):
+            item = objects[num]
+            title = re.search(rb"/Title\s*(<[0-9A-Fa-f\s]*>|\((?:\\.|[^\\)])*\))", item, flags=re.S)
+            dest = re.search(rb"/Dest\s*\[\s*" + _REF, item)
+            if title is None or dest is None:
+                return None
+            found.append((_pdf_string(title.group(1)), pages.index(int(dest.group(1))) + 1))
+            nxt = re.search(rb"/Next\s+" + _REF, item)
+            num = int(nxt.group(1)) if nxt else None
+    except (StopIteration, AttributeError, KeyError, ValueError):
+        return None
+
+    def norm(text: str) -> str:
+        return " ".join(text.split()).casefold()
+
+    if [norm(t) for t, _ in found] != [norm(h) for h in headings]:
+        return None
+    return [page for _, page in found]
+
+
+#: Page geometry of the document (cm), shared by the section setup and the layout estimate.
+PAGE_CM = (21.0, 29.7)
+MARGINS_CM = {"top": 2.7, "bottom": 2.2, "left": 2.5, "right": 2.0}
+#: Line height of the body face as a multiple of the font size (Calibri/Carlito: ascent + descent).
+_LINE_EM = 1.22
+_PT_PER_EMU = 1 / 12700
+
+
+class _TextWidths:
+    """Widths of text in the body face (Carlito/Calibri, measured with Pillow), or an average width
+    per character where neither is installed."""
+
+    def __init__(self) -> None:
+        self.fonts: dict[bool, Any] = {}
+        try:
+            from matplotlib import font_manager as fm
+            from PIL import ImageFont
+
+            from .charts import FALLBACK_FONT, chart_font
+
+            family = chart_font()
+            if family != FALLBACK_FONT:
+                for bold in (False, True):
+                    path = fm.findfont(fm.FontProperties(family=family, weight="bold" if bold else "normal"),
+                                       fallback_to_default=False)
+                    self.fonts[bold] = ImageFont.truetype(path, 200)
+        except Exception:  # no such font, no FreeType: the average width below
+            self.fonts = {}
+
+    def width(self, text: str, size: float, bold: bool = False) -> float:
+        font = self.fonts.get(bold)
+        if font is None:
+            return len(text) * size * (0.5 if bold else 0.47)
+        return float(font.getlength(text)) * size / 200
+
+    def lines(self, text: str, size: float, width: float, bold: bool = False) -> int:
+        """Lines that ``text`` takes in a column ``width`` pt wide (greedy word wrap, as Word does)."""
+        total = 0
+        space = self.width(" ", size, bold)
+        for part in text.split("\n"):
+            n, used = 1, 0.0
+            for word in part.split():
+                w = self.width(word, size, bold)
+                if used and used + space + w > width:
+                    n, used = n + 1, w
+                else:
+                    used = used + space + w if used else w
+                while used > width:  # a word longer than the line breaks inside
+                    n, used = n + 1, used - width
+            total += n
+        return total
+
+
+def _style_value(style: Any, getter: Any) -> Any:
+    while style is not None:
+        value = getter(style)
+        if value is not None:
+            return value
+        style = style.base_style
+    return None
+
+
+def _paragraph_box(p: Any, width_pt: float, widths: _TextWidths) -> dict[str, Any]:
+    """Height parts of one paragraph: its line height, number of lines, space before and after."""
+    from docx.oxml.ns import qn
+
+    style = p.style
+    pf = p.paragraph_format
+    size = _style_value(style, lambda s: s.font.size)
+    size = size.pt if size is not None else 11.0
+    run_sizes = [r.font.size.pt for r in p.runs if r.font.size is not None]
+    if run_sizes:
+        size = max(run_sizes)
+    spacing = pf.line_spacing if pf.line_spacing is not None else _style_value(
+        style, lambda s: s.paragraph_format.line_spacing)
+    spacing = spacing if isinstance(spacing, float) else 1.0
+    before = pf.space_before if pf.space_before is not None else _style_value(style, lambda s: s.paragraph_format.space_before)
+    after = pf.space_after if pf.space_after is not None else _style_value(style, lambda s: s.paragraph_format.space_after)
+    left = _style_value(style, lambda s: s.paragraph_format.left_indent)
+    caps = bool(_style_value(style, lambda s: s.font.all_caps))
+    texts = [r for r in p.runs if r.text]
+    bold = bool(_style_value(style, lambda s: s.font.bold)) or (bool(texts) and all(r.bold for r in texts))
+    text = p.text.replace("\t", " ")
+    if caps:
+        text = text.upper()
+    column = width_pt - (left.pt if left is not None else 0.0)
+    if style.name == "List Bullet":
+        column -= 0.64 * 72 / 2.54
+    pictures = [int(e.get("cy")) * _PT_PER_EMU for e in p._p.iter(qn("wp:extent"))]
+    line = size * _LINE_EM * spacing
+    lines = widths.lines(text, size, max(column, 36.0), bold) if text.strip() else 1
+    if pictures:
+        line, lines = max(line, max(pictures)), 1
+    # "don't add space between paragraphs of the same style" (the bullet list)
+    contextual = _style_value(style, lambda s: True if s.element.pPr is not None and s.element.pPr.find(
+        qn("w:contextualSpacing")) is not None else None)
+    return {
+        "line": line, "lines": lines,
+        "before": before.pt if before is not None else 0.0,
+        "after": after.pt if after is not None else 0.0,
+        "break": bool(pf.page_break_before) or bool(_style_value(style, lambda s: s.paragraph_format.page_break_before)),
+        "keep": bool(pf.keep_with_next) or bool(_style_value(style, lambda s: s.paragraph_format.keep_with_next)),
+        "heading": style.name == "Heading 1",
+        "style": style.name, "contextual": bool(contextual),
+    }
+
+
+def estimate_pages(doc: "DocxDocument") -> list[int]:
+    """The page of each level-1 heading of ``doc``, from a deterministic model of its layout.
+
+    Used where LibreOffice is not at hand to measure them: paragraphs flow line by line in the
+    body face (widths measured in Carlito where installed), table rows and pictures move whole,
+    headings keep with what follows, page breaks start a page. Exact as long as no paragraph
+    lands within a line or two of a page's foot, which covers the usual Ampeldokument, where
+    every field starts a page; LibreOffice's measurement corrects it where it is installed.
+    """
+    from docx.oxml.ns import qn
+    from docx.table import Table
+    from docx.text.paragraph import Paragraph
+
+    widths = _TextWidths()
+    pt = 72 / 2.54
+    body_w = (PAGE_CM[0] - MARGINS_CM["left"] - MARGINS_CM["right"]) * pt
+    body_h = (PAGE_CM[1] - MARGINS_CM["top"] - MARGINS_CM["bottom"]) * pt
+
+    # blocks: (height units, space before, space after, page break, keep with next, heading, splittable)
+    blocks: list[dict[str, Any]] = []
+    for el in doc.element.body.iterchildren():
+        if el.tag == qn("w:p"):
+            box = _paragraph_box(Paragraph(el, doc), body_w, widths)
+            box["units"] = [box["line"]] * box["lines"]
+            box["split"] = True
+            blocks.append(box)
+        elif el.tag == qn("w:tbl"):
+            table = Table(el, doc)
+            rows = []
+            top = 0.0
+            for r, row in enumerate(table.rows):
+                height = 0.0
+                for cell in row.cells:
+                    cell_w = (cell.width.pt if cell.width is not None else body_w / len(row.cells)) - 2 * 5.4
+                    h = 0.0
+                    for k, cp in enumerate(cell.paragraphs):
+                        b = _paragraph_box(cp, cell_w, widths)
+                        if r == 0 and k == 0:  # collapses with the space after the paragraph above
+                            top = max(top, b["before"])
+                        else:
+                            h += b["before"]
+                        h += b["line"] * b["lines"] + b["after"]
+                    height = max(height, h)
+                rows.append(height)
+            charts = bool(el.xpath(".//w:cantSplit"))
+            blocks.append({"units": [sum(rows)] if charts else rows, "before": top, "after": 0.0, "break": False,
+                           "keep": False, "heading": False, "split": not charts, "style": "", "contextual": False})
+
+    # between two paragraphs the larger of the space after and the space before (as LibreOffice lays
+    # out a .docx); nothing above the first line of a page
+    page, y, after = 1, 0.0, 0.0
+    heading_pages: list[int] = []
+    for i, b in enumerate(blocks):
+        if b["break"] and y > 0:
+            page, y, after = page + 1, 0.0, 0.0
+        gap = max(after, b["before"]) if y > 0 else 0.0
+        if b["contextual"] and i and blocks[i - 1]["style"] == b["style"]:
+            gap = 0.0
+        need = gap + b["units"][0]
+        if b["keep"] and i + 1 < len(blocks):
+            nxt = blocks[i + 1]
+            need = gap + sum(b["units"]) + max(b["after"], nxt["before"]) + sum(nxt["units"][:2])
+        if y > 0 and y + need > body_h:
+            page, y, gap = page + 1, 0.0, 0.0
+        if b["heading"]:
+            heading_pages.append(page)
+        y += gap
+        for unit in b["units"]:
+            if y > 0 and y + unit > body_h:
+                page, y = page + 1, 0.0
+            y += unit
+        nxt_same = i + 1 < len(blocks) and b["contextual"] and blocks[i + 1]["style"] == b["style"]
+        after = 0.0 if nxt_same else b["after"]
+    return heading_pages
 
 
 # --------------------------------------------------------------------------------------------
@@ -356,12 +698,13 @@ def _normalise_zip(data: bytes) -> bytes:
 
 
 class _Builder:
-    def __init__(self, summary: "Summary", *, header: str | None, toc_field: bool) -> None:
+    def __init__(self, summary: "Summary", *, header: str | None) -> None:
         self.summary = summary
         self.k = summary.konzept
         self.header = clean_text(header) if header is not None else clean_text(self.k.kopfzeile)
         self.title = document_title(clean_text(self.k.titel) or None)
-        self.toc_field = toc_field
+        report = summary.report
+        self.draft = bool(report is not None and getattr(report, "errors", ()))
         self._bookmarks: list[tuple[str, str, int]] = []  # (text, name, level)
 
     # -- setup ---------------------------------------------------------------------------
@@ -417,15 +760,9 @@ class _Builder:
         sep = settings.find(qn("w:listSeparator"))
         if sep is not None:
             sep.set(qn("w:val"), ";")
-        if self.toc_field:
-            update = _w("w:updateFields", val="true")
-            # CT_Settings order: updateFields comes right before hdrShapeDefaults/footnotePr/compat
-            anchor = next((settings.find(qn(t)) for t in ("w:hdrShapeDefaults", "w:footnotePr", "w:endnotePr",
-                                                          "w:compat") if settings.find(qn(t)) is not None), None)
-            if anchor is not None:
-                anchor.addprevious(update)
-            else:
-                settings.append(update)
+        # no w:updateFields: the table of contents is written complete, Word has nothing to ask
+        for el in settings.findall(qn("w:updateFields")):
+            settings.remove(el)
 
     def _setup_styles(self) -> None:
         from docx.enum.style import WD_STYLE_TYPE
@@ -490,7 +827,7 @@ class _Builder:
         _set_fonts(lb.element, FONT)
         lb.paragraph_format.space_after = Pt(3)
 
-        text_width = Cm(21.0 - 2.5 - 2.0)
+        text_width = Cm(PAGE_CM[0] - MARGINS_CM["left"] - MARGINS_CM["right"])
         for level in (1, 2):
             st = styles.add_style(f"toc {level}", WD_STYLE_TYPE.PARAGRAPH)
             st.style_id = f"TOC{level}"  # Word's own id for its built-in "toc N" styles
@@ -538,6 +875,19 @@ class _Builder:
         label.paragraph_format.space_before = Pt(10)
         label.paragraph_format.space_after = Pt(3)
         label.paragraph_format.keep_with_next = True
+        # a heading of the second level (H2 in the tagged PDF, a level-2 bookmark), not in the TOC
+        label.element.get_or_add_pPr().insert_element_before(
+            _w("w:outlineLvl", val="1"), "w:divId", "w:cnfStyle", "w:rPr", "w:sectPr", "w:pPrChange")
+
+        toc_title = styles.add_style("Verzeichnistitel", WD_STYLE_TYPE.PARAGRAPH)
+        toc_title.base_style = normal
+        toc_title.next_paragraph_style = normal
+        toc_title.font.bold = True
+        toc_title.font.size = Pt(13)
+        toc_title.font.color.rgb = accent
+        toc_title.paragraph_format.space_before = Pt(10)
+        toc_title.paragraph_format.space_after = Pt(6)
+        toc_title.paragraph_format.keep_with_next = True
 
     def _setup_section(self) -> None:
         from docx.enum.section import WD_ORIENT
@@ -545,18 +895,27 @@ class _Builder:
 
         sec = self.doc.sections[0]
         sec.orientation = WD_ORIENT.PORTRAIT
-        sec.page_width = Cm(21.0)
-        sec.page_height = Cm(29.7)
-        sec.top_margin = Cm(2.7)
-        sec.bottom_margin = Cm(2.2)
-        sec.left_margin = Cm(2.5)
-        sec.right_margin = Cm(2.0)
+        sec.page_width = Cm(PAGE_CM[0])
+        sec.page_height = Cm(PAGE_CM[1])
+        sec.top_margin = Cm(MARGINS_CM["top"])
+        sec.bottom_margin = Cm(MARGINS_CM["bottom"])
+        sec.left_margin = Cm(MARGINS_CM["left"])
+        sec.right_margin = Cm(MARGINS_CM["right"])
         sec.header_distance = Cm(1.1)
         sec.footer_distance = Cm(1.0)
 
         head = sec.header
         p = head.paragraphs[0]
         p.style = self.doc.styles["Header"]
+        if self.draft:
+            # one section, one header: the note stands at the top of every page
+            from docx.shared import Pt as _Pt, RGBColor
+
+            r = p.add_run(DRAFT_NOTE)
+            r.bold = True
+            r.font.size = _Pt(11)
+            r.font.color.rgb = RGBColor(0xC0, 0x00, 0x00)
+            p = head.add_paragraph(style="Header")
         if self.header:
             r = p.add_run(self.header)
             r.bold = True
@@ -607,11 +966,13 @@ class _Builder:
         p._p.append(_w("w:bookmarkEnd", id=bid))
 
     def _toc(self) -> None:
+        """The table of contents: a TOC field whose stored result lists every heading with a link and a
+        PAGEREF field; the page numbers go in with :meth:`fill_toc` once they are known."""
         from docx.oxml.ns import qn
 
-        entries = self._bookmarks
         paragraphs = []
-        for text, name, level in entries:
+        self._toc_results = []
+        for text, name, level in self._bookmarks:
             p = self.doc.add_paragraph(style=f"toc {level}")
             link = _w("w:hyperlink", anchor=name, history="1")
             r = _w("w:r")
@@ -623,10 +984,11 @@ class _Builder:
             tab_r = _w("w:r")
             tab_r.append(_w("w:tab"))
             link.append(tab_r)
-            _field_runs(p._p, f" PAGEREF {name} \\h ", "", parent=link)
+            _field_runs(p._p, f" PAGEREF {name} \\h ", "0", parent=link)
+            self._toc_results.append(link.findall(".//" + qn("w:t"))[-1])
             p._p.append(link)
             paragraphs.append(p)
-        if not self.toc_field or not paragraphs:
+        if not paragraphs:
             return
         # wrap the entries in the TOC field: begin/instr/separate before the first entry, end after the last
         first = paragraphs[0]._p
@@ -649,6 +1011,13 @@ class _Builder:
         end.append(_w("w:fldChar", fldCharType="end"))
         paragraphs[-1]._p.append(end)
 
+    def fill_toc(self, pages: list[int]) -> None:
+        """Write the page number of each heading into the table of contents' stored result."""
+        if len(pages) != len(self._toc_results):
+            raise ValueError(f"{len(pages)} page numbers for {len(self._toc_results)} headings")
+        for t, page in zip(self._toc_results, pages):
+            t.text = str(int(page))
+
     # -- title block ---------------------------------------------------------------------
     def _title_block(self) -> None:
         from docx.shared import Pt
@@ -666,8 +1035,7 @@ class _Builder:
         if stand:
             self.doc.add_paragraph(f"Stand: {clean_text(stand)}")
         self.doc.add_paragraph(self.title, style="Title")
-        p = self.doc.add_paragraph(style="Zwischenüberschrift")
-        p.add_run("Inhaltsverzeichnis").font.size = Pt(13)
+        self.doc.add_paragraph("Inhaltsverzeichnis", style="Verzeichnistitel")
         self._toc()
 
     # -- Einführung ----------------------------------------------------------------------
@@ -741,33 +1109,53 @@ class _Builder:
             p.add_run(rest)
 
     def _legend(self) -> None:
+        """The Ampelsystem-Legende: each status with the key the charts draw for it (the same fill,
+        edge and hatching, :func:`ampel_xl.charts.swatch_png`) and its meaning."""
         from docx.enum.table import WD_TABLE_ALIGNMENT
+        from docx.enum.text import WD_ALIGN_PARAGRAPH
         from docx.shared import Cm, Pt
 
-        looks = [LOOKS[st.value] for st in STATUS_ORDER] + ([LOOKS[NO_STATUS]] if self.summary.has_ohne else [])
-        rows = [(look.color, look.label, look.meaning) for look in looks]
+        from .charts import PATTERN_WORDS, SWATCH_SIZE, swatch_png
+
+        keys = [st.value for st in STATUS_ORDER] + ([NO_STATUS] if self.summary.has_ohne else [])
+        rows = [(key, LOOKS[key].label, LOOKS[key].meaning) for key in keys]
         p = self.doc.add_paragraph(style="Zwischenüberschrift")
         p.add_run("Ampelsystem-Legende")
-        table = self.doc.add_table(rows=len(rows), cols=2)
+        table = self.doc.add_table(rows=len(rows) + 1, cols=3)
         table.style = self.doc.styles["Table Grid"]
         table.alignment = WD_TABLE_ALIGNMENT.CENTER
         table.autofit = False
-        widths = (Cm(3.0), Cm(13.0))
+        widths = (Cm(1.8), Cm(3.2), Cm(11.0))
         for column, width in zip(table.columns, widths):
             column.width = width
-        for i, (color, word, meaning) in enumerate(rows):
+        # a header row, repeated and announced as such to screen readers
+        head = table.rows[0]
+        trpr = head._tr.get_or_add_trPr()
+        trpr.append(_w("w:tblHeader"))
+        for cell, word in zip(head.cells, ("Farbe", "Ampel", "Bedeutung")):
+            cell.paragraphs[0].add_run(word).bold = True
+            _shade(cell._tc.get_or_add_tcPr(), "F2F2F2")
+        for i, (key, word, meaning) in enumerate(rows, start=1):
             cells = table.rows[i].cells
-            for cell, width in zip(cells, widths):
+            key_p = cells[0].paragraphs[0]
+            key_p.alignment = WD_ALIGN_PARAGRAPH.CENTER
+            run = key_p.add_run()
+            run.add_picture(io.BytesIO(swatch_png(key)), width=Cm(SWATCH_SIZE[0] * 2.54))
+            for doc_pr in run._r.xpath(".//wp:docPr"):
+                doc_pr.set("name", f"Farbfeld {word}")
+                doc_pr.set("descr", f"Farbfeld {word} in den Diagrammen: {PATTERN_WORDS[key]}.")
+            cells[1].paragraphs[0].add_run(word).bold = True
+            cells[2].paragraphs[0].add_run(meaning)
+        from docx.enum.table import WD_CELL_VERTICAL_ALIGNMENT
+
+        for row in table.rows:
+            for cell, width in zip(row.cells, widths):
                 cell.width = width
-            c0 = cells[0]
-            c0.paragraphs[0].add_run(word).bold = True
-            _shade(c0._tc.get_or_add_tcPr(), color)
-            cells[1].paragraphs[0].add_run(meaning)
-            for cell in cells:
+                cell.vertical_alignment = WD_CELL_VERTICAL_ALIGNMENT.CENTER
                 para = cell.paragraphs[0]
                 para.paragraph_format.space_before = Pt(3)
                 para.paragraph_format.space_after = Pt(3)
-        # header row semantics for screen readers: none needed (two-column key/value table)
+                para.paragraph_format.line_spacing = 1.0
 
     def _beispiel(self) -> None:
         """The seed's worked example: Oberziel → Unterziel → Maßnahme of the first field."""
@@ -808,7 +1196,13 @@ class _Builder:
         art = str(row["art"]) or Art.HANDLUNGSFELD.value
 
         n_uz, n_m, n_eval = int(row["unterziele"]), int(row["massnahmen"]), int(row["in_auswertung"])
-        p = self.doc.add_paragraph(f"In diesem {art} gibt es ")
+        # the introduction ("Das Oberziel … fokussiert sich auf …"), the count sentence closing its
+        # last paragraph, as in the seed
+        einleitung = _paragraphs(feld.einleitung) if feld is not None else []
+        for text in einleitung[:-1]:
+            self.doc.add_paragraph(text)
+        p = self.doc.add_paragraph(f"{einleitung[-1]} " if einleitung else "")
+        p.add_run(f"In diesem {art} gibt es ")
         p.add_run(_n(n_uz, "Unterziel", "Unterziele")).bold = True
         p.add_run(" und ")
         p.add_run(_n(n_m, "Maßnahme", "Maßnahmen")).bold = True
@@ -826,11 +1220,18 @@ class _Builder:
                 self.doc.add_paragraph("Sachstand", style="Zwischenüberschrift")
                 for text in sachstand:
                     self.doc.add_paragraph(text)
-            highlights = [clean_text(h) for h in feld.highlights if clean_text(h)]
+            highlights = self._highlight_lines(feld)
             if highlights:
                 self.doc.add_paragraph("Highlights", style="Zwischenüberschrift")
-                for text in highlights:
-                    self.doc.add_paragraph(text, style="List Bullet")
+                for runs in highlights:
+                    hp = self.doc.add_paragraph(style="List Bullet")
+                    for text, bold in runs:
+                        hp.add_run(text).bold = bold or None
+            ausblick = _paragraphs(feld.ausblick)
+            if ausblick:
+                self.doc.add_paragraph("Ausblick", style="Zwischenüberschrift")
+                for text in ausblick:
+                    self.doc.add_paragraph(text)
 
         show_ohne = self.summary.has_ohne or None
         uz_rows = self.summary.feld_unterziele(row["feld"])
@@ -860,6 +1261,27 @@ class _Builder:
             up.add_run("\t")
             up.add_run(clean_text(u.text))
 
+    @staticmethod
+    def _highlight_lines(feld: Any) -> list[list[tuple[str, bool]]]:
+        """The Highlights lines as (text, bold) runs: the master's rich text where the reader kept it
+        (the seed's bold lead-ins), else each line plain."""
+        lines: list[list[tuple[str, bool]]] = []
+        runs_per_line = getattr(feld, "highlight_runs", ()) or ()
+        if runs_per_line:
+            for runs in runs_per_line:
+                pieces = [(_ILLEGAL_XML.sub("", r.text.replace("\r", "")), bool(r.bold)) for r in runs]
+                pieces = [(t, b) for t, b in pieces if t]
+                if not pieces:
+                    continue
+                # the line's outer whitespace goes, the spaces between runs stay
+                pieces[0] = (pieces[0][0].lstrip(), pieces[0][1])
+                pieces[-1] = (pieces[-1][0].rstrip(), pieces[-1][1])
+                pieces = [(t, b) for t, b in pieces if t]
+                if pieces:
+                    lines.append(pieces)
+            return lines
+        return [[(text, False)] for text in (clean_text(h) for h in feld.highlights) if text]
+
     def _model_feld(self, row: Any) -> Any:
         sheet = row.get("sheet") if hasattr(row, "get") else None
         for f in self.k.felder:
@@ -869,23 +1291,27 @@ class _Builder:
 
     @staticmethod
     def _alt_gesamt(row: Any) -> str:
-        from .charts import STATUS_KEYS, percent_de
+        from .charts import STATUS_KEYS, status_percents
+        from .figures import format_percent
 
         total = int(row["summe"])
         if not total:
             return "Keine Maßnahme in der Auswertung."
-        parts = [f"{word}: {int(row[k])} ({percent_de(int(row[k]) / total)})" for k, word in STATUS_KEYS
-                 if k != "ohne" or int(row[k])]
+        counts = {k: int(row[k]) for k, _ in STATUS_KEYS}
+        percents = status_percents(counts)
+        parts = [f"{word}: {counts[k]} ({format_percent(percents[k])})" for k, word in STATUS_KEYS
+                 if k != "ohne" or counts[k]]
         return f"{total} Maßnahmen in der Auswertung. " + ", ".join(parts) + "."
 
     @staticmethod
     def _alt_unterziele(rows: Any) -> str:
         from .charts import STATUS_KEYS, _uz_label
+        from .figures import KEINE_IN_AUSWERTUNG
 
         items = []
         for r in rows.to_dict("records"):
             parts = [f"{word} {int(r[k])}" for k, word in STATUS_KEYS if int(r[k])]
-            items.append(f"{_uz_label(r['unterziel_nr'])}: {', '.join(parts) if parts else 'keine in Auswertung'}")
+            items.append(f"{_uz_label(r['unterziel_nr'])}: {', '.join(parts) if parts else KEINE_IN_AUSWERTUNG}")
         return "; ".join(items) + "." if items else "Keine Unterziele."
 
     def _chart_row(self, charts: list[tuple[str, bytes, str]]) -> None:
@@ -896,10 +1322,14 @@ class _Builder:
         from docx.enum.table import WD_CELL_VERTICAL_ALIGNMENT
         from docx.shared import Cm
 
+        from .charts import CHART_WIDTH_CM
+
         table = self.doc.add_table(rows=2, cols=len(charts))
         table.autofit = False
         for tr in table.rows:
             tr._tr.get_or_add_trPr().append(_w("w:cantSplit"))
+        # the titles head their columns (TH in the tagged PDF, read before each chart)
+        table.rows[0]._tr.get_or_add_trPr().append(_w("w:tblHeader"))
         cell_width = Cm(CHART_CELL_CM)
         for column in table.columns:
             column.width = cell_width
@@ -913,7 +1343,7 @@ class _Builder:
             p = body.paragraphs[0]
             p.style = self.doc.styles["Diagramm"]
             run = p.add_run()
-            run.add_picture(io.BytesIO(png), width=Cm(CHART_WIDTH_CM))
+            run.add_picture(io.BytesIO(png), width=Cm(CHART_WIDTH_CM))  # drawn at this width: 1:1
             for doc_pr in run._r.xpath(".//wp:docPr"):
                 doc_pr.set("name", title)
                 doc_pr.set("descr", descr)

@@ -43,11 +43,12 @@ from __future__ import annotations
 import math
 import os
 import re
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from ._io import xlsx_workbook
+from .figures import EXCEL_PERCENT_FORMAT, KEINE_IN_AUSWERTUNG, NO_SHARE, format_percent, percent_parts
 from .model import Art, Feld, Konzept, document_date
 from .vocabulary import (
     LOOKS, NO_STATUS, STATUS_COLORS, STATUS_FILLS, STATUS_LABELS, STATUS_MEANINGS, STATUS_ORDER, status_key,
@@ -187,6 +188,13 @@ def _fit_row(ws, row: int, cells: Iterable[tuple[Any, float]], *, min_lines: int
         ws.set_row(row, lines * line_pt + 3)
 
 
+def _fit_width(texts: Iterable[Any], minimum: float, maximum: float = 70.0) -> float:
+    """A column width (in characters) that shows the longest of ``texts`` on one line, within
+    ``minimum`` and ``maximum`` (a longer text wraps, and its row is made tall enough)."""
+    longest = max((len(str(t)) for t in texts if not _missing(t)), default=0)
+    return float(min(maximum, max(minimum, math.ceil(longest * 1.05) + 2)))
+
+
 def _counts_text(counts: dict[str, int]) -> str:
     """``"0 Fehler, 2 Warnungen, 1 Hinweis"``."""
     w, i = counts["warning"], counts["info"]
@@ -242,16 +250,145 @@ class _Formats:
                     bg_color=STATUS_COLORS[key], font_color="#000000")
 
 
-def _setup_print(ws, header: str, stand: str | None, *, landscape: bool = True, fit_tall: int = 0) -> None:
+#: Paper and margins of every printed sheet (inches): A4, header and footer 0.3 from the edge.
+PAPER_MM = (297.0, 210.0)
+MARGINS = {"left": 0.5, "right": 0.5, "top": 0.8, "bottom": 0.7}
+#: Share of a page's height the page breaks plan to fill: row heights are estimates (wrapped
+#: text, fonts differ between Excel and LibreOffice), so a planned page must fit with room to spare.
+PAGE_FILL = 0.95
+#: Excel and LibreOffice accept at most this many manual page breaks per sheet.
+MAX_PAGE_BREAKS = 1023
+
+
+def _setup_print(ws, header: str, stand: str | None, *, landscape: bool = True, fit_tall: int = 0,
+                 keep_with_next: Iterable[int] = ()) -> None:
+    """The print setup of every sheet of every workbook (summary, compare, history).
+
+    A4 (landscape unless told), one page wide, the header centred on every page, the footer
+    with the sheet's name, "Seite x von y" and the Stand. When the sheet may run over several
+    pages (``fit_tall`` 0), page breaks are planned here from the rows' heights (see
+    :func:`_plan_page_breaks`): no row of ``keep_with_next`` (headings) ends a page, and no chart
+    is cut by a break. Call it after the sheet's last row is written.
+    """
     ws.set_paper(9)  # A4
     if landscape:
         ws.set_landscape()
     ws.fit_to_pages(1, fit_tall)
-    ws.set_margins(left=0.5, right=0.5, top=0.8, bottom=0.7)
+    ws.set_margins(**MARGINS)
     ws.set_header(f"&C&B{_hf_escape(header)}", {"margin": 0.3})
     right = f"&RStand: {_hf_escape(stand)}" if stand else ""
     ws.set_footer(f"&L&A&CSeite &P von &N{right}", {"margin": 0.3})
     ws.center_horizontally()
+    if fit_tall == 0:
+        breaks = _plan_page_breaks(ws, keep_with_next=keep_with_next, landscape=landscape)
+        if breaks:
+            ws.set_h_pagebreaks(breaks[:MAX_PAGE_BREAKS])
+
+
+def _chart_spans(ws) -> list[tuple[int, int]]:
+    """(first, last) row each chart of ``ws`` covers, from its anchor, offset and height."""
+    spans = []
+    for chart_row, _col, chart, _x_off, y_off, _x_scale, y_scale, *_ in ws.charts:
+        height = chart.height * y_scale + y_off
+        r, covered = chart_row, 0.0
+        while True:
+            covered += ws._size_row(r)
+            if covered >= height or r - chart_row > 10_000:
+                break
+            r += 1
+        spans.append((chart_row, r))
+    return spans
+
+
+def _content_width_px(ws) -> float:
+    """Width of what prints (columns in use and charts), in pixels."""
+    last_col = ws.dim_colmax or 0
+    widths = [ws._size_col(c) for c in range(last_col + 1)]
+    right = sum(widths)
+    for _row, col, chart, x_off, _y_off, x_scale, *_ in ws.charts:
+        right = max(right, sum(ws._size_col(c) for c in range(col)) + x_off + chart.width * x_scale)
+    return right
+
+
+def _repeat_rows(ws) -> tuple[int, int] | None:
+    match = re.search(r"\$(\d+):\$(\d+)$", ws.repeat_row_range or "")
+    return (int(match.group(1)) - 1, int(match.group(2)) - 1) if match else None
+
+
+def _plan_page_breaks(ws, *, keep_with_next: Iterable[int] = (), landscape: bool = True) -> list[int]:
+    """Manual page breaks (rows that start a page) for a sheet printed one page wide.
+
+    The sheet's rows are laid out on pages of the printable height at the scale that makes
+    the sheet one page wide (:data:`PAGE_FILL` of it, for estimated heights). Where a row no
+    longer fits, the page ends before it – or earlier, before the heading it belongs to: a row
+    in ``keep_with_next`` (an Unterziel heading, a table's caption and header) and every row a
+    chart covers but its last stay on the page of the row after them. Breaks the sheet already
+    has (a table that starts a new page) are kept; the repeated title rows are counted on every
+    page after they first appear.
+    """
+    last_row = ws.dim_rowmax
+    spans = _chart_spans(ws)
+    if last_row is None and not spans:
+        return []
+    last_row = max([last_row or 0, *(b for _a, b in spans)])
+    keep = set(keep_with_next)
+    charted: set[int] = set()
+    for a, b in spans:
+        keep.update(range(a, b))
+        charted.update(range(a, b + 1))
+    forced = set(ws.hbreaks or ())
+    paper_w, paper_h = PAPER_MM if landscape else PAPER_MM[::-1]
+    printable_w_pt = paper_w / 25.4 * 72 - (MARGINS["left"] + MARGINS["right"]) * 72
+    printable_h_pt = paper_h / 25.4 * 72 - (MARGINS["top"] + MARGINS["bottom"]) * 72
+    content_pt = _content_width_px(ws) * 0.75
+    scale = min(1.0, printable_w_pt / content_pt) if content_pt else 1.0
+    capacity = printable_h_pt / 0.75 / scale * PAGE_FILL  # in the sheet's pixels
+    repeat = _repeat_rows(ws)
+    repeat_px = sum(ws._size_row(r) for r in range(repeat[0], repeat[1] + 1)) if repeat else 0
+
+    def head(start: int) -> float:
+        """Height of the repeated rows on a page starting at ``start``."""
+        return repeat_px if repeat and start > repeat[1] else 0
+
+    # rows without cells (known only while the sheet holds its cells: not in constant_memory mode)
+    cells = None if getattr(ws, "constant_memory", False) else ws.table
+
+    def blank_until_forced(r: int) -> int | None:
+        """The forced break after ``r`` when every row from ``r`` to it is blank, else None."""
+        if cells is None:
+            return None
+        nxt = min((f for f in forced if f > r), default=None)
+        if nxt is None or any(cells.get(x) or x in charted for x in range(r, nxt)):
+            return None
+        return nxt
+
+    breaks: list[int] = []
+    start, used = 0, 0.0
+    for r in range(last_row + 1):
+        h = ws._size_row(r)
+        if r in forced and r != start:
+            breaks.append(r)
+            start, used = r, head(r)
+        elif used + h > capacity and r > start and (skip := blank_until_forced(r)) is not None:
+            # only blank rows before a table that starts a page anyway: the page ends here, the
+            # forced break is dropped (else those blank rows would print as a page of their own)
+            forced.discard(skip)
+            breaks.append(r)
+            start, used = r, head(r)
+        elif used + h > capacity and r > start:
+            b = r
+            while b - 1 > start and (b - 1) in keep:
+                b -= 1
+            if (b - 1 == start and start in keep) or (cells is not None and not any(
+                    cells.get(x) or x in charted for x in range(start, b))):
+                # the whole page is one block (a table or chart taller than a page), or only blank
+                # rows would stay on it: cut where it is full
+                b = r
+            breaks.append(b)
+            start = b
+            used = head(b) + sum(ws._size_row(x) for x in range(b, r))
+        used += h
+    return breaks
 
 
 def _chart_rows(height_px: int) -> int:
@@ -300,12 +437,29 @@ def _write_figures_row(ws, fmt: _Formats, row: int, cols: _FigureColumns, data: 
     if top:
         extra["top"] = 2
     num = fmt.cell(num_format="0", align="center", **extra)
-    share = fmt.cell(num_format="0%", align="center", **extra)
+    share = fmt.cell(num_format=EXCEL_PERCENT_FORMAT, align="center", **extra)
     for k in cols.keys:
         ws.write_number(row, cols.count[k], int(data[k]), num)
-        ws.write_number(row, cols.share[k], float(data[f"anteil_{k}"]), share)
+    if int(data["summe"]) == 0:
+        # nothing in the evaluation: no shares at all (never "Grün 0 %"), one cell across them
+        first, last = cols.share[cols.keys[0]], cols.share[cols.keys[-1]]
+        ws.merge_range(row, first, row, last, KEINE_IN_AUSWERTUNG,
+                       fmt.cell(align="center", italic=True, font_color=MUTED, **extra))
+    else:
+        for k in cols.keys:
+            _write_share(ws, fmt, row, cols.share[k], data[f"prozent_{k}"], share, extra)
     ws.write_number(row, cols.summe, int(data["summe"]), num)
     ws.write_number(row, cols.massnahmen, int(data["massnahmen"]), num)
+
+
+def _write_share(ws, fmt: _Formats, row: int, col: int, percent: Any, share_format, extra: dict[str, Any]) -> None:
+    """A share as the figures module printed it: the whole percent (by the one rounding rule,
+    :mod:`ampel_xl.figures`) written as the value, so the cell holds exactly what it displays and
+    a formula on it computes with the printed number; "–" when nothing is evaluated."""
+    if _missing(percent):
+        ws.write_string(row, col, NO_SHARE, fmt.cell(align="center", font_color=MUTED, **extra))
+    else:
+        ws.write_number(row, col, int(percent) / 100, share_format)
 
 
 def _figures_conditional_formats(ws, fmt: _Formats, first_row: int, last_row: int, cols: _FigureColumns) -> None:
@@ -329,6 +483,16 @@ def _delete_zero_labels(values: Iterable[int]) -> list[dict[str, Any] | None]:
     return [{"delete": True} if not v else None for v in values]
 
 
+def _donut_labels(values: list[int]) -> list[dict[str, Any]]:
+    """The doughnut's slice labels: count and share as the figures module prints them.
+
+    Static texts instead of Excel's computed percentage, which rounds every slice on its own
+    (three equal slices read 33 + 33 + 33 = 99 %); these add up to 100 and are the numbers of
+    the table, the Ampeldokument and every other output. Empty slices get no label."""
+    percents = percent_parts(values)
+    return [{"value": f"{v}\n{format_percent(p)}"} if v else {"delete": True} for v, p in zip(values, percents)]
+
+
 def _doughnut(workbook, sheet: str, title: str, header_row: int, data_row: int, cols: _FigureColumns,
               values: list[int]):
     first, last = cols.count[cols.keys[0]], cols.count[cols.keys[-1]]
@@ -339,9 +503,9 @@ def _doughnut(workbook, sheet: str, title: str, header_row: int, data_row: int, 
         "values": [sheet, data_row, first, data_row, last],
         "points": [{"fill": {"color": STATUS_COLORS[k]}, "border": {"color": "#FFFFFF"}} for k in cols.keys],
         "data_labels": {
-            "value": True, "percentage": True, "separator": "\n",
+            "value": True,
             "font": {"name": FONT, "size": 10, "bold": True, "color": "#000000"},
-            "custom": _delete_zero_labels(values),
+            "custom": _donut_labels(values),
         },
     })
     chart.set_hole_size(45)
@@ -378,7 +542,7 @@ def _stacked_bars(workbook, sheet: str, title: str, header_row: int, first_row: 
     value_axis: dict[str, Any] = {"num_font": {"name": FONT, "size": 9}, "min": 0,
                                   "major_gridlines": {"visible": True, "line": {"color": "#D9D9D9"}}}
     if percent:
-        value_axis.update({"max": 1, "num_format": "0%", "major_unit": 0.25})
+        value_axis.update({"max": 1, "num_format": EXCEL_PERCENT_FORMAT, "major_unit": 0.25})
     else:
         top = max((sum(v) for v in zip(*columns_values.values())), default=0)
         unit = max(1, math.ceil(top / 8))
@@ -395,8 +559,10 @@ def _stacked_bars(workbook, sheet: str, title: str, header_row: int, first_row: 
 
 class _Writer:
     def __init__(self, summary: "Summary", workbook, header: str, changes: "Changes | None" = None, *,
-                 streaming: bool = False) -> None:
+                 streaming: bool = False, link_dir: Path | None = None) -> None:
         self.s = summary
+        # the folder of the summary: links to the master's cells are relative to it
+        self.link_dir = link_dir
         # constant_memory mode: rows strictly in order, no add_table (see the module docstring)
         self.streaming = streaming
         self.changes = changes
@@ -416,11 +582,19 @@ class _Writer:
             self.feld_sheets[f.name] = sheet_name(f.sheet or f.name, self.taken)
 
     # ----------------------------------------------------------------------------------------
-    def write(self) -> None:
+    def write(self, progress: "Callable[[int, int], None] | None" = None) -> None:
+        # progress in measures written: each field sheet, then the Maßnahmen sheet lists them all
+        n = len(self.k.massnahmen)
+        total, done = 2 * n, 0
+        report = progress or (lambda done, total: None)
+        report(0, total)
         self.uebersicht()
         for i, f in enumerate(self.k.felder):
             self.feld(f, i)
+            done += len(f.massnahmen)
+            report(done, total)
         self.massnahmen()
+        report(total, total)
         if self.changes is not None:
             self.entwicklung()
         if self.report is not None and self.report.findings:
@@ -430,8 +604,7 @@ class _Writer:
         """The sheet "Entwicklung": the comparison with an earlier Stand (see :mod:`ampel_xl.compare`)."""
         from .compare import add_changes_sheet
 
-        ws = add_changes_sheet(self.wb, self.changes, name=SHEET_ENTWICKLUNG)
-        _setup_print(ws, self.header, self.stand)
+        add_changes_sheet(self.wb, self.changes, name=SHEET_ENTWICKLUNG, header=self.header)
 
     # ----------------------------------------------------------------------------------------
     def _title_block(self, ws, last_col: int, title: str, subtitle: str | None) -> int:
@@ -463,7 +636,9 @@ class _Writer:
         ws = self.wb.add_worksheet(name)
         ws.hide_gridlines(2)
         cols = _FigureColumns(2, self.with_ohne)
-        widths = {0: 40.0, 1: 17.0, **dict(cols.widths())}
+        # column A fits the longest field name on one line (no field name overprints the next row)
+        widths = {0: _fit_width([*s.felder["feld"], "Auswertungsregel:", "Prüfung des Masters:"], 24.0),
+                  1: _fit_width(s.felder["art"], 17.0), **dict(cols.widths())}
         for c, w in widths.items():
             ws.set_column(c, c, w)
         total_width = sum(widths.values())
@@ -509,6 +684,7 @@ class _Writer:
         row += 1
 
         # the table --------------------------------------------------------------------------
+        keep = [row, row + 1]  # caption and header stay with the first field
         ws.write_string(row, 0, "Ergebnisse je Feld", fmt.subtitle())
         row += 1
         header_row = row
@@ -563,6 +739,7 @@ class _Writer:
         row += _chart_rows(chart_h) + 1
 
         # the legend -------------------------------------------------------------------------
+        keep += [row, row + 1, row + 2]  # the legend is not split
         ws.write_string(row, 0, "Ampelsystem", fmt.subtitle())
         row += 1
         for st in STATUS_ORDER:
@@ -576,7 +753,7 @@ class _Writer:
                               fmt.cell(text_wrap=True), total_width - widths[0])
             row += 1
 
-        _setup_print(ws, self.header, self.stand, fit_tall=1 if n_felder <= 16 else 0)
+        _setup_print(ws, self.header, self.stand, fit_tall=1 if n_felder <= 16 else 0, keep_with_next=keep)
         ws.activate()
 
     # ----------------------------------------------------------------------------------------
@@ -627,6 +804,7 @@ class _Writer:
 
         # figures per Unterziel (from a new printed page) --------------------------------------
         ws.set_h_pagebreaks([row])
+        keep = [row, row + 1]  # the caption and the header stay with the first Unterziel
         ws.write_string(row, 0, "Ergebnisse je Unterziel", fmt.subtitle())
         row += 1
         header_row = row
@@ -645,6 +823,7 @@ class _Writer:
             _write_figures_row(ws, fmt, row, cols, rec)
             _fit_row(ws, row, [(rec["unterziel"], widths[1])])
         last_data = row
+        keep += range(header_row, last_data + 1)  # the table stays on one page when it fits one
         row += 1
         total_row = row
         ws.write_string(row, 0, "Gesamt", fmt.cell(bold=True, top=2))
@@ -665,6 +844,7 @@ class _Writer:
             ws.insert_chart(chart_row, 0, bars, {"x_offset": donut_w + 15, "object_position": 1})
 
         # the measures -------------------------------------------------------------------------
+        keep += [row, row + 1, row + 2]  # caption, note and header stay with the first measure
         ws.write_string(row, 0, "Maßnahmen", fmt.subtitle())
         row += 1
         ws.write_string(row, 0, "Status als Farbe und Wort. „In Auswertung: nein“: Die Maßnahme ist nicht in die "
@@ -692,6 +872,7 @@ class _Writer:
         group_fmt = fmt.cell(bold=True, bg_color=GROUP_FILL, text_wrap=True)
         for title, items in groups:
             row += 1
+            keep.append(row)  # an Unterziel heading never ends a page: it goes with its first measure
             self._merged_text(ws, row, 0, last if has_details else 3, title, group_fmt,
                               total_width if has_details else sum(widths[c] for c in range(4)))
             if not items:
@@ -701,7 +882,7 @@ class _Writer:
                 row += 1
                 self._measure_row(ws, row, m, detail_of[id(m)], has_details, detail_first, last, detail_width,
                                   widths[1])
-        _setup_print(ws, self.header, self.stand)
+        _setup_print(ws, self.header, self.stand, keep_with_next=keep)
 
     @staticmethod
     def _details(m) -> str:
@@ -858,45 +1039,13 @@ class _Writer:
 
     # ----------------------------------------------------------------------------------------
     def pruefbericht(self) -> None:
-        fmt = self.fmt
-        rep = self.report
-        assert rep is not None
+        """The findings, each location a link that opens the master at its cell (see :mod:`.pruefbericht`)."""
+        from .pruefbericht import write_findings_sheet
+
+        assert self.report is not None
         ws = self.wb.add_worksheet(SHEET_PRUEFBERICHT)
-        spec = [("Schwere", 11), ("Code", 24), ("Fundstelle", 22), ("Meldung", 70), ("Was tun", 55)]
-        for c, (_, w) in enumerate(spec):
-            ws.set_column(c, c, w)
-        ws.write_string(0, 0, "Prüfbericht des Masters", fmt.title())
-        ws.set_row(0, 24)
-        c = rep.counts
-        ws.write_string(1, 0, f"{os.path.basename(rep.source)}: {_counts_text(c)}", fmt(bold=True))
-        if rep.errors:
-            ws.write_string(2, 0, "Der Master enthält Fehler: Die Zahlen dieser Zusammenfassung können falsch sein.",
-                            fmt(bold=True, font_color=WARN_FILL))
-        top = 4
-        findings = sorted(rep.findings, key=lambda f: f.severity.rank)
-        if self.streaming:  # the header row before the body; an autofilter instead of a table
-            for c, (h, _) in enumerate(spec):
-                ws.write_string(top, c, h, fmt.head())
-        r = top
-        for f in findings:
-            r += 1
-            ws.write_string(r, 0, f.severity.label, fmt.cell(bold=True, bg_color=SEVERITY_FILLS[f.severity.value]))
-            ws.write_string(r, 1, _clip(f.code), fmt.cell())
-            ws.write_string(r, 2, _clip(f.location), fmt.cell(text_wrap=True))
-            ws.write_string(r, 3, _clip(f.message), fmt.cell(text_wrap=True))
-            ws.write_string(r, 4, _clip(f.hint), fmt.cell(text_wrap=True))
-            _fit_row(ws, r, [(f.message, spec[3][1]), (f.hint, spec[4][1]), (f.location, spec[2][1])])
-        if self.streaming:
-            ws.autofilter(top, 0, r, len(spec) - 1)
-        else:
-            ws.add_table(top, 0, r, len(spec) - 1, {
-                "name": "Befunde",
-                "style": "Table Style Light 1",
-                "columns": [{"header": h, "header_format": fmt.head()} for h, _ in spec],
-            })
-        ws.freeze_panes(top + 1, 0)
-        ws.repeat_rows(top)
-        _setup_print(ws, self.header, self.stand)
+        write_findings_sheet(ws, self.fmt, self.report, master=self.k.source, link_dir=self.link_dir,
+                             header=self.header, stand=self.stand, streaming=self.streaming)
 
 
 # --------------------------------------------------------------------------------------------
@@ -904,13 +1053,15 @@ class _Writer:
 
 
 def write_summary(summary: "Summary", target: str | os.PathLike[str], *, header: str | None = None,
-                  changes: "Changes | None" = None) -> Path:
+                  changes: "Changes | None" = None, progress: "Callable[[int, int], None] | None" = None) -> Path:
     """Write the summary workbook of ``summary`` to ``target`` (atomically) and return its path.
 
     ``header`` replaces the print header (default: the Konzept sheet's Kopfzeile). ``changes``
     (from :func:`ampel_xl.compare`, an earlier Stand against this one) adds the sheet
     "Entwicklung" after "Maßnahmen". A master with more than :data:`CONSTANT_MEMORY_MEASURES`
     measures is written in XlsxWriter's ``constant_memory`` mode (see the module docstring).
+    ``progress`` is called as ``progress(done, total)`` while the sheets are built (in measures
+    written); saving the file afterwards reports nothing.
     """
     target = Path(target)
     k = summary.konzept
@@ -926,5 +1077,5 @@ def write_summary(summary: "Summary", target: str | os.PathLike[str], *, header:
     streaming = len(k.massnahmen) > CONSTANT_MEMORY_MEASURES
     # not in memory: a roll-up of 100,000 measures would hold the whole workbook in RAM
     with xlsx_workbook(target, properties, in_memory=False, constant_memory=streaming) as workbook:
-        _Writer(summary, workbook, header_text, changes, streaming=streaming).write()
+        _Writer(summary, workbook, header_text, changes, streaming=streaming, link_dir=target.parent).write(progress)
     return target

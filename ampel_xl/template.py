@@ -13,15 +13,23 @@ Three kinds, all in the canonical *hierarchical* layout that :mod:`ampel_xl.read
 (see :func:`load_structure`). Output is byte-for-byte deterministic: the document's creation
 date is the concept's Stand and XlsxWriter dates every zip entry 1980-01-01.
 
-Layout of a field sheet (rows are 1-based)::
+Layout of a field sheet (rows are 1-based; only the title row is frozen, so that the tall text
+cells scroll with the table)::
 
     1  Handlungsfeld Sprache                        (example: banner in E1:G1)
     2  Oberziel    | text (B2:G2 merged)
-    3  Sachstand   | text (example only)
-    4  Highlights  | one per line (example only)
-    6  Nr | Unterziel / Maßnahme | Ampel | In Auswertung | Verantwortlich | Zeitraum | Bemerkung
-    7  3  | Unterziel 3: …  (bold, grey)
-    8  5  | measure text | Grün | …                  (Nr = running number within the field)
+    3  Einleitung  | text (optional; one unmerged input cell B3)
+    4  Sachstand   | text (tall unmerged input cell B4)
+    5  Highlights  | one per line (tall unmerged input cell B5)
+    6  Ausblick    | text (optional; unmerged input cell B6)
+    8  Nr | Unterziel / Maßnahme | Ampel | In Auswertung | Verantwortlich | Zeitraum | Bemerkung
+    9  3  | Unterziel 3: …  (bold, grey)
+   10  5  | measure text | Grün | …                  (Nr = running number within the field)
+       (template: bordered empty input rows under every Unterziel)
+
+Every workbook opens with the sheet "Anleitung" (how to fill in the master, the Ampel words and
+colours, the blue marking). Cells a clerk must complete carry a visible placeholder in square
+brackets (:mod:`ampel_xl.placeholders`); validation warns while one is left in.
 """
 
 from __future__ import annotations
@@ -38,6 +46,7 @@ from typing import Any
 import xlsxwriter
 
 from ._io import xlsx_workbook
+from . import placeholders
 from .vocabulary import (
     BLUE_LABEL, BLUE_MARK, BLUE_MEANING, FLAG_MARK, STATUS_CHOICE, STATUS_COLORS, STATUS_MEANINGS, STATUS_ORDER,
     Status,
@@ -60,7 +69,16 @@ EXAMPLE_FILENAME = "Beispiel_Ampel-Master.xlsx"
 EXAMPLE_SEED = 2025
 
 #: 1-based row of the table header on every field sheet.
-HEADER_ROW = 6
+HEADER_ROW = 8
+#: The free-text rows above the table (1-based row, label, height of the empty input cell in points).
+TEXT_ROWS: tuple[tuple[int, str, float], ...] = (
+    (3, "Einleitung", 48),
+    (4, "Sachstand", 120),
+    (5, "Highlights", 96),
+    (6, "Ausblick", 60),
+)
+#: Sheet names the writer uses itself (a field sheet never takes one of them).
+SHEET_ANLEITUNG = "Anleitung"
 #: (header label, column width) of the measures table, columns A..G.
 COLUMNS: tuple[tuple[str, float], ...] = (
     ("Nr", 11),
@@ -74,8 +92,11 @@ COLUMNS: tuple[tuple[str, float], ...] = (
 COL_NR, COL_TEXT, COL_AMPEL, COL_AUSWERTUNG = 0, 1, 2, 3
 LAST_COL = len(COLUMNS) - 1
 
-#: Blank rows left under each Unterziel of the template (no cells written: truly blank).
-TEMPLATE_BLANK_ROWS = 3
+#: Fewest empty, bordered input rows under each Unterziel of the template; where the concept
+#: declares more measures per Unterziel, as many as declared plus two.
+TEMPLATE_BLANK_ROWS = 4
+#: Extra input rows beyond the declared measures of an Unterziel.
+TEMPLATE_SPARE_ROWS = 2
 #: Drop-downs and colour rules reach this many rows below the last written row.
 DROPDOWN_RESERVE = 200
 
@@ -83,12 +104,24 @@ DROPDOWN_RESERVE = 200
 STATUS_WORDS = {s: s.label for s in STATUS_ORDER}
 GREY = "#D9D9D9"
 BORDER_GREY = "#BFBFBF"
+INPUT_BORDER = "#7F7F7F"
 BANNER = "FIKTIVE BEISPIELDATEN – Status und Auswertungsmarkierung sind erfunden"
 
 AMPEL_INPUT = f"Bitte {STATUS_CHOICE} aus der Liste wählen – die Zelle färbt sich dann von selbst."
 AMPEL_ERROR = f"Nur {STATUS_CHOICE} sind erlaubt. Bitte wählen Sie einen Wert aus der Liste oder lassen Sie die Zelle leer."
 AUSWERTUNG_INPUT = f"{FLAG_MARK} = Maßnahme fließt in die Auswertung ein (alternativ: Nr-Zelle blau hinterlegen)"
 AUSWERTUNG_ERROR = f"Bitte „{FLAG_MARK}“ wählen oder die Zelle leer lassen."
+#: Input messages (Excel shows them when the cell is selected; at most 255 characters).
+TEXT_INPUT = {
+    "Einleitung": "Optional: ein Absatz, den das Ampeldokument vor den Ergebnissen druckt "
+                  "(z. B. „Das Oberziel … fokussiert sich auf …“). Leer lassen, wenn nicht gebraucht.",
+    "Sachstand": "Sachstand des Feldes als Absatz für das Ampeldokument. Neuer Absatz: Alt+Enter "
+                 "(LibreOffice: Strg+Enter).",
+    "Highlights": "Ein Highlight je Zeile: nach jedem Punkt Alt+Enter (LibreOffice: Strg+Enter). "
+                  "Fett gesetzte Wörter bleiben im Ampeldokument fett.",
+    "Ausblick": "Optional: Pläne und was nicht weiterverfolgt wurde; das Ampeldokument druckt es nach "
+                "den Ergebnissen. Leer lassen, wenn nicht gebraucht.",
+}
 
 
 # --------------------------------------------------------------------------------------------
@@ -233,6 +266,15 @@ class _Formats:
         self.heading = add({"bold": True, "font_size": 12})
         self.step_nr = add({"valign": "top", "align": "right"})
         self.step = add({"text_wrap": True, "valign": "top"})
+        self.step_lead = add({"bold": True, "valign": "top"})
+        frame = {"border": 1, "border_color": INPUT_BORDER}
+        self.input = add({"text_wrap": True, "valign": "top", "font_size": 10, **frame})
+        self.input_value = add({"valign": "top", **frame})
+        self.input_date = add({"valign": "top", "num_format": "DD.MM.YYYY", "align": "left", **frame})
+        # conditional (differential) format of a placeholder that is still there
+        self.cf_placeholder = add({"italic": True, "font_color": "#7F7F7F"})
+        self.anleitung_title = add({"bold": True, "font_size": 16})
+        self.swatch_empty = add({**frame})
 
 
 # --------------------------------------------------------------------------------------------
@@ -255,6 +297,14 @@ def _row_height(text: str, *, bold: bool = False) -> float:
     """
     chars = COLUMNS[COL_TEXT][1] * (1.0 if bold else 1.1)
     return 15 * _text_lines(text, chars) + 1
+
+
+def _input_rows(uz: dict[str, Any], fewest: int, declared: dict[int, int]) -> int:
+    """Empty input rows under an Unterziel: none when ``fewest`` is 0 (the example), else at
+    least ``fewest`` and room for the declared measures plus :data:`TEMPLATE_SPARE_ROWS`."""
+    if fewest <= 0:
+        return 0
+    return max(fewest, declared.get(uz["nr"], 0) + TEMPLATE_SPARE_ROWS)
 
 
 def _merged_width(first: int, last: int) -> float:
@@ -363,40 +413,56 @@ def _field_sheet(
     ws.merge_range(1, 1, 1, LAST_COL, oberziel, fm.oberziel)
     ws.set_row(1, 15 * _text_lines(oberziel, width) + 3)
 
-    sachstand = ""
-    highlights: list[str] = []
+    # the free texts: label in A, the text in the unmerged input cell B beside it (what the
+    # reader reads), nothing else in the row; the template leaves them empty
+    texts = {"Einleitung": "", "Sachstand": "", "Highlights": "", "Ausblick": ""}
     if example:
-        sachstand = feld.get("sachstand") or ""
-        if feld.get("ausblick"):
-            sachstand = f"{sachstand}\n\n{feld['ausblick']}" if sachstand else feld["ausblick"]
-        highlights = list(feld.get("highlights") or [])
-    small = width * 1.1  # 10 pt text
-    ws.write_string(2, 0, "Sachstand", fm.label)
-    ws.merge_range(2, 1, 2, LAST_COL, sachstand, fm.longtext)
-    ws.set_row(2, 13 * _text_lines(sachstand, small) + 3 if sachstand else 30)
-    ws.write_string(3, 0, "Highlights", fm.label)
-    hl_text = "\n".join(highlights)
-    ws.merge_range(3, 1, 3, LAST_COL, hl_text, fm.longtext)
-    ws.set_row(3, 13 * _text_lines(hl_text, small) + 3 if hl_text else 30)
+        texts = {
+            "Einleitung": feld.get("fokus") or "",
+            "Sachstand": feld.get("sachstand") or "",
+            "Highlights": "\n".join(feld.get("highlights") or []),
+            "Ausblick": feld.get("ausblick") or "",
+        }
+    chars = COLUMNS[COL_TEXT][1] * 1.15  # 10 pt text in the text column
+    for row_1, label, empty_height in TEXT_ROWS:
+        r = row_1 - 1
+        text = texts[label]
+        if example and not text:
+            # a filled master leaves out what it does not use: a label beside an empty cell is a finding
+            ws.set_row(r, 6)
+            continue
+        ws.write_string(r, 0, label, fm.label)
+        if text:
+            ws.write_string(r, COL_TEXT, text, fm.input)
+            ws.set_row(r, max(13 * _text_lines(text, chars) + 5, 30))
+        else:
+            ws.write_blank(r, COL_TEXT, None, fm.input)
+            ws.set_row(r, empty_height)
+        ws.data_validation(r, COL_TEXT, r, COL_TEXT, {
+            "validate": "any",
+            "input_title": label,
+            "input_message": TEXT_INPUT[label],
+        })
     if comments:
         ws.write_comment(0, 0, (
             "Titel des Feldes: „Handlungsfeld …“ oder „Querschnittsthema …“ und der Name. "
             "Für jedes weitere Feld dieses Blatt kopieren (Rechtsklick auf den Blattnamen → "
             "Verschieben/Kopieren → Kopie erstellen)."
         ), {"x_scale": 2.2, "y_scale": 1.6})
-        ws.write_comment(2, 0, (
-            "Sachstand: kurzer Text zum Stand des Feldes für das Ampeldokument (optional). "
-            "Highlights: ein Punkt je Zeile (Alt+Enter für eine neue Zeile)."
-        ), {"x_scale": 2.2, "y_scale": 1.4})
 
-    # row 6: table header
+    # the table header; only the title row is frozen (the text cells above must scroll)
     hr = HEADER_ROW - 1
     for col, (label, _) in enumerate(COLUMNS):
         ws.write_string(hr, col, label, fm.header)
-    ws.freeze_panes(HEADER_ROW, 0)
+    ws.set_row(hr, 30)
+    ws.freeze_panes(1, 0)
     ws.repeat_rows(hr)
 
     row = HEADER_ROW  # 0-based index of the first row below the header
+    declared = dict(zip(
+        (uz["nr"] for uz in feld["unterziele"]),
+        _distribute(int(feld.get("massnahmen_anzahl") or 0), len(feld["unterziele"])),
+    ))
     uz_rows: set[int] = set()  # 1-based
     by_uz: dict[int, list[dict[str, Any]]] = {}
     for m in measures or []:
@@ -416,7 +482,8 @@ def _field_sheet(
                 "Text, Ampel aus der Liste."
             ), {"x_scale": 2.4, "y_scale": 1.6})
         row += 1
-        for m in by_uz.get(uz["nr"], []):
+        uz_measures = by_uz.get(uz["nr"], [])
+        for m in uz_measures:
             blue = m["auswertung"]
             ws.write_number(row, COL_NR, m["nr"], fm.nr_blue if blue else fm.nr)
             ws.write_string(row, COL_TEXT, m["text"], fm.text_blue if blue else fm.text)
@@ -430,7 +497,16 @@ def _field_sheet(
             for col in range(COL_AUSWERTUNG + 1, LAST_COL + 1):
                 ws.write_blank(row, col, None, fm.cell)
             row += 1
-        row += blank_rows  # nothing written: completely blank rows
+        # empty, bordered input rows (no value anywhere: the reader skips them)
+        for _ in range(_input_rows(uz, blank_rows, declared)):
+            ws.write_blank(row, COL_NR, None, fm.nr)
+            ws.write_blank(row, COL_TEXT, None, fm.text)
+            ws.write_blank(row, COL_AMPEL, None, fm.center)
+            ws.write_blank(row, COL_AUSWERTUNG, None, fm.center)
+            for col in range(COL_AUSWERTUNG + 1, LAST_COL + 1):
+                ws.write_blank(row, col, None, fm.cell)
+            ws.set_row(row, 20)
+            row += 1
     last = row + DROPDOWN_RESERVE
     _dropdowns(ws, fm, HEADER_ROW + 1, last, uz_rows)
     ws.autofilter(hr, 0, max(row - 1, hr), LAST_COL)
@@ -450,7 +526,7 @@ def _konzept_sheet(
     """Key/value rows from A1, a blank row, a note for staff, the declared structure."""
     ws = wb.add_worksheet("Konzept")
     ws.set_column(0, 0, 46)
-    ws.set_column(1, 1, 20)
+    ws.set_column(1, 1, 36)
     ws.set_column(2, 3, 12)
     ws.set_column(4, 5, 14)
     _header_footer(ws, kopfzeile, example)
@@ -461,20 +537,34 @@ def _konzept_sheet(
             ws.write_datetime(row, 1, _dt.datetime.combine(value, _dt.time()), fm.date)
         elif value is None:
             ws.write_blank(row, 1, None, fm.date if key == "Stand" else fm.value)
-            if key == "Stand" and date_hint:
-                ws.data_validation(row, 1, row, 1, {
-                    "validate": "date",
-                    "criteria": "between",
-                    "minimum": _dt.date(2000, 1, 1),
-                    "maximum": _dt.date(2100, 12, 31),
-                    "input_title": "Stand",
-                    "input_message": "Stichtag der Ampelbewertung als Datum eingeben, z. B. 31.01.2026.",
-                    "error_title": "Kein Datum",
-                    "error_message": "Bitte ein Datum im Format TT.MM.JJJJ eingeben.",
-                    "error_type": "warning",
-                })
+        elif placeholder:
+            # a visible placeholder in a framed input cell; grey and italic only while unchanged
+            ws.write_string(row, 1, str(value), fm.input_date if key == "Stand" else fm.input_value)
+            ws.conditional_format(row, 1, row, 1, {
+                "type": "cell", "criteria": "equal to", "value": f'"{value}"', "format": fm.cf_placeholder,
+            })
         else:
-            ws.write_string(row, 1, str(value), fm.placeholder if placeholder else fm.value)
+            ws.write_string(row, 1, str(value), fm.value)
+        if key == "Stand" and (date_hint or placeholder):
+            ws.data_validation(row, 1, row, 1, {
+                "validate": "date",
+                "criteria": "between",
+                "minimum": _dt.date(2000, 1, 1),
+                "maximum": _dt.date(2100, 12, 31),
+                "input_title": "Stand",
+                "input_message": "Stichtag der Ampelbewertung als Datum eingeben, z. B. 31.01.2026.",
+                "error_title": "Kein Datum",
+                "error_message": "Bitte ein Datum im Format TT.MM.JJJJ eingeben.",
+                "error_type": "warning",
+            })
+        elif key == "Kopfzeile" and placeholder:
+            ws.data_validation(row, 1, row, 1, {
+                "validate": "any",
+                "input_title": "Kopfzeile",
+                "input_message": "Text, der oben auf jeder gedruckten Seite von Zusammenfassung und "
+                                 "Ampeldokument steht, z. B. „Anlage 1 – Protokoll Steuerungsgruppe "
+                                 "Integration vom 12. März 2026“.",
+            })
         row += 1
     row += 1  # blank row
     # single-cell rows above the table: a note for staff (and the banner of the example)
@@ -504,72 +594,124 @@ def _konzept_sheet(
     ws.repeat_rows(header_row)
 
 
-def _legende_sheet(wb: xlsxwriter.Workbook, fm: _Formats, *, kopfzeile: str | None, example: bool,
-                   fill_only_names: Sequence[str] = ()) -> None:
-    """The Ampelsystem-Legende and how to work with the master."""
-    ws = wb.add_worksheet("Legende")
+def _anleitung_sheet(wb: xlsxwriter.Workbook, fm: _Formats, *, kopfzeile: str | None, example: bool,
+                     fill_only_names: Sequence[str] = (), placeholders_left: bool = True) -> None:
+    """The first sheet: how to fill in the master, the Ampel words and colours, the blue marking.
+
+    No cell of it starts with "Handlungsfeld" or "Querschnittsthema", so that the reader never
+    takes it for a field sheet.
+    """
+    ws = wb.add_worksheet(SHEET_ANLEITUNG)
     ws.set_column(0, 0, 16)
     ws.set_column(1, 1, 110)
     _header_footer(ws, kopfzeile, example)
-    ws.write_string(0, 0, "Ampelsystem-Legende", fm.title)
+    ws.hide_gridlines(2)
+    ws.write_string(0, 0, "Anleitung: So pflegen Sie den Ampel-Master", fm.anleitung_title)
+    ws.set_row(0, 26)
     row = 2
-    for status in Status:
-        ws.write_string(row, 0, STATUS_WORDS[status], fm.legend_status[status])
-        ws.write_string(row, 1, STATUS_MEANINGS[status], fm.legend_text)
+
+    def heading(text: str) -> None:
+        nonlocal row
+        ws.write_string(row, 0, text, fm.heading)
         ws.set_row(row, 20)
         row += 1
-    row += 1
-    ws.write_string(row, 0, BLUE_LABEL, fm.legend_blue)
-    ws.write_string(row, 1, BLUE_MEANING, fm.legend_blue_text)
-    ws.set_row(row, 20)
-    row += 1
-    ws.write_string(row, 0, "Grau", fm.legend_grey)
-    ws.write_string(row, 1, "Grau hinterlegte Zeilen sind Unterziele; sie bekommen keine Ampel.", fm.legend_text)
-    ws.set_row(row, 20)
-    row += 2
-    if example:
-        ws.write_string(row, 0, BANNER, fm.heading)
+
+    def paragraph(text: str, lead: str = "") -> None:
+        nonlocal row
+        if lead:
+            ws.write_string(row, 0, lead, fm.step_lead)
+        ws.write_string(row, 1, text, fm.step)
+        ws.set_row(row, 15 * _text_lines(text, 110 * 1.05) + 3)
         row += 1
+
+    def swatch(word: str, word_format, text: str, text_format) -> None:
+        nonlocal row
+        ws.write_string(row, 0, word, word_format)
+        ws.write_string(row, 1, text, text_format)
+        ws.set_row(row, 15 * _text_lines(text, 110 * 1.05) + 6)
+        row += 1
+
+    if example:
         text = (
-            "Diese Datei zeigt, wie ein ausgefüllter Master aussieht. Oberziele, Unterziele, Sachstand und "
-            "Highlights stammen aus dem Ampeldokument vom Februar 2025; die Maßnahmentexte sind Platzhalter "
-            "(außer den im Ampeldokument zitierten). Status und blaue Markierung sind zufällig erzeugt."
+            "Diese Datei zeigt, wie ein ausgefüllter Master aussieht. Oberziele, Unterziele, Einleitung, "
+            "Sachstand, Highlights und Ausblick stammen aus dem Ampeldokument vom Februar 2025; die "
+            "Maßnahmentexte sind Platzhalter (außer den im Ampeldokument zitierten). Status und blaue "
+            "Markierung sind zufällig erzeugt."
         )
         if fill_only_names:
             text += (
                 " In den Blättern " + ", ".join(f"„{n}“" for n in fill_only_names)
                 + " ist die Ampel nur als Zellfarbe erfasst (ohne Wort) – auch das wird gelesen."
             )
-        ws.write_string(row, 1, text, fm.step)
-        ws.set_row(row, 15 * _text_lines(text, 110 * 1.1) + 3)
-        row += 2
-    ws.write_string(row, 0, "So arbeiten Sie mit dem Master", fm.heading)
+        ws.write_string(row, 0, BANNER, fm.heading)
+        row += 1
+        paragraph(text)
+        row += 1
+
+    heading("1. Zuerst: Angaben im Blatt „Konzept“")
+    if placeholders_left:
+        paragraph(
+            "Felder mit einem Text in eckigen Klammern, z. B. „" + placeholders.STAND + "“, sind Platzhalter: "
+            "Klicken Sie hinein und überschreiben Sie sie. Stand = Stichtag der Ampelbewertung (als Datum), "
+            "Kopfzeile = der Text oben auf jeder gedruckten Seite. Solange ein Platzhalter im Master steht, "
+            "meldet die Prüfung eine Warnung mit der Zelle."
+        )
+    paragraph(
+        "Die Tabelle im Blatt „Konzept“ nennt je Feld die im Konzept festgelegte Zahl der Unterziele und "
+        "Maßnahmen. ampel_xl vergleicht die Zeilen der Feldblätter damit, damit eine versehentlich "
+        "gelöschte Zeile auffällt. Ändert sich die Struktur, passen Sie die Zahlen an."
+    )
     row += 1
+    heading("2. Texte für das Ampeldokument (oben auf jedem Feldblatt)")
+    paragraph("Den Text immer in das umrahmte Feld rechts neben der Beschriftung schreiben; die Beschriftung "
+              "in Spalte A nicht ändern und keine Zellen verbinden.")
+    paragraph("Ein Absatz zum Stand des Feldes. Für einen neuen Absatz Alt+Enter drücken "
+              "(LibreOffice: Strg+Enter).", "Sachstand")
+    paragraph("Ein Highlight je Zeile – nach jedem Punkt Alt+Enter (LibreOffice: Strg+Enter). "
+              "Wörter, die Sie in der Zelle fett setzen, erscheinen auch im Ampeldokument fett.", "Highlights")
+    paragraph("Freiwillig: ein Absatz, den das Ampeldokument vor den Ergebnissen druckt, "
+              "z. B. „Das Oberziel … fokussiert sich auf …“. Freiwillige Felder einfach leer lassen.", "Einleitung")
+    paragraph("Freiwillig: Pläne und was nicht weiterverfolgt wurde; das Ampeldokument druckt es "
+              "nach den Ergebnissen.", "Ausblick")
+    row += 1
+    heading("3. Ampel (Status) je Maßnahme")
+    paragraph(f"Zelle in der Spalte „Ampel“ anklicken und {STATUS_CHOICE} aus der Liste wählen – die Zelle "
+              "färbt sich dann von selbst. Wie bisher darf die Zelle stattdessen auch nur farbig hinterlegt "
+              "werden; Wort und Farbe müssen dann zusammenpassen. Bitte keine anderen Farben verwenden.")
+    for status in STATUS_ORDER:
+        swatch(STATUS_WORDS[status], fm.legend_status[status], STATUS_MEANINGS[status], fm.legend_text)
+    row += 1
+    heading("4. Blaue Markierung: in der Auswertung")
+    swatch(BLUE_LABEL, fm.legend_blue, f"{BLUE_MEANING} Markieren "
+           f"Sie dazu die Nr- oder Textzelle der Maßnahme blau – oder wählen Sie „{FLAG_MARK}“ in der Spalte "
+           "„In Auswertung“. Ist im ganzen Master keine Maßnahme markiert, gehen alle Maßnahmen in die "
+           "Auswertung ein.", fm.legend_blue_text)
+    swatch("Grau", fm.legend_grey, "Grau hinterlegte Zeilen sind Unterziele; sie bekommen keine Ampel.",
+           fm.legend_text)
+    row += 1
+    heading("5. Maßnahmen, Unterziele und Felder")
     steps = (
-        "Ampel setzen: Zelle in der Spalte „Ampel“ anklicken und Grün, Gelb oder Rot aus der Liste wählen – "
-        "die Zelle färbt sich von selbst. Wie bisher darf die Zelle stattdessen auch nur farbig hinterlegt "
-        "werden (Grün, Gelb/Orange, Rot). Wort und Farbe müssen dann zusammenpassen.",
-        "In Auswertung: „x“ in der Spalte „In Auswertung“ wählen oder – wie bisher – die Nr- oder Textzelle "
-        "der Maßnahme blau hinterlegen. Ist im ganzen Master keine Maßnahme markiert, gehen alle Maßnahmen "
-        "in die Auswertung ein.",
-        "Neue Maßnahme: unter ihrem Unterziel eine Zeile einfügen (Rechtsklick auf die Zeilennummer → "
-        "Zellen einfügen), in „Nr“ die laufende Nummer im Feld (1, 2, 3 …) und den Text eintragen, "
-        "dann die Ampel wählen.",
+        "Neue Maßnahme: in eine der leeren, umrahmten Zeilen unter ihrem Unterziel in „Nr“ die laufende "
+        "Nummer im Feld (1, 2, 3 …) und den Text eintragen, dann die Ampel wählen. Reichen die Zeilen nicht, "
+        "eine Zeile einfügen (Rechtsklick auf die Zeilennummer → Zeilen einfügen). Leere Zeilen zählen nicht.",
         "Neues Unterziel: eine Zeile mit der Nummer des Unterziels in „Nr“ und dem Text „Unterziel 4: …“; "
         "diese Zeile bekommt keine Ampel.",
-        "Neues Feld: ein Feldblatt kopieren (Rechtsklick auf den Blattnamen → Verschieben/Kopieren → "
-        "Kopie erstellen) und in Zelle A1 den Titel ändern, z. B. „Querschnittsthema Digitalisierung“.",
-        "Blatt „Konzept“: nach jeder Änderung der Struktur die Zahl der Unterziele und Maßnahmen anpassen "
-        "und den Stand (Datum) aktualisieren – ampel_xl vergleicht die gezählten Zeilen damit, damit eine "
-        "versehentlich gelöschte Zeile auffällt.",
-        "Bitte in der Spalte „Ampel“ keine anderen Farben verwenden. Entfallene Maßnahmen nicht löschen, "
-        "sondern in „Bemerkung“ vermerken – so bleiben Nummern und Zahlen stimmig.",
+        "Neues Feld: ein Feldblatt kopieren (Rechtsklick auf den Blattnamen → Verschieben/Kopieren → Kopie "
+        "erstellen), in Zelle A1 den Titel ändern und das Feld im Blatt „Konzept“ eintragen.",
+        "Entfallene Maßnahmen nicht löschen, sondern in „Bemerkung“ vermerken – so bleiben Nummern und Zahlen "
+        "stimmig.",
     )
     for i, step in enumerate(steps, start=1):
-        ws.write_string(row, 0, f"{i}.", fm.step_nr)
-        ws.write_string(row, 1, step, fm.step)
-        ws.set_row(row, 15 * _text_lines(step, 110 * 1.1) + 3)
-        row += 1
+        paragraph(step, f"{i}.")
+    row += 1
+    heading("6. Prüfen und auswerten")
+    paragraph(
+        "Vor der Sitzung: „ampel-xl validate Master.xlsx“ zeigt jede Auffälligkeit mit Blatt und Zelle. "
+        "Die Zusammenfassung schreibt „ampel-xl summary Master.xlsx“ oder ein Doppelklick auf "
+        "„Zusammenfassung_erstellen.cmd“. Hat der Master Fehler, entsteht statt der Zusammenfassung ein "
+        "Prüfbericht neben dem Master: Ein Klick auf die Fundstelle öffnet den Master an der Zelle."
+    )
+    ws.activate()
 
 
 # --------------------------------------------------------------------------------------------
@@ -638,14 +780,21 @@ def _write_concept(
     })
     fm = _Formats(wb)
     measures, fill_only = _example_data(felder) if example else ([[] for _ in felder], set())
-    used: set[str] = {"konzept", "legende"}
+    used: set[str] = {"konzept", SHEET_ANLEITUNG.casefold()}
     sheets = [_sheet_name(f, used) for f in felder]
 
+    if example:
+        stand_value: Any = stand
+        kopf_value, placeholder = kopfzeile or "", False
+    else:
+        # a template is not dated: the clerk fills in Stand and Kopfzeile
+        stand_value, kopf_value, placeholder = placeholders.STAND, placeholders.KOPFZEILE, True
+        kopfzeile = " – ".join(x for x in (titel, structure.get("gebiet") or "") if x) or None
     meta = [
         ("Titel", titel, False),
         ("Gebiet", structure.get("gebiet") or "", False),
-        ("Stand", stand, False),
-        ("Kopfzeile", kopfzeile or "", False),
+        ("Stand", stand_value, placeholder),
+        ("Kopfzeile", kopf_value, placeholder),
         ("Amt", structure.get("amt") or "", False),
     ]
     # the declared counts: the template has no measure rows yet, but the concept declares them
@@ -664,6 +813,8 @@ def _write_concept(
             "Ampeldokument – in dieser Vorlage sind die Maßnahmen noch nicht eingetragen. Bitte die Zahlen "
             "anpassen, wenn sich die Struktur ändert."
         )
+    _anleitung_sheet(wb, fm, kopfzeile=kopfzeile, example=example,
+                     fill_only_names=[sheets[i] for i in sorted(fill_only)], placeholders_left=not example)
     _konzept_sheet(wb, fm, meta, table, note, kopfzeile=kopfzeile, example=example)
     for i, (feld, sheet) in enumerate(zip(felder, sheets)):
         _field_sheet(
@@ -674,8 +825,6 @@ def _write_concept(
             fill_only=i in fill_only,
             blank_rows=0 if example else TEMPLATE_BLANK_ROWS,
         )
-    _legende_sheet(wb, fm, kopfzeile=kopfzeile, example=example,
-                   fill_only_names=[sheets[i] for i in sorted(fill_only)])
 
 
 def _write_empty(wb: xlsxwriter.Workbook, created: _dt.datetime) -> None:
@@ -688,11 +837,11 @@ def _write_empty(wb: xlsxwriter.Workbook, created: _dt.datetime) -> None:
     })
     fm = _Formats(wb)
     meta = [
-        ("Titel", "(Titel, z. B. Integrationskonzept 2.0)", True),
-        ("Gebiet", "(z. B. Landkreis …)", True),
-        ("Stand", None, False),
-        ("Kopfzeile", "(Text für die Kopfzeile der Ausdrucke)", True),
-        ("Amt", "(Amt / Referat)", True),
+        ("Titel", placeholders.TITEL, True),
+        ("Gebiet", placeholders.GEBIET, True),
+        ("Stand", placeholders.STAND, True),
+        ("Kopfzeile", placeholders.KOPFZEILE, True),
+        ("Amt", placeholders.AMT, True),
     ]
     note = (
         "Bitte die Angaben oben ausfüllen (Stand = Stichtag der Ampelbewertung als Datum). Für jedes "
@@ -700,14 +849,14 @@ def _write_empty(wb: xlsxwriter.Workbook, created: _dt.datetime) -> None:
         "Zeile mit Name, Art und der im Konzept festgelegten Zahl der Unterziele und Maßnahmen eintragen – "
         "ampel_xl vergleicht die Zeilen der Feldblätter damit."
     )
-    table = [("(Name)", "Handlungsfeld", 1, 0)]
+    table = [(placeholders.FELD_NAME, "Handlungsfeld", 1, 0)]
+    _anleitung_sheet(wb, fm, kopfzeile=None, example=False)
     _konzept_sheet(wb, fm, meta, table, note, kopfzeile=None, example=False, date_hint=True)
     feld = {
-        "name": "(Name)",
+        "name": placeholders.FELD_NAME,
         "art": "Handlungsfeld",
-        "oberziel": "(Oberziel des Feldes)",
-        "unterziele": [{"nr": 1, "text": "(Text)"}],
+        "oberziel": placeholders.OBERZIEL,
+        "unterziele": [{"nr": 1, "text": placeholders.UNTERZIEL}],
     }
     _field_sheet(wb, fm, "Feld 1", feld, kopfzeile=None, example=False, measures=None,
                  fill_only=False, blank_rows=10, comments=True)
-    _legende_sheet(wb, fm, kopfzeile=None, example=False)

@@ -88,6 +88,7 @@ CODES: dict[str, tuple[Severity, str]] = {
     "row-hidden": (W, "Eine Maßnahme steht in einer ausgeblendeten Zeile; sie wird mitgezählt."),
     "nothing-marked": (I, "Keine Maßnahme ist für die Auswertung markiert; alle Maßnahmen zählen."),
     "auswertung-unreadable": (W, "Der Eintrag in der Spalte „In Auswertung“ ist weder ja noch nein."),
+    "template-placeholder": (W, "Im Master steht noch ein Platzhalter der Vorlage (Text in eckigen Klammern)."),
 }
 
 
@@ -222,6 +223,7 @@ def validate(konzept_or_path: Konzept | str | os.PathLike[str]) -> Report:
     for feld in konzept.felder:
         _check_feld(feld, out)
     _check_declared(konzept, out)
+    _check_placeholders(konzept, out)
     order = {s.name: i for i, s in enumerate(konzept.sheets)}
     findings = sorted(
         out.items,
@@ -566,6 +568,42 @@ def _check_declared(k: Konzept, out: _Collector) -> None:
             out.add("count-total", sheet, f"A{t.row}", t.row,
                     f"Insgesamt wurden {found_m} Maßnahmen gefunden, laut Gesamt-Zeile im Blatt „Konzept“ sind es {t.massnahmen}.",
                     "Prüfen Sie die Felder mit abweichenden Anzahlen oder korrigieren Sie die Gesamt-Zeile.")
+
+
+def _check_placeholders(k: Konzept, out: _Collector) -> None:
+    """A placeholder of the template ("[Stichtag eintragen, …]") still in the master."""
+    from .placeholders import find_placeholder
+
+    def add(sheet: str | None, cell: str | None, row: int | None, what: str, value: object) -> None:
+        placeholder = find_placeholder(value)
+        if placeholder is None:
+            return
+        out.add("template-placeholder", sheet, cell, row,
+                f"{what}: Hier steht noch der Platzhalter „{placeholder}“ aus der Vorlage.",
+                "Überschreiben Sie den Text in eckigen Klammern mit der richtigen Angabe; sonst erscheint er so in "
+                "der Zusammenfassung und im Ampeldokument.")
+
+    cells = dict(k.meta_cells)
+    for key, value in k.meta:
+        cell = cells.get(key)
+        add(k.konzept_sheet, cell, _row_of(cell), f"„{key}“ im Blatt „{k.konzept_sheet or 'Konzept'}“", value)
+    for d in k.declared or ():
+        add(k.konzept_sheet, f"A{d.row}", d.row, "Feldname in der Tabelle des Blatts „Konzept“", d.name)
+    for f in k.felder:
+        add(f.sheet, f.title_cell, _row_of(f.title_cell), "Titel des Feldes", f.title)
+        add(f.sheet, f.oberziel_cell, _row_of(f.oberziel_cell), "Oberziel", f.oberziel)
+        for label, text in (("Einleitung", f.einleitung), ("Sachstand", f.sachstand), ("Ausblick", f.ausblick),
+                            ("Highlights", "\n".join(f.highlights))):
+            add(f.sheet, None, 0, label, text)
+        for u in f.unterziele:
+            add(f.sheet, u.cell, u.row, f"Unterziel {u.nr}", u.text)
+        for m in f.massnahmen:
+            add(f.sheet, m.text_cell, m.row, f"Maßnahme Nr. {m.nr or '?'}", m.text)
+
+
+def _row_of(cell: str | None) -> int | None:
+    m = re.search(r"(\d+)$", cell or "")
+    return int(m.group(1)) if m else None
 
 
 def codes_table_markdown() -> str:

@@ -7,7 +7,9 @@ rem    1. eine Datei, die mit der Maus auf dieses Symbol gezogen wurde (oder das
 rem    2. "Ampel-Master.xlsx" im selben Ordner wie dieses Skript;
 rem    3. "Ampel-Master.xlsx" im Ordner darueber (z. B. Skript im Unterordner "scripts").
 rem  Die Zusammenfassung entsteht neben dem Master: "Ampel-Master_Zusammenfassung.xlsx".
-rem  Enthaelt der Master Fehler, wird nichts geschrieben; die Fehler stehen im Fenster.
+rem  Enthaelt der Master Fehler, entsteht statt der Zusammenfassung der Pruefbericht
+rem  "Ampel-Master_Prüfbericht.xlsx" neben dem Master; das Skript oeffnet ihn in Excel.
+rem  Ein Klick auf eine Fundstelle dort oeffnet den Master an der Zelle.
 rem  Das Fenster bleibt offen, bis eine Taste gedrueckt wird.
 rem ---------------------------------------------------------------------------------------
 setlocal
@@ -40,7 +42,14 @@ echo Fertig: Die Zusammenfassung liegt neben dem Master.
 goto :ende
 
 :master_fehler
-echo Die Zusammenfassung wurde NICHT erstellt: Der Master enthält Fehler (siehe oben).
+echo Die Zusammenfassung wurde NICHT erstellt: Der Master enthält Fehler.
+for %%F in ("%MASTER%") do set "PRUEF=%%~dpnF_Prüfbericht.xlsx"
+if not exist "%PRUEF%" goto :ohne_pruefbericht
+echo Der Prüfbericht liegt neben dem Master und wird jetzt geöffnet:
+echo   "%PRUEF%"
+echo Ein Klick auf eine Fundstelle öffnet den Master an der Zelle.
+start "" "%PRUEF%"
+:ohne_pruefbericht
 echo Bitte korrigieren Sie den Master und starten Sie dieses Skript erneut.
 goto :ende
 

@@ -10,7 +10,9 @@ committed files are exactly what it makes now)::
 * ``Beispiel_Ampel-Master.xlsx`` – the same with 193 measures and fictional statuses, kept the way
   offices keep their masters: in a few fields the last measure takes several rows (Nr, text, Ampel
   and In-Auswertung cells merged vertically, one partner per row), and in one field the Ampel shows
-  an icon set (conditional formatting, "3 Ampeln" on 3/2/1) instead of a word and a fill.
+  an icon set (conditional formatting, "3 Ampeln" on 3/2/1) instead of a word and a fill; the
+  default run also copies it into ``ampel_xl/data/`` (shipped in the wheel, found by
+  ``ampel_xl.example_path()``).
 
 Run it again after changing :mod:`ampel_xl.template` or the packaged structure, and commit
 the workbooks with the change.
@@ -33,6 +35,8 @@ if str(ROOT) not in sys.path:
 from ampel_xl.template import EXAMPLE_FILENAME, load_structure, template_filename, write_master  # noqa: E402
 
 DEFAULT_OUTDIR = ROOT / "workbooks"
+#: The package's copy of the example (identical to the one in workbooks/).
+PACKAGE_EXAMPLE = ROOT / "ampel_xl" / "data" / EXAMPLE_FILENAME
 
 
 def make_workbooks(outdir: str | Path = DEFAULT_OUTDIR) -> list[Path]:
@@ -88,8 +92,6 @@ def _as_kept_in_offices(source: Path, target: Path) -> None:
             xml, last_row = _merge_last_measure(xml, feld.massnahmen[-1].row, MERGED_LAST_MEASURE[feld.sheet])
             workbook = re.sub(rf"(>'?{re.escape(escape(feld.sheet))}'?!\$A\$\d+:\$G\$)\d+<",
                               rf"\g<1>{last_row}<", workbook)
-        if not feld.highlights:
-            xml = _drop_empty_label(xml, "Highlights", data["xl/sharedStrings.xml"].decode("utf-8"))
         if feld.sheet == ICON_SET_SHEET:
             xml = _icon_set_statuses(xml, [(m.row, m.status.value) for m in feld.massnahmen])
         data[part] = xml.encode("utf-8")
@@ -99,13 +101,6 @@ def _as_kept_in_offices(source: Path, target: Path) -> None:
         for info in infos:
             zout.writestr(info, data[info.filename])
     os.replace(tmp, target)
-
-
-def _drop_empty_label(xml: str, label: str, strings: str) -> str:
-    """A field without highlights shows no "Highlights" label (an empty label is a warning)."""
-    items = re.findall(r"<si>(.*?)</si>", strings, re.S)
-    index = next(i for i, item in enumerate(items) if re.fullmatch(rf"<t[^>]*>{label}</t>", item))
-    return re.sub(rf'<c r="(A\d+)" s="(\d+)" t="s"><v>{index}</v></c>', r'<c r="\1" s="\2"/>', xml, count=1)
 
 
 def _inline(ref: str, style: str, text: str) -> str:
@@ -162,8 +157,12 @@ def _icon_set_statuses(xml: str, rows: list[tuple[int, str]]) -> str:
 
 def main(argv: list[str] | None = None) -> int:
     argv = sys.argv[1:] if argv is None else argv
-    for path in make_workbooks(argv[0] if argv else DEFAULT_OUTDIR):
+    outdir = Path(argv[0]) if argv else DEFAULT_OUTDIR
+    for path in make_workbooks(outdir):
         print(path)
+    if outdir == DEFAULT_OUTDIR:
+        PACKAGE_EXAMPLE.write_bytes((outdir / EXAMPLE_FILENAME).read_bytes())
+        print(PACKAGE_EXAMPLE)
     return 0
 
 

@@ -3,8 +3,8 @@
     python scripts/render_report_image.py [--master workbooks/Beispiel_Ampel-Master.xlsx]
                                           [--page 3] [--dpi 90] [-o docs/img/ampeldokument_seite.png]
 
-Writes the report (as ``ampel-xl report --pdf`` does), converts it to PDF with LibreOffice and
-rasterises one page with ``pdftoppm`` (poppler-utils). Page 3 is the first field's page with its
+Writes the report with its PDF (as ``ampel-xl report --pdf`` does: LibreOffice, tagged PDF, table
+of contents with the rendered page numbers) and rasterises one page with ``pdftoppm`` (poppler-utils). Page 3 is the first field's page with its
 Sachstand, Highlights and the two charts. Needs LibreOffice and pdftoppm; a developer tool, not
 part of the package.
 """
@@ -22,7 +22,7 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
 import ampel_xl  # noqa: E402
-from ampel_xl.report import build_report_bytes, convert_to_pdf, find_soffice  # noqa: E402
+from ampel_xl.report import find_soffice, write_report  # noqa: E402
 
 
 def render_report_page(master: Path, out: Path, *, page: int = 3, dpi: int = 90) -> Path:
@@ -34,8 +34,7 @@ def render_report_page(master: Path, out: Path, *, page: int = 3, dpi: int = 90)
     konzept = ampel_xl.read(master)
     summary = ampel_xl.summarize(konzept, ampel_xl.validate(konzept))
     with tempfile.TemporaryDirectory(prefix="ampel_xl_img_") as tmp:
-        pdf = convert_to_pdf(build_report_bytes(summary, toc_field=False), Path(tmp) / "Ampeldokument.pdf",
-                             soffice=soffice)
+        pdf = write_report(summary, Path(tmp) / "Ampeldokument.docx", pdf=True).pdf
         stem = Path(tmp) / "seite"
         subprocess.run([pdftoppm, "-png", "-r", str(dpi), "-f", str(page), "-l", str(page), "-singlefile",
                         str(pdf), str(stem)], check=True)

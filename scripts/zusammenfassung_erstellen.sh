@@ -8,7 +8,9 @@
 #    2. "Ampel-Master.xlsx" im selben Ordner wie dieses Skript;
 #    3. "Ampel-Master.xlsx" im Ordner darüber (z. B. Skript im Unterordner "scripts").
 #  Die Zusammenfassung entsteht neben dem Master: "Ampel-Master_Zusammenfassung.xlsx".
-#  Enthält der Master Fehler, wird nichts geschrieben; die Fehler stehen im Fenster.
+#  Enthält der Master Fehler, entsteht statt der Zusammenfassung der Prüfbericht
+#  "Ampel-Master_Prüfbericht.xlsx" neben dem Master (im Terminal wird er geöffnet); ein Klick
+#  auf eine Fundstelle dort öffnet den Master an der Zelle.
 #
 #  Aus dem Dateimanager gestartet („In Terminal ausführen“; unter macOS die Datei in
 #  „….command“ umbenennen, dann öffnet ein Doppelklick das Terminal) bleibt das Fenster offen,
@@ -62,7 +64,19 @@ rc=$?
 echo
 case $rc in
     0) echo "Fertig: Die Zusammenfassung liegt neben dem Master." ;;
-    1) echo "Die Zusammenfassung wurde NICHT erstellt: Der Master enthält Fehler (siehe oben)."
+    1) echo "Die Zusammenfassung wurde NICHT erstellt: Der Master enthält Fehler."
+       pruef="${master%.*}_Prüfbericht.xlsx"
+       if [ -f "$pruef" ]; then
+           echo "Der Prüfbericht liegt neben dem Master: $pruef"
+           echo "Ein Klick auf eine Fundstelle öffnet den Master an der Zelle."
+           if [ -t 0 ] && [ -z "${AMPEL_NO_PAUSE:-}" ]; then
+               if command -v xdg-open >/dev/null 2>&1; then
+                   xdg-open "$pruef" >/dev/null 2>&1 &
+               elif command -v open >/dev/null 2>&1; then
+                   open "$pruef" >/dev/null 2>&1 &
+               fi
+           fi
+       fi
        echo "Bitte korrigieren Sie den Master und starten Sie dieses Skript erneut." ;;
     *) echo "Die Zusammenfassung wurde NICHT erstellt. Die Meldung oben nennt den Grund." ;;
 esac

@@ -9,7 +9,7 @@ from click.testing import CliRunner
 from openpyxl import load_workbook
 
 from ampel_xl.cli import cli
-from ampel_xl.compare import Changes, add_changes_sheet, compare, write_changes
+from ampel_xl.compare import ARTEN, Changes, add_changes_sheet, compare, write_changes
 from ampel_xl.model import STATUS_FILLS
 from ampel_xl.reader import read
 
@@ -87,10 +87,16 @@ def test_known_changes(masters):
         ("Sprache/M3", "Sprache/M2", "nummer", "gelb", "gelb"),
         ("Sprache/M4", "Sprache/M3", "nummer", "gruen", "gelb"),
         ("Sprache/M5", "Sprache/M4", "nummer", "gelb", "gruen"),
+        ("Sprache/M4", "Sprache/M3", "text", "gruen", "gelb"),   # "FAMILIENZENTREN": case is a change
+        ("Sprache/M5", "Sprache/M4", "text", "gelb", "gruen"),   # "bekannt machen" → "bekanntmachen"
         ("Arbeit/M2", "Arbeit/M2", "status", "rot", "gelb"),
         ("Arbeit/M1", "Arbeit/M1", "auswertung", "gruen", "gruen"),
         ("Arbeit/M3", "Arbeit/M3", "auswertung", "gelb", "gelb"),
+        ("Arbeit/M2", "Arbeit/M2", "text", "rot", "gelb"),
     ]
+    texts = {c.massnahme_id: (c.vorher, c.nachher) for c in changes.of("text")}
+    assert texts["Sprache/M4"] == ("Elternkurse in den Familienzentren", "Elternkurse in den FAMILIENZENTREN")
+    assert texts["Arbeit/M2"] == ("Mentoring", "Mentoring-Programm für Frauen")
     assert [c.richtung for c in changes.of("status")] == ["besser", "schlechter", "besser", "besser"]
     assert [c.pfeil for c in changes.of("status")] == ["↑", "↓", "↑", "↑"]
     by_id = {(c.massnahme_id, c.art): c for c in changes}
@@ -113,8 +119,8 @@ def test_to_frame(masters):
     df = compare(*masters).to_frame()
     assert list(df.columns[:6]) == ["feld", "massnahme_id", "alt_id", "art", "alt", "neu"]
     assert {"richtung", "massnahme", "auswertung_alt", "auswertung_neu", "zuordnung"} <= set(df.columns)
-    assert len(df) == 12
-    assert set(df["art"]) == {"status", "neu", "entfernt", "auswertung", "nummer"}
+    assert len(df) == 15
+    assert set(df["art"]) == {"status", "neu", "entfernt", "auswertung", "nummer", "text"}
     assert set(df["alt"].dropna()) | set(df["neu"].dropna()) <= {"gruen", "gelb", "rot"}
     status = df[df["art"] == "status"]
     assert list(zip(status["alt"], status["neu"])) == [("rot", "gelb"), ("gruen", "gelb"), ("gelb", "gruen"),
@@ -131,7 +137,8 @@ def test_per_feld_and_text(masters):
     text = changes.text()
     assert text.splitlines()[0] == "Vergleich Stand 1. Oktober 2024 → Stand 3. Februar 2025"
     assert "4 Statusänderungen: 3 Verbesserungen (Rot → Gelb: 2, Gelb → Grün: 1), 1 Rückschritt (Grün → Gelb: 1)." in text
-    assert "1 Maßnahme neu, 1 Maßnahme entfernt, 2 Änderungen der Auswertung, 4 Maßnahmen neu nummeriert." in text
+    assert ("1 Maßnahme neu, 1 Maßnahme entfernt, 2 Änderungen der Auswertung, 4 Maßnahmen neu nummeriert, "
+            "3 Texte geändert.") in text
     assert "Sprache 2 ↑ / 1 ↓" in text
 
 
@@ -199,20 +206,22 @@ def test_workbook(masters, tmp_path):
     assert [ws.cell(header, c).value for c in range(1, 11)] == [
         "Feld", "Maßnahme", "Bisherige Nr.", "Unterziel", "Text der Maßnahme", "Art der Änderung", "Vorher", None,
         "Nachher", "In Auswertung"]
-    rows = [[ws.cell(r, c).value for c in range(1, 10)] for r in range(header + 1, header + 13)]
+    rows = [[ws.cell(r, c).value for c in range(1, 10)] for r in range(header + 1, header + 16)]
     assert rows[0] == ["Sprache", "M2", "M1", 1, "Sprachkurse an mehreren Standorten", "Status geändert", "Rot", "↑", "Gelb"]
     assert rows[1][5:] == ["Status geändert", "Grün", "↓", "Gelb"]
     assert rows[3][5:] == ["Neu", None, "→", "Rot"]
     assert rows[4][5:] == ["Entfernt", "Rot", "→", None]
     assert rows[5][5:] == ["Neue Nummer", "M1", "→", "M2"]
-    assert rows[10][5:] == ["Auswertung geändert", "ja", "→", "nein"]
-    assert ws.cell(header + 13, 1).value is None
+    assert rows[9][5:] == ["Text geändert", "Elternkurse in den Familienzentren", "→",
+                           "Elternkurse in den FAMILIENZENTREN"]
+    assert rows[12][5:] == ["Auswertung geändert", "ja", "→", "nein"]
+    assert ws.cell(header + 16, 1).value is None
     first = header + 1
     assert ws.cell(first, 7).fill.fgColor.rgb == "FF" + STATUS_FILLS["rot"][1:]
     assert ws.cell(first, 9).fill.fgColor.rgb == "FF" + STATUS_FILLS["gelb"][1:]
     assert ws.cell(first, 8).font.color.rgb == "FF00B050"       # ↑ in green
     assert ws.cell(first + 1, 8).font.color.rgb == "FFFF0000"   # ↓ in red
-    assert ws.auto_filter.ref == f"A{header}:J{header + 12}"
+    assert ws.auto_filter.ref == f"A{header}:J{header + 15}"
 
 
 def test_workbook_is_deterministic_and_text_stays_text(tmp_path):
@@ -289,8 +298,8 @@ def test_write_summary_with_changes(masters, tmp_path):
     assert wb.sheetnames[-1] == "Entwicklung"
     ws = wb["Entwicklung"]
     assert ws["A1"].value == "Veränderungen: Stand 1. Oktober 2024 → Stand 3. Februar 2025"
-    arts = [c.value for c in ws["F"] if c.value in ("Status geändert", "Neu", "Entfernt", "Neue Nummer", "Auswertung geändert")]
-    assert len(arts) == len(changes) == 12
+    arts = [c.value for c in ws["F"] if c.value in ARTEN.values()]
+    assert len(arts) == len(changes) == 15
     assert ws.oddFooter.center.text == "Seite &P von &N"  # printed like the other sheets of the summary
     without = load_workbook(write_summary(summarize(changes.new), tmp_path / "Y.xlsx"))
     assert "Entwicklung" not in without.sheetnames
@@ -307,3 +316,80 @@ def test_cli_summary_compare_with(masters, tmp_path):
     result = CliRunner().invoke(cli, ["summary", str(new), "--compare-with", str(old), "-o", str(old)])
     assert result.exit_code == 2 and "Traceback" not in result.output
     assert old.read_bytes() == before
+
+
+# --------------------------------------------------------------------------------------------
+# Every kind of change of a measure
+
+
+def _one_measure(path: Path, **cells) -> Path:
+    """A master with one field, one Unterziel and the measures given as dicts of column values."""
+    header = ("Nr", "Unterziel / Maßnahme", "Ampel", "Bemerkung", "Verantwortlich", "Zeitraum")
+    f = FieldSheet("Handlungsfeld Sprache", "Sprache", header=header)
+    f.unterziel(1)
+    for nr, values in cells.items():
+        values = dict(values)
+        text = values.pop("text")
+        status = values.pop("status", "Gelb")
+        blue = values.pop("blue", "nr")
+        f.measure(int(nr[1:]), text, status=status, blue=blue, values=values)
+    # two more measures, one always marked and one never, so the blue marking decides the evaluation
+    f.measure(98, "Eine Maßnahme in der Auswertung", status="Grün", blue="nr")
+    f.measure(99, "Eine Maßnahme außerhalb der Auswertung", status="Grün")
+    return build(path, [f], konzept={"Titel": "Integrationskonzept"})
+
+
+BASE = {"text": "Sprachkurse an mehreren Standorten", "status": "Gelb", "Bemerkung": "läuft",
+        "Verantwortlich": "Amt für Migration", "Zeitraum": "2024–2025"}
+
+
+@pytest.mark.parametrize(("art", "edit", "vorher", "nachher"), [
+    ("status", {"status": "Grün"}, "Gelb", "Grün"),
+    ("auswertung", {"blue": None}, "ja", "nein"),
+    ("text", {"text": "Sprachkurse an mehreren Standorten im Landkreis"},
+     "Sprachkurse an mehreren Standorten", "Sprachkurse an mehreren Standorten im Landkreis"),
+    ("bemerkung", {"Bemerkung": "abgeschlossen"}, "läuft", "abgeschlossen"),
+    ("bemerkung", {"Bemerkung": None}, "läuft", ""),
+    ("verantwortlich", {"Verantwortlich": "Volkshochschule"}, "Amt für Migration", "Volkshochschule"),
+    ("zeitraum", {"Zeitraum": "2025–2026"}, "2024–2025", "2025–2026"),
+])
+def test_every_kind_of_change_is_its_own_art(tmp_path, art, edit, vorher, nachher):
+    old = _one_measure(tmp_path / "alt.xlsx", m1=BASE)
+    new = _one_measure(tmp_path / "neu.xlsx", m1={**BASE, **edit})
+    changes = compare(old, new)
+    assert [(c.massnahme_id, c.art, c.vorher, c.nachher) for c in changes] == [("Sprache/M1", art, vorher, nachher)]
+    df = changes.to_frame()
+    assert df[["art", "vorher", "nachher"]].values.tolist() == [[art, vorher, nachher]]
+    assert ARTEN[art] in changes.text() or art in ("status", "auswertung")
+    ws = load_workbook(write_changes(changes, tmp_path / "V.xlsx"))["Veränderungen"]
+    header = [r for r in range(1, 40) if ws.cell(r, 1).value == "Feld"][-1]
+    assert [ws.cell(header + 1, c).value for c in (2, 6, 7, 9)] == [
+        "M1", ARTEN[art], vorher or "(leer)", nachher or "(leer)"]
+    assert ws.cell(header + 2, 1).value is None  # nothing else reported
+
+
+def test_spacing_alone_is_no_change(tmp_path):
+    old = _one_measure(tmp_path / "alt.xlsx", m1=BASE)
+    new = _one_measure(tmp_path / "neu.xlsx", m1={**BASE, "text": "Sprachkurse  an mehreren\nStandorten ",
+                                                    "Bemerkung": " läuft"})
+    assert len(compare(old, new)) == 0
+
+
+def test_number_added_removed_and_several_kinds_at_once(tmp_path):
+    old = _one_measure(tmp_path / "alt.xlsx", m1=BASE, m2={"text": "Lotsen für Sprachangebote", "status": "Rot"})
+    new = _one_measure(tmp_path / "neu.xlsx",
+                       m2={**BASE, "status": "Grün", "Verantwortlich": "VHS"},          # renumbered 1 → 2
+                       m3={"text": "Sprachcafés in den Gemeinden", "status": "Gelb"})
+    changes = compare(old, new)
+    got = [(c.massnahme_id, c.art, c.vorher, c.nachher) for c in changes]
+    assert got == [
+        ("Sprache/M2", "status", "Gelb", "Grün"),
+        ("Sprache/M3", "neu", "", "Gelb"),
+        ("Sprache/M2", "entfernt", "Rot", ""),
+        ("Sprache/M2", "nummer", "M1", "M2"),
+        ("Sprache/M2", "verantwortlich", "Amt für Migration", "VHS"),
+    ]
+    assert set(changes.to_frame()["art"]) == {"status", "neu", "entfernt", "nummer", "verantwortlich"}
+    per = changes.per_feld().set_index("feld")
+    assert per.loc["Sprache", ["status", "neu", "entfernt", "nummer", "verantwortlich", "text"]].tolist() == [
+        1, 1, 1, 1, 1, 0]

@@ -11,6 +11,7 @@ from click.testing import CliRunner
 from openpyxl import load_workbook
 
 from ampel_xl.cli import cli
+from ampel_xl.figures import EXCEL_PERCENT_FORMAT
 from ampel_xl.history import COLUMNS, _date_in_name, history, write_history
 from ampel_xl.reader import read
 
@@ -65,6 +66,10 @@ def test_history_frame(drei):
     assert gesamt["anteil_gruen"].round(4).tolist() == [round(1 / 6, 4), round(2 / 6, 4), round(4 / 6, 4)]
     shares = df[["anteil_gruen", "anteil_gelb", "anteil_rot", "anteil_ohne"]].sum(axis=1)
     assert (shares.round(9) == 1.0).all()
+    # the printed shares: a row adds up to 100 (4, 1, 1 of 6 is 67 + 17 + 16, not 67 + 17 + 17)
+    printed = df[["prozent_gruen", "prozent_gelb", "prozent_rot", "prozent_ohne"]]
+    assert (printed.sum(axis=1) == 100).all()
+    assert printed[df["feld"] == "Gesamt"].values.tolist()[-1] == [67, 17, 16, 0]
     assert df["quelle"].iloc[3] == "Ampel-Master_2024-10-01.xlsx"
 
 
@@ -112,7 +117,7 @@ def test_workbook(drei, tmp_path):
     assert [ws.cell(top, c).value for c in range(1, 5)] == ["Stand", "Anteil Grün", "Anteil Gelb", "Anteil Rot"]
     assert [ws.cell(top + i, 1).value for i in (1, 2, 3)] == ["10. Juni 2024", "1. Oktober 2024", "3. Februar 2025"]
     assert [ws.cell(top + i, 2).value for i in (1, 2, 3)] == [0.0, 0.25, 0.75]
-    assert ws.cell(top + 1, 2).number_format == "0%"
+    assert ws.cell(top + 1, 2).number_format == EXCEL_PERCENT_FORMAT
     charts = ws._charts
     assert len(charts) == 3
     assert all(c.tagname == "lineChart" for c in charts)
@@ -133,8 +138,9 @@ def test_cli_history(drei, tmp_path):
     assert result.exit_code == 0, result.output
     lines = result.output.splitlines()
     assert lines[0] == "Gesamtes Konzept je Stand:"
-    assert lines[1] == "  10. Juni 2024: Grün 17 %, Gelb 33 %, Rot 50 % (von 6 Maßnahmen)"
-    assert lines[3] == "  3. Februar 2025: Grün 67 %, Gelb 17 %, Rot 17 % (von 6 Maßnahmen)"
+    assert lines[1] == "  10. Juni 2024: Grün 17\u00a0%, Gelb 33\u00a0%, Rot 50\u00a0% (von 6 Maßnahmen)"
+    # 4, 1 and 1 of 6: half-up would print 67 + 17 + 17 = 101 %; the parts add up to 100
+    assert lines[3] == "  3. Februar 2025: Grün 67\u00a0%, Gelb 17\u00a0%, Rot 16\u00a0% (von 6 Maßnahmen)"
     assert f"Verlauf geschrieben: {out}" in result.output
     assert out.exists()
 

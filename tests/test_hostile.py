@@ -1059,3 +1059,18 @@ def test_written_files_get_a_normal_mode_not_a_private_one(tmp_path):
         assert target.stat().st_mode & 0o777 == 0o664  # a replaced file keeps its mode
     finally:
         os.umask(old)
+
+
+def test_writing_never_touches_the_process_umask(tmp_path, monkeypatch):
+    """Another thread of a notebook may create files at the same moment: the umask stays put."""
+    from ampel_xl._io import write_bytes_atomic
+
+    def forbidden(_mask):
+        raise AssertionError("os.umask was called during a write")
+
+    monkeypatch.setattr(os, "umask", forbidden)
+    target = tmp_path / "neu.csv"
+    write_bytes_atomic(target, b"x")
+    write_bytes_atomic(target, b"y")
+    assert target.read_bytes() == b"y"
+    assert not [p for p in tmp_path.iterdir() if p.name.startswith(".~ampel_")]

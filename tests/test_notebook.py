@@ -1,7 +1,8 @@
-"""docs/beispiel.ipynb runs top to bottom in a fresh kernel, without errors."""
+"""docs/beispiel.ipynb runs top to bottom in a fresh kernel, without errors, from any folder."""
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 
 import pytest
@@ -26,14 +27,16 @@ def _kernel_available() -> str | None:
 
 
 @pytest.fixture(scope="module")
-def executed():
+def executed(tmp_path_factory):
     reason = _kernel_available()
     if reason:
         pytest.skip(reason)
     nb = nbformat.read(NOTEBOOK, as_version=4)
+    # the kernel starts in an empty folder outside the repository: the example comes from the package
+    cwd = tmp_path_factory.mktemp("irgendwo")
     client = nbclient.NotebookClient(
         nb, timeout=CELL_TIMEOUT, startup_timeout=60, kernel_name=KERNEL,
-        resources={"metadata": {"path": str(DOCS)}},
+        resources={"metadata": {"path": str(cwd)}},
     )
     client.execute()
     return nb
@@ -76,3 +79,46 @@ def test_notebook_shows_every_step(executed):
     assert "Verbesserungen" in text
     for name in ("Beispiel_Zusammenfassung.xlsx", "Veränderungen.xlsx", "Verlauf.xlsx"):
         assert name in text
+
+
+def test_notebook_speaks_german_and_formats_shares(executed):
+    html = "\n".join(_outputs(executed, "text/html"))
+    # shares as "63 %" (no-break space), never as raw fractions like 0.494048
+    assert re.search(r"\d{1,3}\u00a0%", html)
+    assert not re.search(r"\b0\.\d{3,}", html)
+    # the findings' severity in German, column headings in German
+    assert "Hinweis" in html and ">info<" not in html and ">severity<" not in html
+    for heading in ("Feld", "Anteil Grün", "Maßnahme", "Schwere", "Was tun", "vorher", "nachher"):
+        assert f">{heading}<" in html, heading
+    assert ">anteil_gruen<" not in html and ">prozent_gruen<" not in html
+    # comments and docstrings in German (a few English words that would give an English comment away)
+    english = re.compile(r"\b(the|and|of|with|per|share|copy|empty|row)\b")
+    for cell in executed.cells:
+        if cell.cell_type != "code":
+            continue
+        for line in cell.source.splitlines():
+            comment = line.split("#", 1)[1] if "#" in line else ""
+            assert not english.search(comment), line
+        for doc in re.findall(r'"""(.*?)"""', cell.source, re.S):
+            assert not english.search(doc), doc
+
+
+def test_example_path_is_the_bundled_example():
+    import ampel_xl
+
+    path = ampel_xl.example_path()
+    assert "example_path" in ampel_xl.__all__
+    assert path.is_file() and path.parent.name == "data" and path.parent.parent.name == "ampel_xl"
+    # the package's copy is the committed example in workbooks/ (scripts/make_workbooks.py keeps them equal)
+    assert path.read_bytes() == (DOCS.parent / "workbooks" / "Beispiel_Ampel-Master.xlsx").read_bytes()
+    k = ampel_xl.read(path)
+    assert (len(k.felder), len(k.unterziele), len(k.massnahmen)) == (11, 64, 193)
+
+
+def test_example_is_shipped_in_the_wheel():
+    import fnmatch
+    import tomllib
+
+    config = tomllib.loads((DOCS.parent / "pyproject.toml").read_text(encoding="utf-8"))
+    patterns = config["tool"]["setuptools"]["package-data"]["ampel_xl"]
+    assert any(fnmatch.fnmatch("data/Beispiel_Ampel-Master.xlsx", p) for p in patterns)

@@ -25,6 +25,7 @@ from openpyxl.chart import BarChart, DoughnutChart
 
 from ampel_xl import compare, read, summarize, validate
 from ampel_xl.cli import cli
+from ampel_xl.figures import EXCEL_PERCENT_FORMAT, format_percent, percent_parts
 from ampel_xl.model import STATUS_COLORS, STATUS_FILLS, Status
 from ampel_xl.model import document_date
 from ampel_xl.summary import sheet_name, write_summary
@@ -156,6 +157,29 @@ def series_ref(ref) -> str | None:
     return None
 
 
+def chart_labels(path: Path, title: str) -> dict[int, str]:
+    """The static data-label texts, by point, of the chart titled ``title`` in a written workbook."""
+    import zipfile
+    import xml.etree.ElementTree as ET
+
+    ns = {"c": "http://schemas.openxmlformats.org/drawingml/2006/chart",
+          "a": "http://schemas.openxmlformats.org/drawingml/2006/main"}
+    with zipfile.ZipFile(path) as z:
+        for name in sorted(n for n in z.namelist() if n.startswith("xl/charts/chart")):
+            root = ET.fromstring(z.read(name))
+            t = root.find("c:chart/c:title", ns)
+            if t is None or "".join(x.text or "" for x in t.iter(f"{{{ns['a']}}}t")) != title:
+                continue
+            out = {}
+            for lbl in root.iter(f"{{{ns['c']}}}dLbl"):
+                idx = int(lbl.find("c:idx", ns).get("val"))
+                rich = lbl.find("c:tx/c:rich", ns)
+                if lbl.find("c:delete", ns) is None and rich is not None:
+                    out[idx] = "".join(x.text or "" for x in rich.iter(f"{{{ns['a']}}}t"))
+            return out
+    raise AssertionError(f"no chart titled {title!r}")
+
+
 # --------------------------------------------------------------------------------------------
 # Helpers
 
@@ -207,16 +231,20 @@ def test_sheets_and_overview_figures(rich, tmp_path):
         exp = expected_counts(ms)
         for label, value in exp.items():
             assert ws.cell(r, cols[label]).value == value, (r, label)
-        for word in ("Grün", "Gelb", "Rot"):
+        # the cell holds the printed whole percent (the one rounding rule), the parts add up to 100
+        parts = percent_parts([exp[w] for w in ("Grün", "Gelb", "Rot")])
+        for word, pct in zip(("Grün", "Gelb", "Rot"), parts):
             share = ws.cell(r, cols[f"Anteil {word}"]).value
-            assert share == pytest.approx(exp[word] / exp["Summe"])
-            assert ws.cell(r, cols[f"Anteil {word}"]).number_format == "0%"
+            assert share == pytest.approx(pct / 100)
+            assert abs(share - exp[word] / exp["Summe"]) < 0.01
+            assert ws.cell(r, cols[f"Anteil {word}"]).number_format == EXCEL_PERCENT_FORMAT
     # Sprache: measure 3 is not blue, so 4 of 5 count (3 Grün, 1 Gelb, 0 Rot)
     assert [ws.cell(rows[0], cols[x]).value for x in ("Grün", "Gelb", "Rot", "Summe", "Maßnahmen gesamt")] == [3, 1, 0, 4, 5]
 
 
 def test_overview_charts_and_conditional_formats(rich, tmp_path):
-    wb = load(write(rich, tmp_path / "z.xlsx"))
+    out = write(rich, tmp_path / "z.xlsx")
+    wb = load(out)
     ws = wb["Übersicht"]
     hr = find_row(ws, 1, "Feld")
     cols = header_map(ws, hr)
@@ -233,7 +261,10 @@ def test_overview_charts_and_conditional_formats(rich, tmp_path):
     assert series_ref(s.cat) == f"Übersicht!${L['Grün']}${hr}:${L['Rot']}${hr}"
     assert [(p.idx, p.spPr.solidFill.srgbClr.upper()) for p in s.dPt] == [
         (0, palette("gruen")), (1, palette("gelb")), (2, palette("rot"))]
-    assert s.dLbls.showVal and s.dLbls.showPercent  # count and percent labels
+    # count and share as the figures print them (static texts; Excel's own percentages may add to 99)
+    values = [int(ws.cell(total, cols[w]).value) for w in ("Grün", "Gelb", "Rot")]
+    expected = {i: f"{v}\n{format_percent(p)}" for i, (v, p) in enumerate(zip(values, percent_parts(values))) if v}
+    assert chart_labels(out, "Ergebnisse Integrationskonzept 9.9 gesamt") == expected
 
     assert bars.barDir == "bar" and bars.grouping == "percentStacked"
     assert [series_ref(x.tx) for x in bars.series] == [f"Übersicht!${L[w]}${hr}" for w in ("Grün", "Gelb", "Rot")]
@@ -454,7 +485,7 @@ def test_cli_default_output_and_headline(rich):
     out = rich.with_name("Ampel-Master_Zusammenfassung.xlsx")
     assert out.exists()
     assert "Zusammenfassung geschrieben" in result.stdout
-    assert "6 von 7 Maßnahmen in der Auswertung: 4 Grün (67 %), 1 Gelb (17 %), 1 Rot (17 %)." in result.stdout
+    assert "6 von 7 Maßnahmen in der Auswertung: 4 Grün (67\u00a0%), 1 Gelb (17\u00a0%), 1 Rot (16\u00a0%)." in result.stdout
     assert not [p for p in rich.parent.iterdir() if p.name.startswith(".~ampel_")]
 
 

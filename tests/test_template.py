@@ -26,11 +26,14 @@ make_workbooks = _load_script("make_workbooks")  # also puts the repository on s
 
 from openpyxl import load_workbook  # noqa: E402
 
+from ampel_xl import placeholders  # noqa: E402
 from ampel_xl.model import Status  # noqa: E402
 from ampel_xl.template import (  # noqa: E402
     BANNER,
     EXAMPLE_FILENAME,
     HEADER_ROW,
+    TEMPLATE_SPARE_ROWS,
+    TEXT_ROWS,
     load_structure,
     template_filename,
     write_master,
@@ -146,26 +149,40 @@ def test_write_is_atomic_on_error(tmp_path):
 
 # -- the template ----------------------------------------------------------------------------
 def test_template_sheets(template):
-    assert template.sheetnames == ["Konzept", *[f["sheet"] for f in FELDER], "Legende"]
+    assert template.sheetnames == ["Anleitung", "Konzept", *[f["sheet"] for f in FELDER]]
     for f in FELDER:
         ws = template[f["sheet"]]
         assert ws["A1"].value == f"{f['art']} {f['name']}"
         assert ws["A1"].font.b and ws["A1"].font.sz == 14
         assert (ws["A2"].value, ws["B2"].value) == ("Oberziel", f["oberziel"])
         assert "B2:G2" in {str(r) for r in ws.merged_cells.ranges}
-        assert ws["A3"].value == "Sachstand" and ws["B3"].value is None
-        assert ws["A4"].value == "Highlights" and ws["B4"].value is None
+        merged = [r for r in ws.merged_cells.ranges if str(r) != "B2:G2"]
+        for row, label, _ in TEXT_ROWS:
+            # label beside an empty, framed, unmerged input cell; nothing else in the row
+            assert ws.cell(row, 1).value == label
+            assert ws.cell(row, 2).value is None and ws.cell(row, 2).border.left.style == "thin"
+            assert not any(r.min_row <= row <= r.max_row for r in merged)
+            assert all(ws.cell(row, c).value is None for c in range(3, 8))
+        # tall cells for the paragraphs
+        heights = {label: ws.row_dimensions[row].height for row, label, _ in TEXT_ROWS}
+        assert heights["Sachstand"] >= 100 and heights["Highlights"] >= 80
         assert tuple(c.value for c in ws[HEADER_ROW][:7]) == HEADER
-        assert ws.freeze_panes == f"A{HEADER_ROW + 1}"
+        # only the title row is frozen: the text cells scroll
+        assert ws.freeze_panes == "A2"
+        assert ws.print_title_rows == f"${HEADER_ROW}:${HEADER_ROW}"
         assert ws.auto_filter.ref.startswith(f"A{HEADER_ROW}:G")
         assert ws.page_setup.orientation == "landscape" and ws.page_setup.paperSize == 9
         assert ws.sheet_properties.pageSetUpPr.fitToPage
         assert ws.page_setup.fitToWidth in (None, 1) and ws.page_setup.fitToHeight == 0  # 1 page wide
-        assert STRUCTURE["kopfzeile"] in ws.oddHeader.left.text
+        # nothing dated: no Kopfzeile of a meeting in the header of a blank master
+        assert ws.oddHeader.left.text == "Integrationskonzept 1.0 – Landkreis Konstanz"
         assert ws.oddFooter.center.text == "Seite &P von &N"
+    for ws in template.worksheets:
+        headers = " ".join(filter(None, (ws.oddHeader.left.text, ws.oddHeader.center.text, ws.oddHeader.right.text)))
+        assert "2025" not in headers and "FEBRUAR" not in headers.upper()
 
 
-def test_template_unterziele_and_no_measures(template):
+def test_template_unterziele_and_bordered_input_rows(template):
     total = 0
     for f in FELDER:
         ws = template[f["sheet"]]
@@ -173,12 +190,22 @@ def test_template_unterziele_and_no_measures(template):
         uz = [(nr, text) for _, nr, text, _ in rows if text]
         assert uz == [(u["nr"], f"Unterziel {u['nr']}: {u['text']}") for u in f["unterziele"]]
         total += len(uz)
+        inputs: dict[int, int] = {}
+        current = None
         for r, nr, text, _ in rows:
             if text:
+                current = nr
                 assert ws.cell(r, 2).font.b and fill_rgb(ws.cell(r, 2)) == "D9D9D9"
                 assert all(fill_rgb(ws.cell(r, c)) == "D9D9D9" for c in range(1, 8))
-            else:  # blank rows between the Unterziele: nothing in them at all
-                assert all(ws.cell(r, c).value is None and not ws.cell(r, c).has_style for c in range(1, 8))
+            elif ws.cell(r, 1).has_style:  # an input row: no value, a border on every cell, no fill
+                assert all(ws.cell(r, c).value is None for c in range(1, 8))
+                assert all(ws.cell(r, c).border.bottom.style == "thin" for c in range(1, 8))
+                assert all(fill_rgb(ws.cell(r, c)) is None for c in range(1, 8))
+                inputs[current] = inputs.get(current, 0) + 1
+        # room under every Unterziel for the declared measures and more
+        per_uz = f["massnahmen_anzahl"] / len(f["unterziele"])
+        assert set(inputs) == {u["nr"] for u in f["unterziele"]}
+        assert all(n >= int(per_uz) + TEMPLATE_SPARE_ROWS for n in inputs.values()), inputs
         assert measure_rows(ws) == []
     assert total == 64
 
@@ -228,8 +255,17 @@ def test_konzept_sheet(which, request):
     assert list(meta) == ["Titel", "Gebiet", "Stand", "Kopfzeile", "Amt"]
     assert meta["Titel"].value == "Integrationskonzept 1.0"
     assert meta["Gebiet"].value == "Landkreis Konstanz"
-    assert meta["Stand"].value == dt.datetime(2025, 2, 3) and meta["Stand"].number_format == "DD.MM.YYYY"
-    assert meta["Kopfzeile"].value == STRUCTURE["kopfzeile"]
+    assert meta["Stand"].number_format == "DD.MM.YYYY"
+    if which == "example":
+        assert meta["Stand"].value == dt.datetime(2025, 2, 3)
+        assert meta["Kopfzeile"].value == STRUCTURE["kopfzeile"]
+    else:  # visible placeholders, greyed by a rule only while unchanged
+        assert meta["Stand"].value == placeholders.STAND
+        assert meta["Kopfzeile"].value == placeholders.KOPFZEILE
+        rules = {str(cf.sqref): rule for cf in ws.conditional_formatting for rule in cf.rules}
+        assert rules["B3"].formula == [f'"{placeholders.STAND}"'] and rules["B3"].dxf.font.i
+        assert rules["B4"].formula == [f'"{placeholders.KOPFZEILE}"']
+        assert any(dv.type == "date" and "B3" in str(dv.sqref) for dv in ws.data_validations.dataValidation)
     assert meta["Amt"].value == STRUCTURE["amt"]
     assert all(ws.cell(6, c).value is None for c in range(1, 7))
     header = next(r for r in range(7, 12) if ws.cell(r, 1).value == "Feld")
@@ -242,16 +278,23 @@ def test_konzept_sheet(which, request):
         assert sum(ws.cell(r, c).value is not None for c in range(1, 7)) == 1
 
 
-def test_legende(template):
-    ws = template["Legende"]
-    values = [c.value for row in ws.iter_rows() for c in row if isinstance(c.value, str)]
-    assert any("Blau hinterlegte Maßnahmen sind in die Auswertung eingeflossen" in v for v in values)
-    colours = {ws.cell(r, 1).value: fill_rgb(ws.cell(r, 1)) for r in range(1, 10)}
+@pytest.mark.parametrize("which", ["template", "example"])
+def test_anleitung_comes_first_and_covers_the_texts_statuses_and_marking(which, request):
+    wb = request.getfixturevalue(which)
+    assert wb.sheetnames[0] == "Anleitung" and wb.active.title == "Anleitung"
+    ws = wb["Anleitung"]
+    text = " ".join(c.value for row in ws.iter_rows() for c in row if isinstance(c.value, str))
+    for needle in ("Sachstand", "Highlights", "ein Highlight je Zeile", "Alt+Enter", "Einleitung", "Ausblick",
+                   "Blau hinterlegte Maßnahmen sind in die Auswertung eingeflossen", "Grün, Gelb oder Rot"):
+        assert needle.casefold() in text.casefold(), needle
+    if which == "template":
+        assert placeholders.STAND in text
+    colours = {c.value: fill_rgb(c) for row in ws.iter_rows(max_col=1) for c in row if c.value}
     assert STATUS_FILLS[colours["Grün"]] == "Grün"
     assert STATUS_FILLS[colours["Gelb"]] == "Gelb"
     assert STATUS_FILLS[colours["Rot"]] == "Rot"
     assert colours["Blau"] in BLUES
-    for row in ws.iter_rows(max_row=10):
+    for row in ws.iter_rows():  # never taken for a field sheet
         for c in row:
             if isinstance(c.value, str):
                 assert not c.value.lower().startswith(("handlungsfeld", "querschnitt"))
@@ -296,32 +339,35 @@ def test_example_measures(example):
 def test_example_texts_and_banner(example):
     for f in FELDER:
         ws = example[f["sheet"]]
-        assert ws["B3"].value.startswith(f["sachstand"])
-        if f["ausblick"]:
-            assert ws["B3"].value.endswith(f["ausblick"])
-        assert (ws["B4"].value or "").split("\n") == (f["highlights"] or [""])
+        assert ws["B3"].value == f["fokus"]
+        assert ws["B4"].value == f["sachstand"]
+        assert (ws["B5"].value or "").split("\n") == (f["highlights"] or [""])
+        assert ws["B6"].value == (f["ausblick"] or None)
+        # a label only where there is a text beside it
+        for row, label, _ in TEXT_ROWS:
+            assert ws.cell(row, 1).value == (label if ws.cell(row, 2).value else None)
         banner = [c for row in ws.iter_rows(max_row=HEADER_ROW - 1) for c in row if c.value == BANNER]
         assert banner and banner[0].font.b and banner[0].column > 2
         assert "FIKTIVE BEISPIELDATEN" in ws.oddHeader.center.text
-    for name in ("Konzept", "Legende"):
+    for name in ("Konzept", "Anleitung"):
         assert any(BANNER in str(c.value) for row in example[name].iter_rows() for c in row if c.value)
     sprache = example[FELDER[0]["sheet"]]
-    assert sprache["B8"].value == FELDER[0]["massnahmen_bekannt"]["1"]
+    assert sprache[f"B{HEADER_ROW + 2}"].value == FELDER[0]["massnahmen_bekannt"]["1"]
 
 
 # -- the empty master ------------------------------------------------------------------------
 def test_empty_master(tmp_path):
     path = write_master(tmp_path / "leer.xlsx", STRUCTURE, empty=True)
     wb = load_workbook(path)
-    assert wb.sheetnames == ["Konzept", "Feld 1", "Legende"]
+    assert wb.sheetnames == ["Anleitung", "Konzept", "Feld 1"]
     ws = wb["Feld 1"]
-    assert ws["A1"].value == "Handlungsfeld (Name)"
+    assert ws["A1"].value == f"Handlungsfeld {placeholders.FELD_NAME}"
     assert tuple(c.value for c in ws[HEADER_ROW][:7]) == HEADER
-    assert [(nr, text) for _, nr, text, _ in table_rows(ws) if text] == [(1, "Unterziel 1: (Text)")]
+    assert [(nr, text) for _, nr, text, _ in table_rows(ws) if text] == [(1, f"Unterziel 1: {placeholders.UNTERZIEL}")]
     assert any(dv.formula1 == '"Grün,Gelb,Rot"' for dv in ws.data_validations.dataValidation)
     k = wb["Konzept"]
     assert [k.cell(r, 1).value for r in range(1, 6)] == ["Titel", "Gebiet", "Stand", "Kopfzeile", "Amt"]
-    assert k["B3"].value is None and k["B3"].number_format == "DD.MM.YYYY"
+    assert k["B3"].value == placeholders.STAND and k["B3"].number_format == "DD.MM.YYYY"
     assert any(dv.type == "date" for dv in k.data_validations.dataValidation)
 
 
@@ -342,7 +388,7 @@ def test_template_rereads_as_structure_without_measures():
     assert [f.name for f in k.felder] == [f["name"] for f in FELDER]
     assert [f.oberziel for f in k.felder] == [f["oberziel"] for f in FELDER]
     assert [(u.nr, u.text) for u in k.felder[0].unterziele] == [(u["nr"], u["text"]) for u in FELDER[0]["unterziele"]]
-    assert k.titel == "Integrationskonzept 1.0" and k.stand == dt.date(2025, 2, 3)
+    assert k.titel == "Integrationskonzept 1.0" and k.stand == placeholders.STAND
     assert [(d.name, d.unterziele, d.massnahmen) for d in k.declared] == [
         (f["name"], len(f["unterziele"]), f["massnahmen_anzahl"]) for f in FELDER
     ]
@@ -358,28 +404,106 @@ def test_example_rereads_with_all_measures_and_statuses():
     assert all(m.mark_source == "blau" for m in k.massnahmen if m.marked)
     for f, data in zip(k.felder, FELDER):
         assert list(f.highlights) == data["highlights"]
-        assert f.sachstand.startswith(data["sachstand"])
+        assert f.sachstand == data["sachstand"]
+        assert f.einleitung == data["fokus"]
+        assert f.ausblick == (data["ausblick"] or None)
         assert {m.status for m in f.massnahmen} == set(Status)
 
 
 def test_empty_master_rereads(tmp_path):
     k = _reader()(write_master(tmp_path / "leer.xlsx", STRUCTURE, empty=True))
-    assert [f.name for f in k.felder] == ["(Name)"]
+    assert [f.name for f in k.felder] == [placeholders.FELD_NAME]
     assert [u.nr for u in k.unterziele] == [1] and k.massnahmen == ()
-    assert [(d.name, d.unterziele, d.massnahmen) for d in k.declared] == [("(Name)", 1, 0)]
+    assert [(d.name, d.unterziele, d.massnahmen) for d in k.declared] == [(placeholders.FELD_NAME, 1, 0)]
 
 
 def test_masters_validate_without_errors(tmp_path):
     read = _reader()
-    try:
-        from ampel_xl.validate import validate
-    except ImportError as exc:
-        pytest.skip(f"ampel_xl.validate not importable yet: {exc}")
+    from ampel_xl.validate import validate
+
     empty = write_master(tmp_path / "leer.xlsx", STRUCTURE, empty=True)
     for path in (TEMPLATE, EXAMPLE, empty):
         report = validate(read(path))
         assert not report.errors, [(f.sheet, f.cell, f.code) for f in report.errors]
-        assert not report.warnings, [(f.sheet, f.cell, f.code) for f in report.warnings]
+        # the only warnings: the placeholders a clerk has to fill in (the example has none)
+        assert {f.code for f in report.warnings} <= {"template-placeholder"}
+    assert not validate(read(EXAMPLE)).warnings
+    assert [(f.sheet, f.cell) for f in validate(read(TEMPLATE)).warnings] == [("Konzept", "B3"), ("Konzept", "B4")]
+
+
+# -- a clerk fills in the template -------------------------------------------------------------
+def _fill_like_a_clerk(path: Path, *, stand=None, kopfzeile=None) -> tuple[Path, int]:
+    """Fill the template with openpyxl as a clerk would in Excel: texts in the input cells,
+    measures in some of the empty rows under the Unterziele, Stand and Kopfzeile only when given."""
+    wb = load_workbook(TEMPLATE)
+    if stand is not None:
+        wb["Konzept"]["B3"].value = stand
+    if kopfzeile is not None:
+        wb["Konzept"]["B4"].value = kopfzeile
+    entered = 0
+    for f in FELDER[:2]:
+        ws = wb[f["sheet"]]
+        ws["B4"].value = f"Im Feld {f['name']} laufen alle Kurse."
+        ws["B5"].value = "Erstes Highlight\nZweites Highlight"
+        nr = 0
+        rows = list(table_rows(ws))
+        for i, (r, uz_nr, text, _) in enumerate(rows):
+            if not text:
+                continue
+            for k in (1, 2):  # two measures right under each Unterziel, the other input rows stay empty
+                nr += 1
+                ws.cell(r + k, 1).value = nr
+                ws.cell(r + k, 2).value = f"Maßnahme {nr} zu Unterziel {uz_nr}"
+                ws.cell(r + k, 3).value = ("Grün", "Gelb", "Rot")[nr % 3]
+                entered += 1
+    out = path
+    wb.save(out)
+    return out, entered
+
+
+def test_a_clerk_who_leaves_placeholders_gets_a_warning_at_the_cell(tmp_path):
+    from ampel_xl.validate import validate
+
+    master, entered = _fill_like_a_clerk(tmp_path / "Ampel-Master.xlsx", stand=dt.datetime(2026, 1, 31))
+    k = _reader()(master)
+    # the empty, bordered input rows are neither measures nor findings
+    assert len(k.massnahmen) == entered
+    assert k.felder[0].sachstand == "Im Feld Sprache laufen alle Kurse."
+    assert list(k.felder[0].highlights) == ["Erstes Highlight", "Zweites Highlight"]
+    report = validate(k)
+    placeholder = [f for f in report.findings if f.code == "template-placeholder"]
+    assert [(f.sheet, f.cell, f.severity.label) for f in placeholder] == [("Konzept", "B4", "Warnung")]
+    assert placeholders.KOPFZEILE in placeholder[0].message
+    # no finding points into a table row that was left empty
+    filled_rows = {m.row for m in k.massnahmen} | {u.row for u in k.unterziele}
+    for f in report.findings:
+        if f.sheet in {d["sheet"] for d in FELDER} and f.cell:
+            row = int("".join(ch for ch in f.cell if ch.isdigit()) or 0)
+            assert row <= HEADER_ROW or row in filled_rows, (f.code, f.cell)
+
+    from click.testing import CliRunner
+
+    from ampel_xl.cli import cli
+
+    r = CliRunner().invoke(cli, ["validate", str(master)])
+    assert "Warnung [template-placeholder] B4:" in r.output
+
+
+def test_a_filled_template_has_no_placeholder_warning(tmp_path):
+    from ampel_xl.validate import validate
+
+    master, _ = _fill_like_a_clerk(tmp_path / "Ampel-Master.xlsx", stand=dt.datetime(2026, 1, 31),
+                                   kopfzeile="Anlage 1 – Protokoll Steuerungsgruppe Integration vom 12. März 2026")
+    k = _reader()(master)
+    assert k.stand == dt.date(2026, 1, 31)
+    assert not [f for f in validate(k).findings if f.code == "template-placeholder"]
+
+
+def test_placeholder_left_anywhere_in_a_text_is_found():
+    assert placeholders.find_placeholder(f"Handlungsfeld {placeholders.FELD_NAME}") == placeholders.FELD_NAME
+    assert placeholders.find_placeholder("  [stichtag   EINTRAGEN] ") == placeholders.STAND
+    assert placeholders.find_placeholder("[Entwurf] Sachstand") is None
+    assert placeholders.find_placeholder(None) is None
 
 
 # -- the command ---------------------------------------------------------------------------------

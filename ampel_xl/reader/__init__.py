@@ -262,6 +262,7 @@ class WorkbookReader:
             kopfzeile=_str_or_none(meta_value("kopfzeile", "kopfzeile für ausdrucke", "kopfzeile (ausdruck)")),
             amt=_str_or_none(meta_value("amt", "dienststelle", "referat", "stelle", "herausgeber")),
             meta=tuple(meta_rows),
+            meta_cells=tuple(konzept.meta_cells) if konzept else (),
             declared=konzept.declared if konzept else None,
             declared_total=konzept.total if konzept else None,
             konzept_sheet=konzept_sheet,

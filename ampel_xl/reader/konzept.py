@@ -40,6 +40,8 @@ _TOTAL = ("gesamt", "summe", "insgesamt", "total", "integrationskonzept gesamt")
 @dataclass
 class KonzeptDraft:
     meta: list[tuple[str, Any]] = field(default_factory=list)
+    meta_cells: list[tuple[str, str]] = field(default_factory=list)
+    """(key, A1 cell of its value) for every key/value row."""
     declared: tuple[DeclaredFeld, ...] | None = None
     total: DeclaredFeld | None = None
     anomalies: list[Anomaly] = field(default_factory=list)
@@ -85,6 +87,7 @@ def read_konzept(grid: Grid, sheet: str) -> KonzeptDraft:
             key = values[cols[0]]
             if isinstance(key, str) and len(cols) >= 2:
                 out.meta.append((key.strip().rstrip(":"), values[cols[1]]))
+                out.meta_cells.append((key.strip().rstrip(":"), ref(cols[1], idx)))
             continue
         name = text_of(values.get(header["feld"]))
         if not name:

@@ -1,0 +1,86 @@
+"""Masters whose shares fall on .5 and whose parts round to 99 or 101 %, for the rounding tests."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from builders import FieldSheet, build
+
+
+def half_master(path: Path, *, kommunen_marked: bool = True, stand: str = "01.03.2026") -> Path:
+    """A master built to hit the rounding rule's hard cases.
+
+    Interkulturelle Öffnung (blue marking: only blue measures count):
+
+    * Unterziel 1: 10 Grün, 3 Gelb, 3 Rot of 16 – 62.5 / 18.75 / 18.75 % (half-up gives 101);
+    * Unterziel 2: 1 Grün, 7 Rot of 8 – 12.5 / 87.5 % (half-up gives 101);
+    * Unterziel 3: two measures, none marked: nothing in the evaluation;
+    * the field: 11 Grün, 3 Gelb, 10 Rot of 24.
+
+    Zusammenarbeit mit kreisangehörigen Kommunen (the longest field name of the seed): one of
+    each status (33.3 % each, half-up gives 99) and 3 Grün, 3 Gelb, 2 Rot (37.5 / 37.5 / 25 %).
+    ``kommunen_marked=False`` leaves that field without any measure in the evaluation.
+    """
+    mark = "nr" if kommunen_marked else None
+    f1 = FieldSheet("Handlungsfeld Interkulturelle Öffnung", "Öffnung")
+    n = 0
+    f1.unterziel(1, "Die Verwaltung öffnet sich interkulturell")
+    for status in ["Grün"] * 10 + ["Gelb"] * 3 + ["Rot"] * 3:
+        n += 1
+        f1.measure(n, f"Maßnahme {n}", status=status, blue="nr")
+    f1.unterziel(2, "Beratung in mehreren Sprachen")
+    for status in ["Grün"] + ["Rot"] * 7:
+        n += 1
+        f1.measure(n, f"Maßnahme {n}", status=status, blue="nr")
+    f1.unterziel(3, "Ein Unterziel ohne Maßnahme in der Auswertung")
+    for status in ("Grün", "Gelb"):
+        n += 1
+        f1.measure(n, f"Maßnahme {n}", status=status)
+    f2 = FieldSheet("Querschnittsthema Zusammenarbeit mit kreisangehörigen Kommunen", "Kommunen")
+    n = 0
+    f2.unterziel(1, "Drei gleiche Teile")
+    for status in ("Grün", "Gelb", "Rot"):
+        n += 1
+        f2.measure(n, f"Maßnahme {n}", status=status, blue=mark)
+    f2.unterziel(2, "Achtel")
+    for status in ["Grün"] * 3 + ["Gelb"] * 3 + ["Rot"] * 2:
+        n += 1
+        f2.measure(n, f"Maßnahme {n}", status=status, blue=mark)
+    return build(path, [f1, f2], konzept={"Titel": "Integrationskonzept Rundungsprobe", "Stand": stand})
+
+
+LONG_HEADINGS = [
+    "Migrantinnen und Migranten verfügen über ausreichend Informationen über vorhandene Angebote und deren "
+    "Zugangsvoraussetzungen, auch in leichter Sprache und in den häufigsten Herkunftssprachen",
+    "Sprachkurse",
+    "Die ehrenamtlichen Sprachlehrerinnen und Sprachlehrer in der Flüchtlingsarbeit werden in ihrer Arbeit "
+    "unterstützt und begleitet",
+]
+
+
+def long_master(path: Path, *, variant: int = 0, stand: str = "01.03.2026", n_uz: int = 11) -> Path:
+    """A master whose field sheets run over several printed pages: many Unterziele with headings of
+    one to three lines, measures of one to four lines, Bemerkung and Verantwortlich.
+
+    ``variant`` shifts statuses and rewords some texts, so two variants compare with many changes.
+    """
+    header = ("Nr", "Unterziel / Maßnahme", "Ampel", "Bemerkung", "Verantwortlich")
+    fields = []
+    for fi, (title, sheet) in enumerate((("Handlungsfeld Sprache", "Sprache"),
+                                         ("Querschnittsthema Zusammenarbeit mit kreisangehörigen Kommunen",
+                                          "Kommunen"))):
+        f = FieldSheet(title, sheet, header=header)
+        n = 0
+        for u in range(1, n_uz + 1):
+            f.unterziel(u, f"{LONG_HEADINGS[(u + fi) % 3]} ({u})")
+            for j in range(3 + (u * 7 + fi) % 6):
+                n += 1
+                words = " ".join(["Abstimmung mit den Trägern vor Ort"] * ((n + variant * (n % 2)) % 4))
+                text = f"Maßnahme {n}: Beratungsangebot im Landkreis {words}".strip()
+                status = ("Grün", "Gelb", "Rot")[(n + variant * (n % 3 == 0)) % 3]
+                values = {"Bemerkung": "läuft seit 2024" if n % 5 == 0 else None,
+                          "Verantwortlich": "Amt für Migration und Integration" if n % 4 == 0 else None}
+                f.measure(n, text, status=status, blue="nr" if (n + u) % 7 else None, values=values)
+        fields.append(f)
+    return build(path, fields, konzept={"Titel": "Integrationskonzept Druckprobe", "Stand": stand,
+                                        "Kopfzeile": "Druckprobe – Steuerungsgruppe Integration"})
