@@ -538,17 +538,18 @@ def add_changes_sheet(workbook: "xlsxwriter.Workbook", changes: Changes, name: s
     improvements and setbacks with a bar chart beside it, then one row per change (status cells
     in the palette's light fills, ↑/↓/→ arrows, before and after of a changed text, an
     autofilter). Every text is written as a string. The sheet prints like every sheet of the
-    summary (``summary._setup_print``): A4 landscape, one page wide, ``header`` (default:
+    summary (``xlsx.page.setup_print``): A4 landscape, one page wide, ``header`` (default:
     :func:`changes_header`) on every page, "Seite x von y" and the new Stand in the footer, the
     list's header repeated, page breaks that keep headings with their rows and the chart whole.
     """
-    from .summary import _fit_row, _fit_width, _setup_print  # the summary's row heights and print setup
+    from .xlsx.cells import fit_row, fit_width
+    from .xlsx.page import setup_print
 
     fm = _Formats(workbook)
     ws = workbook.add_worksheet(name)
     ws.hide_gridlines(2)
     widths = [width for _, width in _LIST_COLUMNS]
-    widths[0] = _fit_width(changes.felder, 16.0, 30.0)
+    widths[0] = fit_width(changes.felder, 16.0, 30.0)
     for col, width in enumerate(widths):
         ws.set_column(col, col, width)
     ws.write_string(0, 0, f"Veränderungen: {changes.alt_label} → {changes.neu_label}", fm.title)
@@ -571,7 +572,7 @@ def add_changes_sheet(workbook: "xlsxwriter.Workbook", changes: Changes, name: s
         ws.write_string(r, 0, values["feld"], fm.wrap)
         for col, (key, _) in enumerate(_FELD_COLUMNS[1:], start=1):
             ws.write_number(r, col, values[key], fm.int)
-        _fit_row(ws, r, [(values["feld"], widths[0])])
+        fit_row(ws, r, [(values["feld"], widths[0])])
     chart_rows = 0
     if per_feld:
         last = feld_top + len(per_feld)
@@ -624,13 +625,13 @@ def add_changes_sheet(workbook: "xlsxwriter.Workbook", changes: Changes, name: s
         ws.write_string(row, 7, c.pfeil, fm.arrow[c.richtung])
         auswertung = c.auswertung_neu if c.auswertung_neu is not None else c.auswertung_alt
         _text(ws, row, 9, _ja_nein(auswertung), fm.center)
-        _fit_row(ws, row, [(c.feld, widths[0]), (c.massnahme, widths[4]), (before, widths[6]),
+        fit_row(ws, row, [(c.feld, widths[0]), (c.massnahme, widths[4]), (before, widths[6]),
                            (after, widths[8])])
     if changes.items:
         ws.autofilter(top, 0, row, len(_LIST_COLUMNS) - 1)
     else:
         ws.write_string(top + 1, 0, "Keine Veränderungen.", fm.line)
-    _setup_print(ws, header or changes_header(changes), changes.new.stand_text, keep_with_next=keep)
+    setup_print(ws, header or changes_header(changes), changes.new.stand_text, keep_with_next=keep)
     return ws
 
 

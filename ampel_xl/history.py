@@ -166,7 +166,8 @@ _CHART_ROWS = 16
 
 def _verlauf_sheet(wb: Any, df: "pd.DataFrame", stands: list[str]) -> None:
     from .figures import EXCEL_PERCENT_FORMAT, KEINE_IN_AUSWERTUNG
-    from .summary import _fit_width, _setup_print
+    from .xlsx.cells import fit_width
+    from .xlsx.page import setup_print
 
     title = wb.add_format({"bold": True, "font_size": 14})
     heading = wb.add_format({"bold": True, "font_size": 12})
@@ -182,7 +183,7 @@ def _verlauf_sheet(wb: Any, df: "pd.DataFrame", stands: list[str]) -> None:
     # and Rot already add up to 100 %)
     with_ohne = bool((df["ohne"] > 0).any())
     columns = [c for c in _BLOCK_COLUMNS if with_ohne or c[0] not in ("prozent_ohne", "ohne")]
-    columns[0] = ("stand_label", "Stand", _fit_width(stands, 16.0, 40.0))
+    columns[0] = ("stand_label", "Stand", fit_width(stands, 16.0, 40.0))
     share_cols = [i for i, c in enumerate(columns) if c[0].startswith("prozent_")]
 
     ws = wb.add_worksheet("Verlauf")
@@ -240,4 +241,4 @@ def _verlauf_sheet(wb: Any, df: "pd.DataFrame", stands: list[str]) -> None:
         row = max(r + 2, row + _CHART_ROWS)
     last = df.dropna(subset=["stand"])
     stand = format_date_de(max(last["stand"]).date()) if not last.empty else (stands[-1] if stands else None)
-    _setup_print(ws, "Verlauf der Ampelauswertung", stand, keep_with_next=keep)
+    setup_print(ws, "Verlauf der Ampelauswertung", stand, keep_with_next=keep)

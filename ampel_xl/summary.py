@@ -54,6 +54,12 @@ from .vocabulary import (
     LOOKS, NO_STATUS, STATUS_COLORS, STATUS_FILLS, STATUS_LABELS, STATUS_MEANINGS, STATUS_ORDER, status_key,
 )
 
+from .xlsx.cells import (
+    PX_PER_PT, ROW_PT, clip, counts_text, fit_row, fit_width, is_int_text, missing, sheet_name, wrapped_lines,
+)
+from .xlsx.formats import BORDER_COLOR, FONT, GROUP_FILL, MUTED, SEVERITY_FILLS, WARN_FILL, Formats
+from .xlsx.page import setup_print
+
 if TYPE_CHECKING:  # pragma: no cover
     from .compare import Changes
     from .figures import Summary
@@ -74,47 +80,8 @@ CONSTANT_MEMORY_MEASURES = 20_000
 STATUS_KEYS = tuple(s.value for s in STATUS_ORDER)
 STATUS_WORDS = STATUS_LABELS  # label by palette key, "ohne" included
 
-_ILLEGAL_SHEET_CHARS = re.compile(r"[\[\]:*?/\\\x00-\x1f]")
-_EXCEL_MAX_STRING = 32767
-_HEADER_MAX = 200
-
-FONT = "Calibri"
-BORDER_COLOR = "#BFBFBF"
-HEAD_FILL = "#DDEBF7"
-GROUP_FILL = "#F2F2F2"
-WARN_FILL = "#C00000"
-MUTED = "#595959"
-SEVERITY_FILLS = {"error": STATUS_FILLS["rot"], "warning": STATUS_FILLS["gelb"], "info": "#DDEBF7"}
-
-# Row heights (points) used to reserve space for charts and to size merged text cells.
-ROW_PT = 15.0
-PX_PER_PT = 4 / 3
-
-
 # --------------------------------------------------------------------------------------------
 # Helpers
-
-
-def sheet_name(name: str, taken: set[str]) -> str:
-    """A legal, unique Excel sheet name for ``name``; records it (lower-cased) in ``taken``.
-
-    Excel allows at most 31 characters, none of ``[ ] : * ? / \\``, no leading or trailing
-    apostrophe, not the reserved name "History", and compares names case-insensitively.
-    """
-    clean = _ILLEGAL_SHEET_CHARS.sub("-", str(name))
-    clean = re.sub(r"\s+", " ", clean).strip().strip("'").strip()
-    if not clean:
-        clean = "Feld"
-    if clean.lower() == "history":
-        clean = f"{clean} (Feld)"
-    clean = clean[:31].rstrip().rstrip("'")
-    candidate, n = clean, 2
-    while candidate.lower() in taken:
-        suffix = f" ({n})"
-        candidate = clean[: 31 - len(suffix)].rstrip().rstrip("'") + suffix
-        n += 1
-    taken.add(candidate.lower())
-    return candidate
 
 
 def default_summary_path(master: str | os.PathLike[str]) -> Path:
@@ -131,264 +98,6 @@ def default_header(konzept: Konzept) -> str:
     if konzept.stand_text:
         text += f" – Stand {konzept.stand_text}"
     return text
-
-
-def _hf_escape(text: str) -> str:
-    """Text for an Excel header/footer: one line, ``&`` doubled, bounded length."""
-    text = re.sub(r"\s+", " ", text).strip()
-    if len(text) > _HEADER_MAX:
-        text = text[: _HEADER_MAX - 1].rstrip() + "…"
-    return text.replace("&", "&&")
-
-
-def _clip(text: Any) -> str:
-    s = "" if text is None else str(text)
-    if len(s) > _EXCEL_MAX_STRING:
-        s = s[: _EXCEL_MAX_STRING - 1] + "…"
-    return s
-
-
-def _lines(text: str, width_chars: float) -> int:
-    """Estimated number of lines of ``text`` word-wrapped in a cell ``width_chars`` wide.
-
-    Spreadsheet programs do not grow rows for wrapped text reliably (LibreOffice keeps the
-    default height, merged cells never grow), so every row with wrapped text gets a height
-    from this estimate (Calibri 11: about 1.1 characters per unit of column width).
-    """
-    capacity = max(4.0, width_chars * 1.15 - 1)
-    if len(text) <= capacity and "\n" not in text:
-        return 1
-    total = 0
-    for para in str(text).split("\n"):
-        line = 0
-        n = 1
-        for word in para.split():
-            w = len(word)
-            if line and line + 1 + w > capacity:
-                n += 1
-                line = 0
-            if line == 0:
-                # a word longer than the line breaks over several lines
-                extra = int(w // capacity) if w > capacity else 0
-                n += extra
-                line = w - extra * capacity
-            else:
-                line += 1 + w
-        total += n
-    return max(1, total)
-
-
-def _fit_row(ws, row: int, cells: Iterable[tuple[Any, float]], *, min_lines: int = 1, line_pt: float = ROW_PT) -> None:
-    """Give ``row`` the height its wrapped ``(text, width)`` cells need (never below one line)."""
-    lines = min_lines
-    for t, w in cells:
-        if t:
-            lines = max(lines, _lines(t if isinstance(t, str) else str(t), w))
-    if lines > 1:
-        ws.set_row(row, lines * line_pt + 3)
-
-
-def _fit_width(texts: Iterable[Any], minimum: float, maximum: float = 70.0) -> float:
-    """A column width (in characters) that shows the longest of ``texts`` on one line, within
-    ``minimum`` and ``maximum`` (a longer text wraps, and its row is made tall enough)."""
-    longest = max((len(str(t)) for t in texts if not _missing(t)), default=0)
-    return float(min(maximum, max(minimum, math.ceil(longest * 1.05) + 2)))
-
-
-def _counts_text(counts: dict[str, int]) -> str:
-    """``"0 Fehler, 2 Warnungen, 1 Hinweis"``."""
-    w, i = counts["warning"], counts["info"]
-    return f"{counts['error']} Fehler, {w} {'Warnung' if w == 1 else 'Warnungen'}, {i} {'Hinweis' if i == 1 else 'Hinweise'}"
-
-
-def _missing(value: Any) -> bool:
-    import pandas as pd
-
-    return value is None or bool(pd.isna(value))
-
-
-def _is_int_text(value: Any) -> bool:
-    return isinstance(value, str) and bool(re.fullmatch(r"\d{1,9}", value.strip()))
-
-
-class _Formats:
-    """Cached XlsxWriter formats, created in a fixed order (deterministic output)."""
-
-    def __init__(self, workbook) -> None:
-        self._wb = workbook
-        self._cache: dict[tuple, Any] = {}
-
-    def __call__(self, **props: Any):
-        props.setdefault("font_name", FONT)
-        props.setdefault("valign", "top")
-        key = tuple(sorted(props.items()))
-        fmt = self._cache.get(key)
-        if fmt is None:
-            fmt = self._cache[key] = self._wb.add_format(props)
-        return fmt
-
-    # frequently used -------------------------------------------------------------------
-    def title(self):
-        return self(bold=True, font_size=16)
-
-    def subtitle(self):
-        return self(bold=True, font_size=12)
-
-    def text(self, **kw):
-        return self(text_wrap=True, **kw)
-
-    def head(self, **kw):
-        return self(bold=True, bg_color=HEAD_FILL, border=1, border_color=BORDER_COLOR, text_wrap=True,
-                    valign="vcenter", **kw)
-
-    def cell(self, **kw):
-        return self(border=1, border_color=BORDER_COLOR, **kw)
-
-    def status(self, key: str):
-        """A status cell: the palette colour and the word."""
-        return self(border=1, border_color=BORDER_COLOR, bold=True, align="center", text_wrap=True,
-                    bg_color=STATUS_COLORS[key], font_color="#000000")
-
-
-#: Paper and margins of every printed sheet (inches): A4, header and footer 0.3 from the edge.
-PAPER_MM = (297.0, 210.0)
-MARGINS = {"left": 0.5, "right": 0.5, "top": 0.8, "bottom": 0.7}
-#: Share of a page's height the page breaks plan to fill: row heights are estimates (wrapped
-#: text, fonts differ between Excel and LibreOffice), so a planned page must fit with room to spare.
-PAGE_FILL = 0.95
-#: Excel and LibreOffice accept at most this many manual page breaks per sheet.
-MAX_PAGE_BREAKS = 1023
-
-
-def _setup_print(ws, header: str, stand: str | None, *, landscape: bool = True, fit_tall: int = 0,
-                 keep_with_next: Iterable[int] = ()) -> None:
-    """The print setup of every sheet of every workbook (summary, compare, history).
-
-    A4 (landscape unless told), one page wide, the header centred on every page, the footer
-    with the sheet's name, "Seite x von y" and the Stand. When the sheet may run over several
-    pages (``fit_tall`` 0), page breaks are planned here from the rows' heights (see
-    :func:`_plan_page_breaks`): no row of ``keep_with_next`` (headings) ends a page, and no chart
-    is cut by a break. Call it after the sheet's last row is written.
-    """
-    ws.set_paper(9)  # A4
-    if landscape:
-        ws.set_landscape()
-    ws.fit_to_pages(1, fit_tall)
-    ws.set_margins(**MARGINS)
-    ws.set_header(f"&C&B{_hf_escape(header)}", {"margin": 0.3})
-    right = f"&RStand: {_hf_escape(stand)}" if stand else ""
-    ws.set_footer(f"&L&A&CSeite &P von &N{right}", {"margin": 0.3})
-    ws.center_horizontally()
-    if fit_tall == 0:
-        breaks = _plan_page_breaks(ws, keep_with_next=keep_with_next, landscape=landscape)
-        if breaks:
-            ws.set_h_pagebreaks(breaks[:MAX_PAGE_BREAKS])
-
-
-def _chart_spans(ws) -> list[tuple[int, int]]:
-    """(first, last) row each chart of ``ws`` covers, from its anchor, offset and height."""
-    spans = []
-    for chart_row, _col, chart, _x_off, y_off, _x_scale, y_scale, *_ in ws.charts:
-        height = chart.height * y_scale + y_off
-        r, covered = chart_row, 0.0
-        while True:
-            covered += ws._size_row(r)
-            if covered >= height or r - chart_row > 10_000:
-                break
-            r += 1
-        spans.append((chart_row, r))
-    return spans
-
-
-def _content_width_px(ws) -> float:
-    """Width of what prints (columns in use and charts), in pixels."""
-    last_col = ws.dim_colmax or 0
-    widths = [ws._size_col(c) for c in range(last_col + 1)]
-    right = sum(widths)
-    for _row, col, chart, x_off, _y_off, x_scale, *_ in ws.charts:
-        right = max(right, sum(ws._size_col(c) for c in range(col)) + x_off + chart.width * x_scale)
-    return right
-
-
-def _repeat_rows(ws) -> tuple[int, int] | None:
-    match = re.search(r"\$(\d+):\$(\d+)$", ws.repeat_row_range or "")
-    return (int(match.group(1)) - 1, int(match.group(2)) - 1) if match else None
-
-
-def _plan_page_breaks(ws, *, keep_with_next: Iterable[int] = (), landscape: bool = True) -> list[int]:
-    """Manual page breaks (rows that start a page) for a sheet printed one page wide.
-
-    The sheet's rows are laid out on pages of the printable height at the scale that makes
-    the sheet one page wide (:data:`PAGE_FILL` of it, for estimated heights). Where a row no
-    longer fits, the page ends before it – or earlier, before the heading it belongs to: a row
-    in ``keep_with_next`` (an Unterziel heading, a table's caption and header) and every row a
-    chart covers but its last stay on the page of the row after them. Breaks the sheet already
-    has (a table that starts a new page) are kept; the repeated title rows are counted on every
-    page after they first appear.
-    """
-    last_row = ws.dim_rowmax
-    spans = _chart_spans(ws)
-    if last_row is None and not spans:
-        return []
-    last_row = max([last_row or 0, *(b for _a, b in spans)])
-    keep = set(keep_with_next)
-    charted: set[int] = set()
-    for a, b in spans:
-        keep.update(range(a, b))
-        charted.update(range(a, b + 1))
-    forced = set(ws.hbreaks or ())
-    paper_w, paper_h = PAPER_MM if landscape else PAPER_MM[::-1]
-    printable_w_pt = paper_w / 25.4 * 72 - (MARGINS["left"] + MARGINS["right"]) * 72
-    printable_h_pt = paper_h / 25.4 * 72 - (MARGINS["top"] + MARGINS["bottom"]) * 72
-    content_pt = _content_width_px(ws) * 0.75
-    scale = min(1.0, printable_w_pt / content_pt) if content_pt else 1.0
-    capacity = printable_h_pt / 0.75 / scale * PAGE_FILL  # in the sheet's pixels
-    repeat = _repeat_rows(ws)
-    repeat_px = sum(ws._size_row(r) for r in range(repeat[0], repeat[1] + 1)) if repeat else 0
-
-    def head(start: int) -> float:
-        """Height of the repeated rows on a page starting at ``start``."""
-        return repeat_px if repeat and start > repeat[1] else 0
-
-    # rows without cells (known only while the sheet holds its cells: not in constant_memory mode)
-    cells = None if getattr(ws, "constant_memory", False) else ws.table
-
-    def blank_until_forced(r: int) -> int | None:
-        """The forced break after ``r`` when every row from ``r`` to it is blank, else None."""
-        if cells is None:
-            return None
-        nxt = min((f for f in forced if f > r), default=None)
-        if nxt is None or any(cells.get(x) or x in charted for x in range(r, nxt)):
-            return None
-        return nxt
-
-    breaks: list[int] = []
-    start, used = 0, 0.0
-    for r in range(last_row + 1):
-        h = ws._size_row(r)
-        if r in forced and r != start:
-            breaks.append(r)
-            start, used = r, head(r)
-        elif used + h > capacity and r > start and (skip := blank_until_forced(r)) is not None:
-            # only blank rows before a table that starts a page anyway: the page ends here, the
-            # forced break is dropped (else those blank rows would print as a page of their own)
-            forced.discard(skip)
-            breaks.append(r)
-            start, used = r, head(r)
-        elif used + h > capacity and r > start:
-            b = r
-            while b - 1 > start and (b - 1) in keep:
-                b -= 1
-            if (b - 1 == start and start in keep) or (cells is not None and not any(
-                    cells.get(x) or x in charted for x in range(start, b))):
-                # the whole page is one block (a table or chart taller than a page), or only blank
-                # rows would stay on it: cut where it is full
-                b = r
-            breaks.append(b)
-            start = b
-            used = head(b) + sum(ws._size_row(x) for x in range(b, r))
-        used += h
-    return breaks
 
 
 def _chart_rows(height_px: int) -> int:
@@ -431,7 +140,7 @@ class _FigureColumns:
         return out
 
 
-def _write_figures_row(ws, fmt: _Formats, row: int, cols: _FigureColumns, data: dict[str, Any], *, bold: bool = False,
+def _write_figures_row(ws, fmt: Formats, row: int, cols: _FigureColumns, data: dict[str, Any], *, bold: bool = False,
                        top: bool = False) -> None:
     extra = {"bold": True} if bold else {}
     if top:
@@ -452,17 +161,17 @@ def _write_figures_row(ws, fmt: _Formats, row: int, cols: _FigureColumns, data: 
     ws.write_number(row, cols.massnahmen, int(data["massnahmen"]), num)
 
 
-def _write_share(ws, fmt: _Formats, row: int, col: int, percent: Any, share_format, extra: dict[str, Any]) -> None:
+def _write_share(ws, fmt: Formats, row: int, col: int, percent: Any, share_format, extra: dict[str, Any]) -> None:
     """A share as the figures module printed it: the whole percent (by the one rounding rule,
     :mod:`ampel_xl.figures`) written as the value, so the cell holds exactly what it displays and
     a formula on it computes with the printed number; "–" when nothing is evaluated."""
-    if _missing(percent):
+    if missing(percent):
         ws.write_string(row, col, NO_SHARE, fmt.cell(align="center", font_color=MUTED, **extra))
     else:
         ws.write_number(row, col, int(percent) / 100, share_format)
 
 
-def _figures_conditional_formats(ws, fmt: _Formats, first_row: int, last_row: int, cols: _FigureColumns) -> None:
+def _figures_conditional_formats(ws, fmt: Formats, first_row: int, last_row: int, cols: _FigureColumns) -> None:
     """Traffic-light fills on the counts (when > 0) and data bars on the shares."""
     if last_row < first_row:
         return
@@ -568,7 +277,7 @@ class _Writer:
         self.changes = changes
         self.k: Konzept = summary.konzept
         self.wb = workbook
-        self.fmt = _Formats(workbook)
+        self.fmt = Formats(workbook)
         self.header = header
         self.stand = self.k.stand_text
         self.with_ohne = bool(summary.has_ohne)
@@ -609,23 +318,23 @@ class _Writer:
     # ----------------------------------------------------------------------------------------
     def _title_block(self, ws, last_col: int, title: str, subtitle: str | None) -> int:
         fmt = self.fmt
-        ws.write_string(0, 0, _clip(title), fmt.title())
+        ws.write_string(0, 0, clip(title), fmt.title())
         ws.set_row(0, 24)
         row = 1
         if subtitle:
-            ws.write_string(row, 0, _clip(subtitle), fmt.subtitle())
+            ws.write_string(row, 0, clip(subtitle), fmt.subtitle())
             row += 1
         return row
 
     def _merged_text(self, ws, row: int, first_col: int, last_col: int, text: str, cell_format, width: float,
                      *, min_lines: int = 1) -> None:
-        text = _clip(text)
+        text = clip(text)
         if first_col == last_col:
             ws.write_string(row, first_col, text, cell_format)
         else:
             ws.merge_range(row, first_col, row, last_col, "", cell_format)
             ws.write_string(row, first_col, text, cell_format)
-        lines = max(min_lines, _lines(text, width))
+        lines = max(min_lines, wrapped_lines(text, width))
         if lines > 1:
             ws.set_row(row, lines * ROW_PT + 3)
 
@@ -637,8 +346,8 @@ class _Writer:
         ws.hide_gridlines(2)
         cols = _FigureColumns(2, self.with_ohne)
         # column A fits the longest field name on one line (no field name overprints the next row)
-        widths = {0: _fit_width([*s.felder["feld"], "Auswertungsregel:", "Prüfung des Masters:"], 24.0),
-                  1: _fit_width(s.felder["art"], 17.0), **dict(cols.widths())}
+        widths = {0: fit_width([*s.felder["feld"], "Auswertungsregel:", "Prüfung des Masters:"], 24.0),
+                  1: fit_width(s.felder["art"], 17.0), **dict(cols.widths())}
         for c, w in widths.items():
             ws.set_column(c, c, w)
         total_width = sum(widths.values())
@@ -649,7 +358,7 @@ class _Writer:
         row = self._title_block(ws, last, title, sub)
         label = fmt(bold=True)
         if k.amt:
-            ws.write_string(row, 0, _clip(k.amt), fmt(font_color=MUTED))
+            ws.write_string(row, 0, clip(k.amt), fmt(font_color=MUTED))
             row += 1
         ws.write_string(row, 0, "Stand:", label)
         ws.write_string(row, 1, self.stand or "nicht angegeben", fmt())
@@ -665,7 +374,7 @@ class _Writer:
         if rep is not None:
             c = rep.counts
             ws.write_string(row, 0, "Prüfung des Masters:", label)
-            text = _counts_text(c)
+            text = counts_text(c)
             if rep.findings:
                 text += f" (Einzelheiten im Blatt „{SHEET_PRUEFBERICHT}“)"
             ws.write_string(row, 1, text, fmt())
@@ -696,10 +405,10 @@ class _Writer:
         first_data = row + 1
         for _, rec in s.felder.iterrows():
             row += 1
-            ws.write_string(row, 0, _clip(rec["feld"]), fmt.cell(text_wrap=True))
-            ws.write_string(row, 1, _clip(rec["art"]), fmt.cell(text_wrap=True))
+            ws.write_string(row, 0, clip(rec["feld"]), fmt.cell(text_wrap=True))
+            ws.write_string(row, 1, clip(rec["art"]), fmt.cell(text_wrap=True))
             _write_figures_row(ws, fmt, row, cols, rec)
-            _fit_row(ws, row, [(rec["feld"], widths[0]), (rec["art"], widths[1])])
+            fit_row(ws, row, [(rec["feld"], widths[0]), (rec["art"], widths[1])])
         last_data = row
         row += 1
         total_row = row
@@ -753,7 +462,7 @@ class _Writer:
                               fmt.cell(text_wrap=True), total_width - widths[0])
             row += 1
 
-        _setup_print(ws, self.header, self.stand, fit_tall=1 if n_felder <= 16 else 0, keep_with_next=keep)
+        setup_print(ws, self.header, self.stand, fit_tall=1 if n_felder <= 16 else 0, keep_with_next=keep)
         ws.activate()
 
     # ----------------------------------------------------------------------------------------
@@ -817,11 +526,11 @@ class _Writer:
         for _, rec in uz.iterrows():
             row += 1
             nr = rec["unterziel_nr"]
-            ws.write_string(row, 0, "ohne Unterziel" if _missing(nr) else f"Unterziel {int(nr)}",
+            ws.write_string(row, 0, "ohne Unterziel" if missing(nr) else f"Unterziel {int(nr)}",
                             fmt.cell(text_wrap=True))
-            ws.write_string(row, 1, _clip(rec["unterziel"]), fmt.cell(text_wrap=True))
+            ws.write_string(row, 1, clip(rec["unterziel"]), fmt.cell(text_wrap=True))
             _write_figures_row(ws, fmt, row, cols, rec)
-            _fit_row(ws, row, [(rec["unterziel"], widths[1])])
+            fit_row(ws, row, [(rec["unterziel"], widths[1])])
         last_data = row
         keep += range(header_row, last_data + 1)  # the table stays on one page when it fits one
         row += 1
@@ -882,7 +591,7 @@ class _Writer:
                 row += 1
                 self._measure_row(ws, row, m, detail_of[id(m)], has_details, detail_first, last, detail_width,
                                   widths[1])
-        _setup_print(ws, self.header, self.stand, keep_with_next=keep)
+        setup_print(ws, self.header, self.stand, keep_with_next=keep)
 
     @staticmethod
     def _details(m) -> str:
@@ -920,11 +629,11 @@ class _Writer:
     def _measure_row(self, ws, row: int, m, detail: str, has_details: bool, detail_first: int, last: int,
                      detail_width: float, text_width: float) -> None:
         f = self._row_formats(m.in_auswertung)
-        if _is_int_text(m.nr):
+        if is_int_text(m.nr):
             ws.write_number(row, 0, int(m.nr), f["nr"])
         else:
-            ws.write_string(row, 0, _clip(m.nr or ""), f["nr"])
-        ws.write_string(row, 1, _clip(m.text), f["text"])
+            ws.write_string(row, 0, clip(m.nr or ""), f["nr"])
+        ws.write_string(row, 1, clip(m.text), f["text"])
         key = status_key(m.status)
         ws.write_string(row, 2, STATUS_WORDS[key], f[f"status_{key}"])
         ws.write_string(row, 3, "ja" if m.in_auswertung else "nein", f["flag"])
@@ -932,13 +641,13 @@ class _Writer:
         if has_details:
             if detail:
                 ws.merge_range(row, detail_first, row, last, "", f["detail"])
-                ws.write_string(row, detail_first, _clip(detail), f["detail"])
+                ws.write_string(row, detail_first, clip(detail), f["detail"])
                 cells.append((detail, detail_width * 1.1))
             else:  # an empty box; plain blanks are much cheaper than a merged range
                 for c in range(detail_first, last + 1):
                     side = "box_left" if c == detail_first else "box_right" if c == last else "box_mid"
                     ws.write_blank(row, c, None, f[side])
-        _fit_row(ws, row, cells)
+        fit_row(ws, row, cells)
 
     # ----------------------------------------------------------------------------------------
     def massnahmen(self) -> None:
@@ -1009,17 +718,17 @@ class _Writer:
                         ws.write_number(r, c, int(v), center)
                 elif key == "massnahme_nr":
                     v = rec["massnahme_nr"]
-                    if _is_int_text(v):
+                    if is_int_text(v):
                         ws.write_number(r, c, int(v), center)
                     else:
-                        ws.write_string(r, c, _clip(v or ""), center)
+                        ws.write_string(r, c, clip(v or ""), center)
                 elif key == "fundstelle":
                     cell = rec.get("cell")
                     ws.write_string(r, c, f"{rec['sheet']}!{cell}" if cell else str(rec["sheet"]), plain)
                 else:
                     v = rec.get(key)
-                    ws.write_string(r, c, _clip("" if v is None else v), text_fmt)
-            _fit_row(ws, r, [(rec.get(key), width_of[key]) for key in wrap_keys])
+                    ws.write_string(r, c, clip("" if v is None else v), text_fmt)
+            fit_row(ws, r, [(rec.get(key), width_of[key]) for key in wrap_keys])
         last_row = max(r, top + 1)
         if r == top:  # an empty table needs one (blank) data row
             for c in range(len(spec)):
@@ -1035,7 +744,7 @@ class _Writer:
             ws.set_row(top, 2 * ROW_PT + 3)
         ws.freeze_panes(top + 1, 0)
         ws.repeat_rows(top)
-        _setup_print(ws, self.header, self.stand)
+        setup_print(ws, self.header, self.stand)
 
     # ----------------------------------------------------------------------------------------
     def pruefbericht(self) -> None:

@@ -47,6 +47,8 @@ import xlsxwriter
 
 from ._io import xlsx_workbook
 from . import placeholders
+from .xlsx.cells import sheet_name, wrapped_lines
+from .xlsx.page import print_a4
 from .vocabulary import (
     BLUE_LABEL, BLUE_MARK, BLUE_MEANING, FLAG_MARK, STATUS_CHOICE, STATUS_COLORS, STATUS_MEANINGS, STATUS_ORDER,
     Status,
@@ -151,19 +153,6 @@ def _stand(structure: dict[str, Any]) -> _dt.date | None:
         except ValueError:
             return None
     return None
-
-
-def _sheet_name(feld: dict[str, Any], used: set[str]) -> str:
-    """The field's sheet name, made valid for Excel (≤ 31 characters, unique)."""
-    name = str(feld.get("sheet") or feld["name"])
-    name = "".join("_" if ch in "[]:*?/\\" else ch for ch in name).strip("'")[:31] or "Feld"
-    base, i = name, 2
-    while name.casefold() in used:
-        suffix = f" ({i})"
-        name = base[: 31 - len(suffix)] + suffix
-        i += 1
-    used.add(name.casefold())
-    return name
 
 
 # --------------------------------------------------------------------------------------------
@@ -281,22 +270,14 @@ class _Formats:
 # Helpers
 
 
-def _text_lines(text: str, chars_per_line: float) -> int:
-    """Estimated number of wrapped lines of ``text`` in a cell that is that many characters wide."""
-    lines = 0
-    for para in str(text).split("\n"):
-        lines += max(1, math.ceil(len(para) / chars_per_line))
-    return lines
-
-
 def _row_height(text: str, *, bold: bool = False) -> float:
     """Row height (points) for a wrapped text in the text column.
 
     Neither Excel nor LibreOffice fits row heights of a generated file when opening it, so
     the height is set from an estimate (slightly generous: a clipped line is worse than space).
     """
-    chars = COLUMNS[COL_TEXT][1] * (1.0 if bold else 1.1)
-    return 15 * _text_lines(text, chars) + 1
+    width = COLUMNS[COL_TEXT][1] * (1.0 if bold else 1.1)
+    return 15 * wrapped_lines(text, 0, chars_per_line=width) + 1
 
 
 def _input_rows(uz: dict[str, Any], fewest: int, declared: dict[int, int]) -> int:
@@ -311,19 +292,18 @@ def _merged_width(first: int, last: int) -> float:
     return sum(width for _, width in COLUMNS[first : last + 1])
 
 
+#: The master's margins (inches): a little less at the top than the outputs, which carry a bold header.
+_MARGINS = {"left": 0.5, "right": 0.5, "top": 0.75, "bottom": 0.75}
+
+
 def _header_footer(ws, kopfzeile: str | None, example: bool) -> None:
     """A4 landscape, one page wide, Kopfzeile in the header, page numbers in the footer."""
-    ws.set_paper(9)
-    ws.set_landscape()
-    ws.fit_to_pages(1, 0)
-    ws.set_margins(left=0.5, right=0.5, top=0.75, bottom=0.75)
     left = (kopfzeile or "").replace("&", "&&")
     header = f"&L&8{left}" if left else ""
     if example:
         header += "&C&8&\"-,Bold\"FIKTIVE BEISPIELDATEN"
     header += "&R&8&A"
-    ws.set_header(header)
-    ws.set_footer("&C&8Seite &P von &N")
+    print_a4(ws, header, "&C&8Seite &P von &N", margins=_MARGINS, center=False)
 
 
 def _ranges(col_letter: str, first: int, last: int, skip: set[int]) -> str:
@@ -411,7 +391,7 @@ def _field_sheet(
     oberziel = feld.get("oberziel") or ""
     ws.write_string(1, 0, "Oberziel", fm.label)
     ws.merge_range(1, 1, 1, LAST_COL, oberziel, fm.oberziel)
-    ws.set_row(1, 15 * _text_lines(oberziel, width) + 3)
+    ws.set_row(1, 15 * wrapped_lines(oberziel, 0, chars_per_line=width) + 3)
 
     # the free texts: label in A, the text in the unmerged input cell B beside it (what the
     # reader reads), nothing else in the row; the template leaves them empty
@@ -434,7 +414,7 @@ def _field_sheet(
         ws.write_string(r, 0, label, fm.label)
         if text:
             ws.write_string(r, COL_TEXT, text, fm.input)
-            ws.set_row(r, max(13 * _text_lines(text, chars) + 5, 30))
+            ws.set_row(r, max(13 * wrapped_lines(text, 0, chars_per_line=chars) + 5, 30))
         else:
             ws.write_blank(r, COL_TEXT, None, fm.input)
             ws.set_row(r, empty_height)
@@ -569,7 +549,7 @@ def _konzept_sheet(
     row += 1  # blank row
     # single-cell rows above the table: a note for staff (and the banner of the example)
     ws.merge_range(row, 0, row, 5, note, fm.note)
-    ws.set_row(row, 15 * _text_lines(note, 118 * 1.1) + 3)
+    ws.set_row(row, 15 * wrapped_lines(note, 0, chars_per_line=118 * 1.1) + 3)
     row += 1
     if example:
         ws.merge_range(row, 0, row, 5, BANNER, fm.banner)
@@ -621,14 +601,14 @@ def _anleitung_sheet(wb: xlsxwriter.Workbook, fm: _Formats, *, kopfzeile: str | 
         if lead:
             ws.write_string(row, 0, lead, fm.step_lead)
         ws.write_string(row, 1, text, fm.step)
-        ws.set_row(row, 15 * _text_lines(text, 110 * 1.05) + 3)
+        ws.set_row(row, 15 * wrapped_lines(text, 0, chars_per_line=110 * 1.05) + 3)
         row += 1
 
     def swatch(word: str, word_format, text: str, text_format) -> None:
         nonlocal row
         ws.write_string(row, 0, word, word_format)
         ws.write_string(row, 1, text, text_format)
-        ws.set_row(row, 15 * _text_lines(text, 110 * 1.05) + 6)
+        ws.set_row(row, 15 * wrapped_lines(text, 0, chars_per_line=110 * 1.05) + 6)
         row += 1
 
     if example:
@@ -781,7 +761,7 @@ def _write_concept(
     fm = _Formats(wb)
     measures, fill_only = _example_data(felder) if example else ([[] for _ in felder], set())
     used: set[str] = {"konzept", SHEET_ANLEITUNG.casefold()}
-    sheets = [_sheet_name(f, used) for f in felder]
+    sheets = [sheet_name(str(f.get("sheet") or f["name"]), used) for f in felder]
 
     if example:
         stand_value: Any = stand

@@ -28,7 +28,8 @@ from ampel_xl.cli import cli
 from ampel_xl.figures import EXCEL_PERCENT_FORMAT, format_percent, percent_parts
 from ampel_xl.model import STATUS_COLORS, STATUS_FILLS, Status
 from ampel_xl.model import document_date
-from ampel_xl.summary import sheet_name, write_summary
+from ampel_xl.summary import write_summary
+from ampel_xl.xlsx.cells import sheet_name
 
 from builders import FieldSheet, build, simple_field
 
