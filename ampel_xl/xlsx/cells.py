@@ -12,6 +12,8 @@ import re
 from collections.abc import Iterable
 from typing import Any
 
+from ..vocabulary import plural
+
 _ILLEGAL_SHEET_CHARS = re.compile(r"[\[\]:*?/\\\x00-\x1f]")
 _EXCEL_MAX_STRING = 32767
 
@@ -106,10 +108,6 @@ def counts_text(counts: dict[str, int]) -> str:
     return (f"{counts['error']} Fehler, {plural(counts['warning'], 'Warnung', 'Warnungen')}, "
             f"{plural(counts['info'], 'Hinweis', 'Hinweise')}")
 
-
-def plural(n: int, one: str, many: str) -> str:
-    """``"1 Hinweis"``, ``"2 Hinweise"``, ``"0 Hinweise"``: the number with the fitting German noun."""
-    return f"{n} {one if n == 1 else many}"
 
 
 def missing(value: Any) -> bool:

@@ -36,7 +36,6 @@ from __future__ import annotations
 
 import datetime as _dt
 import json
-import math
 import random
 from collections.abc import Sequence
 from importlib import resources
@@ -45,14 +44,14 @@ from typing import Any
 
 import xlsxwriter
 
-from ._io import xlsx_workbook
-from . import placeholders
-from .xlsx.cells import sheet_name, wrapped_lines
-from .xlsx.page import print_a4
-from .vocabulary import (
+from .. import placeholders
+from .._io import xlsx_workbook
+from ..vocabulary import (
     BLUE_LABEL, BLUE_MARK, BLUE_MEANING, FLAG_MARK, STATUS_CHOICE, STATUS_COLORS, STATUS_MEANINGS, STATUS_ORDER,
     Status,
 )
+from .cells import sheet_name, wrapped_lines
+from .page import print_a4
 
 __all__ = [
     "EXAMPLE_FILENAME",

@@ -19,12 +19,15 @@ import re
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from ._io import xlsx_workbook
+from .._io import xlsx_workbook
+from .cells import clip, counts_text, fit_row
+from .formats import SEVERITY_FILLS, WARN_FILL, Formats
+from .page import setup_print
 
 if TYPE_CHECKING:  # pragma: no cover
-    from .validate import Finding, Report
+    from ..validation import Finding, Report
 
-SHEET_NAME = "Prüfbericht"
+SHEET_NAME = SHEET_PRUEFBERICHT = "Prüfbericht"
 #: Excel keeps at most this many hyperlinks per sheet; further findings get the location as text.
 MAX_LINKS = 65_000
 #: Longest link target Excel accepts (characters, XlsxWriter's limit minus one).
@@ -93,16 +96,12 @@ def write_findings_sheet(ws, fmt, report: "Report", *, master: str | os.PathLike
                          streaming: bool = False, note: str | None = None) -> None:
     """Write the findings of ``report`` on ``ws``: title, counts, one row per finding.
 
-    ``fmt`` is the summary's format cache (:class:`ampel_xl.summary.Formats`); with ``master``
+    ``fmt`` is the summary's format cache (:class:`.formats.Formats`); with ``master``
     and ``link_dir`` the location of each finding is a link into the master. ``streaming``
     (XlsxWriter's constant_memory mode) writes strictly row by row and puts an autofilter on the
     header row instead of an Excel table. ``note`` is a sentence under the counts (e.g. that no
     summary was written).
     """
-    from .xlsx.cells import clip, counts_text, fit_row
-    from .xlsx.formats import SEVERITY_FILLS, WARN_FILL
-    from .xlsx.page import setup_print
-
     for c, (_, width) in enumerate(COLUMNS):
         ws.set_column(c, c, width)
     name = os.path.basename(report.source)
@@ -165,8 +164,6 @@ def write_findings(report: "Report", target: str | os.PathLike[str] | None = Non
     "Prüfbericht – <Master>"), ``stand`` is printed in the footer, ``created`` (a datetime) fixes
     the document date so that the output is deterministic.
     """
-    from .xlsx.formats import Formats
-
     master_path = Path(master if master is not None else report.source)
     target = Path(target) if target is not None else default_findings_path(master_path)
     properties: dict[str, Any] = {
