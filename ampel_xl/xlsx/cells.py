@@ -86,14 +86,21 @@ def wrapped_lines(text: str, width_chars: float, *, chars_per_line: float | None
     return max(1, total)
 
 
+def row_height(text: Any, width_chars: float = 0.0, *, chars_per_line: float | None = None,
+               line_pt: float = ROW_PT, padding: float = 3, min_lines: int = 1) -> float:
+    """Height (points) of a row whose cell shows ``text`` wrapped: the estimated lines
+    (:func:`wrapped_lines`, at least ``min_lines``) of ``line_pt`` each, plus ``padding``."""
+    s = "" if text is None else str(text)
+    lines = max(min_lines, wrapped_lines(s, width_chars, chars_per_line=chars_per_line)) if s else min_lines
+    return lines * line_pt + padding
+
+
 def fit_row(ws, row: int, cells: Iterable[tuple[Any, float]], *, min_lines: int = 1, line_pt: float = ROW_PT) -> None:
     """Give ``row`` the height its wrapped ``(text, width)`` cells need (never below one line)."""
-    lines = min_lines
-    for t, w in cells:
-        if t:
-            lines = max(lines, wrapped_lines(t if isinstance(t, str) else str(t), w))
-    if lines > 1:
-        ws.set_row(row, lines * line_pt + 3)
+    height = max([row_height(t, w, line_pt=line_pt, min_lines=min_lines) for t, w in cells if t]
+                 or [row_height("", line_pt=line_pt, min_lines=min_lines)])
+    if height > line_pt + 3:
+        ws.set_row(row, height)
 
 
 def fit_width(texts: Iterable[Any], minimum: float, maximum: float = 70.0) -> float:

@@ -50,7 +50,7 @@ from ..vocabulary import (
     BLUE_LABEL, BLUE_MARK, BLUE_MEANING, FLAG_MARK, STATUS_CHOICE, STATUS_COLORS, STATUS_MEANINGS, STATUS_ORDER,
     Status,
 )
-from .cells import sheet_name, wrapped_lines
+from .cells import row_height, sheet_name
 from .page import print_a4
 
 __all__ = [
@@ -91,6 +91,10 @@ COLUMNS: tuple[tuple[str, float], ...] = (
     ("Bemerkung", 26),
 )
 COL_NR, COL_TEXT, COL_AMPEL, COL_AUSWERTUNG = 0, 1, 2, 3
+#: Characters per line of the text column for the row-height estimate (generous: neither Excel
+#: nor LibreOffice fits the rows of a generated file, and a clipped line is worse than space).
+TEXT_CHARS = COLUMNS[COL_TEXT][1] * 1.1
+TEXT_CHARS_BOLD = COLUMNS[COL_TEXT][1] * 1.0
 LAST_COL = len(COLUMNS) - 1
 
 #: Fewest empty, bordered input rows under each Unterziel of the template; where the concept
@@ -269,16 +273,6 @@ class _Formats:
 # Helpers
 
 
-def _row_height(text: str, *, bold: bool = False) -> float:
-    """Row height (points) for a wrapped text in the text column.
-
-    Neither Excel nor LibreOffice fits row heights of a generated file when opening it, so
-    the height is set from an estimate (slightly generous: a clipped line is worse than space).
-    """
-    width = COLUMNS[COL_TEXT][1] * (1.0 if bold else 1.1)
-    return 15 * wrapped_lines(text, 0, chars_per_line=width) + 1
-
-
 def _input_rows(uz: dict[str, Any], fewest: int, declared: dict[int, int]) -> int:
     """Empty input rows under an Unterziel: none when ``fewest`` is 0 (the example), else at
     least ``fewest`` and room for the declared measures plus :data:`TEMPLATE_SPARE_ROWS`."""
@@ -390,7 +384,7 @@ def _field_sheet(
     oberziel = feld.get("oberziel") or ""
     ws.write_string(1, 0, "Oberziel", fm.label)
     ws.merge_range(1, 1, 1, LAST_COL, oberziel, fm.oberziel)
-    ws.set_row(1, 15 * wrapped_lines(oberziel, 0, chars_per_line=width) + 3)
+    ws.set_row(1, row_height(oberziel, chars_per_line=width, line_pt=15, padding=3))
 
     # the free texts: label in A, the text in the unmerged input cell B beside it (what the
     # reader reads), nothing else in the row; the template leaves them empty
@@ -413,7 +407,7 @@ def _field_sheet(
         ws.write_string(r, 0, label, fm.label)
         if text:
             ws.write_string(r, COL_TEXT, text, fm.input)
-            ws.set_row(r, max(13 * wrapped_lines(text, 0, chars_per_line=chars) + 5, 30))
+            ws.set_row(r, max(row_height(text, chars_per_line=chars, line_pt=13, padding=5), 30))
         else:
             ws.write_blank(r, COL_TEXT, None, fm.input)
             ws.set_row(r, empty_height)
@@ -450,7 +444,7 @@ def _field_sheet(
         ws.write_number(row, COL_NR, uz["nr"], fm.uz_nr)
         uz_text = f"Unterziel {uz['nr']}: {uz['text']}"
         ws.write_string(row, COL_TEXT, uz_text, fm.uz_text)
-        ws.set_row(row, _row_height(uz_text, bold=True))
+        ws.set_row(row, row_height(uz_text, chars_per_line=TEXT_CHARS_BOLD, line_pt=15, padding=1))
         for col in range(COL_AMPEL, LAST_COL + 1):
             ws.write_blank(row, col, None, fm.uz_fill)
         uz_rows.add(row + 1)
@@ -466,7 +460,7 @@ def _field_sheet(
             blue = m["auswertung"]
             ws.write_number(row, COL_NR, m["nr"], fm.nr_blue if blue else fm.nr)
             ws.write_string(row, COL_TEXT, m["text"], fm.text_blue if blue else fm.text)
-            ws.set_row(row, _row_height(m["text"]))
+            ws.set_row(row, row_height(m["text"], chars_per_line=TEXT_CHARS, line_pt=15, padding=1))
             status_fmt = fm.status[m["status"]]
             if fill_only:
                 ws.write_blank(row, COL_AMPEL, None, status_fmt)
@@ -548,7 +542,7 @@ def _konzept_sheet(
     row += 1  # blank row
     # single-cell rows above the table: a note for staff (and the banner of the example)
     ws.merge_range(row, 0, row, 5, note, fm.note)
-    ws.set_row(row, 15 * wrapped_lines(note, 0, chars_per_line=118 * 1.1) + 3)
+    ws.set_row(row, row_height(note, chars_per_line=118 * 1.1, line_pt=15, padding=3))
     row += 1
     if example:
         ws.merge_range(row, 0, row, 5, BANNER, fm.banner)
@@ -600,14 +594,14 @@ def _anleitung_sheet(wb: xlsxwriter.Workbook, fm: _Formats, *, kopfzeile: str | 
         if lead:
             ws.write_string(row, 0, lead, fm.step_lead)
         ws.write_string(row, 1, text, fm.step)
-        ws.set_row(row, 15 * wrapped_lines(text, 0, chars_per_line=110 * 1.05) + 3)
+        ws.set_row(row, row_height(text, chars_per_line=110 * 1.05, line_pt=15, padding=3))
         row += 1
 
     def swatch(word: str, word_format, text: str, text_format) -> None:
         nonlocal row
         ws.write_string(row, 0, word, word_format)
         ws.write_string(row, 1, text, text_format)
-        ws.set_row(row, 15 * wrapped_lines(text, 0, chars_per_line=110 * 1.05) + 6)
+        ws.set_row(row, row_height(text, chars_per_line=110 * 1.05, line_pt=15, padding=6))
         row += 1
 
     if example:

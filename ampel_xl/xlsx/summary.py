@@ -47,7 +47,7 @@ from typing import TYPE_CHECKING, Any
 
 from .._io import xlsx_workbook
 from ..model import Konzept, document_date
-from .cells import ROW_PT, clip, sheet_name, wrapped_lines
+from .cells import ROW_PT, clip, row_height, sheet_name
 from .changes import SHEET_ENTWICKLUNG, add_changes_sheet
 from .field import write_field
 from .findings import SHEET_PRUEFBERICHT, write_findings_sheet
@@ -158,9 +158,9 @@ class SummaryWriter:
         else:
             ws.merge_range(row, first_col, row, last_col, "", cell_format)
             ws.write_string(row, first_col, text, cell_format)
-        lines = max(min_lines, wrapped_lines(text, width))
-        if lines > 1:
-            ws.set_row(row, lines * ROW_PT + 3)
+        height = row_height(text, width, min_lines=min_lines)
+        if height > ROW_PT + 3:
+            ws.set_row(row, height)
 
     # ----------------------------------------------------------------------------------------
     # ----------------------------------------------------------------------------------------
