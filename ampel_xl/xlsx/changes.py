@@ -12,6 +12,7 @@ from ..comparison import ARTEN, STATUS_WORD, TEXT_FIELDS, Change, Changes, ja_ne
 from ..model import document_date
 from ..vocabulary import BLUE_MARK, NO_STATUS, NO_STATUS_MEASURE, STATUS_COLORS, STATUS_FILLS
 from .cells import fit_row, fit_width
+from .formats import BORDER_COLOR, MUTED, Formats
 from .page import setup_print
 
 if TYPE_CHECKING:  # pragma: no cover
@@ -46,9 +47,13 @@ _ARROW_COLORS = {"besser": STATUS_COLORS["gruen"], "schlechter": STATUS_COLORS["
 
 
 class ChangeFormats:
-    def __init__(self, wb: "xlsxwriter.Workbook") -> None:
-        add = wb.add_format
-        border = {"border": 1, "border_color": "#BFBFBF", "valign": "top"}
+    """The formats of the changes sheet, from the workbook's shared format cache."""
+
+    def __init__(self, formats: Formats) -> None:
+        def add(props: dict[str, Any]) -> Any:
+            return formats.plain(**props)
+
+        border = {"border": 1, "border_color": BORDER_COLOR, "valign": "top"}
         self.title = add({"bold": True, "font_size": 14})
         self.line = add({})
         self.heading = add({"bold": True, "font_size": 12})
@@ -59,7 +64,7 @@ class ChangeFormats:
         self.status = {k: add({**border, "bg_color": STATUS_FILLS[k], "align": "center"}) for k in STATUS_FILLS}
         self.blue = add({**border, "bg_color": BLUE_MARK, "align": "center"})
         self.center = add({**border, "align": "center"})
-        self.wrap_muted = add({**border, "text_wrap": True, "italic": True, "font_color": "#595959"})
+        self.wrap_muted = add({**border, "text_wrap": True, "italic": True, "font_color": MUTED})
         self.arrow = {k: add({**border, "bold": True, "align": "center", "font_color": c, "font_size": 13})
                       for k, c in _ARROW_COLORS.items()}
 
@@ -110,7 +115,7 @@ def add_changes_sheet(workbook: "xlsxwriter.Workbook", changes: Changes, name: s
     :func:`changes_header`) on every page, "Seite x von y" and the new Stand in the footer, the
     list's header repeated, page breaks that keep headings with their rows and the chart whole.
     """
-    fm = ChangeFormats(workbook)
+    fm = ChangeFormats(Formats(workbook))
     ws = workbook.add_worksheet(name)
     ws.hide_gridlines(2)
     widths = [width for _, width in _LIST_COLUMNS]

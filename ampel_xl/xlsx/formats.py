@@ -31,6 +31,14 @@ class Formats:
             fmt = self._cache[key] = self._wb.add_format(props)
         return fmt
 
+    def plain(self, **props: Any):
+        """A format of exactly ``props`` (no default font or alignment), cached like the others."""
+        key = ("plain", *sorted(props.items()))
+        fmt = self._cache.get(key)
+        if fmt is None:
+            fmt = self._cache[key] = self._wb.add_format(props)
+        return fmt
+
     # frequently used -------------------------------------------------------------------
     def title(self):
         return self(bold=True, font_size=16)

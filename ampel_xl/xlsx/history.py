@@ -14,6 +14,7 @@ from ..model import format_date_de
 from ..timeline import GESAMT
 from ..vocabulary import NO_STATUS, STATUS_COLORS, STATUS_LABELS, STATUS_ORDER
 from .cells import fit_width
+from .formats import BORDER_COLOR, MUTED, Formats
 from .page import setup_print
 
 if TYPE_CHECKING:  # pragma: no cover
@@ -57,15 +58,16 @@ _CHART_ROWS = 16
 
 
 def _verlauf_sheet(wb: Any, df: "pd.DataFrame", stands: list[str]) -> None:
-    title = wb.add_format({"bold": True, "font_size": 14})
-    heading = wb.add_format({"bold": True, "font_size": 12})
-    header = wb.add_format({"bold": True, "bottom": 2, "text_wrap": True, "valign": "bottom"})
-    border = {"border": 1, "border_color": "#BFBFBF"}
-    text = wb.add_format(border)
-    pct = wb.add_format({**border, "num_format": EXCEL_PERCENT_FORMAT})
-    num = wb.add_format({**border, "num_format": "0"})
-    none = wb.add_format({**border, "align": "center", "italic": True, "font_color": "#595959"})
-    note = wb.add_format({"italic": True, "font_color": "#404040"})
+    fm = Formats(wb)
+    title = fm.plain(bold=True, font_size=14)
+    heading = fm.plain(bold=True, font_size=12)
+    header = fm.plain(bold=True, bottom=2, text_wrap=True, valign="bottom")
+    border = {"border": 1, "border_color": BORDER_COLOR}
+    text = fm.plain(**border)
+    pct = fm.plain(**border, num_format=EXCEL_PERCENT_FORMAT)
+    num = fm.plain(**border, num_format="0")
+    none = fm.plain(**border, align="center", italic=True, font_color=MUTED)
+    note = fm.plain(italic=True, font_color="#404040")
 
     # "ohne Bewertung" only when some Stand has such measures (else the shares of Grün, Gelb
     # and Rot already add up to 100 %)

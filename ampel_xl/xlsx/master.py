@@ -51,6 +51,7 @@ from ..vocabulary import (
     Status,
 )
 from .cells import row_height, sheet_name
+from .formats import Formats
 from .page import print_a4
 
 __all__ = [
@@ -211,10 +212,14 @@ def _example_data(felder: Sequence[dict[str, Any]]) -> tuple[list[list[dict[str,
 
 
 class _Formats:
-    """All cell formats of a master, created once per workbook."""
+    """All cell formats of a master, created once per workbook (through the shared format cache)."""
 
     def __init__(self, wb: xlsxwriter.Workbook) -> None:
-        add = wb.add_format
+        formats = Formats(wb)
+
+        def add(props: dict[str, Any]) -> Any:
+            return formats.plain(**props)
+
         border = {"border": 1, "border_color": BORDER_GREY}
         self.title = add({"bold": True, "font_size": 14})
         self.label = add({"bold": True, "valign": "top"})
