@@ -29,7 +29,6 @@ from ampel_xl.figures import EXCEL_PERCENT_FORMAT, format_percent, percent_parts
 from ampel_xl.model import STATUS_COLORS, STATUS_FILLS, Status
 from ampel_xl.model import document_date
 from ampel_xl.xlsx.summary import write_summary
-from ampel_xl.xlsx.cells import sheet_name
 
 from builders import FieldSheet, build, simple_field
 
@@ -183,20 +182,6 @@ def chart_labels(path: Path, title: str) -> dict[int, str]:
 
 # --------------------------------------------------------------------------------------------
 # Helpers
-
-
-def test_sheet_name_is_legal_short_and_unique():
-    taken: set[str] = {"übersicht"}
-    assert sheet_name("Übersicht", taken) == "Übersicht (2)"
-    assert sheet_name("ÜBERSICHT", taken) == "ÜBERSICHT (3)"
-    long = "Zusammenarbeit mit kreisangehörigen Kommunen"
-    a, b = sheet_name(long, taken), sheet_name(long, taken)
-    assert len(a) <= 31 and len(b) <= 31 and a != b and b.endswith("(2)")
-    odd = sheet_name("Kultur [und]: Freizeit/Sport?*\\", taken)
-    assert not set("[]:*?/\\") & set(odd)
-    assert sheet_name("'Zitat'", taken) == "Zitat"
-    assert sheet_name("History", taken).lower() != "history"
-    assert sheet_name("   ", taken) == "Feld"
 
 
 def test_document_date_comes_from_the_master(rich):
