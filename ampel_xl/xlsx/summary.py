@@ -1,16 +1,17 @@
 """The summary workbook ("Zusammenfassung"): figures, charts and lists, ready to print.
 
-Sheets (all labels German):
+Sheets (all labels German), each written by its own module of this package:
 
-* **Übersicht** – title, Stand, the evaluation rule, one row per field with counts, shares and a
+* **Übersicht** (:mod:`.overview`) – title, Stand, the evaluation rule, one row per field with counts, shares and a
   totals row (traffic-light fills on the counts, data bars on the shares), a doughnut chart of
   the whole concept, a 100 % stacked bar chart comparing the fields and the Ampel legend. When
   the master has errors (written with ``--force``) a red warning says the figures may be wrong.
-* one sheet per field – Oberziel, Sachstand and Highlights (when the master has them), the
+* one sheet per field (:mod:`.field`) – Oberziel, Sachstand and Highlights (when the master has them), the
   table per Unterziel, the charts "Ergebnisse <Feld> gesamt" and "Ergebnisse <Feld> je
   Unterziel", then every measure grouped by Unterziel with its status as colour *and* word;
-* **Maßnahmen** – every measure as an Excel table (filter buttons), IDs, status, extra columns;
-* **Prüfbericht** – the findings of validation, when there are any.
+* **Maßnahmen** (:mod:`.measures`) – every measure as an Excel table (filter buttons), IDs, status, extra columns;
+* **Entwicklung** (:mod:`.changes`) – the changes since an earlier Stand, when asked for;
+* **Prüfbericht** (:mod:`.findings`) – the findings of validation, when there are any.
 
 Every sheet prints on A4 landscape, one page wide, with the Kopfzeile as header and page
 numbers in the footer. All colours come from :data:`ampel_xl.vocabulary.STATUS_COLORS` (charts,
