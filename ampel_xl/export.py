@@ -3,7 +3,8 @@
 Columns (named exactly so): ``sheet``, ``feld``, ``art``, ``unterziel_nr``, ``unterziel``,
 ``massnahme_nr``, ``massnahme_id``, ``massnahme``, ``status`` (``gruen``/``gelb``/``rot`` or
 empty), ``in_auswertung`` (true/false), ``cell`` (the status cell), then ``markiert``,
-``bemerkung``, ``verantwortlich``, ``zeitraum`` and the master's extra columns.
+``bemerkung``, ``verantwortlich``, ``zeitraum``, ``status_zusatz`` (what follows a leading status word in
+the status cell: "verzögert" in "Grün (verzögert)") and the master's extra columns.
 
 The figures (``ampel-xl export --zahlen``, :func:`figures_rows`) are one row per level: the
 whole concept (``ebene`` "Gesamt"), each field ("Feld") and each Unterziel ("Unterziel"), with
@@ -34,7 +35,7 @@ BASE_COLUMNS = [
     "sheet", "feld", "art", "unterziel_nr", "unterziel", "massnahme_nr", "massnahme_id", "massnahme",
     "status", "in_auswertung", "cell",
 ]
-MORE_COLUMNS = ["markiert", "bemerkung", "verantwortlich", "zeitraum"]
+MORE_COLUMNS = ["markiert", "bemerkung", "verantwortlich", "zeitraum", "status_zusatz"]
 
 
 def export_rows(konzept: Konzept) -> tuple[list[str], list[dict[str, Any]]]:
@@ -61,6 +62,7 @@ def export_rows(konzept: Konzept) -> tuple[list[str], list[dict[str, Any]]]:
                 "bemerkung": m.bemerkung,
                 "verantwortlich": m.verantwortlich,
                 "zeitraum": m.zeitraum,
+                "status_zusatz": m.evidence.addition or "",
             }
             for label, value in m.extras:
                 key = label

@@ -37,14 +37,42 @@ class Art(str, enum.Enum):
     QUERSCHNITTSTHEMA = "Querschnittsthema"
 
 
-@dataclass(frozen=True)
+#: German names of the channels a status can be read from (see :class:`Channel`).
+CHANNEL_LABELS: dict[str, str] = {
+    "text": "Text",
+    "fill": "Füllfarbe",
+    "icon": "Symbol der bedingten Formatierung",
+    "symbol": "Farbe des Zeichens",
+}
+
+
+@dataclass(frozen=True, slots=True)
+class Channel:
+    """What one channel of a status cell says: ``kind`` is ``"text"``, ``"fill"``, ``"icon"`` or
+    ``"symbol"`` (the font colour of a symbol-only status); ``status`` None when the channel shows
+    something that names no status; ``shown`` how a person sees it, in German
+    (``"grün gefüllt (#00B050)"``, ``"der Text „Rot“"``)."""
+
+    kind: str
+    status: Status | None
+    shown: str
+
+
+@dataclass(frozen=True, slots=True)
 class StatusEvidence:
     """What the status cell of a row shows, before any judgement.
 
     ``text_status`` is the status the cell's text names (or None), ``color_status`` the one its
-    fill colour names. ``color_class`` is the colour classification of the fill
+    displayed fill names. ``color_class`` is the colour classification of the displayed fill
     (see :class:`ampel_xl.colors.ColorClass` values: ``gruen``, ``gelb``, ``rot``, ``blau``,
-    ``neutral``, ``unbekannt``) and ``fill`` the resolved RGB hex (``"RRGGBB"``) or None.
+    ``neutral``, ``unbekannt``) and ``fill`` the resolved RGB hex (``"RRGGBB"``) or None;
+    ``fill_source`` says where the displayed fill comes from (``zelle``, ``zeile`` for a painted
+    row, ``bedingt`` for conditional formatting, ``verlauf`` for a gradient). ``icon`` describes
+    the icon of an icon set (``icon_status`` its status, None for an icon that names none).
+    ``symbol`` is True when the text is only a symbol (●, ■, a Wingdings letter): then the
+    font colour ``font_rgb`` / ``font_class`` says the status. ``cf_rule`` names the conditional
+    formatting rule that decided fill, font or icon; ``unreadable`` the rules that could not be
+    evaluated. ``addition`` is what follows a leading status word ("Grün (verzögert)").
     """
 
     cell: str | None = None
@@ -55,6 +83,17 @@ class StatusEvidence:
     color_class: str = "neutral"
     color_name: str | None = None
     formula_uncached: bool = False
+    fill_source: str = ""
+    icon: str | None = None
+    icon_status: Status | None = None
+    symbol: bool = False
+    font_rgb: str | None = None
+    font_class: str = "neutral"
+    font_name: str | None = None
+    cf_rule: str | None = None
+    unreadable: tuple[str, ...] = ()
+    addition: str | None = None
+    word_source: str | None = None
 
     @property
     def color_status(self) -> Status | None:
@@ -64,26 +103,74 @@ class StatusEvidence:
             return None
 
     @property
+    def symbol_status(self) -> Status | None:
+        if not self.symbol:
+            return None
+        try:
+            return Status(self.font_class)
+        except ValueError:
+            return None
+
+    @property
     def text_unrecognised(self) -> bool:
-        """The cell holds text that names no status."""
-        return bool(self.text) and self.text_status is None
+        """The cell holds text that names no status (a symbol-only text is read by its colour)."""
+        return bool(self.text) and self.text_status is None and not self.symbol
+
+    @property
+    def channels(self) -> tuple[Channel, ...]:
+        """Every channel that shows something, in the order of precedence (text, icon, symbol, fill)."""
+        out: list[Channel] = []
+        if self.text and not self.symbol:
+            out.append(Channel("text", self.text_status, f"der Text „{self.text}“"))
+        if self.icon:
+            out.append(Channel("icon", self.icon_status, f"das Symbol {self.icon}"))
+        if self.symbol and self.font_class != "neutral":
+            out.append(Channel("symbol", self.symbol_status,
+                               f"das Zeichen „{self.text}“ in {_colour_words(self.font_class)} (#{self.font_rgb})"))
+        if self.color_class not in ("neutral", "blau"):
+            how = {"bedingt": " (bedingte Formatierung)", "zeile": " (ganze Zeile)"}.get(self.fill_source, "")
+            out.append(Channel("fill", self.color_status,
+                               f"die Zelle ist {_fill_words(self.color_class)}{how} (#{self.fill})"))
+        return tuple(out)
 
     @property
     def status(self) -> Status | None:
-        """The resolved status: the text wins when text and colour disagree."""
-        return self.text_status or self.color_status
+        """The resolved status: the text wins when channels disagree, then icon, symbol, fill."""
+        return self.text_status or self.icon_status or self.symbol_status or self.color_status
+
+    @property
+    def disagreeing(self) -> tuple[Channel, Channel] | None:
+        """The first two channels that name different statuses, or None."""
+        named = [c for c in self.channels if c.status is not None]
+        for other in named[1:]:
+            if other.status is not named[0].status:
+                return named[0], other
+        return None
 
     @property
     def conflict(self) -> bool:
-        return (
-            self.text_status is not None
-            and self.color_status is not None
-            and self.text_status is not self.color_status
-        )
+        return self.disagreeing is not None
 
     @property
     def empty(self) -> bool:
-        return not self.text and self.color_class == "neutral" and not self.formula_uncached
+        return (not self.text and self.color_class == "neutral" and not self.icon
+                and not self.formula_uncached)
+
+
+def _colour_words(color_class: str) -> str:
+    """The colour a class names, as a word: "Grün", "Blau", … (the vocabulary's labels)."""
+    from .vocabulary import BLUE_LABEL
+
+    try:
+        return Status(color_class).label
+    except ValueError:
+        return BLUE_LABEL if color_class == "blau" else "einer anderen Farbe"
+
+
+def _fill_words(color_class: str) -> str:
+    if color_class in ("gruen", "gelb", "rot", "blau"):
+        return f"{_colour_words(color_class).casefold()} gefüllt"
+    return "in einer Farbe gefüllt, die zu keinem Status passt,"
 
 
 @dataclass(frozen=True)
@@ -116,6 +203,8 @@ class Massnahme:
     """How the mark was found: ``"blau"`` (fill) or ``"spalte"`` (column), None if unmarked."""
     auswertung_text: str | None = None
     """Raw text of the In-Auswertung column, when there is one."""
+    last_row: int | None = None
+    """The last row of a measure that spans several (vertically merged) rows; None for one row."""
     bemerkung: str = ""
     verantwortlich: str = ""
     zeitraum: str = ""

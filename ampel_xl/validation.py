@@ -62,11 +62,26 @@ CODES: dict[str, tuple[Severity, str]] = {
     "count-total": (E, "Die Gesamtzahlen weichen von der Gesamt-Zeile im Blatt „Konzept“ ab."),
     "field-missing": (E, "Ein im Blatt „Konzept“ genanntes Feld hat kein Blatt."),
     "field-undeclared": (W, "Ein Feldblatt ist im Blatt „Konzept“ nicht genannt."),
-    "color-unknown": (E, "Die Füllfarbe einer Ampel-Zelle passt zu keinem Status."),
-    "status-conflict": (E, "Text und Farbe einer Ampel-Zelle widersprechen sich."),
+    "color-unknown": (E, "Eine Farbe der Ampel-Zelle (Füllung, bedingte Formatierung oder Farbe eines Zeichens wie ●) "
+                         "passt zu keinem Status."),
+    "status-conflict": (E, "Zwei Kanäle der Ampel-Zelle widersprechen sich (Text, Füllfarbe, bedingte Formatierung, "
+                           "Symbol, Zeichenfarbe)."),
     "status-missing": (E, "Eine Maßnahme in der Auswertung hat keinen Status."),
-    "status-text-unknown": (E, "Der Text einer Ampel-Zelle ist kein Status."),
-    "status-ambiguous": (E, "Der Buchstabe „G“ kann Grün oder Gelb bedeuten."),
+    "status-missing-unmarked": (W, "Eine Maßnahme außerhalb der Auswertung hat keinen lesbaren Status."),
+    "status-text-unknown": (E, "Der Text einer Ampel-Zelle ist kein bekanntes Status-Wort (lässt sich über das Blatt "
+                               "„Legende“ beibringen)."),
+    "icon-unknown": (E, "Ein Symbol der bedingten Formatierung (Symbolsatz) steht für keinen Status."),
+    "cf-unreadable": (W, "Eine Regel der bedingten Formatierung, die eine Ampel-Zelle betrifft, kann nicht "
+                         "ausgewertet werden."),
+    "word-conflict": (W, "Das Blatt „Legende“ oder eine Auswahlliste ordnet ein Wort mehreren Status zu; es wird "
+                         "nicht gelernt."),
+    "field-duplicate": (E, "Zwei Blätter beanspruchen dasselbe Feld."),
+    "row-outside-table": (I, "Eine Zeile unter oder neben der Tabelle ist keine Maßnahme (Legende, Notiz, Summe, "
+                             "Unterschrift) und wird nicht gezählt."),
+    "label-empty": (W, "Neben „Sachstand“, „Highlights“, „Oberziel“, „Einleitung“ oder „Ausblick“ steht kein Text."),
+    "konzept-unreadable": (W, "Die Tabelle im Blatt „Konzept“ lässt sich nicht lesen."),
+    "status-ambiguous": (E, "Der Text einer Ampel-Zelle kann mehr als einen Status bedeuten (der Buchstabe „G“, "
+                            "„Grün/Gelb“)."),
     "status-on-unterziel": (W, "Eine Unterziel-Zeile hat einen Status; gezählt werden nur Maßnahmen."),
     "formula-uncached": (E, "Die Ampel-Zelle enthält eine Formel ohne gespeichertes Ergebnis."),
     "status-blue": (W, "Die Ampel-Zelle ist blau; Blau markiert die Auswertung, nicht den Status."),
@@ -174,6 +189,14 @@ def _colour(ev: StatusEvidence) -> str:
     return f"{ev.color_name or 'unbenannt'} ({_hex(ev)})"
 
 
+_OUTSIDE = {
+    "summe": "eine Summen- oder Zählzeile",
+    "notiz": "eine Notiz unter der Tabelle",
+    "legende": "eine Legende",
+    "unterschrift": "eine Unterschriftszeile",
+    "neben": "ein Eintrag neben der Tabelle",
+}
+
 _ART_WORD = {"Handlungsfeld": "diesem Handlungsfeld", "Querschnittsthema": "diesem Querschnittsthema"}
 
 
@@ -234,8 +257,33 @@ def _check_workbook(k: Konzept, out: _Collector) -> None:
         out.add("no-field-sheets", None, None, None,
                 "In der Arbeitsmappe wurde kein Blatt gefunden, das mit „Handlungsfeld …“ oder „Querschnittsthema …“ beginnt.",
                 "Jedes Feld braucht ein eigenes Blatt mit dem Titel (z. B. „Handlungsfeld Sprache“) in einer der ersten Zeilen.")
+    doubled = {a.sheet for a in k.anomalies if a.code == "feld_doppelt"}
+    for a in k.anomalies:
+        if a.code == "feld_doppelt":
+            keep, drop, name = (a.detail.split("\t") + ["", "", ""])[:3]
+            out.add("field-duplicate", a.sheet, a.cell, a.row,
+                    f"Die Blätter „{keep}“ und „{drop}“ beanspruchen beide das Feld „{name}“; gelesen wird nur „{keep}“.",
+                    f"Löschen Sie die Kopie „{drop}“ oder ändern Sie ihren Titel, falls sie ein anderes Feld ist.")
+        elif a.code == "wort_widerspruch":
+            word, _, statuses = a.detail.partition("\t")
+            out.add("word-conflict", a.sheet, a.cell, a.row,
+                    f"Das Wort „{word}“ wird mehreren Status zugeordnet ({statuses}); ampel_xl lernt es daher nicht.",
+                    "Ordnen Sie jedes Wort in der Legende bzw. der Auswahlliste genau einer Ampelfarbe zu.")
+        elif a.code == "konzept_unlesbar":
+            kind, *rest = a.detail.split("\t")
+            if kind == "zahl":
+                name, value = (rest + ["", ""])[:2]
+                out.add("konzept-unreadable", a.sheet, a.cell, a.row,
+                        f"Im Blatt „Konzept“ steht bei „{name}“ „{value}“ statt einer Anzahl; diese Soll-Zahl wird nicht geprüft.",
+                        "Tragen Sie die Anzahl als ganze Zahl ein.")
+            else:
+                out.add("konzept-unreadable", a.sheet, a.cell, a.row,
+                        "Das Blatt „Konzept“ enthält eine Tabelle, deren Kopfzeile nicht erkannt wird; die Anzahlen werden "
+                        "daher nicht gegen Soll-Werte geprüft.",
+                        "Die Kopfzeile braucht eine Spalte „Feld“ und mindestens eine der Spalten „Unterziele“ bzw. "
+                        "„Maßnahmen“ (auch „Anzahl Unterziele“, „Soll-Anzahl Maßnahmen“).")
     for s in k.sheets:
-        if s.kind == "ignoriert":
+        if s.kind == "ignoriert" and s.name not in doubled:
             out.add("sheet-ignored", s.name, None, 0,
                     f"Das Blatt „{s.name}“ ist kein Handlungsfeld oder Querschnittsthema und wird nicht ausgewertet.",
                     "Nichts zu tun, falls das so gewollt ist (z. B. Legende, Notizen). Sonst oben im Blatt den Titel "
@@ -258,6 +306,12 @@ def _check_feld(f: Feld, out: _Collector) -> None:
         out.add("missing-oberziel", sheet, f.title_cell, 0,
                 f"Für „{f.name}“ wurde kein Oberziel gefunden.",
                 "Tragen Sie unter dem Titel eine Zeile „Oberziel“ mit dem Text daneben ein (oder „Oberziel: …“ in einer Zelle).")
+    in_use = bool(_n_massnahmen(f))  # a fresh template's empty labels are there to be filled in
+    for a in f.anomalies:
+        if a.code == "label_leer" and in_use:
+            out.add("label-empty", sheet, a.cell, a.row,
+                    f"Neben „{a.detail}“ steht kein Text.",
+                    f"Tragen Sie den Text rechts neben „{a.detail}“ ein oder löschen Sie die Beschriftung.")
     if f.table is None:
         out.add("no-table", sheet, None, 0,
                 f"Auf dem Blatt „{sheet}“ wurde keine Maßnahmentabelle gefunden (Kopfzeile mit „Nr“, „Maßnahme“ und „Ampel“).",
@@ -273,6 +327,13 @@ def _check_feld(f: Feld, out: _Collector) -> None:
             out.add("unterziel-unreadable", sheet, a.cell, a.row,
                     f"In der Unterziel-Spalte steht „{a.detail}“; daraus geht keine Unterziel-Nummer hervor.",
                     "Tragen Sie die Nummer des Unterziels ein (z. B. „3“ oder „Unterziel 3: …“).")
+        elif a.code == "zeile_ausserhalb":
+            why, _, text = a.detail.partition("\t")
+            what = _OUTSIDE.get(why, "keine Maßnahme")
+            out.add("row-outside-table", sheet, a.cell, a.row,
+                    f"Zeile {a.row} („{_short(text)}“) ist {what} und wird nicht als Maßnahme gezählt.",
+                    "Nichts zu tun, falls das so gewollt ist. Ist es doch eine Maßnahme, tragen Sie sie mit Nummer in "
+                    "die Tabelle ein (ohne Leerzeile davor).")
         elif a.code == "unterziel_uebernommen":
             out.add("unterziel-carried", sheet, a.cell, a.row,
                     "Die Unterziel-Zelle ist leer (und nicht mit der Zelle darüber verbunden); die Maßnahme wurde dem "
@@ -349,42 +410,98 @@ def _check_status(f: Feld, m: Massnahme, out: _Collector) -> None:
     ev = m.evidence
     sheet, cell, row = f.sheet, ev.cell, m.row
     label = f"Maßnahme Nr. {m.nr}" if m.nr else f"Die Maßnahme in Zeile {m.row}"
+    for rule in ev.unreadable:
+        out.add("cf-unreadable", sheet, cell, row,
+                f"{label}: Die Regel {rule} gilt für die Ampel-Zelle, kann aber nicht ausgewertet werden; "
+                "ihre Farbe oder ihr Symbol ist nicht berücksichtigt.",
+                "Prüfen Sie die Regel unter Start › Bedingte Formatierung › Regeln verwalten, oder tragen Sie den Status "
+                "als Wort ein.")
     if ev.formula_uncached:
         out.add("formula-uncached", sheet, cell, row,
                 f"{label}: Die Ampel-Zelle enthält eine Formel ohne gespeichertes Ergebnis.",
                 "Öffnen Sie den Master in Excel und speichern Sie ihn einmal (dann wird das Ergebnis gespeichert), "
                 "oder tragen Sie den Status als Text ein.")
     if ev.color_class == "unbekannt":
+        where = " (durch bedingte Formatierung)" if ev.fill_source == "bedingt" else ""
         out.add("color-unknown", sheet, cell, row,
-                f"{label}: Die Füllfarbe {_colour(ev)} passt zu keinem Status ({STATUS_CHOICE}).",
+                f"{label}: Die Füllfarbe {_colour(ev)}{where} passt zu keinem Status ({STATUS_CHOICE}).",
                 "Färben Sie die Zelle in einem eindeutigen Grün, Gelb/Orange oder Rot, oder tragen Sie den Status als Wort ein.")
     elif ev.color_class == "blau":
         out.add("status-blue", sheet, cell, row,
                 f"{label}: Die Ampel-Zelle ist blau ({_hex(ev)}); Blau markiert die Auswertung, nicht den Status."
                 + (f" Verwendet wird der Text „{ev.text}“." if ev.text_status else ""),
                 "Markieren Sie die Auswertung über die Nr.- oder Textzelle und färben Sie die Ampel-Zelle grün, gelb oder rot.")
+    if ev.symbol and ev.font_class not in ("gruen", "gelb", "rot"):
+        colour = f"#{ev.font_rgb}" if ev.font_rgb else "Schwarz (automatisch)"
+        out.add("color-unknown", sheet, cell, row,
+                f"{label}: Das Zeichen „{ev.text}“ hat die Schriftfarbe {colour}, die zu keinem Status passt.",
+                "Färben Sie das Zeichen grün, gelb/orange oder rot, oder tragen Sie den Status als Wort ein.",
+                severity=E if m.in_auswertung and ev.status is None else W)
+    if ev.icon and ev.icon_status is None:
+        out.add("icon-unknown", sheet, cell, row,
+                f"{label}: Die bedingte Formatierung zeigt das Symbol {ev.icon}, das für keinen Status steht.",
+                "Verwenden Sie einen Symbolsatz mit Ampelfarben (z. B. „3 Ampeln“) oder tragen Sie den Status als Wort ein.")
     if ev.text_ambiguous:
-        out.add("status-ambiguous", sheet, cell, row,
-                f"{label}: „{ev.text}“ kann Grün oder Gelb bedeuten.",
-                f"Schreiben Sie den Status aus ({STATUS_CHOICE}).")
+        if len((ev.text or "").strip()) == 1:
+            out.add("status-ambiguous", sheet, cell, row,
+                    f"{label}: „{ev.text}“ kann Grün oder Gelb bedeuten.",
+                    f"Schreiben Sie den Status aus ({STATUS_CHOICE}).")
+        else:
+            out.add("status-ambiguous", sheet, cell, row,
+                    f"{label}: „{_short(ev.text or '')}“ nennt mehr als eine Ampelfarbe.",
+                    f"Tragen Sie genau einen Status ein ({STATUS_CHOICE}); Erläuterungen gehören in die Bemerkung.")
     elif ev.text_unrecognised and not ev.formula_uncached:
-        sev = E if m.in_auswertung and ev.color_status is None else W
+        other = ev.icon_status or ev.color_status
+        sev = E if m.in_auswertung and other is None else W
         out.add("status-text-unknown", sheet, cell, row,
-                f"{label}: „{_short(ev.text or '')}“ in der Ampel-Zelle ist kein Status."
-                + (f" Verwendet wird die Farbe {_colour(ev)}." if ev.color_status else ""),
-                f"Tragen Sie {STATUS_CHOICE} ein (oder wählen Sie aus der Liste).", severity=sev)
-    if ev.conflict:
+                f"{label}: Das Wort „{_short(ev.text or '')}“ in der Ampel-Zelle steht für keinen Status."
+                + (f" Verwendet wird {other.label} aus der Farbe bzw. dem Symbol." if other else ""),
+                f"Tragen Sie {STATUS_CHOICE} ein, oder bringen Sie ampel_xl das Wort bei: im Blatt „Legende“ "
+                f"eine Zeile mit „{_short(ev.text or '', 30)}“ neben „Grün“, „Gelb“ oder „Rot“ (oder neben einem "
+                f"entsprechend gefärbten Feld).", severity=sev)
+    pair = ev.disagreeing
+    if pair is not None:
+        first, second = pair
         out.add("status-conflict", sheet, cell, row,
-                f"{label}: Der Text sagt „{ev.text}“"
-                + (f" ({ev.text_status.label})" if ev.text.strip().casefold() != ev.text_status.label.casefold() else "")
-                + f", die Farbe {_colour(ev)} sagt {ev.color_status.label}.",
-                "Gleichen Sie Text und Farbe an; bis dahin wird der Text verwendet.")
-    if m.in_auswertung and m.status is None and not ev.formula_uncached and not ev.text_ambiguous \
-            and not ev.text_unrecognised and ev.color_class != "unbekannt":
-        out.add("status-missing", sheet, cell or m.text_cell, row,
-                f"{label} ist in der Auswertung, hat aber keinen Status.",
-                "Färben Sie die Ampel-Zelle grün, gelb oder rot bzw. tragen Sie den Status ein – oder nehmen Sie die "
-                "Maßnahme aus der Auswertung (blaue Markierung entfernen).")
+                f"{label}: {_cap(_says(ev, second))}, {_says(ev, first)}.",
+                f"Gleichen Sie die Ampel-Zelle an; bis dahin wird {first.status.label} ({_CHANNEL_WORD[first.kind]}) "
+                "verwendet.")
+    unreadable = (ev.formula_uncached or ev.text_ambiguous or ev.text_unrecognised or ev.color_class == "unbekannt"
+                  or (ev.icon and ev.icon_status is None) or (ev.symbol and ev.font_class not in ("gruen", "gelb", "rot")))
+    if m.status is None and not unreadable:
+        if m.in_auswertung:
+            out.add("status-missing", sheet, cell or m.text_cell, row,
+                    f"{label} ist in der Auswertung, hat aber keinen Status."
+                    + (" (Eine Regel der bedingten Formatierung konnte nicht ausgewertet werden.)" if ev.unreadable else ""),
+                    "Färben Sie die Ampel-Zelle grün, gelb oder rot bzw. tragen Sie den Status ein – oder nehmen Sie die "
+                    "Maßnahme aus der Auswertung (blaue Markierung entfernen).")
+        else:
+            out.add("status-missing-unmarked", sheet, cell or m.text_cell, row,
+                    f"{label} ist nicht in der Auswertung und hat keinen lesbaren Status.",
+                    "Tragen Sie den Status ein, sobald er feststeht; gezählt wird die Maßnahme erst, wenn sie blau "
+                    "markiert ist.")
+
+
+def _says(ev: StatusEvidence, channel) -> str:
+    """What one channel of the status cell says, as a clause: "der Text sagt „Rot“"."""
+    status = channel.status.label
+    if channel.kind == "text":
+        text = ev.text or ""
+        extra = "" if text.strip().casefold() == status.casefold() else f" ({status})"
+        return f"der Text sagt „{_short(text)}“{extra}"
+    if channel.kind == "icon":
+        return f"die bedingte Formatierung zeigt das Symbol {ev.icon} ({status})"
+    if channel.kind == "symbol":
+        return f"das Zeichen „{ev.text}“ ist {status.casefold()} (#{ev.font_rgb})"
+    how = {"bedingt": " durch bedingte Formatierung", "zeile": " (die ganze Zeile)"}.get(ev.fill_source, "")
+    return f"die Zelle ist{how} {status.casefold()} gefüllt (#{ev.fill})"
+
+
+_CHANNEL_WORD = {"text": "Text", "fill": "Füllfarbe", "icon": "Symbol", "symbol": "Zeichenfarbe"}
+
+
+def _cap(text: str) -> str:
+    return text[:1].upper() + text[1:]
 
 
 def _short(text: str, n: int = 60) -> str:
@@ -392,7 +509,8 @@ def _short(text: str, n: int = 60) -> str:
     return text if len(text) <= n else text[: n - 1] + "…"
 
 
-def _key(name: str) -> str:
+def field_key(name: str) -> str:
+    """The key under which a field name (or sheet name) is matched: title words, case, "&", ß."""
     from .reader import match_title
 
     hit = match_title(name)
@@ -408,11 +526,11 @@ def _check_declared(k: Konzept, out: _Collector) -> None:
     sheet = k.konzept_sheet
     felder_by_key: dict[str, Feld] = {}
     for f in k.felder:
-        felder_by_key.setdefault(_key(f.name), f)
-        felder_by_key.setdefault(_key(f.sheet), f)
+        felder_by_key.setdefault(field_key(f.name), f)
+        felder_by_key.setdefault(field_key(f.sheet), f)
     matched: set[str] = set()
     for d in k.declared:
-        f = felder_by_key.get(_key(d.name))
+        f = felder_by_key.get(field_key(d.name))
         if f is None:
             out.add("field-missing", sheet, f"A{d.row}", d.row,
                     f"Das Feld „{d.name}“ steht im Blatt „Konzept“, hat aber kein eigenes Blatt.",

@@ -219,10 +219,7 @@ def step_styleframe(master: Path, tmp: Path) -> Callable[[], dict]:
 
 
 def step_read(master: Path, tmp: Path) -> Callable[[], dict]:
-    import openpyxl  # noqa: F401 - imports are not timed
-    import openpyxl.worksheet._reader  # noqa: F401
-
-    import ampel_xl.sniff  # noqa: F401
+    import ampel_xl.sniff  # noqa: F401 - imports are not timed
     from ampel_xl.reader import read
 
     def run() -> dict:

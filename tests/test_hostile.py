@@ -566,11 +566,11 @@ def test_a_real_master_has_no_dtd_and_passes(master):
 def test_openpyxl_streaming_parser_is_defused():
     """openpyxl's own sheet and shared-strings parser (iterparse) comes from defusedxml.
 
-    ampel_xl's reader does not use it for worksheets and shared strings any more (it parses them
-    with the C parser behind its own DTD guard, reader._NoDTD); openpyxl still parses workbook and
-    styles, with lxml and resolve_entities=False when lxml is installed, defusedxml otherwise:
-    entities are never expanded, but a DTD is accepted silently. That is why sniff refuses every
-    DTD itself (the tests above).
+    ampel_xl's reader does not use it (it parses every part with the C parser behind its own DTD
+    guard, reader.parts.NoDTD), but the tests read outputs back with openpyxl, which parses with
+    lxml and resolve_entities=False when lxml is installed, defusedxml otherwise: entities are never
+    expanded, but a DTD is accepted silently. That is why sniff refuses every DTD itself (the tests
+    above).
     """
     from openpyxl.xml import functions
 
@@ -965,7 +965,7 @@ def test_internal_error_inside_the_reader(monkeypatch, master, tmp_path):
     import ampel_xl.reader
 
     monkeypatch.setattr(tempfile, "tempdir", str(tmp_path))
-    monkeypatch.setattr(ampel_xl.reader._SheetReader, "run", _boom)
+    monkeypatch.setattr(ampel_xl.reader.FieldLayout, "read_table", _boom)
     result = invoke("validate", master)
     assert_one_german_line(result, 3, "fehlerbericht-")
 

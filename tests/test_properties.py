@@ -387,7 +387,9 @@ def _check_everything(path: Path, planted: list[tuple[str, int]]) -> None:
     report = validate(konzept)
     read_rows = {(m.sheet, m.row) for m in konzept.massnahmen}
     reported = {(f.sheet, f.row) for f in report.findings}
-    lost = [p for p in planted if p not in read_rows and p not in reported]
+    # a second sheet for a field already read is reported as a whole (field-duplicate, an error)
+    copies = {f.sheet for f in report.findings if f.code == "field-duplicate"}
+    lost = [p for p in planted if p not in read_rows and p not in reported and p[0] not in copies]
     assert not lost, f"measures neither read nor reported: {lost}"
     render_text(report)
     json.loads(export.to_json(konzept))

@@ -786,6 +786,17 @@ def test_pdf_every_field_has_its_pages(tmp_path):
     # every page has the header and its page number
     for i, p in enumerate(pages):
         assert f"SEITE {i + 1} VON {len(pages)}" in p
+    # no page ends with a heading whose text or charts went on to the next page
+    images = subprocess.run(["pdfimages", "-list", str(pdf)], capture_output=True, check=True, text=True).stdout
+    image_pages = {int(line.split()[0]) for line in images.splitlines()[2:] if line.split()}
+    heading_lines = {h.upper() for h in headings} | {"SACHSTAND", "HIGHLIGHTS", "AUSBLICK", "AMPELSYSTEM-LEGENDE"}
+    for i, page in enumerate(_pdf_pages_text(pdf)):
+        lines = [" ".join(line.split()) for line in page.splitlines()]
+        body = [line for line in lines if line and not re.search(r"Seite \d+ von \d+", line)]
+        last = body[-1].upper()
+        assert last not in heading_lines, f"Seite {i + 1} endet mit der Überschrift „{body[-1]}“"
+        if re.fullmatch(r"ERGEBNISSE .*(GESAMT|JE UNTERZIEL)", last):  # the charts below are pictures, no text
+            assert i + 1 in image_pages, f"Seite {i + 1}: die Diagramme unter „{body[-1]}“ stehen auf der nächsten Seite"
 
 
 def _pdf_pages_text(pdf: Path) -> list[str]:

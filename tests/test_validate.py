@@ -130,7 +130,8 @@ def test_text_and_colour_disagree(tmp_path):
     report = validate(path)
     f = [x for x in report.findings if x.code == "status-conflict"]
     assert [(x.cell, x.severity) for x in f] == [("C6", Severity.ERROR)]
-    assert "Grün" in f[0].message and "Rot" in f[0].message and "#FF0000" in f[0].message
+    # names both channels, as agreed: "Die Zelle ist rot gefüllt (#FF0000), der Text sagt „Grün“."
+    assert "rot gefüllt (#FF0000)" in f[0].message and "der Text sagt „Grün“" in f[0].message
 
 
 def test_no_status_on_evaluated_measure(tmp_path):
@@ -138,10 +139,11 @@ def test_no_status_on_evaluated_measure(tmp_path):
     assert findings(path) == [("Sprache", "C6", "status-missing", "error")]
 
 
-def test_no_status_outside_evaluation_is_fine(tmp_path):
+def test_no_status_outside_evaluation_is_a_warning(tmp_path):
+    """The contract: no channel is an error in the evaluation, a warning outside it (never nothing)."""
     f = _status_field(status="Grün", blue="nr")
     f.measure(2, "not evaluated")  # no status, not blue
-    assert findings(one_field(tmp_path, f)) == []
+    assert findings(one_field(tmp_path, f)) == [("Sprache", "C7", "status-missing-unmarked", "warning")]
 
 
 def test_unknown_status_text(tmp_path):

@@ -1,0 +1,766 @@
+"""Stage 1, the workbook parts: the only module of the reader that opens the zip or parses XML.
+
+Every XML part goes through :class:`NoDTD` first, which refuses a document type declaration
+before the parser sees it: without a DTD no entity can be declared (billion laughs) or fetched
+(XXE). :func:`ampel_xl.sniff.check_master_file` refuses such files before reading; this is the
+second line of defence, independent of it. Parts are parsed with the C ElementTree parser.
+
+openpyxl is not used: it would drop what the reader needs (the x14 extensions of conditional
+formatting and data validation, rich-text runs, the row styles) and its import alone costs a
+quarter of a second, so the parts are read here directly.
+
+What comes out is plain data: :class:`WorkbookParts` (sheets, styles, theme, shared strings,
+properties) and, per sheet, :class:`SheetPart` (the cells as stored, merged ranges, row
+attributes and the raw elements of conditional formatting, data validation and ``extLst``).
+"""
+
+from __future__ import annotations
+
+import datetime as _dt
+import posixpath
+import re
+import zipfile
+from dataclasses import dataclass, field
+from typing import Any, NamedTuple
+from xml.etree.ElementTree import Element, XMLParser
+
+MAIN_NS = "http://schemas.openxmlformats.org/spreadsheetml/2006/main"
+_M = "{%s}" % MAIN_NS
+_R_NS = "http://schemas.openxmlformats.org/officeDocument/2006/relationships"
+_PKG_REL = "{http://schemas.openxmlformats.org/package/2006/relationships}Relationship"
+_OFFICE_DOC = "http://schemas.openxmlformats.org/officeDocument/2006/relationships/officeDocument"
+_STRICT_NS = "http://purl.oclc.org/ooxml/spreadsheetml/main"
+
+# --------------------------------------------------------------------------------------------
+# The DTD guard
+
+_PROLOG_MAX = 1 << 20
+
+
+def _prolog_verdict(buf: bytes, eof: bool) -> bool | None:
+    """True when a declaration (``<!DOCTYPE`` …) precedes the root element, False when none
+    does, None when ``buf`` ends before that is decided. NUL bytes must be dropped first (so
+    that UTF-16 markup reads as ASCII)."""
+    i, n = 0, len(buf)
+    for bom in (b"\xef\xbb\xbf", b"\xff\xfe", b"\xfe\xff"):
+        if buf.startswith(bom):
+            i = len(bom)
+            break
+    while True:
+        while i < n and buf[i] in b" \t\r\n":
+            i += 1
+        if n - i < 4 and not eof:
+            return None
+        if i >= n or buf[i] != 0x3C:  # "<"
+            return False  # no markup: left to the parser
+        if buf.startswith(b"<?", i):
+            end = b"?>"
+        elif buf.startswith(b"<!--", i):
+            end = b"-->"
+        elif buf.startswith(b"<!", i):
+            return True
+        else:
+            return False  # the root element
+        j = buf.find(end, i + 2)
+        if j < 0:
+            return False if eof else None
+        i = j + len(end)
+
+
+class NoDTD:
+    """Read-through wrapper of an XML part: refuses a part with a DTD (ValueError)."""
+
+    def __init__(self, src) -> None:
+        self._src = src
+        self._head: bytes | None = None
+
+    def read(self, size: int = -1) -> bytes:
+        if self._head is None:
+            head = b""
+            while True:
+                chunk = self._src.read(1 << 16)
+                head += chunk
+                verdict = _prolog_verdict(head.replace(b"\x00", b""), eof=not chunk)
+                if verdict:
+                    raise ValueError("XML part with a document type declaration (DTD) refused")
+                if verdict is False:
+                    break
+                if len(head) > _PROLOG_MAX:
+                    raise ValueError("XML part with an overlong prolog refused")
+            self._head = head
+        if self._head:
+            data, self._head = self._head, b""
+            return data
+        return self._src.read(size)
+
+
+class PartMissing(KeyError):
+    """A part the workbook names is not in the zip."""
+
+
+def _parse(zf: zipfile.ZipFile, name: str) -> Element:
+    try:
+        src = zf.open(name)
+    except KeyError as exc:
+        raise PartMissing(name) from exc
+    with src:
+        guarded = NoDTD(src)
+        parser = XMLParser()
+        while True:
+            chunk = guarded.read(1 << 16)
+            if not chunk:
+                break
+            parser.feed(chunk)
+        return _unstrict(parser.close())
+
+
+def _unstrict(root: Element) -> Element:
+    """Strict OOXML (ISO 29500 strict) uses other namespaces: rename them to the transitional ones."""
+    if root.tag.startswith("{" + _STRICT_NS):
+        for el in root.iter():
+            if isinstance(el.tag, str) and el.tag.startswith("{" + _STRICT_NS):
+                el.tag = _M + el.tag[len(_STRICT_NS) + 2:]
+    return root
+
+
+def _local(tag: Any) -> str:
+    return tag.rsplit("}", 1)[-1] if isinstance(tag, str) else ""
+
+
+def _attr(el: Element, name: str) -> str | None:
+    """An attribute by local name (relationship ids come with their namespace)."""
+    v = el.get(name)
+    if v is not None:
+        return v
+    for k, val in el.attrib.items():
+        if _local(k) == name:
+            return val
+    return None
+
+
+def _true(value: str | None, default: bool = False) -> bool:
+    if value is None:
+        return default
+    return value.strip().lower() in ("1", "true", "on")
+
+
+# --------------------------------------------------------------------------------------------
+# Styles
+
+
+@dataclass(frozen=True, slots=True)
+class XColor:
+    """A colour as stored (duck-types openpyxl's Color for :class:`~ampel_xl.colors.ColorResolver`)."""
+
+    type: str  # "rgb", "theme", "indexed" or "auto"
+    rgb: str | None = None
+    theme: int | None = None
+    indexed: int | None = None
+    tint: float = 0.0
+
+    @classmethod
+    def from_element(cls, el: Element | None) -> XColor | None:
+        if el is None:
+            return None
+        try:
+            tint = float(el.get("tint") or 0.0)
+        except ValueError:
+            tint = 0.0
+        if el.get("rgb"):
+            return cls("rgb", rgb=el.get("rgb"), tint=tint)
+        for kind in ("theme", "indexed"):
+            v = el.get(kind)
+            if v is not None:
+                try:
+                    return cls(kind, **{kind: int(v)}, tint=tint)
+                except ValueError:
+                    return None
+        if _true(el.get("auto")):
+            return cls("auto")
+        return None
+
+
+@dataclass(frozen=True, slots=True)
+class XPatternFill:
+    patternType: str | None
+    fgColor: XColor | None
+    bgColor: XColor | None
+
+
+@dataclass(frozen=True, slots=True)
+class XStop:
+    position: float
+    color: XColor | None
+
+
+@dataclass(frozen=True, slots=True)
+class XGradientFill:
+    stop: tuple[XStop, ...]
+
+
+@dataclass(frozen=True, slots=True)
+class XFont:
+    name: str | None = None
+    color: XColor | None = None
+    bold: bool = False
+
+
+@dataclass(frozen=True, slots=True)
+class XStyle:
+    """One cell format (``cellXfs`` entry), resolved to its parts. ``painted``: it has a fill that
+    may show a colour (an empty cell with another style shows nothing a reader needs)."""
+
+    fill: XPatternFill | XGradientFill | None
+    font: XFont
+    is_date: bool = False
+    painted: bool = False
+
+
+_DATE_BUILTIN = set(range(14, 23)) | {45, 46, 47}
+_FORMAT_LITERALS = re.compile(r'"[^"]*"|\\.|\[(?!h\]|hh\]|m\]|mm\]|s\]|ss\])[^\]]*\]|_.|\*.')
+_DATE_PARTS = re.compile(r"[dmyhsDMYHS]|AM/PM|A/P|\[(?:h|hh|m|mm|s|ss)\]")
+
+
+def is_date_format(code: str) -> bool:
+    """A number format that shows a date or time (after dropping literal text, colours, locales,
+    padding): "TT.MM.JJJJ" in German Excel is stored as "dd/mm/yyyy", "[$-407]mmmm yy", "h:mm"."""
+    rest = _FORMAT_LITERALS.sub("", code.split(";")[0])
+    if rest.strip().casefold() == "general":
+        return False
+    return bool(_DATE_PARTS.search(rest))
+
+
+def from_excel(serial: float, epoch: _dt.datetime) -> _dt.datetime | _dt.time:
+    """An Excel serial date as Excel shows it (the 1900 system counts the non-existent 29 Feb 1900)."""
+    day, fraction = divmod(serial, 1)
+    diff = _dt.timedelta(milliseconds=round(fraction * 86_400_000))
+    if 0 <= serial < 1 and diff.days == 0:
+        return (_dt.datetime.min + diff).time()
+    if epoch.year == 1899 and 0 < serial < 60:
+        day += 1
+    return epoch + _dt.timedelta(days=day) + diff
+
+
+def from_iso(text: str) -> _dt.datetime | _dt.date | _dt.time:
+    """A cell of type "d" (ISO 8601)."""
+    text = text.strip().rstrip("Z")
+    if "T" not in text and ":" in text:
+        return _dt.time.fromisoformat(text)
+    return _dt.datetime.fromisoformat(text)
+
+
+def _fill_from(el: Element) -> XPatternFill | XGradientFill | None:
+    for child in el:
+        kind = _local(child.tag)
+        if kind == "patternFill":
+            return XPatternFill(
+                child.get("patternType"),
+                XColor.from_element(child.find(_M + "fgColor")),
+                XColor.from_element(child.find(_M + "bgColor")),
+            )
+        if kind == "gradientFill":
+            stops = []
+            for s in child.findall(_M + "stop"):
+                try:
+                    pos = float(s.get("position") or 0)
+                except ValueError:
+                    pos = 0.0
+                stops.append(XStop(pos, XColor.from_element(s.find(_M + "color"))))
+            return XGradientFill(tuple(stops))
+    return None
+
+
+def _font_from(el: Element) -> XFont:
+    name = el.find(_M + "name")
+    bold = el.find(_M + "b")
+    return XFont(
+        name=name.get("val") if name is not None else None,
+        color=XColor.from_element(el.find(_M + "color")),
+        bold=bold is not None and _true(bold.get("val"), True),
+    )
+
+
+@dataclass
+class Styles:
+    styles: list[XStyle]
+    indexed_colors: list[str] | None
+    root: Element | None
+    """The parsed ``styles.xml`` (for the differential formats of conditional formatting)."""
+
+    _PLAIN = XStyle(None, XFont())
+
+    def get(self, index: int) -> XStyle:
+        try:
+            return self.styles[index]
+        except IndexError:
+            return self._PLAIN
+
+    @classmethod
+    def from_root(cls, root: Element | None) -> Styles:
+        if root is None:
+            return cls([], None, None)
+
+        num_fmts: dict[int, str] = {}
+        for nf in root.iterfind(f"{_M}numFmts/{_M}numFmt"):
+            try:
+                num_fmts[int(nf.get("numFmtId", ""))] = nf.get("formatCode") or ""
+            except ValueError:
+                continue
+        fills = [_fill_from(f) for f in root.iterfind(f"{_M}fills/{_M}fill")]
+        fonts = [_font_from(f) for f in root.iterfind(f"{_M}fonts/{_M}font")]
+        plain = XFont()
+        styles: list[XStyle] = []
+        for xf in root.iterfind(f"{_M}cellXfs/{_M}xf"):
+            fill = font = None
+            try:
+                fill = fills[int(xf.get("fillId") or 0)]
+            except (ValueError, IndexError):
+                fill = None
+            try:
+                font = fonts[int(xf.get("fontId") or 0)]
+            except (ValueError, IndexError):
+                font = plain
+            try:
+                fmt = int(xf.get("numFmtId") or 0)
+            except ValueError:
+                fmt = 0
+            is_date = fmt in _DATE_BUILTIN or (fmt in num_fmts and is_date_format(num_fmts[fmt]))
+            painted = isinstance(fill, XGradientFill) or (
+                isinstance(fill, XPatternFill) and fill.patternType not in (None, "none"))
+            styles.append(XStyle(fill, font or plain, is_date, painted))
+        indexed = [c.get("rgb") or "" for c in root.iterfind(f"{_M}colors/{_M}indexedColors/{_M}rgbColor")]
+        return cls(styles, indexed or None, root)
+
+
+# --------------------------------------------------------------------------------------------
+# Shared strings
+
+
+@dataclass(frozen=True, slots=True)
+class Run:
+    text: str
+    bold: bool
+
+
+def _unescape(text: str) -> str:
+    if "_x" not in text:
+        return text
+    return re.sub(r"_x([0-9A-Fa-f]{4})_", lambda m: chr(int(m.group(1), 16)), text)
+
+
+def _rich(node: Element) -> tuple[str, tuple[Run, ...]]:
+    """Text of an ``<si>`` or ``<is>`` element (phonetic runs left out) and its runs when one is bold."""
+    t_tag, r_tag, rpr_tag, b_tag = _M + "t", _M + "r", _M + "rPr", _M + "b"
+    t = node.find(t_tag)
+    parts = [t.text] if t is not None and t.text is not None else []
+    rich: list[Run] = []
+    for run in node.iterfind(r_tag):
+        rt = run.find(t_tag)
+        if rt is None or rt.text is None:
+            continue
+        parts.append(rt.text)
+        rpr = run.find(rpr_tag)
+        b = rpr.find(b_tag) if rpr is not None else None
+        rich.append(Run(_unescape(rt.text), b is not None and _true(b.get("val"), True)))
+    return _unescape("".join(parts)), (tuple(rich) if any(r.bold for r in rich) else ())
+
+
+def _read_shared_strings(zf: zipfile.ZipFile, name: str) -> tuple[list[str], dict[int, tuple[Run, ...]]]:
+    """Plain text of every ``<si>`` (phonetic runs left out) and the runs of rich strings."""
+    root = _parse(zf, name)  # the C parser over the whole part, then one pass over its items
+    t_tag, r_tag = _M + "t", _M + "r"
+    strings: list[str] = []
+    append = strings.append
+    runs: dict[int, tuple[Run, ...]] = {}
+    for node in root:
+        first = node[0] if len(node) == 1 else None
+        if first is not None and first.tag == t_tag:  # the usual case: one plain <t>
+            text = first.text or ""
+            append(_unescape(text) if "_x" in text else text)
+            continue
+        if node.find(r_tag) is None:
+            t = node.find(t_tag)
+            text = (t.text or "") if t is not None else ""
+            append(_unescape(text) if "_x" in text else text)
+            continue
+        text, rich = _rich(node)
+        if rich:
+            runs[len(strings)] = rich
+        append(text)
+    root.clear()
+    return strings, runs
+
+
+# --------------------------------------------------------------------------------------------
+# The workbook
+
+
+@dataclass(frozen=True)
+class SheetRef:
+    name: str
+    state: str
+    part: str | None
+    """Path of the worksheet part in the zip; None for chart sheets and dangling entries."""
+
+
+@dataclass
+class WorkbookParts:
+    zf: zipfile.ZipFile
+    sheets: list[SheetRef]
+    styles: Styles
+    theme_xml: bytes | None
+    strings: list[str]
+    rich: dict[int, tuple[Run, ...]]
+    date1904: bool
+    modified: _dt.datetime | None
+    defined_names: dict[str, str] = field(default_factory=dict)
+    """Workbook-wide defined names (case-folded) → their formula text."""
+
+    def close(self) -> None:
+        self.zf.close()
+
+    def sheet(self, ref: SheetRef) -> SheetPart:
+        assert ref.part is not None
+        return read_sheet(self, ref.part)
+
+
+def _rels(zf: zipfile.ZipFile, part: str) -> dict[str, tuple[str, str]]:
+    """Relationships of ``part``: id → (type, target path in the zip)."""
+    folder, base = posixpath.split(part)
+    name = posixpath.join(folder, "_rels", base + ".rels")
+    try:
+        root = _parse(zf, name)
+    except PartMissing:
+        return {}
+    out: dict[str, tuple[str, str]] = {}
+    for rel in root.iter(_PKG_REL):
+        target = rel.get("Target") or ""
+        if rel.get("TargetMode") == "External":
+            continue
+        if target.startswith("/"):
+            path = target.lstrip("/")
+        else:
+            path = posixpath.normpath(posixpath.join(folder, target))
+        out[rel.get("Id") or ""] = (rel.get("Type") or "", path)
+    return out
+
+
+def open_workbook(path) -> WorkbookParts:
+    """Open the zip and read the workbook-wide parts. Raises KeyError/ValueError/SyntaxError/
+    zipfile errors on damage (the caller turns them into a German message)."""
+    zf = zipfile.ZipFile(path)
+    try:
+        root_rels = _rels(zf, "")
+        wb_part = next((p for t, p in root_rels.values() if t.endswith("/officeDocument")), "xl/workbook.xml")
+        wb = _parse(zf, wb_part)
+        rels = _rels(zf, wb_part)
+        by_type: dict[str, str] = {}
+        for t, p in rels.values():
+            by_type.setdefault(t.rsplit("/", 1)[-1], p)
+        sheets = []
+        for s in wb.iterfind(f"{_M}sheets/{_M}sheet"):
+            rid = _attr(s, "id")
+            rel = rels.get(rid or "")
+            part = rel[1] if rel and rel[0].endswith("/worksheet") and rel[1] in zf.NameToInfo else None
+            sheets.append(SheetRef(s.get("name") or "", s.get("state") or "visible", part))
+        pr = wb.find(_M + "workbookPr")
+        date1904 = pr is not None and _true(pr.get("date1904"))
+        styles_root = _parse(zf, by_type["styles"]) if "styles" in by_type and by_type["styles"] in zf.NameToInfo else None
+        theme_xml = None
+        if "theme" in by_type and by_type["theme"] in zf.NameToInfo:
+            with zf.open(by_type["theme"]) as src:
+                theme_xml = NoDTD(src).read() + src.read()
+        strings: list[str] = []
+        rich: dict[int, tuple[Run, ...]] = {}
+        if "sharedStrings" in by_type and by_type["sharedStrings"] in zf.NameToInfo:
+            strings, rich = _read_shared_strings(zf, by_type["sharedStrings"])
+        modified = _core_modified(zf, root_rels)
+        names = {}
+        for dn in wb.iterfind(f"{_M}definedNames/{_M}definedName"):
+            if dn.get("localSheetId") is None and dn.get("name") and dn.text:
+                names[dn.get("name").casefold()] = dn.text.strip()
+        return WorkbookParts(zf, sheets, Styles.from_root(styles_root), theme_xml, strings, rich, date1904, modified,
+                             names)
+    except BaseException:
+        zf.close()
+        raise
+
+
+def _core_modified(zf: zipfile.ZipFile, root_rels: dict[str, tuple[str, str]]) -> _dt.datetime | None:
+    part = next((p for t, p in root_rels.values() if t.endswith("/core-properties")), "docProps/core.xml")
+    if part not in zf.NameToInfo:
+        return None
+    try:
+        root = _parse(zf, part)
+    except (ValueError, SyntaxError, KeyError):
+        return None
+    for el in root:
+        if _local(el.tag) == "modified" and el.text:
+            t = el.text.strip().rstrip("Z")
+            try:
+                return _dt.datetime.fromisoformat(t[:19])
+            except ValueError:
+                return None
+    return None
+
+
+# --------------------------------------------------------------------------------------------
+# A worksheet
+
+
+class RawCell(NamedTuple):
+    """A cell as stored: converted value, style index and whether it holds a formula.
+
+    ``string`` is the shared-string index when the value came from the string table (for the
+    rich-text runs), else -1. A named tuple: the reader makes one per stored cell, and a tuple is
+    made in C (``_new_cell``)."""
+
+    value: Any
+    style: int
+    formula: bool
+    string: int = -1
+
+
+_new_cell = tuple.__new__
+
+
+@dataclass
+class SheetPart:
+    rows: dict[int, dict[int, RawCell]]
+    row_attrs: dict[int, tuple[bool, int | None]]
+    """Row number → (hidden, style index of a formatted row or None); only rows that have either."""
+    merged: list[tuple[int, int, int, int]]
+    """(min_col, min_row, max_col, max_row) of every merged range."""
+    conditional: list[Element] = field(default_factory=list)
+    ext: Element | None = None
+    validations: list[Element] = field(default_factory=list)
+    bad_strings: list[tuple[int, int]] = field(default_factory=list)
+    inline_runs: dict[tuple[int, int], tuple[Run, ...]] = field(default_factory=dict)
+    """Runs with emphasis of inline rich-text cells, by (row, col)."""
+    """(row, col) of cells that point past the end of the shared-string table."""
+
+
+_COLS: dict[str, int] = {}
+
+
+def _column(letters: str) -> int:
+    col = _COLS.get(letters)
+    if col is None:
+        name = letters.replace("$", "").upper()
+        if not name or not (name.isascii() and name.isalpha() and len(name) <= 3):
+            raise ValueError(f"invalid cell reference {letters!r}")
+        col = 0
+        for ch in name:
+            col = col * 26 + ord(ch) - 64
+        _COLS[letters] = col
+    return col
+
+
+def split_ref(ref: str) -> tuple[int, int]:
+    """``"B12"`` → (col 2, row 12)."""
+    m = re.fullmatch(r"\$?([A-Za-z]{1,3})\$?(\d+)", ref.strip())
+    if not m:
+        raise ValueError(f"invalid cell reference {ref!r}")
+    return _column(m.group(1)), int(m.group(2))
+
+
+def range_bounds(ref: str) -> tuple[int, int, int, int]:
+    """``"A1:C3"`` → (1, 1, 3, 3); a single cell is a range of one."""
+    a, _, b = ref.partition(":")
+    c0, r0 = split_ref(a)
+    c1, r1 = split_ref(b) if b else (c0, r0)
+    return min(c0, c1), min(r0, r1), max(c0, c1), max(r0, r1)
+
+
+_DIGITS = "0123456789"
+
+
+def read_sheet(wb: WorkbookParts, part: str) -> SheetPart:
+    epoch = _dt.datetime(1904, 1, 1) if wb.date1904 else _dt.datetime(1899, 12, 30)
+    styles = wb.styles.styles
+    strings = wb.strings
+    n_strings = len(strings)
+    n_styles = len(styles)
+    cols_get = _COLS.get
+    row_tag, c_tag, v_tag, f_tag, is_tag = (_M + t for t in ("row", "c", "v", "f", "is"))
+    merge_tag, cf_tag, ext_tag, dv_tag = (_M + t for t in ("mergeCell", "conditionalFormatting", "extLst", "dataValidation"))
+    rows: dict[int, dict[int, RawCell]] = {}
+    row_attrs: dict[int, tuple[bool, int | None]] = {}
+    merged: list[tuple[int, int, int, int]] = []
+    bad: list[tuple[int, int]] = []
+    inline_runs: dict[tuple[int, int], tuple[Run, ...]] = {}
+    row_counter = 0
+    # the C parser over the whole part: far cheaper than Python-level events per element; the rows
+    # are dropped from the tree in batches as they are read, so the tree never outlives the loop
+    root = _parse(wb.zf, part)
+    sheet_data = root.find(_M + "sheetData")
+    if sheet_data is not None:
+        for el in sheet_data:
+            if el.tag == row_tag:
+                attrs = el.attrib
+                r = attrs.get("r")
+                if r is not None:
+                    try:
+                        row_counter = int(r)
+                    except ValueError:
+                        row_counter = int(float(r))
+                else:
+                    row_counter += 1
+                hidden = attrs.get("hidden")
+                s = attrs.get("s")
+                if (hidden and _true(hidden)) or (s and _true(attrs.get("customFormat"))):
+                    style = None
+                    if s and _true(attrs.get("customFormat")):
+                        try:
+                            style = int(s)
+                        except ValueError:
+                            style = None
+                    row_attrs[row_counter] = (bool(hidden and _true(hidden)), style)
+                cells: dict[int, RawCell] = {}
+                col = 0
+                for c in el:
+                    if c.tag != c_tag:
+                        continue
+                    get = c.get
+                    coordinate = get("r")
+                    if coordinate:
+                        letters = coordinate.rstrip(_DIGITS)
+                        col = cols_get(letters) or _column(letters)
+                    else:
+                        col += 1
+                    st = get("s")
+                    style_id = int(st) if st else 0
+                    data_type = get("t", "n")
+                    formula = False
+                    v = inline = None
+                    for child in c:  # one pass over <v>, <f>, <is>
+                        ctag = child.tag
+                        if ctag == v_tag:
+                            v = child.text or ""
+                        elif ctag == f_tag:
+                            formula = True
+                        elif ctag == is_tag:
+                            inline = child
+                    value: Any = None
+                    sidx = -1
+                    if data_type == "inlineStr":
+                        if inline is not None:
+                            value, runs = _rich(inline)
+                            if runs:
+                                inline_runs[(row_counter, col)] = runs
+                    else:
+                        if v is None or v == "":
+                            pass
+                        elif data_type == "n":
+                            try:
+                                value = float(v) if ("." in v or "E" in v or "e" in v) else int(v)
+                            except ValueError:
+                                value = v
+                            else:
+                                if style_id < len(styles) and styles[style_id].is_date:
+                                    try:
+                                        value = from_excel(value, epoch)
+                                    except (OverflowError, ValueError, TypeError):
+                                        value = "#WERT!"
+                        elif data_type == "s":
+                            try:
+                                sidx = int(v)
+                            except ValueError:
+                                sidx = -2
+                            if 0 <= sidx < n_strings:
+                                value = strings[sidx]
+                            else:
+                                bad.append((row_counter, col))
+                                sidx = -1
+                        elif data_type == "b":
+                            value = v.strip() in ("1", "true")
+                        elif data_type == "d":
+                            try:
+                                value = from_iso(v)
+                            except (ValueError, TypeError):
+                                value = v
+                        else:  # str, e
+                            value = _unescape(v)
+                    if isinstance(value, str) and not value.strip():
+                        value = None
+                    if value is None and not formula and not (style_id < n_styles and styles[style_id].painted):
+                        continue  # an empty cell with borders or a number format only
+                    cells[col] = _new_cell(RawCell, (value, style_id, formula, sidx))
+                if cells:
+                    rows[row_counter] = cells
+                el.clear()
+        sheet_data.clear()
+    for el in root.iterfind(f"{_M}mergeCells/{merge_tag}"):
+        try:
+            merged.append(range_bounds(el.get("ref") or ""))
+        except ValueError:
+            pass
+    conditional = root.findall(cf_tag)
+    validations = root.findall(f"{_M}dataValidations/{dv_tag}")
+    ext = root.find(ext_tag)
+    return SheetPart(rows, row_attrs, merged, conditional, ext, validations, bad, inline_runs)
+
+
+_X14_NS = "http://schemas.microsoft.com/office/spreadsheetml/2009/9/main"
+_XM_NS = "http://schemas.microsoft.com/office/excel/2006/main"
+
+
+def list_validations(part: SheetPart) -> list[tuple[list[tuple[int, int, int, int]], list[str] | str]]:
+    """Drop-down lists of a sheet (main and x14 data validations of type "list"): (ranges, entries)
+    with the entries written into the rule, or (ranges, reference) for a list that points at
+    cells (``Listen!$A$1:$A$3`` or a defined name)."""
+    found: list[tuple[str, str]] = []
+    for dv in part.validations:
+        if dv.get("type") == "list":
+            found.append((dv.get("sqref") or "", dv.findtext(_M + "formula1") or ""))
+    if part.ext is not None:
+        for dv in part.ext.iter("{%s}dataValidation" % _X14_NS):
+            if dv.get("type") != "list":
+                continue
+            formula = dv.findtext("{%s}formula1/{%s}f" % (_X14_NS, _XM_NS)) or ""
+            found.append((dv.findtext("{%s}sqref" % _XM_NS) or "", formula))
+    out = []
+    for sqref, formula in found:
+        formula = formula.strip().lstrip("=")
+        if formula.startswith('"') and formula.endswith('"') and len(formula) >= 2:
+            entries: list[str] | str = [e.strip() for e in formula[1:-1].replace('""', '"').split(",") if e.strip()]
+        else:
+            entries = formula  # a reference: the reader looks the entries up
+        ranges = []
+        for r in sqref.split():
+            try:
+                ranges.append(range_bounds(r))
+            except ValueError:
+                continue
+        if ranges and entries:
+            out.append((ranges, entries))
+    return out
+
+
+_SHEET_REF_RE = re.compile(r"^(?:'((?:[^']|'')+)'|([^'!]+))!(.+)$")
+
+
+def split_sheet_ref(formula: str) -> tuple[str | None, str]:
+    """``"'Listen neu'!$A$1:$A$3"`` → ("Listen neu", "$A$1:$A$3"); without a sheet (None, ref)."""
+    m = _SHEET_REF_RE.match(formula.strip())
+    if not m:
+        return None, formula.strip()
+    name = m.group(1).replace("''", "'") if m.group(1) is not None else m.group(2)
+    return name, m.group(3)
+
+
+def cf_ranges(part: SheetPart) -> list[tuple[int, int, int, int]]:
+    """The ranges every conditional format of the sheet covers (main and x14)."""
+    refs: list[str] = []
+    for el in part.conditional:
+        refs.extend((el.get("sqref") or "").split())
+    if part.ext is not None:
+        for el in part.ext.iter("{%s}conditionalFormatting" % _X14_NS):
+            refs.extend((el.findtext("{%s}sqref" % _XM_NS) or "").split())
+    out = []
+    for r in refs:
+        try:
+            out.append(range_bounds(r))
+        except ValueError:
+            continue
+    return out
