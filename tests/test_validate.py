@@ -10,7 +10,7 @@ from click.testing import CliRunner
 
 from ampel_xl import read, validate
 from ampel_xl.cli import cli
-from ampel_xl.validate import CODES, Severity
+from ampel_xl.validation import CODES, Severity
 
 from builders import BLUE, GREEN, RED, FieldSheet, build, simple_field
 
