@@ -108,7 +108,7 @@ def atomic_path(target: str | os.PathLike[str]) -> Iterator[Path]:
 
 @contextlib.contextmanager
 def xlsx_workbook(target: str | os.PathLike[str], properties: dict | None = None, *,
-                  in_memory: bool = True, constant_memory: bool = False) -> Iterator["xlsxwriter.Workbook"]:
+                  in_memory: bool = True, constant_memory: bool = False) -> Iterator[xlsxwriter.Workbook]:
     """An XlsxWriter workbook that is written atomically to ``target`` when the block ends.
 
     Master text is never turned into a formula, a number or a link (``strings_to_*`` off), and

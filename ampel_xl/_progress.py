@@ -86,7 +86,7 @@ class Bar:
         if total:
             share = min(1.0, max(0.0, done / total))
             width = max(10, min(30, columns - len(self.label) - 22))
-            filled = int(round(share * width))
+            filled = round(share * width)
             bar = "[" + "#" * filled + "-" * (width - filled) + "]"
             text = f"{self.label} {bar} {round(share * 100):3d} %  {int(elapsed)} s"
         else:
@@ -174,7 +174,7 @@ class Steps:
             self.bar.finish(ok)
             self.bar = None
 
-    def __enter__(self) -> "Steps":
+    def __enter__(self) -> Steps:
         return self
 
     def __exit__(self, exc_type, exc, tb) -> None:

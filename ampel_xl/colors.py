@@ -74,19 +74,19 @@ from defusedxml import ElementTree as _SafeET
 from .vocabulary import STATUS_LABELS
 
 __all__ = [
-    "ColorClass",
-    "classify",
-    "color_name",
-    "apply_tint",
-    "normalize_rgb",
-    "hls",
-    "Theme",
-    "theme_xml",
     "OFFICE_2007",
     "OFFICE_2013",
     "OFFICE_2023",
     "STANDARD_INDEXED",
+    "ColorClass",
     "ColorResolver",
+    "Theme",
+    "apply_tint",
+    "classify",
+    "color_name",
+    "hls",
+    "normalize_rgb",
+    "theme_xml",
 ]
 
 
@@ -164,8 +164,8 @@ def _channels(rgb: str) -> tuple[int, int, int]:
 def hls(rgb: str) -> tuple[float, float, float, float]:
     """(hue in degrees, lightness 0..1, saturation 0..1, chroma 0..1) of an RGB value."""
     r, g, b = _channels(normalize_rgb(rgb))
-    h, l, s = colorsys.rgb_to_hls(r / 255, g / 255, b / 255)
-    return (h * 360.0) % 360.0, l, s, (max(r, g, b) - min(r, g, b)) / 255
+    h, light, s = colorsys.rgb_to_hls(r / 255, g / 255, b / 255)
+    return (h * 360.0) % 360.0, light, s, (max(r, g, b) - min(r, g, b)) / 255
 
 
 @functools.lru_cache(maxsize=4096)

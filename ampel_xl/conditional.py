@@ -81,13 +81,13 @@ from xml.etree.ElementTree import Element
 from .model import Status
 
 __all__ = [
-    "Dxf",
-    "Icon",
-    "CfOutcome",
-    "ConditionalFormats",
-    "FormulaError",
     "ICON_SET_NAMES",
     "ICON_SET_STATUSES",
+    "CfOutcome",
+    "ConditionalFormats",
+    "Dxf",
+    "FormulaError",
+    "Icon",
     "parse_dxfs",
     "parse_formula",
 ]
@@ -241,7 +241,7 @@ def _bool_attr(element: Element, name: str, default: bool) -> bool:
 class _XmlColor:
     """Duck-typed colour for :meth:`ColorResolver.resolve` from a ``<color>``-like element."""
 
-    __slots__ = ("type", "rgb", "theme", "indexed", "tint")
+    __slots__ = ("indexed", "rgb", "theme", "tint", "type")
 
     def __init__(self, element: Element) -> None:
         self.rgb = element.get("rgb")
@@ -541,10 +541,7 @@ def _wildcard_segments(pattern: str) -> tuple[tuple[str | None, ...], ...]:
 def _segment_at(text: str, segment: tuple[str | None, ...], pos: int) -> bool:
     if pos + len(segment) > len(text):
         return False
-    for offset, ch in enumerate(segment):
-        if ch is not None and text[pos + offset] != ch:
-            return False
-    return True
+    return all(not (ch is not None and text[pos + offset] != ch) for offset, ch in enumerate(segment))
 
 
 def _segment_find(text: str, segment: tuple[str | None, ...], pos: int) -> int:
@@ -841,7 +838,7 @@ def _tree_depth(tree: tuple) -> int:
 
 
 class _Context:
-    __slots__ = ("drow", "dcol", "value_at", "now")
+    __slots__ = ("dcol", "drow", "now", "value_at")
 
     def __init__(self, drow: int, dcol: int, value_at: ValueAt, now: _dt.datetime | None = None) -> None:
         self.drow = drow
@@ -928,7 +925,7 @@ def _int_arg(node: tuple, ctx: _Context) -> Any:
         return value
     if not math.isfinite(value) or abs(value) > 2**31:
         return _NUM
-    return int(math.floor(value))
+    return math.floor(value)
 
 
 def _call(name: str, args: tuple, ctx: _Context) -> Any:
@@ -1051,7 +1048,7 @@ _DATE_MATH = frozenset({"YEAR", "MONTH", "DAY", "WEEKDAY", "EDATE", "FLOOR", "IN
 def _date_of(serial: float) -> _dt.date | None:
     if not 1 <= serial < 2958466:  # 1900-01-01 .. 9999-12-31
         return None
-    return _EPOCH.date() + _dt.timedelta(days=int(math.floor(serial)))
+    return _EPOCH.date() + _dt.timedelta(days=math.floor(serial))
 
 
 def _date_math(name: str, numbers: list[Any]) -> Any:
@@ -1216,10 +1213,7 @@ class _Rule:
         return f"Bedingte Formatierung {self.sqref}: {self.label}"
 
     def covers(self, row: int, col: int) -> bool:
-        for r1, c1, r2, c2 in self.ranges:
-            if r1 <= row <= r2 and c1 <= col <= c2:
-                return True
-        return False
+        return any(r1 <= row <= r2 and c1 <= col <= c2 for r1, c1, r2, c2 in self.ranges)
 
     def context(self, row: int, col: int, value_at: ValueAt) -> _Context:
         arow, acol = self.anchor
@@ -1559,7 +1553,7 @@ def _percentile(values: Sequence[float], fraction: float) -> float:
     if len(values) == 1:
         return values[0]
     rank = fraction * (len(values) - 1)
-    low = int(math.floor(rank))
+    low = math.floor(rank)
     high = min(low + 1, len(values) - 1)
     return values[low] + (values[high] - values[low]) * (rank - low)
 

@@ -83,7 +83,7 @@ FIGURES_COLUMNS = [
 ]
 
 
-def figures_rows(summary: "Summary") -> tuple[list[str], list[dict[str, Any]]]:
+def figures_rows(summary: Summary) -> tuple[list[str], list[dict[str, Any]]]:
     """(columns, rows) of the figures: the total, then each field followed by its Unterziele."""
     import pandas as pd
 
@@ -110,21 +110,21 @@ def figures_rows(summary: "Summary") -> tuple[list[str], list[dict[str, Any]]]:
     return list(FIGURES_COLUMNS), rows
 
 
-def figures_to_csv(summary: "Summary", sep: str = ";") -> str:
+def figures_to_csv(summary: Summary, sep: str = ";") -> str:
     """The figures as CSV text (without BOM; :func:`figures_to_csv_bytes` adds it)."""
     return _csv_text(*figures_rows(summary), sep)
 
 
-def figures_to_csv_bytes(summary: "Summary", sep: str = ";") -> bytes:
+def figures_to_csv_bytes(summary: Summary, sep: str = ";") -> bytes:
     return figures_to_csv(summary, sep).encode("utf-8-sig")
 
 
-def figures_to_json(summary: "Summary") -> str:
+def figures_to_json(summary: Summary) -> str:
     columns, rows = figures_rows(summary)
     return json.dumps([{c: r.get(c) for c in columns} for r in rows], ensure_ascii=False, indent=1)
 
 
-def konzept_frame(konzept: Konzept) -> "pd.DataFrame":
+def konzept_frame(konzept: Konzept) -> pd.DataFrame:
     import pandas as pd
 
     columns, rows = export_rows(konzept)

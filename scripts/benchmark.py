@@ -40,9 +40,10 @@ import subprocess
 import sys
 import tempfile
 import time
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, Callable
+from typing import Any
 
 HERE = Path(__file__).resolve().parent
 ROOT = HERE.parent
@@ -96,7 +97,7 @@ def step_openpyxl_full(master: Path, tmp: Path) -> Callable[[], dict]:
         for ws in wb.worksheets:
             for row in ws.iter_rows():
                 for c in row:
-                    c.value
+                    _ = c.value
                     _touch_fill(c.fill)
                     cells += 1
         wb.close()
@@ -114,7 +115,7 @@ def step_openpyxl_ro(master: Path, tmp: Path) -> Callable[[], dict]:
         for ws in wb.worksheets:
             for row in ws.iter_rows():
                 for c in row:
-                    c.value
+                    _ = c.value
                     _touch_fill(getattr(c, "fill", None))  # EmptyCell has no style
                     cells += 1
         wb.close()
@@ -210,8 +211,7 @@ def step_styleframe(master: Path, tmp: Path) -> Callable[[], dict]:
                 sf = StyleFrame.read_excel(str(master), read_style=True, sheet_name=name, header=None)
                 for col in sf.data_df.columns:
                     for c in sf.data_df[col]:
-                        c.value
-                        c.style.bg_color
+                        _ = c.value, c.style.bg_color
                         cells += 1
         return {"cells": cells}
 
@@ -269,8 +269,8 @@ def step_write_summary(master: Path, tmp: Path) -> Callable[[], dict]:
     import xlsxwriter  # noqa: F401 - imports are not timed
 
     from ampel_xl.figures import summarize
-    from ampel_xl.xlsx.summary import write_summary
     from ampel_xl.validation import validate
+    from ampel_xl.xlsx.summary import write_summary
 
     konzept = _read_untimed(master)
     summary = summarize(konzept, report=validate(konzept))
@@ -284,8 +284,8 @@ def step_write_summary(master: Path, tmp: Path) -> Callable[[], dict]:
 
 
 def step_write_report(master: Path, tmp: Path) -> Callable[[], dict]:
-    from ampel_xl.figures import summarize
     from ampel_xl.ampeldokument.document import write_report  # imports are not timed
+    from ampel_xl.figures import summarize
     from ampel_xl.validation import validate
 
     konzept = _read_untimed(master)

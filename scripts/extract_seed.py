@@ -264,7 +264,7 @@ def extract(seed_text: str) -> dict:
     stated = (totals.get("Oberziele"), totals.get("Unterziele"), totals.get("Maßnahmen"))
     if (len(out_felder), n_u, n_m) != stated:
         raise SeedError(f"found {len(out_felder)}/{n_u}/{n_m}, the seed states {stated}")
-    for name, nrs in known.items():
+    for name in known:
         if name not in {f["name"] for f in out_felder}:
             raise SeedError(f"example measure for unknown field {name!r}")
 

@@ -176,7 +176,7 @@ def make_master(path: str | os.PathLike[str], n_measures: int, seed: int = 1) ->
     for c, label in enumerate(("Feld", "Art", "Unterziele", "Maßnahmen")):
         ks.write(r, c, label, fmt(bold=True))
     total_uz = total_m = 0
-    for sheet, title, art, uz_sizes in layout:
+    for _sheet, title, art, uz_sizes in layout:
         r += 1
         name = re.sub(r"^(Handlungsfeld|Querschnittsthema)\s+", "", title)
         ks.write_row(r, 0, (name, art, len(uz_sizes), sum(uz_sizes)))
@@ -186,7 +186,7 @@ def make_master(path: str | os.PathLike[str], n_measures: int, seed: int = 1) ->
     ks.write_row(r, 0, ("Gesamt", "", total_uz, total_m), fmt(bold=True))
 
     # -- field sheets
-    for sheet, title, art, uz_sizes in layout:
+    for sheet, title, _art, uz_sizes in layout:
         ws = wb.add_worksheet(sheet)
         ws.set_column(0, 0, 6)
         ws.set_column(1, 1, 72)

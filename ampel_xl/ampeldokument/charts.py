@@ -136,7 +136,7 @@ def pixel_size(size: tuple[float, float]) -> tuple[int, int]:
     return round(size[0] * DPI), round(size[1] * DPI)
 
 
-def _get(row: Mapping[str, Any] | "pd.Series", key: str) -> int:
+def _get(row: Mapping[str, Any] | pd.Series, key: str) -> int:
     value = row[key]
     try:
         return int(value)
@@ -158,7 +158,7 @@ def _statuses(counts: list[dict[str, int]], show_ohne: bool | None) -> list[tupl
     return [(k, w) for k, w in STATUS_KEYS if k != "ohne" or show_ohne]
 
 
-def _render(fig: "Figure") -> bytes:
+def _render(fig: Figure) -> bytes:
     import matplotlib
     from matplotlib.backends.backend_agg import FigureCanvasAgg
 
@@ -175,7 +175,7 @@ def _render(fig: "Figure") -> bytes:
     return out.getvalue()
 
 
-def feld_gesamt_png(row: Mapping[str, Any] | "pd.Series", *, title: str | None = None,
+def feld_gesamt_png(row: Mapping[str, Any] | pd.Series, *, title: str | None = None,
                     show_ohne: bool | None = None, size: tuple[float, float] = GESAMT_SIZE) -> bytes:
     """Doughnut of one field (a row of ``Summary.felder`` or ``Summary.total``) as PNG bytes.
 
@@ -186,8 +186,8 @@ def feld_gesamt_png(row: Mapping[str, Any] | "pd.Series", *, title: str | None =
     return _render(feld_gesamt_figure(row, title=title, show_ohne=show_ohne, size=size))
 
 
-def feld_gesamt_figure(row: Mapping[str, Any] | "pd.Series", *, title: str | None = None,
-                       show_ohne: bool | None = None, size: tuple[float, float] = GESAMT_SIZE) -> "Figure":
+def feld_gesamt_figure(row: Mapping[str, Any] | pd.Series, *, title: str | None = None,
+                       show_ohne: bool | None = None, size: tuple[float, float] = GESAMT_SIZE) -> Figure:
     """The doughnut as a matplotlib figure (see :func:`feld_gesamt_png`)."""
     import matplotlib
     from matplotlib.figure import Figure
@@ -296,7 +296,7 @@ def count_axis(longest: int) -> tuple[int, list[int]]:
     return end, list(range(0, end + 1, step))
 
 
-def feld_unterziele_png(rows: "pd.DataFrame | list[Mapping[str, Any]]", *, title: str | None = None,
+def feld_unterziele_png(rows: pd.DataFrame | list[Mapping[str, Any]], *, title: str | None = None,
                         show_ohne: bool | None = None, size: tuple[float, float] | None = None) -> bytes:
     """Stacked bars, one per Unterziel (rows of ``Summary.feld_unterziele(feld)``), as PNG bytes.
 
@@ -307,8 +307,8 @@ def feld_unterziele_png(rows: "pd.DataFrame | list[Mapping[str, Any]]", *, title
     return _render(feld_unterziele_figure(rows, title=title, show_ohne=show_ohne, size=size))
 
 
-def feld_unterziele_figure(rows: "pd.DataFrame | list[Mapping[str, Any]]", *, title: str | None = None,
-                           show_ohne: bool | None = None, size: tuple[float, float] | None = None) -> "Figure":
+def feld_unterziele_figure(rows: pd.DataFrame | list[Mapping[str, Any]], *, title: str | None = None,
+                           show_ohne: bool | None = None, size: tuple[float, float] | None = None) -> Figure:
     """The Unterziel bars as a matplotlib figure (see :func:`feld_unterziele_png`)."""
     import matplotlib
     from matplotlib.figure import Figure

@@ -103,8 +103,8 @@ def default_report_path(master: str | os.PathLike[str]) -> Path:
     return master.with_name(f"{master.stem}_Ampeldokument.docx")
 
 
-def write_report(summary: "Summary", target: str | os.PathLike[str], *, header: str | None = None,
-                 pdf: bool = False, on_step: "Callable[[str], None] | None" = None) -> ReportFiles:
+def write_report(summary: Summary, target: str | os.PathLike[str], *, header: str | None = None,
+                 pdf: bool = False, on_step: Callable[[str], None] | None = None) -> ReportFiles:
     """Write the Ampeldokument of ``summary`` to ``target`` (.docx), atomically.
 
     ``header`` replaces the Kopfzeile from the Konzept sheet. With ``pdf=True`` the PDF is also
@@ -154,7 +154,7 @@ def write_report(summary: "Summary", target: str | os.PathLike[str], *, header: 
     return ReportFiles(docx=target, pdf=pdf_path)
 
 
-def build_report_bytes(summary: "Summary", *, header: str | None = None,
+def build_report_bytes(summary: Summary, *, header: str | None = None,
                        pages: list[int] | None = None) -> bytes:
     """The .docx as bytes (deterministic).
 
@@ -164,7 +164,7 @@ def build_report_bytes(summary: "Summary", *, header: str | None = None,
     return _build(summary, header, pages)[0]
 
 
-def _build(summary: "Summary", header: str | None, pages: list[int] | None) -> tuple[bytes, list[int]]:
+def _build(summary: Summary, header: str | None, pages: list[int] | None) -> tuple[bytes, list[int]]:
     """The .docx bytes and the page numbers its table of contents shows."""
     builder = _Builder(summary, header=header)
     doc = builder.build()
@@ -175,12 +175,12 @@ def _build(summary: "Summary", header: str | None, pages: list[int] | None) -> t
     return _normalise_zip(buf.getvalue()), pages
 
 
-def report_headings(summary: "Summary") -> list[str]:
+def report_headings(summary: Summary) -> list[str]:
     """The document's headings in order (Einführung, then one per field), as in its table of contents."""
     return ["Einführung", *(_Builder._feld_heading(row) for _, row in summary.felder.iterrows())]
 
 
-def _paginate(summary: "Summary", header: str | None, data: bytes, shown: list[int], soffice: str, *,
+def _paginate(summary: Summary, header: str | None, data: bytes, shown: list[int], soffice: str, *,
               need_pdf: bool, where: str) -> tuple[bytes, bytes | None]:
     """Render ``data`` with LibreOffice and, where its headings fall on other pages than the table of
     contents says, rebuild the document with the rendered page numbers (and render it again when a
@@ -300,7 +300,7 @@ def _paragraph_box(p: Any, width_pt: float, widths: _TextWidths) -> dict[str, An
     }
 
 
-def estimate_pages(doc: "DocxDocument") -> list[int]:
+def estimate_pages(doc: DocxDocument) -> list[int]:
     """The page of each level-1 heading of ``doc``, from a deterministic model of its layout.
 
     Used where LibreOffice is not at hand to measure them: paragraphs flow line by line in the
@@ -519,7 +519,7 @@ def _normalise_zip(data: bytes) -> bytes:
 
 
 class _Builder:
-    def __init__(self, summary: "Summary", *, header: str | None) -> None:
+    def __init__(self, summary: Summary, *, header: str | None) -> None:
         self.summary = summary
         self.k = summary.konzept
         self.header = clean_text(header) if header is not None else clean_text(self.k.kopfzeile)
@@ -529,7 +529,7 @@ class _Builder:
         self._bookmarks: list[tuple[str, str, int]] = []  # (text, name, level)
 
     # -- setup ---------------------------------------------------------------------------
-    def build(self) -> "DocxDocument":
+    def build(self) -> DocxDocument:
         from docx import Document
 
         self.doc = Document()
@@ -1112,8 +1112,8 @@ class _Builder:
 
     @staticmethod
     def _alt_gesamt(row: Any) -> str:
-        from .charts import STATUS_KEYS, status_percents
         from ..figures import format_percent
+        from .charts import STATUS_KEYS, status_percents
 
         total = int(row["summe"])
         if not total:
@@ -1126,8 +1126,8 @@ class _Builder:
 
     @staticmethod
     def _alt_unterziele(rows: Any) -> str:
-        from .charts import STATUS_KEYS, uz_label
         from ..figures import KEINE_IN_AUSWERTUNG
+        from .charts import STATUS_KEYS, uz_label
 
         items = []
         for r in rows.to_dict("records"):

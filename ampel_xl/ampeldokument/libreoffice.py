@@ -84,7 +84,7 @@ def render_pdf(docx_bytes: bytes, *, soffice: str, where: str = "") -> bytes:
                "--nologo", "--nodefault", "--nolockcheck", "--convert-to", PDF_FILTER,
                "--outdir", str(outdir), str(src)]
         try:
-            proc = subprocess.run(cmd, stdout=subprocess.PIPE, stderr=subprocess.PIPE, timeout=SOFFICE_TIMEOUT,
+            proc = subprocess.run(cmd, capture_output=True, timeout=SOFFICE_TIMEOUT,
                                   check=False, stdin=subprocess.DEVNULL)
         except subprocess.TimeoutExpired:
             raise WriteError(f"LibreOffice hat das PDF nicht innerhalb von {SOFFICE_TIMEOUT} Sekunden erstellt.{where}") from None

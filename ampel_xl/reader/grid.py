@@ -48,7 +48,7 @@ class Shown(NamedTuple):
 _new_tuple = tuple.__new__
 
 
-@functools.lru_cache(maxsize=None)
+@functools.cache
 def col_letter(col: int) -> str:
     letters = ""
     while col:
@@ -256,9 +256,8 @@ class Grid:
                 if outcome.fill or outcome.font_rgb or outcome.icon is not None:
                     rule = outcome.rule
                 unreadable = tuple(outcome.unreadable)
-        elif self.cf_error:
-            if any(c0 <= c <= c1 and r0 <= r <= r1 for c0, r0, c1, r1 in self.cf_error_ranges):
-                unreadable = (self.cf_error,)
+        elif self.cf_error and any(c0 <= c <= c1 and r0 <= r <= r1 for c0, r0, c1, r1 in self.cf_error_ranges):
+            unreadable = (self.cf_error,)
         shown = _new_tuple(Shown, (row, col, value, fill, cls, source, font_rgb, font_name, icon, rule, unreadable,
                                    bool(cell.formula) if cell is not None else False, o))
         self._shown[key] = shown
@@ -267,7 +266,7 @@ class Grid:
     def _evaluate(self, row: int, col: int):
         try:
             return self.cf.evaluate(row, col, self.value)
-        except Exception as exc:  # noqa: BLE001 - a rule must never crash the reader
+        except Exception as exc:
             from types import SimpleNamespace
 
             return SimpleNamespace(fill=None, font_rgb=None, icon=None, rule="",

@@ -16,6 +16,7 @@ attributes and the raw elements of conditional formatting, data validation and `
 
 from __future__ import annotations
 
+import contextlib
 import datetime as _dt
 import posixpath
 import re
@@ -25,7 +26,7 @@ from typing import Any, NamedTuple
 from xml.etree.ElementTree import Element, XMLParser
 
 MAIN_NS = "http://schemas.openxmlformats.org/spreadsheetml/2006/main"
-_M = "{%s}" % MAIN_NS
+_M = f"{{{MAIN_NS}}}"
 _R_NS = "http://schemas.openxmlformats.org/officeDocument/2006/relationships"
 _PKG_REL = "{http://schemas.openxmlformats.org/package/2006/relationships}Relationship"
 _OFFICE_DOC = "http://schemas.openxmlformats.org/officeDocument/2006/relationships/officeDocument"
@@ -57,10 +58,9 @@ def _prolog_verdict(buf: bytes, eof: bool) -> bool | None:
             end = b"?>"
         elif buf.startswith(b"<!--", i):
             end = b"-->"
-        elif buf.startswith(b"<!", i):
-            return True
         else:
-            return False  # the root element
+            # a declaration (<!DOCTYPE …) says yes; anything else is the root element
+            return buf.startswith(b"<!", i)
         j = buf.find(end, i + 2)
         if j < 0:
             return False if eof else None
@@ -691,10 +691,8 @@ def read_sheet(wb: WorkbookParts, part: str) -> SheetPart:
                 el.clear()
         sheet_data.clear()
     for el in root.iterfind(f"{_M}mergeCells/{merge_tag}"):
-        try:
+        with contextlib.suppress(ValueError):
             merged.append(range_bounds(el.get("ref") or ""))
-        except ValueError:
-            pass
     conditional = root.findall(cf_tag)
     validations = root.findall(f"{_M}dataValidations/{dv_tag}")
     ext = root.find(ext_tag)
@@ -714,11 +712,11 @@ def list_validations(part: SheetPart) -> list[tuple[list[tuple[int, int, int, in
         if dv.get("type") == "list":
             found.append((dv.get("sqref") or "", dv.findtext(_M + "formula1") or ""))
     if part.ext is not None:
-        for dv in part.ext.iter("{%s}dataValidation" % _X14_NS):
+        for dv in part.ext.iter(f"{{{_X14_NS}}}dataValidation"):
             if dv.get("type") != "list":
                 continue
-            formula = dv.findtext("{%s}formula1/{%s}f" % (_X14_NS, _XM_NS)) or ""
-            found.append((dv.findtext("{%s}sqref" % _XM_NS) or "", formula))
+            formula = dv.findtext(f"{{{_X14_NS}}}formula1/{{{_XM_NS}}}f") or ""
+            found.append((dv.findtext(f"{{{_XM_NS}}}sqref") or "", formula))
     out = []
     for sqref, formula in found:
         formula = formula.strip().lstrip("=")
@@ -755,8 +753,8 @@ def cf_ranges(part: SheetPart) -> list[tuple[int, int, int, int]]:
     for el in part.conditional:
         refs.extend((el.get("sqref") or "").split())
     if part.ext is not None:
-        for el in part.ext.iter("{%s}conditionalFormatting" % _X14_NS):
-            refs.extend((el.findtext("{%s}sqref" % _XM_NS) or "").split())
+        for el in part.ext.iter(f"{{{_X14_NS}}}conditionalFormatting"):
+            refs.extend((el.findtext(f"{{{_XM_NS}}}sqref") or "").split())
     out = []
     for r in refs:
         try:

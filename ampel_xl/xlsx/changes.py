@@ -103,7 +103,7 @@ def changes_header(changes: Changes) -> str:
     return f"{k.titel or 'Integrationskonzept'} – Veränderungen {changes.alt_label} → {changes.neu_label}"
 
 
-def add_changes_sheet(workbook: "xlsxwriter.Workbook", changes: Changes, name: str = SHEET_ENTWICKLUNG, *,
+def add_changes_sheet(workbook: xlsxwriter.Workbook, changes: Changes, name: str = SHEET_ENTWICKLUNG, *,
                       header: str | None = None) -> Any:
     """Add a sheet with the comparison to an open XlsxWriter workbook and return the sheet.
 

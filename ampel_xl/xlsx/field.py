@@ -9,7 +9,13 @@ from ..model import Feld
 from ..vocabulary import status_key
 from .cells import ROW_PT, clip, fit_row, is_int_text, missing
 from .figure_table import (
-    STATUS_KEYS, STATUS_WORDS, FigureColumns, chart_rows, doughnut, figures_conditional_formats, stacked_bars,
+    STATUS_KEYS,
+    STATUS_WORDS,
+    FigureColumns,
+    chart_rows,
+    doughnut,
+    figures_conditional_formats,
+    stacked_bars,
     write_figures_row,
 )
 from .formats import BORDER_COLOR, GROUP_FILL, MUTED
@@ -19,7 +25,7 @@ if TYPE_CHECKING:  # pragma: no cover
     from .summary import SummaryWriter
 
 
-def write_field(book: "SummaryWriter", f: Feld, index: int) -> None:
+def write_field(book: SummaryWriter, f: Feld, index: int) -> None:
     """Add the sheet of field ``f`` (the ``index``-th) to the summary ``book`` is writing."""
     fmt, s = book.fmt, book.s
     name = book.feld_sheets[f.name]
@@ -164,7 +170,7 @@ def _details(m) -> str:
 
 
 
-def _row_formats(book: "SummaryWriter", in_auswertung: bool) -> dict[str, Any]:
+def _row_formats(book: SummaryWriter, in_auswertung: bool) -> dict[str, Any]:
     """The formats of a measure row (grey text for measures outside the evaluation), cached."""
     cache = book._row_fmt_cache
     if in_auswertung not in cache:
@@ -185,7 +191,7 @@ def _row_formats(book: "SummaryWriter", in_auswertung: bool) -> dict[str, Any]:
 
 
 
-def _measure_row(book: "SummaryWriter", ws, row: int, m, detail: str, has_details: bool, detail_first: int, last: int,
+def _measure_row(book: SummaryWriter, ws, row: int, m, detail: str, has_details: bool, detail_first: int, last: int,
                  detail_width: float, text_width: float) -> None:
     f = _row_formats(book, m.in_auswertung)
     if is_int_text(m.nr):

@@ -70,7 +70,7 @@ def _anchor(sheet: str | None, cell: str | None) -> str | None:
     return f"'{quoted}'!{ref}"
 
 
-def master_link(finding: "Finding", master: str | os.PathLike[str], from_dir: str | os.PathLike[str]) -> str | None:
+def master_link(finding: Finding, master: str | os.PathLike[str], from_dir: str | os.PathLike[str]) -> str | None:
     """The Excel hyperlink that opens ``master`` at the finding's cell, relative to ``from_dir``.
 
     ``external:Ampel-Master.xlsx#'Sprache'!D14`` for a finding at ``Sprache!D14``; the sheet's A1
@@ -91,7 +91,7 @@ def master_link(finding: "Finding", master: str | os.PathLike[str], from_dir: st
     return url
 
 
-def write_findings_sheet(ws, fmt, report: "Report", *, master: str | os.PathLike[str] | None,
+def write_findings_sheet(ws, fmt, report: Report, *, master: str | os.PathLike[str] | None,
                          link_dir: str | os.PathLike[str] | None, header: str, stand: str | None,
                          streaming: bool = False, note: str | None = None) -> None:
     """Write the findings of ``report`` on ``ws``: title, counts, one row per finding.
@@ -154,7 +154,7 @@ def write_findings_sheet(ws, fmt, report: "Report", *, master: str | os.PathLike
     setup_print(ws, header, stand)
 
 
-def write_findings(report: "Report", target: str | os.PathLike[str] | None = None, *,
+def write_findings(report: Report, target: str | os.PathLike[str] | None = None, *,
                    master: str | os.PathLike[str] | None = None, header: str | None = None,
                    stand: str | None = None, created: Any = None) -> Path:
     """Write the Prüfbericht workbook of ``report`` (atomically) and return its path.

@@ -21,7 +21,7 @@ if TYPE_CHECKING:  # pragma: no cover
     import pandas as pd
 
 
-def _felder(df: "pd.DataFrame") -> list[str]:
+def _felder(df: pd.DataFrame) -> list[str]:
     """The fields in order: Gesamt first, then by the latest Stand's order, then older ones."""
     order: list[str] = []
     for label in reversed(list(dict.fromkeys(df["stand_label"]))):
@@ -31,7 +31,7 @@ def _felder(df: "pd.DataFrame") -> list[str]:
     return [GESAMT, *order]
 
 
-def write_history(df: "pd.DataFrame", target: str | os.PathLike[str]) -> Path:
+def write_history(df: pd.DataFrame, target: str | os.PathLike[str]) -> Path:
     """Write the workbook "Verlauf" (one block per field plus the total, each with a line chart).
 
     ``df`` is what :func:`history` returns. Written atomically and deterministically (the
@@ -57,7 +57,7 @@ _BLOCK_COLUMNS: tuple[tuple[str, str, float], ...] = (
 _CHART_ROWS = 16
 
 
-def _verlauf_sheet(wb: Any, df: "pd.DataFrame", stands: list[str]) -> None:
+def _verlauf_sheet(wb: Any, df: pd.DataFrame, stands: list[str]) -> None:
     fm = Formats(wb)
     title = fm.plain(bold=True, font_size=14)
     heading = fm.plain(bold=True, font_size=12)

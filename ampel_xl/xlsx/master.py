@@ -47,7 +47,14 @@ import xlsxwriter
 from .. import placeholders
 from .._io import xlsx_workbook
 from ..vocabulary import (
-    BLUE_LABEL, BLUE_MARK, BLUE_MEANING, FLAG_MARK, STATUS_CHOICE, STATUS_COLORS, STATUS_MEANINGS, STATUS_ORDER,
+    BLUE_LABEL,
+    BLUE_MARK,
+    BLUE_MEANING,
+    FLAG_MARK,
+    STATUS_CHOICE,
+    STATUS_COLORS,
+    STATUS_MEANINGS,
+    STATUS_ORDER,
     Status,
 )
 from .cells import row_height, sheet_name

@@ -18,7 +18,7 @@ if TYPE_CHECKING:  # pragma: no cover
 SHEET_MASSNAHMEN = "Maßnahmen"
 
 
-def write_measures(book: "SummaryWriter") -> None:
+def write_measures(book: SummaryWriter) -> None:
     """Add the sheet "Maßnahmen" to the summary ``book`` is writing."""
     from ..export import export_rows
 

@@ -9,7 +9,12 @@ from ..model import Art
 from ..vocabulary import LOOKS, NO_STATUS, STATUS_MEANINGS, STATUS_ORDER
 from .cells import ROW_PT, clip, counts_text, fit_row, fit_width
 from .figure_table import (
-    STATUS_WORDS, FigureColumns, chart_rows, doughnut, figures_conditional_formats, stacked_bars,
+    STATUS_WORDS,
+    FigureColumns,
+    chart_rows,
+    doughnut,
+    figures_conditional_formats,
+    stacked_bars,
     write_figures_row,
 )
 from .findings import SHEET_PRUEFBERICHT
@@ -22,7 +27,7 @@ if TYPE_CHECKING:  # pragma: no cover
 SHEET_UEBERSICHT = "Übersicht"
 
 
-def write_overview(book: "SummaryWriter") -> None:
+def write_overview(book: SummaryWriter) -> None:
     """Add the sheet "Übersicht" to the summary ``book`` is writing."""
     fmt, k, s = book.fmt, book.k, book.s
     name = SHEET_UEBERSICHT

@@ -94,7 +94,7 @@ class SummaryWriter:
     """The summary workbook being written: what every sheet module needs (formats, header, Stand, sheet names)."""
 
 
-    def __init__(self, summary: "Summary", workbook, header: str, changes: "Changes | None" = None, *,
+    def __init__(self, summary: Summary, workbook, header: str, changes: Changes | None = None, *,
                  streaming: bool = False, link_dir: Path | None = None) -> None:
         self.s = summary
         # the folder of the summary: links to the master's cells are relative to it
@@ -118,7 +118,7 @@ class SummaryWriter:
             self.feld_sheets[f.name] = sheet_name(f.sheet or f.name, self.taken)
 
     # ----------------------------------------------------------------------------------------
-    def write(self, progress: "Callable[[int, int], None] | None" = None) -> None:
+    def write(self, progress: Callable[[int, int], None] | None = None) -> None:
         # progress in measures written: each field sheet, then the Maßnahmen sheet lists them all
         n = len(self.k.massnahmen)
         total, done = 2 * n, 0
@@ -175,8 +175,8 @@ class SummaryWriter:
                              header=self.header, stand=self.stand, streaming=self.streaming)
 
 
-def write_summary(summary: "Summary", target: str | os.PathLike[str], *, header: str | None = None,
-                  changes: "Changes | None" = None, progress: "Callable[[int, int], None] | None" = None) -> Path:
+def write_summary(summary: Summary, target: str | os.PathLike[str], *, header: str | None = None,
+                  changes: Changes | None = None, progress: Callable[[int, int], None] | None = None) -> Path:
     """Write the summary workbook of ``summary`` to ``target`` (atomically) and return its path.
 
     ``header`` replaces the print header (default: the Konzept sheet's Kopfzeile). ``changes``
