@@ -791,6 +791,8 @@ class ColorResolver:
         """
         if color is None:
             return None
+        kind: str | None
+        value: Any
         if isinstance(color, str):
             kind, value, tint = "rgb", color, 0.0
         else:

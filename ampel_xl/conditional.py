@@ -244,6 +244,7 @@ class _XmlColor:
     __slots__ = ("indexed", "rgb", "theme", "tint", "type")
 
     def __init__(self, element: Element) -> None:
+        self.type: str | None
         self.rgb = element.get("rgb")
         self.theme = element.get("theme")
         self.indexed = element.get("indexed")

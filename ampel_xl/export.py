@@ -22,6 +22,7 @@ from __future__ import annotations
 import csv
 import io
 import json
+from collections.abc import Mapping
 from typing import TYPE_CHECKING, Any
 
 from .model import Konzept
@@ -89,7 +90,7 @@ def figures_rows(summary: Summary) -> tuple[list[str], list[dict[str, Any]]]:
 
     from .figures import COUNT_COLUMNS, KEINE_IN_AUSWERTUNG, PERCENT_COLUMNS
 
-    def row(ebene: str, rec: dict[str, Any], **more: Any) -> dict[str, Any]:
+    def row(ebene: str, rec: Mapping[Any, Any], **more: Any) -> dict[str, Any]:
         out: dict[str, Any] = {"ebene": ebene, "feld": "", "art": "", "unterziel_nr": None, "unterziel": "", **more}
         for c in COUNT_COLUMNS:
             if c in FIGURES_COLUMNS:

@@ -46,6 +46,7 @@ from ..vocabulary import LOOKS, NO_STATUS, STATUS_COLORS, STATUS_EDGES
 if TYPE_CHECKING:  # pragma: no cover
     import pandas as pd
     from matplotlib.figure import Figure
+    from matplotlib.typing import RcKeyType
 
 #: Resolution of every chart: 100 pixels per centimetre, so that a chart of whole millimetres has
 #: whole pixels (sharp in print at the sizes used in the Ampeldokument).
@@ -112,7 +113,7 @@ def chart_font() -> str:
     return FALLBACK_FONT
 
 
-def _rc() -> dict[str, Any]:
+def _rc() -> dict[RcKeyType, Any]:
     return {
         # concrete family names, stored in every text: resolved the same when drawn later
         "font.family": [chart_font(), FALLBACK_FONT],
@@ -136,7 +137,7 @@ def pixel_size(size: tuple[float, float]) -> tuple[int, int]:
     return round(size[0] * DPI), round(size[1] * DPI)
 
 
-def _get(row: Mapping[str, Any] | pd.Series, key: str) -> int:
+def _get(row: Mapping[Any, Any] | pd.Series, key: str) -> int:
     value = row[key]
     try:
         return int(value)

@@ -908,7 +908,7 @@ class _Builder:
                 f"sie erscheinen in den Diagrammen grau als „{LOOKS[NO_STATUS].label}“."
             )
         report = s.report
-        if report is not None and getattr(report, "errors", ()):
+        if report is not None and report.errors:
             n_err = len(report.errors)
             p = self.doc.add_paragraph()
             r = p.add_run(
@@ -984,10 +984,10 @@ class _Builder:
             uz = next((u for u in f.unterziele if u.massnahmen), None)
             if uz is None or not f.oberziel:
                 continue
-            row = self.summary.felder[self.summary.felder["feld"] == f.name]
-            if row.empty:
+            rows = self.summary.felder[self.summary.felder["feld"] == f.name]
+            if rows.empty:
                 continue
-            row = row.iloc[0]
+            row = rows.iloc[0]
             m = uz.massnahmen[0]
             p = self.doc.add_paragraph(style="Zwischenüberschrift")
             p.add_run(f"Beispiel: {self._feld_heading(row)}")

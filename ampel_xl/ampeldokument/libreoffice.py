@@ -161,8 +161,12 @@ def heading_pages(pdf: bytes, headings: list[str]) -> list[int] | None:
             else:
                 pages.append(num)
 
-        walk(int(re.search(rb"/Pages\s+" + _REF, catalog).group(1)))
-        outlines = objects[int(re.search(rb"/Outlines\s+" + _REF, catalog).group(1))]
+        pages_ref = re.search(rb"/Pages\s+" + _REF, catalog)
+        outlines_ref = re.search(rb"/Outlines\s+" + _REF, catalog)
+        if pages_ref is None or outlines_ref is None:
+            return None
+        walk(int(pages_ref.group(1)))
+        outlines = objects[int(outlines_ref.group(1))]
         first = re.search(rb"/First\s+" + _REF, outlines)
         found: list[tuple[str, int]] = []
         num = int(first.group(1)) if first else None

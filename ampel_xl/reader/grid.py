@@ -183,7 +183,7 @@ class Grid:
         gradient = isinstance(fill, XGradientFill)
         rgb: str | None = None
         try:
-            if gradient:
+            if isinstance(fill, XGradientFill):
                 for stop in fill.stop:
                     candidate = self.resolver.resolve(stop.color)
                     if candidate is not None and classify(candidate) is not ColorClass.NEUTRAL:

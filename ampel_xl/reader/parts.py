@@ -172,7 +172,9 @@ class XColor:
             v = el.get(kind)
             if v is not None:
                 try:
-                    return cls(kind, **{kind: int(v)}, tint=tint)
+                    if kind == "theme":
+                        return cls(kind, theme=int(v), tint=tint)
+                    return cls(kind, indexed=int(v), tint=tint)
                 except ValueError:
                     return None
         if _true(el.get("auto")):
@@ -477,8 +479,8 @@ def open_workbook(path) -> WorkbookParts:
         modified = _core_modified(zf, root_rels)
         names = {}
         for dn in wb.iterfind(f"{_M}definedNames/{_M}definedName"):
-            if dn.get("localSheetId") is None and dn.get("name") and dn.text:
-                names[dn.get("name").casefold()] = dn.text.strip()
+            if dn.get("localSheetId") is None and (name := dn.get("name")) and dn.text:
+                names[name.casefold()] = dn.text.strip()
         return WorkbookParts(zf, sheets, Styles.from_root(styles_root), theme_xml, strings, rich, date1904, modified,
                              names)
     except BaseException:

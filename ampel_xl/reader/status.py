@@ -83,7 +83,7 @@ class StatusReader:
         scored = numeric and (icon is not None or shown.fill_source == "bedingt")
         text = text_of(value) if value is not None and not scored else None
         unreadable = shown.unreadable
-        symbol = bool(text) and is_symbol(text, shown.font_name)
+        symbol = bool(text and is_symbol(text, shown.font_name))
         reading = self.words.read(text) if text and not symbol else None
         if text and len(text.strip()) == 1 and not symbol:
             self.letters_seen.add(text.strip().casefold())

@@ -68,7 +68,7 @@ def wrapped_lines(text: str, width_chars: float, *, chars_per_line: float | None
         return 1
     total = 0
     for para in str(text).split("\n"):
-        line = 0
+        line: float = 0
         n = 1
         for word in para.split():
             w = len(word)

@@ -7,13 +7,16 @@ status (:class:`FigureColumns`); the doughnut of one row and the 100 % stacked b
 from __future__ import annotations
 
 import math
-from collections.abc import Iterable
-from typing import Any
+from collections.abc import Iterable, Mapping
+from typing import TYPE_CHECKING, Any
 
 from ..figures import EXCEL_PERCENT_FORMAT, KEINE_IN_AUSWERTUNG, NO_SHARE, format_percent, percent_parts
 from ..vocabulary import STATUS_COLORS, STATUS_FILLS, STATUS_LABELS, STATUS_ORDER
 from .cells import PX_PER_PT, ROW_PT, missing
 from .formats import BORDER_COLOR, FONT, MUTED, Formats
+
+if TYPE_CHECKING:  # pragma: no cover
+    import pandas as pd
 
 STATUS_KEYS = tuple(s.value for s in STATUS_ORDER)
 STATUS_WORDS = STATUS_LABELS  # label by palette key, "ohne" included
@@ -55,9 +58,9 @@ class FigureColumns:
         return out
 
 
-def write_figures_row(ws, fmt: Formats, row: int, cols: FigureColumns, data: dict[str, Any], *, bold: bool = False,
-                       top: bool = False) -> None:
-    extra = {"bold": True} if bold else {}
+def write_figures_row(ws, fmt: Formats, row: int, cols: FigureColumns, data: Mapping[Any, Any] | pd.Series, *,
+                      bold: bool = False, top: bool = False) -> None:
+    extra: dict[str, Any] = {"bold": True} if bold else {}
     if top:
         extra["top"] = 2
     num = fmt.cell(num_format="0", align="center", **extra)

@@ -501,7 +501,7 @@ def _konzept_sheet(
     wb: xlsxwriter.Workbook,
     fm: _Formats,
     meta: list[tuple[str, Any, bool]],
-    table: list[tuple[str, str, int | None, int | None]],
+    table: Sequence[tuple[str, str, int | None, int | None]],
     note: str,
     *,
     kopfzeile: str | None,

@@ -61,9 +61,8 @@ def write_overview(book: SummaryWriter) -> None:
     row += 1
     rep = book.report
     if rep is not None:
-        c = rep.counts
         ws.write_string(row, 0, "Prüfung des Masters:", label)
-        text = counts_text(c)
+        text = counts_text(rep.counts)
         if rep.findings:
             text += f" (Einzelheiten im Blatt „{SHEET_PRUEFBERICHT}“)"
         ws.write_string(row, 1, text, fmt())

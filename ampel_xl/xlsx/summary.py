@@ -132,13 +132,13 @@ class SummaryWriter:
         write_measures(self)
         report(total, total)
         if self.changes is not None:
-            self.entwicklung()
+            self.entwicklung(self.changes)
         if self.report is not None and self.report.findings:
             self.pruefbericht()
 
-    def entwicklung(self) -> None:
+    def entwicklung(self, changes: Changes) -> None:
         """The sheet "Entwicklung": the comparison with an earlier Stand (see :mod:`.changes`)."""
-        add_changes_sheet(self.wb, self.changes, name=SHEET_ENTWICKLUNG, header=self.header)
+        add_changes_sheet(self.wb, changes, name=SHEET_ENTWICKLUNG, header=self.header)
 
     # ----------------------------------------------------------------------------------------
     def title_block(self, ws, last_col: int, title: str, subtitle: str | None) -> int:
