@@ -39,13 +39,13 @@ class FieldSheet:
     def col(self, label: str) -> int:
         return self.header.index(label) + 1
 
-    def unterziel(self, nr: int, text: str | None = None, **extra: Any) -> "FieldSheet":
+    def unterziel(self, nr: int, text: str | None = None, **extra: Any) -> FieldSheet:
         label = f"Unterziel {nr}: {text or f'Unterziel {nr} Text'}"
         self.rows.append({"kind": "uz", "values": {"Unterziel / Maßnahme": label, **extra.pop("values", {})}, **extra})
         return self
 
     def measure(self, nr: Any, text: str = "Eine Maßnahme", status: str | None = None, fill: Any = None,
-                blue: str | None = None, values: dict[str, Any] | None = None, **extra: Any) -> "FieldSheet":
+                blue: str | None = None, values: dict[str, Any] | None = None, **extra: Any) -> FieldSheet:
         """blue: None, "nr", "text" or "row" (where the blue highlight is painted)."""
         vals = {self._nr_label(): nr, self._text_label(): text}
         if status is not None:
@@ -54,7 +54,7 @@ class FieldSheet:
         self.rows.append({"kind": "m", "values": vals, "fill": fill, "blue": blue, **extra})
         return self
 
-    def blank(self) -> "FieldSheet":
+    def blank(self) -> FieldSheet:
         self.rows.append({"kind": "blank", "values": {}})
         return self
 

@@ -17,9 +17,10 @@ import re
 import shutil
 import subprocess
 import zipfile
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, Callable, Iterable
+from typing import Any
 from xml.sax.saxutils import escape
 
 from openpyxl import Workbook
@@ -29,8 +30,8 @@ from openpyxl.comments import Comment
 from openpyxl.formatting.rule import CellIsRule, FormulaRule, IconSetRule, Rule
 from openpyxl.styles import Alignment, Color, Font, GradientFill, PatternFill
 from openpyxl.styles.differential import DifferentialStyle
-from openpyxl.workbook.defined_name import DefinedName
 from openpyxl.utils import get_column_letter
+from openpyxl.workbook.defined_name import DefinedName
 from openpyxl.worksheet.datavalidation import DataValidation
 from openpyxl.worksheet.table import Table, TableStyleInfo
 
@@ -261,7 +262,7 @@ class Master:
 
     def field(self, sheet: str, title: str, header: list[str], *, nr: str | None, text: str, status: str | None,
               header_row: int = 4, oberziel: str | None = "Ein Oberziel des Feldes.", title_cell: str = "A1",
-              name: str | None = None, art: str | None = None, index: int | None = None) -> "FieldWriter":
+              name: str | None = None, art: str | None = None, index: int | None = None) -> FieldWriter:
         ws = self.wb.create_sheet(sheet, index)
         ws[title_cell] = title
         ws[title_cell].font = Font(bold=True, size=14)
@@ -550,7 +551,7 @@ def wrapped_headers(path: Path, variant: str) -> Case:
     hdr = ["Lfd. Nr.", "Maßnahmen", "Status", "Zuständigkeiten", "Anmerkungen"]
     fw = ms.field("Bildung", "Handlungsfeld Bildung", hdr, nr=hdr[0], text=hdr[1], status=hdr[2], header_row=5)
     ws = fw.ws
-    for c, label in enumerate(hdr, start=1):
+    for c, _label in enumerate(hdr, start=1):
         ws.cell(5, c).value = None
     ws["A4"], ws["B4"], ws["C4"] = "Lfd. Nr.", "Maßnahmen", "Umsetzung"
     ws.merge_cells("A4:A5")
@@ -1419,7 +1420,7 @@ def sheet_features(path: Path, variant: str) -> Case:
     fw = ms.field("Sprache", "Handlungsfeld Sprache", hdr, nr="Nr.", text="Maßnahme", status="Ampel")
     ws = fw.ws
     ws.freeze_panes = "C5"
-    ws.auto_filter.ref = f"A4:D4"
+    ws.auto_filter.ref = "A4:D4"
     rows = three_fields(fw, ("Gelb", "Grün", "Rot", "Gelb", "Grün"), (Y, G, R, Y, G))
     ws.cell(rows[0], 3).comment = Comment("Grün seit März", "Sachbearbeitung")
     ws.cell(rows[2], 3).comment = Comment("Bitte prüfen: eigentlich erledigt?", "Leitung")

@@ -73,7 +73,7 @@ def long_master(path: Path, *, variant: int = 0, stand: str = "01.03.2026", n_uz
         n = 0
         for u in range(1, n_uz + 1):
             f.unterziel(u, f"{LONG_HEADINGS[(u + fi) % 3]} ({u})")
-            for j in range(3 + (u * 7 + fi) % 6):
+            for _j in range(3 + (u * 7 + fi) % 6):
                 n += 1
                 words = " ".join(["Abstimmung mit den Trägern vor Ort"] * ((n + variant * (n % 2)) % 4))
                 text = f"Maßnahme {n}: Beratungsangebot im Landkreis {words}".strip()

@@ -11,7 +11,6 @@ import pytest
 
 import ampel_xl
 from ampel_xl.model import STATUS_COLORS, STATUS_FILLS
-
 from builders import FieldSheet, build
 
 ROOT = Path(__file__).resolve().parents[1]

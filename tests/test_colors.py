@@ -517,9 +517,9 @@ def test_apply_tint_matches_excels_colour_grid(base, percent):
 def _float_ecma_tint(rgb: str, tint: float) -> str:
     """The ECMA formula in float HLS (HLSMAX = 1), rounded – what Word/PowerPoint show."""
     r, g, b = (int(rgb[i : i + 2], 16) / 255 for i in (0, 2, 4))
-    h, l, s = colorsys.rgb_to_hls(r, g, b)
-    l = l * (1 + tint) if tint < 0 else l * (1 - tint) + (1 - 1 * (1 - tint))
-    return "".join(f"{round(c * 255):02X}" for c in colorsys.hls_to_rgb(h, l, s))
+    h, light, s = colorsys.rgb_to_hls(r, g, b)
+    light = light * (1 + tint) if tint < 0 else light * (1 - tint) + (1 - 1 * (1 - tint))
+    return "".join(f"{round(c * 255):02X}" for c in colorsys.hls_to_rgb(h, light, s))
 
 
 def test_excel_differs_from_the_float_formula():
@@ -578,7 +578,7 @@ def test_standard_indexed_palette():
 def test_standard_indexed_palette_equals_openpyxls():
     from openpyxl.styles.colors import COLOR_INDEX
 
-    assert STANDARD_INDEXED == tuple(normalize_rgb(c) for c in COLOR_INDEX[:64])
+    assert tuple(normalize_rgb(c) for c in COLOR_INDEX[:64]) == STANDARD_INDEXED
 
 
 # ---------------------------------------------------------------------------------------------
@@ -624,7 +624,7 @@ def test_default_resolver_uses_office_2013_and_the_standard_palette():
 
 
 def test_custom_indexed_palette_replaces_the_standard_one():
-    palette = list(("FF" + c) for c in STANDARD_INDEXED)
+    palette = [("FF" + c) for c in STANDARD_INDEXED]
     palette[10] = "FF00B050"  # the workbook remaps index 10 (normally red) to a green
     resolver = ColorResolver(indexed=palette)
     assert resolver.resolve(color("indexed", 10)) == "00B050"

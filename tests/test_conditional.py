@@ -20,27 +20,14 @@ from xml.etree import ElementTree as ET
 from xml.sax.saxutils import escape
 
 import pytest
-from hypothesis import given, settings
-from hypothesis import strategies as st
+from hypothesis import given, settings, strategies as st
 from openpyxl import Workbook, load_workbook
-from openpyxl.formatting.rule import (
-    CellIsRule,
-    ColorScaleRule,
-    FormulaRule,
-    IconSetRule,
-    Rule,
-)
+from openpyxl.formatting.rule import CellIsRule, ColorScaleRule, FormulaRule, IconSetRule, Rule
 from openpyxl.styles import Color, Font, PatternFill
 from openpyxl.styles.differential import DifferentialStyle
 
 from ampel_xl.colors import OFFICE_2013, ColorResolver, Theme, classify
-from ampel_xl.conditional import (
-    ConditionalFormats,
-    FormulaError,
-    Icon,
-    parse_dxfs,
-    parse_formula,
-)
+from ampel_xl.conditional import ConditionalFormats, FormulaError, Icon, parse_dxfs, parse_formula
 from ampel_xl.model import Status
 
 SOFFICE = shutil.which("soffice") or shutil.which("libreoffice")
@@ -65,7 +52,7 @@ class Sheet:
         return self.values.get((row, col))
 
     def at(self, ref: str):
-        from openpyxl.utils.cell import coordinate_from_string, column_index_from_string
+        from openpyxl.utils.cell import column_index_from_string, coordinate_from_string
 
         letters, row = coordinate_from_string(ref)
         return self.cf.evaluate(row, column_index_from_string(letters), self.value_at)
@@ -366,7 +353,7 @@ def test_first_true_rule_sets_the_fill_and_a_font_only_rule_does_not_clear_it(tm
 
 
 def test_priority_decides_not_the_order_of_the_ranges(tmp_path):
-    wb, ws = workbook({r: "Gelb" for r in range(2, 12)})
+    wb, ws = workbook(dict.fromkeys(range(2, 12), "Gelb"))
     # written first, but priority 2
     ws.conditional_formatting.add("D2:D11", Rule(type="expression", formula=['D2="Gelb"'], priority=2,
                                                   dxf=DifferentialStyle(fill=fill("FFEB9C"))))
@@ -455,7 +442,7 @@ def test_icon_set_percent_thresholds_over_the_range(tmp_path):
 
 
 def test_icon_set_percentile_gte_and_icon_only(tmp_path):
-    wb, ws = workbook({r: v for r, v in zip(range(2, 7), [1, 2, 3, 4, 5])})
+    wb, ws = workbook(dict(zip(range(2, 7), [1, 2, 3, 4, 5])))
     rule = IconSetRule("3Flags", "percentile", [0, 50, 75], showValue=False)
     rule.iconSet.cfvo[1].gte = False  # strictly greater than the median
     ws.conditional_formatting.add("D2:D6", rule)
@@ -538,7 +525,7 @@ X14_CUSTOM = x14_block(
 
 @pytest.mark.parametrize("reverse", [False, True])
 def test_x14_icon_set_with_custom_icons(tmp_path, reverse):
-    wb, ws = workbook({2: 10, 3: 60, 4: 90}, E2=0, E3=5)
+    wb, _ws = workbook({2: 10, 3: 60, 4: 90}, E2=0, E3=5)
     path = save(wb, tmp_path / "m.xlsx")
     stars = x14_block(
         "E2:E3",
@@ -900,7 +887,7 @@ def test_libreoffice_resave(tmp_path):
 @pytest.mark.libreoffice
 @needs_soffice
 def test_libreoffice_resave_of_x14_custom_icons(tmp_path):
-    wb, ws = workbook({2: 10, 3: 60, 4: 90})
+    wb, _ws = workbook({2: 10, 3: 60, 4: 90})
     path = save(wb, tmp_path / "m.xlsx")
     inject_ext(path, x14_ext(X14_CUSTOM.replace("{reverse}", "")))
     sheet = load(resave_libreoffice(path, tmp_path))

@@ -12,7 +12,6 @@ from click.testing import CliRunner
 
 from ampel_xl import read
 from ampel_xl.cli import cli
-
 from builders import FieldSheet, Text, build
 
 ROOT = Path(__file__).resolve().parent.parent

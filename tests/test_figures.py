@@ -6,18 +6,10 @@ import math
 from fractions import Fraction
 
 import pandas as pd
-
 import pytest
-from hypothesis import given, settings
-from hypothesis import strategies as st
+from hypothesis import given, settings, strategies as st
 
-from ampel_xl.figures import (
-    KEINE_IN_AUSWERTUNG,
-    NO_SHARE,
-    format_percent,
-    percent_parts,
-    round_percent,
-)
+from ampel_xl.figures import KEINE_IN_AUSWERTUNG, NO_SHARE, format_percent, percent_parts, round_percent
 
 counts_lists = st.lists(st.integers(min_value=0, max_value=10_000), min_size=1, max_size=6)
 
@@ -105,10 +97,9 @@ def test_format_percent_german():
 
 
 def test_summary_frames_carry_printed_shares_that_add_up(tmp_path):
-    from share_masters import half_master
-
     from ampel_xl import summarize
     from ampel_xl.figures import PERCENT_COLUMNS, row_percents
+    from share_masters import half_master
 
     s = summarize(half_master(tmp_path / "halbe.xlsx"))
     uz = s.unterziele.set_index(["feld", "unterziel_nr"])

@@ -16,8 +16,8 @@ from __future__ import annotations
 import re
 import shutil
 import zipfile
+from collections.abc import Callable
 from pathlib import Path
-from typing import Callable
 
 import pytest
 from click.testing import CliRunner
@@ -28,10 +28,14 @@ from openpyxl.styles import PatternFill
 from openpyxl.worksheet.datavalidation import DataValidation
 
 from ampel_xl.cli import cli
-
-from clerk_masters import (SOFFICE, add_x14_icon_set, add_x14_list_validation, build_case, prefix_main_namespace,
-                           resave_libreoffice)
-
+from clerk_masters import (
+    SOFFICE,
+    add_x14_icon_set,
+    add_x14_list_validation,
+    build_case,
+    prefix_main_namespace,
+    resave_libreoffice,
+)
 
 # --------------------------------------------------------------------------------------------
 # The two real masters

@@ -34,7 +34,6 @@ import ampel_xl.sniff
 from ampel_xl import read
 from ampel_xl.cli import cli
 from ampel_xl.errors import ReadError, WriteError
-
 from builders import FieldSheet, Text, build, simple_field
 
 # bounds for one refusal in-process: a refusal reads a few kilobytes, so these are generous
@@ -191,7 +190,7 @@ def cfb(streams: dict[str, bytes]) -> bytes:
         count = len(data) // 512
         first = len(fat)
         starts.append(first)
-        fat.extend(list(range(first + 1, first + count)) + [end])
+        fat.extend([*range(first + 1, first + count), end])
     fat += [free] * (128 - len(fat))
 
     def entry(name: str, kind: int, child: int, right: int, start: int, size: int) -> bytes:
@@ -888,10 +887,9 @@ def test_target_locked_by_excel(monkeypatch, master, tmp_path):
 
 def test_failure_while_writing_leaves_no_temp_file_and_no_target(tmp_path):
     target = tmp_path / "neu.csv"
-    with pytest.raises(RuntimeError):
-        with ampel_xl._io.atomic_path(target) as tmp:
-            tmp.write_bytes(b"halb")
-            raise RuntimeError("abgebrochen")
+    with pytest.raises(RuntimeError), ampel_xl._io.atomic_path(target) as tmp:
+        tmp.write_bytes(b"halb")
+        raise RuntimeError("abgebrochen")
     assert list(tmp_path.iterdir()) == []
 
 

@@ -21,7 +21,6 @@ from openpyxl import load_workbook
 from openpyxl.styles import Color
 
 from ampel_xl import colors, read
-
 from builders import FieldSheet, build
 
 SOFFICE = shutil.which("soffice") or shutil.which("libreoffice")

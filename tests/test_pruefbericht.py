@@ -18,8 +18,8 @@ from openpyxl import load_workbook
 
 from ampel_xl import read, validate
 from ampel_xl.cli import cli
-from ampel_xl.xlsx.findings import COLUMNS, TABLE_TOP, default_findings_path, master_link, write_findings
 from ampel_xl.validation import Finding, Severity
+from ampel_xl.xlsx.findings import COLUMNS, TABLE_TOP, default_findings_path, master_link, write_findings
 from builders import RED, FieldSheet, build
 
 FUNDSTELLE = 1 + [h for h, _ in COLUMNS].index("Fundstelle")
@@ -267,7 +267,7 @@ ROOT = Path(__file__).resolve().parent.parent
 def test_shell_script_leaves_the_pruefbericht_beside_a_master_with_errors(tmp_path):
     script = tmp_path / "zusammenfassung_erstellen.sh"
     shutil.copy2(ROOT / "scripts" / "zusammenfassung_erstellen.sh", script)
-    master = planted(tmp_path / "Ampel-Master.xlsx")
+    planted(tmp_path / "Ampel-Master.xlsx")
     env = {**os.environ, "AMPEL_NO_PAUSE": "1",
            "PYTHONPATH": os.pathsep.join(filter(None, [str(ROOT), os.environ.get("PYTHONPATH")]))}
     done = subprocess.run(["bash", str(script)], capture_output=True, text=True, timeout=300, env=env,

@@ -19,9 +19,8 @@ LibreOffice and Gnumeric, for the channels each program keeps (``clerk_masters.L
 
 from __future__ import annotations
 
-from pathlib import Path
-
 import tempfile
+from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
@@ -29,9 +28,17 @@ from openpyxl import load_workbook
 
 import ampel_xl
 from ampel_xl.cli import cli
-
-from clerk_masters import (CASE_IDS, LOST_IN, RESAVERS, SEVERITY, UNDECIDED, Case, build_case, cell_rows,
-                           with_prefixed_namespace)
+from clerk_masters import (
+    CASE_IDS,
+    LOST_IN,
+    RESAVERS,
+    SEVERITY,
+    UNDECIDED,
+    Case,
+    build_case,
+    cell_rows,
+    with_prefixed_namespace,
+)
 
 # the finding codes and severities these tests expect: clerk_masters.SEVERITY (one place)
 assert SEVERITY

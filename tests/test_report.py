@@ -17,8 +17,6 @@ from PIL import Image
 
 import ampel_xl
 from ampel_xl.ampeldokument import charts
-from ampel_xl.cli import cli
-from ampel_xl.model import STATUS_COLORS, STATUS_MEANINGS, STATUS_ORDER
 from ampel_xl.ampeldokument.document import (
     ReportFiles,
     build_report_bytes,
@@ -28,7 +26,8 @@ from ampel_xl.ampeldokument.document import (
     write_report,
 )
 from ampel_xl.ampeldokument.libreoffice import find_soffice
-
+from ampel_xl.cli import cli
+from ampel_xl.model import STATUS_COLORS, STATUS_MEANINGS, STATUS_ORDER
 from builders import FieldSheet, build, simple_field
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -142,7 +141,7 @@ def written(master, tmp_path):
 
 # -- structure --------------------------------------------------------------------------------
 def test_headings_per_field_in_the_masters_order(written):
-    summary, doc = written
+    _, doc = written
     assert _headings(doc) == ["Einführung", "Handlungsfeld Sprache", "Handlungsfeld Arbeit",
                               "Querschnittsthema Antidiskriminierung"]
     # every field starts on a new page
@@ -159,7 +158,7 @@ def test_title_block_and_core_properties(written):
     assert "Stand: 3. Februar 2025" in texts
     cp = doc.core_properties
     assert cp.title == "Ampeldokument des Integrationskonzepts 1.0 – Kurzextrakt"
-    assert cp.created == cp.modified == cp.last_printed == dt.datetime(2025, 2, 3, tzinfo=dt.timezone.utc)
+    assert cp.created == cp.modified == cp.last_printed == dt.datetime(2025, 2, 3, tzinfo=dt.UTC)
     assert cp.revision == 1
     assert cp.author == "Amt für Migration und Integration"
 
@@ -772,7 +771,7 @@ def test_pdf_every_field_has_its_pages(tmp_path):
         starts.append(found[0])
     assert starts[0] == 1
     assert starts == sorted(starts)
-    ends = starts[1:] + [len(pages)]
+    ends = [*starts[1:], len(pages)]
     for h, start, end in zip(headings[1:], starts[1:], ends[1:]):
         assert end - start >= 2, f"{h}: nur {end - start} Seite(n)"
         assert "OBERZIEL:" in " ".join(pages[start:end])
@@ -1014,7 +1013,6 @@ def test_chart_face_falls_back_to_dejavu_when_no_calibri_or_carlito(monkeypatch)
 @pytest.mark.libreoffice
 @pytest.mark.skipif(SOFFICE is None, reason="LibreOffice (soffice) ist nicht installiert; die CI installiert es")
 def test_heading_pages_reads_the_bookmarks_and_refuses_what_does_not_match(master, tmp_path):
-    from ampel_xl.ampeldokument.document import build_report_bytes
     from ampel_xl.ampeldokument.libreoffice import heading_pages, render_pdf
 
     summary = _summary(master)

@@ -26,10 +26,8 @@ from openpyxl.chart import BarChart, DoughnutChart
 from ampel_xl import compare, read, summarize, validate
 from ampel_xl.cli import cli
 from ampel_xl.figures import EXCEL_PERCENT_FORMAT, format_percent, percent_parts
-from ampel_xl.model import STATUS_COLORS, STATUS_FILLS, Status
-from ampel_xl.model import document_date
+from ampel_xl.model import STATUS_COLORS, STATUS_FILLS, Status, document_date
 from ampel_xl.xlsx.summary import write_summary
-
 from builders import FieldSheet, build, simple_field
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -117,7 +115,7 @@ def table_rows(ws, header_row: int, end_label: str = "Gesamt") -> list[int]:
         assert r < header_row + 10_000
         rows.append(r)
         r += 1
-    return rows + [r]
+    return [*rows, r]
 
 
 def fill_rgb(cell) -> str:
@@ -159,8 +157,8 @@ def series_ref(ref) -> str | None:
 
 def chart_labels(path: Path, title: str) -> dict[int, str]:
     """The static data-label texts, by point, of the chart titled ``title`` in a written workbook."""
-    import zipfile
     import xml.etree.ElementTree as ET
+    import zipfile
 
     ns = {"c": "http://schemas.openxmlformats.org/drawingml/2006/chart",
           "a": "http://schemas.openxmlformats.org/drawingml/2006/main"}

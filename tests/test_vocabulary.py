@@ -420,7 +420,7 @@ def test_the_summarys_status_cells_use_the_vocabularys_labels_and_colours(tmp_pa
 def test_chart_compare_and_display_words_are_the_vocabularys():
     charts, comparison, changes, display, figures = (
         importlib.import_module(f"ampel_xl.{m}") for m in ("ampeldokument.charts", "comparison", "xlsx.changes", "display", "figures"))
-    assert charts.STATUS_KEYS == tuple((k, v.label) for k, v in vocab.LOOKS.items())
+    assert tuple((k, v.label) for k, v in vocab.LOOKS.items()) == charts.STATUS_KEYS
     assert charts.EDGES == vocab.STATUS_EDGES
     assert {k: figures.LABELS[k] for k in vocab.LOOKS} == vocab.STATUS_LABELS
     assert changes._before_after(comparison.Change(
@@ -449,7 +449,7 @@ def test_no_other_module_spells_a_status_word_or_status_colour():
         if rel == "vocabulary.py" or rel in _NOT_YET:
             continue
         for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
-            if isinstance(node, ast.Constant) and isinstance(node.value, str):
-                if node.value in words or node.value.upper() in colours or node.value.casefold() in spellings:
-                    offenders.append(f"{rel}:{node.lineno}: {node.value!r}")
+            if isinstance(node, ast.Constant) and isinstance(node.value, str) and (
+                    node.value in words or node.value.upper() in colours or node.value.casefold() in spellings):
+                offenders.append(f"{rel}:{node.lineno}: {node.value!r}")
     assert offenders == []

@@ -18,7 +18,6 @@ from ampel_xl.errors import ReadError, WriteError
 from ampel_xl.export import to_csv_bytes
 from ampel_xl.reader import read
 from ampel_xl.watch import default_action, run_watch
-
 from builders import build, simple_field
 
 TIMEOUT = 20.0
@@ -67,7 +66,7 @@ class Watcher:
             daemon=True,
         )
 
-    def __enter__(self) -> "Watcher":
+    def __enter__(self) -> Watcher:
         self.thread.start()
         return self
 
