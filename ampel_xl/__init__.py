@@ -62,8 +62,8 @@ _LAZY = {
     "Massnahme": ("model", "Massnahme"),
     "Status": ("model", "Status"),
     "Report": ("validate", "Report"),
-    "Finding": ("validate", "Finding"),
-    "Severity": ("validate", "Severity"),
+    "Finding": ("findings", "Finding"),
+    "Severity": ("findings", "Severity"),
     "Summary": ("figures", "Summary"),
     "Changes": ("compare", "Changes"),
     "AmpelError": ("errors", "AmpelError"),
@@ -84,7 +84,8 @@ if TYPE_CHECKING:  # pragma: no cover
     from .report import write_report
     from .summary import write_summary
     from .template import write_template
-    from .validate import Finding, Report, Severity
+    from .findings import Finding, Severity
+    from .validate import Report
 
 
 # compare, history and validate are functions living in submodules of the same name. Importing
