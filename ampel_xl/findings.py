@@ -26,7 +26,7 @@ from typing import Any
 from .vocabulary import STATUS_CHOICE
 
 __all__ = [
-    "Severity", "Finding", "FindingType", "FINDING_TYPES", "REGISTRY", "finding_type", "codes_table_markdown",
+    "Severity", "Finding", "FindingType", "FINDING_TYPES", "REGISTRY", "codes_table_markdown",
 ]
 
 
@@ -190,16 +190,16 @@ MEASURE_WITHOUT_TEXT = _t(
     "Tragen Sie die Bezeichnung der Maßnahme ein oder löschen Sie die Zeile ganz.")
 
 # -- the sheet „Konzept“ ---------------------------------------------------------------------------
-_COUNT_HINT = ("Prüfen Sie, ob {what} versehentlich gelöscht oder doppelt eingetragen wurde, oder passen Sie "
-               "das Blatt „Konzept“ an.")
 COUNT_UNTERZIELE = _t(
     "count-unterziele", E, "Die Zahl der Unterziele weicht vom Blatt „Konzept“ ab.",
     "„{name}“ hat {found} Unterziele, laut Blatt „Konzept“ (Zeile {konzept_row}) sind es {declared}.",
-    _COUNT_HINT.replace("{what}", "ein Unterziel"))
+    "Prüfen Sie, ob ein Unterziel versehentlich gelöscht oder doppelt eingetragen wurde, oder passen Sie "
+    "das Blatt „Konzept“ an.")
 COUNT_MASSNAHMEN = _t(
     "count-massnahmen", E, "Die Zahl der Maßnahmen weicht vom Blatt „Konzept“ ab.",
     "„{name}“ hat {found} Maßnahmen, laut Blatt „Konzept“ (Zeile {konzept_row}) sind es {declared}.",
-    _COUNT_HINT.replace("{what}", "eine Maßnahme"))
+    "Prüfen Sie, ob eine Maßnahme versehentlich gelöscht oder doppelt eingetragen wurde, oder passen Sie "
+    "das Blatt „Konzept“ an.")
 _TOTAL_TITLE = "Die Gesamtzahlen weichen von der Gesamt-Zeile im Blatt „Konzept“ ab."
 _TOTAL_HINT = "Prüfen Sie die Felder mit abweichenden Anzahlen oder korrigieren Sie die Gesamt-Zeile."
 COUNT_TOTAL_UNTERZIELE = _t(
@@ -380,11 +380,6 @@ def _registry() -> dict[str, FindingType]:
 
 #: code → finding type (its main case): one row per code in the README.
 REGISTRY: dict[str, FindingType] = _registry()
-
-
-def finding_type(code: str) -> FindingType:
-    """The finding type of a code (its main case); ``KeyError`` for an unknown code."""
-    return REGISTRY[code]
 
 
 def codes_table_markdown() -> str:
