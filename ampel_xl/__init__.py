@@ -48,24 +48,24 @@ __all__ = [
 
 _LAZY = {
     "read": ("reader", "read"),
-    "validate": ("validate", "validate"),
+    "validate": ("validation", "validate"),
     "summarize": ("figures", "summarize"),
-    "write_summary": ("summary", "write_summary"),
-    "write_report": ("report", "write_report"),
-    "write_template": ("template", "write_template"),
-    "write_findings": ("pruefbericht", "write_findings"),
-    "compare": ("compare", "compare"),
-    "history": ("history", "history"),
+    "write_summary": ("xlsx.summary", "write_summary"),
+    "write_report": ("ampeldokument.document", "write_report"),
+    "write_template": ("xlsx.master", "write_template"),
+    "write_findings": ("xlsx.findings", "write_findings"),
+    "compare": ("comparison", "compare"),
+    "history": ("timeline", "history"),
     "Konzept": ("model", "Konzept"),
     "Feld": ("model", "Feld"),
     "Unterziel": ("model", "Unterziel"),
     "Massnahme": ("model", "Massnahme"),
     "Status": ("model", "Status"),
-    "Report": ("validate", "Report"),
+    "Report": ("validation", "Report"),
     "Finding": ("findings", "Finding"),
     "Severity": ("findings", "Severity"),
     "Summary": ("figures", "Summary"),
-    "Changes": ("compare", "Changes"),
+    "Changes": ("comparison", "Changes"),
     "AmpelError": ("errors", "AmpelError"),
     "ReadError": ("errors", "ReadError"),
     "WriteError": ("errors", "WriteError"),
@@ -75,26 +75,18 @@ _LAZY = {
 if TYPE_CHECKING:  # pragma: no cover
     from pathlib import Path
 
-    from .compare import Changes
+    from .ampeldokument.document import write_report
+    from .comparison import Changes, compare
     from .errors import AmpelError, ReadError, ValidationFailed, WriteError
     from .figures import Summary, summarize
     from .model import Feld, Konzept, Massnahme, Status, Unterziel
-    from .pruefbericht import write_findings
     from .reader import read
-    from .report import write_report
-    from .summary import write_summary
-    from .template import write_template
+    from .timeline import history
     from .findings import Finding, Severity
-    from .validate import Report
-
-
-# compare, history and validate are functions living in submodules of the same name. Importing
-# such a submodule binds the *module* to the package attribute, which would shadow the function
-# for everyone afterwards. Binding the functions here, once, keeps ``ampel_xl.compare`` the
-# function whatever is imported later (these modules are light: no pandas, no openpyxl).
-from .compare import compare  # noqa: E402
-from .history import history  # noqa: E402
-from .validate import validate  # noqa: E402
+    from .validation import Report, validate
+    from .xlsx.findings import write_findings
+    from .xlsx.master import write_template
+    from .xlsx.summary import write_summary
 
 
 def example_path() -> "Path":

@@ -169,7 +169,7 @@ def _read_checked(master: Path, force: bool, refused: str, *, findings_workbook:
     """
     from .errors import ValidationFailed
     from .reader import read
-    from .validate import render_text, validate
+    from .validation import render_text, validate
 
     with _progress.step("Master wird gelesen …"):
         konzept = read(master)
@@ -192,8 +192,8 @@ def _read_checked(master: Path, force: bool, refused: str, *, findings_workbook:
 def _write_findings_beside(master: Path, konzept, report) -> str:
     """Write ``<Master>_Prüfbericht.xlsx`` beside the master; the sentence that names it (or why not)."""
     from .model import document_date
-    from .pruefbericht import default_findings_path, write_findings
-    from .summary import default_header
+    from .xlsx.findings import default_findings_path, write_findings
+    from .xlsx.summary import default_header
 
     target = default_findings_path(master)
     try:
@@ -209,7 +209,7 @@ def _write_findings_beside(master: Path, konzept, report) -> str:
 
 def _remove_stale_findings(master: Path) -> None:
     """A Prüfbericht from an earlier run with errors is out of date once the master has none."""
-    from .pruefbericht import default_findings_path
+    from .xlsx.findings import default_findings_path
 
     old = default_findings_path(master)
     if not old.is_file():
@@ -281,7 +281,7 @@ def validate_cmd(master: Path, as_json: bool, strict: bool) -> None:
     import json
 
     from .reader import read
-    from .validate import render_text, validate
+    from .validation import render_text, validate
 
     try:
         with _progress.step("Master wird gelesen …"):
@@ -309,7 +309,7 @@ def validate_cmd(master: Path, as_json: bool, strict: bool) -> None:
 def template_cmd(out: Path | None, empty: bool) -> None:
     """Neuen, leeren Master anlegen (Integrationskonzept 1.0 oder mit --empty allgemein)."""
     from .errors import WriteError
-    from .template import load_structure, write_master
+    from .xlsx.master import load_structure, write_master
 
     if out is None:
         out = Path("Ampel-Master_leer.xlsx" if empty else "Ampel-Master_Integrationskonzept_1.0.xlsx")
@@ -347,7 +347,7 @@ def summary_cmd(master: Path, output: Path | None, force: bool, header: str | No
     trotzdem, mit dem Prüfbericht als Blatt und einem deutlichen Warnhinweis.
     """
     from .figures import format_percent, summarize
-    from .summary import default_summary_path, write_summary
+    from .xlsx.summary import default_summary_path, write_summary
 
     konzept, report = _read_checked(master, force, "Es wurde keine Zusammenfassung geschrieben",
                                     findings_workbook=True)
@@ -355,7 +355,7 @@ def summary_cmd(master: Path, output: Path | None, force: bool, header: str | No
     _guard_output(output, master)
     changes = None
     if compare_with is not None:
-        from .compare import compare
+        from .comparison import compare
 
         _guard_output(output, compare_with)
         changes = compare(compare_with, konzept)
@@ -402,7 +402,7 @@ def summary_cmd(master: Path, output: Path | None, force: bool, header: str | No
 def report_cmd(master: Path, output: Path | None, pdf: bool, header: str | None, force: bool) -> None:
     """Ampeldokument (Anlage zum Protokoll) als Word-Datei schreiben, mit --pdf auch als PDF."""
     from .figures import summarize
-    from .report import default_report_path, write_report
+    from .ampeldokument.document import default_report_path, write_report
 
     konzept, report = _read_checked(master, force, "Das Ampeldokument wurde nicht geschrieben")
     with _progress.Steps() as steps:
@@ -451,7 +451,8 @@ def compare_cmd(old: Path, new: Path, output: Path | None) -> None:
     Maßnahmen, Änderungen der Auswertung und neu nummerierte Maßnahmen, und schreibt sie in die
     Arbeitsmappe „Veränderungen“ (eine Zeile je Änderung, Diagramm je Feld).
     """
-    from .compare import compare, write_changes
+    from .comparison import compare
+    from .xlsx.changes import write_changes
 
     output = output or new.with_name(f"Veränderungen_{new.stem}.xlsx")
     _guard_output(output, old, new)
@@ -472,7 +473,8 @@ def history_cmd(masters: tuple[Path, ...], output: Path | None) -> None:
     Arbeitsmappe „Verlauf“ zeigt je Feld ein Liniendiagramm von Sitzung zu Sitzung.
     """
     from .figures import format_percent
-    from .history import GESAMT, history, write_history
+    from .timeline import GESAMT, history
+    from .xlsx.history import write_history
 
     output = output or masters[-1].with_name("Verlauf.xlsx")
     _guard_output(output, *masters)
@@ -498,7 +500,7 @@ def watch_cmd(master: Path, output: Path | None, interval: float, force: bool) -
     Verträgt das Speichern in Excel (Zwischendateien, Sperrdatei „~$…“) und eine geöffnete
     Zusammenfassung: dann kommt ein Hinweis, und beim nächsten Speichern ein neuer Versuch.
     """
-    from .summary import default_summary_path
+    from .xlsx.summary import default_summary_path
     from .watch import default_action, run_watch
 
     output = output or default_summary_path(master)

@@ -11,9 +11,9 @@ from .vocabulary import (
 )
 
 if TYPE_CHECKING:  # pragma: no cover
-    from .compare import Changes
+    from .comparison import Changes
     from .figures import Summary
-    from .validate import Report
+    from .validation import Report
 
 _CSS = "border-collapse:collapse;font-family:sans-serif;font-size:12px"
 _TD = "padding:2px 8px;border:1px solid #ddd"
@@ -108,7 +108,7 @@ def _status_td(value: str | None, present: bool = True) -> str:
 
 def changes_html(c: "Changes", limit: int = 200) -> str:
     """The comparison: summary sentences, per-field ↑/↓ counts, then the changes (at most ``limit``)."""
-    from .compare import ARTEN, TEXT_FIELDS
+    from .comparison import ARTEN, TEXT_FIELDS
 
     lines = c.text(per_feld=False).splitlines()  # the per-field table follows
     head = f"<b>{_esc(lines[0])}</b><br>" + "<br>".join(f"<small>{_esc(line)}</small>" for line in lines[1:])

@@ -5,7 +5,7 @@ wrong and what to do. The CLI prints exactly that message and exits with ``exit_
 notebooks see the same text in the exception.
 
 Problems *inside* a readable master are not exceptions but findings
-(see :mod:`ampel_xl.validate`).
+(see :mod:`ampel_xl.validation`).
 """
 
 from __future__ import annotations

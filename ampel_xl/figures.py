@@ -41,7 +41,7 @@ from .vocabulary import STATUS_LABELS
 if TYPE_CHECKING:  # pragma: no cover
     import pandas as pd
 
-    from .validate import Report
+    from .validation import Report
 
 #: What every output prints for a group (Unterziel, field) without any measure in the evaluation.
 KEINE_IN_AUSWERTUNG = "keine in Auswertung"

@@ -1,6 +1,6 @@
 """The placeholders the master template writes, and how to recognise one left in a master.
 
-The template (:mod:`ampel_xl.template`) fills cells a clerk must complete with a visible text in
+The template (:mod:`ampel_xl.xlsx.master`) fills cells a clerk must complete with a visible text in
 square brackets ("[Stichtag eintragen]"). Validation warns about every such text
 still in a master (code ``template-placeholder``), because it would otherwise be printed in the
 summary or the Ampeldokument. No I/O, no spreadsheet library.

@@ -685,3 +685,8 @@ def words_from_list(entries: Iterable[Any],
         named = _colour_name(text)
         out.add(text, {s for s in (given, named) if s is not None}, (i, 0))
     return out.lesson()
+
+
+def plural(n: int, one: str, many: str) -> str:
+    """``"1 Hinweis"``, ``"2 Hinweise"``, ``"0 Hinweise"``: the number with the fitting German noun."""
+    return f"{n} {one if n == 1 else many}"

@@ -73,8 +73,8 @@ def default_action(out: Path, *, force: bool = False) -> Callable[[Path], Path]:
     def action(master: Path) -> Path:
         from .figures import summarize
         from .reader import read
-        from .summary import write_summary
-        from .validate import validate
+        from .xlsx.summary import write_summary
+        from .validation import validate
 
         konzept = read(master)
         report = validate(konzept)

@@ -240,7 +240,7 @@ def _read_untimed(master: Path):
 
 
 def step_validate(master: Path, tmp: Path) -> Callable[[], dict]:
-    from ampel_xl.validate import validate
+    from ampel_xl.validation import validate
 
     konzept = _read_untimed(master)
 
@@ -269,8 +269,8 @@ def step_write_summary(master: Path, tmp: Path) -> Callable[[], dict]:
     import xlsxwriter  # noqa: F401 - imports are not timed
 
     from ampel_xl.figures import summarize
-    from ampel_xl.summary import write_summary
-    from ampel_xl.validate import validate
+    from ampel_xl.xlsx.summary import write_summary
+    from ampel_xl.validation import validate
 
     konzept = _read_untimed(master)
     summary = summarize(konzept, report=validate(konzept))
@@ -285,8 +285,8 @@ def step_write_summary(master: Path, tmp: Path) -> Callable[[], dict]:
 
 def step_write_report(master: Path, tmp: Path) -> Callable[[], dict]:
     from ampel_xl.figures import summarize
-    from ampel_xl.report import write_report  # imports are not timed
-    from ampel_xl.validate import validate
+    from ampel_xl.ampeldokument.document import write_report  # imports are not timed
+    from ampel_xl.validation import validate
 
     konzept = _read_untimed(master)
     summary = summarize(konzept, report=validate(konzept))
@@ -319,11 +319,11 @@ STEPS: tuple[Step, ...] = (
     Step("read", "ampel_xl.read", "ampel", step_read),
     Step("validate", "ampel_xl.validate", "ampel", step_validate),
     Step("summarize", "ampel_xl.summarize", "ampel", step_summarize),
-    Step("write_summary", "ampel_xl.write_summary", "ampel", step_write_summary, needs_ampel=("summary",)),
-    Step("write_report", "ampel_xl.write_report", "ampel", step_write_report, needs_ampel=("report",)),
+    Step("write_summary", "ampel_xl.write_summary", "ampel", step_write_summary, needs_ampel=("xlsx.summary",)),
+    Step("write_report", "ampel_xl.write_report", "ampel", step_write_report, needs_ampel=("ampeldokument.document",)),
     Step("cli_validate", "ampel-xl validate (end to end)", "cli", cli=("validate",)),
-    Step("cli_summary", "ampel-xl summary (end to end)", "cli", cli=("summary",), needs_ampel=("summary",)),
-    Step("cli_report", "ampel-xl report (end to end)", "cli", cli=("report",), needs_ampel=("report",)),
+    Step("cli_summary", "ampel-xl summary (end to end)", "cli", cli=("summary",), needs_ampel=("xlsx.summary",)),
+    Step("cli_report", "ampel-xl report (end to end)", "cli", cli=("report",), needs_ampel=("ampeldokument.document",)),
     Step("openpyxl_ro", "openpyxl read-only: values + fills", "baseline", step_openpyxl_ro, needs=("openpyxl",)),
     Step("openpyxl_full", "openpyxl load_workbook: values + fills", "baseline", step_openpyxl_full, needs=("openpyxl",)),
     Step("pandas_openpyxl", "pandas.read_excel (openpyxl, values only)", "baseline", step_pandas("openpyxl"),

@@ -14,7 +14,7 @@ committed files are exactly what it makes now)::
   default run also copies it into ``ampel_xl/data/`` (shipped in the wheel, found by
   ``ampel_xl.example_path()``).
 
-Run it again after changing :mod:`ampel_xl.template` or the packaged structure, and commit
+Run it again after changing :mod:`ampel_xl.xlsx.master` or the packaged structure, and commit
 the workbooks with the change.
 """
 
@@ -32,7 +32,7 @@ ROOT = Path(__file__).resolve().parent.parent
 if str(ROOT) not in sys.path:
     sys.path.insert(0, str(ROOT))
 
-from ampel_xl.template import EXAMPLE_FILENAME, load_structure, template_filename, write_master  # noqa: E402
+from ampel_xl.xlsx.master import EXAMPLE_FILENAME, load_structure, template_filename, write_master  # noqa: E402
 
 DEFAULT_OUTDIR = ROOT / "workbooks"
 #: The package's copy of the example (identical to the one in workbooks/).

@@ -22,7 +22,8 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
 import ampel_xl  # noqa: E402
-from ampel_xl.report import find_soffice, write_report  # noqa: E402
+from ampel_xl.ampeldokument.document import write_report  # noqa: E402
+from ampel_xl.ampeldokument.libreoffice import find_soffice  # noqa: E402
 
 
 def render_report_page(master: Path, out: Path, *, page: int = 3, dpi: int = 90) -> Path:

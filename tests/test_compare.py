@@ -9,7 +9,8 @@ from click.testing import CliRunner
 from openpyxl import load_workbook
 
 from ampel_xl.cli import cli
-from ampel_xl.compare import ARTEN, Changes, add_changes_sheet, compare, write_changes
+from ampel_xl.comparison import ARTEN, Changes, compare
+from ampel_xl.xlsx.changes import add_changes_sheet, write_changes
 from ampel_xl.model import STATUS_FILLS
 from ampel_xl.reader import read
 
@@ -290,7 +291,7 @@ def test_cli_compare_unreadable_file(tmp_path, masters):
 # -- summary --compare-with ----------------------------------------------------------------------
 def test_write_summary_with_changes(masters, tmp_path):
     from ampel_xl.figures import summarize
-    from ampel_xl.summary import write_summary
+    from ampel_xl.xlsx.summary import write_summary
 
     changes = compare(*masters)
     target = write_summary(summarize(changes.new), tmp_path / "Z.xlsx", changes=changes)

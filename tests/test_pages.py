@@ -1,10 +1,10 @@
-"""Page planning without LibreOffice: summary._plan_page_breaks on sheets built with XlsxWriter."""
+"""Page planning without LibreOffice: summary.plan_page_breaks on sheets built with XlsxWriter."""
 
 from __future__ import annotations
 
 import xlsxwriter
 
-from ampel_xl.summary import _plan_page_breaks, _setup_print
+from ampel_xl.xlsx.page import plan_page_breaks, setup_print
 
 
 def _sheet(tmp_path, rows: int, heading_rows=(), chart_at: int | None = None, chart_px: int = 300):
@@ -26,14 +26,14 @@ def _sheet(tmp_path, rows: int, heading_rows=(), chart_at: int | None = None, ch
 def _capacity_rows(tmp_path) -> int:
     """How many default rows the plan puts on the first page of a plain sheet."""
     wb, ws = _sheet(tmp_path, 200)
-    first = _plan_page_breaks(ws)[0]
+    first = plan_page_breaks(ws)[0]
     wb.close()
     return first
 
 
 def test_plain_rows_fill_pages_evenly(tmp_path):
     wb, ws = _sheet(tmp_path, 200)
-    breaks = _plan_page_breaks(ws)
+    breaks = plan_page_breaks(ws)
     wb.close()
     n = breaks[0]
     assert 20 < n < 40  # A4 landscape at 15 pt rows
@@ -44,7 +44,7 @@ def test_a_heading_never_ends_a_page(tmp_path):
     n = _capacity_rows(tmp_path)
     heading = n - 1  # would be the last row of page 1
     wb, ws = _sheet(tmp_path, 100, heading_rows={heading})
-    breaks = _plan_page_breaks(ws, keep_with_next=[heading])
+    breaks = plan_page_breaks(ws, keep_with_next=[heading])
     wb.close()
     assert breaks[0] == heading  # the page ends before the heading; it starts page 2 with its rows
 
@@ -53,7 +53,7 @@ def test_a_chart_is_never_cut(tmp_path):
     n = _capacity_rows(tmp_path)
     chart_at = n - 5  # a 15-row chart starting 5 rows before the page would end
     wb, ws = _sheet(tmp_path, 100, chart_at=chart_at)
-    breaks = _plan_page_breaks(ws)
+    breaks = plan_page_breaks(ws)
     wb.close()
     assert breaks[0] == chart_at
     assert all(not (chart_at < b <= chart_at + 15) for b in breaks)
@@ -61,7 +61,7 @@ def test_a_chart_is_never_cut(tmp_path):
 
 def test_every_printed_sheet_gets_header_footer_and_page_numbers(tmp_path):
     wb, ws = _sheet(tmp_path, 100)
-    _setup_print(ws, "Kopf & Zeile", "1. März 2026")
+    setup_print(ws, "Kopf & Zeile", "1. März 2026")
     assert ws.header == "&C&BKopf && Zeile"
     assert ws.footer == "&L&A&CSeite &P von &N&RStand: 1. März 2026"
     assert ws.hbreaks and ws.fit_width == 1 and ws.fit_height == 0

@@ -36,7 +36,7 @@ from openpyxl.comments import Comment
 from openpyxl.styles import Color, GradientFill, PatternFill
 
 from ampel_xl import export, read, validate
-from ampel_xl.validate import render_text
+from ampel_xl.validation import render_text
 
 settings.register_profile(
     "ampel-ci",

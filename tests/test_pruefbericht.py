@@ -18,8 +18,8 @@ from openpyxl import load_workbook
 
 from ampel_xl import read, validate
 from ampel_xl.cli import cli
-from ampel_xl.pruefbericht import COLUMNS, TABLE_TOP, default_findings_path, master_link, write_findings
-from ampel_xl.validate import Finding, Severity
+from ampel_xl.xlsx.findings import COLUMNS, TABLE_TOP, default_findings_path, master_link, write_findings
+from ampel_xl.validation import Finding, Severity
 from builders import RED, FieldSheet, build
 
 FUNDSTELLE = 1 + [h for h, _ in COLUMNS].index("Fundstelle")
@@ -228,7 +228,7 @@ def test_terminal_shows_a_bar_for_a_large_master(tmp_path):
 
 @pytest.mark.libreoffice
 def test_terminal_shows_the_pdf_step(tmp_path):
-    from ampel_xl.report import find_soffice
+    from ampel_xl.ampeldokument.libreoffice import find_soffice
 
     if find_soffice() is None:
         pytest.skip("LibreOffice nicht installiert")

@@ -16,18 +16,18 @@ from docx.oxml.ns import qn
 from PIL import Image
 
 import ampel_xl
-from ampel_xl import charts
+from ampel_xl.ampeldokument import charts
 from ampel_xl.cli import cli
 from ampel_xl.model import STATUS_COLORS, STATUS_MEANINGS, STATUS_ORDER
-from ampel_xl.report import (
+from ampel_xl.ampeldokument.document import (
     ReportFiles,
     build_report_bytes,
     default_report_path,
     document_title,
-    find_soffice,
     report_headings,
     write_report,
 )
+from ampel_xl.ampeldokument.libreoffice import find_soffice
 
 from builders import FieldSheet, build, simple_field
 
@@ -125,7 +125,7 @@ def _estimated_pages_unless_libreoffice(request, monkeypatch):
     page numbers (the estimate; the marked tests check both against LibreOffice's render), which
     keeps them fast."""
     if request.node.get_closest_marker("libreoffice") is None:
-        monkeypatch.setattr("ampel_xl.report.find_soffice", lambda: None)
+        monkeypatch.setattr("ampel_xl.ampeldokument.document.find_soffice", lambda: None)
 
 
 @pytest.fixture
@@ -420,7 +420,7 @@ def test_highlights_without_runs_stay_plain_lines(written):
 
 
 def test_forced_document_says_draft_in_the_header_of_its_only_section(tmp_path):
-    from ampel_xl.report import DRAFT_NOTE
+    from ampel_xl.ampeldokument.document import DRAFT_NOTE
 
     fields = _fields()
     fields[0].rows[1]["values"]["Ampel"] = "lila"  # not a status: an error
@@ -624,7 +624,7 @@ def test_target_must_be_docx(master, tmp_path):
 def test_written_atomically_and_old_file_kept_on_failure(master, tmp_path, monkeypatch):
     target = tmp_path / "a.docx"
     target.write_bytes(b"old")
-    import ampel_xl.report as report_mod
+    import ampel_xl.ampeldokument.document as report_mod
 
     def boom(*a, **k):
         raise RuntimeError("boom")
@@ -643,7 +643,7 @@ def test_result_is_usable_as_a_path(master, tmp_path):
 
 
 def test_pdf_without_libreoffice_still_writes_the_docx(master, tmp_path, monkeypatch):
-    monkeypatch.setattr("ampel_xl.report.find_soffice", lambda: None)
+    monkeypatch.setattr("ampel_xl.ampeldokument.document.find_soffice", lambda: None)
     result = write_report(_summary(master), tmp_path / "a.docx", pdf=True)
     assert result.docx.is_file() and result.pdf is None
     assert result.pdf_note == (f"LibreOffice ist nicht installiert – das PDF wurde nicht erstellt; "
@@ -691,7 +691,7 @@ def test_cli_refuses_on_errors_unless_forced(tmp_path):
 
 
 def test_cli_pdf_without_libreoffice(master, tmp_path, monkeypatch):
-    monkeypatch.setattr("ampel_xl.report.find_soffice", lambda: None)
+    monkeypatch.setattr("ampel_xl.ampeldokument.document.find_soffice", lambda: None)
     out = tmp_path / "a.docx"
     result = CliRunner().invoke(cli, ["report", str(master), "-o", str(out), "--pdf"])
     assert result.exit_code == 0, result.output
@@ -810,7 +810,7 @@ def _pdf_pages_text(pdf: Path) -> list[str]:
 def test_pdf_toc_pages_are_the_rendered_pages(tmp_path):
     """The Word file's table of contents and the PDF's show the pages LibreOffice renders the headings on,
     for a field whose Sachstand runs over two pages; the estimate without LibreOffice agrees."""
-    from ampel_xl.report import heading_pages
+    from ampel_xl.ampeldokument.libreoffice import heading_pages
 
     summary = _summary(_long_master(tmp_path))
     result = write_report(summary, tmp_path / "a.docx", pdf=True)
@@ -829,7 +829,7 @@ def test_pdf_toc_pages_are_the_rendered_pages(tmp_path):
 @pytest.mark.skipif(SOFFICE is None, reason="LibreOffice (soffice) ist nicht installiert; die CI installiert es")
 @pytest.mark.skipif(PDFTOTEXT is None, reason="pdftotext (poppler-utils) ist nicht installiert")
 def test_forced_run_says_draft_on_every_page(tmp_path):
-    from ampel_xl.report import DRAFT_NOTE
+    from ampel_xl.ampeldokument.document import DRAFT_NOTE
 
     fields = _fields()
     fields[0].rows[1]["values"]["Ampel"] = "lila"  # not a status: an error
@@ -1014,7 +1014,8 @@ def test_chart_face_falls_back_to_dejavu_when_no_calibri_or_carlito(monkeypatch)
 @pytest.mark.libreoffice
 @pytest.mark.skipif(SOFFICE is None, reason="LibreOffice (soffice) ist nicht installiert; die CI installiert es")
 def test_heading_pages_reads_the_bookmarks_and_refuses_what_does_not_match(master, tmp_path):
-    from ampel_xl.report import build_report_bytes, heading_pages, render_pdf
+    from ampel_xl.ampeldokument.document import build_report_bytes
+    from ampel_xl.ampeldokument.libreoffice import heading_pages, render_pdf
 
     summary = _summary(master)
     pdf = render_pdf(build_report_bytes(summary), soffice=SOFFICE)
@@ -1031,7 +1032,8 @@ def test_heading_pages_reads_the_bookmarks_and_refuses_what_does_not_match(maste
 def test_estimated_pages_match_libreoffice_near_a_page_foot(paragraphs, repeats, tmp_path):
     """Without LibreOffice the Word file's page numbers are estimated; around the point where a field's
     charts no longer fit on its first page the estimate still gives LibreOffice's pages."""
-    from ampel_xl.report import _build, heading_pages, render_pdf
+    from ampel_xl.ampeldokument.document import _build
+    from ampel_xl.ampeldokument.libreoffice import heading_pages, render_pdf
 
     fields = _fields()
     fields[0].sachstand = "\n\n".join(f"Absatz {i}: " + "Sprachkurse im ganzen Landkreis. " * repeats

@@ -28,7 +28,7 @@ from ampel_xl.cli import cli
 from ampel_xl.figures import EXCEL_PERCENT_FORMAT, format_percent, percent_parts
 from ampel_xl.model import STATUS_COLORS, STATUS_FILLS, Status
 from ampel_xl.model import document_date
-from ampel_xl.summary import sheet_name, write_summary
+from ampel_xl.xlsx.summary import write_summary
 
 from builders import FieldSheet, build, simple_field
 
@@ -182,20 +182,6 @@ def chart_labels(path: Path, title: str) -> dict[int, str]:
 
 # --------------------------------------------------------------------------------------------
 # Helpers
-
-
-def test_sheet_name_is_legal_short_and_unique():
-    taken: set[str] = {"übersicht"}
-    assert sheet_name("Übersicht", taken) == "Übersicht (2)"
-    assert sheet_name("ÜBERSICHT", taken) == "ÜBERSICHT (3)"
-    long = "Zusammenarbeit mit kreisangehörigen Kommunen"
-    a, b = sheet_name(long, taken), sheet_name(long, taken)
-    assert len(a) <= 31 and len(b) <= 31 and a != b and b.endswith("(2)")
-    odd = sheet_name("Kultur [und]: Freizeit/Sport?*\\", taken)
-    assert not set("[]:*?/\\") & set(odd)
-    assert sheet_name("'Zitat'", taken) == "Zitat"
-    assert sheet_name("History", taken).lower() != "history"
-    assert sheet_name("   ", taken) == "Feld"
 
 
 def test_document_date_comes_from_the_master(rich):
@@ -583,7 +569,7 @@ def test_large_masters_use_constant_memory_and_lose_nothing(tmp_path, monkeypatc
     """Above the threshold the summary is written row by row (XlsxWriter's constant_memory): a
     cell, row height or merge written out of order would be dropped silently, so every sheet
     must read back exactly like the in-memory workbook, apart from table versus autofilter."""
-    import ampel_xl.summary as summary_mod
+    import ampel_xl.xlsx.summary as summary_mod
 
     old = rich_master(tmp_path / "alt.xlsx")
     master = rich_master(tmp_path / "neu.xlsx")
@@ -663,7 +649,7 @@ def to_pdf(xlsx: Path, outdir: Path) -> Path:
 @pytest.mark.parametrize("which", ["rich", "errors", "example", "constant_memory"])
 def test_libreoffice_opens_and_prints_every_sheet(tmp_path, monkeypatch, which):
     if which == "constant_memory":  # the mode of large masters: no cached chart values, no tables
-        import ampel_xl.summary as summary_mod
+        import ampel_xl.xlsx.summary as summary_mod
 
         monkeypatch.setattr(summary_mod, "CONSTANT_MEMORY_MEASURES", 0)
     if which in ("rich", "constant_memory"):

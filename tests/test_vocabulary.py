@@ -372,7 +372,7 @@ def _rgb(cell) -> str | None:
 def test_the_templates_dropdown_colour_rules_and_legend_are_the_vocabularys():
     from openpyxl import load_workbook
 
-    from ampel_xl.template import load_structure, template_filename
+    from ampel_xl.xlsx.master import load_structure, template_filename
 
     structure = load_structure()
     wb = load_workbook(ROOT / "workbooks" / template_filename(structure))
@@ -402,7 +402,7 @@ def test_the_summarys_status_cells_use_the_vocabularys_labels_and_colours(tmp_pa
     from openpyxl import load_workbook
 
     import ampel_xl
-    from ampel_xl.summary import SHEET_MASSNAHMEN
+    from ampel_xl.xlsx.summary import SHEET_MASSNAHMEN
 
     konzept = ampel_xl.read(ROOT / "workbooks" / "Beispiel_Ampel-Master.xlsx")
     target = tmp_path / "z.xlsx"
@@ -418,12 +418,12 @@ def test_the_summarys_status_cells_use_the_vocabularys_labels_and_colours(tmp_pa
 
 
 def test_chart_compare_and_display_words_are_the_vocabularys():
-    charts, compare, display, figures = (importlib.import_module(f"ampel_xl.{m}")
-                                         for m in ("charts", "compare", "display", "figures"))
+    charts, comparison, changes, display, figures = (
+        importlib.import_module(f"ampel_xl.{m}") for m in ("ampeldokument.charts", "comparison", "xlsx.changes", "display", "figures"))
     assert charts.STATUS_KEYS == tuple((k, v.label) for k, v in vocab.LOOKS.items())
     assert charts.EDGES == vocab.STATUS_EDGES
     assert {k: figures.LABELS[k] for k in vocab.LOOKS} == vocab.STATUS_LABELS
-    assert compare._before_after(compare.Change(
+    assert changes._before_after(comparison.Change(
         feld="F", massnahme_id="F/M1", art="status", alt="rot", neu=None, unterziel_nr=1, massnahme="m",
     )) == ((Status.ROT.label, "rot"), (vocab.NO_STATUS_MEASURE, vocab.NO_STATUS))
     html = display._status_td("gelb") + display._status_td(None)

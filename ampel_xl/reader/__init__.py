@@ -275,7 +275,7 @@ class WorkbookReader:
 
     # -- two sheets for one field --------------------------------------------------------------
     def _duplicates(self, drafts: list[SheetDraft], sheets: list[SheetInfo]):
-        from ..validate import field_key
+        from ..validation import field_key
 
         kept: dict[str, SheetDraft] = {}
         order: list[SheetDraft] = []

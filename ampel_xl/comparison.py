@@ -47,12 +47,11 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from .model import Konzept, Massnahme, Status, document_date
-from .vocabulary import BLUE_MARK, NO_STATUS, NO_STATUS_MEASURE, STATUS_COLORS, STATUS_FILLS, STATUS_ORDER
+from .model import Konzept, Massnahme, Status
+from .vocabulary import NO_STATUS_MEASURE, STATUS_ORDER, plural
 
 if TYPE_CHECKING:  # pragma: no cover
     import pandas as pd
-    import xlsxwriter
 
 __all__ = [
     "ARTEN",
@@ -61,9 +60,7 @@ __all__ = [
     "REWORDED_SIMILARITY",
     "SIMILARITY",
     "TEXT_FIELDS",
-    "add_changes_sheet",
     "compare",
-    "write_changes",
 ]
 
 #: Least :class:`difflib.SequenceMatcher` ratio for pairing two texts as the same measure.
@@ -94,7 +91,7 @@ COLUMNS = [
 ]
 
 _RANK = {Status.ROT: 0, Status.GELB: 1, Status.GRUEN: 2}
-_WORD: dict[str | None, str] = {None: "", **{s.value: s.label for s in STATUS_ORDER}}
+STATUS_WORD: dict[str | None, str] = {None: "", **{s.value: s.label for s in STATUS_ORDER}}
 _ARROW = {"besser": "↑", "schlechter": "↓", "": "→"}
 
 
@@ -232,10 +229,10 @@ class Changes:
             return "\n".join(lines)
         status = self.of("status")
         if status:
-            lines.append(f"{_n(len(status), 'Statusänderung', 'Statusänderungen')}: "
-                         f"{_n(len(self.verbesserungen), 'Verbesserung', 'Verbesserungen')}"
+            lines.append(f"{plural(len(status), 'Statusänderung', 'Statusänderungen')}: "
+                         f"{plural(len(self.verbesserungen), 'Verbesserung', 'Verbesserungen')}"
                          f"{_steps(self.verbesserungen)}, "
-                         f"{_n(len(self.rueckschritte), 'Rückschritt', 'Rückschritte')}"
+                         f"{plural(len(self.rueckschritte), 'Rückschritt', 'Rückschritte')}"
                          f"{_steps(self.rueckschritte)}"
                          + _other_status(status) + ".")
         else:
@@ -250,7 +247,7 @@ class Changes:
                                ("verantwortlich", "Verantwortlich geändert", "Verantwortlich geändert"),
                                ("zeitraum", "Zeitraum geändert", "Zeiträume geändert")):
             if self.of(art):
-                more.append(_n(len(self.of(art)), one, many))
+                more.append(plural(len(self.of(art)), one, many))
         if more:
             lines.append(", ".join(more) + ".")
         if self.felder_neu:
@@ -264,7 +261,9 @@ class Changes:
         return "\n".join(lines)
 
     def write(self, target: str | os.PathLike[str]) -> Path:
-        """Write the workbook "Veränderungen" (see :func:`write_changes`)."""
+        """Write the workbook "Veränderungen" (see :func:`ampel_xl.xlsx.changes.write_changes`)."""
+        from .xlsx.changes import write_changes  # the writer layer, imported only when asked to write
+
         return write_changes(self, target)
 
     def _repr_html_(self) -> str:
@@ -277,14 +276,10 @@ _PER_FELD_COLUMNS = ["feld", "verbesserungen", "rueckschritte", "status", "neu",
                      *TEXT_FIELDS]
 
 
-def _n(n: int, one: str, many: str) -> str:
-    return f"{n} {one if n == 1 else many}"
-
-
 def _steps(changes: tuple[Change, ...]) -> str:
     counts: dict[tuple[str, str], int] = {}
     for c in changes:
-        key = (_WORD[c.alt], _WORD[c.neu])
+        key = (STATUS_WORD[c.alt], STATUS_WORD[c.neu])
         counts[key] = counts.get(key, 0) + 1
     if not counts:
         return ""
@@ -302,6 +297,16 @@ def _other_status(status: tuple[Change, ...]) -> str:
 # Matching
 
 
+def ja_nein(value: bool | None) -> str:
+    """"ja", "nein", or "" for unknown: how a yes/no value of a measure reads in German."""
+    return "" if value is None else "ja" if value else "nein"
+
+
+def short_id(massnahme_id: str | None) -> str:
+    """``Sprache/M5`` → ``M5`` (the field has its own column)."""
+    return "" if not massnahme_id else massnahme_id.rsplit("/", 1)[-1]
+
+
 def _norm_text(text: str) -> str:
     return re.sub(r"\s+", " ", text.replace("\u00a0", " ")).strip().casefold()
 
@@ -311,7 +316,7 @@ def _status(m: Massnahme) -> str | None:
 
 
 def _status_word(m: Massnahme) -> str:
-    return _WORD[_status(m)] or NO_STATUS_MEASURE
+    return STATUS_WORD[_status(m)] or NO_STATUS_MEASURE
 
 
 def _spaced(text: str | None) -> str:
@@ -411,10 +416,10 @@ def compare(old: Konzept | str | os.PathLike[str], new: Konzept | str | os.PathL
             if _status(o) != _status(n):
                 add(feld_pos, pos, Change(art="status", vorher=_status_word(o), nachher=_status_word(n), **common))
             if o.in_auswertung != n.in_auswertung:
-                add(feld_pos, pos, Change(art="auswertung", vorher=_ja_nein(o.in_auswertung),
-                                          nachher=_ja_nein(n.in_auswertung), **common))
+                add(feld_pos, pos, Change(art="auswertung", vorher=ja_nein(o.in_auswertung),
+                                          nachher=ja_nein(n.in_auswertung), **common))
             if o.id != n.id:
-                add(feld_pos, pos, Change(art="nummer", vorher=_nr(o.id), nachher=_nr(n.id), **common))
+                add(feld_pos, pos, Change(art="nummer", vorher=short_id(o.id), nachher=short_id(n.id), **common))
             for art in TEXT_FIELDS:
                 before, after = _spaced(getattr(o, art)), _spaced(getattr(n, art))
                 if before != after:
@@ -438,212 +443,3 @@ def compare(old: Konzept | str | os.PathLike[str], new: Konzept | str | os.PathL
         felder_neu=tuple(n for n in new_felder if n not in old_felder),
         felder_entfernt=tuple(n for n in old_felder if n not in new_felder),
     )
-
-
-# --------------------------------------------------------------------------------------------
-# Workbook
-
-#: German headings of the change list (columns A..J).
-_LIST_COLUMNS: tuple[tuple[str, float], ...] = (
-    ("Feld", 24),
-    ("Maßnahme", 14),
-    ("Bisherige Nr.", 12),
-    ("Unterziel", 9),
-    ("Text der Maßnahme", 46),
-    ("Art der Änderung", 17),
-    ("Vorher", 26),
-    ("", 4),
-    ("Nachher", 26),
-    ("In Auswertung", 11),
-)
-#: What the Vorher/Nachher cells of a text change show for an empty value.
-_LEER = "(leer)"
-_FELD_COLUMNS: tuple[tuple[str, str], ...] = (
-    ("feld", "Feld"),
-    ("verbesserungen", "Verbesserungen"),
-    ("rueckschritte", "Rückschritte"),
-)
-#: Pixel height of the per-field chart: a base plus a band per field.
-_CHART_BASE, _CHART_BAND = 120, 30
-_ARROW_COLORS = {"besser": STATUS_COLORS["gruen"], "schlechter": STATUS_COLORS["rot"], "": "#7F7F7F"}
-
-
-class _Formats:
-    def __init__(self, wb: "xlsxwriter.Workbook") -> None:
-        add = wb.add_format
-        border = {"border": 1, "border_color": "#BFBFBF", "valign": "top"}
-        self.title = add({"bold": True, "font_size": 14})
-        self.line = add({})
-        self.heading = add({"bold": True, "font_size": 12})
-        self.header = add({"bold": True, "bottom": 2, "text_wrap": True, "valign": "bottom"})
-        self.cell = add(border)
-        self.wrap = add({**border, "text_wrap": True})
-        self.int = add({**border, "num_format": "0"})
-        self.status = {k: add({**border, "bg_color": STATUS_FILLS[k], "align": "center"}) for k in STATUS_FILLS}
-        self.blue = add({**border, "bg_color": BLUE_MARK, "align": "center"})
-        self.center = add({**border, "align": "center"})
-        self.wrap_muted = add({**border, "text_wrap": True, "italic": True, "font_color": "#595959"})
-        self.arrow = {k: add({**border, "bold": True, "align": "center", "font_color": c, "font_size": 13})
-                      for k, c in _ARROW_COLORS.items()}
-
-
-def _ja_nein(value: bool | None) -> str:
-    return "" if value is None else "ja" if value else "nein"
-
-
-def _before_after(c: Change) -> tuple[tuple[str, str | None], tuple[str, str | None]]:
-    """(text, fill key) of the Vorher and Nachher cells; the fill key ``"blau"`` marks the evaluation."""
-    if c.art == "auswertung":
-        return ((_ja_nein(c.auswertung_alt), "blau" if c.auswertung_alt else None),
-                (_ja_nein(c.auswertung_neu), "blau" if c.auswertung_neu else None))
-    if c.art == "nummer":
-        return (_nr(c.alt_id), None), (_nr(c.massnahme_id), None)
-    if c.art in TEXT_FIELDS:
-        return (c.vorher or _LEER, None), (c.nachher or _LEER, None)
-
-    def status(value: str | None, present: bool) -> tuple[str, str | None]:
-        if not present:
-            return "", None
-        return (_WORD[value], value) if value else (NO_STATUS_MEASURE, NO_STATUS)
-
-    return status(c.alt, c.art != "neu"), status(c.neu, c.art != "entfernt")
-
-
-def _nr(massnahme_id: str | None) -> str:
-    """``Sprache/M5`` → ``M5`` (the field has its own column)."""
-    return "" if not massnahme_id else massnahme_id.rsplit("/", 1)[-1]
-
-
-def _text(ws: Any, row: int, col: int, text: str, fmt: Any) -> None:
-    """A string cell, or a blank (formatted) cell for an empty text."""
-    if text:
-        ws.write_string(row, col, text, fmt)
-    else:
-        ws.write_blank(row, col, None, fmt)
-
-
-def changes_header(changes: Changes) -> str:
-    """The print header of the comparison: the new Stand's Kopfzeile, else title and both Stände."""
-    k = changes.new
-    if k.kopfzeile and k.kopfzeile.strip():
-        return k.kopfzeile.strip()
-    return f"{k.titel or 'Integrationskonzept'} – Veränderungen {changes.alt_label} → {changes.neu_label}"
-
-
-def add_changes_sheet(workbook: "xlsxwriter.Workbook", changes: Changes, name: str = "Entwicklung", *,
-                      header: str | None = None) -> Any:
-    """Add a sheet with the comparison to an open XlsxWriter workbook and return the sheet.
-
-    From the top: a title, the German summary (:meth:`Changes.text`), a per-field table of
-    improvements and setbacks with a bar chart beside it, then one row per change (status cells
-    in the palette's light fills, ↑/↓/→ arrows, before and after of a changed text, an
-    autofilter). Every text is written as a string. The sheet prints like every sheet of the
-    summary (``summary._setup_print``): A4 landscape, one page wide, ``header`` (default:
-    :func:`changes_header`) on every page, "Seite x von y" and the new Stand in the footer, the
-    list's header repeated, page breaks that keep headings with their rows and the chart whole.
-    """
-    from .summary import _fit_row, _fit_width, _setup_print  # the summary's row heights and print setup
-
-    fm = _Formats(workbook)
-    ws = workbook.add_worksheet(name)
-    ws.hide_gridlines(2)
-    widths = [width for _, width in _LIST_COLUMNS]
-    widths[0] = _fit_width(changes.felder, 16.0, 30.0)
-    for col, width in enumerate(widths):
-        ws.set_column(col, col, width)
-    ws.write_string(0, 0, f"Veränderungen: {changes.alt_label} → {changes.neu_label}", fm.title)
-    row = 0
-    for line in changes.text(per_feld=False).splitlines()[1:]:
-        row += 1
-        ws.write_string(row, 0, line, fm.line)
-    row += 1
-    ws.write_string(row, 0, "↑ Verbesserung (Rot → Gelb → Grün)   ↓ Rückschritt   → sonstige Änderung", fm.line)
-
-    # per-field table with the chart beside it
-    row += 2
-    keep = [row, row + 1]  # heading and header stay with the first field
-    ws.write_string(row, 0, "Je Feld", fm.heading)
-    feld_top = row + 1
-    for col, (_, label) in enumerate(_FELD_COLUMNS):
-        ws.write_string(feld_top, col, label, fm.header)
-    per_feld = changes.per_feld_counts()
-    for r, values in enumerate(per_feld, start=feld_top + 1):
-        ws.write_string(r, 0, values["feld"], fm.wrap)
-        for col, (key, _) in enumerate(_FELD_COLUMNS[1:], start=1):
-            ws.write_number(r, col, values[key], fm.int)
-        _fit_row(ws, r, [(values["feld"], widths[0])])
-    chart_rows = 0
-    if per_feld:
-        last = feld_top + len(per_feld)
-        chart = workbook.add_chart({"type": "bar"})
-        for col, key in ((1, "gruen"), (2, "rot")):
-            chart.add_series({
-                "name": [ws.name, feld_top, col],
-                "categories": [ws.name, feld_top + 1, 0, last, 0],
-                "values": [ws.name, feld_top + 1, col, last, col],
-                "fill": {"color": STATUS_COLORS[key]},
-                "border": {"none": True},
-                "data_labels": {"value": True, "custom": [None if r[_FELD_COLUMNS[col][0]] else {"delete": True}
-                                                          for r in per_feld]},
-            })
-        chart.set_title({"name": "Verbesserungen und Rückschritte je Feld", "name_font": {"size": 12}})
-        chart.set_y_axis({"reverse": True, "crossing": "max", "num_font": {"size": 9}})
-        chart.set_x_axis({"min": 0, "num_format": "0",
-                          "major_gridlines": {"visible": True, "line": {"color": "#D9D9D9"}}})
-        chart.set_legend({"position": "bottom"})
-        height = _CHART_BASE + _CHART_BAND * len(per_feld)
-        chart.set_size({"width": 620, "height": height})
-        ws.insert_chart(feld_top, 4, chart, {"x_offset": 10})
-        chart_rows = -(-height // 20)  # default rows are 20 px high
-    row = max(feld_top + len(per_feld), feld_top + chart_rows) + 2
-
-    # the list of changes
-    top = row
-    keep.append(top)
-    for col, (label, _) in enumerate(_LIST_COLUMNS):
-        _text(ws, top, col, label, fm.header)
-    ws.repeat_rows(top)
-    for c in changes.items:
-        row += 1
-        (before, before_fill), (after, after_fill) = _before_after(c)
-        ws.write_string(row, 0, c.feld, fm.wrap)
-        ws.write_string(row, 1, _nr(c.massnahme_id), fm.cell)
-        _text(ws, row, 2, _nr(c.alt_id) if c.alt_id != c.massnahme_id else "", fm.cell)
-        if c.unterziel_nr is None:
-            ws.write_blank(row, 3, None, fm.cell)
-        else:
-            ws.write_number(row, 3, c.unterziel_nr, fm.int)
-        ws.write_string(row, 4, c.massnahme, fm.wrap)
-        ws.write_string(row, 5, ARTEN[c.art], fm.cell)
-        for col, text, fill in ((6, before, before_fill), (8, after, after_fill)):
-            if c.art in TEXT_FIELDS:
-                fmt = fm.wrap_muted if text == _LEER else fm.wrap
-            else:
-                fmt = fm.blue if fill == "blau" else fm.status[fill] if fill else fm.center
-            _text(ws, row, col, text, fmt)
-        ws.write_string(row, 7, c.pfeil, fm.arrow[c.richtung])
-        auswertung = c.auswertung_neu if c.auswertung_neu is not None else c.auswertung_alt
-        _text(ws, row, 9, _ja_nein(auswertung), fm.center)
-        _fit_row(ws, row, [(c.feld, widths[0]), (c.massnahme, widths[4]), (before, widths[6]),
-                           (after, widths[8])])
-    if changes.items:
-        ws.autofilter(top, 0, row, len(_LIST_COLUMNS) - 1)
-    else:
-        ws.write_string(top + 1, 0, "Keine Veränderungen.", fm.line)
-    _setup_print(ws, header or changes_header(changes), changes.new.stand_text, keep_with_next=keep)
-    return ws
-
-
-def write_changes(changes: Changes, target: str | os.PathLike[str]) -> Path:
-    """Write the workbook with the sheet "Veränderungen" to ``target`` (atomically).
-
-    Deterministic: the document date is the new Stand's (or 1 January 2000), XlsxWriter dates
-    every zip entry 1980-01-01, so the same comparison gives the same bytes.
-    """
-    from ._io import xlsx_workbook
-
-    target = Path(target)
-    with xlsx_workbook(target, {"title": "Veränderungen", "created": document_date(changes.new)}) as wb:
-        add_changes_sheet(wb, changes, name="Veränderungen")
-    return target
-

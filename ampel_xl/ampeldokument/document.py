@@ -22,10 +22,10 @@ page number only moves when a field's text runs over a page.
 
 Typeface: Calibri 11 pt, as the hand-made document; where Calibri is missing (LibreOffice on
 Linux) its metric-compatible twin Carlito takes its place line for line, and the charts are drawn
-in the same face at their printed size (:mod:`ampel_xl.charts`).
+in the same face at their printed size (:mod:`.charts`).
 
 Accessibility (BITV 2.0, PDF/UA): the PDF is exported tagged and PDF/UA-compliant
-(:data:`PDF_FILTER`), with the document language de-DE, the title shown in the window, headings
+(:data:`.libreoffice.PDF_FILTER`), with the document language de-DE, the title shown in the window, headings
 as headings (H1) and every picture with an alternative text that states its figures
 (``wp:docPr/@descr``). A forced run (``--force``: the master has errors) carries
 "Entwurf – der Master enthält Fehler" in the header of every page.
@@ -40,45 +40,27 @@ from __future__ import annotations
 import io
 import os
 import re
-import shutil
-import subprocess
-import sys
-import tempfile
 import zipfile
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from ._io import atomic_path
-from .errors import WriteError
-from .model import Art, document_date, format_date_de
-from .vocabulary import LOOKS, NO_STATUS, STATUS_ORDER
+from .._io import atomic_path
+from ..errors import WriteError
+from ..model import Art, document_date, format_date_de
+from ..vocabulary import LOOKS, NO_STATUS, STATUS_ORDER, plural
+from .libreoffice import find_soffice, heading_pages, render_pdf
 
 if TYPE_CHECKING:  # pragma: no cover
     from collections.abc import Callable
 
     from docx.document import Document as DocxDocument
 
-    from .figures import Summary
+    from ..figures import Summary
 
-#: Seconds LibreOffice may take for one conversion before we give up.
-SOFFICE_TIMEOUT = 300
 #: Width of each chart's table cell on the page (cm); two charts stand side by side, each drawn
-#: at :data:`ampel_xl.charts.CHART_WIDTH_CM`.
+#: at :data:`.charts.CHART_WIDTH_CM`.
 CHART_CELL_CM = 8.25
-#: LibreOffice's PDF export (JSON filter options, read by LibreOffice 7.4 and later; tested with
-#: 7.4): tagged and PDF/UA (structure tree, language, alternative texts, bookmarks), the document
-#: title shown in the window, images kept lossless at full resolution.
-_PDF_OPTIONS = {
-    "UseTaggedPDF": "true",
-    "PDFUACompliance": "true",
-    "ExportBookmarks": "true",
-    "DisplayPDFDocumentTitle": "true",
-    "UseLosslessCompression": "true",
-    "ReduceImageResolution": "false",
-}
-PDF_FILTER = "pdf:writer_pdf_Export:{" + ",".join(
-    f'"{key}":{{"type":"boolean","value":"{value}"}}' for key, value in _PDF_OPTIONS.items()) + "}"
 #: What a forced run (the master has errors) says at the top of every page.
 DRAFT_NOTE = "Entwurf – der Master enthält Fehler"
 #: Fixed date for entries of the .docx zip (the earliest a zip can store).
@@ -209,163 +191,6 @@ def _paginate(summary: "Summary", header: str | None, data: bytes, shown: list[i
         return data, pdf_bytes
     data = build_report_bytes(summary, header=header, pages=measured)
     return data, (render_pdf(data, soffice=soffice, where=where) if need_pdf else None)
-
-
-# --------------------------------------------------------------------------------------------
-# LibreOffice
-
-
-def find_soffice() -> str | None:
-    """The LibreOffice program (``soffice``), or None when it is not installed.
-
-    Looks at ``AMPEL_XL_SOFFICE`` (a path), then PATH, then the usual install locations on
-    Windows, macOS and Linux.
-    """
-    env = os.environ.get("AMPEL_XL_SOFFICE")
-    if env and Path(env).is_file():
-        return env
-    for name in ("soffice", "libreoffice", "soffice.exe"):
-        found = shutil.which(name)
-        if found:
-            return found
-    candidates: list[Path] = []
-    if sys.platform.startswith("win"):
-        for var in ("ProgramFiles", "ProgramFiles(x86)", "ProgramW6432", "LOCALAPPDATA"):
-            base = os.environ.get(var)
-            if base:
-                candidates.append(Path(base) / "LibreOffice" / "program" / "soffice.exe")
-                candidates.append(Path(base) / "Programs" / "LibreOffice" / "program" / "soffice.exe")
-    elif sys.platform == "darwin":
-        candidates += [Path("/Applications/LibreOffice.app/Contents/MacOS/soffice"),
-                       Path.home() / "Applications/LibreOffice.app/Contents/MacOS/soffice"]
-    else:
-        candidates += [Path("/usr/lib/libreoffice/program/soffice"), Path("/usr/lib64/libreoffice/program/soffice"),
-                       Path("/snap/bin/libreoffice")]
-        candidates += sorted(Path("/opt").glob("libreoffice*/program/soffice"), reverse=True)
-    for c in candidates:
-        if c.is_file():
-            return str(c)
-    return None
-
-
-def render_pdf(docx_bytes: bytes, *, soffice: str, where: str = "") -> bytes:
-    """A .docx (bytes) as a tagged PDF (bytes), rendered by LibreOffice headless (:data:`PDF_FILTER`).
-
-    Runs in a temporary folder with its own LibreOffice profile, so that an open LibreOffice
-    window of the user neither blocks nor is disturbed by the conversion. ``where`` is appended to
-    the German error message (where the user finds the Word file instead).
-    """
-    with tempfile.TemporaryDirectory(prefix="ampel_xl_pdf_") as tmp:
-        tmpdir = Path(tmp)
-        src = tmpdir / "Ampeldokument.docx"
-        src.write_bytes(docx_bytes)
-        outdir = tmpdir / "out"
-        outdir.mkdir()
-        profile = (tmpdir / "profil").resolve().as_uri()
-        cmd = [soffice, f"-env:UserInstallation={profile}", "--headless", "--invisible", "--norestore",
-               "--nologo", "--nodefault", "--nolockcheck", "--convert-to", PDF_FILTER,
-               "--outdir", str(outdir), str(src)]
-        try:
-            proc = subprocess.run(cmd, stdout=subprocess.PIPE, stderr=subprocess.PIPE, timeout=SOFFICE_TIMEOUT,
-                                  check=False, stdin=subprocess.DEVNULL)
-        except subprocess.TimeoutExpired:
-            raise WriteError(f"LibreOffice hat das PDF nicht innerhalb von {SOFFICE_TIMEOUT} Sekunden erstellt.{where}") from None
-        except OSError as exc:
-            raise WriteError(f"LibreOffice konnte nicht gestartet werden ({exc.strerror or exc}).{where}") from None
-        produced = outdir / "Ampeldokument.pdf"
-        if proc.returncode != 0 or not produced.is_file() or produced.stat().st_size == 0:
-            raise WriteError(f"LibreOffice konnte das PDF nicht erstellen.{where}")
-        return produced.read_bytes()
-
-
-def convert_to_pdf(docx_bytes: bytes, target: str | os.PathLike[str], *, soffice: str,
-                   docx_hint: str | os.PathLike[str] | None = None) -> Path:
-    """Convert a .docx (bytes) to a tagged PDF at ``target`` with LibreOffice headless, atomically."""
-    target = Path(target)
-    where = f" Die Word-Datei liegt unter {docx_hint}; Sie können sie auch in Word als PDF speichern." if docx_hint else ""
-    data = render_pdf(docx_bytes, soffice=soffice, where=where)
-    with atomic_path(target) as out:
-        out.write_bytes(data)
-    return target
-
-
-# --------------------------------------------------------------------------------------------
-# page numbers: measured in LibreOffice's PDF, or estimated
-
-_OBJ = re.compile(rb"(?:^|[\r\n])(\d+) 0 obj\s*")
-_REF = rb"(\d+) 0 R"
-
-
-def _pdf_objects(pdf: bytes) -> dict[int, bytes]:
-    """The dictionaries of the objects of an uncompressed-xref PDF as LibreOffice writes it
-    (object number → text up to ``stream`` or ``endobj``)."""
-    objects: dict[int, bytes] = {}
-    for m in _OBJ.finditer(pdf):
-        start = m.end()
-        end = pdf.find(b"endobj", start)
-        if end < 0:
-            continue
-        body = pdf[start:end]
-        cut = body.find(b"stream")
-        objects[int(m.group(1))] = body[:cut] if cut >= 0 else body
-    return objects
-
-
-def _pdf_string(raw: bytes) -> str:
-    """A PDF text string (``<FEFF…>`` hex or ``(…)`` literal) as text."""
-    raw = raw.strip()
-    if raw.startswith(b"<"):
-        data = bytes.fromhex(raw[1:-1].decode("ascii"))
-    else:
-        body = raw[1:-1]
-        data = re.sub(rb"\\([0-7]{1,3}|.)", lambda m: bytes([int(m.group(1), 8)]) if m.group(1)[:1].isdigit()
-                      else {b"n": b"\n", b"r": b"\r", b"t": b"\t", b"b": b"\b", b"f": b"\f"}.get(m.group(1), m.group(1)),
-                      body, flags=re.S)
-    if data.startswith(b"\xfe\xff"):
-        return data[2:].decode("utf-16-be", errors="replace")
-    return data.decode("latin-1")
-
-
-def heading_pages(pdf: bytes, headings: list[str]) -> list[int] | None:
-    """The page (1-based) of each of ``headings`` in a PDF written by LibreOffice, read from the
-    top level of its bookmarks; None when the bookmarks do not name exactly these headings."""
-    try:
-        objects = _pdf_objects(pdf)
-        catalog = next(body for body in objects.values() if re.search(rb"/Type\s*/Catalog\b", body))
-        pages: list[int] = []
-
-        def walk(num: int) -> None:
-            body = objects[num]
-            if re.search(rb"/Type\s*/Pages\b", body):
-                kids = re.search(rb"/Kids\s*\[([^\]]*)\]", body)
-                for kid in re.findall(_REF, kids.group(1) if kids else b""):
-                    walk(int(kid))
-            else:
-                pages.append(num)
-
-        walk(int(re.search(rb"/Pages\s+" + _REF, catalog).group(1)))
-        outlines = objects[int(re.search(rb"/Outlines\s+" + _REF, catalog).group(1))]
-        first = re.search(rb"/First\s+" + _REF, outlines)
-        found: list[tuple[str, int]] = []
-        num = int(first.group(1)) if first else None
-        while num is not None and len(found) <= len(headings):
-            item = objects[num]
-            title = re.search(rb"/Title\s*(<[0-9A-Fa-f\s]*>|\((?:\\.|[^\\)])*\))", item, flags=re.S)
-            dest = re.search(rb"/Dest\s*\[\s*" + _REF, item)
-            if title is None or dest is None:
-                return None
-            found.append((_pdf_string(title.group(1)), pages.index(int(dest.group(1))) + 1))
-            nxt = re.search(rb"/Next\s+" + _REF, item)
-            num = int(nxt.group(1)) if nxt else None
-    except (StopIteration, AttributeError, KeyError, ValueError):
-        return None
-
-    def norm(text: str) -> str:
-        return " ".join(text.split()).casefold()
-
-    if [norm(t) for t, _ in found] != [norm(h) for h in headings]:
-        return None
-    return [page for _, page in found]
 
 
 #: Page geometry of the document (cm), shared by the section setup and the layout estimate.
@@ -594,10 +419,6 @@ def _fuer(titel: str | None) -> str:
     if noun is None:
         return "Insgesamt bedeutet dies:"
     return f"Für {noun[4]} {titel.strip()} bedeutet dies:"  # type: ignore[union-attr]
-
-
-def _n(count: int, one: str, many: str) -> str:
-    return f"{count} {one if count == 1 else many}"
 
 
 _ILLEGAL_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
@@ -1062,13 +883,13 @@ class _Builder:
         n_felder = len(felder)
         parts = []
         if n_hf:
-            parts.append(_n(n_hf, "Handlungsfeld", "Handlungsfelder"))
+            parts.append(plural(n_hf, "Handlungsfeld", "Handlungsfelder"))
         if n_qt:
-            parts.append(_n(n_qt, "Querschnittsthema", "Querschnittsthemen"))
+            parts.append(plural(n_qt, "Querschnittsthema", "Querschnittsthemen"))
         detail = f" ({' und '.join(parts)})" if parts else ""
-        self._bullet_counts(_n(n_felder, "Oberziel", "Oberziele"), detail)
-        self._bullet_counts(_n(int(total["unterziele"]), "Unterziel", "Unterziele"), "")
-        self._bullet_counts(_n(int(total["massnahmen"]), "Maßnahme", "Maßnahmen"), "")
+        self._bullet_counts(plural(n_felder, "Oberziel", "Oberziele"), detail)
+        self._bullet_counts(plural(int(total["unterziele"]), "Unterziel", "Unterziele"), "")
+        self._bullet_counts(plural(int(total["massnahmen"]), "Maßnahme", "Maßnahmen"), "")
 
         p = self.doc.add_paragraph(s.rule)
         p.paragraph_format.space_before = self.doc.styles["Normal"].paragraph_format.space_after
@@ -1076,14 +897,14 @@ class _Builder:
         stand = format_date_de(self.k.stand)
         when = f" (Stand: {clean_text(stand)})" if stand else ""
         if n_eval != n_all:
-            self.doc.add_paragraph(f"In die Auswertung sind {n_eval} der {_n(n_all, 'Maßnahme', 'Maßnahmen')} eingeflossen{when}.")
+            self.doc.add_paragraph(f"In die Auswertung sind {n_eval} der {plural(n_all, 'Maßnahme', 'Maßnahmen')} eingeflossen{when}.")
         elif when:
             self.doc.add_paragraph(f"Die Bewertungen geben den Stand vom {clean_text(stand)} wieder.")
         if s.has_ohne:
             n_ohne = int(total["ohne"])
             verb = "hat" if n_ohne == 1 else "haben"
             self.doc.add_paragraph(
-                f"{_n(n_ohne, 'Maßnahme', 'Maßnahmen')} in der Auswertung {verb} noch keine Bewertung; "
+                f"{plural(n_ohne, 'Maßnahme', 'Maßnahmen')} in der Auswertung {verb} noch keine Bewertung; "
                 f"sie erscheinen in den Diagrammen grau als „{LOOKS[NO_STATUS].label}“."
             )
         report = s.report
@@ -1091,7 +912,7 @@ class _Builder:
             n_err = len(report.errors)
             p = self.doc.add_paragraph()
             r = p.add_run(
-                f"Achtung: Dieses Dokument wurde trotz {_n(n_err, 'Fehler', 'Fehlern')} im Master erstellt; "
+                f"Achtung: Dieses Dokument wurde trotz {plural(n_err, 'Fehler', 'Fehlern')} im Master erstellt; "
                 "die Zahlen können unvollständig oder falsch sein. Den Prüfbericht zeigt „ampel-xl validate“."
             )
             r.bold = True
@@ -1110,7 +931,7 @@ class _Builder:
 
     def _legend(self) -> None:
         """The Ampelsystem-Legende: each status with the key the charts draw for it (the same fill,
-        edge and hatching, :func:`ampel_xl.charts.swatch_png`) and its meaning."""
+        edge and hatching, :func:`.charts.swatch_png`) and its meaning."""
         from docx.enum.table import WD_TABLE_ALIGNMENT
         from docx.enum.text import WD_ALIGN_PARAGRAPH
         from docx.shared import Cm, Pt
@@ -1203,9 +1024,9 @@ class _Builder:
             self.doc.add_paragraph(text)
         p = self.doc.add_paragraph(f"{einleitung[-1]} " if einleitung else "")
         p.add_run(f"In diesem {art} gibt es ")
-        p.add_run(_n(n_uz, "Unterziel", "Unterziele")).bold = True
+        p.add_run(plural(n_uz, "Unterziel", "Unterziele")).bold = True
         p.add_run(" und ")
-        p.add_run(_n(n_m, "Maßnahme", "Maßnahmen")).bold = True
+        p.add_run(plural(n_m, "Maßnahme", "Maßnahmen")).bold = True
         p.add_run(".")
         if n_eval != n_m:
             genitive = "dieses Handlungsfelds" if art == Art.HANDLUNGSFELD.value else "dieses Querschnittsthemas"
@@ -1292,7 +1113,7 @@ class _Builder:
     @staticmethod
     def _alt_gesamt(row: Any) -> str:
         from .charts import STATUS_KEYS, status_percents
-        from .figures import format_percent
+        from ..figures import format_percent
 
         total = int(row["summe"])
         if not total:
@@ -1305,13 +1126,13 @@ class _Builder:
 
     @staticmethod
     def _alt_unterziele(rows: Any) -> str:
-        from .charts import STATUS_KEYS, _uz_label
-        from .figures import KEINE_IN_AUSWERTUNG
+        from .charts import STATUS_KEYS, uz_label
+        from ..figures import KEINE_IN_AUSWERTUNG
 
         items = []
         for r in rows.to_dict("records"):
             parts = [f"{word} {int(r[k])}" for k, word in STATUS_KEYS if int(r[k])]
-            items.append(f"{_uz_label(r['unterziel_nr'])}: {', '.join(parts) if parts else KEINE_IN_AUSWERTUNG}")
+            items.append(f"{uz_label(r['unterziel_nr'])}: {', '.join(parts) if parts else KEINE_IN_AUSWERTUNG}")
         return "; ".join(items) + "." if items else "Keine Unterziele."
 
     def _chart_row(self, charts: list[tuple[str, bytes, str]]) -> None:

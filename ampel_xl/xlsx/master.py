@@ -36,7 +36,6 @@ from __future__ import annotations
 
 import datetime as _dt
 import json
-import math
 import random
 from collections.abc import Sequence
 from importlib import resources
@@ -45,12 +44,15 @@ from typing import Any
 
 import xlsxwriter
 
-from ._io import xlsx_workbook
-from . import placeholders
-from .vocabulary import (
+from .. import placeholders
+from .._io import xlsx_workbook
+from ..vocabulary import (
     BLUE_LABEL, BLUE_MARK, BLUE_MEANING, FLAG_MARK, STATUS_CHOICE, STATUS_COLORS, STATUS_MEANINGS, STATUS_ORDER,
     Status,
 )
+from .cells import row_height, sheet_name
+from .formats import Formats
+from .page import print_a4
 
 __all__ = [
     "EXAMPLE_FILENAME",
@@ -90,6 +92,10 @@ COLUMNS: tuple[tuple[str, float], ...] = (
     ("Bemerkung", 26),
 )
 COL_NR, COL_TEXT, COL_AMPEL, COL_AUSWERTUNG = 0, 1, 2, 3
+#: Characters per line of the text column for the row-height estimate (generous: neither Excel
+#: nor LibreOffice fits the rows of a generated file, and a clipped line is worse than space).
+TEXT_CHARS = COLUMNS[COL_TEXT][1] * 1.1
+TEXT_CHARS_BOLD = COLUMNS[COL_TEXT][1] * 1.0
 LAST_COL = len(COLUMNS) - 1
 
 #: Fewest empty, bordered input rows under each Unterziel of the template; where the concept
@@ -153,19 +159,6 @@ def _stand(structure: dict[str, Any]) -> _dt.date | None:
     return None
 
 
-def _sheet_name(feld: dict[str, Any], used: set[str]) -> str:
-    """The field's sheet name, made valid for Excel (≤ 31 characters, unique)."""
-    name = str(feld.get("sheet") or feld["name"])
-    name = "".join("_" if ch in "[]:*?/\\" else ch for ch in name).strip("'")[:31] or "Feld"
-    base, i = name, 2
-    while name.casefold() in used:
-        suffix = f" ({i})"
-        name = base[: 31 - len(suffix)] + suffix
-        i += 1
-    used.add(name.casefold())
-    return name
-
-
 # --------------------------------------------------------------------------------------------
 # Example data (fictional, deterministic)
 
@@ -219,10 +212,14 @@ def _example_data(felder: Sequence[dict[str, Any]]) -> tuple[list[list[dict[str,
 
 
 class _Formats:
-    """All cell formats of a master, created once per workbook."""
+    """All cell formats of a master, created once per workbook (through the shared format cache)."""
 
     def __init__(self, wb: xlsxwriter.Workbook) -> None:
-        add = wb.add_format
+        formats = Formats(wb)
+
+        def add(props: dict[str, Any]) -> Any:
+            return formats.plain(**props)
+
         border = {"border": 1, "border_color": BORDER_GREY}
         self.title = add({"bold": True, "font_size": 14})
         self.label = add({"bold": True, "valign": "top"})
@@ -281,24 +278,6 @@ class _Formats:
 # Helpers
 
 
-def _text_lines(text: str, chars_per_line: float) -> int:
-    """Estimated number of wrapped lines of ``text`` in a cell that is that many characters wide."""
-    lines = 0
-    for para in str(text).split("\n"):
-        lines += max(1, math.ceil(len(para) / chars_per_line))
-    return lines
-
-
-def _row_height(text: str, *, bold: bool = False) -> float:
-    """Row height (points) for a wrapped text in the text column.
-
-    Neither Excel nor LibreOffice fits row heights of a generated file when opening it, so
-    the height is set from an estimate (slightly generous: a clipped line is worse than space).
-    """
-    chars = COLUMNS[COL_TEXT][1] * (1.0 if bold else 1.1)
-    return 15 * _text_lines(text, chars) + 1
-
-
 def _input_rows(uz: dict[str, Any], fewest: int, declared: dict[int, int]) -> int:
     """Empty input rows under an Unterziel: none when ``fewest`` is 0 (the example), else at
     least ``fewest`` and room for the declared measures plus :data:`TEMPLATE_SPARE_ROWS`."""
@@ -311,19 +290,18 @@ def _merged_width(first: int, last: int) -> float:
     return sum(width for _, width in COLUMNS[first : last + 1])
 
 
+#: The master's margins (inches): a little less at the top than the outputs, which carry a bold header.
+_MARGINS = {"left": 0.5, "right": 0.5, "top": 0.75, "bottom": 0.75}
+
+
 def _header_footer(ws, kopfzeile: str | None, example: bool) -> None:
     """A4 landscape, one page wide, Kopfzeile in the header, page numbers in the footer."""
-    ws.set_paper(9)
-    ws.set_landscape()
-    ws.fit_to_pages(1, 0)
-    ws.set_margins(left=0.5, right=0.5, top=0.75, bottom=0.75)
     left = (kopfzeile or "").replace("&", "&&")
     header = f"&L&8{left}" if left else ""
     if example:
         header += "&C&8&\"-,Bold\"FIKTIVE BEISPIELDATEN"
     header += "&R&8&A"
-    ws.set_header(header)
-    ws.set_footer("&C&8Seite &P von &N")
+    print_a4(ws, header, "&C&8Seite &P von &N", margins=_MARGINS, center=False)
 
 
 def _ranges(col_letter: str, first: int, last: int, skip: set[int]) -> str:
@@ -411,7 +389,7 @@ def _field_sheet(
     oberziel = feld.get("oberziel") or ""
     ws.write_string(1, 0, "Oberziel", fm.label)
     ws.merge_range(1, 1, 1, LAST_COL, oberziel, fm.oberziel)
-    ws.set_row(1, 15 * _text_lines(oberziel, width) + 3)
+    ws.set_row(1, row_height(oberziel, chars_per_line=width, line_pt=15, padding=3))
 
     # the free texts: label in A, the text in the unmerged input cell B beside it (what the
     # reader reads), nothing else in the row; the template leaves them empty
@@ -434,7 +412,7 @@ def _field_sheet(
         ws.write_string(r, 0, label, fm.label)
         if text:
             ws.write_string(r, COL_TEXT, text, fm.input)
-            ws.set_row(r, max(13 * _text_lines(text, chars) + 5, 30))
+            ws.set_row(r, max(row_height(text, chars_per_line=chars, line_pt=13, padding=5), 30))
         else:
             ws.write_blank(r, COL_TEXT, None, fm.input)
             ws.set_row(r, empty_height)
@@ -471,7 +449,7 @@ def _field_sheet(
         ws.write_number(row, COL_NR, uz["nr"], fm.uz_nr)
         uz_text = f"Unterziel {uz['nr']}: {uz['text']}"
         ws.write_string(row, COL_TEXT, uz_text, fm.uz_text)
-        ws.set_row(row, _row_height(uz_text, bold=True))
+        ws.set_row(row, row_height(uz_text, chars_per_line=TEXT_CHARS_BOLD, line_pt=15, padding=1))
         for col in range(COL_AMPEL, LAST_COL + 1):
             ws.write_blank(row, col, None, fm.uz_fill)
         uz_rows.add(row + 1)
@@ -487,7 +465,7 @@ def _field_sheet(
             blue = m["auswertung"]
             ws.write_number(row, COL_NR, m["nr"], fm.nr_blue if blue else fm.nr)
             ws.write_string(row, COL_TEXT, m["text"], fm.text_blue if blue else fm.text)
-            ws.set_row(row, _row_height(m["text"]))
+            ws.set_row(row, row_height(m["text"], chars_per_line=TEXT_CHARS, line_pt=15, padding=1))
             status_fmt = fm.status[m["status"]]
             if fill_only:
                 ws.write_blank(row, COL_AMPEL, None, status_fmt)
@@ -569,7 +547,7 @@ def _konzept_sheet(
     row += 1  # blank row
     # single-cell rows above the table: a note for staff (and the banner of the example)
     ws.merge_range(row, 0, row, 5, note, fm.note)
-    ws.set_row(row, 15 * _text_lines(note, 118 * 1.1) + 3)
+    ws.set_row(row, row_height(note, chars_per_line=118 * 1.1, line_pt=15, padding=3))
     row += 1
     if example:
         ws.merge_range(row, 0, row, 5, BANNER, fm.banner)
@@ -621,14 +599,14 @@ def _anleitung_sheet(wb: xlsxwriter.Workbook, fm: _Formats, *, kopfzeile: str | 
         if lead:
             ws.write_string(row, 0, lead, fm.step_lead)
         ws.write_string(row, 1, text, fm.step)
-        ws.set_row(row, 15 * _text_lines(text, 110 * 1.05) + 3)
+        ws.set_row(row, row_height(text, chars_per_line=110 * 1.05, line_pt=15, padding=3))
         row += 1
 
     def swatch(word: str, word_format, text: str, text_format) -> None:
         nonlocal row
         ws.write_string(row, 0, word, word_format)
         ws.write_string(row, 1, text, text_format)
-        ws.set_row(row, 15 * _text_lines(text, 110 * 1.05) + 6)
+        ws.set_row(row, row_height(text, chars_per_line=110 * 1.05, line_pt=15, padding=6))
         row += 1
 
     if example:
@@ -781,7 +759,7 @@ def _write_concept(
     fm = _Formats(wb)
     measures, fill_only = _example_data(felder) if example else ([[] for _ in felder], set())
     used: set[str] = {"konzept", SHEET_ANLEITUNG.casefold()}
-    sheets = [_sheet_name(f, used) for f in felder]
+    sheets = [sheet_name(str(f.get("sheet") or f["name"]), used) for f in felder]
 
     if example:
         stand_value: Any = stand

@@ -40,8 +40,8 @@ import os
 from collections.abc import Mapping
 from typing import TYPE_CHECKING, Any
 
-from .figures import KEINE_IN_AUSWERTUNG, format_percent, percent_parts
-from .vocabulary import LOOKS, NO_STATUS, STATUS_COLORS, STATUS_EDGES
+from ..figures import KEINE_IN_AUSWERTUNG, format_percent, percent_parts
+from ..vocabulary import LOOKS, NO_STATUS, STATUS_COLORS, STATUS_EDGES
 
 if TYPE_CHECKING:  # pragma: no cover
     import pandas as pd
@@ -271,7 +271,7 @@ def _label_slices(ax: Any, wedges: list[Any], labels: list[str]) -> None:
             )
 
 
-def _uz_label(nr: Any) -> str:
+def uz_label(nr: Any) -> str:
     try:
         return f"UZ {int(nr)}"
     except (TypeError, ValueError):
@@ -316,7 +316,7 @@ def feld_unterziele_figure(rows: "pd.DataFrame | list[Mapping[str, Any]]", *, ti
 
     records = rows.to_dict("records") if hasattr(rows, "to_dict") else [dict(r) for r in rows]
     counts = [{k: _get(r, k) for k, _ in STATUS_KEYS} for r in records]
-    labels = [_uz_label(r.get("unterziel_nr")) for r in records]
+    labels = [uz_label(r.get("unterziel_nr")) for r in records]
     keys = _statuses(counts, show_ohne)
     n = len(records)
     size = size or unterziele_size(n)

@@ -19,12 +19,15 @@ import re
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from ._io import xlsx_workbook
+from .._io import xlsx_workbook
+from .cells import clip, counts_text, fit_row
+from .formats import SEVERITY_FILLS, WARN_FILL, Formats
+from .page import setup_print
 
 if TYPE_CHECKING:  # pragma: no cover
-    from .validate import Finding, Report
+    from ..validation import Finding, Report
 
-SHEET_NAME = "Prüfbericht"
+SHEET_NAME = SHEET_PRUEFBERICHT = "Prüfbericht"
 #: Excel keeps at most this many hyperlinks per sheet; further findings get the location as text.
 MAX_LINKS = 65_000
 #: Longest link target Excel accepts (characters, XlsxWriter's limit minus one).
@@ -93,20 +96,18 @@ def write_findings_sheet(ws, fmt, report: "Report", *, master: str | os.PathLike
                          streaming: bool = False, note: str | None = None) -> None:
     """Write the findings of ``report`` on ``ws``: title, counts, one row per finding.
 
-    ``fmt`` is the summary's format cache (:class:`ampel_xl.summary._Formats`); with ``master``
+    ``fmt`` is the summary's format cache (:class:`.formats.Formats`); with ``master``
     and ``link_dir`` the location of each finding is a link into the master. ``streaming``
     (XlsxWriter's constant_memory mode) writes strictly row by row and puts an autofilter on the
     header row instead of an Excel table. ``note`` is a sentence under the counts (e.g. that no
     summary was written).
     """
-    from .summary import SEVERITY_FILLS, WARN_FILL, _clip, _counts_text, _fit_row, _setup_print
-
     for c, (_, width) in enumerate(COLUMNS):
         ws.set_column(c, c, width)
     name = os.path.basename(report.source)
     ws.write_string(0, 0, f"Prüfbericht für {name}", fmt.title())
     ws.set_row(0, 24)
-    ws.write_string(1, 0, _counts_text(report.counts), fmt(bold=True))
+    ws.write_string(1, 0, counts_text(report.counts), fmt(bold=True))
     lines = []
     if report.errors:
         lines.append(note or "Der Master enthält Fehler: Die Zahlen dieser Zusammenfassung können falsch sein.")
@@ -130,15 +131,15 @@ def write_findings_sheet(ws, fmt, report: "Report", *, master: str | os.PathLike
         if master is not None and link_dir is not None and links < MAX_LINKS:
             url = master_link(f, master, link_dir)
         if url:
-            ws.write_url(r, 1, url, link_format, string=_clip(f.location),
+            ws.write_url(r, 1, url, link_format, string=clip(f.location),
                          tip="Öffnet den Master an dieser Stelle")
             links += 1
         else:
-            ws.write_string(r, 1, _clip(f.location), fmt.cell(text_wrap=True))
-        ws.write_string(r, 2, _clip(f.message), fmt.cell(text_wrap=True))
-        ws.write_string(r, 3, _clip(f.hint), fmt.cell(text_wrap=True))
-        ws.write_string(r, 4, _clip(f.code), fmt.cell())
-        _fit_row(ws, r, [(f.message, COLUMNS[2][1]), (f.hint, COLUMNS[3][1]), (f.location, COLUMNS[1][1])])
+            ws.write_string(r, 1, clip(f.location), fmt.cell(text_wrap=True))
+        ws.write_string(r, 2, clip(f.message), fmt.cell(text_wrap=True))
+        ws.write_string(r, 3, clip(f.hint), fmt.cell(text_wrap=True))
+        ws.write_string(r, 4, clip(f.code), fmt.cell())
+        fit_row(ws, r, [(f.message, COLUMNS[2][1]), (f.hint, COLUMNS[3][1]), (f.location, COLUMNS[1][1])])
     last = len(COLUMNS) - 1
     if streaming:
         ws.autofilter(top, 0, r, last)
@@ -150,7 +151,7 @@ def write_findings_sheet(ws, fmt, report: "Report", *, master: str | os.PathLike
         })
     ws.freeze_panes(top + 1, 0)
     ws.repeat_rows(top)
-    _setup_print(ws, header, stand)
+    setup_print(ws, header, stand)
 
 
 def write_findings(report: "Report", target: str | os.PathLike[str] | None = None, *,
@@ -163,8 +164,6 @@ def write_findings(report: "Report", target: str | os.PathLike[str] | None = Non
     "Prüfbericht – <Master>"), ``stand`` is printed in the footer, ``created`` (a datetime) fixes
     the document date so that the output is deterministic.
     """
-    from .summary import _Formats
-
     master_path = Path(master if master is not None else report.source)
     target = Path(target) if target is not None else default_findings_path(master_path)
     properties: dict[str, Any] = {
@@ -181,6 +180,6 @@ def write_findings(report: "Report", target: str | os.PathLike[str] | None = Non
         if report.errors:
             note = ("Die Zusammenfassung wurde nicht geschrieben, weil der Master Fehler enthält. Bitte beheben Sie "
                     "sie im Master und starten Sie erneut.")
-        write_findings_sheet(ws, _Formats(wb), report, master=master_path, link_dir=target.parent,
+        write_findings_sheet(ws, Formats(wb), report, master=master_path, link_dir=target.parent,
                              header=header or f"Prüfbericht – {master_path.name}", stand=stand, note=note)
     return target

@@ -1,0 +1,209 @@
+"""One sheet per field: Oberziel, Sachstand and Highlights, the figures per Unterziel with the
+field's two charts, then every measure grouped by Unterziel with its status as colour and word."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Any
+
+from ..model import Feld
+from ..vocabulary import status_key
+from .cells import ROW_PT, clip, fit_row, is_int_text, missing
+from .figure_table import (
+    STATUS_KEYS, STATUS_WORDS, FigureColumns, chart_rows, doughnut, figures_conditional_formats, stacked_bars,
+    write_figures_row,
+)
+from .formats import BORDER_COLOR, GROUP_FILL, MUTED
+from .page import setup_print
+
+if TYPE_CHECKING:  # pragma: no cover
+    from .summary import SummaryWriter
+
+
+def write_field(book: "SummaryWriter", f: Feld, index: int) -> None:
+    """Add the sheet of field ``f`` (the ``index``-th) to the summary ``book`` is writing."""
+    fmt, s = book.fmt, book.s
+    name = book.feld_sheets[f.name]
+    ws = book.wb.add_worksheet(name)
+    ws.hide_gridlines(2)
+    cols = FigureColumns(2, book.with_ohne)
+    # the count columns also hold the measures' Status and In-Auswertung cells: 11 wide
+    widths = {0: 12.0, 1: 58.0, **dict(cols.widths(11.0))}
+    for c, w in widths.items():
+        ws.set_column(c, c, w)
+    total_width = sum(widths.values())
+    last = cols.last
+    text_width = total_width - widths[0]
+
+    heading = f"{f.art.value} {f.name}"
+    sub = " – ".join(x for x in (book.k.titel, f"Stand: {book.stand}" if book.stand else None) if x) or None
+    row = book.title_block(ws, last, heading, sub)
+    row += 1
+    label = fmt(bold=True)
+    ws.write_string(row, 0, "Oberziel", label)
+    book.merged_text(ws, row, 1, last, f.oberziel or "(im Master nicht angegeben)",
+                      fmt.text(italic=not f.oberziel), text_width)
+    row += 1
+    if f.sachstand:
+        ws.write_string(row, 0, "Sachstand", label)
+        book.merged_text(ws, row, 1, last, f.sachstand, fmt.text(), text_width)
+        row += 1
+    if f.highlights:
+        ws.write_string(row, 0, "Highlights", label)
+        text = "\n".join(f"• {h}" for h in f.highlights)
+        book.merged_text(ws, row, 1, last, text, fmt.text(), text_width)
+        row += 1
+    row += 1
+
+    # charts (placed here, filled from the table below) -------------------------------------
+    uz = s.feld_unterziele(f.name)
+    frec = s.felder.iloc[index]
+    n_uz = len(uz)
+    chart_h = max(320, 90 + 28 * n_uz)
+    donut_w = 380
+    total_px = int(sum(w * 7 + 5 for w in widths.values()))
+    bar_w = max(420, total_px - donut_w - 15)
+    chart_row = row
+    row += chart_rows(chart_h) + 1
+
+    # figures per Unterziel (from a new printed page) --------------------------------------
+    ws.set_h_pagebreaks([row])
+    keep = [row, row + 1]  # the caption and the header stay with the first Unterziel
+    ws.write_string(row, 0, "Ergebnisse je Unterziel", fmt.subtitle())
+    row += 1
+    header_row = row
+    ws.write_string(row, 0, "Unterziel", fmt.head())
+    ws.write_string(row, 1, "Text", fmt.head())
+    for c, text in cols.headers():
+        ws.write_string(row, c, text, fmt.head(align="center"))
+    ws.set_row(row, 2 * ROW_PT + 3)
+    first_data = row + 1
+    for _, rec in uz.iterrows():
+        row += 1
+        nr = rec["unterziel_nr"]
+        ws.write_string(row, 0, "ohne Unterziel" if missing(nr) else f"Unterziel {int(nr)}",
+                        fmt.cell(text_wrap=True))
+        ws.write_string(row, 1, clip(rec["unterziel"]), fmt.cell(text_wrap=True))
+        write_figures_row(ws, fmt, row, cols, rec)
+        fit_row(ws, row, [(rec["unterziel"], widths[1])])
+    last_data = row
+    keep += range(header_row, last_data + 1)  # the table stays on one page when it fits one
+    row += 1
+    total_row = row
+    ws.write_string(row, 0, "Gesamt", fmt.cell(bold=True, top=2))
+    ws.write_string(row, 1, f"{int(frec['in_auswertung'])} von {int(frec['massnahmen'])} Maßnahmen in der Auswertung",
+                    fmt.cell(bold=True, top=2))
+    write_figures_row(ws, fmt, row, cols, frec, bold=True, top=True)
+    figures_conditional_formats(ws, fmt, first_data, total_row, cols)
+    row += 2
+
+    donut = doughnut(book.wb, name, f"Ergebnisse {f.name} gesamt", header_row, total_row, cols,
+                      [int(frec[key]) for key in cols.keys])
+    donut.set_size({"width": donut_w, "height": chart_h})
+    ws.insert_chart(chart_row, 0, donut, {"object_position": 1})
+    if n_uz:
+        bars = stacked_bars(book.wb, name, f"Ergebnisse {f.name} je Unterziel", header_row, first_data, last_data,
+                             0, cols, {key: [int(v) for v in uz[key]] for key in cols.keys}, percent=False)
+        bars.set_size({"width": bar_w, "height": chart_h})
+        ws.insert_chart(chart_row, 0, bars, {"x_offset": donut_w + 15, "object_position": 1})
+
+    # the measures -------------------------------------------------------------------------
+    keep += [row, row + 1, row + 2]  # caption, note and header stay with the first measure
+    ws.write_string(row, 0, "Maßnahmen", fmt.subtitle())
+    row += 1
+    ws.write_string(row, 0, "Status als Farbe und Wort. „In Auswertung: nein“: Die Maßnahme ist nicht in die "
+                            "Zahlen eingeflossen (grau).", fmt(italic=True, font_color=MUTED, font_size=9))
+    row += 1
+    ms = f.massnahmen
+    details = [_details(m) for m in ms]
+    has_details = any(details)
+    detail_first = 4
+    ws.write_string(row, 0, "Nr", fmt.head())
+    ws.write_string(row, 1, "Maßnahme", fmt.head())
+    ws.write_string(row, 2, "Status", fmt.head(align="center"))
+    ws.write_string(row, 3, "In Auswertung", fmt.head(align="center"))
+    if has_details:
+        ws.merge_range(row, detail_first, row, last, "", fmt.head())
+        ws.write_string(row, detail_first, "Weitere Angaben", fmt.head())
+    ws.set_row(row, 2 * ROW_PT + 3)
+    ws.repeat_rows(row)
+    detail_width = sum(widths[c] for c in range(detail_first, last + 1))
+    detail_of = {id(m): d for m, d in zip(ms, details)}
+
+    groups: list[tuple[str, tuple]] = [(f"Unterziel {u.nr}: {u.text}", u.massnahmen) for u in f.unterziele]
+    if f.orphans:
+        groups.append(("Ohne Unterziel (im Master vor dem ersten Unterziel oder mit unbekannter Nummer)", f.orphans))
+    group_fmt = fmt.cell(bold=True, bg_color=GROUP_FILL, text_wrap=True)
+    for title, items in groups:
+        row += 1
+        keep.append(row)  # an Unterziel heading never ends a page: it goes with its first measure
+        book.merged_text(ws, row, 0, last if has_details else 3, title, group_fmt,
+                          total_width if has_details else sum(widths[c] for c in range(4)))
+        if not items:
+            row += 1
+            ws.write_string(row, 1, "(keine Maßnahmen)", fmt.cell(italic=True, font_color=MUTED))
+        for m in sorted(items, key=lambda m: m.row):
+            row += 1
+            _measure_row(book, ws, row, m, detail_of[id(m)], has_details, detail_first, last, detail_width,
+                              widths[1])
+    setup_print(ws, book.header, book.stand, keep_with_next=keep)
+
+
+
+def _details(m) -> str:
+    parts = []
+    if m.verantwortlich:
+        parts.append(f"Verantwortlich: {m.verantwortlich}")
+    if m.zeitraum:
+        parts.append(f"Zeitraum: {m.zeitraum}")
+    if m.bemerkung:
+        parts.append(f"Bemerkung: {m.bemerkung}")
+    for label, value in m.extras:
+        if value not in (None, ""):
+            parts.append(f"{label}: {value}")
+    return "\n".join(parts)
+
+
+
+def _row_formats(book: "SummaryWriter", in_auswertung: bool) -> dict[str, Any]:
+    """The formats of a measure row (grey text for measures outside the evaluation), cached."""
+    cache = book._row_fmt_cache
+    if in_auswertung not in cache:
+        fmt = book.fmt
+        grey = {} if in_auswertung else {"font_color": "#808080"}
+        cache[in_auswertung] = {
+            "nr": fmt.cell(align="left", **grey),
+            "text": fmt.cell(text_wrap=True, **grey),
+            "flag": fmt.cell(align="center", **grey),
+            "detail": fmt.cell(text_wrap=True, font_size=10, **grey),
+            # an empty detail box drawn from blanks: outer borders only
+            "box_left": fmt(left=1, top=1, bottom=1, border_color=BORDER_COLOR),
+            "box_mid": fmt(top=1, bottom=1, border_color=BORDER_COLOR),
+            "box_right": fmt(right=1, top=1, bottom=1, border_color=BORDER_COLOR),
+            **{f"status_{k}": fmt.status(k) for k in (*STATUS_KEYS, "ohne")},
+        }
+    return cache[in_auswertung]
+
+
+
+def _measure_row(book: "SummaryWriter", ws, row: int, m, detail: str, has_details: bool, detail_first: int, last: int,
+                 detail_width: float, text_width: float) -> None:
+    f = _row_formats(book, m.in_auswertung)
+    if is_int_text(m.nr):
+        ws.write_number(row, 0, int(m.nr), f["nr"])
+    else:
+        ws.write_string(row, 0, clip(m.nr or ""), f["nr"])
+    ws.write_string(row, 1, clip(m.text), f["text"])
+    key = status_key(m.status)
+    ws.write_string(row, 2, STATUS_WORDS[key], f[f"status_{key}"])
+    ws.write_string(row, 3, "ja" if m.in_auswertung else "nein", f["flag"])
+    cells = [(m.text, text_width), (STATUS_WORDS[key], 10.0)]
+    if has_details:
+        if detail:
+            ws.merge_range(row, detail_first, row, last, "", f["detail"])
+            ws.write_string(row, detail_first, clip(detail), f["detail"])
+            cells.append((detail, detail_width * 1.1))
+        else:  # an empty box; plain blanks are much cheaper than a merged range
+            for c in range(detail_first, last + 1):
+                side = "box_left" if c == detail_first else "box_right" if c == last else "box_mid"
+                ws.write_blank(row, c, None, f[side])
+    fit_row(ws, row, cells)

@@ -1,0 +1,174 @@
+"""The A4 print setup of every sheet ampel_xl writes, and the planning of its page breaks.
+
+:func:`print_a4` is the one place that sets paper, orientation, scaling, margins, header and
+footer; :func:`setup_print` is what every output sheet uses (the Kopfzeile centred on top, the
+sheet name, "Seite x von y" and the Stand in the footer, page breaks planned from the rows'
+heights); the master template calls :func:`print_a4` with its own header and footer.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable
+from typing import Any
+
+_HEADER_MAX = 200
+
+#: Paper and margins of every printed sheet (inches): A4, header and footer 0.3 from the edge.
+PAPER_MM = (297.0, 210.0)
+MARGINS = {"left": 0.5, "right": 0.5, "top": 0.8, "bottom": 0.7}
+#: Share of a page's height the page breaks plan to fill: row heights are estimates (wrapped
+#: text, fonts differ between Excel and LibreOffice), so a planned page must fit with room to spare.
+PAGE_FILL = 0.95
+#: Excel and LibreOffice accept at most this many manual page breaks per sheet.
+MAX_PAGE_BREAKS = 1023
+
+
+
+def hf_escape(text: str) -> str:
+    """Text for an Excel header/footer: one line, ``&`` doubled, bounded length."""
+    text = re.sub(r"\s+", " ", text).strip()
+    if len(text) > _HEADER_MAX:
+        text = text[: _HEADER_MAX - 1].rstrip() + "…"
+    return text.replace("&", "&&")
+
+
+def print_a4(ws: Any, header: str, footer: str, *, landscape: bool = True, fit_tall: int = 0,
+             margins: dict[str, float] | None = None, center: bool = True) -> None:
+    """A4 paper (landscape unless told), one page wide (``fit_tall`` pages tall, 0: as many as
+    needed), ``margins`` in inches (default :data:`MARGINS`), ``header`` and ``footer`` as Excel
+    header/footer codes 0.3 inch from the edge, centred horizontally unless told."""
+    ws.set_paper(9)  # A4
+    if landscape:
+        ws.set_landscape()
+    ws.fit_to_pages(1, fit_tall)
+    ws.set_margins(**(MARGINS if margins is None else margins))
+    ws.set_header(header, {"margin": 0.3})
+    ws.set_footer(footer, {"margin": 0.3})
+    if center:
+        ws.center_horizontally()
+
+
+def setup_print(ws, header: str, stand: str | None, *, landscape: bool = True, fit_tall: int = 0,
+                 keep_with_next: Iterable[int] = ()) -> None:
+    """The print setup of every sheet of every workbook (summary, compare, history).
+
+    A4 (landscape unless told), one page wide, the header centred on every page, the footer
+    with the sheet's name, "Seite x von y" and the Stand. When the sheet may run over several
+    pages (``fit_tall`` 0), page breaks are planned here from the rows' heights (see
+    :func:`plan_page_breaks`): no row of ``keep_with_next`` (headings) ends a page, and no chart
+    is cut by a break. Call it after the sheet's last row is written.
+    """
+    right = f"&RStand: {hf_escape(stand)}" if stand else ""
+    print_a4(ws, f"&C&B{hf_escape(header)}", f"&L&A&CSeite &P von &N{right}", landscape=landscape,
+             fit_tall=fit_tall)
+    if fit_tall == 0:
+        breaks = plan_page_breaks(ws, keep_with_next=keep_with_next, landscape=landscape)
+        if breaks:
+            ws.set_h_pagebreaks(breaks[:MAX_PAGE_BREAKS])
+
+
+def chart_spans(ws) -> list[tuple[int, int]]:
+    """(first, last) row each chart of ``ws`` covers, from its anchor, offset and height."""
+    spans = []
+    for chart_row, _col, chart, _x_off, y_off, _x_scale, y_scale, *_ in ws.charts:
+        height = chart.height * y_scale + y_off
+        r, covered = chart_row, 0.0
+        while True:
+            covered += ws._size_row(r)
+            if covered >= height or r - chart_row > 10_000:
+                break
+            r += 1
+        spans.append((chart_row, r))
+    return spans
+
+
+def content_width_px(ws) -> float:
+    """Width of what prints (columns in use and charts), in pixels."""
+    last_col = ws.dim_colmax or 0
+    widths = [ws._size_col(c) for c in range(last_col + 1)]
+    right = sum(widths)
+    for _row, col, chart, x_off, _y_off, x_scale, *_ in ws.charts:
+        right = max(right, sum(ws._size_col(c) for c in range(col)) + x_off + chart.width * x_scale)
+    return right
+
+
+def repeat_rows(ws) -> tuple[int, int] | None:
+    match = re.search(r"\$(\d+):\$(\d+)$", ws.repeat_row_range or "")
+    return (int(match.group(1)) - 1, int(match.group(2)) - 1) if match else None
+
+
+def plan_page_breaks(ws, *, keep_with_next: Iterable[int] = (), landscape: bool = True) -> list[int]:
+    """Manual page breaks (rows that start a page) for a sheet printed one page wide.
+
+    The sheet's rows are laid out on pages of the printable height at the scale that makes
+    the sheet one page wide (:data:`PAGE_FILL` of it, for estimated heights). Where a row no
+    longer fits, the page ends before it – or earlier, before the heading it belongs to: a row
+    in ``keep_with_next`` (an Unterziel heading, a table's caption and header) and every row a
+    chart covers but its last stay on the page of the row after them. Breaks the sheet already
+    has (a table that starts a new page) are kept; the repeated title rows are counted on every
+    page after they first appear.
+    """
+    last_row = ws.dim_rowmax
+    spans = chart_spans(ws)
+    if last_row is None and not spans:
+        return []
+    last_row = max([last_row or 0, *(b for _a, b in spans)])
+    keep = set(keep_with_next)
+    charted: set[int] = set()
+    for a, b in spans:
+        keep.update(range(a, b))
+        charted.update(range(a, b + 1))
+    forced = set(ws.hbreaks or ())
+    paper_w, paper_h = PAPER_MM if landscape else PAPER_MM[::-1]
+    printable_w_pt = paper_w / 25.4 * 72 - (MARGINS["left"] + MARGINS["right"]) * 72
+    printable_h_pt = paper_h / 25.4 * 72 - (MARGINS["top"] + MARGINS["bottom"]) * 72
+    content_pt = content_width_px(ws) * 0.75
+    scale = min(1.0, printable_w_pt / content_pt) if content_pt else 1.0
+    capacity = printable_h_pt / 0.75 / scale * PAGE_FILL  # in the sheet's pixels
+    repeat = repeat_rows(ws)
+    repeat_px = sum(ws._size_row(r) for r in range(repeat[0], repeat[1] + 1)) if repeat else 0
+
+    def head(start: int) -> float:
+        """Height of the repeated rows on a page starting at ``start``."""
+        return repeat_px if repeat and start > repeat[1] else 0
+
+    # rows without cells (known only while the sheet holds its cells: not in constant_memory mode)
+    cells = None if getattr(ws, "constant_memory", False) else ws.table
+
+    def blank_until_forced(r: int) -> int | None:
+        """The forced break after ``r`` when every row from ``r`` to it is blank, else None."""
+        if cells is None:
+            return None
+        nxt = min((f for f in forced if f > r), default=None)
+        if nxt is None or any(cells.get(x) or x in charted for x in range(r, nxt)):
+            return None
+        return nxt
+
+    breaks: list[int] = []
+    start, used = 0, 0.0
+    for r in range(last_row + 1):
+        h = ws._size_row(r)
+        if r in forced and r != start:
+            breaks.append(r)
+            start, used = r, head(r)
+        elif used + h > capacity and r > start and (skip := blank_until_forced(r)) is not None:
+            # only blank rows before a table that starts a page anyway: the page ends here, the
+            # forced break is dropped (else those blank rows would print as a page of their own)
+            forced.discard(skip)
+            breaks.append(r)
+            start, used = r, head(r)
+        elif used + h > capacity and r > start:
+            b = r
+            while b - 1 > start and (b - 1) in keep:
+                b -= 1
+            if (b - 1 == start and start in keep) or (cells is not None and not any(
+                    cells.get(x) or x in charted for x in range(start, b))):
+                # the whole page is one block (a table or chart taller than a page), or only blank
+                # rows would stay on it: cut where it is full
+                b = r
+            breaks.append(b)
+            start = b
+            used = head(b) + sum(ws._size_row(x) for x in range(b, r))
+        used += h
+    return breaks
