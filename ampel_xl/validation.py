@@ -146,7 +146,7 @@ def _n_massnahmen(f: Feld) -> int:
 def _check_workbook(k: Konzept, out: _Collector) -> None:
     if not k.felder:
         out.add(F.NO_FIELD_SHEETS, None, None, None)
-    doubled = {a.sheet for a in k.anomalies if a.kind is F.FIELD_DUPLICATE}
+    doubled = {a.sheet for a in k.anomalies if a.kind == F.FIELD_DUPLICATE}
     for a in k.anomalies:  # what the reader saw in the workbook as a whole (doubled fields, word lists, „Konzept“)
         out.items.append(a.finding())
     for s in k.sheets:
@@ -164,13 +164,13 @@ def _check_feld(f: Feld, out: _Collector) -> None:
         out.add(F.MISSING_OBERZIEL, sheet, f.title_cell, 0, name=f.name)
     in_use = bool(_n_massnahmen(f))  # a fresh template's empty labels are there to be filled in
     for a in f.anomalies:
-        if a.kind is F.LABEL_EMPTY and in_use:
+        if a.kind == F.LABEL_EMPTY and in_use:
             out.items.append(a.finding())
     if f.table is None:
         out.add(F.NO_TABLE, sheet, None, 0)
         return
     for a in f.anomalies:  # rows and cells of the table the reader could not place
-        if a.kind is not F.LABEL_EMPTY:
+        if a.kind != F.LABEL_EMPTY:
             out.items.append(a.finding())
 
     massnahmen = f.massnahmen  # a property that builds and sorts the list: once per field
@@ -199,7 +199,7 @@ def _check_feld(f: Feld, out: _Collector) -> None:
 
     # Maßnahmen
     ids: dict[str, Massnahme] = {}
-    unreadable_rows = {a.row for a in f.anomalies if a.kind is F.UNTERZIEL_UNREADABLE}
+    unreadable_rows = {a.row for a in f.anomalies if a.kind == F.UNTERZIEL_UNREADABLE}
     for m in massnahmen:
         cell_nr = m.nr_cell or m.text_cell
         if m.unterziel_nr is None and m.row not in unreadable_rows:
