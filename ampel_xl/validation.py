@@ -19,6 +19,7 @@ from typing import TYPE_CHECKING, Any
 from . import findings as F
 from .findings import Finding, FindingType, Severity, codes_table_markdown  # noqa: F401  (re-exports)
 from .model import Feld, Konzept, Massnahme, StatusEvidence
+from .vocabulary import counts_text
 
 if TYPE_CHECKING:  # pragma: no cover
     import pandas as pd
@@ -366,7 +367,7 @@ def render_text(report: Report, color: bool = False) -> str:
     styles = {"error": ("\x1b[1;31m", "\x1b[0m"), "warning": ("\x1b[33m", "\x1b[0m"), "info": ("\x1b[36m", "\x1b[0m")}
     c = report.counts
     lines = [f"Prüfbericht für {os.path.basename(report.source)}"]
-    lines.append(f"{c['error']} Fehler, {c['warning']} Warnungen, {c['info']} Hinweise")
+    lines.append(counts_text(c))
     for sheet, items in report.by_sheet():
         lines.append("")
         lines.append(f"{sheet}:")

@@ -267,3 +267,10 @@ def test_report_from_python_to_frame(tmp_path):
     assert list(df.columns) == ["code", "severity", "sheet", "cell", "message", "hint"]
     row = df[df["code"] == "status-conflict"].iloc[0]
     assert (row["severity"], row["sheet"], row["cell"]) == ("error", "Sprache", "C6")
+
+
+def test_counts_line_speaks_german_singular_and_plural():
+    """The example has exactly one Hinweis (the Anleitung sheet): "1 Hinweis", never "1 Hinweise"."""
+    result = CliRunner().invoke(cli, ["validate", str(EXAMPLE)])
+    assert result.exit_code == 0, result.output
+    assert "0 Fehler, 0 Warnungen, 1 Hinweis\n" in result.output
