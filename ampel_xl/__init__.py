@@ -53,7 +53,7 @@ _LAZY = {
     "write_summary": ("xlsx.summary", "write_summary"),
     "write_report": ("ampeldokument.document", "write_report"),
     "write_template": ("xlsx.master", "write_template"),
-    "write_findings": ("xlsx.findings", "write_findings"),
+    "write_findings": ("xlsx.pruefbericht", "write_findings"),
     "compare": ("comparison", "compare"),
     "history": ("timeline", "history"),
     "Konzept": ("model", "Konzept"),
@@ -84,7 +84,7 @@ if TYPE_CHECKING:  # pragma: no cover
     from .timeline import history
     from .findings import Finding, Severity
     from .validation import Report, validate
-    from .xlsx.findings import write_findings
+    from .xlsx.pruefbericht import write_findings
     from .xlsx.master import write_template
     from .xlsx.summary import write_summary
 

@@ -13,7 +13,7 @@ from .figure_table import (
     STATUS_WORDS, FigureColumns, chart_rows, doughnut, figures_conditional_formats, stacked_bars,
     write_figures_row,
 )
-from .findings import SHEET_PRUEFBERICHT
+from .pruefbericht import SHEET_PRUEFBERICHT
 from .formats import MUTED, WARN_FILL
 from .page import setup_print
 
