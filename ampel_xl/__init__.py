@@ -53,7 +53,7 @@ _LAZY = {
     "write_summary": ("xlsx.summary", "write_summary"),
     "write_report": ("ampeldokument.document", "write_report"),
     "write_template": ("xlsx.master", "write_template"),
-    "write_findings": ("xlsx.findings", "write_findings"),
+    "write_findings": ("xlsx.pruefbericht", "write_findings"),
     "compare": ("comparison", "compare"),
     "history": ("timeline", "history"),
     "Konzept": ("model", "Konzept"),
@@ -62,8 +62,8 @@ _LAZY = {
     "Massnahme": ("model", "Massnahme"),
     "Status": ("model", "Status"),
     "Report": ("validation", "Report"),
-    "Finding": ("validation", "Finding"),
-    "Severity": ("validation", "Severity"),
+    "Finding": ("findings", "Finding"),
+    "Severity": ("findings", "Severity"),
     "Summary": ("figures", "Summary"),
     "Changes": ("comparison", "Changes"),
     "AmpelError": ("errors", "AmpelError"),
@@ -82,8 +82,9 @@ if TYPE_CHECKING:  # pragma: no cover
     from .model import Feld, Konzept, Massnahme, Status, Unterziel
     from .reader import read
     from .timeline import history
-    from .validation import Finding, Report, Severity, validate
-    from .xlsx.findings import write_findings
+    from .findings import Finding, Severity
+    from .validation import Report, validate
+    from .xlsx.pruefbericht import write_findings
     from .xlsx.master import write_template
     from .xlsx.summary import write_summary
 

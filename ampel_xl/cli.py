@@ -192,7 +192,7 @@ def _read_checked(master: Path, force: bool, refused: str, *, findings_workbook:
 def _write_findings_beside(master: Path, konzept, report) -> str:
     """Write ``<Master>_Prüfbericht.xlsx`` beside the master; the sentence that names it (or why not)."""
     from .model import document_date
-    from .xlsx.findings import default_findings_path, write_findings
+    from .xlsx.pruefbericht import default_findings_path, write_findings
     from .xlsx.summary import default_header
 
     target = default_findings_path(master)
@@ -209,7 +209,7 @@ def _write_findings_beside(master: Path, konzept, report) -> str:
 
 def _remove_stale_findings(master: Path) -> None:
     """A Prüfbericht from an earlier run with errors is out of date once the master has none."""
-    from .xlsx.findings import default_findings_path
+    from .xlsx.pruefbericht import default_findings_path
 
     old = default_findings_path(master)
     if not old.is_file():

@@ -7,7 +7,7 @@ from typing import TYPE_CHECKING
 
 from .model import Konzept
 from .vocabulary import (
-    NO_STATUS, NO_STATUS_MEASURE, NO_STATUS_SHORT, STATUS_COLORS, STATUS_FILLS, STATUS_LABELS, STATUS_ORDER,
+    NO_STATUS, NO_STATUS_MEASURE, NO_STATUS_SHORT, STATUS_COLORS, STATUS_FILLS, STATUS_LABELS, STATUS_ORDER, counts_text,
 )
 
 if TYPE_CHECKING:  # pragma: no cover
@@ -83,7 +83,7 @@ def summary_html(s: "Summary") -> str:
 def report_html(r: "Report") -> str:
     colours = {"error": STATUS_FILLS["rot"], "warning": STATUS_FILLS["gelb"], "info": "#DDEBF7"}
     c = r.counts
-    head = f"<b>Prüfbericht</b> – {c['error']} Fehler, {c['warning']} Warnungen, {c['info']} Hinweise"
+    head = f"<b>Prüfbericht</b> – {counts_text(c)}"
     if not r.findings:
         return f"<div>{head}<br>Keine Auffälligkeiten.</div>"
     rows = "".join(

@@ -17,6 +17,7 @@ from typing import TYPE_CHECKING, Any
 
 # The status and its palette live in the vocabulary (which imports nothing from the package);
 # re-exported here because a status is part of the model.
+from .findings import Finding, FindingType
 from .vocabulary import (  # noqa: F401  (re-exports)
     BLUE_MARK,
     STATUS_COLORS,
@@ -264,15 +265,27 @@ class TableInfo:
 class Anomaly:
     """Something the reader saw but could not place into the model (a row, a cell).
 
-    Validation turns these into findings; ``code`` names the kind
-    (e.g. ``"massnahme_ohne_unterziel"``), ``cell`` is the A1 reference, ``detail`` the text.
+    ``kind`` is its type in the findings registry (:mod:`ampel_xl.findings`), so ``code`` is the
+    finding code it is reported under (e.g. ``"unterziel-carried"``); ``cell`` is the A1 reference,
+    ``params`` the values its message and hint templates name. Validation reports it as it is.
     """
 
-    code: str
+    kind: FindingType
     sheet: str
     cell: str | None
     row: int | None
-    detail: str = ""
+    params: tuple[tuple[str, Any], ...] = ()
+
+    @classmethod
+    def of(cls, kind: FindingType, sheet: str, cell: str | None, row: int | None, **params: Any) -> Anomaly:
+        return cls(kind, sheet, cell, row, tuple(params.items()))
+
+    @property
+    def code(self) -> str:
+        return self.kind.code
+
+    def finding(self) -> Finding:
+        return self.kind(self.sheet, self.cell, self.row, **dict(self.params))
 
 
 @dataclass(frozen=True)

@@ -690,3 +690,9 @@ def words_from_list(entries: Iterable[Any],
 def plural(n: int, one: str, many: str) -> str:
     """``"1 Hinweis"``, ``"2 Hinweise"``, ``"0 Hinweise"``: the number with the fitting German noun."""
     return f"{n} {one if n == 1 else many}"
+
+
+def counts_text(counts: dict[str, int]) -> str:
+    """The findings' counts as staff read them: ``"0 Fehler, 2 Warnungen, 1 Hinweis"``."""
+    return (f"{counts['error']} Fehler, {plural(counts['warning'], 'Warnung', 'Warnungen')}, "
+            f"{plural(counts['info'], 'Hinweis', 'Hinweise')}")

@@ -19,7 +19,7 @@ from openpyxl import load_workbook
 from ampel_xl import read, validate
 from ampel_xl.cli import cli
 from ampel_xl.validation import Finding, Severity
-from ampel_xl.xlsx.findings import COLUMNS, TABLE_TOP, default_findings_path, master_link, write_findings
+from ampel_xl.xlsx.pruefbericht import COLUMNS, TABLE_TOP, default_findings_path, master_link, write_findings
 from builders import RED, FieldSheet, build
 
 FUNDSTELLE = 1 + [h for h, _ in COLUMNS].index("Fundstelle")

@@ -133,7 +133,7 @@ def test_flat_layout_unmerged_gap_is_noted(tmp_path):
     f.measure("2", "b", status="Rot")
     k = read(build(tmp_path / "m.xlsx", [f]))
     assert [m.unterziel_nr for m in k.massnahmen] == [1, 1]
-    assert [(a.code, a.cell) for a in k.felder[0].anomalies] == [("unterziel_uebernommen", "A6")]
+    assert [(a.code, a.cell) for a in k.felder[0].anomalies] == [("unterziel-carried", "A6")]
 
 
 @pytest.mark.parametrize(

@@ -10,7 +10,7 @@ from click.testing import CliRunner
 
 from ampel_xl import read, validate
 from ampel_xl.cli import cli
-from ampel_xl.validation import CODES, Severity
+from ampel_xl.findings import REGISTRY, Severity
 
 from builders import BLUE, GREEN, RED, FieldSheet, build, simple_field
 
@@ -216,7 +216,7 @@ def test_findings_are_ordered_by_sheet_and_row(tmp_path):
 
 def test_every_code_is_documented_in_the_readme():
     readme = (ROOT / "README.md").read_text(encoding="utf-8")
-    for code in CODES:
+    for code in REGISTRY:
         assert f"`{code}`" in readme, code
 
 
@@ -267,3 +267,10 @@ def test_report_from_python_to_frame(tmp_path):
     assert list(df.columns) == ["code", "severity", "sheet", "cell", "message", "hint"]
     row = df[df["code"] == "status-conflict"].iloc[0]
     assert (row["severity"], row["sheet"], row["cell"]) == ("error", "Sprache", "C6")
+
+
+def test_counts_line_speaks_german_singular_and_plural():
+    """The example has exactly one Hinweis (the Anleitung sheet): "1 Hinweis", never "1 Hinweise"."""
+    result = CliRunner().invoke(cli, ["validate", str(EXAMPLE)])
+    assert result.exit_code == 0, result.output
+    assert "0 Fehler, 0 Warnungen, 1 Hinweis\n" in result.output

@@ -7,7 +7,8 @@ import xlsxwriter
 from openpyxl import load_workbook
 
 from ampel_xl.vocabulary import plural
-from ampel_xl.xlsx.cells import ROW_PT, counts_text, fit_row, row_height, sheet_name, wrapped_lines
+from ampel_xl.vocabulary import counts_text
+from ampel_xl.xlsx.cells import ROW_PT, fit_row, row_height, sheet_name, wrapped_lines
 from ampel_xl.xlsx.master import write_master
 
 

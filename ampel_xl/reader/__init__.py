@@ -32,6 +32,7 @@ from typing import Any
 from ..conditional import ConditionalFormats, Dxf, parse_dxfs
 from ..colors import ColorClass, ColorResolver, Theme, classify
 from ..errors import ReadError
+from ..findings import FIELD_DUPLICATE, WORD_CONFLICT
 from ..model import (
     Anomaly,
     Feld,
@@ -294,8 +295,8 @@ class WorkbookReader:
             else:
                 keep, drop = first, d
             dropped.add(drop.sheet)
-            self.anomalies.append(Anomaly("feld_doppelt", drop.sheet, drop.title_cell, 0,
-                                          f"{keep.sheet}\t{drop.sheet}\t{keep.name}"))
+            self.anomalies.append(Anomaly.of(FIELD_DUPLICATE, drop.sheet, drop.title_cell, 0,
+                                             keep=keep.sheet, drop=drop.sheet, name=keep.name))
         sheets = [SheetInfo(s.name, "ignoriert", s.hidden) if s.name in dropped else s for s in sheets]
         return order, sheets
 
@@ -316,8 +317,8 @@ class WorkbookReader:
             r, c = conflict.places[0] if conflict.places else (0, 0)
             idx, cols = places[r] if r < len(places) else (None, [])
             cell = f"{col_letter(cols[c])}{idx}" if idx is not None and c < len(cols) else None
-            self.anomalies.append(Anomaly("wort_widerspruch", sheet, cell, idx,
-                                          f"{conflict.word}\t{' / '.join(s.label for s in conflict.statuses)}"))
+            self.anomalies.append(Anomaly.of(WORD_CONFLICT, sheet, cell, idx, word=conflict.word,
+                                             statuses=" / ".join(s.label for s in conflict.statuses)))
 
     def _list_entries(self, formula: str, grid: Grid, sheet: str) -> list[str]:
         """The entries of a drop-down list that points at cells (on this or another sheet, or via a name)."""
@@ -385,8 +386,9 @@ class WorkbookReader:
 
             lesson = self.words.teach_list(entries, colour)
             for conflict in lesson.conflicts:
-                self.anomalies.append(Anomaly("wort_widerspruch", sheet, f"{col_letter(status_col)}{row}", row,
-                                              f"{conflict.word}\t{' / '.join(s.label for s in conflict.statuses)}"))
+                self.anomalies.append(Anomaly.of(WORD_CONFLICT, sheet, f"{col_letter(status_col)}{row}", row,
+                                                 word=conflict.word,
+                                                 statuses=" / ".join(s.label for s in conflict.statuses)))
 
 
 _CLASS_STATUS = {ColorClass.GRUEN: Status.GRUEN, ColorClass.GELB: Status.GELB, ColorClass.ROT: Status.ROT}

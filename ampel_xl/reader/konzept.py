@@ -2,7 +2,7 @@
 
 The table's header is found by its labels with synonyms ("Anzahl Unterziele", "Soll",
 "Soll-Anzahl Maßnahmen"); a sheet that looks like it holds such a table but whose table cannot
-be read is an anomaly (``konzept_unlesbar``), never a silent skip.
+be read is an anomaly (``konzept-unreadable``), never a silent skip.
 """
 
 from __future__ import annotations
@@ -11,6 +11,7 @@ import re
 from dataclasses import dataclass, field
 from typing import Any
 
+from ..findings import KONZEPT_HEADER_UNREADABLE, KONZEPT_NUMBER_UNREADABLE
 from ..model import Anomaly, DeclaredFeld
 from .grid import Grid, ref, text_of
 from .layout import header_key, norm
@@ -98,8 +99,8 @@ def read_konzept(grid: Grid, sheet: str) -> KonzeptDraft:
             raw = values.get(col) if col is not None else None
             counts[role] = int_or_none(raw)
             if raw is not None and counts[role] is None and norm(name) not in _TOTAL:
-                out.anomalies.append(Anomaly("konzept_unlesbar", sheet, ref(col, idx), idx,
-                                             f"zahl\t{name}\t{text_of(raw)}"))
+                out.anomalies.append(Anomaly.of(KONZEPT_NUMBER_UNREADABLE, sheet, ref(col, idx), idx,
+                                                name=name, value=text_of(raw)))
         entry = DeclaredFeld(
             name=name,
             art=text_of(values.get(header.get("art", -1))) or None,
@@ -114,5 +115,5 @@ def read_konzept(grid: Grid, sheet: str) -> KonzeptDraft:
     if header is not None:
         out.declared = tuple(declared)
     elif header_like is not None:
-        out.anomalies.append(Anomaly("konzept_unlesbar", sheet, f"A{header_like}", header_like, "kopf\t"))
+        out.anomalies.append(Anomaly.of(KONZEPT_HEADER_UNREADABLE, sheet, f"A{header_like}", header_like))
     return out

@@ -16,6 +16,8 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from ..colors import ColorClass
+from ..findings import (AUSWERTUNG_UNREADABLE, LABEL_EMPTY, OUTSIDE_OTHER, OUTSIDE_WHAT, ROW_OUTSIDE_TABLE,
+                        UNTERZIEL_CARRIED, UNTERZIEL_UNREADABLE, short)
 from ..model import Anomaly, Art, StatusEvidence, TextRun
 from .grid import Grid, ref, text_of
 from .status import StatusReader
@@ -367,7 +369,7 @@ class FieldLayout:
                         rest, cell, src_col = t, ref(other, idx), other
                         consumed.add(other)
                 if not rest:
-                    d.anomalies.append(Anomaly("label_leer", self.sheet, ref(col, idx), idx, m.group(1)))
+                    d.anomalies.append(Anomaly.of(LABEL_EMPTY, self.sheet, ref(col, idx), idx, label=m.group(1)))
                 if key not in d.labels:
                     d.labels[key] = (rest, cell if rest else None)
                 if key == "highlights" and rest:
@@ -498,7 +500,8 @@ class TableReader:
         return None
 
     def _outside(self, idx: int, cell_col: int, why: str, text: str) -> None:
-        self.d.anomalies.append(Anomaly("zeile_ausserhalb", self.sheet, ref(cell_col, idx), idx, f"{why}\t{text}"))
+        self.d.anomalies.append(Anomaly.of(ROW_OUTSIDE_TABLE, self.sheet, ref(cell_col, idx), idx,
+                                           what=OUTSIDE_WHAT.get(why, OUTSIDE_OTHER), text=short(text)))
 
     # -- rows ------------------------------------------------------------------------------
     def run(self) -> None:
@@ -759,8 +762,8 @@ class TableReader:
             auswertung_text = text_of(raw) or None
             flag = self.status.words.flag(raw)
             if flag is None:
-                self.d.anomalies.append(Anomaly("auswertung_unlesbar", self.sheet, ref(self.c_ausw, idx), idx,
-                                                auswertung_text or ""))
+                self.d.anomalies.append(Anomaly.of(AUSWERTUNG_UNREADABLE, self.sheet, ref(self.c_ausw, idx), idx,
+                                                   value=auswertung_text or ""))
             elif flag and not marked:
                 marked, source = True, "spalte"
         uz = self._flat_uz(idx) if self.d.flat else self.current_uz
@@ -795,7 +798,7 @@ class TableReader:
             if self.last_uz_value is None:
                 return None
             if self._covered_from(idx, col) is None:
-                self.d.anomalies.append(Anomaly("unterziel_uebernommen", self.sheet, ref(col, idx), idx))
+                self.d.anomalies.append(Anomaly.of(UNTERZIEL_CARRIED, self.sheet, ref(col, idx), idx))
             nr = self.last_uz_value
             return self.uz_by_nr.get(nr) if isinstance(nr, int) else None
         t = text_of(raw)
@@ -807,7 +810,7 @@ class TableReader:
             if m:
                 n, rest = int(m.group(1)), m.group(2).strip()
         if n is None:
-            self.d.anomalies.append(Anomaly("unterziel_unlesbar", self.sheet, ref(col, idx), idx, t))
+            self.d.anomalies.append(Anomaly.of(UNTERZIEL_UNREADABLE, self.sheet, ref(col, idx), idx, value=t))
             self.last_uz_value = t
             return None
         self.last_uz_value = n

@@ -110,12 +110,6 @@ def fit_width(texts: Iterable[Any], minimum: float, maximum: float = 70.0) -> fl
     return float(min(maximum, max(minimum, math.ceil(longest * 1.05) + 2)))
 
 
-def counts_text(counts: dict[str, int]) -> str:
-    """``"0 Fehler, 2 Warnungen, 1 Hinweis"``."""
-    return (f"{counts['error']} Fehler, {plural(counts['warning'], 'Warnung', 'Warnungen')}, "
-            f"{plural(counts['info'], 'Hinweis', 'Hinweise')}")
-
-
 
 def missing(value: Any) -> bool:
     import pandas as pd

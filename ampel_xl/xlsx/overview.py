@@ -7,7 +7,8 @@ from typing import TYPE_CHECKING
 
 from ..model import Art
 from ..vocabulary import LOOKS, NO_STATUS, STATUS_MEANINGS, STATUS_ORDER
-from .cells import ROW_PT, clip, counts_text, fit_row, fit_width
+from ..vocabulary import counts_text
+from .cells import ROW_PT, clip, fit_row, fit_width
 from .figure_table import (
     STATUS_WORDS,
     FigureColumns,
@@ -17,7 +18,7 @@ from .figure_table import (
     stacked_bars,
     write_figures_row,
 )
-from .findings import SHEET_PRUEFBERICHT
+from .pruefbericht import SHEET_PRUEFBERICHT
 from .formats import MUTED, WARN_FILL
 from .page import setup_print
 

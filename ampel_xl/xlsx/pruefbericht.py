@@ -20,7 +20,8 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from .._io import xlsx_workbook
-from .cells import clip, counts_text, fit_row
+from ..vocabulary import counts_text
+from .cells import clip, fit_row
 from .formats import SEVERITY_FILLS, WARN_FILL, Formats
 from .page import setup_print
 

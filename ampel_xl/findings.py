@@ -1,0 +1,435 @@
+"""The finding types: one table of everything validation (and the reader) can report.
+
+In the style of frictionless-py's error types, a finding is data: a :class:`FindingType` names
+its stable ``code`` (public: README, JSON output, tests), its :class:`Severity`, a short German
+``title`` (the README's table is generated from it) and German ``message`` and ``hint``
+templates with named placeholders (``{sheet}``, ``{cell}``, ``{label}``, …). A :class:`Finding`
+is made by calling a type with its place and parameters::
+
+    MISSING_OBERZIEL("Sprache", "A1", 0, name="Sprache")
+
+No call site writes its own message text or chooses a severity; where one code has differently
+worded cases (a number or the header in the sheet „Konzept“) the type has *variants* that share
+code, severity and title. ``sheet``, ``cell`` and ``row`` are always available to the templates,
+as is ``choice`` (the status words, "Grün, Gelb oder Rot").
+
+This module is a leaf: it imports only the vocabulary.
+"""
+
+from __future__ import annotations
+
+import enum
+import string
+from dataclasses import dataclass
+from typing import Any
+
+from .vocabulary import STATUS_CHOICE
+
+__all__ = [
+    "Severity", "Finding", "FindingType", "FINDING_TYPES", "REGISTRY", "codes_table_markdown",
+]
+
+
+class Severity(str, enum.Enum):
+    ERROR = "error"
+    WARNING = "warning"
+    INFO = "info"
+
+    @property
+    def label(self) -> str:
+        return {"error": "Fehler", "warning": "Warnung", "info": "Hinweis"}[self.value]
+
+    @property
+    def rank(self) -> int:
+        return {"error": 0, "warning": 1, "info": 2}[self.value]
+
+
+E, W, I = Severity.ERROR, Severity.WARNING, Severity.INFO
+
+
+@dataclass(frozen=True, slots=True)
+class Finding:
+    """One finding: code, severity, place, and the German message and hint rendered from its type."""
+
+    code: str
+    severity: Severity
+    sheet: str | None
+    cell: str | None
+    message: str
+    hint: str = ""
+    row: int | None = None
+
+    @property
+    def title(self) -> str:
+        """The short German description of the finding's type (the README's "Bedeutung")."""
+        return REGISTRY[self.code].title
+
+    @property
+    def location(self) -> str:
+        """``Sprache!D14``, ``Sprache`` or ``Arbeitsmappe``."""
+        if self.sheet and self.cell:
+            return f"{self.sheet}!{self.cell}"
+        return self.sheet or "Arbeitsmappe"
+
+    def as_dict(self) -> dict[str, Any]:
+        return {
+            "code": self.code,
+            "severity": self.severity.value,
+            "sheet": self.sheet,
+            "cell": self.cell,
+            "message": self.message,
+            "hint": self.hint,
+        }
+
+
+_ALWAYS = {"choice": STATUS_CHOICE}
+
+
+@dataclass(frozen=True, slots=True)
+class FindingType:
+    """A kind of finding: stable code, severity, title and the templates of message and hint."""
+
+    code: str
+    severity: Severity
+    title: str
+    message: str
+    hint: str
+    variant: str = ""
+    """Empty for the main case; a word for a differently worded case of the same code."""
+
+    def __call__(self, sheet: str | None, cell: str | None, row: int | None, /, **params: Any) -> Finding:
+        values = {**_ALWAYS, "sheet": sheet, "cell": cell, "row": row, **params}
+        return Finding(self.code, self.severity, sheet, cell, self.message.format(**values),
+                       self.hint.format(**values), row)
+
+    @property
+    def placeholders(self) -> frozenset[str]:
+        """The names the templates use (beyond those always given)."""
+        names = {name for text in (self.message, self.hint)
+                 for _, name, _, _ in string.Formatter().parse(text) if name}
+        return frozenset(names - set(_ALWAYS) - {"sheet", "cell", "row"})
+
+
+def _t(code: str, severity: Severity, title: str, message: str, hint: str, variant: str = "") -> FindingType:
+    return FindingType(code, severity, title, message, hint, variant)
+
+
+# -- the workbook --------------------------------------------------------------------------------
+NO_FIELD_SHEETS = _t(
+    "no-field-sheets", E, "Kein Blatt ist als Handlungsfeld oder Querschnittsthema erkennbar.",
+    "In der Arbeitsmappe wurde kein Blatt gefunden, das mit „Handlungsfeld …“ oder „Querschnittsthema …“ beginnt.",
+    "Jedes Feld braucht ein eigenes Blatt mit dem Titel (z. B. „Handlungsfeld Sprache“) in einer der ersten Zeilen.")
+SHEET_IGNORED = _t(
+    "sheet-ignored", I, "Ein Blatt ist kein Feld und wird nicht ausgewertet (z. B. Legende, Notizen).",
+    "Das Blatt „{sheet}“ ist kein Handlungsfeld oder Querschnittsthema und wird nicht ausgewertet.",
+    "Nichts zu tun, falls das so gewollt ist (z. B. Legende, Notizen). Sonst oben im Blatt den Titel "
+    "„Handlungsfeld …“ bzw. „Querschnittsthema …“ eintragen.")
+NO_KONZEPT_SHEET = _t(
+    "no-konzept-sheet", I, "Es gibt kein Blatt „Konzept“; die Anzahlen werden nicht gegen Soll-Werte geprüft.",
+    "Es gibt kein Blatt „Konzept“; die gefundenen Anzahlen von Unterzielen und Maßnahmen werden nicht geprüft.",
+    "Legen Sie ein Blatt „Konzept“ mit der Tabelle Feld | Art | Unterziele | Maßnahmen an, damit versehentlich "
+    "gelöschte Zeilen auffallen.")
+
+# -- a field sheet ---------------------------------------------------------------------------------
+MISSING_OBERZIEL = _t(
+    "missing-oberziel", W, "Ein Feld hat kein Oberziel.",
+    "Für „{name}“ wurde kein Oberziel gefunden.",
+    "Tragen Sie unter dem Titel eine Zeile „Oberziel“ mit dem Text daneben ein (oder „Oberziel: …“ in einer Zelle).")
+NO_TABLE = _t(
+    "no-table", E, "Auf einem Feldblatt wurde keine Kopfzeile der Maßnahmentabelle gefunden.",
+    "Auf dem Blatt „{sheet}“ wurde keine Maßnahmentabelle gefunden (Kopfzeile mit „Nr“, „Maßnahme“ und „Ampel“).",
+    "Die Tabelle braucht eine Kopfzeile mit mindestens den Spalten „Maßnahme“ (oder „Unterziel / Maßnahme“) und "
+    "„Ampel“ (oder „Status“) bzw. „Nr“.")
+FIELD_EMPTY = _t(
+    "field-empty", I, "Ein Feld enthält noch keine Maßnahmen.",
+    "„{name}“ enthält noch keine Maßnahmen.",
+    "Tragen Sie die Maßnahmen unter ihren Unterzielen ein.")
+
+# -- Unterziele and measures -----------------------------------------------------------------------
+MEASURE_WITHOUT_UNTERZIEL = _t(
+    "measure-without-unterziel", E, "Eine Maßnahme gehört zu keinem Unterziel (steht vor dem ersten Unterziel).",
+    "Die Maßnahme „{text}“ steht vor dem ersten Unterziel und gehört zu keinem Unterziel.",
+    "Fügen Sie darüber eine Unterziel-Zeile ein („Unterziel 1: …“) oder verschieben Sie die Maßnahme.")
+UNTERZIEL_UNREADABLE = _t(
+    "unterziel-unreadable", E, "Die Unterziel-Zelle einer Maßnahme enthält keine Unterziel-Nummer.",
+    "In der Unterziel-Spalte steht „{value}“; daraus geht keine Unterziel-Nummer hervor.",
+    "Tragen Sie die Nummer des Unterziels ein (z. B. „3“ oder „Unterziel 3: …“).")
+UNTERZIEL_CARRIED = _t(
+    "unterziel-carried", W,
+    "Die Unterziel-Zelle ist leer und nicht verbunden; das Unterziel der Zeile darüber wurde übernommen.",
+    "Die Unterziel-Zelle ist leer (und nicht mit der Zelle darüber verbunden); die Maßnahme wurde dem "
+    "Unterziel der Zeile darüber zugeordnet.",
+    "Tragen Sie die Unterziel-Nummer ein oder verbinden Sie die Zellen der Gruppe.")
+UNTERZIEL_DUPLICATE = _t(
+    "unterziel-duplicate", E, "Eine Unterziel-Nummer kommt in einem Feld mehrfach vor.",
+    "Unterziel {nr} kommt in „{name}“ mehrfach vor.",
+    "Prüfen Sie die Nummerierung der Unterziele; jede Nummer darf nur einmal vorkommen.")
+UNTERZIEL_MISSING = _t(
+    "unterziel-missing", W, "In der Nummernfolge der Unterziele fehlt eine Nummer.",
+    "In „{name}“ fehlt Unterziel {nr} (vorhanden: {present}).",
+    "Prüfen Sie, ob die Zeile des Unterziels gelöscht wurde, oder nummerieren Sie neu.")
+UNTERZIEL_ORDER = _t(
+    "unterziel-order", W, "Die Unterziele stehen nicht in aufsteigender Reihenfolge.",
+    "Unterziel {nr} steht nach Unterziel {previous}.",
+    "Sortieren Sie die Unterziele aufsteigend.")
+UNTERZIEL_EMPTY = _t(
+    "unterziel-empty", W, "Ein Unterziel hat keine Maßnahmen.",
+    "Unterziel {nr} in „{name}“ hat keine Maßnahmen.",
+    "Prüfen Sie, ob Maßnahmen versehentlich gelöscht oder einem anderen Unterziel zugeordnet wurden.")
+MEASURE_DUPLICATE = _t(
+    "measure-duplicate", E, "Eine Maßnahmen-Nummer (und damit ihre ID) kommt in einem Feld mehrfach vor.",
+    "Maßnahme Nr. {nr} kommt in „{name}“ mehrfach vor (zuerst in Zeile {first_row}).",
+    "Jede Maßnahme braucht eine eigene Nummer; prüfen Sie die Nummerierung.")
+MEASURE_WITHOUT_NUMBER = _t(
+    "measure-without-number", W, "Eine Maßnahme hat keine Nummer; ihre ID hängt dann an der Zeile.",
+    "Die Maßnahme „{text}“ hat keine Nummer.",
+    "Tragen Sie in der Spalte „Nr“ die Nummer der Maßnahme ein, damit sie über Stände hinweg verglichen werden kann.")
+MEASURE_WITHOUT_TEXT = _t(
+    "measure-without-text", W, "Eine Maßnahme hat keinen Text.",
+    "Maßnahme Nr. {nr} hat keinen Text.",
+    "Tragen Sie die Bezeichnung der Maßnahme ein oder löschen Sie die Zeile ganz.")
+
+# -- the sheet „Konzept“ ---------------------------------------------------------------------------
+COUNT_UNTERZIELE = _t(
+    "count-unterziele", E, "Die Zahl der Unterziele weicht vom Blatt „Konzept“ ab.",
+    "„{name}“ hat {found} Unterziele, laut Blatt „Konzept“ (Zeile {konzept_row}) sind es {declared}.",
+    "Prüfen Sie, ob ein Unterziel versehentlich gelöscht oder doppelt eingetragen wurde, oder passen Sie "
+    "das Blatt „Konzept“ an.")
+COUNT_MASSNAHMEN = _t(
+    "count-massnahmen", E, "Die Zahl der Maßnahmen weicht vom Blatt „Konzept“ ab.",
+    "„{name}“ hat {found} Maßnahmen, laut Blatt „Konzept“ (Zeile {konzept_row}) sind es {declared}.",
+    "Prüfen Sie, ob eine Maßnahme versehentlich gelöscht oder doppelt eingetragen wurde, oder passen Sie "
+    "das Blatt „Konzept“ an.")
+_TOTAL_TITLE = "Die Gesamtzahlen weichen von der Gesamt-Zeile im Blatt „Konzept“ ab."
+_TOTAL_HINT = "Prüfen Sie die Felder mit abweichenden Anzahlen oder korrigieren Sie die Gesamt-Zeile."
+COUNT_TOTAL_UNTERZIELE = _t(
+    "count-total", E, _TOTAL_TITLE,
+    "Insgesamt wurden {found} Unterziele gefunden, laut Gesamt-Zeile im Blatt „Konzept“ sind es {declared}.",
+    _TOTAL_HINT)
+COUNT_TOTAL_MASSNAHMEN = _t(
+    "count-total", E, _TOTAL_TITLE,
+    "Insgesamt wurden {found} Maßnahmen gefunden, laut Gesamt-Zeile im Blatt „Konzept“ sind es {declared}.",
+    _TOTAL_HINT, variant="massnahmen")
+FIELD_MISSING = _t(
+    "field-missing", E, "Ein im Blatt „Konzept“ genanntes Feld hat kein Blatt.",
+    "Das Feld „{name}“ steht im Blatt „Konzept“, hat aber kein eigenes Blatt.",
+    "Prüfen Sie, ob das Blatt gelöscht oder umbenannt wurde und ob sein Titel mit „Handlungsfeld …“ "
+    "bzw. „Querschnittsthema …“ beginnt.")
+FIELD_UNDECLARED = _t(
+    "field-undeclared", W, "Ein Feldblatt ist im Blatt „Konzept“ nicht genannt.",
+    "Das Feld „{name}“ steht nicht in der Tabelle im Blatt „Konzept“.",
+    "Ergänzen Sie es dort mit Art und Soll-Anzahlen, damit seine Anzahlen geprüft werden.")
+
+# -- the status cell; what the reader could not place ------------------------------------------
+_COLOR_TITLE = ("Eine Farbe der Ampel-Zelle (Füllung, bedingte Formatierung oder Farbe eines Zeichens wie ●) "
+                "passt zu keinem Status.")
+_FILL_HINT = ("Färben Sie die Zelle in einem eindeutigen Grün, Gelb/Orange oder Rot, oder tragen Sie den Status "
+              "als Wort ein.")
+_SYMBOL_MESSAGE = "{label}: Das Zeichen „{text}“ hat die Schriftfarbe {colour}, die zu keinem Status passt."
+_SYMBOL_HINT = "Färben Sie das Zeichen grün, gelb/orange oder rot, oder tragen Sie den Status als Wort ein."
+COLOR_UNKNOWN = _t(
+    "color-unknown", E, _COLOR_TITLE,
+    "{label}: Die Füllfarbe {colour} passt zu keinem Status ({choice}).", _FILL_HINT)
+COLOR_UNKNOWN_CONDITIONAL = _t(
+    "color-unknown", E, _COLOR_TITLE,
+    "{label}: Die Füllfarbe {colour} (durch bedingte Formatierung) passt zu keinem Status ({choice}).", _FILL_HINT,
+    variant="bedingt")
+COLOR_UNKNOWN_SYMBOL = _t(
+    "color-unknown", E, _COLOR_TITLE, _SYMBOL_MESSAGE, _SYMBOL_HINT, variant="zeichen")
+SYMBOL_COLOR_MINOR = _t(
+    "symbol-color-minor", W,
+    "Die Farbe eines Zeichens wie ● in der Ampel-Zelle passt zu keinem Status; der Status steht aber fest (aus "
+    "einem anderen Kanal) oder die Maßnahme ist nicht in der Auswertung.",
+    _SYMBOL_MESSAGE, _SYMBOL_HINT)
+_CONFLICT_TITLE = ("Zwei Kanäle der Ampel-Zelle widersprechen sich (Text, Füllfarbe, bedingte Formatierung, "
+                   "Symbol, Zeichenfarbe).")
+STATUS_CONFLICT = _t(
+    "status-conflict", E, _CONFLICT_TITLE,
+    "{label}: {second}, {first}.",
+    "Gleichen Sie die Ampel-Zelle an; bis dahin wird {status} ({channel}) verwendet.")
+_MISSING_HINT = ("Färben Sie die Ampel-Zelle grün, gelb oder rot bzw. tragen Sie den Status ein – oder nehmen Sie die "
+                 "Maßnahme aus der Auswertung (blaue Markierung entfernen).")
+STATUS_MISSING = _t(
+    "status-missing", E, "Eine Maßnahme in der Auswertung hat keinen Status.",
+    "{label} ist in der Auswertung, hat aber keinen Status.", _MISSING_HINT)
+STATUS_MISSING_CF = _t(
+    "status-missing", E, "Eine Maßnahme in der Auswertung hat keinen Status.",
+    "{label} ist in der Auswertung, hat aber keinen Status. (Eine Regel der bedingten Formatierung konnte nicht "
+    "ausgewertet werden.)", _MISSING_HINT, variant="regel")
+STATUS_MISSING_UNMARKED = _t(
+    "status-missing-unmarked", W, "Eine Maßnahme außerhalb der Auswertung hat keinen lesbaren Status.",
+    "{label} ist nicht in der Auswertung und hat keinen lesbaren Status.",
+    "Tragen Sie den Status ein, sobald er feststeht; gezählt wird die Maßnahme erst, wenn sie blau "
+    "markiert ist.")
+_WORD_MESSAGE = "{label}: Das Wort „{text}“ in der Ampel-Zelle steht für keinen Status."
+_WORD_HINT = ("Tragen Sie {choice} ein, oder bringen Sie ampel_xl das Wort bei: im Blatt „Legende“ "
+              "eine Zeile mit „{word}“ neben „Grün“, „Gelb“ oder „Rot“ (oder neben einem "
+              "entsprechend gefärbten Feld).")
+STATUS_TEXT_UNKNOWN = _t(
+    "status-text-unknown", E,
+    "Der Text einer Ampel-Zelle ist kein bekanntes Status-Wort (lässt sich über das Blatt „Legende“ beibringen).",
+    _WORD_MESSAGE, _WORD_HINT)
+_WORD_MINOR_TITLE = ("Der Text einer Ampel-Zelle ist kein bekanntes Status-Wort; der Status steht aber fest (aus "
+                     "Farbe oder Symbol) oder die Maßnahme ist nicht in der Auswertung.")
+STATUS_TEXT_MINOR = _t(
+    "status-text-minor", W, _WORD_MINOR_TITLE, _WORD_MESSAGE, _WORD_HINT)
+STATUS_TEXT_MINOR_USED = _t(
+    "status-text-minor", W, _WORD_MINOR_TITLE,
+    _WORD_MESSAGE + " Verwendet wird {status} aus der Farbe bzw. dem Symbol.", _WORD_HINT, variant="verwendet")
+ICON_UNKNOWN = _t(
+    "icon-unknown", E, "Ein Symbol der bedingten Formatierung (Symbolsatz) steht für keinen Status.",
+    "{label}: Die bedingte Formatierung zeigt das Symbol {icon}, das für keinen Status steht.",
+    "Verwenden Sie einen Symbolsatz mit Ampelfarben (z. B. „3 Ampeln“) oder tragen Sie den Status als Wort ein.")
+CF_UNREADABLE = _t(
+    "cf-unreadable", W,
+    "Eine Regel der bedingten Formatierung, die eine Ampel-Zelle betrifft, kann nicht ausgewertet werden.",
+    "{label}: Die Regel {rule} gilt für die Ampel-Zelle, kann aber nicht ausgewertet werden; "
+    "ihre Farbe oder ihr Symbol ist nicht berücksichtigt.",
+    "Prüfen Sie die Regel unter Start › Bedingte Formatierung › Regeln verwalten, oder tragen Sie den Status "
+    "als Wort ein.")
+WORD_CONFLICT = _t(
+    "word-conflict", W,
+    "Das Blatt „Legende“ oder eine Auswahlliste ordnet ein Wort mehreren Status zu; es wird nicht gelernt.",
+    "Das Wort „{word}“ wird mehreren Status zugeordnet ({statuses}); ampel_xl lernt es daher nicht.",
+    "Ordnen Sie jedes Wort in der Legende bzw. der Auswahlliste genau einer Ampelfarbe zu.")
+FIELD_DUPLICATE = _t(
+    "field-duplicate", E, "Zwei Blätter beanspruchen dasselbe Feld.",
+    "Die Blätter „{keep}“ und „{drop}“ beanspruchen beide das Feld „{name}“; gelesen wird nur „{keep}“.",
+    "Löschen Sie die Kopie „{drop}“ oder ändern Sie ihren Titel, falls sie ein anderes Feld ist.")
+ROW_OUTSIDE_TABLE = _t(
+    "row-outside-table", I,
+    "Eine Zeile unter oder neben der Tabelle ist keine Maßnahme (Legende, Notiz, Summe, Unterschrift) und wird "
+    "nicht gezählt.",
+    "Zeile {row} („{text}“) ist {what} und wird nicht als Maßnahme gezählt.",
+    "Nichts zu tun, falls das so gewollt ist. Ist es doch eine Maßnahme, tragen Sie sie mit Nummer in "
+    "die Tabelle ein (ohne Leerzeile davor).")
+LABEL_EMPTY = _t(
+    "label-empty", W,
+    "Neben „Sachstand“, „Highlights“, „Oberziel“, „Einleitung“ oder „Ausblick“ steht kein Text.",
+    "Neben „{label}“ steht kein Text.",
+    "Tragen Sie den Text rechts neben „{label}“ ein oder löschen Sie die Beschriftung.")
+_KONZEPT_TITLE = "Die Tabelle im Blatt „Konzept“ lässt sich nicht lesen."
+KONZEPT_HEADER_UNREADABLE = _t(
+    "konzept-unreadable", W, _KONZEPT_TITLE,
+    "Das Blatt „Konzept“ enthält eine Tabelle, deren Kopfzeile nicht erkannt wird; die Anzahlen werden "
+    "daher nicht gegen Soll-Werte geprüft.",
+    "Die Kopfzeile braucht eine Spalte „Feld“ und mindestens eine der Spalten „Unterziele“ bzw. "
+    "„Maßnahmen“ (auch „Anzahl Unterziele“, „Soll-Anzahl Maßnahmen“).")
+KONZEPT_NUMBER_UNREADABLE = _t(
+    "konzept-unreadable", W, _KONZEPT_TITLE,
+    "Im Blatt „Konzept“ steht bei „{name}“ „{value}“ statt einer Anzahl; diese Soll-Zahl wird nicht geprüft.",
+    "Tragen Sie die Anzahl als ganze Zahl ein.", variant="zahl")
+_AMBIGUOUS_TITLE = "Der Text einer Ampel-Zelle kann mehr als einen Status bedeuten (der Buchstabe „G“, „Grün/Gelb“)."
+STATUS_AMBIGUOUS = _t(
+    "status-ambiguous", E, _AMBIGUOUS_TITLE,
+    "{label}: „{text}“ nennt mehr als eine Ampelfarbe.",
+    "Tragen Sie genau einen Status ein ({choice}); Erläuterungen gehören in die Bemerkung.")
+STATUS_AMBIGUOUS_LETTER = _t(
+    "status-ambiguous", E, _AMBIGUOUS_TITLE,
+    "{label}: „{text}“ kann Grün oder Gelb bedeuten.",
+    "Schreiben Sie den Status aus ({choice}).", variant="buchstabe")
+STATUS_ON_UNTERZIEL = _t(
+    "status-on-unterziel", W, "Eine Unterziel-Zeile hat einen Status; gezählt werden nur Maßnahmen.",
+    "Die Unterziel-Zeile {nr} hat einen Status („{what}“); gezählt werden nur Maßnahmen.",
+    "Entfernen Sie Text und Farbe aus der Ampel-Zelle der Unterziel-Zeile.")
+FORMULA_UNCACHED = _t(
+    "formula-uncached", E, "Die Ampel-Zelle enthält eine Formel ohne gespeichertes Ergebnis.",
+    "{label}: Die Ampel-Zelle enthält eine Formel ohne gespeichertes Ergebnis.",
+    "Öffnen Sie den Master in Excel und speichern Sie ihn einmal (dann wird das Ergebnis gespeichert), "
+    "oder tragen Sie den Status als Text ein.")
+_BLUE_TITLE = "Die Ampel-Zelle ist blau; Blau markiert die Auswertung, nicht den Status."
+_BLUE_MESSAGE = "{label}: Die Ampel-Zelle ist blau ({colour}); Blau markiert die Auswertung, nicht den Status."
+_BLUE_HINT = ("Markieren Sie die Auswertung über die Nr.- oder Textzelle und färben Sie die Ampel-Zelle grün, "
+              "gelb oder rot.")
+STATUS_BLUE = _t("status-blue", W, _BLUE_TITLE, _BLUE_MESSAGE, _BLUE_HINT)
+STATUS_BLUE_TEXT = _t(
+    "status-blue", W, _BLUE_TITLE, _BLUE_MESSAGE + " Verwendet wird der Text „{text}“.", _BLUE_HINT, variant="text")
+ROW_HIDDEN = _t(
+    "row-hidden", W, "Eine Maßnahme steht in einer ausgeblendeten Zeile; sie wird mitgezählt.",
+    "Maßnahme Nr. {nr} steht in einer ausgeblendeten Zeile (Zeile {row}) und wird mitgezählt.",
+    "Blenden Sie die Zeile ein (Rechtsklick › Einblenden), damit sichtbar ist, was gezählt wird; "
+    "löschen Sie sie, wenn die Maßnahme entfallen ist.")
+NOTHING_MARKED = _t(
+    "nothing-marked", I, "Keine Maßnahme ist für die Auswertung markiert; alle Maßnahmen zählen.",
+    "Keine Maßnahme ist blau hinterlegt oder als „In Auswertung“ markiert; daher zählen alle Maßnahmen.",
+    "Wenn nur ein Teil der Maßnahmen in die Auswertung eingehen soll, hinterlegen Sie deren Nr.- oder "
+    "Textzelle blau.")
+AUSWERTUNG_UNREADABLE = _t(
+    "auswertung-unreadable", W, "Der Eintrag in der Spalte „In Auswertung“ ist weder ja noch nein.",
+    "In der Spalte „In Auswertung“ steht „{value}“ – das ist weder ja noch nein.",
+    "Tragen Sie „x“ (bzw. „ja“) ein, wenn die Maßnahme in die Auswertung eingeht, sonst lassen Sie die Zelle leer.")
+TEMPLATE_PLACEHOLDER = _t(
+    "template-placeholder", W, "Im Master steht noch ein Platzhalter der Vorlage (Text in eckigen Klammern).",
+    "{what}: Hier steht noch der Platzhalter „{placeholder}“ aus der Vorlage.",
+    "Überschreiben Sie den Text in eckigen Klammern mit der richtigen Angabe; sonst erscheint er so in "
+    "der Zusammenfassung und im Ampeldokument.")
+
+#: Every finding type defined above, variants included, in the order of definition (the README's order;
+#: the main case of a code comes first).
+FINDING_TYPES: tuple[FindingType, ...] = tuple(v for v in list(globals().values()) if isinstance(v, FindingType))
+
+
+def _registry() -> dict[str, FindingType]:
+    out: dict[str, FindingType] = {}
+    for t in FINDING_TYPES:
+        main = out.setdefault(t.code, t)
+        if (main.severity, main.title) != (t.severity, t.title):  # pragma: no cover - a mistake in this table
+            raise AssertionError(f"variants of {t.code} differ in severity or title")
+    return out
+
+
+#: code → finding type (its main case): one row per code in the README.
+REGISTRY: dict[str, FindingType] = _registry()
+
+
+def codes_table_markdown() -> str:
+    """The table of finding codes for the README (generated there with cog)."""
+    lines = ["| Code | Schwere | Bedeutung |", "|---|---|---|"]
+    for code, t in REGISTRY.items():
+        lines.append(f"| `{code}` | {t.severity.label} | {t.title} |")
+    return "\n".join(lines)
+
+
+# -- phrases the templates' parameters are made of ---------------------------------------------------
+#: What a row outside the table is, by the reader's reason (``row-outside-table``'s ``{what}``).
+OUTSIDE_WHAT = {
+    "summe": "eine Summen- oder Zählzeile",
+    "notiz": "eine Notiz unter der Tabelle",
+    "legende": "eine Legende",
+    "unterschrift": "eine Unterschriftszeile",
+    "neben": "ein Eintrag neben der Tabelle",
+}
+OUTSIDE_OTHER = "keine Maßnahme"
+
+#: The channels of a status cell, as named in ``status-conflict``'s hint.
+CHANNEL_WORD = {"text": "Text", "fill": "Füllfarbe", "icon": "Symbol", "symbol": "Zeichenfarbe"}
+
+#: What one channel of the status cell says, as a clause of ``status-conflict``'s message.
+CHANNEL_SAYS = {
+    "text": "der Text sagt „{text}“",
+    "text-status": "der Text sagt „{text}“ ({status})",
+    "icon": "die bedingte Formatierung zeigt das Symbol {icon} ({status})",
+    "symbol": "das Zeichen „{text}“ ist {status} (#{rgb})",
+    "fill": "die Zelle ist {status} gefüllt (#{rgb})",
+    "fill-bedingt": "die Zelle ist durch bedingte Formatierung {status} gefüllt (#{rgb})",
+    "fill-zeile": "die Zelle ist (die ganze Zeile) {status} gefüllt (#{rgb})",
+}
+
+NO_FILL = "ohne Füllung"
+UNNAMED_COLOUR = "unbenannt"
+AUTOMATIC_FONT = "Schwarz (automatisch)"
+
+
+def measure_label(nr: str | None, row: int) -> str:
+    """How a message names a measure: "Maßnahme Nr. 3" or "Die Maßnahme in Zeile 12"."""
+    return f"Maßnahme Nr. {nr}" if nr else f"Die Maßnahme in Zeile {row}"
+
+
+def short(text: str, n: int = 60) -> str:
+    """A cell's text for a message: whitespace collapsed, at most ``n`` characters (with "…")."""
+    text = " ".join(text.split())
+    return text if len(text) <= n else text[: n - 1] + "…"
+
+
+def capitalized(text: str) -> str:
+    return text[:1].upper() + text[1:]
