@@ -18,7 +18,7 @@ from typing import TYPE_CHECKING, Any
 
 from . import findings as F
 from .findings import Finding, FindingType, Severity, codes_table_markdown  # noqa: F401  (re-exports)
-from .model import Feld, Konzept, Massnahme, StatusEvidence
+from .model import Channel, Feld, Konzept, Massnahme, StatusEvidence
 from .vocabulary import counts_text
 
 if TYPE_CHECKING:  # pragma: no cover
@@ -254,6 +254,7 @@ def _check_status(f: Feld, m: Massnahme, out: _Collector) -> None:
     pair = ev.disagreeing
     if pair is not None:
         first, second = pair
+        assert first.status is not None  # disagreeing() pairs only channels that name a status
         out.add(F.STATUS_CONFLICT, sheet, cell, row, label=label, second=F.capitalized(_says(ev, second)),
                 first=_says(ev, first), status=first.status.label, channel=F.CHANNEL_WORD[first.kind])
     unreadable = (ev.formula_uncached or ev.text_ambiguous or ev.text_unrecognised or ev.color_class == "unbekannt"
@@ -266,8 +267,9 @@ def _check_status(f: Feld, m: Massnahme, out: _Collector) -> None:
             out.add(F.STATUS_MISSING_UNMARKED, sheet, cell or m.text_cell, row, label=label)
 
 
-def _says(ev: StatusEvidence, channel) -> str:
+def _says(ev: StatusEvidence, channel: Channel) -> str:
     """What one channel of the status cell says, as a clause: "der Text sagt „Rot“"."""
+    assert channel.status is not None  # called for the channels of disagreeing() only
     status = channel.status.label
     if channel.kind == "text":
         text = ev.text or ""
@@ -302,19 +304,19 @@ def _check_declared(k: Konzept, out: _Collector) -> None:
         felder_by_key.setdefault(field_key(f.sheet), f)
     matched: set[str] = set()
     for d in k.declared:
-        f = felder_by_key.get(field_key(d.name))
-        if f is None:
+        feld = felder_by_key.get(field_key(d.name))
+        if feld is None:
             out.add(F.FIELD_MISSING, sheet, f"A{d.row}", d.row, name=d.name)
             continue
-        matched.add(f.sheet)
-        n_uz, n_m = len(f.unterziele), _n_massnahmen(f)
+        matched.add(feld.sheet)
+        n_uz, n_m = len(feld.unterziele), _n_massnahmen(feld)
         if d.unterziele is not None and d.unterziele != n_uz:
-            out.add(F.COUNT_UNTERZIELE, f.sheet, None, 0, name=f.name, found=n_uz, konzept_row=d.row,
+            out.add(F.COUNT_UNTERZIELE, feld.sheet, None, 0, name=feld.name, found=n_uz, konzept_row=d.row,
                     declared=d.unterziele)
         if d.massnahmen is not None and d.massnahmen != n_m:
             if n_m == 0:
                 continue  # nothing entered yet (a fresh template): reported as field-empty
-            out.add(F.COUNT_MASSNAHMEN, f.sheet, None, 0, name=f.name, found=n_m, konzept_row=d.row,
+            out.add(F.COUNT_MASSNAHMEN, feld.sheet, None, 0, name=feld.name, found=n_m, konzept_row=d.row,
                     declared=d.massnahmen)
     for f in k.felder:
         if f.sheet not in matched:

@@ -25,7 +25,6 @@ from openpyxl.styles import Font
 
 import ampel_xl
 from ampel_xl.findings import FINDING_TYPES
-
 from builders import BLUE, GREEN, RED, FieldSheet, build, simple_field, solid
 from clerk_masters import CASE_IDS, build_case
 

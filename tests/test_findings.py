@@ -39,7 +39,7 @@ def test_readme_has_exactly_the_registry_codes():
 
 @pytest.mark.parametrize("kind", FINDING_TYPES, ids=lambda t: f"{t.code}{'/' + t.variant if t.variant else ''}")
 def test_every_type_renders_a_german_sentence(kind):
-    finding = kind("Sprache", "D7", 7, **{name: "«x»" for name in kind.placeholders})
+    finding = kind("Sprache", "D7", 7, **dict.fromkeys(kind.placeholders, "«x»"))
     assert finding.code == kind.code and finding.severity is kind.severity
     assert (finding.sheet, finding.cell, finding.row) == ("Sprache", "D7", 7)
     for text in (finding.message, finding.hint, kind.title):

@@ -6,8 +6,7 @@ import pytest
 import xlsxwriter
 from openpyxl import load_workbook
 
-from ampel_xl.vocabulary import plural
-from ampel_xl.vocabulary import counts_text
+from ampel_xl.vocabulary import counts_text, plural
 from ampel_xl.xlsx.cells import ROW_PT, fit_row, row_height, sheet_name, wrapped_lines
 from ampel_xl.xlsx.master import write_master
 

@@ -315,9 +315,12 @@ class WorkbookReader:
         lesson = self.words.teach_legend(rows)
         for conflict in lesson.conflicts:
             r, c = conflict.places[0] if conflict.places else (0, 0)
-            idx, cols = places[r] if r < len(places) else (None, [])
-            cell = f"{col_letter(cols[c])}{idx}" if idx is not None and c < len(cols) else None
-            self.anomalies.append(Anomaly.of(WORD_CONFLICT, sheet, cell, idx, word=conflict.word,
+            at_row: int | None = None
+            at_cols: list[int] = []
+            if r < len(places):
+                at_row, at_cols = places[r]
+            cell = f"{col_letter(at_cols[c])}{at_row}" if at_row is not None and c < len(at_cols) else None
+            self.anomalies.append(Anomaly.of(WORD_CONFLICT, sheet, cell, at_row, word=conflict.word,
                                              statuses=" / ".join(s.label for s in conflict.statuses)))
 
     def _list_entries(self, formula: str, grid: Grid, sheet: str) -> list[str]:

@@ -98,7 +98,7 @@ def read_konzept(grid: Grid, sheet: str) -> KonzeptDraft:
             col = header.get(role)
             raw = values.get(col) if col is not None else None
             counts[role] = int_or_none(raw)
-            if raw is not None and counts[role] is None and norm(name) not in _TOTAL:
+            if col is not None and raw is not None and counts[role] is None and norm(name) not in _TOTAL:
                 out.anomalies.append(Anomaly.of(KONZEPT_NUMBER_UNREADABLE, sheet, ref(col, idx), idx,
                                                 name=name, value=text_of(raw)))
         entry = DeclaredFeld(

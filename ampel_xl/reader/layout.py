@@ -324,8 +324,10 @@ class FieldLayout:
                 roles = merged_roles
                 known_cols = set(roles.values())
                 unknown = [(t, c) for t, c in unknown + below_unknown if c not in known_cols]
-                seen: set[int] = set()
-                unknown = [(t, c) for t, c in sorted(unknown, key=lambda x: x[1]) if not (c in seen or seen.add(c))]
+                first_in_col: dict[int, tuple[str, int]] = {}
+                for t, c in sorted(unknown, key=lambda x: x[1]):
+                    first_in_col.setdefault(c, (t, c))
+                unknown = list(first_in_col.values())
                 end = idx + 1
             d = self.draft
             d.roles = roles
@@ -558,8 +560,7 @@ class TableReader:
 
         # an Unterziel row
         m = _UZ_TEXT_RE.match(text) if text else None
-        if m and _uz_number(m.group(1)) is not None and not (nr and _DOTTED_RE.match(nr)):
-            n = _uz_number(m.group(1))
+        if m and (n := _uz_number(m.group(1))) is not None and not (nr and _DOTTED_RE.match(nr)):
             self._flush_pending()
             if self.d.flat:
                 self._flat_unterziel(n, m.group(2).strip(), idx)
@@ -569,9 +570,9 @@ class TableReader:
             self.gap = False
             return
         m2 = (_UZ_NR_RE.match(nr) or (_ROMAN_NR_RE.match(nr) if not self.d.flat else None)) if nr else None
-        if m2 and _uz_number(m2.group(1)) is not None:
+        if m2 and (n2 := _uz_number(m2.group(1))) is not None:
             self._flush_pending()
-            self._start_unterziel(_uz_number(m2.group(1)), text, idx, "nr")
+            self._start_unterziel(n2, text, idx, "nr")
             self.record = None
             self.gap = False
             return
@@ -793,6 +794,8 @@ class TableReader:
 
     def _flat_uz(self, idx: int) -> UnterzielDraft | None:
         col = self.c_uz
+        if col is None:  # a flat table is one with an Unterziel column
+            return None
         raw = self._shown(idx, col)
         if raw is None:
             if self.last_uz_value is None:

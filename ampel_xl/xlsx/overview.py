@@ -6,8 +6,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 from ..model import Art
-from ..vocabulary import LOOKS, NO_STATUS, STATUS_MEANINGS, STATUS_ORDER
-from ..vocabulary import counts_text
+from ..vocabulary import LOOKS, NO_STATUS, STATUS_MEANINGS, STATUS_ORDER, counts_text
 from .cells import ROW_PT, clip, fit_row, fit_width
 from .figure_table import (
     STATUS_WORDS,
@@ -18,9 +17,9 @@ from .figure_table import (
     stacked_bars,
     write_figures_row,
 )
-from .pruefbericht import SHEET_PRUEFBERICHT
 from .formats import MUTED, WARN_FILL
 from .page import setup_print
+from .pruefbericht import SHEET_PRUEFBERICHT
 
 if TYPE_CHECKING:  # pragma: no cover
     from .summary import SummaryWriter

@@ -51,10 +51,10 @@ from ..model import Konzept, document_date
 from .cells import ROW_PT, clip, row_height, sheet_name
 from .changes import SHEET_ENTWICKLUNG, add_changes_sheet
 from .field import write_field
-from .pruefbericht import SHEET_PRUEFBERICHT, write_findings_sheet
 from .formats import Formats
 from .measures import SHEET_MASSNAHMEN, write_measures
 from .overview import SHEET_UEBERSICHT, write_overview
+from .pruefbericht import SHEET_PRUEFBERICHT, write_findings_sheet
 
 if TYPE_CHECKING:  # pragma: no cover
     from ..comparison import Changes
