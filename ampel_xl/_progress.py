@@ -24,6 +24,7 @@ import sys
 import threading
 import time
 from collections.abc import Iterator
+from types import TracebackType
 
 import click
 
@@ -177,5 +178,5 @@ class Steps:
     def __enter__(self) -> Steps:
         return self
 
-    def __exit__(self, exc_type, exc, tb) -> None:
+    def __exit__(self, exc_type: type[BaseException] | None, exc: BaseException | None, tb: TracebackType | None) -> None:
         self._end(exc_type is None)

@@ -39,6 +39,7 @@ import os
 import stat
 import zipfile
 import zlib
+from collections.abc import Callable
 from pathlib import Path
 
 from .errors import ReadError
@@ -394,7 +395,7 @@ def _scan_part(zf: zipfile.ZipFile, info: zipfile.ZipInfo, budget: int, rows: bo
         return None, tags
 
 
-def _prolog(buf: bytearray, fill, at_eof) -> tuple[str | None, bool]:
+def _prolog(buf: bytearray, fill: Callable[[int], None], at_eof: Callable[[], bool]) -> tuple[str | None, bool]:
     """Walk the XML prolog in ``buf`` (filled on demand): ("dtd" or None, is it XML at all)."""
     fill(16)
     i = 0

@@ -263,7 +263,7 @@ class Grid:
         self._shown[key] = shown
         return shown
 
-    def _evaluate(self, row: int, col: int):
+    def _evaluate(self, row: int, col: int) -> Any:
         try:
             return self.cf.evaluate(row, col, self.value)
         except Exception as exc:

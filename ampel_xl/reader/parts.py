@@ -18,11 +18,12 @@ from __future__ import annotations
 
 import contextlib
 import datetime as _dt
+import os
 import posixpath
 import re
 import zipfile
 from dataclasses import dataclass, field
-from typing import Any, NamedTuple
+from typing import IO, Any, NamedTuple
 from xml.etree.ElementTree import Element, XMLParser
 
 MAIN_NS = "http://schemas.openxmlformats.org/spreadsheetml/2006/main"
@@ -70,7 +71,7 @@ def _prolog_verdict(buf: bytes, eof: bool) -> bool | None:
 class NoDTD:
     """Read-through wrapper of an XML part: refuses a part with a DTD (ValueError)."""
 
-    def __init__(self, src) -> None:
+    def __init__(self, src: IO[bytes]) -> None:
         self._src = src
         self._head: bytes | None = None
 
@@ -447,7 +448,7 @@ def _rels(zf: zipfile.ZipFile, part: str) -> dict[str, tuple[str, str]]:
     return out
 
 
-def open_workbook(path) -> WorkbookParts:
+def open_workbook(path: str | os.PathLike[str] | IO[bytes]) -> WorkbookParts:
     """Open the zip and read the workbook-wide parts. Raises KeyError/ValueError/SyntaxError/
     zipfile errors on damage (the caller turns them into a German message)."""
     zf = zipfile.ZipFile(path)
