@@ -48,7 +48,8 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from .model import Konzept, Massnahme, Status
-from .vocabulary import NO_STATUS_MEASURE, STATUS_ORDER, plural
+from .display import changes_html
+from .vocabulary import ARTEN, NO_STATUS_MEASURE, STATUS_ORDER, TEXT_FIELDS, plural
 
 if TYPE_CHECKING:  # pragma: no cover
     import pandas as pd
@@ -68,21 +69,6 @@ SIMILARITY = 0.9
 #: Least ratio for pairing by the same ID in a field whose numbers moved (pass 4).
 REWORDED_SIMILARITY = 0.6
 
-#: Kinds of change (``art``) with their German label, in the order they are listed.
-ARTEN: dict[str, str] = {
-    "status": "Status geändert",
-    "auswertung": "Auswertung geändert",
-    "neu": "Neu",
-    "entfernt": "Entfernt",
-    "nummer": "Neue Nummer",
-    "text": "Text geändert",
-    "bemerkung": "Bemerkung geändert",
-    "verantwortlich": "Verantwortlich geändert",
-    "zeitraum": "Zeitraum geändert",
-}
-
-#: The columns of a measure compared as text, besides the status and the evaluation flag.
-TEXT_FIELDS = ("text", "bemerkung", "verantwortlich", "zeitraum")
 
 #: Columns of :meth:`Changes.to_frame`.
 COLUMNS = [
@@ -267,8 +253,6 @@ class Changes:
         return write_changes(self, target)
 
     def _repr_html_(self) -> str:
-        from .display import changes_html
-
         return changes_html(self)
 
 

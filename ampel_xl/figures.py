@@ -35,6 +35,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
+from .display import summary_html
 from .model import Konzept, Massnahme, Status
 from .vocabulary import STATUS_LABELS
 
@@ -202,8 +203,6 @@ class Summary:
         return self.unterziele[self.unterziele["feld"] == feld].reset_index(drop=True)
 
     def _repr_html_(self) -> str:
-        from .display import summary_html
-
         return summary_html(self)
 
 

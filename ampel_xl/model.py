@@ -17,6 +17,7 @@ from typing import TYPE_CHECKING, Any
 
 # The status and its palette live in the vocabulary (which imports nothing from the package);
 # re-exported here because a status is part of the model.
+from .display import konzept_html
 from .vocabulary import (  # noqa: F401  (re-exports)
     BLUE_MARK,
     STATUS_COLORS,
@@ -390,8 +391,6 @@ class Konzept:
         return konzept_frame(self)
 
     def _repr_html_(self) -> str:
-        from .display import konzept_html
-
         return konzept_html(self)
 
 

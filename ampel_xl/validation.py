@@ -16,6 +16,7 @@ from collections import Counter
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
+from .display import report_html
 from .model import Feld, Konzept, Massnahme, StatusEvidence
 from .vocabulary import STATUS_CHOICE
 
@@ -171,8 +172,6 @@ class Report:
         )
 
     def _repr_html_(self) -> str:
-        from .display import report_html
-
         return report_html(self)
 
 

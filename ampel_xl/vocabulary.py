@@ -690,3 +690,23 @@ def words_from_list(entries: Iterable[Any],
 def plural(n: int, one: str, many: str) -> str:
     """``"1 Hinweis"``, ``"2 Hinweise"``, ``"0 Hinweise"``: the number with the fitting German noun."""
     return f"{n} {one if n == 1 else many}"
+
+
+# --------------------------------------------------------------------------------------------
+# The comparison of two Stände
+
+#: Kinds of change (``art``) with their German label, in the order they are listed.
+ARTEN: dict[str, str] = {
+    "status": "Status geändert",
+    "auswertung": "Auswertung geändert",
+    "neu": "Neu",
+    "entfernt": "Entfernt",
+    "nummer": "Neue Nummer",
+    "text": "Text geändert",
+    "bemerkung": "Bemerkung geändert",
+    "verantwortlich": "Verantwortlich geändert",
+    "zeitraum": "Zeitraum geändert",
+}
+
+#: The columns of a measure compared as text, besides the status and the evaluation flag.
+TEXT_FIELDS = ("text", "bemerkung", "verantwortlich", "zeitraum")
