@@ -209,14 +209,8 @@ class _Collector:
         self.items.append(Finding(code, sev, sheet, cell, message, hint, row))
 
 
-def validate(konzept_or_path: Konzept | str | os.PathLike[str]) -> Report:
-    """Check a master (a path or an already read :class:`Konzept`) and return its :class:`Report`."""
-    if isinstance(konzept_or_path, Konzept):
-        konzept = konzept_or_path
-    else:
-        from .reader import read
-
-        konzept = read(konzept_or_path)
+def validate(konzept: Konzept) -> Report:
+    """Check a read master and return its :class:`Report` (:func:`ampel_xl.validate` also takes a path)."""
     out = _Collector()
     _check_workbook(konzept, out)
     for feld in konzept.felder:

@@ -71,13 +71,10 @@ def default_action(out: Path, *, force: bool = False) -> Callable[[Path], Path]:
     """
 
     def action(master: Path) -> Path:
-        from .figures import summarize
-        from .reader import read
-        from .xlsx.summary import write_summary
-        from .validation import validate
+        import ampel_xl
 
-        konzept = read(master)
-        report = validate(konzept)
+        konzept = ampel_xl.read(master)
+        report = ampel_xl.validate(konzept)
         if report.errors and not force:
             n = len(report.errors)
             raise ValidationFailed(
@@ -85,7 +82,7 @@ def default_action(out: Path, *, force: bool = False) -> Callable[[Path], Path]:
                 f"Bitte prüfen Sie ihn mit „ampel-xl validate {master.name}“ und speichern Sie ihn erneut.",
                 report,
             )
-        return write_summary(summarize(konzept, report), out)
+        return ampel_xl.write_summary(ampel_xl.summarize(konzept, report), out)
 
     return action
 
