@@ -21,6 +21,7 @@ from collections.abc import Iterable
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from .figures import summarize
 from .model import Konzept, format_date_de
 
 if TYPE_CHECKING:  # pragma: no cover
@@ -88,8 +89,6 @@ def history(konzepte: Iterable[Konzept]) -> "pd.DataFrame":
     name), else in the order given; within a Stand by the fields' order, the total last.
     """
     import pandas as pd
-
-    from .figures import summarize
 
     entries: list[tuple[_dt.date | None, str, Konzept]] = []
     for konzept in konzepte:

@@ -17,7 +17,7 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
 from .display import report_html
-from .model import Feld, Konzept, Massnahme, StatusEvidence
+from .model import Feld, Konzept, Massnahme, StatusEvidence, field_key
 from .vocabulary import STATUS_CHOICE
 
 if TYPE_CHECKING:  # pragma: no cover
@@ -500,17 +500,6 @@ def _cap(text: str) -> str:
 def _short(text: str, n: int = 60) -> str:
     text = " ".join(text.split())
     return text if len(text) <= n else text[: n - 1] + "…"
-
-
-def field_key(name: str) -> str:
-    """The key under which a field name (or sheet name) is matched: title words, case, "&", ß."""
-    from .reader import match_title
-
-    hit = match_title(name)
-    if hit and hit[1]:
-        name = hit[1]
-    t = name.casefold().replace("&", " und ").replace("ß", "ss")
-    return re.sub(r"[^a-z0-9äöü]+", "", t)
 
 
 def _check_declared(k: Konzept, out: _Collector) -> None:
