@@ -423,8 +423,7 @@ def history_cmd(masters: tuple[Path, ...], output: Path | None) -> None:
     _guard_output(output, *masters)
     df = ampel_xl.history(masters)
     click.echo("Gesamtes Konzept je Stand:")
-    # each Stand's rows end with its total ("Gesamt"), and every Stand has its own label
-    for row in df.drop_duplicates("stand_label", keep="last").to_dict("records"):
+    for row in df[df["feld"] == "Gesamt"].to_dict("records"):  # the total's rows (documented at history)
         shares = ", ".join(f"{s.label} {ampel_xl.format_percent(row[f'prozent_{s.value}'])}" for s in ampel_xl.Status)
         click.echo(f"  {row['stand_label']}: {shares} (von {row['summe']} Maßnahmen)")
     ampel_xl.write_history(df, output)

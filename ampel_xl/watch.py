@@ -28,7 +28,8 @@ import zipfile
 from collections.abc import Callable
 from pathlib import Path
 
-from .errors import AmpelError, ReadError, ValidationFailed, WriteError
+import ampel_xl
+from ampel_xl import AmpelError, ReadError, ValidationFailed, WriteError
 
 __all__ = ["default_action", "is_lock_file", "run_watch", "signature"]
 
@@ -71,8 +72,6 @@ def default_action(out: Path, *, force: bool = False) -> Callable[[Path], Path]:
     """
 
     def action(master: Path) -> Path:
-        import ampel_xl
-
         konzept = ampel_xl.read(master)
         report = ampel_xl.validate(konzept)
         if report.errors and not force:
