@@ -10,7 +10,10 @@ Public API (the CLI uses exactly these)::
     ampel_xl.write_findings(report)                   # <Master>_Prüfbericht.xlsx, links to the cells
     ampel_xl.example_path()                           # the bundled example master
 
-Imports are lazy so that the command line starts fast.
+``validate``, ``summarize``, ``compare`` and ``history`` accept paths or read :class:`Konzept`
+objects: they read here, then call the domain (``validation``, ``figures``, ``comparison``,
+``timeline``), which takes model objects only. Imports are lazy so that the command line starts
+fast.
 """
 
 from __future__ import annotations
