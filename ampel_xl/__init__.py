@@ -10,7 +10,10 @@ Public API (the CLI uses exactly these)::
     ampel_xl.write_findings(report)                   # <Master>_Prüfbericht.xlsx, links to the cells
     ampel_xl.example_path()                           # the bundled example master
 
-Imports are lazy so that the command line starts fast.
+``validate``, ``summarize``, ``compare`` and ``history`` accept paths or read :class:`Konzept`
+objects: they read here, then call the domain (``validation``, ``figures``, ``comparison``,
+``timeline``), which takes model objects only. Imports are lazy so that the command line starts
+fast.
 """
 
 from __future__ import annotations
@@ -27,6 +30,17 @@ __all__ = [
     "write_report",
     "write_findings",
     "write_template",
+    "write_changes",
+    "write_history",
+    "write_export",
+    "export_bytes",
+    "report_text",
+    "format_percent",
+    "default_header",
+    "document_date",
+    "default_summary_path",
+    "default_findings_path",
+    "default_report_path",
     "example_path",
     "compare",
     "history",
@@ -48,14 +62,19 @@ __all__ = [
 
 _LAZY = {
     "read": ("reader", "read"),
-    "validate": ("validation", "validate"),
-    "summarize": ("figures", "summarize"),
     "write_summary": ("xlsx.summary", "write_summary"),
     "write_report": ("ampeldokument.document", "write_report"),
     "write_template": ("xlsx.master", "write_template"),
     "write_findings": ("xlsx.pruefbericht", "write_findings"),
-    "compare": ("comparison", "compare"),
-    "history": ("timeline", "history"),
+    "write_changes": ("xlsx.changes", "write_changes"),
+    "write_history": ("xlsx.history", "write_history"),
+    "report_text": ("validation", "render_text"),
+    "format_percent": ("figures", "format_percent"),
+    "default_header": ("xlsx.summary", "default_header"),
+    "document_date": ("model", "document_date"),
+    "default_summary_path": ("xlsx.summary", "default_summary_path"),
+    "default_findings_path": ("xlsx.pruefbericht", "default_findings_path"),
+    "default_report_path": ("ampeldokument.document", "default_report_path"),
     "Konzept": ("model", "Konzept"),
     "Feld": ("model", "Feld"),
     "Unterziel": ("model", "Unterziel"),
@@ -73,20 +92,26 @@ _LAZY = {
 }
 
 if TYPE_CHECKING:  # pragma: no cover
+    import os
+    from collections.abc import Iterable
     from pathlib import Path
 
-    from .ampeldokument.document import write_report
-    from .comparison import Changes, compare
+    import pandas as pd
+
+    from .ampeldokument.document import default_report_path, write_report
+    from .comparison import Changes
     from .errors import AmpelError, ReadError, ValidationFailed, WriteError
-    from .figures import Summary, summarize
-    from .model import Feld, Konzept, Massnahme, Status, Unterziel
+    from .figures import Summary, format_percent
+    from .model import Feld, Konzept, Massnahme, Status, Unterziel, document_date
     from .reader import read
-    from .timeline import history
     from .findings import Finding, Severity
-    from .validation import Report, validate
-    from .xlsx.pruefbericht import write_findings
+    from .validation import Report
+    from .validation import render_text as report_text
+    from .xlsx.changes import write_changes
+    from .xlsx.pruefbericht import default_findings_path, write_findings
+    from .xlsx.history import write_history
     from .xlsx.master import write_template
-    from .xlsx.summary import write_summary
+    from .xlsx.summary import default_header, default_summary_path, write_summary
 
 
 def example_path() -> "Path":
@@ -99,6 +124,84 @@ def example_path() -> "Path":
     from pathlib import Path
 
     return Path(str(resources.files(__name__).joinpath("data", "Beispiel_Ampel-Master.xlsx")))
+
+
+def _konzept(master: "Konzept | str | os.PathLike[str]") -> "Konzept":
+    """A read master: ``master`` itself, or the master read from the path (the domain never reads)."""
+    from .model import Konzept
+    from .reader import read
+
+    return master if isinstance(master, Konzept) else read(master)
+
+
+def validate(master: "Konzept | str | os.PathLike[str]") -> "Report":
+    """Check a master (a path or an already read :class:`Konzept`) and return its :class:`Report`."""
+    from .validation import validate as validate_konzept
+
+    return validate_konzept(_konzept(master))
+
+
+def summarize(master: "Konzept | str | os.PathLike[str]", report: "Report | None" = None) -> "Summary":
+    """Figures of a master (a path or a read :class:`Konzept`); ``report`` goes along to the writers."""
+    from .figures import summarize as summarize_konzept
+
+    return summarize_konzept(_konzept(master), report)
+
+
+def compare(old: "Konzept | str | os.PathLike[str]", new: "Konzept | str | os.PathLike[str]") -> "Changes":
+    """Compare two Stände of a master (paths or read :class:`Konzept` objects).
+
+    >>> changes = compare("Master_alt.xlsx", "Master_neu.xlsx")   # doctest: +SKIP
+    >>> write_changes(changes, "Veränderungen.xlsx")              # doctest: +SKIP
+    """
+    from .comparison import compare as compare_konzepte
+
+    return compare_konzepte(_konzept(old), _konzept(new))
+
+
+def history(masters: "Iterable[Konzept | str | os.PathLike[str]]") -> "pd.DataFrame":
+    """Shares of Grün, Gelb and Rot per field and in total, one block of rows per Stand.
+
+    ``masters`` are master files or read :class:`Konzept` objects; the columns are described at
+    :func:`ampel_xl.timeline.history`. ``write_history(df, "Verlauf.xlsx")`` writes the workbook.
+    """
+    from .timeline import history as history_of
+
+    return history_of([_konzept(m) for m in masters])
+
+
+def export_bytes(data: "Konzept | Summary", fmt: str = "csv", sep: str = ";") -> bytes:
+    """The export of a master as bytes: one row per measure (``data`` a :class:`Konzept`) or the
+    figures per concept, field and Unterziel (``data`` a :class:`Summary`).
+
+    ``fmt`` is ``"csv"`` (UTF-8 with BOM, ``sep`` between the columns: ";" as German Excel expects,
+    "," or a tab) or ``"json"`` (UTF-8, one document ending in a line break).
+    """
+    from . import export
+    from .figures import Summary
+
+    if fmt not in ("csv", "json"):
+        raise ValueError(f"fmt must be 'csv' or 'json', not {fmt!r}")
+    if isinstance(data, Summary):
+        if fmt == "json":
+            return (export.figures_to_json(data) + "\n").encode("utf-8")
+        return export.figures_to_csv_bytes(data, sep)
+    if fmt == "json":
+        return (export.to_json(data) + "\n").encode("utf-8")
+    return export.to_csv_bytes(data, sep)
+
+
+def write_export(data: "Konzept | Summary", target: "str | os.PathLike[str]", fmt: str = "csv",
+                 sep: str = ";") -> "Path":
+    """Write :func:`export_bytes` to ``target`` (atomically: a reader never sees half a file) and
+    return its path."""
+    from pathlib import Path
+
+    from ._io import write_bytes_atomic
+
+    target = Path(target)
+    write_bytes_atomic(target, export_bytes(data, fmt, sep))
+    return target
 
 
 def __getattr__(name: str) -> Any:

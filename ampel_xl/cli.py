@@ -19,9 +19,10 @@ from pathlib import Path
 
 import click
 
+import ampel_xl
+from ampel_xl import AmpelError
+
 from . import _progress
-from .errors import AmpelError
-from .vocabulary import NO_STATUS, STATUS_LABELS, STATUS_ORDER
 
 CONTEXT = {"help_option_names": ["-h", "--help"], "max_content_width": 100}
 
@@ -167,21 +168,17 @@ def _read_checked(master: Path, force: bool, refused: str, *, findings_workbook:
     With ``findings_workbook`` the refusal also writes the Prüfbericht workbook beside the master
     (one row per finding, each with a link that opens the master at its cell).
     """
-    from .errors import ValidationFailed
-    from .reader import read
-    from .validation import render_text, validate
-
     with _progress.step("Master wird gelesen …"):
-        konzept = read(master)
+        konzept = ampel_xl.read(master)
     with _progress.step("Master wird geprüft …"):
-        report = validate(konzept)
+        report = ampel_xl.validate(konzept)
     if report.errors and not force:
-        _echo_err(render_text(report))
+        _echo_err(ampel_xl.report_text(report))
         _echo_err("")
         where = ""
         if findings_workbook:
             where = _write_findings_beside(master, konzept, report)
-        raise ValidationFailed(
+        raise ampel_xl.ValidationFailed(
             f"{refused}, weil der Master {len(report.errors)} Fehler enthält; bitte beheben Sie sie "
             f"(oder erzwingen Sie es mit --force).{where}",
             report,
@@ -191,15 +188,11 @@ def _read_checked(master: Path, force: bool, refused: str, *, findings_workbook:
 
 def _write_findings_beside(master: Path, konzept, report) -> str:
     """Write ``<Master>_Prüfbericht.xlsx`` beside the master; the sentence that names it (or why not)."""
-    from .model import document_date
-    from .xlsx.pruefbericht import default_findings_path, write_findings
-    from .xlsx.summary import default_header
-
-    target = default_findings_path(master)
+    target = ampel_xl.default_findings_path(master)
     try:
         with _progress.step("Prüfbericht wird geschrieben …"):
-            write_findings(report, target, master=master, header=default_header(konzept),
-                           stand=konzept.stand_text, created=document_date(konzept))
+            ampel_xl.write_findings(report, target, master=master, header=ampel_xl.default_header(konzept),
+                                    stand=konzept.stand_text, created=ampel_xl.document_date(konzept))
     except AmpelError as exc:
         return f" Der Prüfbericht konnte nicht geschrieben werden: {exc.message}"
     click.echo(f"Prüfbericht geschrieben: {target}")
@@ -209,9 +202,7 @@ def _write_findings_beside(master: Path, konzept, report) -> str:
 
 def _remove_stale_findings(master: Path) -> None:
     """A Prüfbericht from an earlier run with errors is out of date once the master has none."""
-    from .xlsx.pruefbericht import default_findings_path
-
-    old = default_findings_path(master)
+    old = ampel_xl.default_findings_path(master)
     if not old.is_file():
         return
     try:
@@ -238,31 +229,16 @@ def export_cmd(master: Path, fmt: str, output: Path | None, sep: str, zahlen: bo
     """Alle Maßnahmen als Tabelle ausgeben (eine Zeile je Maßnahme), als CSV oder JSON.
 
     Mit --zahlen die Zahlen der Auswertung (eine Zeile je Konzept, Feld und Unterziel)."""
-    from . import export
-    from ._io import write_bytes_atomic
-    from .reader import read
-
-    konzept = read(master)
+    konzept = ampel_xl.read(master)
     delimiter = "\t" if sep == "tab" else sep
-    if zahlen:
-        from .figures import summarize
-
-        summary = summarize(konzept)
-        if fmt == "json":
-            data = (export.figures_to_json(summary) + "\n").encode("utf-8")
-        else:
-            data = export.figures_to_csv_bytes(summary, delimiter)
-    elif fmt == "json":
-        data = (export.to_json(konzept) + "\n").encode("utf-8")
-    else:
-        data = export.to_csv_bytes(konzept, delimiter)
+    data = ampel_xl.summarize(konzept) if zahlen else konzept
     if output is None:
         stream = getattr(sys.stdout, "buffer", None) or sys.stdout
         sys.stdout.flush()
-        stream.write(data)
+        stream.write(ampel_xl.export_bytes(data, fmt, delimiter))
         stream.flush()
     else:
-        write_bytes_atomic(output, data)
+        ampel_xl.write_export(data, output, fmt, delimiter)
         what = "Zahlen" if zahlen else f"{len(konzept.massnahmen)} Maßnahmen"
         _echo_err(f"{what} geschrieben nach {output}")
 
@@ -280,13 +256,10 @@ def validate_cmd(master: Path, as_json: bool, strict: bool) -> None:
     """
     import json
 
-    from .reader import read
-    from .validation import render_text, validate
-
     try:
         with _progress.step("Master wird gelesen …"):
-            konzept = read(master)
-        report = validate(konzept)
+            konzept = ampel_xl.read(master)
+        report = ampel_xl.validate(konzept)
     except AmpelError as exc:
         if as_json:
             click.echo(json.dumps({"findings": [], "counts": {"error": 0, "warning": 0, "info": 0},
@@ -296,7 +269,7 @@ def validate_cmd(master: Path, as_json: bool, strict: bool) -> None:
         click.echo(json.dumps(report.as_dict(), ensure_ascii=False, indent=1))
     else:
         color = sys.stdout.isatty() and not os.environ.get("NO_COLOR")
-        click.echo(render_text(report, color=color), color=color)
+        click.echo(ampel_xl.report_text(report, color=color), color=color)
     failed = bool(report.errors) or (strict and bool(report.warnings))
     if failed:
         sys.exit(1)
@@ -308,14 +281,11 @@ def validate_cmd(master: Path, as_json: bool, strict: bool) -> None:
 @click.option("--empty", is_flag=True, help="Leeren, allgemeinen Master für ein anderes Konzept anlegen.")
 def template_cmd(out: Path | None, empty: bool) -> None:
     """Neuen, leeren Master anlegen (Integrationskonzept 1.0 oder mit --empty allgemein)."""
-    from .errors import WriteError
-    from .xlsx.master import load_structure, write_master
-
     if out is None:
         out = Path("Ampel-Master_leer.xlsx" if empty else "Ampel-Master_Integrationskonzept_1.0.xlsx")
     if out.exists():
-        raise WriteError(f"„{out}“ gibt es schon; ampel-xl überschreibt keinen Master. Bitte wählen Sie einen anderen Namen.")
-    write_master(out, load_structure(), empty=empty)
+        raise ampel_xl.WriteError(f"„{out}“ gibt es schon; ampel-xl überschreibt keinen Master. Bitte wählen Sie einen anderen Namen.")
+    ampel_xl.write_template(out, empty=empty)
     click.echo(f"Neuer Master geschrieben: {out}")
     click.echo("Das erste Blatt „Anleitung“ erklärt das Ausfüllen. Bitte zuerst im Blatt „Konzept“ die Angaben in "
                "eckigen Klammern ersetzen (Stand, Kopfzeile); bis dahin meldet die Prüfung eine Warnung.")
@@ -346,39 +316,23 @@ def summary_cmd(master: Path, output: Path | None, force: bool, header: str | No
     einem Link, der den Master an der Zelle öffnet. Mit --force entsteht die Zusammenfassung
     trotzdem, mit dem Prüfbericht als Blatt und einem deutlichen Warnhinweis.
     """
-    from .figures import format_percent, summarize
-    from .xlsx.summary import default_summary_path, write_summary
-
     konzept, report = _read_checked(master, force, "Es wurde keine Zusammenfassung geschrieben",
                                     findings_workbook=True)
-    output = output or default_summary_path(master)
+    output = output or ampel_xl.default_summary_path(master)
     _guard_output(output, master)
     changes = None
     if compare_with is not None:
-        from .comparison import compare
-
         _guard_output(output, compare_with)
-        changes = compare(compare_with, konzept)
-    summary = summarize(konzept, report)
+        changes = ampel_xl.compare(compare_with, konzept)
+    summary = ampel_xl.summarize(konzept, report)
     big = _progress.bar_total(len(konzept.massnahmen)) is not None
     with _progress.step("Zusammenfassung wird geschrieben …") as bar:
-        written = write_summary(summary, output, header=header, changes=changes, progress=bar if big else None)
+        written = ampel_xl.write_summary(summary, output, header=header, changes=changes, progress=bar if big else None)
     if not report.errors:
         _remove_stale_findings(master)
 
-    tot = summary.total.iloc[0]
-    n = int(tot["summe"])
-
-    def part(key: str, label: str) -> str:
-        value = int(tot[key])
-        share = f" ({format_percent(tot[f'prozent_{key}'])})" if n else ""
-        return f"{value} {label}{share}"
-
-    parts = [part(s.value, s.label) for s in STATUS_ORDER]
-    if int(tot[NO_STATUS]):
-        parts.append(part(NO_STATUS, STATUS_LABELS[NO_STATUS]))
     click.echo(f"Zusammenfassung geschrieben: {written}")
-    click.echo(f"{n} von {int(tot['massnahmen'])} Maßnahmen in der Auswertung: " + ", ".join(parts) + ".")
+    click.echo(summary.text())
     if changes is not None:
         click.echo("Blatt „Entwicklung“: " + changes.text())
     c = report.counts
@@ -401,9 +355,6 @@ def summary_cmd(master: Path, output: Path | None, force: bool, header: str | No
 @click.option("--force", is_flag=True, help="Auch schreiben, wenn der Master Fehler hat (die Zahlen können dann falsch sein).")
 def report_cmd(master: Path, output: Path | None, pdf: bool, header: str | None, force: bool) -> None:
     """Ampeldokument (Anlage zum Protokoll) als Word-Datei schreiben, mit --pdf auch als PDF."""
-    from .figures import summarize
-    from .ampeldokument.document import default_report_path, write_report
-
     konzept, report = _read_checked(master, force, "Das Ampeldokument wurde nicht geschrieben")
     with _progress.Steps() as steps:
         steps.next("Ampeldokument wird geschrieben …")
@@ -412,7 +363,8 @@ def report_cmd(master: Path, output: Path | None, pdf: bool, header: str | None,
             if name == "pdf":
                 steps.next("PDF wird erzeugt …")
 
-        result = write_report(summarize(konzept, report), output or default_report_path(master), header=header,
+        result = ampel_xl.write_report(ampel_xl.summarize(konzept, report), output or ampel_xl.default_report_path(master),
+                                       header=header,
                               pdf=pdf, on_step=on_step)
     if report.errors:
         _echo_err(f"Achtung: Der Master enthält {len(report.errors)} Fehler; das Ampeldokument wurde trotzdem "
@@ -427,15 +379,13 @@ def report_cmd(master: Path, output: Path | None, pdf: bool, header: str | None,
 # --------------------------------------------------------------------------------------------
 def _guard_output(output: Path, *inputs: Path) -> None:
     """Refuse an output path that names one of the input masters (masters are only read)."""
-    from .errors import WriteError
-
     for master in inputs:
         try:
             same = output.exists() and output.resolve() == master.resolve()
         except OSError:
             same = False
         if same:
-            raise WriteError(f"„{output.name}“ ist ein Master und wird nicht überschrieben. "
+            raise ampel_xl.WriteError(f"„{output.name}“ ist ein Master und wird nicht überschrieben. "
                              f"Bitte wählen Sie mit -o einen anderen Namen.")
 
 
@@ -451,14 +401,11 @@ def compare_cmd(old: Path, new: Path, output: Path | None) -> None:
     Maßnahmen, Änderungen der Auswertung und neu nummerierte Maßnahmen, und schreibt sie in die
     Arbeitsmappe „Veränderungen“ (eine Zeile je Änderung, Diagramm je Feld).
     """
-    from .comparison import compare
-    from .xlsx.changes import write_changes
-
     output = output or new.with_name(f"Veränderungen_{new.stem}.xlsx")
     _guard_output(output, old, new)
-    changes = compare(old, new)
+    changes = ampel_xl.compare(old, new)
     click.echo(changes.text())
-    write_changes(changes, output)
+    ampel_xl.write_changes(changes, output)
     click.echo(f"Veränderungen geschrieben: {output}")
 
 
@@ -472,18 +419,14 @@ def history_cmd(masters: tuple[Path, ...], output: Path | None) -> None:
     Jeder MASTER ist ein Stand (Datum aus dem Blatt „Konzept“, sonst der Dateiname). Die
     Arbeitsmappe „Verlauf“ zeigt je Feld ein Liniendiagramm von Sitzung zu Sitzung.
     """
-    from .figures import format_percent
-    from .timeline import GESAMT, history
-    from .xlsx.history import write_history
-
     output = output or masters[-1].with_name("Verlauf.xlsx")
     _guard_output(output, *masters)
-    df = history(masters)
+    df = ampel_xl.history(masters)
     click.echo("Gesamtes Konzept je Stand:")
-    for row in df[df["feld"] == GESAMT].to_dict("records"):
-        shares = ", ".join(f"{s.label} {format_percent(row[f'prozent_{s.value}'])}" for s in STATUS_ORDER)
+    for row in df[df["feld"] == "Gesamt"].to_dict("records"):  # the total's rows (documented at history)
+        shares = ", ".join(f"{s.label} {ampel_xl.format_percent(row[f'prozent_{s.value}'])}" for s in ampel_xl.Status)
         click.echo(f"  {row['stand_label']}: {shares} (von {row['summe']} Maßnahmen)")
-    write_history(df, output)
+    ampel_xl.write_history(df, output)
     click.echo(f"Verlauf geschrieben: {output}")
 
 
@@ -500,10 +443,9 @@ def watch_cmd(master: Path, output: Path | None, interval: float, force: bool) -
     Verträgt das Speichern in Excel (Zwischendateien, Sperrdatei „~$…“) und eine geöffnete
     Zusammenfassung: dann kommt ein Hinweis, und beim nächsten Speichern ein neuer Versuch.
     """
-    from .xlsx.summary import default_summary_path
     from .watch import default_action, run_watch
 
-    output = output or default_summary_path(master)
+    output = output or ampel_xl.default_summary_path(master)
     _guard_output(output, master)
     run_watch(master, output, interval=interval, action=default_action(output, force=force), echo=click.echo)
 

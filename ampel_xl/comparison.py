@@ -34,13 +34,12 @@ Example::
     changes = ampel_xl.compare("Master_2024-10.xlsx", "Master_2025-02.xlsx")
     print(changes.text())
     changes.to_frame()                       # one row per change
-    changes.write("Veränderungen.xlsx")      # the workbook "Veränderungen"
+    ampel_xl.write_changes(changes, "Veränderungen.xlsx")   # the workbook "Veränderungen"
 """
 
 from __future__ import annotations
 
 import difflib
-import os
 import re
 from collections.abc import Iterator
 from dataclasses import dataclass
@@ -48,7 +47,8 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from .model import Konzept, Massnahme, Status
-from .vocabulary import NO_STATUS_MEASURE, STATUS_ORDER, plural
+from .display import changes_html
+from .vocabulary import ARTEN, NO_STATUS_MEASURE, STATUS_ORDER, TEXT_FIELDS, plural
 
 if TYPE_CHECKING:  # pragma: no cover
     import pandas as pd
@@ -68,21 +68,6 @@ SIMILARITY = 0.9
 #: Least ratio for pairing by the same ID in a field whose numbers moved (pass 4).
 REWORDED_SIMILARITY = 0.6
 
-#: Kinds of change (``art``) with their German label, in the order they are listed.
-ARTEN: dict[str, str] = {
-    "status": "Status geändert",
-    "auswertung": "Auswertung geändert",
-    "neu": "Neu",
-    "entfernt": "Entfernt",
-    "nummer": "Neue Nummer",
-    "text": "Text geändert",
-    "bemerkung": "Bemerkung geändert",
-    "verantwortlich": "Verantwortlich geändert",
-    "zeitraum": "Zeitraum geändert",
-}
-
-#: The columns of a measure compared as text, besides the status and the evaluation flag.
-TEXT_FIELDS = ("text", "bemerkung", "verantwortlich", "zeitraum")
 
 #: Columns of :meth:`Changes.to_frame`.
 COLUMNS = [
@@ -260,15 +245,7 @@ class Changes:
                 f"{r['feld']} {r['verbesserungen']} ↑ / {r['rueckschritte']} ↓" for r in moved) + ".")
         return "\n".join(lines)
 
-    def write(self, target: str | os.PathLike[str]) -> Path:
-        """Write the workbook "Veränderungen" (see :func:`ampel_xl.xlsx.changes.write_changes`)."""
-        from .xlsx.changes import write_changes  # the writer layer, imported only when asked to write
-
-        return write_changes(self, target)
-
     def _repr_html_(self) -> str:
-        from .display import changes_html
-
         return changes_html(self)
 
 
@@ -322,14 +299,6 @@ def _status_word(m: Massnahme) -> str:
 def _spaced(text: str | None) -> str:
     """A text with its whitespace collapsed: a change of spacing alone is no change."""
     return re.sub(r"\s+", " ", (text or "").replace("\u00a0", " ")).strip()
-
-
-def _konzept(value: Konzept | str | os.PathLike[str]) -> Konzept:
-    if isinstance(value, Konzept):
-        return value
-    from .reader import read
-
-    return read(value)
 
 
 def _ratio(a: Massnahme, b: Massnahme) -> float:
@@ -386,13 +355,13 @@ def _pair(old: list[Massnahme], new: list[Massnahme]) -> list[tuple[Massnahme, M
     return pairs
 
 
-def compare(old: Konzept | str | os.PathLike[str], new: Konzept | str | os.PathLike[str]) -> Changes:
-    """Compare two Stände of a master (paths or read :class:`~ampel_xl.model.Konzept` objects).
+def compare(old: Konzept, new: Konzept) -> Changes:
+    """Compare two read Stände of a master (:func:`ampel_xl.compare` also takes paths).
 
-    >>> changes = compare("Master_alt.xlsx", "Master_neu.xlsx")   # doctest: +SKIP
+    >>> changes = compare(ampel_xl.read("Master_alt.xlsx"), ampel_xl.read("Master_neu.xlsx"))   # doctest: +SKIP
     >>> changes.to_frame()[["feld", "massnahme_id", "art", "alt", "neu"]]   # doctest: +SKIP
     """
-    k_old, k_new = _konzept(old), _konzept(new)
+    k_old, k_new = old, new
     old_felder = {f.name: f for f in k_old.felder}
     new_felder = {f.name: f for f in k_new.felder}
     art_order = {a: i for i, a in enumerate(ARTEN)}

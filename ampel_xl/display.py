@@ -1,18 +1,22 @@
-"""Rich display in Jupyter: small HTML tables with traffic-light colours. No I/O."""
+"""Rich display in Jupyter: small HTML tables with traffic-light colours. No I/O.
+
+A low-level module: it imports only the vocabulary at run time, so that the model and the domain
+objects can build their ``_repr_html_`` here without importing anything above them."""
 
 from __future__ import annotations
 
 import html
 from typing import TYPE_CHECKING
 
-from .model import Konzept
 from .vocabulary import (
-    NO_STATUS, NO_STATUS_MEASURE, NO_STATUS_SHORT, STATUS_COLORS, STATUS_FILLS, STATUS_LABELS, STATUS_ORDER, counts_text,
+    ARTEN, NO_STATUS, NO_STATUS_MEASURE, NO_STATUS_SHORT, STATUS_COLORS, STATUS_FILLS, STATUS_LABELS, STATUS_ORDER,
+    TEXT_FIELDS, counts_text,
 )
 
 if TYPE_CHECKING:  # pragma: no cover
     from .comparison import Changes
     from .figures import Summary
+    from .model import Konzept, Massnahme
     from .validation import Report
 
 _CSS = "border-collapse:collapse;font-family:sans-serif;font-size:12px"
@@ -60,10 +64,20 @@ def _counts_table(rows: list[dict], first: str) -> str:
     return f"<table style='{_CSS}'>{head}{''.join(body)}</table>"
 
 
-def konzept_html(k: Konzept) -> str:
-    from .figures import count
+def _status_counts(massnahmen: "list[Massnahme]") -> dict[str, int]:
+    """Grün, Gelb, Rot, ohne Bewertung and their sum over the measures in the evaluation
+    (what :func:`ampel_xl.figures.count` counts, without the shares)."""
+    counts = dict.fromkeys(("gruen", "gelb", "rot", "ohne", "summe"), 0)
+    for m in massnahmen:
+        if not m.in_auswertung:
+            continue
+        counts["summe"] += 1
+        counts[m.status.value if m.status is not None else "ohne"] += 1
+    return counts
 
-    rows = [{"name": f.name, **count(f.massnahmen)} for f in k.felder]
+
+def konzept_html(k: "Konzept") -> str:
+    rows = [{"name": f.name, **_status_counts(f.massnahmen)} for f in k.felder]
     title = _esc(k.titel or "Ampel-Master")
     info = f"{len(k.felder)} Felder, {len(k.unterziele)} Unterziele, {len(k.massnahmen)} Maßnahmen"
     if k.stand_text:
@@ -108,8 +122,6 @@ def _status_td(value: str | None, present: bool = True) -> str:
 
 def changes_html(c: "Changes", limit: int = 200) -> str:
     """The comparison: summary sentences, per-field ↑/↓ counts, then the changes (at most ``limit``)."""
-    from .comparison import ARTEN, TEXT_FIELDS
-
     lines = c.text(per_feld=False).splitlines()  # the per-field table follows
     head = f"<b>{_esc(lines[0])}</b><br>" + "<br>".join(f"<small>{_esc(line)}</small>" for line in lines[1:])
     felder = [r for r in c.per_feld_counts() if any(v for k, v in r.items() if k != "feld")]

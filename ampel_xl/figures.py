@@ -30,13 +30,13 @@ Ampeldokument, compare, history, the notebook and the exports print the same num
 from __future__ import annotations
 
 import math
-import os
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
+from .display import summary_html
 from .model import Konzept, Massnahme, Status
-from .vocabulary import STATUS_LABELS
+from .vocabulary import NO_STATUS, STATUS_LABELS, STATUS_ORDER
 
 if TYPE_CHECKING:  # pragma: no cover
     import pandas as pd
@@ -197,26 +197,34 @@ class Summary:
         """True when some counted measure has no status (then "ohne Bewertung" is shown)."""
         return bool(self.total["ohne"].iloc[0])
 
+    def text(self) -> str:
+        """One German sentence of the totals, as the command line prints it: "168 von 193 Maßnahmen
+        in der Auswertung: 90 Grün (54 %), 50 Gelb (30 %), 28 Rot (17 %)." ("ohne Bewertung" only
+        when some counted measure has no status; no shares when nothing is evaluated)."""
+        tot = self.total.iloc[0]
+        n = int(tot["summe"])
+
+        def part(key: str, label: str) -> str:
+            share = f" ({format_percent(tot[f'prozent_{key}'])})" if n else ""
+            return f"{int(tot[key])} {label}{share}"
+
+        parts = [part(s.value, s.label) for s in STATUS_ORDER]
+        if int(tot[NO_STATUS]):
+            parts.append(part(NO_STATUS, STATUS_LABELS[NO_STATUS]))
+        return f"{n} von {int(tot['massnahmen'])} Maßnahmen in der Auswertung: " + ", ".join(parts) + "."
+
     def feld_unterziele(self, feld: str) -> "pd.DataFrame":
         """The Unterziel rows of one field."""
         return self.unterziele[self.unterziele["feld"] == feld].reset_index(drop=True)
 
     def _repr_html_(self) -> str:
-        from .display import summary_html
-
         return summary_html(self)
 
 
-def summarize(konzept_or_path: Konzept | str | os.PathLike[str], report: "Report | None" = None) -> Summary:
-    """Figures of a master (a path or a read :class:`Konzept`)."""
+def summarize(konzept: Konzept, report: "Report | None" = None) -> Summary:
+    """Figures of a read master (:func:`ampel_xl.summarize` also takes a path)."""
     import pandas as pd
 
-    if isinstance(konzept_or_path, Konzept):
-        konzept = konzept_or_path
-    else:
-        from .reader import read
-
-        konzept = read(konzept_or_path)
 
     feld_rows = []
     uz_rows = []

@@ -10,13 +10,16 @@ Maßnahme ``<Feld>/M<nr>`` (e.g. ``Sprache/M5`` or ``Sprache/M2.3``).
 from __future__ import annotations
 
 import datetime as _dt
+import difflib
 import enum
+import re
 from functools import cached_property
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
 # The status and its palette live in the vocabulary (which imports nothing from the package);
 # re-exported here because a status is part of the model.
+from .display import konzept_html
 from .findings import Finding, FindingType
 from .vocabulary import (  # noqa: F401  (re-exports)
     BLUE_MARK,
@@ -36,6 +39,31 @@ class Art(str, enum.Enum):
 
     HANDLUNGSFELD = "Handlungsfeld"
     QUERSCHNITTSTHEMA = "Querschnittsthema"
+
+
+_TITLE_WORDS = {"handlungsfeld": Art.HANDLUNGSFELD, "querschnittsthema": Art.QUERSCHNITTSTHEMA}
+_TITLE_RE = re.compile(r"^\s*([A-Za-zÄÖÜäöüß]+)\b\s*[:\-–—]?\s*(.*)$", re.S)
+
+
+def match_title(text: str) -> tuple[Art, str] | None:
+    """``"Handlungsfeld Sprache"`` → (Art.HANDLUNGSFELD, "Sprache"); typos tolerated."""
+    m = _TITLE_RE.match(text)
+    if not m:
+        return None
+    word = m.group(1).casefold()
+    for key, art in _TITLE_WORDS.items():
+        if word == key or (len(word) >= len(key) - 3 and difflib.SequenceMatcher(None, word, key).ratio() >= 0.82):
+            return art, re.sub(r"\s+", " ", m.group(2)).strip(" :-–—")
+    return None
+
+
+def field_key(name: str) -> str:
+    """The key under which a field name (or sheet name) is matched: title words, case, "&", ß."""
+    hit = match_title(name)
+    if hit and hit[1]:
+        name = hit[1]
+    t = name.casefold().replace("&", " und ").replace("ß", "ss")
+    return re.sub(r"[^a-z0-9äöü]+", "", t)
 
 
 #: German names of the channels a status can be read from (see :class:`Channel`).
@@ -403,8 +431,6 @@ class Konzept:
         return konzept_frame(self)
 
     def _repr_html_(self) -> str:
-        from .display import konzept_html
-
         return konzept_html(self)
 
 

@@ -6,23 +6,22 @@ counts (only measures in the evaluation).
 
 Example::
 
-    from ampel_xl.timeline import history
-    from ampel_xl.xlsx.history import write_history
+    import ampel_xl
 
-    df = history(["Master_2024-06.xlsx", "Master_2024-10.xlsx", "Master_2025-02.xlsx"])
+    df = ampel_xl.history(["Master_2024-06.xlsx", "Master_2024-10.xlsx", "Master_2025-02.xlsx"])
     df[df.feld == "Gesamt"][["stand_label", "prozent_gruen", "prozent_gelb", "prozent_rot"]]
-    write_history(df, "Verlauf.xlsx")   # the workbook "Verlauf"
+    ampel_xl.write_history(df, "Verlauf.xlsx")   # the workbook "Verlauf"
 """
 
 from __future__ import annotations
 
 import datetime as _dt
-import os
 import re
 from collections.abc import Iterable
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from .figures import summarize
 from .model import Konzept, format_date_de
 
 if TYPE_CHECKING:  # pragma: no cover
@@ -77,10 +76,10 @@ def _stand(konzept: Konzept) -> tuple[_dt.date | None, str]:
     return date, (format_date_de(date) if date else None) or Path(name).stem
 
 
-def history(paths: Iterable[str | os.PathLike[str] | Konzept]) -> "pd.DataFrame":
+def history(konzepte: Iterable[Konzept]) -> "pd.DataFrame":
     """Shares of Grün, Gelb and Rot per field and in total, one block of rows per Stand.
 
-    ``paths`` are master files (or read :class:`~ampel_xl.model.Konzept` objects). Columns:
+    ``konzepte`` are read masters (:func:`ampel_xl.history` also takes paths). Columns:
     :data:`COLUMNS` – ``stand`` (date, NaT if none is known), ``stand_label`` (German text),
     ``quelle`` (file name), ``feld`` (the field, ``"Gesamt"`` for the total), the exact shares
     ``anteil_*`` (0..1 of ``summe``, NaN when nothing is evaluated), the counts and the printed
@@ -91,12 +90,8 @@ def history(paths: Iterable[str | os.PathLike[str] | Konzept]) -> "pd.DataFrame"
     """
     import pandas as pd
 
-    from .figures import summarize
-    from .reader import read
-
     entries: list[tuple[_dt.date | None, str, Konzept]] = []
-    for item in paths:
-        konzept = item if isinstance(item, Konzept) else read(item)
+    for konzept in konzepte:
         date, label = _stand(konzept)
         entries.append((date, label, konzept))
     if entries and all(date is not None for date, _, _ in entries):

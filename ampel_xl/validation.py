@@ -17,9 +17,10 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
 from . import findings as F
+from .display import report_html
 from .findings import Finding, FindingType, Severity, codes_table_markdown  # noqa: F401  (re-exports)
-from .model import Channel, Feld, Konzept, Massnahme, StatusEvidence
-from .vocabulary import counts_text
+from .model import Channel, Feld, Konzept, Massnahme, StatusEvidence, field_key
+from .vocabulary import STATUS_CHOICE, counts_text
 
 if TYPE_CHECKING:  # pragma: no cover
     import pandas as pd
@@ -76,8 +77,6 @@ class Report:
         )
 
     def _repr_html_(self) -> str:
-        from .display import report_html
-
         return report_html(self)
 
 
@@ -102,14 +101,8 @@ class _Collector:
         self.items.append(kind(sheet, cell, row, **params))
 
 
-def validate(konzept_or_path: Konzept | str | os.PathLike[str]) -> Report:
-    """Check a master (a path or an already read :class:`Konzept`) and return its :class:`Report`."""
-    if isinstance(konzept_or_path, Konzept):
-        konzept = konzept_or_path
-    else:
-        from .reader import read
-
-        konzept = read(konzept_or_path)
+def validate(konzept: Konzept) -> Report:
+    """Check a read master and return its :class:`Report` (:func:`ampel_xl.validate` also takes a path)."""
     out = _Collector()
     _check_workbook(konzept, out)
     for feld in konzept.felder:
@@ -281,17 +274,6 @@ def _says(ev: StatusEvidence, channel: Channel) -> str:
         return F.CHANNEL_SAYS["symbol"].format(text=ev.text, status=status.casefold(), rgb=ev.font_rgb)
     key = {"bedingt": "fill-bedingt", "zeile": "fill-zeile"}.get(ev.fill_source or "", "fill")
     return F.CHANNEL_SAYS[key].format(status=status.casefold(), rgb=ev.fill)
-
-
-def field_key(name: str) -> str:
-    """The key under which a field name (or sheet name) is matched: title words, case, "&", ß."""
-    from .reader import match_title
-
-    hit = match_title(name)
-    if hit and hit[1]:
-        name = hit[1]
-    t = name.casefold().replace("&", " und ").replace("ß", "ss")
-    return re.sub(r"[^a-z0-9äöü]+", "", t)
 
 
 def _check_declared(k: Konzept, out: _Collector) -> None:

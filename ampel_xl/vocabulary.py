@@ -696,3 +696,23 @@ def counts_text(counts: dict[str, int]) -> str:
     """The findings' counts as staff read them: ``"0 Fehler, 2 Warnungen, 1 Hinweis"``."""
     return (f"{counts['error']} Fehler, {plural(counts['warning'], 'Warnung', 'Warnungen')}, "
             f"{plural(counts['info'], 'Hinweis', 'Hinweise')}")
+
+
+# --------------------------------------------------------------------------------------------
+# The comparison of two Stände
+
+#: Kinds of change (``art``) with their German label, in the order they are listed.
+ARTEN: dict[str, str] = {
+    "status": "Status geändert",
+    "auswertung": "Auswertung geändert",
+    "neu": "Neu",
+    "entfernt": "Entfernt",
+    "nummer": "Neue Nummer",
+    "text": "Text geändert",
+    "bemerkung": "Bemerkung geändert",
+    "verantwortlich": "Verantwortlich geändert",
+    "zeitraum": "Zeitraum geändert",
+}
+
+#: The columns of a measure compared as text, besides the status and the evaluation flag.
+TEXT_FIELDS = ("text", "bemerkung", "verantwortlich", "zeitraum")

@@ -28,7 +28,8 @@ import zipfile
 from collections.abc import Callable
 from pathlib import Path
 
-from .errors import AmpelError, ReadError, ValidationFailed, WriteError
+import ampel_xl
+from ampel_xl import AmpelError, ReadError, ValidationFailed, WriteError
 
 __all__ = ["default_action", "is_lock_file", "run_watch", "signature"]
 
@@ -71,13 +72,8 @@ def default_action(out: Path, *, force: bool = False) -> Callable[[Path], Path]:
     """
 
     def action(master: Path) -> Path:
-        from .figures import summarize
-        from .reader import read
-        from .xlsx.summary import write_summary
-        from .validation import validate
-
-        konzept = read(master)
-        report = validate(konzept)
+        konzept = ampel_xl.read(master)
+        report = ampel_xl.validate(konzept)
         if report.errors and not force:
             n = len(report.errors)
             raise ValidationFailed(
@@ -85,7 +81,7 @@ def default_action(out: Path, *, force: bool = False) -> Callable[[Path], Path]:
                 f"Bitte prüfen Sie ihn mit „ampel-xl validate {master.name}“ und speichern Sie ihn erneut.",
                 report,
             )
-        return write_summary(summarize(konzept, report), out)
+        return ampel_xl.write_summary(ampel_xl.summarize(konzept, report), out)
 
     return action
 

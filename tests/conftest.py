@@ -1,17 +1,21 @@
 """Shared test setup.
 
-The master guard (the issue's "the master is byte-identical after every command"):
-for the whole test run, ``ampel_xl.sniff.check_master_file`` and ``ampel_xl.reader.read`` are
-wrapped. Every path they are called on is fingerprinted (sha256 and mtime_ns) before the call;
-when the outermost ampel_xl call ends (one CLI command run in-process by click's CliRunner, or
-one ``read()``/``validate()`` from the API), the file must still have the same fingerprint.
-Every reader path goes through ``check_master_file`` (the reader imports it at call time), so
-commands run through CliRunner are seen too. A change is recorded with the test that caused it,
-and the session then fails (exit status 1) with a list in the terminal summary. Commands run in
-a subprocess are not seen; the tests that spawn one check the master themselves.
+The master guard (the issue's "the master is byte-identical after every command"), built
+without patching any production code:
 
-Checking per command (not once at session end) keeps tests that deliberately rewrite a master
-between two commands (compare, watch) from being mistaken for ampel_xl writing to it.
+* every command run in-process through click's ``CliRunner`` is one scope: each argument that
+  names an existing workbook (.xlsx, .xlsm) is fingerprinted (sha256 and mtime_ns) before the
+  command and compared when it ends (the guard wraps the test tool ``CliRunner.invoke`` for the
+  duration of each test, never ampel_xl itself);
+* around every test, the workbooks that existed before it (the bundled example, ``workbooks/``,
+  the masters of shared fixtures in pytest's temporary folder) must be unchanged afterwards, so
+  an API call such as ``ampel_xl.read(master)`` cannot change a shared master unnoticed.
+
+A change is recorded with the test that caused it, and the session then fails (exit status 1)
+with a list in the terminal summary. Commands run in a subprocess are checked by the tests that
+spawn them. Checking per command (not once per test) keeps tests that deliberately rewrite
+their own master between two commands (compare, watch) from being mistaken for ampel_xl
+writing to it.
 """
 
 from __future__ import annotations
@@ -82,65 +86,71 @@ class MasterGuard:
                 self.violations.append(f"{self.current_test}: {p} wurde verändert ({before} → {after})")
         self.scope = {}
 
-    def wrap(self, fn):
-        @functools.wraps(fn)
-        def wrapper(path, *args, **kwargs):
-            self.enter()
-            try:
-                self.note(path)
-                return fn(path, *args, **kwargs)
-            finally:
-                self.leave()
-
-        wrapper.__wrapped_by_master_guard__ = True  # type: ignore[attr-defined]
-        return wrapper
-
 
 GUARD = MasterGuard()
-_ORIGINALS: list[tuple[Any, str, Any]] = []
+ROOT = Path(__file__).resolve().parent.parent
+_WORKBOOK_SUFFIXES = (".xlsx", ".xlsm")
+#: Folders whose workbooks every test must leave alone (pytest's temporary folder is added per session).
+SHARED_FOLDERS = [ROOT / "workbooks", ROOT / "ampel_xl" / "data"]
 
 
-def _install() -> None:
-    import ampel_xl
-    import ampel_xl.cli
-    import ampel_xl.reader
-    import ampel_xl.sniff
-
-    targets = [(ampel_xl.sniff, "check_master_file"), (ampel_xl.reader, "read")]
-    for module, name in targets:
-        original = getattr(module, name)
-        if getattr(original, "__wrapped_by_master_guard__", False):
+def _workbook_args(args: Any) -> list[Path]:
+    """The arguments of a command that name an existing workbook file."""
+    if isinstance(args, (str, os.PathLike)):
+        args = [args]
+    found = []
+    for arg in args or ():
+        try:
+            p = Path(os.fspath(arg))
+            if p.suffix.lower() in _WORKBOOK_SUFFIXES and p.is_file():
+                found.append(p)
+        except (TypeError, ValueError, OSError):  # no path, or one the system refuses (too long)
             continue
-        _ORIGINALS.append((module, name, original))
-        setattr(module, name, GUARD.wrap(original))
-    # the package's lazy attribute may already hold the unwrapped read()
-    if ampel_xl.__dict__.get("read") is not None:
-        _ORIGINALS.append((ampel_xl, "read", ampel_xl.__dict__["read"]))
-        ampel_xl.read = ampel_xl.reader.read
-    # one CLI command is one scope: outputs written after read() returns are checked too
-    group = ampel_xl.cli._Group
-    original_invoke = group.invoke
-    _ORIGINALS.append((group, "invoke", original_invoke))
+    return found
+
+
+def _stat_fingerprints(folders: list[Path]) -> dict[Path, tuple[int, int, int]]:
+    """(inode, size, mtime_ns) of every workbook below ``folders``: cheap enough for every test."""
+    seen: dict[Path, tuple[int, int, int]] = {}
+    for folder in folders:
+        for dirpath, _dirs, files in os.walk(folder):
+            for name in files:
+                if name.lower().endswith(_WORKBOOK_SUFFIXES):
+                    p = Path(dirpath, name)
+                    try:
+                        st = p.stat()
+                    except OSError:
+                        continue
+                    seen[p] = (st.st_ino, st.st_size, st.st_mtime_ns)
+    return seen
+
+
+@pytest.fixture(autouse=True)
+def _guard_masters(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory,
+                   monkeypatch: pytest.MonkeyPatch):
+    """The master guard of each test (see the module docstring)."""
+    from click.testing import CliRunner
+
+    original_invoke = CliRunner.invoke
 
     @functools.wraps(original_invoke)
-    def invoke(self, ctx):
+    def invoke(self, cli, args=None, *a, **kw):
         GUARD.enter()
         try:
-            return original_invoke(self, ctx)
+            for path in _workbook_args(args):
+                GUARD.note(path)
+            return original_invoke(self, cli, args, *a, **kw)
         finally:
             GUARD.leave()
 
-    group.invoke = invoke
-
-
-def pytest_configure(config: pytest.Config) -> None:
-    _install()
-
-
-def pytest_unconfigure(config: pytest.Config) -> None:
-    while _ORIGINALS:
-        module, name, original = _ORIGINALS.pop()
-        setattr(module, name, original)
+    monkeypatch.setattr(CliRunner, "invoke", invoke)
+    folders = [*SHARED_FOLDERS, tmp_path_factory.getbasetemp()]
+    before = _stat_fingerprints(folders)
+    yield
+    after = _stat_fingerprints(folders)
+    for p, fp in before.items():
+        if p in after and after[p] != fp:
+            GUARD.violations.append(f"{request.node.nodeid}: {p} wurde verändert")
 
 
 @pytest.hookimpl(wrapper=True)
@@ -164,7 +174,7 @@ def pytest_terminal_summary(terminalreporter, exitstatus: int, config: pytest.Co
         for line in GUARD.violations:
             tr.line(line, red=True)
     else:
-        tr.line(f"Master-Wächter: {len(GUARD.seen)} Master bei {GUARD.calls} Lesezugriffen geprüft, alle unverändert.")
+        tr.line(f"Master-Wächter: {len(GUARD.seen)} Master bei {GUARD.calls} Befehlen geprüft, alle unverändert.")
 
 
 @pytest.fixture

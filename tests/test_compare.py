@@ -9,7 +9,8 @@ from click.testing import CliRunner
 from openpyxl import load_workbook
 
 from ampel_xl.cli import cli
-from ampel_xl.comparison import ARTEN, Changes, compare
+from ampel_xl import compare
+from ampel_xl.comparison import ARTEN, Changes
 from ampel_xl.xlsx.changes import add_changes_sheet, write_changes
 from ampel_xl.model import STATUS_FILLS
 from ampel_xl.reader import read
@@ -290,7 +291,7 @@ def test_cli_compare_unreadable_file(tmp_path, masters):
 
 # -- summary --compare-with ----------------------------------------------------------------------
 def test_write_summary_with_changes(masters, tmp_path):
-    from ampel_xl.figures import summarize
+    from ampel_xl import summarize
     from ampel_xl.xlsx.summary import write_summary
 
     changes = compare(*masters)

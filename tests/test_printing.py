@@ -15,7 +15,7 @@ import pytest
 
 from ampel_xl import compare, read, summarize
 from ampel_xl.xlsx.changes import write_changes
-from ampel_xl.timeline import history
+from ampel_xl import history
 from ampel_xl.xlsx.history import write_history
 from ampel_xl.xlsx.summary import write_summary
 

@@ -18,7 +18,7 @@ from openpyxl.cell.text import InlineFont
 from ampel_xl import read, validate
 from ampel_xl.cli import cli
 from ampel_xl.errors import ReadError
-from ampel_xl.figures import summarize
+from ampel_xl import summarize
 
 from builders import GREEN, RED, YELLOW, solid
 

@@ -20,7 +20,7 @@ from openpyxl import load_workbook
 from ampel_xl import summarize
 from ampel_xl.export import figures_rows, figures_to_csv, figures_to_json
 from ampel_xl.figures import KEINE_IN_AUSWERTUNG, format_percent
-from ampel_xl.timeline import history
+from ampel_xl import history
 from ampel_xl.xlsx.history import write_history
 from ampel_xl.xlsx.summary import write_summary
 

@@ -419,7 +419,7 @@ def test_empty_master_rereads(tmp_path):
 
 def test_masters_validate_without_errors(tmp_path):
     read = _reader()
-    from ampel_xl.validation import validate
+    from ampel_xl import validate
 
     empty = write_master(tmp_path / "leer.xlsx", STRUCTURE, empty=True)
     for path in (TEMPLATE, EXAMPLE, empty):
@@ -462,7 +462,7 @@ def _fill_like_a_clerk(path: Path, *, stand=None, kopfzeile=None) -> tuple[Path,
 
 
 def test_a_clerk_who_leaves_placeholders_gets_a_warning_at_the_cell(tmp_path):
-    from ampel_xl.validation import validate
+    from ampel_xl import validate
 
     master, entered = _fill_like_a_clerk(tmp_path / "Ampel-Master.xlsx", stand=dt.datetime(2026, 1, 31))
     k = _reader()(master)
@@ -490,7 +490,7 @@ def test_a_clerk_who_leaves_placeholders_gets_a_warning_at_the_cell(tmp_path):
 
 
 def test_a_filled_template_has_no_placeholder_warning(tmp_path):
-    from ampel_xl.validation import validate
+    from ampel_xl import validate
 
     master, _ = _fill_like_a_clerk(tmp_path / "Ampel-Master.xlsx", stand=dt.datetime(2026, 1, 31),
                                    kopfzeile="Anlage 1 – Protokoll Steuerungsgruppe Integration vom 12. März 2026")

@@ -33,6 +33,7 @@ from ..conditional import ConditionalFormats, Dxf, parse_dxfs
 from ..colors import ColorClass, ColorResolver, Theme, classify
 from ..errors import ReadError
 from ..findings import FIELD_DUPLICATE, WORD_CONFLICT
+from ..sniff import check_master_file
 from ..model import (
     Anomaly,
     Feld,
@@ -42,6 +43,7 @@ from ..model import (
     Status,
     TableInfo,
     Unterziel,
+    field_key,
 )
 from . import parts
 from .grid import Grid, col_letter, text_of
@@ -93,8 +95,6 @@ def read(path: str | os.PathLike[str]) -> Konzept:
     German message when the file is no readable workbook; everything else that is odd about
     the master is kept as evidence for :func:`ampel_xl.validate`.
     """
-    from ..sniff import check_master_file
-
     path = Path(path)
     check_master_file(path)
     try:
@@ -275,8 +275,6 @@ class WorkbookReader:
 
     # -- two sheets for one field --------------------------------------------------------------
     def _duplicates(self, drafts: list[SheetDraft], sheets: list[SheetInfo]):
-        from ..validation import field_key
-
         kept: dict[str, SheetDraft] = {}
         order: list[SheetDraft] = []
         dropped: set[str] = set()

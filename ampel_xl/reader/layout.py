@@ -9,7 +9,6 @@ table) that validation names in a Hinweis.
 
 from __future__ import annotations
 
-import difflib
 import functools
 import re
 from dataclasses import dataclass, field
@@ -18,7 +17,7 @@ from typing import Any
 from ..colors import ColorClass
 from ..findings import (AUSWERTUNG_UNREADABLE, LABEL_EMPTY, OUTSIDE_OTHER, OUTSIDE_WHAT, ROW_OUTSIDE_TABLE,
                         UNTERZIEL_CARRIED, UNTERZIEL_UNREADABLE, short)
-from ..model import Anomaly, Art, StatusEvidence, TextRun
+from ..model import Anomaly, Art, StatusEvidence, TextRun, match_title  # noqa: F401  (re-exported)
 from .grid import Grid, ref, text_of
 from .status import StatusReader
 
@@ -71,22 +70,6 @@ def header_role(label: str) -> str | None:
     for role, pattern in _ROLE_PATTERNS:
         if pattern.search(key):
             return role
-    return None
-
-
-_TITLE_WORDS = {"handlungsfeld": Art.HANDLUNGSFELD, "querschnittsthema": Art.QUERSCHNITTSTHEMA}
-_TITLE_RE = re.compile(r"^\s*([A-Za-zÄÖÜäöüß]+)\b\s*[:\-–—]?\s*(.*)$", re.S)
-
-
-def match_title(text: str) -> tuple[Art, str] | None:
-    """``"Handlungsfeld Sprache"`` → (Art.HANDLUNGSFELD, "Sprache"); typos tolerated."""
-    m = _TITLE_RE.match(text)
-    if not m:
-        return None
-    word = m.group(1).casefold()
-    for key, art in _TITLE_WORDS.items():
-        if word == key or (len(word) >= len(key) - 3 and difflib.SequenceMatcher(None, word, key).ratio() >= 0.82):
-            return art, re.sub(r"\s+", " ", m.group(2)).strip(" :-–—")
     return None
 
 
