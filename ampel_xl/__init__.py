@@ -102,19 +102,18 @@ if TYPE_CHECKING:  # pragma: no cover
     from .comparison import Changes
     from .errors import AmpelError, ReadError, ValidationFailed, WriteError
     from .figures import Summary, format_percent
+    from .findings import Finding, Severity
     from .model import Feld, Konzept, Massnahme, Status, Unterziel, document_date
     from .reader import read
-    from .findings import Finding, Severity
-    from .validation import Report
-    from .validation import render_text as report_text
+    from .validation import Report, render_text as report_text
     from .xlsx.changes import write_changes
-    from .xlsx.pruefbericht import default_findings_path, write_findings
     from .xlsx.history import write_history
     from .xlsx.master import write_template
+    from .xlsx.pruefbericht import default_findings_path, write_findings
     from .xlsx.summary import default_header, default_summary_path, write_summary
 
 
-def example_path() -> "Path":
+def example_path() -> Path:
     """The path of the bundled fictional example master ``Beispiel_Ampel-Master.xlsx``.
 
     Shipped inside the package, so it is found from any working directory and in an installed
@@ -126,7 +125,7 @@ def example_path() -> "Path":
     return Path(str(resources.files(__name__).joinpath("data", "Beispiel_Ampel-Master.xlsx")))
 
 
-def _konzept(master: "Konzept | str | os.PathLike[str]") -> "Konzept":
+def _konzept(master: Konzept | str | os.PathLike[str]) -> Konzept:
     """A read master: ``master`` itself, or the master read from the path (the domain never reads)."""
     from .model import Konzept
     from .reader import read
@@ -134,21 +133,21 @@ def _konzept(master: "Konzept | str | os.PathLike[str]") -> "Konzept":
     return master if isinstance(master, Konzept) else read(master)
 
 
-def validate(master: "Konzept | str | os.PathLike[str]") -> "Report":
+def validate(master: Konzept | str | os.PathLike[str]) -> Report:
     """Check a master (a path or an already read :class:`Konzept`) and return its :class:`Report`."""
     from .validation import validate as validate_konzept
 
     return validate_konzept(_konzept(master))
 
 
-def summarize(master: "Konzept | str | os.PathLike[str]", report: "Report | None" = None) -> "Summary":
+def summarize(master: Konzept | str | os.PathLike[str], report: Report | None = None) -> Summary:
     """Figures of a master (a path or a read :class:`Konzept`); ``report`` goes along to the writers."""
     from .figures import summarize as summarize_konzept
 
     return summarize_konzept(_konzept(master), report)
 
 
-def compare(old: "Konzept | str | os.PathLike[str]", new: "Konzept | str | os.PathLike[str]") -> "Changes":
+def compare(old: Konzept | str | os.PathLike[str], new: Konzept | str | os.PathLike[str]) -> Changes:
     """Compare two Stände of a master (paths or read :class:`Konzept` objects).
 
     >>> changes = compare("Master_alt.xlsx", "Master_neu.xlsx")   # doctest: +SKIP
@@ -159,7 +158,7 @@ def compare(old: "Konzept | str | os.PathLike[str]", new: "Konzept | str | os.Pa
     return compare_konzepte(_konzept(old), _konzept(new))
 
 
-def history(masters: "Iterable[Konzept | str | os.PathLike[str]]") -> "pd.DataFrame":
+def history(masters: Iterable[Konzept | str | os.PathLike[str]]) -> pd.DataFrame:
     """Shares of Grün, Gelb and Rot per field and in total, one block of rows per Stand.
 
     ``masters`` are master files or read :class:`Konzept` objects; the columns are described at
@@ -170,7 +169,7 @@ def history(masters: "Iterable[Konzept | str | os.PathLike[str]]") -> "pd.DataFr
     return history_of([_konzept(m) for m in masters])
 
 
-def export_bytes(data: "Konzept | Summary", fmt: str = "csv", sep: str = ";") -> bytes:
+def export_bytes(data: Konzept | Summary, fmt: str = "csv", sep: str = ";") -> bytes:
     """The export of a master as bytes: one row per measure (``data`` a :class:`Konzept`) or the
     figures per concept, field and Unterziel (``data`` a :class:`Summary`).
 
@@ -191,8 +190,8 @@ def export_bytes(data: "Konzept | Summary", fmt: str = "csv", sep: str = ";") ->
     return export.to_csv_bytes(data, sep)
 
 
-def write_export(data: "Konzept | Summary", target: "str | os.PathLike[str]", fmt: str = "csv",
-                 sep: str = ";") -> "Path":
+def write_export(data: Konzept | Summary, target: str | os.PathLike[str], fmt: str = "csv",
+                 sep: str = ";") -> Path:
     """Write :func:`export_bytes` to ``target`` (atomically: a reader never sees half a file) and
     return its path."""
     from pathlib import Path

@@ -16,6 +16,7 @@ import sys
 import tempfile
 import traceback
 from pathlib import Path
+from typing import IO, Any, ClassVar, cast
 
 import click
 
@@ -64,12 +65,12 @@ def _usage_de(exc: click.UsageError) -> str:
 class _Formatter(click.HelpFormatter):
     """click's help layout with German headings."""
 
-    _SECTIONS = {"Options": "Optionen", "Commands": "Befehle", "Arguments": "Argumente"}
+    _SECTIONS: ClassVar[dict[str, str]] = {"Options": "Optionen", "Commands": "Befehle", "Arguments": "Argumente"}
 
-    def write_usage(self, prog: str, args: str = "", prefix: str | None = None) -> None:  # noqa: D102
+    def write_usage(self, prog: str, args: str = "", prefix: str | None = None) -> None:
         super().write_usage(prog, args, prefix="Aufruf: ")
 
-    def section(self, name: str):  # noqa: D102
+    def section(self, name: str):
         return super().section(self._SECTIONS.get(name, name))
 
 
@@ -77,16 +78,16 @@ class _Context(click.Context):
     formatter_class = _Formatter
 
 
-class _German:
-    """Mixin: German help headings, "[OPTIONEN]" and the help option's text."""
+class _German(click.Command):
+    """Mixin for commands and groups: German help headings, "[OPTIONEN]" and the help option's text."""
 
-    context_class = _Context
+    context_class: type[click.Context] = _Context
 
-    def __init__(self, *args, **kwargs) -> None:
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
         kwargs.setdefault("options_metavar", "[OPTIONEN]")
         super().__init__(*args, **kwargs)
 
-    def get_help_option(self, ctx: click.Context):  # noqa: D102
+    def get_help_option(self, ctx: click.Context) -> click.Option | None:
         option = super().get_help_option(ctx)
         if option is not None:
             option.help = "Diese Hilfe anzeigen und beenden."
@@ -106,7 +107,7 @@ class _Group(_German, click.Group):
         kwargs.setdefault("subcommand_metavar", "BEFEHL [ARGUMENTE]...")
         super().__init__(*args, **kwargs)
 
-    def invoke(self, ctx: click.Context):  # noqa: D102
+    def invoke(self, ctx: click.Context):
         debug = ctx.params.get("debug", False) or os.environ.get("AMPEL_XL_DEBUG") == "1"
         try:
             return super().invoke(ctx)
@@ -124,7 +125,7 @@ class _Group(_German, click.Group):
         except KeyboardInterrupt:
             _echo_err("Abgebrochen.")
             ctx.exit(130)
-        except Exception:  # the last line of defence: never a raw traceback for staff
+        except Exception:  # noqa: BLE001 - the last line of defence: never a raw traceback for staff
             if debug:
                 traceback.print_exc()
             try:
@@ -233,7 +234,8 @@ def export_cmd(master: Path, fmt: str, output: Path | None, sep: str, zahlen: bo
     delimiter = "\t" if sep == "tab" else sep
     data = ampel_xl.summarize(konzept) if zahlen else konzept
     if output is None:
-        stream = getattr(sys.stdout, "buffer", None) or sys.stdout
+        # the binary stream under stdout; a stdout without one (a test's stand-in) takes bytes itself
+        stream = cast("IO[bytes]", getattr(sys.stdout, "buffer", None) or sys.stdout)
         sys.stdout.flush()
         stream.write(ampel_xl.export_bytes(data, fmt, delimiter))
         stream.flush()

@@ -559,7 +559,7 @@ class Theme:
             return OFFICE_2013
         try:
             root = _SafeET.fromstring(data)
-        except Exception:  # ParseError, defusedxml's refusals, bad encodings
+        except Exception:  # noqa: BLE001 - ParseError, defusedxml's refusals, bad encodings
             return OFFICE_2013
         scheme = root.find(f".//{{{_NS_A}}}clrScheme")
         if scheme is None:

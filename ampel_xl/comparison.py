@@ -41,13 +41,13 @@ from __future__ import annotations
 
 import difflib
 import re
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from .model import Konzept, Massnahme, Status
 from .display import changes_html
+from .model import Konzept, Massnahme, Status
 from .vocabulary import ARTEN, NO_STATUS_MEASURE, STATUS_ORDER, TEXT_FIELDS, plural
 
 if TYPE_CHECKING:  # pragma: no cover
@@ -176,7 +176,7 @@ class Changes:
     def rueckschritte(self) -> tuple[Change, ...]:
         return tuple(c for c in self.items if c.richtung == "schlechter")
 
-    def to_frame(self) -> "pd.DataFrame":
+    def to_frame(self) -> pd.DataFrame:
         """One row per change; columns :data:`COLUMNS` (see the module docstring)."""
         import pandas as pd
 
@@ -186,7 +186,7 @@ class Changes:
             df[col] = df[col].astype("boolean")
         return df
 
-    def per_feld(self) -> "pd.DataFrame":
+    def per_feld(self) -> pd.DataFrame:
         """Counts per field: ``verbesserungen``, ``rueckschritte``, ``status`` (all status
         changes), ``neu``, ``entfernt``, ``auswertung``, ``nummer``; every field, changed or not."""
         import pandas as pd
@@ -195,7 +195,7 @@ class Changes:
 
     def per_feld_counts(self) -> list[dict[str, Any]]:
         """The rows of :meth:`per_feld` as plain dicts (no pandas needed)."""
-        rows = {f: {"feld": f, **{k: 0 for k in _PER_FELD_COLUMNS[1:]}} for f in self.felder}
+        rows: dict[str, dict[str, Any]] = {f: {"feld": f, **dict.fromkeys(_PER_FELD_COLUMNS[1:], 0)} for f in self.felder}
         for c in self.items:
             row = rows[c.feld]
             row[c.art] += 1
@@ -319,7 +319,7 @@ def _pair(old: list[Massnahme], new: list[Massnahme]) -> list[tuple[Massnahme, M
         new_left.remove(n)
         pairs.append((o, n, how))
 
-    def by_key(key, how: str) -> None:
+    def by_key(key: Callable[[Massnahme], Any], how: str) -> None:
         index: dict[Any, list[Massnahme]] = {}
         for m in new_left:
             index.setdefault(key(m), []).append(m)
@@ -349,9 +349,9 @@ def _pair(old: list[Massnahme], new: list[Massnahme]) -> list[tuple[Massnahme, M
     moved = any(o.id != n.id for o, n, _ in pairs)
     new_by_id = {n.id: n for n in new_left}
     for o in list(old_left):
-        n = new_by_id.get(o.id)
-        if n is not None and n in new_left and (not moved or _ratio(o, n) >= REWORDED_SIMILARITY):
-            accept(o, n, "id")
+        same_id = new_by_id.get(o.id)
+        if same_id is not None and same_id in new_left and (not moved or _ratio(o, same_id) >= REWORDED_SIMILARITY):
+            accept(o, same_id, "id")
     return pairs
 
 
@@ -378,9 +378,11 @@ def compare(old: Konzept, new: Konzept) -> Changes:
         paired_old = {id(o) for o, _, _ in pairs}
         paired_new = {id(n) for _, n, _ in pairs}
         for o, n, how in pairs:
-            common = dict(feld=name, massnahme_id=n.id, alt=_status(o), neu=_status(n), alt_id=o.id,
-                          massnahme=n.text, unterziel_nr=n.unterziel_nr, auswertung_alt=o.in_auswertung,
-                          auswertung_neu=n.in_auswertung, zuordnung=how)
+            common: dict[str, Any] = {
+                "feld": name, "massnahme_id": n.id, "alt": _status(o), "neu": _status(n), "alt_id": o.id,
+                "massnahme": n.text, "unterziel_nr": n.unterziel_nr, "auswertung_alt": o.in_auswertung,
+                "auswertung_neu": n.in_auswertung, "zuordnung": how,
+            }
             pos = (0, n.row)
             if _status(o) != _status(n):
                 add(feld_pos, pos, Change(art="status", vorher=_status_word(o), nachher=_status_word(n), **common))

@@ -6,11 +6,20 @@ objects can build their ``_repr_html_`` here without importing anything above th
 from __future__ import annotations
 
 import html
+from collections.abc import Sequence
 from typing import TYPE_CHECKING
 
 from .vocabulary import (
-    ARTEN, NO_STATUS, NO_STATUS_MEASURE, NO_STATUS_SHORT, STATUS_COLORS, STATUS_FILLS, STATUS_LABELS, STATUS_ORDER,
-    TEXT_FIELDS, counts_text,
+    ARTEN,
+    NO_STATUS,
+    NO_STATUS_MEASURE,
+    NO_STATUS_SHORT,
+    STATUS_COLORS,
+    STATUS_FILLS,
+    STATUS_LABELS,
+    STATUS_ORDER,
+    TEXT_FIELDS,
+    counts_text,
 )
 
 if TYPE_CHECKING:  # pragma: no cover
@@ -64,7 +73,7 @@ def _counts_table(rows: list[dict], first: str) -> str:
     return f"<table style='{_CSS}'>{head}{''.join(body)}</table>"
 
 
-def _status_counts(massnahmen: "list[Massnahme]") -> dict[str, int]:
+def _status_counts(massnahmen: Sequence[Massnahme]) -> dict[str, int]:
     """Grün, Gelb, Rot, ohne Bewertung and their sum over the measures in the evaluation
     (what :func:`ampel_xl.figures.count` counts, without the shares)."""
     counts = dict.fromkeys(("gruen", "gelb", "rot", "ohne", "summe"), 0)
@@ -76,7 +85,7 @@ def _status_counts(massnahmen: "list[Massnahme]") -> dict[str, int]:
     return counts
 
 
-def konzept_html(k: "Konzept") -> str:
+def konzept_html(k: Konzept) -> str:
     rows = [{"name": f.name, **_status_counts(f.massnahmen)} for f in k.felder]
     title = _esc(k.titel or "Ampel-Master")
     info = f"{len(k.felder)} Felder, {len(k.unterziele)} Unterziele, {len(k.massnahmen)} Maßnahmen"
@@ -85,7 +94,7 @@ def konzept_html(k: "Konzept") -> str:
     return f"<div><b>{title}</b><br><small>{_esc(info)}</small>{_counts_table(rows, 'Feld')}</div>"
 
 
-def summary_html(s: "Summary") -> str:
+def summary_html(s: Summary) -> str:
     rows = [{"name": r["feld"], **r} for r in s.felder.to_dict("records")]
     rows.append({"name": "Gesamt", **s.total.iloc[0].to_dict()})
     return (
@@ -94,7 +103,7 @@ def summary_html(s: "Summary") -> str:
     )
 
 
-def report_html(r: "Report") -> str:
+def report_html(r: Report) -> str:
     colours = {"error": STATUS_FILLS["rot"], "warning": STATUS_FILLS["gelb"], "info": "#DDEBF7"}
     c = r.counts
     head = f"<b>Prüfbericht</b> – {counts_text(c)}"
@@ -120,7 +129,7 @@ def _status_td(value: str | None, present: bool = True) -> str:
     return f"<td style='{_TD};background:{STATUS_FILLS[key]};text-align:center'>{word}</td>"
 
 
-def changes_html(c: "Changes", limit: int = 200) -> str:
+def changes_html(c: Changes, limit: int = 200) -> str:
     """The comparison: summary sentences, per-field ↑/↓ counts, then the changes (at most ``limit``)."""
     lines = c.text(per_feld=False).splitlines()  # the per-field table follows
     head = f"<b>{_esc(lines[0])}</b><br>" + "<br>".join(f"<small>{_esc(line)}</small>" for line in lines[1:])

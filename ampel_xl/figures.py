@@ -30,9 +30,9 @@ Ampeldokument, compare, history, the notebook and the exports print the same num
 from __future__ import annotations
 
 import math
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from .display import summary_html
 from .model import Konzept, Massnahme, Status
@@ -134,7 +134,7 @@ LABELS = {
 }
 
 
-def count(massnahmen: Iterable[Massnahme]) -> dict[str, float]:
+def count(massnahmen: Iterable[Massnahme]) -> dict[str, float | None]:
     """Counts and shares for a group of measures (one row of a figures table)."""
     n = n_eval = g = y = r = o = 0
     for m in massnahmen:
@@ -151,7 +151,7 @@ def count(massnahmen: Iterable[Massnahme]) -> dict[str, float]:
             r += 1
         else:
             o += 1
-    row: dict[str, float] = {
+    row: dict[str, float | None] = {
         "massnahmen": n, "in_auswertung": n_eval, "gruen": g, "gelb": y, "rot": r, "ohne": o, "summe": n_eval,
     }
     parts = percent_parts([g, y, r, o])
@@ -161,7 +161,7 @@ def count(massnahmen: Iterable[Massnahme]) -> dict[str, float]:
     return row
 
 
-def row_percents(row, keys: Sequence[str] = PART_KEYS) -> dict[str, int | None]:
+def row_percents(row: Mapping[Any, Any] | pd.Series, keys: Sequence[str] = PART_KEYS) -> dict[str, int | None]:
     """The printed shares of some statuses of one figures row (a dict or a pandas row).
 
     ``keys`` chooses the parts (e.g. Grün, Gelb, Rot when a master has no "ohne Bewertung").
@@ -179,13 +179,13 @@ class Summary:
     """The figures of one master: per field, per Unterziel and in total."""
 
     konzept: Konzept
-    felder: "pd.DataFrame"
+    felder: pd.DataFrame
     """One row per field (in the master's order)."""
-    unterziele: "pd.DataFrame"
+    unterziele: pd.DataFrame
     """One row per Unterziel (field, number, text)."""
-    total: "pd.DataFrame"
+    total: pd.DataFrame
     """One row: the whole concept."""
-    report: "Report | None" = None
+    report: Report | None = None
 
     @property
     def rule(self) -> str:
@@ -213,7 +213,7 @@ class Summary:
             parts.append(part(NO_STATUS, STATUS_LABELS[NO_STATUS]))
         return f"{n} von {int(tot['massnahmen'])} Maßnahmen in der Auswertung: " + ", ".join(parts) + "."
 
-    def feld_unterziele(self, feld: str) -> "pd.DataFrame":
+    def feld_unterziele(self, feld: str) -> pd.DataFrame:
         """The Unterziel rows of one field."""
         return self.unterziele[self.unterziele["feld"] == feld].reset_index(drop=True)
 
@@ -221,7 +221,7 @@ class Summary:
         return summary_html(self)
 
 
-def summarize(konzept: Konzept, report: "Report | None" = None) -> Summary:
+def summarize(konzept: Konzept, report: Report | None = None) -> Summary:
     """Figures of a read master (:func:`ampel_xl.summarize` also takes a path)."""
     import pandas as pd
 

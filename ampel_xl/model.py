@@ -13,22 +13,15 @@ import datetime as _dt
 import difflib
 import enum
 import re
-from functools import cached_property
 from dataclasses import dataclass
+from functools import cached_property
 from typing import TYPE_CHECKING, Any
 
 # The status and its palette live in the vocabulary (which imports nothing from the package);
 # re-exported here because a status is part of the model.
 from .display import konzept_html
 from .findings import Finding, FindingType
-from .vocabulary import (  # noqa: F401  (re-exports)
-    BLUE_MARK,
-    STATUS_COLORS,
-    STATUS_FILLS,
-    STATUS_MEANINGS,
-    STATUS_ORDER,
-    Status,
-)
+from .vocabulary import BLUE_MARK, STATUS_COLORS, STATUS_FILLS, STATUS_MEANINGS, STATUS_ORDER, Status  # noqa: F401  (re-exports)
 
 if TYPE_CHECKING:  # pragma: no cover
     import pandas as pd
@@ -424,7 +417,7 @@ class Konzept:
                 return f
         return None
 
-    def to_frame(self) -> "pd.DataFrame":
+    def to_frame(self) -> pd.DataFrame:
         """One tidy row per measure, with the export's columns."""
         from .export import konzept_frame
 

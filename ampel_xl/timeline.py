@@ -76,7 +76,7 @@ def _stand(konzept: Konzept) -> tuple[_dt.date | None, str]:
     return date, (format_date_de(date) if date else None) or Path(name).stem
 
 
-def history(konzepte: Iterable[Konzept]) -> "pd.DataFrame":
+def history(konzepte: Iterable[Konzept]) -> pd.DataFrame:
     """Shares of Grün, Gelb and Rot per field and in total, one block of rows per Stand.
 
     ``konzepte`` are read masters (:func:`ampel_xl.history` also takes paths). Columns:

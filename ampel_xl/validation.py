@@ -20,7 +20,7 @@ from . import findings as F
 from .display import report_html
 from .findings import Finding, FindingType, Severity, codes_table_markdown  # noqa: F401  (re-exports)
 from .model import Channel, Feld, Konzept, Massnahme, StatusEvidence, field_key
-from .vocabulary import STATUS_CHOICE, counts_text
+from .vocabulary import counts_text
 
 if TYPE_CHECKING:  # pragma: no cover
     import pandas as pd
@@ -68,7 +68,7 @@ class Report:
     def as_dict(self) -> dict[str, Any]:
         return {"findings": [f.as_dict() for f in self.findings], "counts": self.counts}
 
-    def to_frame(self) -> "pd.DataFrame":
+    def to_frame(self) -> pd.DataFrame:
         import pandas as pd
 
         return pd.DataFrame(

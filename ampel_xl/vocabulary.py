@@ -562,7 +562,7 @@ _ALTERNATIVES = re.compile(r"\s*[/,;]\s*")
 
 def _alternatives(text: str) -> list[str]:
     """The words of a legend text: "umgesetzt / erledigt" is two; a long explanation is none."""
-    parts = [p for p in _ALTERNATIVES.split(text)]
+    parts = _ALTERNATIVES.split(text)
     if len(parts) > 1 and all(p and _word_like(p) for p in parts):
         return parts
     return [text] if _word_like(text) else []

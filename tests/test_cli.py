@@ -14,7 +14,6 @@ from openpyxl import load_workbook
 
 import ampel_xl
 from ampel_xl.cli import cli
-
 from builders import build, simple_field
 
 PACKAGE = Path(ampel_xl.__file__).parent

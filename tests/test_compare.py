@@ -8,13 +8,12 @@ import pytest
 from click.testing import CliRunner
 from openpyxl import load_workbook
 
-from ampel_xl.cli import cli
 from ampel_xl import compare
+from ampel_xl.cli import cli
 from ampel_xl.comparison import ARTEN, Changes
-from ampel_xl.xlsx.changes import add_changes_sheet, write_changes
 from ampel_xl.model import STATUS_FILLS
 from ampel_xl.reader import read
-
+from ampel_xl.xlsx.changes import add_changes_sheet, write_changes
 from builders import FieldSheet, build
 
 

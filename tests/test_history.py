@@ -10,13 +10,12 @@ import pytest
 from click.testing import CliRunner
 from openpyxl import load_workbook
 
+from ampel_xl import history
 from ampel_xl.cli import cli
 from ampel_xl.figures import EXCEL_PERCENT_FORMAT
-from ampel_xl import history
+from ampel_xl.reader import read
 from ampel_xl.timeline import COLUMNS, _date_in_name
 from ampel_xl.xlsx.history import write_history
-from ampel_xl.reader import read
-
 from builders import FieldSheet, build
 
 

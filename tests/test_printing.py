@@ -13,12 +13,10 @@ from pathlib import Path
 
 import pytest
 
-from ampel_xl import compare, read, summarize
+from ampel_xl import compare, history, read, summarize
 from ampel_xl.xlsx.changes import write_changes
-from ampel_xl import history
 from ampel_xl.xlsx.history import write_history
 from ampel_xl.xlsx.summary import write_summary
-
 from render import HAVE_POPPLER, SOFFICE, page_breaks_and_charts, page_lines, to_pdf
 from share_masters import half_master, long_master
 

@@ -11,7 +11,6 @@ from openpyxl.styles import Color
 from ampel_xl import read
 from ampel_xl.model import Art, Status
 from ampel_xl.reader import match_title, parse_status_text
-
 from builders import BLUE, GREEN, RED, YELLOW, FieldSheet, build, simple_field, solid
 
 

@@ -15,11 +15,9 @@ from openpyxl import Workbook, load_workbook
 from openpyxl.cell.rich_text import CellRichText, TextBlock
 from openpyxl.cell.text import InlineFont
 
-from ampel_xl import read, validate
+from ampel_xl import read, summarize, validate
 from ampel_xl.cli import cli
 from ampel_xl.errors import ReadError
-from ampel_xl import summarize
-
 from builders import GREEN, RED, YELLOW, solid
 
 ROOT = Path(__file__).resolve().parents[1]

@@ -17,14 +17,12 @@ import pandas as pd
 import pytest
 from openpyxl import load_workbook
 
-from ampel_xl import summarize
+from ampel_xl import history, summarize
 from ampel_xl.export import figures_rows, figures_to_csv, figures_to_json
 from ampel_xl.figures import KEINE_IN_AUSWERTUNG, format_percent
-from ampel_xl import history
 from ampel_xl.xlsx.history import write_history
 from ampel_xl.xlsx.summary import write_summary
-
-from render import HAVE_POPPLER, SOFFICE, chart_labels, displayed_sheets
+from render import SOFFICE, chart_labels, displayed_sheets
 from share_masters import half_master
 
 ROOT = Path(__file__).resolve().parents[1]

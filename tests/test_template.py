@@ -447,7 +447,7 @@ def _fill_like_a_clerk(path: Path, *, stand=None, kopfzeile=None) -> tuple[Path,
         ws["B5"].value = "Erstes Highlight\nZweites Highlight"
         nr = 0
         rows = list(table_rows(ws))
-        for i, (r, uz_nr, text, _) in enumerate(rows):
+        for r, uz_nr, text, _ in rows:
             if not text:
                 continue
             for k in (1, 2):  # two measures right under each Unterziel, the other input rows stay empty

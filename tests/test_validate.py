@@ -11,7 +11,6 @@ from click.testing import CliRunner
 from ampel_xl import read, validate
 from ampel_xl.cli import cli
 from ampel_xl.findings import REGISTRY, Severity
-
 from builders import BLUE, GREEN, RED, FieldSheet, build, simple_field
 
 ROOT = Path(__file__).resolve().parent.parent

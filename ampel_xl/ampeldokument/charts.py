@@ -99,14 +99,14 @@ def chart_font() -> str:
             return name
     try:
         files = fm.findSystemFonts()
-    except Exception:  # pragma: no cover - unreadable font folders
+    except Exception:  # noqa: BLE001  # pragma: no cover - unreadable font folders
         files = []
     for name in FONT_CANDIDATES:
         wanted = [f for f in sorted(files) if os.path.basename(f).lower().startswith(name.lower())]
         for path in wanted:
             try:
                 fm.fontManager.addfont(path)
-            except Exception:  # pragma: no cover - a broken font file
+            except Exception:  # noqa: BLE001  # pragma: no cover - a broken font file
                 continue
         if name in {f.name for f in fm.fontManager.ttflist}:
             return name

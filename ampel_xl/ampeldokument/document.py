@@ -219,7 +219,7 @@ class _TextWidths:
                     path = fm.findfont(fm.FontProperties(family=family, weight="bold" if bold else "normal"),
                                        fallback_to_default=False)
                     self.fonts[bold] = ImageFont.truetype(path, 200)
-        except Exception:  # no such font, no FreeType: the average width below
+        except Exception:  # noqa: BLE001 - no such font, no FreeType: the average width below
             self.fonts = {}
 
     def width(self, text: str, size: float, bold: bool = False) -> float:

@@ -29,22 +29,12 @@ from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
-from ..conditional import ConditionalFormats, Dxf, parse_dxfs
 from ..colors import ColorClass, ColorResolver, Theme, classify
+from ..conditional import ConditionalFormats, Dxf, parse_dxfs
 from ..errors import ReadError
 from ..findings import FIELD_DUPLICATE, WORD_CONFLICT
+from ..model import Anomaly, Feld, Konzept, Massnahme, SheetInfo, Status, TableInfo, Unterziel, field_key
 from ..sniff import check_master_file
-from ..model import (
-    Anomaly,
-    Feld,
-    Konzept,
-    Massnahme,
-    SheetInfo,
-    Status,
-    TableInfo,
-    Unterziel,
-    field_key,
-)
 from . import parts
 from .grid import Grid, col_letter, text_of
 from .konzept import read_konzept
@@ -274,7 +264,8 @@ class WorkbookReader:
         )
 
     # -- two sheets for one field --------------------------------------------------------------
-    def _duplicates(self, drafts: list[SheetDraft], sheets: list[SheetInfo]):
+    def _duplicates(self, drafts: list[SheetDraft],
+                    sheets: list[SheetInfo]) -> tuple[list[SheetDraft], list[SheetInfo]]:
         kept: dict[str, SheetDraft] = {}
         order: list[SheetDraft] = []
         dropped: set[str] = set()
@@ -355,12 +346,12 @@ class WorkbookReader:
             return
         lists = parts.list_validations(part)
         if lists:
-            try:  # statistics of percent thresholds etc. from the real values, before any hypothetical one
+            # statistics of percent thresholds etc. from the real values, before any hypothetical one;
+            # if they cannot be had, the rules are evaluated lazily, as for any cell
+            with contextlib.suppress(Exception):
                 grid.cf.prepare(grid.value)
-            except Exception:  # noqa: BLE001 - then the rules are evaluated lazily, as for any cell
-                pass
         for ranges, entries in lists:
-            rng = next((r for r in ranges if r[0] <= status_col <= r[2] and r[3] > header_end), None)
+            rng = next((b for b in ranges if b[0] <= status_col <= b[2] and b[3] > header_end), None)
             if rng is None:
                 continue
             if isinstance(entries, str):

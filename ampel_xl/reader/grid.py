@@ -266,7 +266,7 @@ class Grid:
     def _evaluate(self, row: int, col: int) -> Any:
         try:
             return self.cf.evaluate(row, col, self.value)
-        except Exception as exc:
+        except Exception as exc:  # noqa: BLE001 - a rule must never crash the reader
             from types import SimpleNamespace
 
             return SimpleNamespace(fill=None, font_rgb=None, icon=None, rule="",

@@ -15,9 +15,17 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from ..colors import ColorClass
-from ..findings import (AUSWERTUNG_UNREADABLE, LABEL_EMPTY, OUTSIDE_OTHER, OUTSIDE_WHAT, ROW_OUTSIDE_TABLE,
-                        UNTERZIEL_CARRIED, UNTERZIEL_UNREADABLE, short)
-from ..model import Anomaly, Art, StatusEvidence, TextRun, match_title  # noqa: F401  (re-exported)
+from ..findings import (
+    AUSWERTUNG_UNREADABLE,
+    LABEL_EMPTY,
+    OUTSIDE_OTHER,
+    OUTSIDE_WHAT,
+    ROW_OUTSIDE_TABLE,
+    UNTERZIEL_CARRIED,
+    UNTERZIEL_UNREADABLE,
+    short,
+)
+from ..model import Anomaly, Art, StatusEvidence, TextRun, match_title  # (also re-exported)
 from .grid import Grid, ref, text_of
 from .status import StatusReader
 
@@ -447,7 +455,7 @@ class TableReader:
         self.uz_by_nr: dict[int, UnterzielDraft] = {}
         self.record: MeasureDraft | None = None
         self.pending: _Pending | None = None
-        self.last_uz_value: int | None | str = None
+        self.last_uz_value: int | str | None = None
         self.gap = False
         self.after_legend = False
         self.measures_seen = 0
