@@ -31,6 +31,8 @@ __all__ = [
 
 
 class Severity(str, enum.Enum):
+    """How much a finding weighs: a Fehler stops the summary (unless forced), a Warnung and a Hinweis never do."""
+
     ERROR = "error"
     WARNING = "warning"
     INFO = "info"
