@@ -179,7 +179,6 @@ class MeasureDraft:
     hidden: bool
     nr_cell: str | None
     text_cell: str
-    unterziel: UnterzielDraft | None
     last_row: int | None = None
     bemerkung: str = ""
     verantwortlich: str = ""
@@ -763,7 +762,7 @@ class TableReader:
             row=idx, nr=nr or None, text=text, evidence=ev, marked=marked, mark_source=source,
             auswertung_text=auswertung_text, hidden=grid.hidden(idx),
             nr_cell=ref(self.c_nr, idx) if self.c_nr is not None else None,
-            text_cell=ref(self.c_text, idx), unterziel=uz,
+            text_cell=ref(self.c_text, idx),
         )
         roles = self.roles
         if "bemerkung" in roles:
