@@ -20,12 +20,11 @@ from __future__ import annotations
 
 import contextlib
 import datetime as _dt
-import gc
 import os
 import re
 import zipfile
 import zlib
-from collections.abc import Iterator
+from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
@@ -94,35 +93,13 @@ def read(path: str | os.PathLike[str]) -> Konzept:
     except _DAMAGE as exc:
         raise _damaged(path, exc) from exc
     try:
-        with _gc_paused():
-            return WorkbookReader(wb, path).run()
+        return WorkbookReader(wb, path).run()
     except ReadError:
         raise
     except _DAMAGE as exc:
         raise _damaged(path, exc) from exc
     finally:
         wb.close()
-
-
-@contextlib.contextmanager
-def _gc_paused() -> Iterator[None]:
-    """Pause the cyclic garbage collector while reading: a large master makes millions of live
-    objects that every full collection would walk again. A large read ends with one full
-    collection, so that the caller does not pay for walking them generation by generation."""
-    if not gc.isenabled():
-        yield
-        return
-    gc.disable()
-    try:
-        yield
-    finally:
-        created = gc.get_count()[0]
-        gc.enable()
-        if created > _GC_COLLECT_AFTER:
-            gc.collect()
-
-
-_GC_COLLECT_AFTER = 100_000
 
 
 # --------------------------------------------------------------------------------------------
@@ -184,7 +161,8 @@ class WorkbookReader:
     def run(self) -> Konzept:
         wb = self.wb
         sheets: list[SheetInfo] = []
-        drafts: list[SheetDraft] = []
+        fields: list[tuple[Feld, bool]] = []  # each field as soon as its sheet is read, and whether hidden
+        any_marked = False
         konzept_sheet: str | None = None
         konzept = None
         refs = wb.sheets
@@ -219,18 +197,19 @@ class WorkbookReader:
             if header_end is not None:
                 self._teach_validations(grid, part, layout.draft.roles.get("status"), header_end, sref.name)
                 layout.read_table(header_end)
-            layout.draft.hidden = hidden
-            drafts.append(layout.draft)
+            draft = layout.draft
+            any_marked = any_marked or any(m.marked for m in draft.measures)
+            # frozen at once, so that a sheet's drafts never outlive it (a large master would keep
+            # two objects per measure alive for nothing); the workbook-wide decisions follow below
+            fields.append((_freeze(draft), hidden))
             sheets.append(SheetInfo(sref.name, "feld", hidden))
-        drafts, sheets = self._duplicates(drafts, sheets)
+            del layout, draft, grid, part
+        kept, sheets = self._duplicates(fields, sheets)
 
-        # decisions on the drafts, before anything is frozen
+        # the workbook-wide decisions: whether "G" means Grün, whether nothing is marked so that
+        # every measure counts (then each measure is built again, the rare case)
         resolve_g = "y" in self.status.letters_seen
-        any_marked = any(m.marked for d in drafts for m in d.measures)
-        frozen = []
-        while drafts:  # a draft goes as soon as its field is built: the two never all live at once
-            frozen.append(_freeze(drafts.pop(0), resolve_g, any_marked))
-        felder = tuple(frozen)
+        felder = tuple(_decide(f, resolve_g, any_marked) for f in kept)
 
         meta: dict[str, Any] = {}
         meta_rows = konzept.meta if konzept else []
@@ -264,25 +243,25 @@ class WorkbookReader:
         )
 
     # -- two sheets for one field --------------------------------------------------------------
-    def _duplicates(self, drafts: list[SheetDraft],
-                    sheets: list[SheetInfo]) -> tuple[list[SheetDraft], list[SheetInfo]]:
-        kept: dict[str, SheetDraft] = {}
-        order: list[SheetDraft] = []
+    def _duplicates(self, fields: list[tuple[Feld, bool]],
+                    sheets: list[SheetInfo]) -> tuple[list[Feld], list[SheetInfo]]:
+        kept: dict[str, tuple[Feld, bool]] = {}
+        order: list[Feld] = []
         dropped: set[str] = set()
-        for d in drafts:
-            key = field_key(d.name)
+        for f, hidden in fields:
+            key = field_key(f.name)
             first = kept.get(key)
             if first is None:
-                kept[key] = d
-                order.append(d)
+                kept[key] = (f, hidden)
+                order.append(f)
                 continue
             # prefer the visible sheet; between equals the first one
-            if first.hidden and not d.hidden:
-                kept[key] = d
-                order[order.index(first)] = d
-                keep, drop = d, first
+            if first[1] and not hidden:
+                kept[key] = (f, hidden)
+                order[order.index(first[0])] = f
+                keep, drop = f, first[0]
             else:
-                keep, drop = first, d
+                keep, drop = first[0], f
             dropped.add(drop.sheet)
             self.anomalies.append(Anomaly.of(FIELD_DUPLICATE, drop.sheet, drop.title_cell, 0,
                                              keep=keep.sheet, drop=drop.sheet, name=keep.name))
@@ -390,23 +369,21 @@ _CLASS_STATUS = {ColorClass.GRUEN: Status.GRUEN, ColorClass.GELB: Status.GELB, C
 # Freezing
 
 
-def _freeze(d: SheetDraft, resolve_g: bool, any_marked: bool) -> Feld:
+def _freeze(d: SheetDraft) -> Feld:
+    """The field of a sheet's draft, as if the workbook marks measures and "G" stays ambiguous;
+    :func:`_decide` settles both once every sheet is read."""
     extra_labels = [label for label, _ in d.extras]
-    def measure(m: MeasureDraft, uz_nr: int | None) -> Massnahme:
-        ev = m.evidence
-        if resolve_g and ev.text_ambiguous:
-            from dataclasses import replace
 
-            ev = replace(ev, text_status=Status.GRUEN, text_ambiguous=False)
+    def measure(m: MeasureDraft, uz_nr: int | None) -> Massnahme:
         text = m.text
         if m.more_text:
             text = f"{text}\n{m.more_text}" if text else m.more_text
         return Massnahme(
-            feld=d.name, nr=m.nr, text=text, unterziel_nr=uz_nr, evidence=ev, marked=m.marked,
-            in_auswertung=m.marked or not any_marked, sheet=d.sheet, row=m.row, nr_cell=m.nr_cell,
+            feld=d.name, nr=m.nr, text=text, unterziel_nr=uz_nr, evidence=m.evidence, marked=m.marked,
+            in_auswertung=m.marked, sheet=d.sheet, row=m.row, nr_cell=m.nr_cell,
             text_cell=m.text_cell, hidden=m.hidden, mark_source=m.mark_source, auswertung_text=m.auswertung_text,
             last_row=m.last_row, bemerkung=m.bemerkung, verantwortlich=m.verantwortlich, zeitraum=m.zeitraum,
-            extras=tuple(zip(extra_labels, m.extras)),
+            extras=tuple(zip(extra_labels, m.extras, strict=True)),
         )
 
     table = None
@@ -443,6 +420,25 @@ def _freeze(d: SheetDraft, resolve_g: bool, any_marked: bool) -> Feld:
         orphans=tuple(measure(m, None) for m in d.orphans),
         anomalies=tuple(d.anomalies),
     )
+
+
+def _decide(feld: Feld, resolve_g: bool, any_marked: bool) -> Feld:
+    """The field with the workbook-wide decisions applied: a lone "G" reads as Grün where the
+    workbook also uses "Y" for Gelb; where nothing is marked, every measure is in the evaluation."""
+
+    def settle(m: Massnahme) -> Massnahme:
+        ev = m.evidence
+        changes: dict[str, Any] = {}
+        if resolve_g and ev.text_ambiguous:
+            changes["evidence"] = replace(ev, text_status=Status.GRUEN, text_ambiguous=False)
+        if not any_marked:
+            changes["in_auswertung"] = True
+        return replace(m, **changes) if changes else m
+
+    if any_marked and not (resolve_g and any(m.evidence.text_ambiguous for m in feld.massnahmen)):
+        return feld
+    unterziele = tuple(replace(u, massnahmen=tuple(settle(m) for m in u.massnahmen)) for u in feld.unterziele)
+    return replace(feld, unterziele=unterziele, orphans=tuple(settle(m) for m in feld.orphans))
 
 
 def _str_or_none(value: Any) -> str | None:

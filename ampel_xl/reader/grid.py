@@ -15,7 +15,7 @@ import functools
 from typing import Any, NamedTuple
 
 from ..colors import ColorClass, ColorResolver, classify
-from .parts import RawCell, Run, SheetPart, WorkbookParts, XGradientFill
+from .parts import Run, SheetPart, WorkbookParts, XGradientFill
 
 _LARGE_MERGE = 20_000
 """Merged ranges with more cells than this are looked up by scanning instead of a cell map."""
@@ -88,7 +88,6 @@ class Grid:
         self.part = part
         self.rows = part.rows
         self.styles = wb.styles
-        self.strings_rich = wb.rich
         self.resolver = resolver
         self.cf = cf
         self.cf_error = cf_error
@@ -134,9 +133,18 @@ class Grid:
         o = self.owner(row, col) or (row, col)
         return self._ranges.get(o)
 
-    def raw(self, row: int, col: int) -> RawCell | None:
+    def stored(self, row: int, col: int) -> bool:
+        """Whether (row, col) itself is stored (holds a value, a formula or a fill)."""
         r = self.rows.get(row)
-        return r.get(col) if r else None
+        return r is not None and col in r
+
+    def style(self, row: int, col: int) -> int:
+        """Style index of (row, col) itself (0, the default, for a cell not stored)."""
+        return self.part.styles.get(row << 15 | col, 0)  # cell_key, inline
+
+    def formula(self, row: int, col: int) -> bool:
+        """Whether (row, col) itself holds a formula."""
+        return (row << 15 | col) in self.part.formulas
 
     def value(self, row: int, col: int) -> Any:
         """The value shown in (row, col): a covered cell shows its owner's."""
@@ -144,24 +152,19 @@ class Grid:
         if o is not None:
             row, col = o
         r = self.rows.get(row)
-        cell = r.get(col) if r else None
-        return cell.value if cell is not None else None
+        return r.get(col) if r else None
 
     def text(self, row: int, col: int) -> str:
         return text_of(self.value(row, col))
 
     def own_value(self, row: int, col: int) -> Any:
         """The value stored in (row, col) itself (None for a covered cell)."""
-        cell = self.raw(row, col)
-        return cell.value if cell is not None else None
+        r = self.rows.get(row)
+        return r.get(col) if r else None
 
     def runs(self, row: int, col: int) -> tuple[Run, ...] | None:
-        cell = self.raw(row, col)
-        if cell is None:
-            return None
-        if cell.string < 0:
-            return self.part.inline_runs.get((row, col))
-        return self.strings_rich.get(cell.string)
+        """The runs of a rich-text cell when one of them is bold, else None."""
+        return self.part.runs.get((row, col))
 
     def hidden(self, row: int) -> bool:
         attrs = self.part.row_attrs.get(row)
@@ -213,9 +216,9 @@ class Grid:
         """Quick class of the own fill (owner's for covered cells) or the row's fill, no CF."""
         o = self.owner(row, col)
         r, c = o if o is not None else (row, col)
-        cell = self.raw(r, c)
-        if cell is not None and cell.style:
-            _, cls, _ = self._style_fill(cell.style)
+        style = self.style(r, c)
+        if style:
+            _, cls, _ = self._style_fill(style)
             if cls is not ColorClass.NEUTRAL:
                 return cls
         return self.row_fill(row)[1]
@@ -228,15 +231,16 @@ class Grid:
             return hit
         o = self.owner(row, col)
         r, c = o if o is not None else (row, col)
-        cell = self.raw(r, c)
-        value = cell.value if cell is not None else None
+        cells = self.rows.get(r)
+        value = cells.get(c) if cells else None
+        style = self.style(r, c)
         fill, cls, source = None, ColorClass.NEUTRAL, ""
         font_rgb = font_name = None
-        if cell is not None and cell.style:
-            fill, cls, gradient = self._style_fill(cell.style)
+        if style:
+            fill, cls, gradient = self._style_fill(style)
             if fill is not None:
                 source = "verlauf" if gradient else "zelle"
-            font_rgb, font_name = self._style_font(cell.style)
+            font_rgb, font_name = self._style_font(style)
         if fill is None or cls is ColorClass.NEUTRAL:
             row_rgb, row_cls = self.row_fill(row)
             if row_rgb is not None and row_cls is not ColorClass.NEUTRAL:
@@ -259,7 +263,7 @@ class Grid:
         elif self.cf_error and any(c0 <= c <= c1 and r0 <= r <= r1 for c0, r0, c1, r1 in self.cf_error_ranges):
             unreadable = (self.cf_error,)
         shown = _new_tuple(Shown, (row, col, value, fill, cls, source, font_rgb, font_name, icon, rule, unreadable,
-                                   bool(cell.formula) if cell is not None else False, o))
+                                   self.formula(r, c), o))
         self._shown[key] = shown
         return shown
 

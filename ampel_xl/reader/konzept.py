@@ -66,7 +66,7 @@ def read_konzept(grid: Grid, sheet: str) -> KonzeptDraft:
     header_like: int | None = None
     for idx in sorted(grid.rows):
         row = grid.rows[idx]
-        values = {c: cell.value for c, cell in row.items() if cell.value is not None}
+        values = {c: value for c, value in row.items() if value is not None}
         if not values:
             continue
         if header is None:

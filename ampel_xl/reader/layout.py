@@ -133,8 +133,8 @@ _NR_LIKE_RE = re.compile(r"^\s*(?:[A-Za-zÄÖÜäöü]{1,3}\.?\s*)?\d|^\s*[IVXLC
 def _first_text(cells: dict) -> str:
     """The first value of a row (leftmost cell that holds one), as text."""
     for c in sorted(cells):
-        if cells[c].value is not None:
-            return text_of(cells[c].value)
+        if cells[c] is not None:
+            return text_of(cells[c])
     return ""
 
 
@@ -238,7 +238,7 @@ def find_title(grid: Grid, sheet: str) -> tuple[Art, str, str, str, int] | None:
     for idx in sorted(r for r in grid.rows if r <= TITLE_SCAN_ROWS):
         row = grid.rows[idx]
         for col in sorted(row):
-            value = row[col].value
+            value = row[col]
             if isinstance(value, str):
                 hit = match_title(value)
                 if hit:
@@ -296,12 +296,12 @@ class FieldLayout:
             end = idx
             # a two-row header: group labels above (merged across columns) or column labels below
             below, below_unknown, n_below = self._roles_of(idx + 1)
-            own_below = [c for c in grid.rows.get(idx + 1, {}) if grid.rows[idx + 1][c].value is not None]
+            own_below = [c for c in grid.rows.get(idx + 1, {}) if grid.rows[idx + 1][c] is not None]
             group_above = any(
                 (rng := grid.merge_range(idx, c)) is not None and rng[2] > rng[0] and rng[1] == idx
                 for c in grid.rows.get(idx, {}))
             if n_below and own_below and (group_above or all(
-                    isinstance(grid.rows[idx + 1][c].value, str) and header_role(grid.rows[idx + 1][c].value)
+                    isinstance(grid.rows[idx + 1][c], str) and header_role(grid.rows[idx + 1][c])
                     for c in own_below)):
                 merged_roles = {}
                 for role, col in roles.items():
@@ -335,11 +335,11 @@ class FieldLayout:
         hl_row = -2
         for idx in sorted(r for r in grid.rows if r < last_row):
             row = grid.rows[idx]
-            cols = sorted(c for c in row if row[c].value is not None)
+            cols = sorted(c for c in row if row[c] is not None)
             consumed: set[int] = set()
             label_found = False
             for i, col in enumerate(cols):
-                value = row[col].value
+                value = row[col]
                 if col in consumed or not isinstance(value, str):
                     continue
                 m = _LABEL_RE.match(value)
@@ -356,7 +356,7 @@ class FieldLayout:
                     rest = value.strip()  # "Highlight-Projekt …": the word belongs to the text
                 if not rest and i + 1 < len(cols):
                     other = cols[i + 1]
-                    t = text_of(row[other].value)
+                    t = text_of(row[other])
                     if t and not _LABEL_RE.match(t):
                         rest, cell, src_col = t, ref(other, idx), other
                         consumed.add(other)
@@ -369,7 +369,7 @@ class FieldLayout:
                     self._highlight_runs(idx, src_col, rest)
                     hl_col, hl_row = src_col, idx
             if not label_found and hl_col is not None and idx == hl_row + 1 and cols == [hl_col]:
-                t = text_of(row[hl_col].value)
+                t = text_of(row[hl_col])
                 d.highlights.extend(split_lines(t))
                 self._highlight_runs(idx, hl_col, t)
                 hl_row = idx
@@ -475,8 +475,7 @@ class TableReader:
             return None
         if not self.merges:  # no merged cell on the sheet: a cell shows what it holds
             cells = self.grid.rows.get(row)
-            cell = cells.get(col) if cells else None
-            return cell.value if cell is not None else None
+            return cells.get(col) if cells else None
         o = self.grid.owner(row, col)
         if o is not None and o[1] != col:
             return None
@@ -506,10 +505,11 @@ class TableReader:
         first_col, last_col = self.first_col, self.last_col
         inside: dict = {}
         beside: list[int] = []
-        for c, cell in row.items():
-            if cell.value is not None or cell.formula:
+        formula = self.grid.formula
+        for c, value in row.items():
+            if value is not None or formula(idx, c):
                 if first_col <= c <= last_col:
-                    inside[c] = cell
+                    inside[c] = value
                 else:
                     beside.append(c)
         record = self.record
@@ -523,7 +523,7 @@ class TableReader:
                 return
         if beside:
             col = min(beside)
-            self._outside(idx, col, "neben", text_of(row[col].value))
+            self._outside(idx, col, "neben", text_of(row[col]))
         if not inside:
             if not beside:
                 self.gap = True
@@ -595,11 +595,11 @@ class TableReader:
             ev = self._evidence(idx)
             if ev is None or ev.empty or ev.text_status is None or _SUM_LINE_RE.match(first):
                 return "summe"
-        if any(c.formula and isinstance(c.value, (int, float)) and c.value is not None for c in inside.values()) \
+        if any(isinstance(v, (int, float)) and self.grid.formula(idx, c) for c, v in inside.items()) \
                 and not has_nr and not (text and not _SUM_RE.match(text)):
             return "summe"
         if not has_nr and _SUM_RE.match(first) and any(
-                isinstance(c.value, (int, float)) and not isinstance(c.value, bool) for c in inside.values()):
+                isinstance(v, (int, float)) and not isinstance(v, bool) for v in inside.values()):
             return "summe"
         if not has_nr and _SUM_RE.match(first) and re.search(r"\d", first) and self.measures_seen:
             return "summe"

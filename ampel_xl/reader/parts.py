@@ -16,15 +16,17 @@ attributes and the raw elements of conditional formatting, data validation and `
 
 from __future__ import annotations
 
+import collections
 import contextlib
 import datetime as _dt
 import os
 import posixpath
 import re
 import zipfile
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
-from typing import IO, Any, NamedTuple
-from xml.etree.ElementTree import Element, XMLParser
+from typing import IO, Any, cast
+from xml.etree.ElementTree import Element, XMLParser, XMLPullParser
 
 MAIN_NS = "http://schemas.openxmlformats.org/spreadsheetml/2006/main"
 _M = f"{{{MAIN_NS}}}"
@@ -115,12 +117,86 @@ def _parse(zf: zipfile.ZipFile, name: str) -> Element:
         return _unstrict(parser.close())
 
 
+class _Streamed:
+    """A large part parsed as a stream: iterating yields each child of the ``container`` element
+    (``sheetData`` of a sheet; the root itself when None, for the string table) once it is
+    complete, and drops it from the tree when the next is asked for, so that the part's tree never
+    lives whole. ``root`` is the rest of the part once iteration has ended. Tags of the strict
+    namespace read as the main one.
+
+    A sheet of 10,000 rows is a tree of some 200,000 elements: built whole, the cyclic garbage
+    collector walks it again and again while it grows; streamed, a few hundred live at a time.
+    Still the C parser (``XMLPullParser``), asked only for start events: a child is complete once
+    its next sibling has started or the part has ended."""
+
+    def __init__(self, zf: zipfile.ZipFile, name: str, container: str | None = None) -> None:
+        self.zf, self.name = zf, name
+        self.container = None if container is None else (_M + container, "{" + _STRICT_NS + "}" + container)
+        self.root: Element | None = None
+
+    def __iter__(self) -> Iterator[Element]:
+        try:
+            src = self.zf.open(self.name)
+        except KeyError as exc:
+            raise PartMissing(self.name) from exc
+        container = self.container
+        root: Element | None = None
+        holder: Element | None = None  # the element whose children are the items
+        strict = False
+        with src:
+            guarded = NoDTD(src)
+            parser: XMLPullParser[Element] = XMLPullParser(events=("start",))
+            # only start events were asked for: every event is ("start", element)
+            read_events = cast("Callable[[], Iterator[tuple[str, Element]]]", parser.read_events)
+            done = False
+            while not done:
+                chunk = guarded.read(1 << 14)
+                if chunk:
+                    parser.feed(chunk)
+                else:
+                    parser.close()
+                    done = True
+                if holder is None:
+                    for _, el in read_events():
+                        if root is None:
+                            root = el
+                            strict = el.tag.startswith("{" + _STRICT_NS)
+                            if container is None:
+                                holder = el
+                                break
+                        elif container is not None and el.tag in container and any(c is el for c in root):
+                            holder = el
+                            break
+                _drain(read_events())
+                if holder is None:
+                    continue
+                complete = len(holder) if done else len(holder) - 1  # the last child may be open
+                for k in range(complete):
+                    item = holder[k]
+                    if strict:
+                        _unstrict_all(item)
+                    yield item
+                    item.clear()  # its cells go now, not with the batch
+                del holder[:complete]
+        if root is not None:
+            self.root = _unstrict(root)
+
+
+_drain: Callable[[Iterable[object]], None] = collections.deque[object](maxlen=0).extend
+"""Consume an iterator at C speed, keeping nothing."""
+
+
+def _unstrict_all(el: Element) -> None:
+    strict = "{" + _STRICT_NS
+    for sub in el.iter():
+        if isinstance(sub.tag, str) and sub.tag.startswith(strict):
+            sub.tag = _M + sub.tag[len(_STRICT_NS) + 2:]
+
+
 def _unstrict(root: Element) -> Element:
     """Strict OOXML (ISO 29500 strict) uses other namespaces: rename them to the transitional ones."""
     if root.tag.startswith("{" + _STRICT_NS):
-        for el in root.iter():
-            if isinstance(el.tag, str) and el.tag.startswith("{" + _STRICT_NS):
-                el.tag = _M + el.tag[len(_STRICT_NS) + 2:]
+        _unstrict_all(root)
     return root
 
 
@@ -370,12 +446,11 @@ def _rich(node: Element) -> tuple[str, tuple[Run, ...]]:
 
 def _read_shared_strings(zf: zipfile.ZipFile, name: str) -> tuple[list[str], dict[int, tuple[Run, ...]]]:
     """Plain text of every ``<si>`` (phonetic runs left out) and the runs of rich strings."""
-    root = _parse(zf, name)  # the C parser over the whole part, then one pass over its items
     t_tag, r_tag = _M + "t", _M + "r"
     strings: list[str] = []
     append = strings.append
     runs: dict[int, tuple[Run, ...]] = {}
-    for node in root:
+    for node in _Streamed(zf, name):
         first = node[0] if len(node) == 1 else None
         if first is not None and first.tag == t_tag:  # the usual case: one plain <t>
             text = first.text or ""
@@ -390,7 +465,6 @@ def _read_shared_strings(zf: zipfile.ZipFile, name: str) -> tuple[list[str], dic
         if rich:
             runs[len(strings)] = rich
         append(text)
-    root.clear()
     return strings, runs
 
 
@@ -511,25 +585,27 @@ def _core_modified(zf: zipfile.ZipFile, root_rels: dict[str, tuple[str, str]]) -
 # A worksheet
 
 
-class RawCell(NamedTuple):
-    """A cell as stored: converted value, style index and whether it holds a formula.
-
-    ``string`` is the shared-string index when the value came from the string table (for the
-    rich-text runs), else -1. A named tuple: the reader makes one per stored cell, and a tuple is
-    made in C (``_new_cell``)."""
-
-    value: Any
-    style: int
-    formula: bool
-    string: int = -1
-
-
-_new_cell = tuple.__new__
+def cell_key(row: int, col: int) -> int:
+    """One int for (row, col), the key of :attr:`SheetPart.styles` and :attr:`SheetPart.formulas`
+    (columns end at 16,384 < 2**15; three letters at 18,278)."""
+    return row << 15 | col
 
 
 @dataclass
 class SheetPart:
-    rows: dict[int, dict[int, RawCell]]
+    """A worksheet as stored.
+
+    The cells are kept in containers of plain values only (ints, strings, numbers, dates), which
+    the cyclic garbage collector does not track: a large sheet holds some 100,000 of them, and
+    per-cell objects would be walked again on every full collection while the master is read."""
+
+    rows: dict[int, dict[int, Any]]
+    """Row → column → converted value of every stored cell (None for a cell that holds only a
+    formula without a cached value, or only a fill)."""
+    styles: dict[int, int]
+    """:func:`cell_key` → style index, for the stored cells whose style is not the default (0)."""
+    formulas: set[int]
+    """:func:`cell_key` of the cells that hold a formula."""
     row_attrs: dict[int, tuple[bool, int | None]]
     """Row number → (hidden, style index of a formatted row or None); only rows that have either."""
     merged: list[tuple[int, int, int, int]]
@@ -538,9 +614,9 @@ class SheetPart:
     ext: Element | None = None
     validations: list[Element] = field(default_factory=list)
     bad_strings: list[tuple[int, int]] = field(default_factory=list)
-    inline_runs: dict[tuple[int, int], tuple[Run, ...]] = field(default_factory=dict)
-    """Runs with emphasis of inline rich-text cells, by (row, col)."""
     """(row, col) of cells that point past the end of the shared-string table."""
+    runs: dict[tuple[int, int], tuple[Run, ...]] = field(default_factory=dict)
+    """Runs with emphasis of rich-text cells (inline or from the string table), by (row, col)."""
 
 
 _COLS: dict[str, int] = {}
@@ -587,119 +663,123 @@ def read_sheet(wb: WorkbookParts, part: str) -> SheetPart:
     cols_get = _COLS.get
     row_tag, c_tag, v_tag, f_tag, is_tag = (_M + t for t in ("row", "c", "v", "f", "is"))
     merge_tag, cf_tag, ext_tag, dv_tag = (_M + t for t in ("mergeCell", "conditionalFormatting", "extLst", "dataValidation"))
-    rows: dict[int, dict[int, RawCell]] = {}
+    rows: dict[int, dict[int, Any]] = {}
+    cell_styles: dict[int, int] = {}
+    formulas: set[int] = set()
+    rich = wb.rich
     row_attrs: dict[int, tuple[bool, int | None]] = {}
     merged: list[tuple[int, int, int, int]] = []
     bad: list[tuple[int, int]] = []
-    inline_runs: dict[tuple[int, int], tuple[Run, ...]] = {}
+    runs_at: dict[tuple[int, int], tuple[Run, ...]] = {}
     row_counter = 0
-    # the C parser over the whole part: far cheaper than Python-level events per element; the rows
-    # are dropped from the tree in batches as they are read, so the tree never outlives the loop
-    root = _parse(wb.zf, part)
-    sheet_data = root.find(_M + "sheetData")
-    if sheet_data is not None:
-        for el in sheet_data:
-            if el.tag == row_tag:
-                attrs = el.attrib
-                r = attrs.get("r")
-                if r is not None:
-                    try:
-                        row_counter = int(r)
-                    except ValueError:
-                        row_counter = int(float(r))
-                else:
-                    row_counter += 1
-                hidden = attrs.get("hidden")
-                s = attrs.get("s")
-                if (hidden and _true(hidden)) or (s and _true(attrs.get("customFormat"))):
+    stream = _Streamed(wb.zf, part, "sheetData")
+    for el in stream:
+        if el.tag != row_tag:
+            continue
+        attrs = el.attrib
+        r = attrs.get("r")
+        if r is not None:
+            try:
+                row_counter = int(r)
+            except ValueError:
+                row_counter = int(float(r))
+        else:
+            row_counter += 1
+        hidden = attrs.get("hidden")
+        s = attrs.get("s")
+        if (hidden and _true(hidden)) or (s and _true(attrs.get("customFormat"))):
+            style = None
+            if s and _true(attrs.get("customFormat")):
+                try:
+                    style = int(s)
+                except ValueError:
                     style = None
-                    if s and _true(attrs.get("customFormat")):
-                        try:
-                            style = int(s)
-                        except ValueError:
-                            style = None
-                    row_attrs[row_counter] = (bool(hidden and _true(hidden)), style)
-                cells: dict[int, RawCell] = {}
-                col = 0
-                for c in el:
-                    if c.tag != c_tag:
-                        continue
-                    get = c.get
-                    coordinate = get("r")
-                    if coordinate:
-                        letters = coordinate.rstrip(_DIGITS)
-                        col = cols_get(letters) or _column(letters)
+            row_attrs[row_counter] = (bool(hidden and _true(hidden)), style)
+        cells: dict[int, Any] = {}
+        col = 0
+        for c in el:
+            if c.tag != c_tag:
+                continue
+            get = c.get
+            coordinate = get("r")
+            if coordinate:
+                letters = coordinate.rstrip(_DIGITS)
+                col = cols_get(letters) or _column(letters)
+            else:
+                col += 1
+            st = get("s")
+            style_id = int(st) if st else 0
+            data_type = get("t", "n")
+            formula = False
+            v = inline = None
+            for child in c:  # one pass over <v>, <f>, <is>
+                ctag = child.tag
+                if ctag == v_tag:
+                    v = child.text or ""
+                elif ctag == f_tag:
+                    formula = True
+                elif ctag == is_tag:
+                    inline = child
+            value: Any = None
+            if data_type == "inlineStr":
+                if inline is not None:
+                    value, runs = _rich(inline)
+                    if runs:
+                        runs_at[(row_counter, col)] = runs
+            else:
+                if v is None or v == "":
+                    pass
+                elif data_type == "n":
+                    try:
+                        value = float(v) if ("." in v or "E" in v or "e" in v) else int(v)
+                    except ValueError:
+                        value = v
                     else:
-                        col += 1
-                    st = get("s")
-                    style_id = int(st) if st else 0
-                    data_type = get("t", "n")
-                    formula = False
-                    v = inline = None
-                    for child in c:  # one pass over <v>, <f>, <is>
-                        ctag = child.tag
-                        if ctag == v_tag:
-                            v = child.text or ""
-                        elif ctag == f_tag:
-                            formula = True
-                        elif ctag == is_tag:
-                            inline = child
-                    value: Any = None
-                    sidx = -1
-                    if data_type == "inlineStr":
-                        if inline is not None:
-                            value, runs = _rich(inline)
-                            if runs:
-                                inline_runs[(row_counter, col)] = runs
+                        if style_id < len(styles) and styles[style_id].is_date:
+                            try:
+                                value = from_excel(value, epoch)
+                            except (OverflowError, ValueError, TypeError):
+                                value = "#WERT!"
+                elif data_type == "s":
+                    try:
+                        sidx = int(v)
+                    except ValueError:
+                        sidx = -2
+                    if 0 <= sidx < n_strings:
+                        value = strings[sidx]
+                        if sidx in rich:
+                            runs_at[(row_counter, col)] = rich[sidx]
                     else:
-                        if v is None or v == "":
-                            pass
-                        elif data_type == "n":
-                            try:
-                                value = float(v) if ("." in v or "E" in v or "e" in v) else int(v)
-                            except ValueError:
-                                value = v
-                            else:
-                                if style_id < len(styles) and styles[style_id].is_date:
-                                    try:
-                                        value = from_excel(value, epoch)
-                                    except (OverflowError, ValueError, TypeError):
-                                        value = "#WERT!"
-                        elif data_type == "s":
-                            try:
-                                sidx = int(v)
-                            except ValueError:
-                                sidx = -2
-                            if 0 <= sidx < n_strings:
-                                value = strings[sidx]
-                            else:
-                                bad.append((row_counter, col))
-                                sidx = -1
-                        elif data_type == "b":
-                            value = v.strip() in ("1", "true")
-                        elif data_type == "d":
-                            try:
-                                value = from_iso(v)
-                            except (ValueError, TypeError):
-                                value = v
-                        else:  # str, e
-                            value = _unescape(v)
-                    if isinstance(value, str) and not value.strip():
-                        value = None
-                    if value is None and not formula and not (style_id < n_styles and styles[style_id].painted):
-                        continue  # an empty cell with borders or a number format only
-                    cells[col] = _new_cell(RawCell, (value, style_id, formula, sidx))
-                if cells:
-                    rows[row_counter] = cells
-                el.clear()
-        sheet_data.clear()
+                        bad.append((row_counter, col))
+                elif data_type == "b":
+                    value = v.strip() in ("1", "true")
+                elif data_type == "d":
+                    try:
+                        value = from_iso(v)
+                    except (ValueError, TypeError):
+                        value = v
+                else:  # str, e
+                    value = _unescape(v)
+            if isinstance(value, str) and not value.strip():
+                value = None
+            if value is None and not formula and not (style_id < n_styles and styles[style_id].painted):
+                continue  # an empty cell with borders or a number format only
+            cells[col] = value
+            if style_id:
+                cell_styles[row_counter << 15 | col] = style_id  # cell_key, inline
+            if formula:
+                formulas.add(row_counter << 15 | col)
+        if cells:
+            rows[row_counter] = cells
+    root = stream.root
+    assert root is not None  # a part without a root element does not parse
     for el in root.iterfind(f"{_M}mergeCells/{merge_tag}"):
         with contextlib.suppress(ValueError):
             merged.append(range_bounds(el.get("ref") or ""))
     conditional = root.findall(cf_tag)
     validations = root.findall(f"{_M}dataValidations/{dv_tag}")
     ext = root.find(ext_tag)
-    return SheetPart(rows, row_attrs, merged, conditional, ext, validations, bad, inline_runs)
+    return SheetPart(rows, cell_styles, formulas, row_attrs, merged, conditional, ext, validations, bad, runs_at)
 
 
 _X14_NS = "http://schemas.microsoft.com/office/spreadsheetml/2009/9/main"
