@@ -43,7 +43,7 @@ def _bar(g: int, y: int, r: int, o: int, width: int = 160) -> str:
     if not total:
         return ""
     parts = []
-    for key, n in zip(_HEADS, (g, y, r, o)):
+    for key, n in zip(_HEADS, (g, y, r, o), strict=True):
         label = _HEADS[key]
         if n:
             w = max(1, round(width * n / total))

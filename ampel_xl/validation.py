@@ -187,7 +187,7 @@ def _check_feld(f: Feld, out: _Collector) -> None:
         present = ", ".join(map(str, sorted(set(nrs))))
         for missing in sorted(set(range(1, max(nrs) + 1)) - set(nrs)):
             out.add(F.UNTERZIEL_MISSING, sheet, None, 0, name=f.name, nr=missing, present=present)
-        for prev, u in zip(f.unterziele, f.unterziele[1:]):
+        for prev, u in zip(f.unterziele, f.unterziele[1:], strict=False):  # pairs of neighbours
             if u.nr < prev.nr:
                 out.add(F.UNTERZIEL_ORDER, sheet, u.cell, u.row, nr=u.nr, previous=prev.nr)
 

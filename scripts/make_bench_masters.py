@@ -121,7 +121,7 @@ def plan(n_measures: int) -> list[tuple[str, str, str, list[int]]]:
     """(sheet, title, Art, measures per Unterziel) for every field of a master of ``n_measures``."""
     per_field = _apportion(n_measures, [f[4] for f in FIELDS])
     out = []
-    for (sheet, title, art, n_uz, n_m), m in zip(FIELDS, per_field):
+    for (sheet, title, art, n_uz, n_m), m in zip(FIELDS, per_field, strict=True):
         uz = max(1, min(m, round(n_uz * m / n_m)))
         out.append((sheet, title, art, _apportion(m, [1] * uz)))
     return out

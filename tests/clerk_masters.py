@@ -427,7 +427,7 @@ def three_fields(fw: FieldWriter, words: tuple[Any, ...], statuses: tuple[str | 
     rows = []
     n = start - 1
     per = max(1, len(words) // n_uz)
-    for i, (word, expect) in enumerate(zip(words, statuses)):
+    for i, (word, expect) in enumerate(zip(words, statuses, strict=True)):
         if i % per == 0 and (i // per) < n_uz:
             uz = i // per + 1
             fw.uz(uz, f"Unterziel {uz}: Ziel {uz} des Feldes")

@@ -124,7 +124,7 @@ def test_to_frame(masters):
     assert set(df["art"]) == {"status", "neu", "entfernt", "auswertung", "nummer", "text"}
     assert set(df["alt"].dropna()) | set(df["neu"].dropna()) <= {"gruen", "gelb", "rot"}
     status = df[df["art"] == "status"]
-    assert list(zip(status["alt"], status["neu"])) == [("rot", "gelb"), ("gruen", "gelb"), ("gelb", "gruen"),
+    assert list(zip(status["alt"], status["neu"], strict=True)) == [("rot", "gelb"), ("gruen", "gelb"), ("gelb", "gruen"),
                                                       ("rot", "gelb")]
     assert df.loc[df["art"] == "neu", "alt"].isna().all()
     assert df.loc[df["art"] == "entfernt", "neu"].isna().all()

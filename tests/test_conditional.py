@@ -442,7 +442,7 @@ def test_icon_set_percent_thresholds_over_the_range(tmp_path):
 
 
 def test_icon_set_percentile_gte_and_icon_only(tmp_path):
-    wb, ws = workbook(dict(zip(range(2, 7), [1, 2, 3, 4, 5])))
+    wb, ws = workbook(dict(zip(range(2, 7), [1, 2, 3, 4, 5], strict=True)))
     rule = IconSetRule("3Flags", "percentile", [0, 50, 75], showValue=False)
     rule.iconSet.cfvo[1].gte = False  # strictly greater than the median
     ws.conditional_formatting.add("D2:D6", rule)
@@ -842,7 +842,7 @@ def test_damaged_rules_never_raise(attrs, children, sqref, values):
 def _mixed_workbook():
     rows = {2: "Grün", 3: "gelb", 4: "noch rot", 5: "umgesetzt", 6: None, 7: "offen"}
     wb, ws = workbook(rows)
-    for r, v in zip(range(2, 8), [10, 40, 70, 100, 55, "n/a"]):
+    for r, v in zip(range(2, 8), [10, 40, 70, 100, 55, "n/a"], strict=True):
         ws.cell(r, 5, v)
     ws.conditional_formatting.add("D2:D7", CellIsRule(operator="equal", formula=['"Grün"'], fill=fill("C6EFCE")))
     ws.conditional_formatting.add("D2:D7", FormulaRule(
@@ -852,7 +852,7 @@ def _mixed_workbook():
                                                  dxf=DifferentialStyle(fill=fill("FFC7CE"))))
     ws.conditional_formatting.add("D2:D7", FormulaRule(formula=['D2="umgesetzt"'], font=Font(color=Color(theme=9))))
     ws.conditional_formatting.add("E2:E7", IconSetRule("3TrafficLights1", "num", [0, 34, 67], reverse=True))
-    for r, v in zip(range(2, 6), [0, 50, 100, 75]):
+    for r, v in zip(range(2, 6), [0, 50, 100, 75], strict=True):
         ws.cell(r, 6, v)
     ws.conditional_formatting.add("F2:F5", ColorScaleRule(start_type="num", start_value=0, start_color="FF0000",
                                                           mid_type="percent", mid_value=50, mid_color="FFFF00",

@@ -915,7 +915,7 @@ def test_csv_neutralises_formulas(tmp_path):
     assert invoke("export", master, "-o", out).exit_code == 0
     rows = list(csv.DictReader(io.StringIO(out.read_bytes().decode("utf-8-sig"), newline=""), delimiter=";"))
     got = [r["massnahme"] for r in rows]
-    for text, cell in zip(dangerous, got):
+    for text, cell in zip(dangerous, got, strict=True):
         stripped = text.strip()  # the reader strips cell text, as staff see it
         if stripped[:1] in ("=", "+", "-", "@"):
             assert cell == "'" + stripped

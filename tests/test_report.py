@@ -253,7 +253,7 @@ def test_legend_table_shows_the_charts_fills_and_hatches(written):
     assert table.rows[0]._tr.trPr.find(qn("w:tblHeader")) is not None  # a header row for screen readers
     pics = _pictures(doc, [table])
     assert [name for name, _, _ in pics] == [f"Farbfeld {s.label}" for s in STATUS_ORDER]
-    for (_, descr, blob), status in zip(pics, STATUS_ORDER):
+    for (_, descr, blob), status in zip(pics, STATUS_ORDER, strict=True):
         # the very key the charts draw: fill, edge and hatching
         assert blob == charts.swatch_png(status.value)
         colours = {c for _, c in Image.open(io.BytesIO(blob)).convert("RGB").getcolors(1 << 20)}
@@ -315,7 +315,7 @@ def test_two_charts_per_field_printed_at_the_size_they_are_drawn(written):
         assert [name for name, _, _ in pics] == [f"Ergebnisse {feld} gesamt", f"Ergebnisse {feld} je Unterziel"]
         extents = [(int(e.get("cx")), int(e.get("cy"))) for block in groups[heading]
                    for e in block._element.iter(qn("wp:extent"))]
-        for (_, _, blob), (cx, cy) in zip(pics, extents):
+        for (_, _, blob), (cx, cy) in zip(pics, extents, strict=True):
             img = Image.open(io.BytesIO(blob))
             assert img.format == "PNG"
             assert img.info.get("dpi", (0, 0))[0] == pytest.approx(charts.DPI, abs=1)
@@ -765,19 +765,19 @@ def test_pdf_every_field_has_its_pages(tmp_path):
     follows = ["MIT DEM AMPELDOKUMENT"] + [" ".join(f.einleitung.split()[:3]).upper() if f.einleitung else "IN DIESEM"
                                            for f in summary.konzept.felder]
     starts = []
-    for h, after in zip(headings, follows):
+    for h, after in zip(headings, follows, strict=True):
         found = [i for i, p in enumerate(pages) if f"{h} {after}" in p]
         assert len(found) == 1, f"{h} fehlt im PDF"
         starts.append(found[0])
     assert starts[0] == 1
     assert starts == sorted(starts)
     ends = [*starts[1:], len(pages)]
-    for h, start, end in zip(headings[1:], starts[1:], ends[1:]):
+    for h, start, end in zip(headings[1:], starts[1:], ends[1:], strict=True):
         assert end - start >= 2, f"{h}: nur {end - start} Seite(n)"
         assert "OBERZIEL:" in " ".join(pages[start:end])
     # the table of contents carries the right page numbers, in the PDF and in the Word file as written
     toc = pages[0]
-    for h, start in zip(headings, starts):
+    for h, start in zip(headings, starts, strict=True):
         m = re.search(re.escape(h) + r"[ .]*?(\d+)", toc)
         assert m and int(m.group(1)) == start + 1, f"Inhaltsverzeichnis: {h}"
     docx_toc = _toc_entries(Document(master.with_name("Master_Ampeldokument.docx")))

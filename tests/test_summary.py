@@ -211,13 +211,13 @@ def test_sheets_and_overview_figures(rich, tmp_path):
     rows = table_rows(ws, hr)
     assert [ws.cell(r, 1).value for r in rows] == [f.name for f in k.felder] + ["Gesamt"]
     groups = [f.massnahmen for f in k.felder] + [k.massnahmen]
-    for r, ms in zip(rows, groups):
+    for r, ms in zip(rows, groups, strict=True):
         exp = expected_counts(ms)
         for label, value in exp.items():
             assert ws.cell(r, cols[label]).value == value, (r, label)
         # the cell holds the printed whole percent (the one rounding rule), the parts add up to 100
         parts = percent_parts([exp[w] for w in ("Grün", "Gelb", "Rot")])
-        for word, pct in zip(("Grün", "Gelb", "Rot"), parts):
+        for word, pct in zip(("Grün", "Gelb", "Rot"), parts, strict=True):
             share = ws.cell(r, cols[f"Anteil {word}"]).value
             assert share == pytest.approx(pct / 100)
             assert abs(share - exp[word] / exp["Summe"]) < 0.01
@@ -247,12 +247,12 @@ def test_overview_charts_and_conditional_formats(rich, tmp_path):
         (0, palette("gruen")), (1, palette("gelb")), (2, palette("rot"))]
     # count and share as the figures print them (static texts; Excel's own percentages may add to 99)
     values = [int(ws.cell(total, cols[w]).value) for w in ("Grün", "Gelb", "Rot")]
-    expected = {i: f"{v}\n{format_percent(p)}" for i, (v, p) in enumerate(zip(values, percent_parts(values))) if v}
+    expected = {i: f"{v}\n{format_percent(p)}" for i, (v, p) in enumerate(zip(values, percent_parts(values), strict=True)) if v}
     assert chart_labels(out, "Ergebnisse Integrationskonzept 9.9 gesamt") == expected
 
     assert bars.barDir == "bar" and bars.grouping == "percentStacked"
     assert [series_ref(x.tx) for x in bars.series] == [f"Übersicht!${L[w]}${hr}" for w in ("Grün", "Gelb", "Rot")]
-    for x, w, key in zip(bars.series, ("Grün", "Gelb", "Rot"), ("gruen", "gelb", "rot")):
+    for x, w, key in zip(bars.series, ("Grün", "Gelb", "Rot"), ("gruen", "gelb", "rot"), strict=True):
         assert series_ref(x.val) == f"Übersicht!${L[w]}${first}:${L[w]}${last}"
         assert series_ref(x.cat) == f"Übersicht!$A${first}:$A${last}"
         assert x.spPr.solidFill.srgbClr.upper() == palette(key)
@@ -275,7 +275,7 @@ def test_overview_charts_and_conditional_formats(rich, tmp_path):
 def test_field_sheet(rich, tmp_path):
     k = read(rich)
     wb = load(write(rich, tmp_path / "z.xlsx"))
-    for f, name in zip(k.felder, ["Sprache", "Übersicht (2)"]):
+    for f, name in zip(k.felder, ["Sprache", "Übersicht (2)"], strict=True):
         ws = wb[name]
         values = [c.value for row in ws.iter_rows() for c in row if c.value is not None]
         assert f"{f.art.value} {f.name}" in values  # the full field name
@@ -285,7 +285,7 @@ def test_field_sheet(rich, tmp_path):
         cols = header_map(ws, hr)
         rows = table_rows(ws, hr)
         assert [ws.cell(r, 1).value for r in rows] == [f"Unterziel {u.nr}" for u in f.unterziele] + ["Gesamt"]
-        for r, ms in zip(rows, [u.massnahmen for u in f.unterziele] + [f.massnahmen]):
+        for r, ms in zip(rows, [u.massnahmen for u in f.unterziele] + [f.massnahmen], strict=True):
             for label, value in expected_counts(ms).items():
                 assert ws.cell(r, cols[label]).value == value
         # charts
@@ -446,7 +446,7 @@ def test_example_master(tmp_path):
     cols = header_map(ws, hr)
     rows = table_rows(ws, hr)
     assert len(rows) == len(k.felder) + 1
-    for r, ms in zip(rows, [f.massnahmen for f in k.felder] + [k.massnahmen]):
+    for r, ms in zip(rows, [f.massnahmen for f in k.felder] + [k.massnahmen], strict=True):
         for label, value in expected_counts(ms).items():
             assert ws.cell(r, cols[label]).value == value
     if k.declared_total is not None and k.declared_total.massnahmen:

@@ -836,7 +836,7 @@ class _Builder:
         """Write the page number of each heading into the table of contents' stored result."""
         if len(pages) != len(self._toc_results):
             raise ValueError(f"{len(pages)} page numbers for {len(self._toc_results)} headings")
-        for t, page in zip(self._toc_results, pages):
+        for t, page in zip(self._toc_results, pages, strict=True):
             t.text = str(int(page))
 
     # -- title block ---------------------------------------------------------------------
@@ -947,13 +947,13 @@ class _Builder:
         table.alignment = WD_TABLE_ALIGNMENT.CENTER
         table.autofit = False
         widths = (Cm(1.8), Cm(3.2), Cm(11.0))
-        for column, width in zip(table.columns, widths):
+        for column, width in zip(table.columns, widths, strict=True):
             column.width = width
         # a header row, repeated and announced as such to screen readers
         head = table.rows[0]
         trpr = head._tr.get_or_add_trPr()
         trpr.append(_w("w:tblHeader"))
-        for cell, word in zip(head.cells, ("Farbe", "Ampel", "Bedeutung")):
+        for cell, word in zip(head.cells, ("Farbe", "Ampel", "Bedeutung"), strict=True):
             cell.paragraphs[0].add_run(word).bold = True
             _shade(cell._tc.get_or_add_tcPr(), "F2F2F2")
         for i, (key, word, meaning) in enumerate(rows, start=1):
@@ -970,7 +970,7 @@ class _Builder:
         from docx.enum.table import WD_CELL_VERTICAL_ALIGNMENT
 
         for row in table.rows:
-            for cell, width in zip(row.cells, widths):
+            for cell, width in zip(row.cells, widths, strict=True):
                 cell.width = width
                 cell.vertical_alignment = WD_CELL_VERTICAL_ALIGNMENT.CENTER
                 para = cell.paragraphs[0]
