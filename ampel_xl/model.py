@@ -404,8 +404,13 @@ class Konzept:
     def auswertung_rule(self) -> str:
         """The evaluation rule applied, as a German sentence for outputs."""
         if self.any_marked:
-            return "Blau hinterlegte (bzw. als „In Auswertung“ markierte) Maßnahmen sind in die Auswertung eingeflossen."
-        return "Im Master ist keine Maßnahme für die Auswertung markiert; daher sind alle Maßnahmen in die Auswertung eingeflossen."
+            return (
+                "Blau hinterlegte (bzw. als „In Auswertung“ markierte) Maßnahmen sind in die Auswertung eingeflossen."
+            )
+        return (
+            "Im Master ist keine Maßnahme für die Auswertung markiert; "
+            "daher sind alle Maßnahmen in die Auswertung eingeflossen."
+        )
 
     @property
     def stand_text(self) -> str | None:

@@ -269,8 +269,10 @@ def _paragraph_box(p: Any, width_pt: float, widths: _TextWidths) -> dict[str, An
     spacing = pf.line_spacing if pf.line_spacing is not None else _style_value(
         style, lambda s: s.paragraph_format.line_spacing)
     spacing = spacing if isinstance(spacing, float) else 1.0
-    before = pf.space_before if pf.space_before is not None else _style_value(style, lambda s: s.paragraph_format.space_before)
-    after = pf.space_after if pf.space_after is not None else _style_value(style, lambda s: s.paragraph_format.space_after)
+    before = pf.space_before if pf.space_before is not None else _style_value(
+        style, lambda s: s.paragraph_format.space_before)
+    after = pf.space_after if pf.space_after is not None else _style_value(
+        style, lambda s: s.paragraph_format.space_after)
     left = _style_value(style, lambda s: s.paragraph_format.left_indent)
     caps = bool(_style_value(style, lambda s: s.font.all_caps))
     texts = [r for r in p.runs if r.text]
@@ -293,7 +295,8 @@ def _paragraph_box(p: Any, width_pt: float, widths: _TextWidths) -> dict[str, An
         "line": line, "lines": lines,
         "before": before.pt if before is not None else 0.0,
         "after": after.pt if after is not None else 0.0,
-        "break": bool(pf.page_break_before) or bool(_style_value(style, lambda s: s.paragraph_format.page_break_before)),
+        "break": (bool(pf.page_break_before)
+                  or bool(_style_value(style, lambda s: s.paragraph_format.page_break_before))),
         "keep": bool(pf.keep_with_next) or bool(_style_value(style, lambda s: s.paragraph_format.keep_with_next)),
         "heading": style.name == "Heading 1",
         "style": style.name, "contextual": bool(contextual),
@@ -897,7 +900,10 @@ class _Builder:
         stand = format_date_de(self.k.stand)
         when = f" (Stand: {clean_text(stand)})" if stand else ""
         if n_eval != n_all:
-            self.doc.add_paragraph(f"In die Auswertung sind {n_eval} der {plural(n_all, 'Maßnahme', 'Maßnahmen')} eingeflossen{when}.")
+            self.doc.add_paragraph(
+                f"In die Auswertung sind {n_eval} der {plural(n_all, 'Maßnahme', 'Maßnahmen')} "
+                f"eingeflossen{when}."
+            )
         elif when:
             self.doc.add_paragraph(f"Die Bewertungen geben den Stand vom {clean_text(stand)} wieder.")
         if s.has_ohne:

@@ -117,7 +117,8 @@ def _donut_labels(values: list[int]) -> list[dict[str, Any]]:
     (three equal slices read 33 + 33 + 33 = 99 %); these add up to 100 and are the numbers of
     the table, the Ampeldokument and every other output. Empty slices get no label."""
     percents = percent_parts(values)
-    return [{"value": f"{v}\n{format_percent(p)}"} if v else {"delete": True} for v, p in zip(values, percents, strict=True)]
+    return [{"value": f"{v}\n{format_percent(p)}"} if v else {"delete": True}
+            for v, p in zip(values, percents, strict=True)]
 
 
 def doughnut(workbook, sheet: str, title: str, header_row: int, data_row: int, cols: FigureColumns,

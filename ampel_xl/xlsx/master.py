@@ -121,7 +121,8 @@ INPUT_BORDER = "#7F7F7F"
 BANNER = "FIKTIVE BEISPIELDATEN – Status und Auswertungsmarkierung sind erfunden"
 
 AMPEL_INPUT = f"Bitte {STATUS_CHOICE} aus der Liste wählen – die Zelle färbt sich dann von selbst."
-AMPEL_ERROR = f"Nur {STATUS_CHOICE} sind erlaubt. Bitte wählen Sie einen Wert aus der Liste oder lassen Sie die Zelle leer."
+AMPEL_ERROR = (f"Nur {STATUS_CHOICE} sind erlaubt. "
+               f"Bitte wählen Sie einen Wert aus der Liste oder lassen Sie die Zelle leer.")
 AUSWERTUNG_INPUT = f"{FLAG_MARK} = Maßnahme fließt in die Auswertung ein (alternativ: Nr-Zelle blau hinterlegen)"
 AUSWERTUNG_ERROR = f"Bitte „{FLAG_MARK}“ wählen oder die Zelle leer lassen."
 #: Input messages (Excel shows them when the cell is selected; at most 255 characters).
