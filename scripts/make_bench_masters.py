@@ -205,7 +205,8 @@ def make_master(path: str | os.PathLike[str], n_measures: int, seed: int = 1) ->
         for u, size in enumerate(uz_sizes, start=1):
             grey = fmt(GREY, wrap=True)
             ws.write_number(row, 0, u, grey)
-            ws.write_string(row, 1, f"Unterziel {u}: Ziel {u} im Feld {sheet} wird durch passende Angebote erreicht.", grey)
+            ws.write_string(row, 1, f"Unterziel {u}: Ziel {u} im Feld {sheet} wird durch passende Angebote erreicht.",
+                            grey)
             for c in range(2, len(HEADER)):
                 ws.write_blank(row, c, None, grey)
             row += 1
