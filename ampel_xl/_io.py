@@ -28,12 +28,21 @@ def _describe_os_error(target: Path, exc: OSError) -> str:
             f"und starten Sie den Befehl erneut."
         )
     if exc.errno == errno.ENOSPC:
-        return f"Für „{target.name}“ ist nicht genug Speicherplatz frei. Bitte schaffen Sie Platz und versuchen Sie es erneut."
+        return (
+            f"Für „{target.name}“ ist nicht genug Speicherplatz frei. "
+            f"Bitte schaffen Sie Platz und versuchen Sie es erneut."
+        )
     if exc.errno == errno.ENOENT:
-        return f"Der Ordner „{target.parent}“ existiert nicht. Bitte legen Sie ihn an oder wählen Sie einen anderen Zielort."
+        return (
+            f"Der Ordner „{target.parent}“ existiert nicht. "
+            f"Bitte legen Sie ihn an oder wählen Sie einen anderen Zielort."
+        )
     if exc.errno == errno.ENAMETOOLONG:
         return f"Der Dateiname „{target.name}“ ist zu lang. Bitte wählen Sie mit -o einen kürzeren Namen."
-    return f"Die Datei „{target}“ konnte nicht geschrieben werden ({exc.strerror or exc}). Bitte prüfen Sie den Zielort."
+    return (
+        f"Die Datei „{target}“ konnte nicht geschrieben werden ({exc.strerror or exc}). "
+        f"Bitte prüfen Sie den Zielort."
+    )
 
 
 def _create_temp(directory: Path, suffix: str) -> Path:

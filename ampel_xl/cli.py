@@ -286,7 +286,9 @@ def template_cmd(out: Path | None, empty: bool) -> None:
     if out is None:
         out = Path("Ampel-Master_leer.xlsx" if empty else "Ampel-Master_Integrationskonzept_1.0.xlsx")
     if out.exists():
-        raise ampel_xl.WriteError(f"„{out}“ gibt es schon; ampel-xl überschreibt keinen Master. Bitte wählen Sie einen anderen Namen.")
+        raise ampel_xl.WriteError(
+            f"„{out}“ gibt es schon; ampel-xl überschreibt keinen Master. Bitte wählen Sie einen anderen Namen."
+        )
     ampel_xl.write_template(out, empty=empty)
     click.echo(f"Neuer Master geschrieben: {out}")
     click.echo("Das erste Blatt „Anleitung“ erklärt das Ausfüllen. Bitte zuerst im Blatt „Konzept“ die Angaben in "
@@ -344,7 +346,9 @@ def summary_cmd(master: Path, output: Path | None, force: bool, header: str | No
             f"geschrieben und die Zahlen können falsch sein (siehe Blatt „Prüfbericht“)."
         )
     elif c["warning"]:
-        _echo_err(f"Hinweis: Die Prüfung meldet {c['warning']} Warnungen (siehe Blatt „Prüfbericht“ oder ampel-xl validate).")
+        _echo_err(
+            f"Hinweis: Die Prüfung meldet {c['warning']} Warnungen (siehe Blatt „Prüfbericht“ oder ampel-xl validate)."
+        )
 
 
 # --------------------------------------------------------------------------------------------
@@ -354,7 +358,8 @@ def summary_cmd(master: Path, output: Path | None, force: bool, header: str | No
               help="Word-Datei (.docx); ohne Angabe neben dem Master: <Name>_Ampeldokument.docx.")
 @click.option("--pdf", is_flag=True, help="Zusätzlich ein PDF schreiben (braucht LibreOffice).")
 @click.option("--header", metavar="TEXT", help="Kopfzeile jeder Seite (statt der Kopfzeile aus dem Blatt „Konzept“).")
-@click.option("--force", is_flag=True, help="Auch schreiben, wenn der Master Fehler hat (die Zahlen können dann falsch sein).")
+@click.option("--force", is_flag=True,
+              help="Auch schreiben, wenn der Master Fehler hat (die Zahlen können dann falsch sein).")
 def report_cmd(master: Path, output: Path | None, pdf: bool, header: str | None, force: bool) -> None:
     """Ampeldokument (Anlage zum Protokoll) als Word-Datei schreiben, mit --pdf auch als PDF."""
     konzept, report = _read_checked(master, force, "Das Ampeldokument wurde nicht geschrieben")
@@ -365,9 +370,9 @@ def report_cmd(master: Path, output: Path | None, pdf: bool, header: str | None,
             if name == "pdf":
                 steps.next("PDF wird erzeugt …")
 
-        result = ampel_xl.write_report(ampel_xl.summarize(konzept, report), output or ampel_xl.default_report_path(master),
-                                       header=header,
-                              pdf=pdf, on_step=on_step)
+        result = ampel_xl.write_report(ampel_xl.summarize(konzept, report),
+                                       output or ampel_xl.default_report_path(master),
+                                       header=header, pdf=pdf, on_step=on_step)
     if report.errors:
         _echo_err(f"Achtung: Der Master enthält {len(report.errors)} Fehler; das Ampeldokument wurde trotzdem "
                   "geschrieben (--force) und trägt einen Hinweis darauf.")

@@ -195,7 +195,9 @@ class Changes:
 
     def per_feld_counts(self) -> list[dict[str, Any]]:
         """The rows of :meth:`per_feld` as plain dicts (no pandas needed)."""
-        rows: dict[str, dict[str, Any]] = {f: {"feld": f, **dict.fromkeys(_PER_FELD_COLUMNS[1:], 0)} for f in self.felder}
+        rows: dict[str, dict[str, Any]] = {
+            f: {"feld": f, **dict.fromkeys(_PER_FELD_COLUMNS[1:], 0)} for f in self.felder
+        }
         for c in self.items:
             row = rows[c.feld]
             row[c.art] += 1

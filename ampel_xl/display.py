@@ -43,7 +43,7 @@ def _bar(g: int, y: int, r: int, o: int, width: int = 160) -> str:
     if not total:
         return ""
     parts = []
-    for key, n in zip(_HEADS, (g, y, r, o)):
+    for key, n in zip(_HEADS, (g, y, r, o), strict=True):
         label = _HEADS[key]
         if n:
             w = max(1, round(width * n / total))
@@ -61,14 +61,17 @@ def _counts_table(rows: list[dict], first: str) -> str:
             f"<th style='{_TD};background:{STATUS_FILLS[k]}'>{lab}</th>"
             for k, lab in ((s.value, _HEADS[s.value]) for s in STATUS_ORDER)
         )
-        + f"<th style='{_TD}'>{_HEADS[NO_STATUS]}</th><th style='{_TD}'>Summe</th><th style='{_TD}'>Verteilung</th></tr>"
+        + f"<th style='{_TD}'>{_HEADS[NO_STATUS]}</th><th style='{_TD}'>Summe</th>"
+        f"<th style='{_TD}'>Verteilung</th></tr>"
     )
     body = []
     for row in rows:
         body.append(
             f"<tr><td style='{_TD}'>{_esc(row['name'])}</td>"
-            + "".join(f"<td style='{_TD};text-align:right'>{int(row[k])}</td>" for k in ("gruen", "gelb", "rot", "ohne", "summe"))
-            + f"<td style='{_TD}'>{_bar(int(row['gruen']), int(row['gelb']), int(row['rot']), int(row['ohne']))}</td></tr>"
+            + "".join(f"<td style='{_TD};text-align:right'>{int(row[k])}</td>"
+                      for k in ("gruen", "gelb", "rot", "ohne", "summe"))
+            + f"<td style='{_TD}'>{_bar(int(row['gruen']), int(row['gelb']), int(row['rot']), int(row['ohne']))}"
+            f"</td></tr>"
         )
     return f"<table style='{_CSS}'>{head}{''.join(body)}</table>"
 
@@ -167,7 +170,8 @@ def changes_html(c: Changes, limit: int = 200) -> str:
             f"{before}<td style='{_TD};text-align:center;font-weight:bold;color:{_ARROW_CSS[ch.richtung]}'>"
             f"{ch.pfeil}</td>{after}<td style='{_TD}'>{_esc(ch.massnahme)}</td></tr>"
         )
-    more = f"<small>… und {len(c.items) - limit} weitere (siehe <code>to_frame()</code>)</small>" if len(c.items) > limit else ""
+    more = (f"<small>… und {len(c.items) - limit} weitere (siehe <code>to_frame()</code>)</small>"
+            if len(c.items) > limit else "")
     table = ""
     if rows:
         table = (

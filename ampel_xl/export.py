@@ -1,10 +1,8 @@
-"""Export: one row per measure – or the figures – as rows, a DataFrame, CSV or JSON.
+"""Export: one row per measure – or the figures – as rows, CSV or JSON.
 
-Columns (named exactly so): ``sheet``, ``feld``, ``art``, ``unterziel_nr``, ``unterziel``,
-``massnahme_nr``, ``massnahme_id``, ``massnahme``, ``status`` (``gruen``/``gelb``/``rot`` or
-empty), ``in_auswertung`` (true/false), ``cell`` (the status cell), then ``markiert``,
-``bemerkung``, ``verantwortlich``, ``zeitraum``, ``status_zusatz`` (what follows a leading status word in
-the status cell: "verzögert" in "Grün (verzögert)") and the master's extra columns.
+The rows of measures are the tidy table of :mod:`ampel_xl.tidy` (its columns are listed there;
+``BASE_COLUMNS``, ``MORE_COLUMNS``, ``export_rows`` and ``konzept_frame`` are still importable
+from here).
 
 The figures (``ampel-xl export --zahlen``, :func:`figures_rows`) are one row per level: the
 whole concept (``ebene`` "Gesamt"), each field ("Feld") and each Unterziel ("Unterziel"), with
@@ -26,57 +24,15 @@ from collections.abc import Mapping
 from typing import TYPE_CHECKING, Any
 
 from .model import Konzept
+from .tidy import (
+    BASE_COLUMNS as BASE_COLUMNS,
+    MORE_COLUMNS as MORE_COLUMNS,
+    export_rows,
+    konzept_frame as konzept_frame,
+)
 
 if TYPE_CHECKING:  # pragma: no cover
-    import pandas as pd
-
     from .figures import Summary
-
-BASE_COLUMNS = [
-    "sheet", "feld", "art", "unterziel_nr", "unterziel", "massnahme_nr", "massnahme_id", "massnahme",
-    "status", "in_auswertung", "cell",
-]
-MORE_COLUMNS = ["markiert", "bemerkung", "verantwortlich", "zeitraum", "status_zusatz"]
-
-
-def export_rows(konzept: Konzept) -> tuple[list[str], list[dict[str, Any]]]:
-    """(columns, rows) with one row per measure, in the master's order."""
-    extra_names: list[str] = []
-    seen: set[str] = set(BASE_COLUMNS) | set(MORE_COLUMNS)
-    rows: list[dict[str, Any]] = []
-    for f in konzept.felder:
-        uz_text = {u.nr: u.text for u in f.unterziele}
-        for m in f.massnahmen:
-            row: dict[str, Any] = {
-                "sheet": f.sheet,
-                "feld": f.name,
-                "art": f.art.value,
-                "unterziel_nr": m.unterziel_nr,
-                "unterziel": uz_text.get(m.unterziel_nr, "") if m.unterziel_nr is not None else "",
-                "massnahme_nr": m.nr,
-                "massnahme_id": m.id,
-                "massnahme": m.text,
-                "status": m.status.value if m.status else None,
-                "in_auswertung": m.in_auswertung,
-                "cell": m.status_cell,
-                "markiert": m.marked,
-                "bemerkung": m.bemerkung,
-                "verantwortlich": m.verantwortlich,
-                "zeitraum": m.zeitraum,
-                "status_zusatz": m.evidence.addition or "",
-            }
-            for label, value in m.extras:
-                key = label
-                if key in BASE_COLUMNS or key in MORE_COLUMNS:
-                    key = f"{label} (Master)"
-                if key not in seen:
-                    seen.add(key)
-                    extra_names.append(key)
-                row[key] = value
-            rows.append(row)
-    columns = BASE_COLUMNS + MORE_COLUMNS + extra_names
-    return columns, rows
-
 
 FIGURES_COLUMNS = [
     "ebene", "feld", "art", "unterziel_nr", "unterziel", "massnahmen", "in_auswertung", "gruen", "gelb", "rot",
@@ -123,15 +79,6 @@ def figures_to_csv_bytes(summary: Summary, sep: str = ";") -> bytes:
 def figures_to_json(summary: Summary) -> str:
     columns, rows = figures_rows(summary)
     return json.dumps([{c: r.get(c) for c in columns} for r in rows], ensure_ascii=False, indent=1)
-
-
-def konzept_frame(konzept: Konzept) -> pd.DataFrame:
-    import pandas as pd
-
-    columns, rows = export_rows(konzept)
-    df = pd.DataFrame(rows, columns=columns)
-    df["unterziel_nr"] = df["unterziel_nr"].astype("Int64")
-    return df
 
 
 _DANGEROUS = ("=", "+", "-", "@", "\t", "\r")

@@ -155,7 +155,7 @@ def count(massnahmen: Iterable[Massnahme]) -> dict[str, float | None]:
         "massnahmen": n, "in_auswertung": n_eval, "gruen": g, "gelb": y, "rot": r, "ohne": o, "summe": n_eval,
     }
     parts = percent_parts([g, y, r, o])
-    for key, value, pct in zip(PART_KEYS, (g, y, r, o), parts):
+    for key, value, pct in zip(PART_KEYS, (g, y, r, o), parts, strict=True):
         row[f"anteil_{key}"] = (value / n_eval) if n_eval else math.nan
         row[f"prozent_{key}"] = pct if n_eval else None
     return row
@@ -171,7 +171,7 @@ def row_percents(row: Mapping[Any, Any] | pd.Series, keys: Sequence[str] = PART_
     counts = [int(row[k]) for k in keys]
     if not sum(counts):
         return dict.fromkeys(keys)
-    return dict(zip(keys, percent_parts(counts)))
+    return dict(zip(keys, percent_parts(counts), strict=True))
 
 
 @dataclass(frozen=True)

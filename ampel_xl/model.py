@@ -21,6 +21,7 @@ from typing import TYPE_CHECKING, Any
 # re-exported here because a status is part of the model.
 from .display import konzept_html
 from .findings import Finding, FindingType
+from .tidy import konzept_frame
 from .vocabulary import BLUE_MARK, STATUS_COLORS, STATUS_FILLS, STATUS_MEANINGS, STATUS_ORDER, Status  # noqa: F401  (re-exports)
 
 if TYPE_CHECKING:  # pragma: no cover
@@ -404,8 +405,13 @@ class Konzept:
     def auswertung_rule(self) -> str:
         """The evaluation rule applied, as a German sentence for outputs."""
         if self.any_marked:
-            return "Blau hinterlegte (bzw. als „In Auswertung“ markierte) Maßnahmen sind in die Auswertung eingeflossen."
-        return "Im Master ist keine Maßnahme für die Auswertung markiert; daher sind alle Maßnahmen in die Auswertung eingeflossen."
+            return (
+                "Blau hinterlegte (bzw. als „In Auswertung“ markierte) Maßnahmen sind in die Auswertung eingeflossen."
+            )
+        return (
+            "Im Master ist keine Maßnahme für die Auswertung markiert; "
+            "daher sind alle Maßnahmen in die Auswertung eingeflossen."
+        )
 
     @property
     def stand_text(self) -> str | None:
@@ -418,9 +424,7 @@ class Konzept:
         return None
 
     def to_frame(self) -> pd.DataFrame:
-        """One tidy row per measure, with the export's columns."""
-        from .export import konzept_frame
-
+        """One tidy row per measure, with the export's columns (:mod:`ampel_xl.tidy`)."""
         return konzept_frame(self)
 
     def _repr_html_(self) -> str:

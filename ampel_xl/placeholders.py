@@ -39,7 +39,7 @@ def find_placeholder(value: object) -> str | None:
     if not isinstance(value, str) or "[" not in value:
         return None
     text = _norm(value)
-    for placeholder, norm in zip(ALL, _NORMALISED):
+    for placeholder, norm in zip(ALL, _NORMALISED, strict=True):
         if norm in text:
             return placeholder
     return None

@@ -101,7 +101,9 @@ def check_master_file(path: str | os.PathLike[str]) -> None:
             raise ReadError(
                 f"Der Pfad zu „{name}“ ist zu lang. Bitte kopieren Sie die Datei in einen Ordner mit kürzerem Pfad."
             ) from exc
-        raise ReadError(f"„{name}“ kann nicht gelesen werden ({exc.strerror or exc}). Bitte prüfen Sie Pfad und Datei.") from exc
+        raise ReadError(
+            f"„{name}“ kann nicht gelesen werden ({exc.strerror or exc}). Bitte prüfen Sie Pfad und Datei."
+        ) from exc
     if stat.S_ISDIR(st.st_mode):
         raise ReadError(f"„{path}“ ist ein Ordner, keine Datei. Bitte geben Sie die Master-Arbeitsmappe (.xlsx) an.")
     if not stat.S_ISREG(st.st_mode):
@@ -112,13 +114,19 @@ def check_master_file(path: str | os.PathLike[str]) -> None:
             size = os.fstat(fh.fileno()).st_size
     except PermissionError as exc:
         raise ReadError(
-            f"Keine Leseberechtigung für „{name}“. Bitte lassen Sie sich Leserechte geben oder kopieren Sie die Datei an einen anderen Ort."
+            f"Keine Leseberechtigung für „{name}“. Bitte lassen Sie sich Leserechte geben oder kopieren Sie die Datei "
+            f"an einen anderen Ort."
         ) from exc
     except OSError as exc:
-        raise ReadError(f"„{name}“ kann nicht gelesen werden ({exc.strerror or exc}). Bitte prüfen Sie die Datei.") from exc
+        raise ReadError(
+            f"„{name}“ kann nicht gelesen werden ({exc.strerror or exc}). Bitte prüfen Sie die Datei."
+        ) from exc
 
     if size == 0 or not head:
-        raise ReadError(f"„{name}“ ist leer (0 Byte). Bitte wählen Sie die richtige Datei oder speichern Sie den Master in Excel erneut.")
+        raise ReadError(
+            f"„{name}“ ist leer (0 Byte). Bitte wählen Sie die richtige Datei oder speichern Sie den Master "
+            f"in Excel erneut."
+        )
     if head.startswith(OLE2_MAGIC):
         _refuse_ole2(path, name)
     if not head.startswith(ZIP_MAGIC) and not head.startswith(ZIP_EMPTY):
@@ -181,20 +189,27 @@ def _refuse_ole2(path: Path, name: str) -> None:
     if "kennwort" in kinds:
         raise ReadError(
             f"„{name}“ ist mit einem Kennwort geschützt. Bitte öffnen Sie die Datei in Excel und speichern Sie sie "
-            f"ohne Kennwort (Datei › Informationen › Arbeitsmappe schützen › Mit Kennwort verschlüsseln: Kennwort leeren)."
+            f"ohne Kennwort (Datei › Informationen › Arbeitsmappe schützen › Mit Kennwort verschlüsseln: "
+            f"Kennwort leeren)."
         )
     if "xls" in kinds:
         raise ReadError(
-            f"„{name}“ ist eine alte Excel-Datei (.xls, Excel 97–2003). Bitte öffnen Sie sie in Excel und speichern Sie sie "
-            f"als „Excel-Arbeitsmappe (*.xlsx)“."
+            f"„{name}“ ist eine alte Excel-Datei (.xls, Excel 97–2003). Bitte öffnen Sie sie in Excel und "
+            f"speichern Sie sie als „Excel-Arbeitsmappe (*.xlsx)“."
         )
     if "doc" in kinds:
-        raise ReadError(f"„{name}“ ist ein altes Word-Dokument (.doc), keine Excel-Arbeitsmappe. Bitte wählen Sie die Master-Arbeitsmappe (.xlsx).")
+        raise ReadError(
+            f"„{name}“ ist ein altes Word-Dokument (.doc), keine Excel-Arbeitsmappe. "
+            f"Bitte wählen Sie die Master-Arbeitsmappe (.xlsx)."
+        )
     if "ppt" in kinds:
-        raise ReadError(f"„{name}“ ist eine alte PowerPoint-Präsentation (.ppt), keine Excel-Arbeitsmappe. Bitte wählen Sie die Master-Arbeitsmappe (.xlsx).")
+        raise ReadError(
+            f"„{name}“ ist eine alte PowerPoint-Präsentation (.ppt), keine Excel-Arbeitsmappe. "
+            f"Bitte wählen Sie die Master-Arbeitsmappe (.xlsx)."
+        )
     raise ReadError(
-        f"„{name}“ ist eine Datei im alten Office-Format (vermutlich .xls, Excel 97–2003). Bitte öffnen Sie sie in Excel und "
-        f"speichern Sie sie als „Excel-Arbeitsmappe (*.xlsx)“."
+        f"„{name}“ ist eine Datei im alten Office-Format (vermutlich .xls, Excel 97–2003). Bitte öffnen Sie sie "
+        f"in Excel und speichern Sie sie als „Excel-Arbeitsmappe (*.xlsx)“."
     )
 
 
@@ -207,22 +222,28 @@ def _refuse_non_zip(name: str, head: bytes) -> None:
         head = head.decode("utf-16", errors="ignore").encode("utf-8")
     text = head.lstrip(b"\xef\xbb\xbf \t\r\n").lower()
     if text.startswith(b"%pdf"):
-        raise ReadError(f"„{name}“ ist eine PDF-Datei, keine Excel-Arbeitsmappe. Bitte wählen Sie die Master-Arbeitsmappe (.xlsx).")
+        raise ReadError(
+            f"„{name}“ ist eine PDF-Datei, keine Excel-Arbeitsmappe. Bitte wählen Sie die Master-Arbeitsmappe (.xlsx)."
+        )
     if text.startswith((b"<!doctype html", b"<html", b"<table", b"<?xml", b"<!--")) or b"<html" in text[:512]:
         raise ReadError(
-            f"„{name}“ ist keine Excel-Arbeitsmappe, sondern eine HTML-/XML-Datei mit Excel-Endung. Bitte öffnen Sie sie "
-            f"in Excel und speichern Sie sie als „Excel-Arbeitsmappe (*.xlsx)“."
+            f"„{name}“ ist keine Excel-Arbeitsmappe, sondern eine HTML-/XML-Datei mit Excel-Endung. Bitte öffnen Sie "
+            f"sie in Excel und speichern Sie sie als „Excel-Arbeitsmappe (*.xlsx)“."
         )
     if text.startswith(b"{\\rtf"):
-        raise ReadError(f"„{name}“ ist ein RTF-Textdokument, keine Excel-Arbeitsmappe. Bitte wählen Sie die Master-Arbeitsmappe (.xlsx).")
+        raise ReadError(
+            f"„{name}“ ist ein RTF-Textdokument, keine Excel-Arbeitsmappe. "
+            f"Bitte wählen Sie die Master-Arbeitsmappe (.xlsx)."
+        )
     sample = head.decode("utf-8", errors="ignore") if _mostly_utf8(head) else head.decode("cp1252", errors="replace")
     if sample and sum(ch.isprintable() or ch in "\r\n\t" for ch in sample) > 0.95 * len(sample):
         raise ReadError(
-            f"„{name}“ ist keine Excel-Arbeitsmappe, sondern eine Textdatei (z. B. CSV) mit Excel-Endung. Bitte öffnen Sie "
-            f"sie in Excel und speichern Sie sie als „Excel-Arbeitsmappe (*.xlsx)“."
+            f"„{name}“ ist keine Excel-Arbeitsmappe, sondern eine Textdatei (z. B. CSV) mit Excel-Endung. "
+            f"Bitte öffnen Sie sie in Excel und speichern Sie sie als „Excel-Arbeitsmappe (*.xlsx)“."
         )
     raise ReadError(
-        f"„{name}“ ist keine Excel-Arbeitsmappe (unbekanntes Dateiformat). Bitte wählen Sie die Master-Datei (.xlsx oder .xlsm)."
+        f"„{name}“ ist keine Excel-Arbeitsmappe (unbekanntes Dateiformat). "
+        f"Bitte wählen Sie die Master-Datei (.xlsx oder .xlsm)."
     )
 
 
@@ -257,8 +278,8 @@ def _check_zip(path: Path, name: str) -> None:
         for info in infos:
             if info.flag_bits & 0x1:
                 raise ReadError(
-                    f"„{name}“ ist ein verschlüsseltes ZIP-Archiv, keine Excel-Arbeitsmappe. Bitte speichern Sie den Master "
-                    f"in Excel ohne Kennwort als .xlsx."
+                    f"„{name}“ ist ein verschlüsseltes ZIP-Archiv, keine Excel-Arbeitsmappe. Bitte speichern Sie "
+                    f"den Master in Excel ohne Kennwort als .xlsx."
                 )
             if info.compress_type not in _ZIP_METHODS:
                 raise ReadError(_damaged(name))
@@ -275,15 +296,16 @@ def _check_zip(path: Path, name: str) -> None:
                 if verdict == "dtd":
                     raise ReadError(
                         f"„{name}“ enthält XML mit einer Dokumenttyp-Deklaration (DTD) oder einem überlangen Vorspann, "
-                        f"wie Excel sie nie schreibt, und wird aus Sicherheitsgründen nicht gelesen. Bitte prüfen Sie die "
-                        f"Herkunft der Datei und speichern Sie den Master in Excel neu als .xlsx."
+                        f"wie Excel sie nie schreibt, und wird aus Sicherheitsgründen nicht gelesen. "
+                        f"Bitte prüfen Sie die Herkunft der Datei und speichern Sie den Master in Excel neu als .xlsx."
                     )
                 if n < 0:
                     limit = f"{MAX_ROW_TAGS:,}".replace(",", ".")
                     raise ReadError(
-                        f"„{name}“ enthält eine Tabellenzeile mit ungewöhnlich vielen XML-Elementen (mehr als {limit}), "
-                        f"wie Excel sie nie schreibt, und wird aus Sicherheitsgründen nicht gelesen. Bitte prüfen Sie die "
-                        f"Herkunft der Datei und speichern Sie den Master in Excel neu als .xlsx."
+                        f"„{name}“ enthält eine Tabellenzeile mit ungewöhnlich vielen XML-Elementen "
+                        f"(mehr als {limit}), wie Excel sie nie schreibt, und wird aus Sicherheitsgründen "
+                        f"nicht gelesen. Bitte prüfen Sie die Herkunft der Datei und speichern Sie den Master "
+                        f"in Excel neu als .xlsx."
                     )
                 tags += n
                 if tags > MAX_XML_TAGS:
@@ -317,10 +339,13 @@ def _check_kind(names: set[str], mimetype: bytes, name: str) -> None:
             f"„Excel 2007–365 (.xlsx)“."
         )
     if b"opendocument" in mimetype:
-        raise ReadError(f"„{name}“ ist ein OpenDocument-Dokument, keine Tabelle. Bitte wählen Sie die Master-Arbeitsmappe (.xlsx).")
+        raise ReadError(
+            f"„{name}“ ist ein OpenDocument-Dokument, keine Tabelle. Bitte wählen Sie die Master-Arbeitsmappe (.xlsx)."
+        )
     if "xl/workbook.bin" in names or any(n.startswith("xl/worksheets/") and n.endswith(".bin") for n in names):
         raise ReadError(
-            f"„{name}“ ist eine binäre Excel-Arbeitsmappe (.xlsb). Bitte speichern Sie sie in Excel als „Excel-Arbeitsmappe (*.xlsx)“."
+            f"„{name}“ ist eine binäre Excel-Arbeitsmappe (.xlsb). "
+            f"Bitte speichern Sie sie in Excel als „Excel-Arbeitsmappe (*.xlsx)“."
         )
     if "xl/workbook.xml" not in names and not any(n.startswith("xl/") and n.endswith("workbook.xml") for n in names):
         if "word/document.xml" in names:
@@ -329,7 +354,10 @@ def _check_kind(names: set[str], mimetype: bytes, name: str) -> None:
             what = "eine PowerPoint-Präsentation"
         else:
             what = "ein ZIP-Archiv"
-        raise ReadError(f"„{name}“ ist {what}, keine Excel-Arbeitsmappe. Bitte wählen Sie die Master-Arbeitsmappe (.xlsx oder .xlsm).")
+        raise ReadError(
+            f"„{name}“ ist {what}, keine Excel-Arbeitsmappe. "
+            f"Bitte wählen Sie die Master-Arbeitsmappe (.xlsx oder .xlsm)."
+        )
 
 
 def _read_head(zf: zipfile.ZipFile, member: str | zipfile.ZipInfo, n: int) -> bytes:

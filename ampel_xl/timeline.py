@@ -50,7 +50,7 @@ def _date_in_name(name: str) -> _dt.date | None:
     for pattern, order in _DATE_PATTERNS:
         match = pattern.search(name)
         if match:
-            parts = dict(zip(order, (int(g) for g in match.groups())))
+            parts = dict(zip(order, (int(g) for g in match.groups()), strict=True))
             try:
                 return _dt.date(parts["y"], parts["m"], parts["d"])
             except ValueError:

@@ -187,7 +187,7 @@ def _check_feld(f: Feld, out: _Collector) -> None:
         present = ", ".join(map(str, sorted(set(nrs))))
         for missing in sorted(set(range(1, max(nrs) + 1)) - set(nrs)):
             out.add(F.UNTERZIEL_MISSING, sheet, None, 0, name=f.name, nr=missing, present=present)
-        for prev, u in zip(f.unterziele, f.unterziele[1:]):
+        for prev, u in zip(f.unterziele, f.unterziele[1:], strict=False):  # pairs of neighbours
             if u.nr < prev.nr:
                 out.add(F.UNTERZIEL_ORDER, sheet, u.cell, u.row, nr=u.nr, previous=prev.nr)
 
@@ -251,7 +251,8 @@ def _check_status(f: Feld, m: Massnahme, out: _Collector) -> None:
         out.add(F.STATUS_CONFLICT, sheet, cell, row, label=label, second=F.capitalized(_says(ev, second)),
                 first=_says(ev, first), status=first.status.label, channel=F.CHANNEL_WORD[first.kind])
     unreadable = (ev.formula_uncached or ev.text_ambiguous or ev.text_unrecognised or ev.color_class == "unbekannt"
-                  or (ev.icon and ev.icon_status is None) or (ev.symbol and ev.font_class not in ("gruen", "gelb", "rot")))
+                  or (ev.icon and ev.icon_status is None)
+                  or (ev.symbol and ev.font_class not in ("gruen", "gelb", "rot")))
     if m.status is None and not unreadable:
         if m.in_auswertung:
             out.add(F.STATUS_MISSING_CF if ev.unreadable else F.STATUS_MISSING, sheet, cell or m.text_cell, row,

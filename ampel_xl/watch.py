@@ -119,7 +119,10 @@ def run_watch(
         if out is None:
             raise ValueError("out is required for the default action")
         if Path(out).resolve() == master.resolve():
-            raise WriteError("Die Zusammenfassung darf nicht den Master überschreiben. Bitte wählen Sie mit -o einen anderen Namen.")
+            raise WriteError(
+                "Die Zusammenfassung darf nicht den Master überschreiben. "
+                "Bitte wählen Sie mit -o einen anderen Namen."
+            )
         action = default_action(Path(out))
     say = echo or (lambda text: print(text, flush=True))
     stop = stop or threading.Event()
@@ -139,7 +142,8 @@ def run_watch(
             previous = sig
             if sig is None:
                 if not missing_said:
-                    say(f"[{_now()}] „{master.name}“ ist gerade nicht vorhanden; ich warte auf die nächste Speicherung …")
+                    say(f"[{_now()}] „{master.name}“ ist gerade nicht vorhanden; "
+                        f"ich warte auf die nächste Speicherung …")
                     missing_said = True
             else:
                 missing_said = False

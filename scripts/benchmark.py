@@ -325,7 +325,8 @@ STEPS: tuple[Step, ...] = (
     Step("cli_summary", "ampel-xl summary (end to end)", "cli", cli=("summary",), needs_ampel=("xlsx.summary",)),
     Step("cli_report", "ampel-xl report (end to end)", "cli", cli=("report",), needs_ampel=("ampeldokument.document",)),
     Step("openpyxl_ro", "openpyxl read-only: values + fills", "baseline", step_openpyxl_ro, needs=("openpyxl",)),
-    Step("openpyxl_full", "openpyxl load_workbook: values + fills", "baseline", step_openpyxl_full, needs=("openpyxl",)),
+    Step("openpyxl_full", "openpyxl load_workbook: values + fills", "baseline", step_openpyxl_full,
+         needs=("openpyxl",)),
     Step("pandas_openpyxl", "pandas.read_excel (openpyxl, values only)", "baseline", step_pandas("openpyxl"),
          needs=("pandas", "openpyxl")),
     Step("pandas_calamine", "pandas.read_excel (calamine, values only)", "baseline", step_pandas("calamine"),
@@ -511,7 +512,8 @@ def _cli_args(step: Step, master: Path, tmp: Path, lift: bool) -> list[str]:
 def skip_reason(step: Step, cli_commands: dict[str, bool]) -> str | None:
     for module in step.needs:
         if not _available(module):
-            extra = " (optional extra: pip install -e \".[bench]\")" if module in ("styleframe", "python_calamine") else ""
+            extra = (" (optional extra: pip install -e \".[bench]\")"
+                     if module in ("styleframe", "python_calamine") else "")
             return f"skipped: {module} is not installed{extra}"
     for module in step.needs_ampel:
         if not _available(f"ampel_xl.{module}"):
@@ -788,7 +790,8 @@ def evaluate_targets(results: dict[tuple[str, int | str], Result], sizes: list[i
 
     # read vs openpyxl read-only, vs lxml floor, vs StyleFrame
     ratios = [(n, med("read", n), med(REFERENCE, n), med("lxml_floor", n)) for n in sizes]
-    big = [(n, a, b, c) for n, a, b, c in ratios if n >= 2000 and a and b] or [(n, a, b, c) for n, a, b, c in ratios if a and b]
+    big = ([(n, a, b, c) for n, a, b, c in ratios if n >= 2000 and a and b]
+           or [(n, a, b, c) for n, a, b, c in ratios if a and b])
     if big:
         worst = max(big, key=lambda x: x[1] / x[2])
         out.append(("`read` no slower than openpyxl read-only (ratio ≤ 1.0, sizes ≥ 2,000)",
@@ -847,8 +850,10 @@ def evaluate_targets(results: dict[tuple[str, int | str], Result], sizes: list[i
                     s.median <= SUMMARY_IMPORT_FACTOR * i.median))
     else:
         v = startup.get(VALIDATE_KEY)
-        proxy = (f"summary command not available; `ampel-xl validate`: {_fmt_s(v.median)} vs "
-                 f"{_fmt_s(i.median)} = {v.median / i.median:.2f}×") if v and v.times and i and i.times else "not measured"
+        proxy = (
+            f"summary command not available; `ampel-xl validate`: {_fmt_s(v.median)} vs "
+            f"{_fmt_s(i.median)} = {v.median / i.median:.2f}×"
+        ) if v and v.times and i and i.times else "not measured"
         out.append((f"`ampel-xl summary` on the example master ≤ {SUMMARY_IMPORT_FACTOR:g}× importing its libraries",
                     proxy, None))
     return out
@@ -1043,7 +1048,8 @@ def main(argv: list[str] | None = None) -> int:
         }
         args.json.write_text(json.dumps(raw, indent=1), encoding="utf-8")
     if args.check:
-        failed = [t for t, _, holds in evaluate_targets(results, sizes, startup, linear_changes(results)) if holds is False]
+        failed = [t for t, _, holds in evaluate_targets(results, sizes, startup, linear_changes(results))
+                  if holds is False]
         return 1 if failed else 0
     return 0
 

@@ -121,7 +121,7 @@ def plan(n_measures: int) -> list[tuple[str, str, str, list[int]]]:
     """(sheet, title, Art, measures per Unterziel) for every field of a master of ``n_measures``."""
     per_field = _apportion(n_measures, [f[4] for f in FIELDS])
     out = []
-    for (sheet, title, art, n_uz, n_m), m in zip(FIELDS, per_field):
+    for (sheet, title, art, n_uz, n_m), m in zip(FIELDS, per_field, strict=True):
         uz = max(1, min(m, round(n_uz * m / n_m)))
         out.append((sheet, title, art, _apportion(m, [1] * uz)))
     return out
@@ -205,7 +205,8 @@ def make_master(path: str | os.PathLike[str], n_measures: int, seed: int = 1) ->
         for u, size in enumerate(uz_sizes, start=1):
             grey = fmt(GREY, wrap=True)
             ws.write_number(row, 0, u, grey)
-            ws.write_string(row, 1, f"Unterziel {u}: Ziel {u} im Feld {sheet} wird durch passende Angebote erreicht.", grey)
+            ws.write_string(row, 1, f"Unterziel {u}: Ziel {u} im Feld {sheet} wird durch passende Angebote erreicht.",
+                            grey)
             for c in range(2, len(HEADER)):
                 ws.write_blank(row, c, None, grey)
             row += 1

@@ -49,7 +49,8 @@ def to_pdf(document: Path, outdir: Path) -> Path:
     if document in _pdf_cache:
         return _pdf_cache[document]
     soffice = shutil.which("soffice") or _tool("libreoffice")
-    profile = Path(tempfile.gettempdir()) / f"ampel_lo_{uuid.uuid4().hex}"  # own profile: no clash with a running LibreOffice
+    # an own profile: no clash with a running LibreOffice
+    profile = Path(tempfile.gettempdir()) / f"ampel_lo_{uuid.uuid4().hex}"
     try:
         subprocess.run([soffice, f"-env:UserInstallation={profile.as_uri()}", "--headless", "--convert-to", "pdf",
                         "--outdir", str(outdir), str(document)], check=True, capture_output=True, timeout=TIMEOUT)

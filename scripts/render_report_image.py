@@ -4,9 +4,9 @@
                                           [--page 3] [--dpi 90] [-o docs/img/ampeldokument_seite.png]
 
 Writes the report with its PDF (as ``ampel-xl report --pdf`` does: LibreOffice, tagged PDF, table
-of contents with the rendered page numbers) and rasterises one page with ``pdftoppm`` (poppler-utils). Page 3 is the first field's page with its
-Sachstand, Highlights and the two charts. Needs LibreOffice and pdftoppm; a developer tool, not
-part of the package.
+of contents with the rendered page numbers) and rasterises one page with ``pdftoppm``
+(poppler-utils). Page 3 is the first field's page with its Sachstand, Highlights and the two
+charts. Needs LibreOffice and pdftoppm; a developer tool, not part of the package.
 """
 
 from __future__ import annotations

@@ -386,14 +386,15 @@ class FieldWriter:
         self.next_row += 1
         return r
 
-    def m(self, nr: str, cells: dict[str, Any], expect: str | None, *, span: int = 1, merge: Iterable[str] | None = None,
-          fill: Any = None, blue: bool = False, unterziel: int | None = None, bemerkung: Iterable[str] = (),
-          marked: bool | None = None) -> int:
+    def m(self, nr: str, cells: dict[str, Any], expect: str | None, *, span: int = 1,
+          merge: Iterable[str] | None = None, fill: Any = None, blue: bool = False, unterziel: int | None = None,
+          bemerkung: Iterable[str] = (), marked: bool | None = None) -> int:
         """A measure over ``span`` rows (Nr / text / status merged vertically when span > 1)."""
         r = self.next_row
         self.put(r, cells)
         if span > 1:
-            labels = list(merge) if merge is not None else [x for x in (self.nr_label, self.text_label, self.status_label) if x]
+            labels = (list(merge) if merge is not None
+                      else [x for x in (self.nr_label, self.text_label, self.status_label) if x])
             for label in labels:
                 c = get_column_letter(self.col(label))
                 self.ws.merge_cells(f"{c}{r}:{c}{r + span - 1}")
@@ -427,7 +428,7 @@ def three_fields(fw: FieldWriter, words: tuple[Any, ...], statuses: tuple[str | 
     rows = []
     n = start - 1
     per = max(1, len(words) // n_uz)
-    for i, (word, expect) in enumerate(zip(words, statuses)):
+    for i, (word, expect) in enumerate(zip(words, statuses, strict=True)):
         if i % per == 0 and (i // per) < n_uz:
             uz = i // per + 1
             fw.uz(uz, f"Unterziel {uz}: Ziel {uz} des Feldes")
@@ -522,7 +523,8 @@ def wrapped_headers(path: Path, variant: str) -> Case:
         fw = ms.field("Bildung", "Handlungsfeld Bildung", hdr, nr=hdr[0], text=hdr[1], status=hdr[2])
         fw.ws.row_dimensions[4].height = 45
         fw.uz(1, "Unterziel 1: Frühe Bildung")
-        fw.m("1", {hdr[0]: 1, hdr[1]: "Kita-Plätze", hdr[2]: "Grün", hdr[3]: "mehr Plätze"}, G, bemerkung=("mehr Plätze",))
+        fw.m("1", {hdr[0]: 1, hdr[1]: "Kita-Plätze", hdr[2]: "Grün", hdr[3]: "mehr Plätze"}, G,
+             bemerkung=("mehr Plätze",))
         fw.m("2", {hdr[0]: 2, hdr[1]: "Elternbegleitung", hdr[2]: "Rot"}, R)
         fw.uz(2, "Unterziel 2: Schule")
         fw.m("3", {hdr[0]: 3, hdr[1]: "Schulsozialarbeit"}, Y, fill=YELLOW)
@@ -541,7 +543,8 @@ def wrapped_headers(path: Path, variant: str) -> Case:
         fw.m("2", {"Nr.": 2, "Maßnahme": "Elternbegleitung"}, Y, fill=AMBER)
         return ms.save({"word", "fill"})
     if variant == "synonyme":
-        hdr = ["Nr.\u00a0", "Beschreibung der\nMaßnahme", "Ampel-\nstatus", "Kommentare", "Feder-\nführung", "Umsetzung\nbis"]
+        hdr = ["Nr.\u00a0", "Beschreibung der\nMaßnahme", "Ampel-\nstatus", "Kommentare", "Feder-\nführung",
+               "Umsetzung\nbis"]
         fw = ms.field("Bildung", "Handlungsfeld Bildung", hdr, nr=hdr[0], text=hdr[1], status=hdr[2])
         fw.uz(1, "Unterziel 1: Frühe Bildung")
         fw.m("1", {hdr[0]: 1, hdr[1]: "Kita-Plätze", hdr[2]: "Grün", hdr[3]: "gut angenommen", hdr[5]: "2025"}, G,
@@ -595,7 +598,8 @@ def unterziel_markers(path: Path, variant: str) -> Case:
     for uz, idxs in enumerate(per_uz, start=1):
         if variant == "quer-verbunden":
             # the Unterziel row merged across the table's width, its text in the Nr column; blank rows between groups
-            r = fw.uz(uz, {"Nr.": ["Unterziel 1: Wohnraum schaffen", "Unterziel 2: Beratung", "Unterziel 3: Nachbarschaft"][uz - 1]})
+            r = fw.uz(uz, {"Nr.": ["Unterziel 1: Wohnraum schaffen", "Unterziel 2: Beratung",
+                                   "Unterziel 3: Nachbarschaft"][uz - 1]})
             fw.ws.merge_cells(f"A{r}:C{r}")
             fw.ws[f"A{r}"].fill = solid("D9D9D9")
         elif variant == "nr-allein":
@@ -860,7 +864,8 @@ def status_words(path: Path, variant: str) -> Case:
             fw.m(str(n), {"Nr.": n, "Maßnahme": f"Maßnahme {n}", "Ampel": text}, expect)
         return ms.save({"word"})
     if variant == "farbe-widerspricht":
-        rows = three_fields(fw, ("umgesetzt", "Rot", "in Umsetzung"), (G, UNDECIDED, Y), n_uz=1, fills=(GREEN, GREEN, None))
+        rows = three_fields(fw, ("umgesetzt", "Rot", "in Umsetzung"), (G, UNDECIDED, Y), n_uz=1,
+                            fills=(GREEN, GREEN, None))
         ms.expect("Arbeit", fw.status_ref(rows[1]), STATUS_CONFLICT)
         return ms.save({"word", "fill"})
     if variant == "unbekannt":
@@ -882,7 +887,8 @@ def taught_words(path: Path, variant: str) -> Case:
     conditional formatting colours — the formatting covers rows 5–10, the drop-down the whole column,
     and two measures stand below the formatted rows. The list is typed into the rule ("dropdown"), on
     a hidden sheet ("dropdown-liste", coloured by text rules), behind a name ("dropdown-name"), or on a
-    hidden sheet the way Excel 2010+ stores it, in the x14 extension ("dropdown-x14"). Variant "nicht-gelehrt": a word neither teaches.
+    hidden sheet the way Excel 2010+ stores it, in the x14 extension ("dropdown-x14"). Variant
+    "nicht-gelehrt": a word neither teaches.
     A careful colleague reads each taught word as the status it stands for, also where no colour shows
     it, and names the cell with a word nobody taught.
     """
@@ -1006,8 +1012,10 @@ def gradient_pattern(path: Path, variant: str) -> Case:
     fw = ms.field("Gesundheit", "Handlungsfeld Gesundheit", hdr, nr="Nr.", text="Maßnahme", status="Ampel")
     fw.uz(1, "Unterziel 1: Zugang")
     if variant == "designfarben":  # openpyxl's theme: accent3 9BBB59 green, accent2 C0504D red, accent6 F79646 orange
-        fills = [(solid(Color(theme=6, tint=0.3999755851924192)), G), (solid(Color(theme=9, tint=0.0)), Y),
-                 (solid(Color(theme=5, tint=-0.249977111117893)), R), (solid(Color(theme=6, tint=-0.499984740745262)), G)]
+        fills = [(solid(Color(theme=6, tint=0.3999755851924192)), G),
+                 (solid(Color(theme=9, tint=0.0)), Y),
+                 (solid(Color(theme=5, tint=-0.249977111117893)), R),
+                 (solid(Color(theme=6, tint=-0.499984740745262)), G)]
     elif variant == "palette":  # the legacy indexed colours: 11 bright green, 13 yellow, 10 red, 17 green, 52 orange
         fills = [(solid(Color(indexed=11)), G), (solid(Color(indexed=13)), Y), (solid(Color(indexed=10)), R),
                  (solid(Color(indexed=17)), G), (solid(Color(indexed=52)), Y)]
@@ -1027,8 +1035,8 @@ def gradient_pattern(path: Path, variant: str) -> Case:
         if expect is None:
             ms.expect("Gesundheit", fw.status_ref(r), COLOR_UNKNOWN)
             ms.allow("Gesundheit", fw.status_ref(r), STATUS_MISSING)
-    return ms.save({"verlauf": {"gradient"}, "muster": {"pattern"}, "designfarben": {"fill", "theme-tint"}, "palette": {"fill"}}
-                   .get(variant, {"gradient", "pattern"}))
+    return ms.save({"verlauf": {"gradient"}, "muster": {"pattern"}, "designfarben": {"fill", "theme-tint"},
+                    "palette": {"fill"}}.get(variant, {"gradient", "pattern"}))
 
 
 # ---------------------------------------------------------------------------------------------
@@ -1071,10 +1079,14 @@ def cf_rules(path: Path, variant: str) -> Case:
                 ms.expect("Arbeit", fw.status_ref(r), COLOR_UNKNOWN)
                 ms.allow("Arbeit", fw.status_ref(r), STATUS_MISSING)
         if variant == "zellwert-lila":  # "4 = zurückgestellt", painted purple
-            ws.conditional_formatting.add("C5:C20", CellIsRule(operator="equal", formula=["4"], fill=PatternFill(bgColor="FF" + PURPLE)))
-        ws.conditional_formatting.add("C5:C20", CellIsRule(operator="equal", formula=["1"], fill=PatternFill(bgColor="FF" + GREEN)))
-        ws.conditional_formatting.add("C5:C20", CellIsRule(operator="between", formula=["1.5", "2.5"], fill=PatternFill(bgColor="FF" + YELLOW)))
-        ws.conditional_formatting.add("C5:C20", CellIsRule(operator="greaterThan", formula=["2.5"], fill=PatternFill(bgColor="FF" + RED)))
+            ws.conditional_formatting.add("C5:C20", CellIsRule(operator="equal", formula=["4"],
+                                                               fill=PatternFill(bgColor="FF" + PURPLE)))
+        ws.conditional_formatting.add("C5:C20", CellIsRule(operator="equal", formula=["1"],
+                                                           fill=PatternFill(bgColor="FF" + GREEN)))
+        ws.conditional_formatting.add("C5:C20", CellIsRule(operator="between", formula=["1.5", "2.5"],
+                                                           fill=PatternFill(bgColor="FF" + YELLOW)))
+        ws.conditional_formatting.add("C5:C20", CellIsRule(operator="greaterThan", formula=["2.5"],
+                                                           fill=PatternFill(bgColor="FF" + RED)))
     elif variant in ("ganze-spalte", "geteilt"):
         # the rules were set on the whole column (header and Unterziel rows included), or Excel split their
         # range when rows were inserted
@@ -1082,7 +1094,8 @@ def cf_rules(path: Path, variant: str) -> Case:
             fw.m(str(n), {"Nr.": n, "Maßnahme": f"Maßnahme {n}", "Ampel": value}, expect)
         rng = "C1:C1048576" if variant == "ganze-spalte" else "C6:C7 C8:C10"
         for value, color in (("1", GREEN), ("2", YELLOW), ("3", RED)):
-            ws.conditional_formatting.add(rng, CellIsRule(operator="equal", formula=[value], fill=PatternFill(bgColor="FF" + color)))
+            ws.conditional_formatting.add(rng, CellIsRule(operator="equal", formula=[value],
+                                                          fill=PatternFill(bgColor="FF" + color)))
     elif variant == "vorlagen":
         # Excel's presets: "Grüne Füllung mit dunkelgrünem Text", "Gelbe Füllung mit dunkelgelbem Text",
         # "Hellrote Füllung mit dunkelrotem Text"
@@ -1116,7 +1129,8 @@ def cf_rules(path: Path, variant: str) -> Case:
         for n, (word, expect) in enumerate((("erledigt", G), ("in Arbeit", Y), ("offen", R), ("erledigt", G)), start=1):
             fw.m(str(n), {"Nr.": n, "Maßnahme": f"Maßnahme {n}", "Fortschritt": word}, expect)
         for word, color in (("erledigt", GREEN), ("in Arbeit", YELLOW), ("offen", RED)):
-            ws.conditional_formatting.add("C5:C20", FormulaRule(formula=[f'$E5="{word}"'], fill=PatternFill(bgColor="FF" + color)))
+            ws.conditional_formatting.add("C5:C20", FormulaRule(formula=[f'$E5="{word}"'],
+                                                                fill=PatternFill(bgColor="FF" + color)))
     elif variant == "ausdruck-zahl":
         for n, (pct, expect) in enumerate(((1.0, G), (0.5, Y), (0, R), (0.1, Y)), start=1):
             fw.m(str(n), {"Nr.": n, "Maßnahme": f"Maßnahme {n}", "Fortschritt %": pct}, expect)
@@ -1132,8 +1146,8 @@ def cf_rules(path: Path, variant: str) -> Case:
         rows = []
         for n, word in enumerate(("erledigt", "offen"), start=1):
             rows.append(fw.m(str(n), {"Nr.": n, "Maßnahme": f"Maßnahme {n}", "Fortschritt": word}, None))
-        ws.conditional_formatting.add(f"C{rows[0]}:C{rows[-1]}", FormulaRule(formula=[f'VLOOKUP($E{rows[0]},Legende!$A$1:$B$2,2,FALSE)="grün"'],
-                                                           fill=PatternFill(bgColor="FF" + GREEN)))
+        ws.conditional_formatting.add(f"C{rows[0]}:C{rows[-1]}", FormulaRule(
+            formula=[f'VLOOKUP($E{rows[0]},Legende!$A$1:$B$2,2,FALSE)="grün"'], fill=PatternFill(bgColor="FF" + GREEN)))
         for r in rows:
             ms.expect("Arbeit", fw.status_ref(r), CF_UNREADABLE)
             ms.allow("Arbeit", fw.status_ref(r), STATUS_MISSING)
@@ -1226,7 +1240,8 @@ def symbol_font(path: Path, variant: str) -> Case:
                   status="Ampel")
     fw.uz(1, "Unterziel 1: Beratung")
     if variant == "punkt":
-        plan = [("●", "Calibri", GREEN, G), ("●", "Calibri", AMBER, Y), ("●", "Calibri", RED, R), ("●", "Calibri", "92D050", G)]
+        plan = [("●", "Calibri", GREEN, G), ("●", "Calibri", AMBER, Y), ("●", "Calibri", RED, R),
+                ("●", "Calibri", "92D050", G)]
     elif variant == "andere-symbole":
         plan = [("⬤", "Segoe UI Symbol", GREEN, G), ("■", "Calibri", YELLOW, Y), ("l", "Wingdings", RED, R),
                 ("l", "Wingdings", GREEN, G)]
@@ -1320,7 +1335,8 @@ def sachstand(path: Path, variant: str) -> Case:
     ms = Master(path, f"sachstand-{variant}")
     hdr = ["Nr.", "Maßnahme", "Ampel"]
     header_row = 6 if variant != "label-leer" else 5
-    fw = ms.field("Sprache", "Handlungsfeld Sprache", hdr, nr="Nr.", text="Maßnahme", status="Ampel", header_row=header_row)
+    fw = ms.field("Sprache", "Handlungsfeld Sprache", hdr, nr="Nr.", text="Maßnahme", status="Ampel",
+                  header_row=header_row)
     ws = fw.ws
     if variant == "eine-zelle":
         ws["A3"] = "Sachstand zum 31.12.2024: Die Kurse sind voll ausgelastet; zwei neue Angebote starten 2025."
@@ -1384,8 +1400,8 @@ def list_object(path: Path, variant: str) -> Case:
     ms = Master(path, f"list_object-{variant}")
     hdr = ["Unterziel", "Nr.", "Maßnahme", "Ampel", "Zuständig"]
     fw = ms.field("Arbeit", "Handlungsfeld Arbeit", hdr, nr="Nr.", text="Maßnahme", status="Ampel")
-    plan = [(1, "Grün", GREEN, G), (1, "Gelb", YELLOW, Y), (2, "Rot", RED, R), (2, "Gelb", AMBER, Y), (2, "Grün", GREEN, G),
-            (3, "Rot", RED, R)]
+    plan = [(1, "Grün", GREEN, G), (1, "Gelb", YELLOW, Y), (2, "Rot", RED, R), (2, "Gelb", AMBER, Y),
+            (2, "Grün", GREEN, G), (3, "Rot", RED, R)]
     seen: set[int] = set()
     for n, (uz, word, color, expect) in enumerate(plan, start=1):
         if uz not in seen:
@@ -1401,7 +1417,8 @@ def list_object(path: Path, variant: str) -> Case:
     ref = f"A4:E{fw.next_row - 1}"
     style = "TableStyleMedium2" if variant == "mittel-blau" else "TableStyleLight9"
     table = Table(displayName="Massnahmen", ref=ref,
-                  tableStyleInfo=TableStyleInfo(name=style, showRowStripes=True, showColumnStripes=variant != "mittel-blau"))
+                  tableStyleInfo=TableStyleInfo(name=style, showRowStripes=True,
+                                                showColumnStripes=variant != "mittel-blau"))
     fw.ws.add_table(table)
     return ms.save({"table", "word" if variant == "mittel-blau" else "fill"})
 
@@ -1578,16 +1595,19 @@ BUILDERS: dict[str, tuple[Callable[[Path, str], Case], tuple[str, ...]]] = {
     "flat_merged_unterziel": (flat_merged_unterziel, ("nummer", "text")),
     "numbers_in_text": (numbers_in_text, ("m-praefix", "nur-zahl")),
     "below_the_table": (below_the_table, ("legende-summe", "anzahl-notiz", "legende-daneben")),
-    "konzept_sheet": (konzept_sheet, ("soll-anzahl", "soll-gesamt", "namen-abweichend", "unlesbar-wert", "unlesbar-kopf")),
+    "konzept_sheet": (konzept_sheet, ("soll-anzahl", "soll-gesamt", "namen-abweichend", "unlesbar-wert",
+                                      "unlesbar-kopf")),
     "field_copy": (field_copy, ("sichtbar", "ausgeblendet", "sehr-versteckt")),
     "status_words": (status_words, ("umsetzung", "vertragsliste", "zusatz", "schreibweisen", "formel",
                                       "formatiert", "unbekannt", "farbe-widerspricht")),
-    "taught_words": (taught_words, ("legende-name", "legende-farbfeld", "dropdown", "dropdown-liste", "dropdown-name", "dropdown-x14",
-                                      "nicht-gelehrt")),
+    "taught_words": (taught_words, ("legende-name", "legende-farbfeld", "dropdown", "dropdown-liste", "dropdown-name",
+                                    "dropdown-x14", "nicht-gelehrt")),
     "row_painted": (row_painted, ("zeilenformat", "zellen", "lila", "widerspruch")),
     "gradient_pattern": (gradient_pattern, ("verlauf", "muster", "lila", "designfarben", "palette")),
-    "cf_rules": (cf_rules, ("zellwert", "zellwert-lila", "vorlagen", "ganze-spalte", "geteilt", "text", "ausdruck", "ausdruck-zahl", "konflikt", "ausdruck-unlesbar")),
-    "icon_sets": (icon_sets, ("ampel-zahlen", "ampel-umgekehrt", "ampel-prozent", "ampel-perzentil", "symbole", "sterne", "pfeile-grau", "andere-spalte")),
+    "cf_rules": (cf_rules, ("zellwert", "zellwert-lila", "vorlagen", "ganze-spalte", "geteilt", "text", "ausdruck",
+                            "ausdruck-zahl", "konflikt", "ausdruck-unlesbar")),
+    "icon_sets": (icon_sets, ("ampel-zahlen", "ampel-umgekehrt", "ampel-prozent", "ampel-perzentil", "symbole",
+                              "sterne", "pfeile-grau", "andere-spalte")),
     "symbol_font": (symbol_font, ("punkt", "andere-symbole", "braun", "wort-farbig")),
     "status_missing": (status_missing, ("blau", "spalte")),
     "blue_marking": (blue_marking, ("thema-blau", "zeile-blau")),

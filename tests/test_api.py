@@ -111,7 +111,8 @@ def test_report_to_frame_and_html(tmp_path):
 
 def test_report_html_without_findings(tmp_path):
     f = FieldSheet("Handlungsfeld Sprache", "Sprache").unterziel(1).measure(1, "A", status="Grün", blue="nr")
-    report = api("validate")(build(tmp_path / "m.xlsx", [f], konzept={"Titel": "T"}, declared=[("Sprache", "Handlungsfeld", 1, 1)]))
+    report = api("validate")(build(tmp_path / "m.xlsx", [f], konzept={"Titel": "T"},
+                                   declared=[("Sprache", "Handlungsfeld", 1, 1)]))
     assert report.findings == ()
     assert "Keine Auffälligkeiten" in report._repr_html_()
 
@@ -166,7 +167,8 @@ def zwei_staende(tmp_path):
         return build(tmp_path / name, [f], konzept={"Stand": stand})
 
     old = master("alt.xlsx", "01.10.2024", [(1, "Kurse", "Rot"), (2, "Beratung", "Grün"), (3, "Lotsen", "Gelb")])
-    new = master("neu.xlsx", "03.02.2025", [(1, "Neu: Sprachcafé", "Gelb"), (2, "Kurse", "Gelb"), (3, "Beratung", "Gelb")])
+    new = master("neu.xlsx", "03.02.2025",
+                 [(1, "Neu: Sprachcafé", "Gelb"), (2, "Kurse", "Gelb"), (3, "Beratung", "Gelb")])
     return old, new
 
 

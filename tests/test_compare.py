@@ -60,7 +60,11 @@ NEW_SPRACHE = [
     (6, "Sprachcafés in den Gemeinden", "Gelb"),             # same ID, same text
 ]
 OLD_ARBEIT = [(1, "Jobmesse", "Grün"), (2, "Mentoring", "Rot"), (3, "Praktikumsbörse", "Gelb", None)]
-NEW_ARBEIT = [(1, "Jobmesse", "Grün", None), (2, "Mentoring-Programm für Frauen", "Gelb"), (3, "Praktikumsbörse", "Gelb")]
+NEW_ARBEIT = [
+    (1, "Jobmesse", "Grün", None),
+    (2, "Mentoring-Programm für Frauen", "Gelb"),
+    (3, "Praktikumsbörse", "Gelb"),
+]
 
 
 @pytest.fixture
@@ -124,8 +128,8 @@ def test_to_frame(masters):
     assert set(df["art"]) == {"status", "neu", "entfernt", "auswertung", "nummer", "text"}
     assert set(df["alt"].dropna()) | set(df["neu"].dropna()) <= {"gruen", "gelb", "rot"}
     status = df[df["art"] == "status"]
-    assert list(zip(status["alt"], status["neu"])) == [("rot", "gelb"), ("gruen", "gelb"), ("gelb", "gruen"),
-                                                      ("rot", "gelb")]
+    assert list(zip(status["alt"], status["neu"], strict=True)) == [
+        ("rot", "gelb"), ("gruen", "gelb"), ("gelb", "gruen"), ("rot", "gelb")]
     assert df.loc[df["art"] == "neu", "alt"].isna().all()
     assert df.loc[df["art"] == "entfernt", "neu"].isna().all()
 
@@ -133,11 +137,13 @@ def test_to_frame(masters):
 def test_per_feld_and_text(masters):
     changes = compare(*masters)
     per = changes.per_feld().set_index("feld")
-    assert per.loc["Sprache", ["verbesserungen", "rueckschritte", "neu", "entfernt", "nummer"]].tolist() == [2, 1, 1, 1, 4]
+    assert (per.loc["Sprache", ["verbesserungen", "rueckschritte", "neu", "entfernt", "nummer"]].tolist()
+            == [2, 1, 1, 1, 4])
     assert per.loc["Arbeit", ["verbesserungen", "rueckschritte", "auswertung"]].tolist() == [1, 0, 2]
     text = changes.text()
     assert text.splitlines()[0] == "Vergleich Stand 1. Oktober 2024 → Stand 3. Februar 2025"
-    assert "4 Statusänderungen: 3 Verbesserungen (Rot → Gelb: 2, Gelb → Grün: 1), 1 Rückschritt (Grün → Gelb: 1)." in text
+    assert ("4 Statusänderungen: 3 Verbesserungen (Rot → Gelb: 2, Gelb → Grün: 1), "
+            "1 Rückschritt (Grün → Gelb: 1).") in text
     assert ("1 Maßnahme neu, 1 Maßnahme entfernt, 2 Änderungen der Auswertung, 4 Maßnahmen neu nummeriert, "
             "3 Texte geändert.") in text
     assert "Sprache 2 ↑ / 1 ↓" in text
@@ -158,12 +164,17 @@ def test_same_master_has_no_changes(masters):
 
 def test_field_added_and_removed(tmp_path):
     old = build(tmp_path / "a.xlsx", [_sprache([1, (1, "A", "Rot")]), _arbeit([(1, "Jobmesse", "Grün")])])
-    new = build(tmp_path / "b.xlsx", [_sprache([1, (1, "A", "Rot")]),
-                                      FieldSheet("Handlungsfeld Wohnen", "Wohnen").unterziel(1).measure(1, "W", "Gelb")])
+    new = build(tmp_path / "b.xlsx", [
+        _sprache([1, (1, "A", "Rot")]),
+        FieldSheet("Handlungsfeld Wohnen", "Wohnen").unterziel(1).measure(1, "W", "Gelb"),
+    ])
     changes = compare(old, new)
     assert changes.felder_neu == ("Wohnen",)
     assert changes.felder_entfernt == ("Arbeit",)
-    assert _rows(changes) == [("Wohnen/M1", None, "neu", None, "gelb"), ("Arbeit/M1", "Arbeit/M1", "entfernt", "gruen", None)]
+    assert _rows(changes) == [
+        ("Wohnen/M1", None, "neu", None, "gelb"),
+        ("Arbeit/M1", "Arbeit/M1", "entfernt", "gruen", None),
+    ]
     assert "Neue Felder: Wohnen." in changes.text()
     assert changes.felder == ("Sprache", "Wohnen", "Arbeit")
 
@@ -177,8 +188,10 @@ def test_status_set_or_cleared_has_no_direction(tmp_path):
 
 
 def test_same_number_other_text_after_a_shift_is_not_the_same_measure(tmp_path):
-    old = build(tmp_path / "a.xlsx", [_sprache([1, (1, "Kurse", "Rot"), (2, "Beratung", "Gelb"), (3, "Wird gestrichen", "Grün")])])
-    new = build(tmp_path / "b.xlsx", [_sprache([1, (1, "Neu dazu", "Rot"), (2, "Kurse", "Rot"), (3, "Beratung", "Gelb")])])
+    old = build(tmp_path / "a.xlsx",
+                [_sprache([1, (1, "Kurse", "Rot"), (2, "Beratung", "Gelb"), (3, "Wird gestrichen", "Grün")])])
+    new = build(tmp_path / "b.xlsx",
+                [_sprache([1, (1, "Neu dazu", "Rot"), (2, "Kurse", "Rot"), (3, "Beratung", "Gelb")])])
     arts = {(c.art, c.massnahme) for c in compare(old, new)}
     assert ("entfernt", "Wird gestrichen") in arts
     assert ("neu", "Neu dazu") in arts
@@ -201,14 +214,16 @@ def test_workbook(masters, tmp_path):
     assert len(charts) == 1
     chart = charts[0]
     assert chart.tagname == "barChart"
-    assert [s.tx.strRef.f for s in chart.series] == [f"Veränderungen!$B${feld_header}", f"Veränderungen!$C${feld_header}"]
+    assert [s.tx.strRef.f for s in chart.series] == [
+        f"Veränderungen!$B${feld_header}", f"Veränderungen!$C${feld_header}"]
     assert [s.graphicalProperties.solidFill.srgbClr for s in chart.series] == ["00B050", "FF0000"]
     # one row per change
     assert [ws.cell(header, c).value for c in range(1, 11)] == [
         "Feld", "Maßnahme", "Bisherige Nr.", "Unterziel", "Text der Maßnahme", "Art der Änderung", "Vorher", None,
         "Nachher", "In Auswertung"]
     rows = [[ws.cell(r, c).value for c in range(1, 10)] for r in range(header + 1, header + 16)]
-    assert rows[0] == ["Sprache", "M2", "M1", 1, "Sprachkurse an mehreren Standorten", "Status geändert", "Rot", "↑", "Gelb"]
+    assert rows[0] == [
+        "Sprache", "M2", "M1", 1, "Sprachkurse an mehreren Standorten", "Status geändert", "Rot", "↑", "Gelb"]
     assert rows[1][5:] == ["Status geändert", "Grün", "↓", "Gelb"]
     assert rows[3][5:] == ["Neu", None, "→", "Rot"]
     assert rows[4][5:] == ["Entfernt", "Rot", "→", None]

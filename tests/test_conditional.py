@@ -175,7 +175,8 @@ needs_ssconvert = pytest.mark.skipif(SSCONVERT is None, reason="Gnumeric (ssconv
 
 def _status_words_workbook():
     wb, ws = workbook({2: "Grün", 3: "gelb", 4: "ROT", 5: "Grün (verzögert)", 6: None, 7: "grün"})
-    ws.conditional_formatting.add("D2:D7", CellIsRule(operator="equal", formula=['"Grün"'], fill=fill("C6EFCE"), font=Font(color="006100")))
+    ws.conditional_formatting.add("D2:D7", CellIsRule(operator="equal", formula=['"Grün"'], fill=fill("C6EFCE"),
+                                                      font=Font(color="006100")))
     ws.conditional_formatting.add("D2:D7", CellIsRule(operator="equal", formula=['"Gelb"'], fill=fill("FFEB9C")))
     ws.conditional_formatting.add("D2:D7", CellIsRule(operator="equal", formula=['"Rot"'], fill=fill("FFC7CE")))
     return wb
@@ -196,7 +197,8 @@ def test_cellis_equal_text_is_case_insensitive_and_whole_value(tmp_path):
 
 def test_cellis_numbers_between_and_reference_operand(tmp_path):
     wb, ws = workbook({2: 10, 3: 55, 4: 90, 5: None, 6: "n/a"}, H1=80)
-    ws.conditional_formatting.add("D2:D6", CellIsRule(operator="greaterThanOrEqual", formula=["$H$1"], fill=fill("00B050")))
+    ws.conditional_formatting.add("D2:D6", CellIsRule(operator="greaterThanOrEqual", formula=["$H$1"],
+                                                      fill=fill("00B050")))
     ws.conditional_formatting.add("D2:D6", CellIsRule(operator="between", formula=["50", "79"], fill=fill("FFC000")))
     ws.conditional_formatting.add("D2:D6", CellIsRule(operator="lessThan", formula=["50"], fill=fill("FF0000")))
     sheet = load(save(wb, tmp_path / "m.xlsx"))
@@ -212,7 +214,8 @@ def test_cellis_numbers_between_and_reference_operand(tmp_path):
 def test_cellis_relative_operand_shifts_with_the_row(tmp_path):
     # status in D is green when it reaches the target in E of the same row
     wb, ws = workbook({2: 5, 3: 9}, E2=5, E3=10)
-    ws.conditional_formatting.add("D2:D3", CellIsRule(operator="greaterThanOrEqual", formula=["E2"], fill=fill("C6EFCE")))
+    ws.conditional_formatting.add("D2:D3", CellIsRule(operator="greaterThanOrEqual", formula=["E2"],
+                                                      fill=fill("C6EFCE")))
     sheet = load(save(wb, tmp_path / "m.xlsx"))
     assert sheet.fill("D2") == GREEN
     assert sheet.at("D3") is None
@@ -227,7 +230,8 @@ def test_expression_rules_paint_the_row_from_the_status_column(tmp_path):
     rows = {2: "Grün", 3: "umgesetzt", 4: "in Umsetzung", 5: "offen", 6: "  Offen "}
     wb, ws = workbook(rows)
     ws.conditional_formatting.add("B2:E6", FormulaRule(formula=['OR($D2="Grün",$D2="umgesetzt")'], fill=fill("C6EFCE")))
-    ws.conditional_formatting.add("B2:E6", FormulaRule(formula=['ISNUMBER(SEARCH("umsetzung",$D2))'], fill=fill("FFEB9C")))
+    ws.conditional_formatting.add("B2:E6", FormulaRule(formula=['ISNUMBER(SEARCH("umsetzung",$D2))'],
+                                                       fill=fill("FFEB9C")))
     ws.conditional_formatting.add("B2:E6", FormulaRule(formula=['LOWER(TRIM($D2))="offen"'], fill=fill("FFC7CE")))
     sheet = load(save(wb, tmp_path / "m.xlsx"))
     for col in "BCDE":
@@ -315,7 +319,8 @@ def test_wildcards_on_a_full_cell_do_not_hang(tmp_path):
     wb, ws = workbook({2: "a" * 32767, 3: "a" * 32766 + "b"})
     ws.conditional_formatting.add("D2:D3", Rule(type="containsText", operator="containsText", text="*a*a*a*a*a*a*b",
                                                  dxf=DifferentialStyle(fill=fill("00B050"))))
-    ws.conditional_formatting.add("D2:D3", FormulaRule(formula=['ISNUMBER(SEARCH("a?a*b",D2))'], font=Font(color="FF0000")))
+    ws.conditional_formatting.add("D2:D3", FormulaRule(formula=['ISNUMBER(SEARCH("a?a*b",D2))'],
+                                                       font=Font(color="FF0000")))
     sheet = load(save(wb, tmp_path / "m.xlsx"))
     assert sheet.at("D2") is None
     assert (sheet.fill("D3"), sheet.at("D3").font_rgb) == ("00B050", "FF0000")
@@ -381,7 +386,8 @@ def test_multiple_ranges_in_one_sqref_share_one_anchor(tmp_path):
 def test_stop_if_true_hides_lower_rules_and_icons(tmp_path):
     wb, ws = workbook({2: 10, 3: 90, 4: None, 5: 0})
     # the classic: a blank cell gets neither icon nor fill
-    ws.conditional_formatting.add("D2:D5", Rule(type="expression", formula=['ISBLANK(D2)'], stopIfTrue=True, priority=1))
+    ws.conditional_formatting.add("D2:D5", Rule(type="expression", formula=['ISBLANK(D2)'], stopIfTrue=True,
+                                                priority=1))
     ws.conditional_formatting.add("D2:D5", Rule(type="cellIs", operator="lessThan", formula=["50"], priority=2,
                                                  dxf=DifferentialStyle(fill=fill("FFC7CE"))))
     ws.conditional_formatting.add("D2:D5", IconSetRule("3TrafficLights1", "num", [0, 34, 67]))
@@ -394,7 +400,8 @@ def test_stop_if_true_hides_lower_rules_and_icons(tmp_path):
 
 def test_stop_if_true_on_a_rule_with_fill(tmp_path):
     wb, ws = workbook({2: "Grün"})
-    ws.conditional_formatting.add("D2", CellIsRule(operator="equal", formula=['"Grün"'], stopIfTrue=True, font=Font(color="FFFFFF")))
+    ws.conditional_formatting.add("D2", CellIsRule(operator="equal", formula=['"Grün"'], stopIfTrue=True,
+                                                   font=Font(color="FFFFFF")))
     ws.conditional_formatting.add("D2", CellIsRule(operator="notEqual", formula=['"Rot"'], fill=fill("00B050")))
     wb2, ws2 = workbook({2: "Grün"})
     ws2.conditional_formatting.add("D2", CellIsRule(operator="equal", formula=['"Grün"'], font=Font(color="FFFFFF")))
@@ -442,7 +449,7 @@ def test_icon_set_percent_thresholds_over_the_range(tmp_path):
 
 
 def test_icon_set_percentile_gte_and_icon_only(tmp_path):
-    wb, ws = workbook(dict(zip(range(2, 7), [1, 2, 3, 4, 5])))
+    wb, ws = workbook(dict(zip(range(2, 7), [1, 2, 3, 4, 5], strict=True)))
     rule = IconSetRule("3Flags", "percentile", [0, 50, 75], showValue=False)
     rule.iconSet.cfvo[1].gte = False  # strictly greater than the median
     ws.conditional_formatting.add("D2:D6", rule)
@@ -581,7 +588,8 @@ def test_xlsxwriter_icon_set_with_own_thresholds_and_a_linked_data_bar(tmp_path)
         ws.write(row, 4, row)
     green = wb.add_format({"bg_color": "#C6EFCE", "font_color": "#006100"})
     # above 90 the cell is painted and, with stop_if_true, shows no icon
-    ws.conditional_format("D2:D6", {"type": "cell", "criteria": ">=", "value": 90, "format": green, "stop_if_true": True})
+    ws.conditional_format("D2:D6", {"type": "cell", "criteria": ">=", "value": 90, "format": green,
+                                    "stop_if_true": True})
     ws.conditional_format("D2:D6", {"type": "icon_set", "icon_style": "3_traffic_lights",
                                     "icons": [{"criteria": ">=", "type": "number", "value": 90},
                                               {"criteria": ">", "type": "percentile", "value": 50}]})
@@ -640,9 +648,12 @@ def test_data_bars_give_nothing(tmp_path):
 def test_statistic_rules_over_the_range(tmp_path):
     wb, ws = workbook({2: "M 1", 3: "m 1", 4: "M 2", 5: None}, E2=10, E3=20, E4=30, E5=40, F2=1, F3=2, F4=3, F5=4)
     ws.conditional_formatting.add("D2:D5", Rule(type="duplicateValues", dxf=DifferentialStyle(fill=fill("FF0000"))))
-    ws.conditional_formatting.add("E2:E5", Rule(type="top10", rank=25, percent=True, dxf=DifferentialStyle(fill=fill("00B050"))))
-    ws.conditional_formatting.add("E2:E5", Rule(type="top10", rank=2, bottom=True, dxf=DifferentialStyle(fill=fill("FFC000"))))
-    ws.conditional_formatting.add("F2:F5", Rule(type="aboveAverage", aboveAverage=False, dxf=DifferentialStyle(fill=fill("FFC7CE"))))
+    ws.conditional_formatting.add("E2:E5", Rule(type="top10", rank=25, percent=True,
+                                                dxf=DifferentialStyle(fill=fill("00B050"))))
+    ws.conditional_formatting.add("E2:E5", Rule(type="top10", rank=2, bottom=True,
+                                                dxf=DifferentialStyle(fill=fill("FFC000"))))
+    ws.conditional_formatting.add("F2:F5", Rule(type="aboveAverage", aboveAverage=False,
+                                                dxf=DifferentialStyle(fill=fill("FFC7CE"))))
     sheet = load(save(wb, tmp_path / "m.xlsx"))
     assert [sheet.fill(f"D{r}") for r in range(2, 6)] == ["FF0000", "FF0000", None, None]
     assert [sheet.fill(f"E{r}") for r in range(2, 6)] == ["FFC000", "FFC000", None, "00B050"]
@@ -659,15 +670,20 @@ def test_today_uses_the_given_clock(tmp_path):
 
 def test_date_rules_as_excel_writes_them(tmp_path):
     # Wednesday 12 February 2025; Excel's week runs Sunday to Saturday
-    days = {2: dt.datetime(2025, 2, 11, 16), 3: dt.datetime(2025, 2, 9), 4: dt.datetime(2025, 2, 2), 5: dt.datetime(2025, 1, 31)}
+    days = {2: dt.datetime(2025, 2, 11, 16), 3: dt.datetime(2025, 2, 9), 4: dt.datetime(2025, 2, 2),
+            5: dt.datetime(2025, 1, 31)}
     wb, ws = workbook(days)
-    ws.conditional_formatting.add("D2:D5", Rule(type="timePeriod", timePeriod="yesterday", formula=["FLOOR(D2,1)=TODAY()-1"],
-                                                 dxf=DifferentialStyle(fill=fill("FF0000"))))
-    ws.conditional_formatting.add("D2:D5", Rule(type="timePeriod", timePeriod="lastWeek", dxf=DifferentialStyle(fill=fill("FFC000")),
-                                                 formula=["AND(TODAY()-ROUNDDOWN(D2,0)>=(WEEKDAY(TODAY())),"
-                                                          "TODAY()-ROUNDDOWN(D2,0)<(WEEKDAY(TODAY())+7))"]))
-    ws.conditional_formatting.add("D2:D5", Rule(type="timePeriod", timePeriod="lastMonth", dxf=DifferentialStyle(fill=fill("0070C0")),
-                                                 formula=["AND(MONTH(D2)=MONTH(EDATE(TODAY(),0-1)),YEAR(D2)=YEAR(EDATE(TODAY(),0-1)))"]))
+    ws.conditional_formatting.add("D2:D5", Rule(type="timePeriod", timePeriod="yesterday",
+                                                formula=["FLOOR(D2,1)=TODAY()-1"],
+                                                dxf=DifferentialStyle(fill=fill("FF0000"))))
+    ws.conditional_formatting.add("D2:D5", Rule(type="timePeriod", timePeriod="lastWeek",
+                                                dxf=DifferentialStyle(fill=fill("FFC000")),
+                                                formula=["AND(TODAY()-ROUNDDOWN(D2,0)>=(WEEKDAY(TODAY())),"
+                                                         "TODAY()-ROUNDDOWN(D2,0)<(WEEKDAY(TODAY())+7))"]))
+    ws.conditional_formatting.add("D2:D5", Rule(type="timePeriod", timePeriod="lastMonth",
+                                                dxf=DifferentialStyle(fill=fill("0070C0")),
+                                                formula=["AND(MONTH(D2)=MONTH(EDATE(TODAY(),0-1)),"
+                                                         "YEAR(D2)=YEAR(EDATE(TODAY(),0-1)))"]))
     sheet = load(save(wb, tmp_path / "m.xlsx"), now=dt.datetime(2025, 2, 12, 9))
     assert [sheet.fill(f"D{r}") for r in range(2, 6)] == ["FF0000", None, "FFC000", "0070C0"]
     assert sheet.at("D2").rule == "Bedingte Formatierung D2:D5: Datum gestern"
@@ -681,7 +697,8 @@ def test_date_rules_as_excel_writes_them(tmp_path):
 def test_unreadable_rules_are_named_never_guessed(tmp_path):
     wb, ws = workbook({2: "Grün", 3: "Rot"})
     ws.conditional_formatting.add("D2:D3", FormulaRule(formula=['COUNTIF($D$2:$D$3,D2)>1'], fill=fill("FF0000")))
-    ws.conditional_formatting.add("D2:D3", Rule(type="aboveAverage", stdDev=1, dxf=DifferentialStyle(fill=fill("00B050"))))
+    ws.conditional_formatting.add("D2:D3", Rule(type="aboveAverage", stdDev=1,
+                                                dxf=DifferentialStyle(fill=fill("00B050"))))
     ws.conditional_formatting.add("D2:D3", CellIsRule(operator="equal", formula=['"Grün"'], fill=fill("C6EFCE")))
     sheet = load(save(wb, tmp_path / "m.xlsx"))
     d2 = sheet.at("D2")
@@ -710,7 +727,8 @@ def test_reference_to_another_sheet_is_unreadable(tmp_path):
 
 def test_a_stop_if_true_rule_above_hides_an_unreadable_rule(tmp_path):
     wb, ws = workbook({2: "Grün"})
-    ws.conditional_formatting.add("D2", CellIsRule(operator="equal", formula=['"Grün"'], stopIfTrue=True, fill=fill("00B050")))
+    ws.conditional_formatting.add("D2", CellIsRule(operator="equal", formula=['"Grün"'], stopIfTrue=True,
+                                                   fill=fill("00B050")))
     ws.conditional_formatting.add("D2", FormulaRule(formula=['COUNTIF($D$2:$D$9,"Rot")>0'], fill=fill("FF0000")))
     out = load(save(wb, tmp_path / "m.xlsx")).at("D2")
     assert out.fill == "00B050" and out.unreadable == ()
@@ -727,9 +745,11 @@ def test_dxf_colours_theme_indexed_and_excel_fill_rules():
         '<dxf><fill><patternFill><bgColor theme="9" tint="-0.249977111117893"/></patternFill></fill></dxf>'
         '<dxf><font><color indexed="10"/></font><fill><patternFill><bgColor indexed="13"/></patternFill></fill></dxf>'
         '<dxf><fill><patternFill patternType="solid"><fgColor rgb="FF00B050"/></patternFill></fill></dxf>'
-        '<dxf><fill><patternFill patternType="solid"><fgColor rgb="FFFF0000"/><bgColor rgb="FF00B050"/></patternFill></fill></dxf>'
+        '<dxf><fill><patternFill patternType="solid"><fgColor rgb="FFFF0000"/><bgColor rgb="FF00B050"/>'
+        '</patternFill></fill></dxf>'
         '<dxf><fill><patternFill patternType="none"/></fill></dxf>'
-        '<dxf><fill><patternFill patternType="lightGray"><fgColor rgb="FF000000"/><bgColor rgb="FFFFC000"/></patternFill></fill></dxf>'
+        '<dxf><fill><patternFill patternType="lightGray"><fgColor rgb="FF000000"/><bgColor rgb="FFFFC000"/>'
+        '</patternFill></fill></dxf>'
         "</dxfs></styleSheet>"
     )
     dxfs = parse_dxfs(styles, ColorResolver())
@@ -756,7 +776,8 @@ def test_formulas_outside_the_subset_are_refused(formula):
         parse_formula(formula)
 
 
-_ATOMS = st.sampled_from(['"Grün"', '"gelb"', '""', "0", "1.5", "1E3", "50%", "TRUE", "D5", "$D$5", "$D5", "E$5", "XFD1"])
+_ATOMS = st.sampled_from(['"Grün"', '"gelb"', '""', "0", "1.5", "1E3", "50%", "TRUE", "D5", "$D$5", "$D5", "E$5",
+                          "XFD1"])
 _FUNCS = st.sampled_from([("AND", 1), ("AND", 3), ("OR", 2), ("NOT", 1), ("IF", 3), ("ISNUMBER", 1), ("ISTEXT", 1),
                           ("ISBLANK", 1), ("ISERROR", 1), ("SEARCH", 2), ("FIND", 3), ("LEFT", 2), ("RIGHT", 1),
                           ("MID", 3), ("LOWER", 1), ("UPPER", 1), ("TRIM", 1), ("LEN", 1), ("EXACT", 2),
@@ -782,12 +803,14 @@ _VALUES = st.one_of(st.none(), st.booleans(), st.integers(-10**20, 10**20),
 @given(formula=_FORMULAS, value=_VALUES, row=st.integers(1, 30), col=st.integers(1, 30))
 def test_any_formula_of_the_subset_evaluates_without_error(formula, value, row, col):
     """Formulas of the subset never raise: a wrong argument is an Excel error value, i.e. false."""
-    styles = ET.fromstring('<styleSheet><dxfs><dxf><fill><patternFill><bgColor rgb="FF00B050"/></patternFill></fill></dxf></dxfs></styleSheet>')
+    styles = ET.fromstring('<styleSheet><dxfs><dxf><fill><patternFill><bgColor rgb="FF00B050"/></patternFill></fill>'
+                           '</dxf></dxfs></styleSheet>')
     resolver = ColorResolver()
     sheet = ET.fromstring(
         '<worksheet><conditionalFormatting sqref="A1:AD30">'
         f'<cfRule type="expression" priority="1" dxfId="0"><formula>{escape(formula)}</formula></cfRule>'
-        f'<cfRule type="cellIs" operator="between" priority="2" dxfId="0"><formula>{escape(formula)}</formula><formula>D5</formula></cfRule>'
+        f'<cfRule type="cellIs" operator="between" priority="2" dxfId="0"><formula>{escape(formula)}</formula>'
+        f'<formula>D5</formula></cfRule>'
         "</conditionalFormatting></worksheet>"
     )
     cf = ConditionalFormats.from_sheet([sheet], parse_dxfs(styles, resolver), resolver)
@@ -817,7 +840,8 @@ _CHILDREN = st.lists(st.sampled_from([
 
 
 @settings(max_examples=300, deadline=None)
-@given(attrs=_ATTRS, children=_CHILDREN, sqref=st.sampled_from(["A1:C5", "C:C", "2:2", "A1 B2:B3", "", "ZZZZ9", "B5:A1"]),
+@given(attrs=_ATTRS, children=_CHILDREN,
+       sqref=st.sampled_from(["A1:C5", "C:C", "2:2", "A1 B2:B3", "", "ZZZZ9", "B5:A1"]),
        values=st.lists(_VALUES, min_size=1, max_size=5))
 def test_damaged_rules_never_raise(attrs, children, sqref, values):
     """Whatever a rule looks like, reading and evaluating it gives an outcome or an unreadable rule."""
@@ -842,7 +866,7 @@ def test_damaged_rules_never_raise(attrs, children, sqref, values):
 def _mixed_workbook():
     rows = {2: "Grün", 3: "gelb", 4: "noch rot", 5: "umgesetzt", 6: None, 7: "offen"}
     wb, ws = workbook(rows)
-    for r, v in zip(range(2, 8), [10, 40, 70, 100, 55, "n/a"]):
+    for r, v in zip(range(2, 8), [10, 40, 70, 100, 55, "n/a"], strict=True):
         ws.cell(r, 5, v)
     ws.conditional_formatting.add("D2:D7", CellIsRule(operator="equal", formula=['"Grün"'], fill=fill("C6EFCE")))
     ws.conditional_formatting.add("D2:D7", FormulaRule(
@@ -852,7 +876,7 @@ def _mixed_workbook():
                                                  dxf=DifferentialStyle(fill=fill("FFC7CE"))))
     ws.conditional_formatting.add("D2:D7", FormulaRule(formula=['D2="umgesetzt"'], font=Font(color=Color(theme=9))))
     ws.conditional_formatting.add("E2:E7", IconSetRule("3TrafficLights1", "num", [0, 34, 67], reverse=True))
-    for r, v in zip(range(2, 6), [0, 50, 100, 75]):
+    for r, v in zip(range(2, 6), [0, 50, 100, 75], strict=True):
         ws.cell(r, 6, v)
     ws.conditional_formatting.add("F2:F5", ColorScaleRule(start_type="num", start_value=0, start_color="FF0000",
                                                           mid_type="percent", mid_value=50, mid_color="FFFF00",

@@ -52,7 +52,7 @@ def test_percent_parts_add_up_to_100_and_stay_within_1_of_the_exact_share(counts
         assert parts == [0] * len(counts)
         return
     assert sum(parts) == 100
-    for c, p in zip(counts, parts):
+    for c, p in zip(counts, parts, strict=True):
         assert abs(p - Fraction(100 * c, total)) < 1
         assert p >= 0
 
@@ -71,7 +71,7 @@ def test_percent_parts_agree_with_half_up_where_that_already_adds_up(counts):
 @settings(max_examples=50)
 def test_percent_parts_is_deterministic_and_a_zero_count_gets_zero(counts):
     assert percent_parts(counts) == percent_parts(list(counts))
-    for c, p in zip(counts, percent_parts(counts)):
+    for c, p in zip(counts, percent_parts(counts), strict=True):
         if c == 0:
             assert p == 0
 

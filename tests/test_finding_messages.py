@@ -177,7 +177,8 @@ PLANTED: dict[str, Callable[[Path], Path]] = {
     "declared-and-undeclared": lambda d: build(
         d / "d.xlsx", [simple_field(), simple_field("Handlungsfeld Arbeit", "Arbeit")],
         declared=[("Sprache", "Handlungsfeld", 2, 6), ("Wohnen", "Handlungsfeld", 5, 9)]),
-    "konzept-number": lambda d: build(d / "k.xlsx", [simple_field()], declared=[("Sprache", "Handlungsfeld", 2, "sechs")]),  # type: ignore[list-item]
+    "konzept-number": lambda d: build(d / "k.xlsx", [simple_field()],
+                                      declared=[("Sprache", "Handlungsfeld", 2, "sechs")]),  # type: ignore[list-item]
     "konzept-header": lambda d: build(d / "h.xlsx", [simple_field()], extra_sheets={"Konzept": _odd_konzept}),
     "fill-lila": _one(_status(fill="7030A0")),
     "fill-braun": _one(_status(fill="996633")),

@@ -262,7 +262,8 @@ MUTATIONS: dict[str, Callable[[Parts], bool]] = {
     "sheet-date-cell-garbage": cells(_is_number, _with(t="d", v="31.02.2025"), count=2),
     "sheet-error-cell": cells(_is_number, _with(t="e", v="#NV"), count=2),
     "sheet-inline-string-without-text": cells(_is_text, _with(t="inlineStr", inner=""), count=3),
-    "sheet-inline-string-empty-runs": cells(_is_text, _with(t="inlineStr", inner="<is><r><rPr/></r><rPh/></is>"), count=3),
+    "sheet-inline-string-empty-runs": cells(_is_text, _with(t="inlineStr", inner="<is><r><rPr/></r><rPh/></is>"),
+                                            count=3),
     "sheet-broken-formula": cells(_is_text, _with(t="str", inner="<f>SUM((</f><v></v>"), count=3),
     "sheet-formula-without-value": cells(_is_text, _with(t="str", inner="<f>Legende!A1</f>"), count=3),
     "sheet-merge-ref-open": sub(SHEET, r'(<mergeCell ref=")[^"]+(")', r"\1A6:\2"),
@@ -284,8 +285,10 @@ MUTATIONS: dict[str, Callable[[Parts], bool]] = {
     "sheet-dv-sqref-garbage": sub(SHEET, r'(<dataValidation [^>]*sqref=")[^"]*(")', r"\1C5:?\2"),
     "sheet-dv-formula-garbage": sub(SHEET, r"(<dataValidation .*?<formula1>).*?(</formula1>)", r'\1"Grün,\2'),
     "sheet-row-hidden-garbage": sub(SHEET, r'(<row [^>]*hidden=")[^"]*(")', r"\1maybe\2"),
-    "sheet-col-range-bad": sub(SHEET, r"<sheetData", '<cols><col min="0" max="99999999" width="-3" customWidth="1"/></cols><sheetData'),
-    "sheet-pane-garbage": sub(SHEET, r"<sheetView([^>]*)/>|<sheetView([^>]*)>", r'<sheetView\1\2><pane xSplit="x" topLeftCell="??" state="frozen"/>'),
+    "sheet-col-range-bad": sub(SHEET, r"<sheetData",
+                               '<cols><col min="0" max="99999999" width="-3" customWidth="1"/></cols><sheetData'),
+    "sheet-pane-garbage": sub(SHEET, r"<sheetView([^>]*)/>|<sheetView([^>]*)>",
+                              r'<sheetView\1\2><pane xSplit="x" topLeftCell="??" state="frozen"/>'),
     "sheet-dimension-garbage": sub(SHEET, r'(<dimension ref=")[^"]*(")', r"\1garbage\2"),
     "sheet-extlst-garbage": sub(SHEET, r"</worksheet>", '<extLst><ext uri="{78C0D931-6437-407d-A8EE-F0AAD7539E65}" '
                                    'xmlns:x14="http://schemas.microsoft.com/office/spreadsheetml/2009/9/main">'
@@ -302,7 +305,8 @@ MUTATIONS: dict[str, Callable[[Parts], bool]] = {
     # styles
     "styles-missing": drop(STYLES),
     "styles-truncated": truncate(STYLES, 0.5),
-    "styles-cellxfs-one-left": sub(STYLES, r'(<cellXfs count=")\d+(">\s*<xf\b.*?(?:/>|</xf>)).*?(</cellXfs>)', r"\g<1>1\2\3"),
+    "styles-cellxfs-one-left": sub(STYLES, r'(<cellXfs count=")\d+(">\s*<xf\b.*?(?:/>|</xf>)).*?(</cellXfs>)',
+                                   r"\g<1>1\2\3"),
     "styles-fill-id-out-of-range": sub(STYLES, r'(fillId=")\d+(")', r"\g<1>99\2", count=0),
     "styles-font-id-out-of-range": sub(STYLES, r'(fontId=")\d+(")', r"\g<1>99\2", count=0),
     "styles-rgb-garbage": sub(STYLES, r'(rgb=")[0-9A-Fa-f]{6,8}(")', r"\1ZZZ\2", count=0),
@@ -330,7 +334,8 @@ MUTATIONS: dict[str, Callable[[Parts], bool]] = {
     "theme-colour-scheme-empty": sub(THEME, r"(<a:clrScheme[^>]*>).*?(</a:clrScheme>)", r"\1\2"),
     "theme-srgb-garbage": sub(THEME, r'(<a:srgbClr val=")[^"]*(")', r"\1ZZZZZZ\2", count=0),
     # relationships and content types
-    "rels-sheet-target-missing": sub(WB_RELS, r'(Target=")[^"]*worksheets/sheet\d+\.xml(")', r"\1worksheets/nothere.xml\2", count=0),
+    "rels-sheet-target-missing": sub(WB_RELS, r'(Target=")[^"]*worksheets/sheet\d+\.xml(")',
+                                     r"\1worksheets/nothere.xml\2", count=0),
     "rels-workbook-missing": drop(WB_RELS),
     "content-types-without-overrides": sub(CT, r"<Override [^>]*/>", "", count=0),
     "sheet-rels-comment-target-missing": sub(lambda p: next(n for n in p if n.startswith("xl/worksheets/_rels/")),
@@ -350,20 +355,28 @@ MUTATIONS.update({
     "sheet-main-namespace-prefixed": main_namespace_prefixed,
     "sheet-x14-dv-without-formula": sub(SHEET, r"<x14:formula1>.*?</x14:formula1>", ""),
     "sheet-x14-dv-sqref-garbage": sub(SHEET, r"(<x14:dataValidation .*?<xm:sqref>).*?(</xm:sqref>)", r"\1D5:Q\2"),
-    "sheet-x14-dv-formula-missing-sheet": sub(SHEET, r"(<x14:formula1><xm:f>)[^<]*(</xm:f>)", r"\1Nirgends!$A$1:$A$3\2"),
-    "sheet-x14-iconset-without-sqref": sub(SHEET, r"(<x14:conditionalFormatting [^>]*>.*?)<xm:sqref>[^<]*</xm:sqref>", r"\1"),
+    "sheet-x14-dv-formula-missing-sheet": sub(SHEET, r"(<x14:formula1><xm:f>)[^<]*(</xm:f>)",
+                                              r"\1Nirgends!$A$1:$A$3\2"),
+    "sheet-x14-iconset-without-sqref": sub(SHEET, r"(<x14:conditionalFormatting [^>]*>.*?)<xm:sqref>[^<]*</xm:sqref>",
+                                           r"\1"),
     "sheet-x14-iconset-unknown": sub(SHEET, r'(<x14:iconSet iconSet=")[^"]+(")', r"\g<1>7Moons\2"),
-    "sheet-x14-custom-icon-out-of-range": sub(SHEET, r"(<x14:iconSet [^>]*)>", r'\1 custom="1"><x14:cfIcon iconSet="NoIcons" iconId="99"/>'),
+    "sheet-x14-custom-icon-out-of-range": sub(SHEET, r"(<x14:iconSet [^>]*)>",
+                                              r'\1 custom="1"><x14:cfIcon iconSet="NoIcons" iconId="99"/>'),
     "sheet-dv-named-range-missing": sub(SHEET, r"(<dataValidation .*?<formula1>).*?(</formula1>)", r"\1Statusliste\2"),
     "sheet-style-id-huge": sub(SHEET, r'( s=")\d+(")', r"\g<1>99999999999999999999\2", count=0),
-    "sheet-merge-ref-lowercase": sub(SHEET, r'(<mergeCell ref=")([^"]+)(")', lambda m: m.group(1) + m.group(2).lower() + m.group(3)),
+    "sheet-merge-ref-lowercase": sub(SHEET, r'(<mergeCell ref=")([^"]+)(")',
+                                     lambda m: m.group(1) + m.group(2).lower() + m.group(3)),
     "sheet-row-spans-garbage": sub(SHEET, r'(<row [^>]*?)(>)', r'\1 spans="x:y"\2', count=0),
-    "sheet-colour-scale-without-colours": sub(SHEET, r"</conditionalFormatting>", '<cfRule type="colorScale" priority="9"><colorScale>'
-                                              '<cfvo type="min"/><cfvo type="max"/></colorScale></cfRule></conditionalFormatting>'),
-    "workbook-defined-name-list-missing": sub(WORKBOOK, r"</sheets>", '</sheets><definedNames><definedName name="Statusliste">'
-                                              "Gelöscht!$A$1:$A$3</definedName></definedNames>"),
-    "styles-indexed-palette-truncated": sub(STYLES, r"(<styleSheet[^>]*>)", r'\1<colors><indexedColors><rgbColor rgb="FF000000"/>'
-                                            r"</indexedColors></colors>"),
+    "sheet-colour-scale-without-colours": sub(
+        SHEET, r"</conditionalFormatting>",
+        '<cfRule type="colorScale" priority="9"><colorScale><cfvo type="min"/><cfvo type="max"/></colorScale>'
+        '</cfRule></conditionalFormatting>'),
+    "workbook-defined-name-list-missing": sub(
+        WORKBOOK, r"</sheets>",
+        '</sheets><definedNames><definedName name="Statusliste">Gelöscht!$A$1:$A$3</definedName></definedNames>'),
+    "styles-indexed-palette-truncated": sub(
+        STYLES, r"(<styleSheet[^>]*>)",
+        r'\1<colors><indexedColors><rgbColor rgb="FF000000"/></indexedColors></colors>'),
 })
 
 #: mutations of a part only one base has: openpyxl writes text as inline strings (no sharedStrings part),
@@ -389,7 +402,8 @@ def _check(result, command: str) -> list[str]:
     if result.exception is not None and not isinstance(result.exception, SystemExit):
         problems.append(f"{command}: Ausnahme {type(result.exception).__name__}: {result.exception}")
     if result.exit_code == 2:
-        if not any(line.startswith("Fehler: ") and line.rstrip().endswith((".", "!")) for line in result.stderr.splitlines()):
+        if not any(line.startswith("Fehler: ") and line.rstrip().endswith((".", "!"))
+                   for line in result.stderr.splitlines()):
             problems.append(f"{command}: Exit 2 ohne deutschen Satz „Fehler: …“: {result.stderr!r}")
     elif result.exit_code in (0, 1):
         words = {"validate": ("Prüfbericht",), "summary": ("Zusammenfassung",)}[command]

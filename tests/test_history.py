@@ -89,8 +89,10 @@ def test_undated_stands_keep_the_given_order(tmp_path):
 
 
 def test_same_stand_twice_is_told_apart(tmp_path):
-    a = build(tmp_path / "a.xlsx", [_field("Handlungsfeld Sprache", "Sprache", ["Rot"])], konzept={"Stand": "03.02.2025"})
-    b = build(tmp_path / "b.xlsx", [_field("Handlungsfeld Sprache", "Sprache", ["Grün"])], konzept={"Stand": "03.02.2025"})
+    a = build(tmp_path / "a.xlsx", [_field("Handlungsfeld Sprache", "Sprache", ["Rot"])],
+              konzept={"Stand": "03.02.2025"})
+    b = build(tmp_path / "b.xlsx", [_field("Handlungsfeld Sprache", "Sprache", ["Grün"])],
+              konzept={"Stand": "03.02.2025"})
     labels = list(history([a, b])["stand_label"].drop_duplicates())
     assert labels == ["3. Februar 2025 (a.xlsx)", "3. Februar 2025 (b.xlsx)"]
 

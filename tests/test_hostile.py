@@ -498,7 +498,8 @@ def with_shared_strings(parts: dict[str, bytes], strings_xml: bytes) -> dict[str
     """The master with its title cell (A1) moved into a sharedStrings part."""
     parts = dict(parts)
     sheet = parts["xl/worksheets/sheet1.xml"]
-    new = re.sub(rb'<c r="A1"([^>]*) t="inlineStr"><is><t>[^<]*</t></is></c>', rb'<c r="A1"\1 t="s"><v>0</v></c>', sheet)
+    new = re.sub(rb'<c r="A1"([^>]*) t="inlineStr"><is><t>[^<]*</t></is></c>', rb'<c r="A1"\1 t="s"><v>0</v></c>',
+                 sheet)
     assert new != sheet
     parts["xl/worksheets/sheet1.xml"] = new
     parts["xl/sharedStrings.xml"] = strings_xml
@@ -511,7 +512,8 @@ def with_shared_strings(parts: dict[str, bytes], strings_xml: bytes) -> dict[str
     return parts
 
 
-SST = b'<sst xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main" count="1" uniqueCount="1"><si><t>%s</t></si></sst>'
+SST = (b'<sst xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main" count="1" uniqueCount="1">'
+       b'<si><t>%s</t></si></sst>')
 
 
 def xml_attack(master: Path, tmp_path: Path, kind: str) -> Path:
@@ -519,7 +521,8 @@ def xml_attack(master: Path, tmp_path: Path, kind: str) -> Path:
     sheet = parts["xl/worksheets/sheet1.xml"]
     wb = parts["xl/workbook.xml"]
     if kind == "lol-sheet":
-        parts["xl/worksheets/sheet1.xml"] = LOL + _body(sheet).replace(b"Handlungsfeld Sprache", b"Handlungsfeld &lol9;")
+        parts["xl/worksheets/sheet1.xml"] = LOL + _body(sheet).replace(
+            b"Handlungsfeld Sprache", b"Handlungsfeld &lol9;")
     elif kind == "lol-workbook":
         parts["xl/workbook.xml"] = LOL + _body(wb).replace(b'name="Sprache"', b'name="&lol9;"')
     elif kind == "lol-sharedstrings":
@@ -576,7 +579,8 @@ def test_openpyxl_streaming_parser_is_defused():
     assert functions.iterparse.__module__.startswith("defusedxml")
 
 
-@pytest.mark.parametrize("kind", ["lol-sheet", "lol-sharedstrings", "xxe-sharedstrings", "lol-workbook", "xxe-workbook"])
+@pytest.mark.parametrize("kind", ["lol-sheet", "lol-sharedstrings", "xxe-sharedstrings", "lol-workbook",
+                                  "xxe-workbook"])
 def test_xml_attack_without_sniff_is_still_harmless(monkeypatch, master, tmp_path, kind):
     """Defence in depth: with the DTD check switched off, openpyxl (through the reader) still
     expands nothing and leaks nothing; it either refuses (ReadError) or reads the text unexpanded."""
@@ -620,7 +624,8 @@ def bomb(master: Path, path: Path, *, inflated: int, declared: int | None = None
         content = (SHEET_HEAD + FILL)[:declared]
         crc = zlib.crc32(content) if honest_crc else crc
         size = declared
-    return raw_zip(path, entries_from(parts, **{"xl/worksheets/sheet1.xml": {"chunks": chunks, "crc": crc, "size": size}}))
+    return raw_zip(path, entries_from(parts, **{
+        "xl/worksheets/sheet1.xml": {"chunks": chunks, "crc": crc, "size": size}}))
 
 
 # The child reports its own peak resident memory (VmHWM) when it exits. Not ru_maxrss from
@@ -696,7 +701,8 @@ def test_zip_bomb_that_lies_about_its_size_is_bounded_by_zipfile(master, tmp_pat
     """Declared 40 KB, inflates to 1 GiB: zipfile stops at the declared size (CRC or XML then fails)."""
     p = bomb(master, tmp_path / "Luegner.xlsx", inflated=GIB, declared=40_000, honest_crc=honest_crc)
     code, err, seconds, rss = run_cli_measured("validate", str(p), cwd=tmp_path)
-    print(f"lying bomb ({'honest' if honest_crc else 'wrong'} CRC): exit {code}, {seconds:.2f} s, peak RSS {rss:.0f} MB")
+    print(f"lying bomb ({'honest' if honest_crc else 'wrong'} CRC): exit {code}, {seconds:.2f} s, "
+          f"peak RSS {rss:.0f} MB")
     assert code == 2, err
     assert err.startswith("Fehler: ") and "beschädigt" in err and "Traceback" not in err
     assert seconds < BOMB_S
@@ -915,7 +921,7 @@ def test_csv_neutralises_formulas(tmp_path):
     assert invoke("export", master, "-o", out).exit_code == 0
     rows = list(csv.DictReader(io.StringIO(out.read_bytes().decode("utf-8-sig"), newline=""), delimiter=";"))
     got = [r["massnahme"] for r in rows]
-    for text, cell in zip(dangerous, got):
+    for text, cell in zip(dangerous, got, strict=True):
         stripped = text.strip()  # the reader strips cell text, as staff see it
         if stripped[:1] in ("=", "+", "-", "@"):
             assert cell == "'" + stripped

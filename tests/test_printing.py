@@ -23,7 +23,8 @@ from share_masters import half_master, long_master
 pytestmark = [
     pytest.mark.libreoffice,
     pytest.mark.skipif(SOFFICE is None or not HAVE_POPPLER,
-                       reason="LibreOffice (soffice) und poppler (pdftotext) sind nicht installiert; die CI installiert sie"),
+                       reason="LibreOffice (soffice) und poppler (pdftotext) sind nicht installiert; "
+                              "die CI installiert sie"),
 ]
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -107,7 +108,8 @@ def test_summary_pages_of_the_example(tmp_path):
         for u in f.unterziele:
             if u.massnahmen:
                 first = min(u.massnahmen, key=lambda m: m.row)
-                assert _page_of(sp, rf"^Unterziel {u.nr}: ") == _page_of(sp, rf"^{first.nr}\s+{re.escape(first.text[:25])}")
+                assert (_page_of(sp, rf"^Unterziel {u.nr}: ")
+                        == _page_of(sp, rf"^{first.nr}\s+{re.escape(first.text[:25])}"))
 
 
 def test_compare_pages(tmp_path):

@@ -274,7 +274,8 @@ def write_master(spec: dict[str, Any], path: Path) -> dict[str, Any]:
         ws.append([])
         ws.append(["Feld", "Art", "Unterziele", "Maßnahmen"])
         for i, f in enumerate(spec["fields"]):
-            ws.append([f.title.split(" ", 1)[-1], "Handlungsfeld", spec["declared"][2 * i], spec["declared"][2 * i + 1]])
+            ws.append([f.title.split(" ", 1)[-1], "Handlungsfeld",
+                       spec["declared"][2 * i], spec["declared"][2 * i + 1]])
     for f in spec["fields"]:
         _write_field(wb, f)
     if spec["legende"]:
@@ -335,7 +336,8 @@ def _write_field(wb: Workbook, f: FieldSpec) -> None:
     if f.freeze:
         ws.freeze_panes = ws.cell(f.header_row + 1, 1)
     if f.autofilter:
-        ws.auto_filter.ref = f"A{f.header_row}:{ws.cell(f.header_row, last_col).column_letter}{max(r, f.header_row + 1)}"
+        ws.auto_filter.ref = (f"A{f.header_row}:"
+                              f"{ws.cell(f.header_row, last_col).column_letter}{max(r, f.header_row + 1)}")
     if f.comment:
         ws.cell(f.header_row, 1).comment = Comment("Bitte nicht löschen 🟢", "Sachbearbeitung")
 
@@ -372,7 +374,8 @@ def _write_measure(ws, f: FieldSpec, col: dict[str, int], r: int, m: Measure) ->
     if m.hidden:
         ws.row_dimensions[r].hidden = True
     return any(
-        ws.cell(r, c).value is not None and not (isinstance(ws.cell(r, c).value, str) and not ws.cell(r, c).value.strip())
+        ws.cell(r, c).value is not None
+        and not (isinstance(ws.cell(r, c).value, str) and not ws.cell(r, c).value.strip())
         for c in range(1, len(f.roles) + 1)
     )
 

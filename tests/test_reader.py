@@ -290,10 +290,12 @@ def test_konzept_sheet_and_legende_ignored(tmp_path):
         extra_sheets={"Legende": legende},
     )
     k = read(path)
-    assert (k.titel, k.gebiet, k.stand, k.kopfzeile) == ("Integrationskonzept 2.0", "Landkreis X", dt.date(2026, 3, 1), "ANLAGE 1 – PROTOKOLL")
+    assert (k.titel, k.gebiet, k.stand, k.kopfzeile) == (
+        "Integrationskonzept 2.0", "Landkreis X", dt.date(2026, 3, 1), "ANLAGE 1 – PROTOKOLL")
     assert k.stand_text == "1. März 2026"
     assert [(d.name, d.unterziele, d.massnahmen) for d in k.declared] == [("Sprache", 2, 6)]
-    assert [(s.name, s.kind) for s in k.sheets] == [("Konzept", "konzept"), ("Sprache", "feld"), ("Legende", "ignoriert")]
+    assert [(s.name, s.kind) for s in k.sheets] == [
+        ("Konzept", "konzept"), ("Sprache", "feld"), ("Legende", "ignoriert")]
     assert len(k.massnahmen) == 6
 
 

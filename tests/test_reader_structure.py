@@ -144,7 +144,8 @@ def test_summary_totals_ignore_rows_outside_the_table(tmp_path):
 def test_wrapped_header_labels_with_hyphens_and_brackets(tmp_path):
     wb = Workbook()
     ws = sheet(wb)
-    put(ws, 4, "Lfd.\nNr.", "Maßnahmen-\nbeschreibung", "Ampel\n(Stand 02/2025)", "Bemer-\nkungen", "Zuständig-\nkeiten")
+    put(ws, 4, "Lfd.\nNr.", "Maßnahmen-\nbeschreibung", "Ampel\n(Stand 02/2025)", "Bemer-\nkungen",
+        "Zuständig-\nkeiten")
     put(ws, 5, None, "UZ 1 – Kurse")
     put(ws, 6, 1, "Kurse", "grün", "gut", "VHS")
     k = read(save(wb, tmp_path / "h.xlsx"))
@@ -348,7 +349,8 @@ def channel_master(tmp_path: Path) -> Path:
     ws["C11"].font = Font(color="7030A0")
     put(ws, 12, 7, "cf wins", "Grün")
     ws["C12"].fill = solid(RED)
-    ws.conditional_formatting.add("C12", CellIsRule(operator="equal", formula=['"Grün"'], fill=PatternFill(bgColor="00B050")))
+    ws.conditional_formatting.add("C12", CellIsRule(operator="equal", formula=['"Grün"'],
+                                                    fill=PatternFill(bgColor="00B050")))
     return save(wb, tmp_path / "channels.xlsx")
 
 

@@ -34,7 +34,8 @@ ROOT = Path(__file__).resolve().parents[1]
 EXAMPLE = ROOT / "workbooks" / "Beispiel_Ampel-Master.xlsx"
 
 KOPFZEILE = "ANLAGE 1 – PROTOKOLL STEUERUNGSGRUPPE INTEGRATION 3. FEBRUAR 2025"
-SACHSTAND = "Sprachkurse gibt es im ganzen Kreis & darüber hinaus <sogar> online.\n\nFür 2025 sind „Teilzeitkurse“ geplant."
+SACHSTAND = ("Sprachkurse gibt es im ganzen Kreis & darüber hinaus <sogar> online.\n\n"
+             "Für 2025 sind „Teilzeitkurse“ geplant.")
 HIGHLIGHTS = "Zentrale Einstufung seit 2025\nFahrtkostenerstattung {PAGE} bleibt Text"
 OBERZIEL_ARBEIT = "Die erwerbsfähigen Migrantinnen und Migranten haben Zugang zum Arbeitsmarkt."
 
@@ -44,7 +45,8 @@ def _fields(blue: str | None = None) -> list[FieldSheet]:
     sprache.oberziel = "Im Landkreis besteht ein flächendeckendes Angebot an Deutschkursen."
     sprache.sachstand = SACHSTAND
     sprache.highlights = HIGHLIGHTS
-    arbeit = simple_field("Handlungsfeld Arbeit", "Arbeit", n_uz=3, per_uz=2, statuses=("Grün", "Grün", "Gelb"), blue=blue)
+    arbeit = simple_field("Handlungsfeld Arbeit", "Arbeit", n_uz=3, per_uz=2, statuses=("Grün", "Grün", "Gelb"),
+                          blue=blue)
     arbeit.oberziel = OBERZIEL_ARBEIT
     anti = simple_field("Querschnittsthema Antidiskriminierung", "Antidiskriminierung", n_uz=1, per_uz=4,
                         statuses=("Rot", "Gelb"), blue=blue)
@@ -253,7 +255,7 @@ def test_legend_table_shows_the_charts_fills_and_hatches(written):
     assert table.rows[0]._tr.trPr.find(qn("w:tblHeader")) is not None  # a header row for screen readers
     pics = _pictures(doc, [table])
     assert [name for name, _, _ in pics] == [f"Farbfeld {s.label}" for s in STATUS_ORDER]
-    for (_, descr, blob), status in zip(pics, STATUS_ORDER):
+    for (_, descr, blob), status in zip(pics, STATUS_ORDER, strict=True):
         # the very key the charts draw: fill, edge and hatching
         assert blob == charts.swatch_png(status.value)
         colours = {c for _, c in Image.open(io.BytesIO(blob)).convert("RGB").getcolors(1 << 20)}
@@ -300,7 +302,8 @@ def test_count_sentence_names_the_evaluated_measures_when_fewer(tmp_path):
     summary = _summary(path)
     doc = Document(write_report(summary, tmp_path / "a.docx").docx)
     first = _sections_by_heading(doc)["Handlungsfeld Sprache"][0].text
-    assert first == "In diesem Handlungsfeld gibt es 2 Unterziele und 6 Maßnahmen. Davon ist 1 in die Auswertung eingeflossen."
+    assert first == ("In diesem Handlungsfeld gibt es 2 Unterziele und 6 Maßnahmen. "
+                     "Davon ist 1 in die Auswertung eingeflossen.")
     arbeit = _sections_by_heading(doc)["Handlungsfeld Arbeit"][0].text
     assert arbeit.endswith("Keine Maßnahme dieses Handlungsfelds ist in die Auswertung eingeflossen.")
 
@@ -315,7 +318,7 @@ def test_two_charts_per_field_printed_at_the_size_they_are_drawn(written):
         assert [name for name, _, _ in pics] == [f"Ergebnisse {feld} gesamt", f"Ergebnisse {feld} je Unterziel"]
         extents = [(int(e.get("cx")), int(e.get("cy"))) for block in groups[heading]
                    for e in block._element.iter(qn("wp:extent"))]
-        for (_, _, blob), (cx, cy) in zip(pics, extents):
+        for (_, _, blob), (cx, cy) in zip(pics, extents, strict=True):
             img = Image.open(io.BytesIO(blob))
             assert img.format == "PNG"
             assert img.info.get("dpi", (0, 0))[0] == pytest.approx(charts.DPI, abs=1)
@@ -458,7 +461,8 @@ def test_header_and_footer(written, master, tmp_path):
 
 
 def test_header_without_kopfzeile_names_title_and_stand(tmp_path):
-    path = build(tmp_path / "m.xlsx", _fields(), konzept={"Titel": "Integrationskonzept 2.0", "Stand": dt.datetime(2026, 3, 1)})
+    path = build(tmp_path / "m.xlsx", _fields(),
+                 konzept={"Titel": "Integrationskonzept 2.0", "Stand": dt.datetime(2026, 3, 1)})
     doc = Document(write_report(_summary(path), tmp_path / "a.docx").docx)
     assert [p.text for p in doc.sections[0].header.paragraphs] == [
         "Ampeldokument des Integrationskonzepts 2.0 – Kurzextrakt – Stand: 1. März 2026"]
@@ -475,7 +479,8 @@ def test_measures_without_status_appear_as_ohne_bewertung(tmp_path):
     assert [r[1] for r in rows] == ["Ampel", "Grün", "Gelb", "Rot", "ohne Bewertung"]
     assert _pictures(doc, [doc.tables[0]])[-1][2] == charts.swatch_png("ohne")
     texts = [p.text for p in doc.paragraphs]
-    assert "1 Maßnahme in der Auswertung hat noch keine Bewertung; sie erscheinen in den Diagrammen grau als „ohne Bewertung“." in texts
+    assert ("1 Maßnahme in der Auswertung hat noch keine Bewertung; "
+            "sie erscheinen in den Diagrammen grau als „ohne Bewertung“.") in texts
     pics = _pictures(doc, _sections_by_heading(doc)["Handlungsfeld Arbeit"])
     assert "ohne Bewertung: 1" in pics[0][1]
     # the master has an error (status missing): the forced document says so
@@ -695,7 +700,8 @@ def test_cli_pdf_without_libreoffice(master, tmp_path, monkeypatch):
     result = CliRunner().invoke(cli, ["report", str(master), "-o", str(out), "--pdf"])
     assert result.exit_code == 0, result.output
     assert out.is_file()
-    assert "LibreOffice ist nicht installiert – das PDF wurde nicht erstellt; die Word-Datei liegt unter" in result.output
+    assert ("LibreOffice ist nicht installiert – das PDF wurde nicht erstellt; "
+            "die Word-Datei liegt unter") in result.output
 
 
 def test_cli_wrong_suffix_is_one_german_sentence(master, tmp_path):
@@ -765,19 +771,19 @@ def test_pdf_every_field_has_its_pages(tmp_path):
     follows = ["MIT DEM AMPELDOKUMENT"] + [" ".join(f.einleitung.split()[:3]).upper() if f.einleitung else "IN DIESEM"
                                            for f in summary.konzept.felder]
     starts = []
-    for h, after in zip(headings, follows):
+    for h, after in zip(headings, follows, strict=True):
         found = [i for i, p in enumerate(pages) if f"{h} {after}" in p]
         assert len(found) == 1, f"{h} fehlt im PDF"
         starts.append(found[0])
     assert starts[0] == 1
     assert starts == sorted(starts)
     ends = [*starts[1:], len(pages)]
-    for h, start, end in zip(headings[1:], starts[1:], ends[1:]):
+    for h, start, end in zip(headings[1:], starts[1:], ends[1:], strict=True):
         assert end - start >= 2, f"{h}: nur {end - start} Seite(n)"
         assert "OBERZIEL:" in " ".join(pages[start:end])
     # the table of contents carries the right page numbers, in the PDF and in the Word file as written
     toc = pages[0]
-    for h, start in zip(headings, starts):
+    for h, start in zip(headings, starts, strict=True):
         m = re.search(re.escape(h) + r"[ .]*?(\d+)", toc)
         assert m and int(m.group(1)) == start + 1, f"Inhaltsverzeichnis: {h}"
     docx_toc = _toc_entries(Document(master.with_name("Master_Ampeldokument.docx")))
@@ -795,7 +801,8 @@ def test_pdf_every_field_has_its_pages(tmp_path):
         last = body[-1].upper()
         assert last not in heading_lines, f"Seite {i + 1} endet mit der Überschrift „{body[-1]}“"
         if re.fullmatch(r"ERGEBNISSE .*(GESAMT|JE UNTERZIEL)", last):  # the charts below are pictures, no text
-            assert i + 1 in image_pages, f"Seite {i + 1}: die Diagramme unter „{body[-1]}“ stehen auf der nächsten Seite"
+            assert i + 1 in image_pages, (
+                f"Seite {i + 1}: die Diagramme unter „{body[-1]}“ stehen auf der nächsten Seite")
 
 
 def _pdf_pages_text(pdf: Path) -> list[str]:

@@ -211,19 +211,20 @@ def test_sheets_and_overview_figures(rich, tmp_path):
     rows = table_rows(ws, hr)
     assert [ws.cell(r, 1).value for r in rows] == [f.name for f in k.felder] + ["Gesamt"]
     groups = [f.massnahmen for f in k.felder] + [k.massnahmen]
-    for r, ms in zip(rows, groups):
+    for r, ms in zip(rows, groups, strict=True):
         exp = expected_counts(ms)
         for label, value in exp.items():
             assert ws.cell(r, cols[label]).value == value, (r, label)
         # the cell holds the printed whole percent (the one rounding rule), the parts add up to 100
         parts = percent_parts([exp[w] for w in ("Grün", "Gelb", "Rot")])
-        for word, pct in zip(("Grün", "Gelb", "Rot"), parts):
+        for word, pct in zip(("Grün", "Gelb", "Rot"), parts, strict=True):
             share = ws.cell(r, cols[f"Anteil {word}"]).value
             assert share == pytest.approx(pct / 100)
             assert abs(share - exp[word] / exp["Summe"]) < 0.01
             assert ws.cell(r, cols[f"Anteil {word}"]).number_format == EXCEL_PERCENT_FORMAT
     # Sprache: measure 3 is not blue, so 4 of 5 count (3 Grün, 1 Gelb, 0 Rot)
-    assert [ws.cell(rows[0], cols[x]).value for x in ("Grün", "Gelb", "Rot", "Summe", "Maßnahmen gesamt")] == [3, 1, 0, 4, 5]
+    assert ([ws.cell(rows[0], cols[x]).value for x in ("Grün", "Gelb", "Rot", "Summe", "Maßnahmen gesamt")]
+            == [3, 1, 0, 4, 5])
 
 
 def test_overview_charts_and_conditional_formats(rich, tmp_path):
@@ -247,12 +248,13 @@ def test_overview_charts_and_conditional_formats(rich, tmp_path):
         (0, palette("gruen")), (1, palette("gelb")), (2, palette("rot"))]
     # count and share as the figures print them (static texts; Excel's own percentages may add to 99)
     values = [int(ws.cell(total, cols[w]).value) for w in ("Grün", "Gelb", "Rot")]
-    expected = {i: f"{v}\n{format_percent(p)}" for i, (v, p) in enumerate(zip(values, percent_parts(values))) if v}
+    expected = {i: f"{v}\n{format_percent(p)}"
+                for i, (v, p) in enumerate(zip(values, percent_parts(values), strict=True)) if v}
     assert chart_labels(out, "Ergebnisse Integrationskonzept 9.9 gesamt") == expected
 
     assert bars.barDir == "bar" and bars.grouping == "percentStacked"
     assert [series_ref(x.tx) for x in bars.series] == [f"Übersicht!${L[w]}${hr}" for w in ("Grün", "Gelb", "Rot")]
-    for x, w, key in zip(bars.series, ("Grün", "Gelb", "Rot"), ("gruen", "gelb", "rot")):
+    for x, w, key in zip(bars.series, ("Grün", "Gelb", "Rot"), ("gruen", "gelb", "rot"), strict=True):
         assert series_ref(x.val) == f"Übersicht!${L[w]}${first}:${L[w]}${last}"
         assert series_ref(x.cat) == f"Übersicht!$A${first}:$A${last}"
         assert x.spPr.solidFill.srgbClr.upper() == palette(key)
@@ -275,7 +277,7 @@ def test_overview_charts_and_conditional_formats(rich, tmp_path):
 def test_field_sheet(rich, tmp_path):
     k = read(rich)
     wb = load(write(rich, tmp_path / "z.xlsx"))
-    for f, name in zip(k.felder, ["Sprache", "Übersicht (2)"]):
+    for f, name in zip(k.felder, ["Sprache", "Übersicht (2)"], strict=True):
         ws = wb[name]
         values = [c.value for row in ws.iter_rows() for c in row if c.value is not None]
         assert f"{f.art.value} {f.name}" in values  # the full field name
@@ -285,7 +287,7 @@ def test_field_sheet(rich, tmp_path):
         cols = header_map(ws, hr)
         rows = table_rows(ws, hr)
         assert [ws.cell(r, 1).value for r in rows] == [f"Unterziel {u.nr}" for u in f.unterziele] + ["Gesamt"]
-        for r, ms in zip(rows, [u.massnahmen for u in f.unterziele] + [f.massnahmen]):
+        for r, ms in zip(rows, [u.massnahmen for u in f.unterziele] + [f.massnahmen], strict=True):
             for label, value in expected_counts(ms).items():
                 assert ws.cell(r, cols[label]).value == value
         # charts
@@ -376,7 +378,8 @@ def test_print_setup(rich, tmp_path):
 def test_header_option_and_fallback(tmp_path):
     path = build(tmp_path / "m.xlsx", [simple_field()], konzept={"Titel": "Konzept X & Y", "Stand": "Mai 2025"})
     wb = load(write(path, tmp_path / "a.xlsx"))
-    assert wb["Übersicht"].oddHeader.center.text.endswith("Konzept X && Y – Zusammenfassung der Ampelauswertung – Stand Mai 2025")
+    assert wb["Übersicht"].oddHeader.center.text.endswith(
+        "Konzept X && Y – Zusammenfassung der Ampelauswertung – Stand Mai 2025")
     wb = load(write(path, tmp_path / "b.xlsx", header="Anlage 3 & 4"))
     assert all(ws.oddHeader.center.text.endswith("Anlage 3 && 4") for ws in wb.worksheets)
 
@@ -446,7 +449,7 @@ def test_example_master(tmp_path):
     cols = header_map(ws, hr)
     rows = table_rows(ws, hr)
     assert len(rows) == len(k.felder) + 1
-    for r, ms in zip(rows, [f.massnahmen for f in k.felder] + [k.massnahmen]):
+    for r, ms in zip(rows, [f.massnahmen for f in k.felder] + [k.massnahmen], strict=True):
         for label, value in expected_counts(ms).items():
             assert ws.cell(r, cols[label]).value == value
     if k.declared_total is not None and k.declared_total.massnahmen:
@@ -469,7 +472,8 @@ def test_cli_default_output_and_headline(rich):
     out = rich.with_name("Ampel-Master_Zusammenfassung.xlsx")
     assert out.exists()
     assert "Zusammenfassung geschrieben" in result.stdout
-    assert "6 von 7 Maßnahmen in der Auswertung: 4 Grün (67\u00a0%), 1 Gelb (17\u00a0%), 1 Rot (16\u00a0%)." in result.stdout
+    assert ("6 von 7 Maßnahmen in der Auswertung: 4 Grün (67\u00a0%), 1 Gelb (17\u00a0%), "
+            "1 Rot (16\u00a0%).") in result.stdout
     assert not [p for p in rich.parent.iterdir() if p.name.startswith(".~ampel_")]
 
 
@@ -548,7 +552,8 @@ def sheet_contents(path: Path) -> dict[str, dict[str, Any]]:
         for row in ws.iter_rows():
             for c in row:
                 if c.value is not None or c.has_style:
-                    cells[c.coordinate] = (c.value, fill_rgb(c), c.font.b, c.font.i, (c.font.color.rgb if c.font.color else None),
+                    cells[c.coordinate] = (c.value, fill_rgb(c), c.font.b, c.font.i,
+                                           (c.font.color.rgb if c.font.color else None),
                                            c.alignment.wrap_text, c.alignment.horizontal, c.number_format,
                                            c.border.left.style, c.border.top.style)
         heights = {r: d.height for r, d in ws.row_dimensions.items() if d.height}

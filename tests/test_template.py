@@ -402,7 +402,7 @@ def test_example_rereads_with_all_measures_and_statuses():
     assert all(not f.orphans for f in k.felder)
     assert k.any_marked and 0.75 <= sum(m.in_auswertung for m in k.massnahmen) / 193 <= 0.95
     assert all(m.mark_source == "blau" for m in k.massnahmen if m.marked)
-    for f, data in zip(k.felder, FELDER):
+    for f, data in zip(k.felder, FELDER, strict=True):
         assert list(f.highlights) == data["highlights"]
         assert f.sachstand == data["sachstand"]
         assert f.einleitung == data["fokus"]

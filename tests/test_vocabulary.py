@@ -419,7 +419,8 @@ def test_the_summarys_status_cells_use_the_vocabularys_labels_and_colours(tmp_pa
 
 def test_chart_compare_and_display_words_are_the_vocabularys():
     charts, comparison, changes, display, figures = (
-        importlib.import_module(f"ampel_xl.{m}") for m in ("ampeldokument.charts", "comparison", "xlsx.changes", "display", "figures"))
+        importlib.import_module(f"ampel_xl.{m}")
+        for m in ("ampeldokument.charts", "comparison", "xlsx.changes", "display", "figures"))
     assert tuple((k, v.label) for k, v in vocab.LOOKS.items()) == charts.STATUS_KEYS
     assert charts.EDGES == vocab.STATUS_EDGES
     assert {k: figures.LABELS[k] for k in vocab.LOOKS} == vocab.STATUS_LABELS

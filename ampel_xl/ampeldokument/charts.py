@@ -149,7 +149,7 @@ def status_percents(counts: Mapping[str, int]) -> dict[str, int]:
     """Whole percents of Grün, Gelb, Rot, ohne Bewertung of one group, adding up to 100
     (:func:`~ampel_xl.figures.percent_parts`, the same numbers as the summary's ``prozent_*``)."""
     keys = [k for k, _ in STATUS_KEYS]
-    return dict(zip(keys, percent_parts([int(counts.get(k, 0)) for k in keys])))
+    return dict(zip(keys, percent_parts([int(counts.get(k, 0)) for k in keys]), strict=True))
 
 
 def _statuses(counts: list[dict[str, int]], show_ohne: bool | None) -> list[tuple[str, str]]:
@@ -214,7 +214,7 @@ def feld_gesamt_figure(row: Mapping[str, Any] | pd.Series, *, title: str | None 
                 startangle=90, counterclock=False,
                 wedgeprops={"width": 0.42, "edgecolor": "white", "linewidth": 1.5},
             )
-            for wedge, (k, _, _) in zip(wedges, drawn):
+            for wedge, (k, _, _) in zip(wedges, drawn, strict=True):
                 wedge.set_edgecolor(EDGES[k])
                 wedge.set_linewidth(0.6)
             ohne = LOOKS[NO_STATUS].label
@@ -249,7 +249,7 @@ def _label_slices(ax: Any, wedges: list[Any], labels: list[str]) -> None:
     """
     gap, limit, x_text = 0.66, 0.98, 1.2
     sides: dict[bool, list[tuple[float, float, float, str]]] = {True: [], False: []}
-    for wedge, label in zip(wedges, labels):
+    for wedge, label in zip(wedges, labels, strict=True):
         angle = math.radians((wedge.theta1 + wedge.theta2) / 2)
         x, y = math.cos(angle), math.sin(angle)
         sides[x >= 0].append((1.05 * y, x, y, label))
@@ -262,7 +262,7 @@ def _label_slices(ax: Any, wedges: list[Any], labels: list[str]) -> None:
         if placed and placed[-1] < -limit:  # pushed out at the bottom: move the column up
             shift = -limit - placed[-1]
             placed = [y + shift for y in placed]
-        for (_, x, y, label), y_text in zip(items, placed):
+        for (_, x, y, label), y_text in zip(items, placed, strict=True):
             xt = x_text if right else -x_text
             ax.annotate(
                 label, xy=(0.79 * x, 0.79 * y), xytext=(xt, y_text),
@@ -334,7 +334,7 @@ def feld_unterziele_figure(rows: pd.DataFrame | list[Mapping[str, Any]], *, titl
             widths = [c[k] for c in counts]
             bars = ax.barh(ys, widths, height, left=lefts, color=STATUS_COLORS[k], edgecolor=EDGES[k],
                            hatch=HATCHES[k], linewidth=0.5, label=word, zorder=3)
-            for bar, w, left in zip(bars, widths, lefts):
+            for bar, w, left in zip(bars, widths, lefts, strict=True):
                 if w <= 0:
                     bar.set_visible(False)  # a zero-width bar would still draw its edge
                 else:
@@ -342,9 +342,9 @@ def feld_unterziele_figure(rows: pd.DataFrame | list[Mapping[str, Any]], *, titl
                             va="center", fontsize=FONT_PT, fontweight="bold", zorder=4,
                             bbox={"boxstyle": "round,pad=0.1", "facecolor": "white", "edgecolor": "none",
                                   "alpha": 0.85})
-            lefts = [left + w for left, w in zip(lefts, widths)]
+            lefts = [left + w for left, w in zip(lefts, widths, strict=True)]
         end, ticks = count_axis(max(lefts, default=0))
-        for y, total in zip(ys, lefts):
+        for y, total in zip(ys, lefts, strict=True):
             if total == 0:
                 ax.text(0.02 * end, y, KEINE_IN_AUSWERTUNG, ha="left", va="center", fontsize=FONT_PT,
                         color="#404040")

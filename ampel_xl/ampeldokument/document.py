@@ -269,8 +269,10 @@ def _paragraph_box(p: Any, width_pt: float, widths: _TextWidths) -> dict[str, An
     spacing = pf.line_spacing if pf.line_spacing is not None else _style_value(
         style, lambda s: s.paragraph_format.line_spacing)
     spacing = spacing if isinstance(spacing, float) else 1.0
-    before = pf.space_before if pf.space_before is not None else _style_value(style, lambda s: s.paragraph_format.space_before)
-    after = pf.space_after if pf.space_after is not None else _style_value(style, lambda s: s.paragraph_format.space_after)
+    before = pf.space_before if pf.space_before is not None else _style_value(
+        style, lambda s: s.paragraph_format.space_before)
+    after = pf.space_after if pf.space_after is not None else _style_value(
+        style, lambda s: s.paragraph_format.space_after)
     left = _style_value(style, lambda s: s.paragraph_format.left_indent)
     caps = bool(_style_value(style, lambda s: s.font.all_caps))
     texts = [r for r in p.runs if r.text]
@@ -293,7 +295,8 @@ def _paragraph_box(p: Any, width_pt: float, widths: _TextWidths) -> dict[str, An
         "line": line, "lines": lines,
         "before": before.pt if before is not None else 0.0,
         "after": after.pt if after is not None else 0.0,
-        "break": bool(pf.page_break_before) or bool(_style_value(style, lambda s: s.paragraph_format.page_break_before)),
+        "break": (bool(pf.page_break_before)
+                  or bool(_style_value(style, lambda s: s.paragraph_format.page_break_before))),
         "keep": bool(pf.keep_with_next) or bool(_style_value(style, lambda s: s.paragraph_format.keep_with_next)),
         "heading": style.name == "Heading 1",
         "style": style.name, "contextual": bool(contextual),
@@ -836,7 +839,7 @@ class _Builder:
         """Write the page number of each heading into the table of contents' stored result."""
         if len(pages) != len(self._toc_results):
             raise ValueError(f"{len(pages)} page numbers for {len(self._toc_results)} headings")
-        for t, page in zip(self._toc_results, pages):
+        for t, page in zip(self._toc_results, pages, strict=True):
             t.text = str(int(page))
 
     # -- title block ---------------------------------------------------------------------
@@ -897,7 +900,10 @@ class _Builder:
         stand = format_date_de(self.k.stand)
         when = f" (Stand: {clean_text(stand)})" if stand else ""
         if n_eval != n_all:
-            self.doc.add_paragraph(f"In die Auswertung sind {n_eval} der {plural(n_all, 'Maßnahme', 'Maßnahmen')} eingeflossen{when}.")
+            self.doc.add_paragraph(
+                f"In die Auswertung sind {n_eval} der {plural(n_all, 'Maßnahme', 'Maßnahmen')} "
+                f"eingeflossen{when}."
+            )
         elif when:
             self.doc.add_paragraph(f"Die Bewertungen geben den Stand vom {clean_text(stand)} wieder.")
         if s.has_ohne:
@@ -947,13 +953,13 @@ class _Builder:
         table.alignment = WD_TABLE_ALIGNMENT.CENTER
         table.autofit = False
         widths = (Cm(1.8), Cm(3.2), Cm(11.0))
-        for column, width in zip(table.columns, widths):
+        for column, width in zip(table.columns, widths, strict=True):
             column.width = width
         # a header row, repeated and announced as such to screen readers
         head = table.rows[0]
         trpr = head._tr.get_or_add_trPr()
         trpr.append(_w("w:tblHeader"))
-        for cell, word in zip(head.cells, ("Farbe", "Ampel", "Bedeutung")):
+        for cell, word in zip(head.cells, ("Farbe", "Ampel", "Bedeutung"), strict=True):
             cell.paragraphs[0].add_run(word).bold = True
             _shade(cell._tc.get_or_add_tcPr(), "F2F2F2")
         for i, (key, word, meaning) in enumerate(rows, start=1):
@@ -970,7 +976,7 @@ class _Builder:
         from docx.enum.table import WD_CELL_VERTICAL_ALIGNMENT
 
         for row in table.rows:
-            for cell, width in zip(row.cells, widths):
+            for cell, width in zip(row.cells, widths, strict=True):
                 cell.width = width
                 cell.vertical_alignment = WD_CELL_VERTICAL_ALIGNMENT.CENTER
                 para = cell.paragraphs[0]

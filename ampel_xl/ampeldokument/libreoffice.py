@@ -87,7 +87,9 @@ def render_pdf(docx_bytes: bytes, *, soffice: str, where: str = "") -> bytes:
             proc = subprocess.run(cmd, capture_output=True, timeout=SOFFICE_TIMEOUT,
                                   check=False, stdin=subprocess.DEVNULL)
         except subprocess.TimeoutExpired:
-            raise WriteError(f"LibreOffice hat das PDF nicht innerhalb von {SOFFICE_TIMEOUT} Sekunden erstellt.{where}") from None
+            raise WriteError(
+                f"LibreOffice hat das PDF nicht innerhalb von {SOFFICE_TIMEOUT} Sekunden erstellt.{where}"
+            ) from None
         except OSError as exc:
             raise WriteError(f"LibreOffice konnte nicht gestartet werden ({exc.strerror or exc}).{where}") from None
         produced = outdir / "Ampeldokument.pdf"
@@ -100,7 +102,8 @@ def convert_to_pdf(docx_bytes: bytes, target: str | os.PathLike[str], *, soffice
                    docx_hint: str | os.PathLike[str] | None = None) -> Path:
     """Convert a .docx (bytes) to a tagged PDF at ``target`` with LibreOffice headless, atomically."""
     target = Path(target)
-    where = f" Die Word-Datei liegt unter {docx_hint}; Sie können sie auch in Word als PDF speichern." if docx_hint else ""
+    where = (f" Die Word-Datei liegt unter {docx_hint}; Sie können sie auch in Word als PDF speichern."
+             if docx_hint else "")
     data = render_pdf(docx_bytes, soffice=soffice, where=where)
     with atomic_path(target) as out:
         out.write_bytes(data)
@@ -136,9 +139,12 @@ def _pdf_string(raw: bytes) -> str:
         data = bytes.fromhex(raw[1:-1].decode("ascii"))
     else:
         body = raw[1:-1]
-        data = re.sub(rb"\\([0-7]{1,3}|.)", lambda m: bytes([int(m.group(1), 8)]) if m.group(1)[:1].isdigit()
-                      else {b"n": b"\n", b"r": b"\r", b"t": b"\t", b"b": b"\b", b"f": b"\f"}.get(m.group(1), m.group(1)),
-                      body, flags=re.S)
+        data = re.sub(
+            rb"\\([0-7]{1,3}|.)",
+            lambda m: bytes([int(m.group(1), 8)]) if m.group(1)[:1].isdigit()
+            else {b"n": b"\n", b"r": b"\r", b"t": b"\t", b"b": b"\b", b"f": b"\f"}.get(m.group(1), m.group(1)),
+            body, flags=re.S,
+        )
     if data.startswith(b"\xfe\xff"):
         return data[2:].decode("utf-16-be", errors="replace")
     return data.decode("latin-1")

@@ -133,7 +133,7 @@ def write_field(book: SummaryWriter, f: Feld, index: int) -> None:
     ws.set_row(row, 2 * ROW_PT + 3)
     ws.repeat_rows(row)
     detail_width = sum(widths[c] for c in range(detail_first, last + 1))
-    detail_of = {id(m): d for m, d in zip(ms, details)}
+    detail_of = {id(m): d for m, d in zip(ms, details, strict=True)}
 
     groups: list[tuple[str, tuple]] = [(f"Unterziel {u.nr}: {u.text}", u.massnahmen) for u in f.unterziele]
     if f.orphans:

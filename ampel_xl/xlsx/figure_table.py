@@ -117,7 +117,8 @@ def _donut_labels(values: list[int]) -> list[dict[str, Any]]:
     (three equal slices read 33 + 33 + 33 = 99 %); these add up to 100 and are the numbers of
     the table, the Ampeldokument and every other output. Empty slices get no label."""
     percents = percent_parts(values)
-    return [{"value": f"{v}\n{format_percent(p)}"} if v else {"delete": True} for v, p in zip(values, percents)]
+    return [{"value": f"{v}\n{format_percent(p)}"} if v else {"delete": True}
+            for v, p in zip(values, percents, strict=True)]
 
 
 def doughnut(workbook, sheet: str, title: str, header_row: int, data_row: int, cols: FigureColumns,
@@ -171,7 +172,7 @@ def stacked_bars(workbook, sheet: str, title: str, header_row: int, first_row: i
     if percent:
         value_axis.update({"max": 1, "num_format": EXCEL_PERCENT_FORMAT, "major_unit": 0.25})
     else:
-        top = max((sum(v) for v in zip(*columns_values.values())), default=0)
+        top = max((sum(v) for v in zip(*columns_values.values(), strict=True)), default=0)
         unit = max(1, math.ceil(top / 8))
         value_axis.update({"num_format": "0", "major_unit": unit, "max": max(unit, math.ceil(top / unit) * unit)})
     chart.set_x_axis(value_axis)

@@ -112,7 +112,9 @@ def _verlauf_sheet(wb: Any, df: pd.DataFrame, stands: list[str]) -> None:
                 else:
                     ws.write_number(r, col, float(value), num)
         chart = wb.add_chart({"type": "line"})
-        for col, status in zip(share_cols, STATUS_ORDER):
+        # a line for Grün, Gelb and Rot: the share "ohne Bewertung" (the last share column, where there
+        # is one) stays in the table and out of the chart
+        for col, status in zip(share_cols, STATUS_ORDER, strict=False):
             colour = STATUS_COLORS[status.value]
             chart.add_series({
                 "name": [ws.name, top, col],

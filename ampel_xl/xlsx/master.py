@@ -121,7 +121,8 @@ INPUT_BORDER = "#7F7F7F"
 BANNER = "FIKTIVE BEISPIELDATEN – Status und Auswertungsmarkierung sind erfunden"
 
 AMPEL_INPUT = f"Bitte {STATUS_CHOICE} aus der Liste wählen – die Zelle färbt sich dann von selbst."
-AMPEL_ERROR = f"Nur {STATUS_CHOICE} sind erlaubt. Bitte wählen Sie einen Wert aus der Liste oder lassen Sie die Zelle leer."
+AMPEL_ERROR = (f"Nur {STATUS_CHOICE} sind erlaubt. "
+               f"Bitte wählen Sie einen Wert aus der Liste oder lassen Sie die Zelle leer.")
 AUSWERTUNG_INPUT = f"{FLAG_MARK} = Maßnahme fließt in die Auswertung ein (alternativ: Nr-Zelle blau hinterlegen)"
 AUSWERTUNG_ERROR = f"Bitte „{FLAG_MARK}“ wählen oder die Zelle leer lassen."
 #: Input messages (Excel shows them when the cell is selected; at most 255 characters).
@@ -189,7 +190,7 @@ def _example_data(felder: Sequence[dict[str, Any]]) -> tuple[list[list[dict[str,
         counts = _distribute(int(feld.get("massnahmen_anzahl") or 0), len(feld["unterziele"]))
         rows: list[dict[str, Any]] = []
         nr = 0
-        for uz, n in zip(feld["unterziele"], counts):
+        for uz, n in zip(feld["unterziele"], counts, strict=True):
             for _ in range(n):
                 nr += 1
                 text = bekannt.get(str(nr)) or f"Beispielmaßnahme {nr} zu Unterziel {uz['nr']} (fiktiv)"
@@ -446,7 +447,7 @@ def _field_sheet(
     row = HEADER_ROW  # 0-based index of the first row below the header
     declared = dict(zip(
         (uz["nr"] for uz in feld["unterziele"]),
-        _distribute(int(feld.get("massnahmen_anzahl") or 0), len(feld["unterziele"])),
+        _distribute(int(feld.get("massnahmen_anzahl") or 0), len(feld["unterziele"])), strict=True,
     ))
     uz_rows: set[int] = set()  # 1-based
     by_uz: dict[int, list[dict[str, Any]]] = {}
@@ -801,7 +802,7 @@ def _write_concept(
     _anleitung_sheet(wb, fm, kopfzeile=kopfzeile, example=example,
                      fill_only_names=[sheets[i] for i in sorted(fill_only)], placeholders_left=not example)
     _konzept_sheet(wb, fm, meta, table, note, kopfzeile=kopfzeile, example=example)
-    for i, (feld, sheet) in enumerate(zip(felder, sheets)):
+    for i, (feld, sheet) in enumerate(zip(felder, sheets, strict=True)):
         _field_sheet(
             wb, fm, sheet, feld,
             kopfzeile=kopfzeile,

@@ -6,6 +6,7 @@ from __future__ import annotations
 import re
 from typing import TYPE_CHECKING
 
+from ..tidy import export_rows
 from ..vocabulary import NO_STATUS, STATUS_ORDER
 from .cells import ROW_PT, clip, fit_row, is_int_text
 from .figure_table import STATUS_KEYS, STATUS_WORDS
@@ -20,8 +21,6 @@ SHEET_MASSNAHMEN = "Maßnahmen"
 
 def write_measures(book: SummaryWriter) -> None:
     """Add the sheet "Maßnahmen" to the summary ``book`` is writing."""
-    from ..export import export_rows
-
     fmt, k = book.fmt, book.k
     ws = book.wb.add_worksheet(SHEET_MASSNAHMEN)
     columns, rows = export_rows(k)

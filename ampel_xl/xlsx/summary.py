@@ -200,5 +200,6 @@ def write_summary(summary: Summary, target: str | os.PathLike[str], *, header: s
     streaming = len(k.massnahmen) > CONSTANT_MEMORY_MEASURES
     # not in memory: a roll-up of 100,000 measures would hold the whole workbook in RAM
     with xlsx_workbook(target, properties, in_memory=False, constant_memory=streaming) as workbook:
-        SummaryWriter(summary, workbook, header_text, changes, streaming=streaming, link_dir=target.parent).write(progress)
+        SummaryWriter(summary, workbook, header_text, changes, streaming=streaming,
+                      link_dir=target.parent).write(progress)
     return target
