@@ -1065,6 +1065,23 @@ def test_written_files_get_a_normal_mode_not_a_private_one(tmp_path):
         os.umask(old)
 
 
+def test_reading_never_touches_the_garbage_collector(monkeypatch):
+    """A notebook's other threads share the collector: a read neither pauses nor tunes it."""
+    import gc
+
+    import ampel_xl
+
+    def forbidden(*_args, **_kwargs):
+        raise AssertionError("the garbage collector's state was changed during a read")
+
+    for name in ("disable", "enable", "freeze", "unfreeze", "set_threshold", "set_debug"):
+        monkeypatch.setattr(gc, name, forbidden)
+    assert gc.isenabled()
+    k = ampel_xl.read(ampel_xl.example_path())
+    assert len(k.massnahmen) == 193
+    assert gc.isenabled()
+
+
 def test_writing_never_touches_the_process_umask(tmp_path, monkeypatch):
     """Another thread of a notebook may create files at the same moment: the umask stays put."""
     from ampel_xl._io import write_bytes_atomic

@@ -119,6 +119,8 @@ def test_example_is_shipped_in_the_wheel():
     import fnmatch
     import tomllib
 
-    config = tomllib.loads((DOCS.parent / "pyproject.toml").read_text(encoding="utf-8"))
-    patterns = config["tool"]["setuptools"]["package-data"]["ampel_xl"]
-    assert any(fnmatch.fnmatch("data/Beispiel_Ampel-Master.xlsx", p) for p in patterns)
+    config = tomllib.loads((DOCS.parent / "pyproject.toml").read_text(encoding="utf-8"))["tool"]["setuptools"]
+    assert "ampel_xl.data" in config["packages"]
+    patterns = config["package-data"]["ampel_xl.data"]
+    assert any(fnmatch.fnmatch("Beispiel_Ampel-Master.xlsx", p) for p in patterns)
+    assert any(fnmatch.fnmatch("integrationskonzept_1_0.json", p) for p in patterns)
