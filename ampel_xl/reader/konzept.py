@@ -26,7 +26,8 @@ def konzept_role(label: str) -> str | None:
     if re.search(r"ma(ß|ss)nahme", key) and not re.search(r"^(handlungsfeld|feld)", key):
         return "massnahmen"
     if re.fullmatch(r"(feld|handlungsfeld|querschnittsthema|bezeichnung|name|thema|oberziel|"
-                    r"handlungsfeld/querschnittsthema|handlungsfelder|felder|handlungsfeld bzw\. querschnittsthema)", key):
+                    r"handlungsfeld/querschnittsthema|handlungsfelder|felder|"
+                    r"handlungsfeld bzw\. querschnittsthema)", key):
         return "feld"
     if re.fullmatch(r"(art|typ|kategorie|feldart|art des feldes)", key):
         return "art"

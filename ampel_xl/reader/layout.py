@@ -56,16 +56,20 @@ def header_key(label: str) -> str:
 _ROLE_PATTERNS: tuple[tuple[str, re.Pattern[str]], ...] = tuple(
     (role, re.compile(p)) for role, p in (
         ("auswertung", r"^(in (die )?)?auswertung|auswertung( \(x\))?$|^ausgewertet|^in auswertung"),
-        ("unterziel", r"^(nr\.? |nummer )?(unterziel|uz)e?(\s?-?\s?(nr|nummer)\.?)?$|^zugehöriges unterziel$"),
+        ("unterziel", r"^(nr\.? |nummer )?(unterziel|uz)e?(\s?-?\s?(nr|nummer)\.?)?$"
+                      r"|^zugehöriges unterziel$"),
         ("text", r"^(unterziele?/ma(ß|ss)nahmen?|ma(ß|ss)nahmen?/unterziele?)$"),
-        ("nr", r"^(lfd\.? ?)?(nr|nummer|no|#)\.?$|^ma(ß|ss)nahmen?[ -]?(nr|nummer)\.?$|^(nr|nummer)\.? (der )?ma(ß|ss)nahme"),
+        ("nr", r"^(lfd\.? ?)?(nr|nummer|no|#)\.?$|^ma(ß|ss)nahmen?[ -]?(nr|nummer)\.?$"
+               r"|^(nr|nummer)\.? (der )?ma(ß|ss)nahme"),
         ("bemerkung", r"^(bemerkung|anmerkung|kommentar|hinweis)(en|e)?\b"),  # "Bemerkung zur Ampel"
         ("status", r"ampel|^status|status$|^bewertung|bewertung$"),
-        ("text", r"^ma(ß|ss)nahmen?(beschreibung|bezeichnung|titel|text)?$|^ma(ß|ss)nahmen?[ -](beschreibung|bezeichnung|titel|text)"
+        ("text", r"^ma(ß|ss)nahmen?(beschreibung|bezeichnung|titel|text)?$"
+                 r"|^ma(ß|ss)nahmen?[ -](beschreibung|bezeichnung|titel|text)"
                  r"|^beschreibung|^bezeichnung|beschreibung$"),
         ("bemerkung", r"^(bemerkung|anmerkung|kommentar|hinweis)(en|e)?\b|(bemerkung|anmerkung|kommentar)(en|e)?$"),
         ("verantwortlich", r"verantwort|zuständig|federführ|ansprechp"),
-        ("zeitraum", r"^(zeitraum|zeitrahmen|zeitplan|frist|termin|umsetzung bis|umsetzungszeitraum|laufzeit|bis wann)"),
+        ("zeitraum",
+         r"^(zeitraum|zeitrahmen|zeitplan|frist|termin|umsetzung bis|umsetzungszeitraum|laufzeit|bis wann)"),
     )
 )
 
@@ -92,7 +96,7 @@ def roman(text: str) -> int | None:
     if not t or any(ch not in _ROMAN for ch in t) or len(t) > 8:
         return None
     total = 0
-    for a, b in zip(t, t[1:] + " "):
+    for a, b in zip(t, t[1:] + " ", strict=True):
         v = _ROMAN[a]
         total += -v if b != " " and _ROMAN.get(b, 0) > v else v
     return total if total > 0 else None
@@ -123,7 +127,8 @@ _NOTE_RE = re.compile(
     r"^\s*(\*|(hinweis|hinweise|anmerkung|anmerkungen|fußnote|quelle|quellen|erläuterung|erläuterungen|notiz|stand)\s*[:\-–]"
     r"|blau hinterlegt|legende\b|ampelsystem)", re.I)
 _SIGN_RE = re.compile(
-    r"^\s*(gez\.|unterschrift|i\.\s?a\.|im auftrag|ort,?\s*datum|datum,?\s*unterschrift|\(?unterschrift|_{3,}|erstellt\s*(von|am|:))",
+    r"^\s*(gez\.|unterschrift|i\.\s?a\.|im auftrag|ort,?\s*datum|datum,?\s*unterschrift|\(?unterschrift|_{3,}"
+    r"|erstellt\s*(von|am|:))",
     re.I)
 _LEGEND_WORD_RE = re.compile(r"^\s*(grün|gruen|gelb|rot|blau|orange)\s*(=|:|–|-|\)|$)", re.I)
 _SUM_LINE_RE = re.compile(r"^\s*(summe|gesamt|insgesamt|anzahl|total|zwischensumme|davon)\b[^.!?]{0,25}$", re.I)
@@ -696,7 +701,8 @@ class TableReader:
         record.zeitraum = _joined(record.zeitraum, line(self.roles.get("zeitraum")))
         record.more_text = _joined(record.more_text, line(self.c_text))
         if self.d.extras:
-            record.extras = tuple(_joined(v, line(col)) for v, (_, col) in zip(record.extras, self.d.extras))
+            record.extras = tuple(_joined(v, line(col))
+                                  for v, (_, col) in zip(record.extras, self.d.extras, strict=True))
         if self.c_ausw is not None and not record.marked and self._covered_from(idx, self.c_ausw) is None:
             raw = self._own(idx, self.c_ausw)
             if raw is not None and self.status.words.flag(raw):

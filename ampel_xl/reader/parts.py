@@ -542,7 +542,8 @@ def open_workbook(path: str | os.PathLike[str] | IO[bytes]) -> WorkbookParts:
             sheets.append(SheetRef(s.get("name") or "", s.get("state") or "visible", part))
         pr = wb.find(_M + "workbookPr")
         date1904 = pr is not None and _true(pr.get("date1904"))
-        styles_root = _parse(zf, by_type["styles"]) if "styles" in by_type and by_type["styles"] in zf.NameToInfo else None
+        has_styles = "styles" in by_type and by_type["styles"] in zf.NameToInfo
+        styles_root = _parse(zf, by_type["styles"]) if has_styles else None
         theme_xml = None
         if "theme" in by_type and by_type["theme"] in zf.NameToInfo:
             with zf.open(by_type["theme"]) as src:
@@ -662,7 +663,8 @@ def read_sheet(wb: WorkbookParts, part: str) -> SheetPart:
     n_styles = len(styles)
     cols_get = _COLS.get
     row_tag, c_tag, v_tag, f_tag, is_tag = (_M + t for t in ("row", "c", "v", "f", "is"))
-    merge_tag, cf_tag, ext_tag, dv_tag = (_M + t for t in ("mergeCell", "conditionalFormatting", "extLst", "dataValidation"))
+    merge_tag, cf_tag, ext_tag, dv_tag = (
+        _M + t for t in ("mergeCell", "conditionalFormatting", "extLst", "dataValidation"))
     rows: dict[int, dict[int, Any]] = {}
     cell_styles: dict[int, int] = {}
     formulas: set[int] = set()
