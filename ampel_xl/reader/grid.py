@@ -96,7 +96,6 @@ class Grid:
         """The ranges that formatting covers (its cells get ``cf_error`` as unreadable)."""
         self._fill_cache: dict[int, tuple[str | None, ColorClass, bool]] = {}
         self._font_cache: dict[int, tuple[str | None, str | None]] = {}
-        self._shown: dict[tuple[int, int], Shown] = {}
         self._owner: dict[tuple[int, int], tuple[int, int]] = {}
         self._large: list[tuple[int, int, int, int]] = []
         self._ranges: dict[tuple[int, int], tuple[int, int, int, int]] = {}
@@ -225,10 +224,8 @@ class Grid:
 
     # -- the displayed cell ----------------------------------------------------------------
     def shown(self, row: int, col: int) -> Shown:
-        key = (row, col)
-        hit = self._shown.get(key)
-        if hit is not None:
-            return hit
+        """(row, col) as displayed. Not cached: each cell is asked once or twice, and a cache
+        would keep one object per status cell alive for the collector to walk."""
         o = self.owner(row, col)
         r, c = o if o is not None else (row, col)
         cells = self.rows.get(r)
@@ -264,7 +261,6 @@ class Grid:
             unreadable = (self.cf_error,)
         shown = _new_tuple(Shown, (row, col, value, fill, cls, source, font_rgb, font_name, icon, rule, unreadable,
                                    self.formula(r, c), o))
-        self._shown[key] = shown
         return shown
 
     def _evaluate(self, row: int, col: int) -> Any:
