@@ -444,10 +444,11 @@ def _rich(node: Element) -> tuple[str, tuple[Run, ...]]:
     return _unescape("".join(parts)), (tuple(rich) if any(r.bold for r in rich) else ())
 
 
-def _read_shared_strings(zf: zipfile.ZipFile, name: str) -> tuple[list[str], dict[int, tuple[Run, ...]]]:
-    """Plain text of every ``<si>`` (phonetic runs left out) and the runs of rich strings."""
+def _read_shared_strings(zf: zipfile.ZipFile, name: str) -> tuple[list[str | None], dict[int, tuple[Run, ...]]]:
+    """Plain text of every ``<si>`` (phonetic runs left out; None for a blank one, which reads
+    as an empty cell) and the runs of rich strings."""
     t_tag, r_tag = _M + "t", _M + "r"
-    strings: list[str] = []
+    strings: list[str | None] = []
     append = strings.append
     runs: dict[int, tuple[Run, ...]] = {}
     for node in _Streamed(zf, name):
@@ -465,6 +466,9 @@ def _read_shared_strings(zf: zipfile.ZipFile, name: str) -> tuple[list[str], dic
         if rich:
             runs[len(strings)] = rich
         append(text)
+    for i, shown in enumerate(strings):
+        if shown is not None and (not shown or shown.isspace()):
+            strings[i] = None
     return strings, runs
 
 
@@ -486,7 +490,8 @@ class WorkbookParts:
     sheets: list[SheetRef]
     styles: Styles
     theme_xml: bytes | None
-    strings: list[str]
+    strings: list[str | None]
+    """The shared strings (None for a blank one)."""
     rich: dict[int, tuple[Run, ...]]
     date1904: bool
     modified: _dt.datetime | None
@@ -548,7 +553,7 @@ def open_workbook(path: str | os.PathLike[str] | IO[bytes]) -> WorkbookParts:
         if "theme" in by_type and by_type["theme"] in zf.NameToInfo:
             with zf.open(by_type["theme"]) as src:
                 theme_xml = NoDTD(src).read() + src.read()
-        strings: list[str] = []
+        strings: list[str | None] = []
         rich: dict[int, tuple[Run, ...]] = {}
         if "sharedStrings" in by_type and by_type["sharedStrings"] in zf.NameToInfo:
             strings, rich = _read_shared_strings(zf, by_type["sharedStrings"])
@@ -714,14 +719,17 @@ def read_sheet(wb: WorkbookParts, part: str) -> SheetPart:
             data_type = get("t", "n")
             formula = False
             v = inline = None
-            for child in c:  # one pass over <v>, <f>, <is>
-                ctag = child.tag
-                if ctag == v_tag:
-                    v = child.text or ""
-                elif ctag == f_tag:
-                    formula = True
-                elif ctag == is_tag:
-                    inline = child
+            if len(c) == 1 and c[0].tag == v_tag:  # the usual cell: one <v>
+                v = c[0].text or ""
+            else:
+                for child in c:  # one pass over <v>, <f>, <is>
+                    ctag = child.tag
+                    if ctag == v_tag:
+                        v = child.text or ""
+                    elif ctag == f_tag:
+                        formula = True
+                    elif ctag == is_tag:
+                        inline = child
             value: Any = None
             if data_type == "inlineStr":
                 if inline is not None:
@@ -748,8 +756,8 @@ def read_sheet(wb: WorkbookParts, part: str) -> SheetPart:
                     except ValueError:
                         sidx = -2
                     if 0 <= sidx < n_strings:
-                        value = strings[sidx]
-                        if sidx in rich:
+                        value = strings[sidx]  # None for a blank one
+                        if rich and sidx in rich:
                             runs_at[(row_counter, col)] = rich[sidx]
                     else:
                         bad.append((row_counter, col))
@@ -762,7 +770,7 @@ def read_sheet(wb: WorkbookParts, part: str) -> SheetPart:
                         value = v
                 else:  # str, e
                     value = _unescape(v)
-            if isinstance(value, str) and not value.strip():
+            if isinstance(value, str) and (not value or value.isspace()):
                 value = None
             if value is None and not formula and not (style_id < n_styles and styles[style_id].painted):
                 continue  # an empty cell with borders or a number format only
