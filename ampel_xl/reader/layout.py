@@ -482,9 +482,12 @@ class TableReader:
             cells = self.grid.rows.get(row)
             return cells.get(col) if cells else None
         o = self.grid.owner(row, col)
-        if o is not None and o[1] != col:
-            return None
-        return self.grid.value(row, col)
+        if o is not None:
+            if o[1] != col:
+                return None
+            row = o[0]  # covered from above in its own column: the owner's value
+        cells = self.grid.rows.get(row)
+        return cells.get(col) if cells else None
 
     def _covered_from(self, row: int, col: int | None) -> int | None:
         """The owner row when (row, col) is covered by a vertical merge from above in its column."""
