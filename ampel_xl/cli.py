@@ -361,8 +361,13 @@ def summary_cmd(master: Path, output: Path | None, force: bool, header: str | No
 @click.option("--force", is_flag=True,
               help="Auch schreiben, wenn der Master Fehler hat (die Zahlen können dann falsch sein).")
 def report_cmd(master: Path, output: Path | None, pdf: bool, header: str | None, force: bool) -> None:
-    """Ampeldokument (Anlage zum Protokoll) als Word-Datei schreiben, mit --pdf auch als PDF."""
-    konzept, report = _read_checked(master, force, "Das Ampeldokument wurde nicht geschrieben")
+    """Ampeldokument (Anlage zum Protokoll) als Word-Datei schreiben, mit --pdf auch als PDF.
+
+    Prüft den Master vorher. Bei Fehlern wird kein Ampeldokument geschrieben (Exit-Code 1),
+    sondern der Prüfbericht <Master>_Prüfbericht.xlsx neben dem Master, wie bei „summary“.
+    """
+    konzept, report = _read_checked(master, force, "Das Ampeldokument wurde nicht geschrieben",
+                                    findings_workbook=True)
     with _progress.Steps() as steps:
         steps.next("Ampeldokument wird geschrieben …")
 
@@ -376,6 +381,8 @@ def report_cmd(master: Path, output: Path | None, pdf: bool, header: str | None,
     if report.errors:
         _echo_err(f"Achtung: Der Master enthält {len(report.errors)} Fehler; das Ampeldokument wurde trotzdem "
                   "geschrieben (--force) und trägt einen Hinweis darauf.")
+    else:
+        _remove_stale_findings(master)
     click.echo(f"Ampeldokument geschrieben: {result.docx}")
     if result.pdf is not None:
         click.echo(f"PDF geschrieben: {result.pdf}")

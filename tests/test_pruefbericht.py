@@ -107,6 +107,24 @@ def test_a_fixed_master_removes_the_stale_pruefbericht(tmp_path):
     assert "veraltete Prüfbericht" in result.output
 
 
+def test_report_with_errors_writes_the_pruefbericht_too_and_a_fixed_master_removes_it(tmp_path):
+    master = planted(tmp_path / "Ampel-Master.xlsx")
+    result = CliRunner().invoke(cli, ["report", str(master)])
+    assert result.exit_code == 1
+    assert not (tmp_path / "Ampel-Master_Ampeldokument.docx").exists()
+    target = default_findings_path(master)
+    assert target.is_file() and f"Prüfbericht geschrieben: {target}" in result.output
+    assert len(list(finding_rows(load(target)["Prüfbericht"]))) == len(validate(read(master)).findings)
+
+    good = FieldSheet("Handlungsfeld Sprache", "Sprache")
+    good.unterziel(1).measure(1, "Kurse", status="Grün")
+    build(master, [good])
+    result = CliRunner().invoke(cli, ["report", str(master)])
+    assert result.exit_code == 0, result.output
+    assert (tmp_path / "Ampel-Master_Ampeldokument.docx").is_file()
+    assert not target.exists() and "veraltete Prüfbericht" in result.output
+
+
 def test_links_are_relative_to_the_pruefbericht_folder(tmp_path):
     (tmp_path / "Ablage").mkdir()
     (tmp_path / "Berichte").mkdir()
