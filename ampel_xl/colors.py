@@ -495,6 +495,7 @@ def apply_tint(rgb: str, tint: float) -> str:
 # --------------------------------------------------------------------------------------------
 
 _NS_A = "http://schemas.openxmlformats.org/drawingml/2006/main"
+_NS_A_STRICT = "http://purl.oclc.org/ooxml/drawingml/main"  # a workbook saved as Strict Open XML
 _SCHEME_SLOTS = (
     "dk1", "lt1", "dk2", "lt2",
     "accent1", "accent2", "accent3", "accent4", "accent5", "accent6",
@@ -562,6 +563,8 @@ class Theme:
         except Exception:  # noqa: BLE001 - ParseError, defusedxml's refusals, bad encodings
             return OFFICE_2013
         scheme = root.find(f".//{{{_NS_A}}}clrScheme")
+        if scheme is None:
+            scheme = root.find(f".//{{{_NS_A_STRICT}}}clrScheme")
         if scheme is None:
             return OFFICE_2013
         values = OFFICE_2013.scheme

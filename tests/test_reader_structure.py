@@ -186,6 +186,21 @@ def test_unterziel_markers(tmp_path, marker, nr):
     assert k.massnahmen[0].unterziel_nr == nr
 
 
+def test_unterziel_heading_typed_in_the_nr_column(tmp_path):
+    """The clerk typed the heading into the narrow Nr column and let it run over the empty cells beside."""
+    wb = Workbook()
+    ws = sheet(wb)
+    put(ws, 4, "Nr", "Maßnahme", "Ampel")
+    put(ws, 5, "Unterziel 1: Sprachkurse")
+    put(ws, 6, "1.1", "Kurse für Eltern", "Grün")
+    put(ws, 7, "UZ 2 – Beratung")
+    put(ws, 8, "2.1", "Sprechstunde", "Rot")
+    k = read(save(wb, tmp_path / "u.xlsx"))
+    assert [(u.nr, u.text) for u in k.felder[0].unterziele] == [(1, "Sprachkurse"), (2, "Beratung")]
+    assert [(m.nr, m.unterziel_nr) for m in k.massnahmen] == [("1.1", 1), ("2.1", 2)]
+    assert not validate(k).errors
+
+
 def test_roman_number_alone_in_nr(tmp_path):
     wb = Workbook()
     ws = sheet(wb)
@@ -375,3 +390,58 @@ def test_a_measure_text_that_starts_with_a_year_is_no_unterziel(tmp_path):
     k = read(save(wb, tmp_path / "z.xlsx"))
     assert [(u.nr, u.text) for u in k.felder[0].unterziele] == [(1, "Kurse")]
     assert [(m.nr, m.text, m.bemerkung) for m in k.massnahmen] == [("1", "Ziel 2030: alle Kinder in Kitas", "gut")]
+
+
+# --------------------------------------------------------------------------------------------
+# Strict Open XML: Excel's "Speichern unter → Strict Open XML-Arbeitsmappe"
+
+_STRICT = [
+    (b"http://schemas.openxmlformats.org/spreadsheetml/2006/main", b"http://purl.oclc.org/ooxml/spreadsheetml/main"),
+    (b"http://schemas.openxmlformats.org/officeDocument/2006/relationships",
+     b"http://purl.oclc.org/ooxml/officeDocument/relationships"),
+    (b"http://schemas.openxmlformats.org/drawingml/2006/main", b"http://purl.oclc.org/ooxml/drawingml/main"),
+]
+
+
+def as_strict(src: Path, dst: Path) -> Path:
+    """The same workbook in the Strict namespaces (parts, relationship types, theme), as Excel
+    writes it when a clerk picks "Strict Open XML-Arbeitsmappe" in the save dialog."""
+    with zipfile.ZipFile(src) as zi, zipfile.ZipFile(dst, "w", zipfile.ZIP_DEFLATED) as zo:
+        for info in zi.infolist():
+            data = zi.read(info)
+            if info.filename.endswith((".xml", ".rels")):
+                for old, new in _STRICT:
+                    data = data.replace(old, new)
+                if info.filename == "xl/workbook.xml":
+                    data = data.replace(b"<workbook ", b'<workbook conformance="strict" ', 1)
+            zo.writestr(info, data)
+    return dst
+
+
+def test_a_master_saved_as_strict_open_xml_reads_the_same(tmp_path):
+    import datetime as dt
+
+    from openpyxl.styles import Color, PatternFill
+
+    wb = Workbook()
+    ws = sheet(wb)
+    put(ws, 4, "Nr.", "Maßnahme", "Ampel", "Zeitraum")
+    put(ws, 5, None, "Unterziel 1: Sprachkurse")
+    put(ws, 6, "1.1", "Kurse für Eltern", None, dt.datetime(2025, 3, 1))
+    ws["C6"].fill = PatternFill("solid", fgColor=Color(theme=6, tint=0.0))  # accent3 of openpyxl's theme: green
+    put(ws, 7, "1.2", CellRichText(TextBlock(InlineFont(b=True), "Neu:"), " Lotsen"), "Rot")
+    put(ws, 8, "1.3", "Treffpunkt", "Gelb")
+    put(ws, 9, None, "zweiter Ort")
+    ws.merge_cells("A8:A9")
+    ws.merge_cells("C8:C9")
+    transitional = save(wb, tmp_path / "Master.xlsx")
+    strict = as_strict(transitional, tmp_path / "Master_strict.xlsx")
+    assert b"purl.oclc.org" in zipfile.ZipFile(strict).read("xl/worksheets/sheet1.xml")
+
+    a, b = read(transitional), read(strict)
+    assert statuses(b) == statuses(a) == [("1.1", "Grün"), ("1.2", "Rot"), ("1.3", "Gelb")]
+    assert [(m.text, m.zeitraum, m.last_row) for m in b.massnahmen] == \
+        [(m.text, m.zeitraum, m.last_row) for m in a.massnahmen]
+    assert b.massnahmen[0].zeitraum == "01.03.2025" and b.massnahmen[2].last_row == 9
+    assert b.massnahmen[0].evidence.fill == a.massnahmen[0].evidence.fill is not None
+    assert validate(b).counts == validate(a).counts

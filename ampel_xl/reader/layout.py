@@ -548,6 +548,12 @@ class TableReader:
                 text = text_of(self.grid.value(idx, self.c_text))
                 if o[1] == self.c_nr:
                     nr = ""
+        if not text and nr and self.c_nr != self.c_text:
+            heading = _UZ_TEXT_RE.match(nr)
+            if heading and heading.group(2).strip():
+                # an Unterziel heading typed in the Nr cell that runs over the empty text cell
+                # ("Unterziel 1: Sprachkurse" in A, nothing in B): what a person sees is a heading
+                text, nr = nr, ""
         why = self._outside_reason(idx, nr, text, inside)
         if why:
             col = min(inside)
