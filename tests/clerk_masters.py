@@ -1509,6 +1509,32 @@ def with_prefixed_namespace(src: Path, dst: Path) -> Path:
     return dst
 
 
+STRICT_NAMESPACES = (
+    ("http://schemas.openxmlformats.org/spreadsheetml/2006/main", "http://purl.oclc.org/ooxml/spreadsheetml/main"),
+    ("http://schemas.openxmlformats.org/officeDocument/2006/relationships",
+     "http://purl.oclc.org/ooxml/officeDocument/relationships"),
+    ("http://schemas.openxmlformats.org/drawingml/2006/main", "http://purl.oclc.org/ooxml/drawingml/main"),
+)
+
+
+def as_strict_open_xml(src: Path, dst: Path) -> Path:
+    """A copy of a master in the Strict namespaces (parts, relationship types and theme), as Excel writes
+    it when the clerk picks "Strict Open XML-Arbeitsmappe" in the save dialog. The x14 extensions keep
+    their namespaces, as in Excel's Strict files."""
+    with zipfile.ZipFile(src) as zf, zipfile.ZipFile(dst, "w", zipfile.ZIP_DEFLATED) as out:
+        for info in zf.infolist():
+            data = zf.read(info)
+            if info.filename.endswith((".xml", ".rels")):
+                text = data.decode("utf-8")
+                for old, new in STRICT_NAMESPACES:
+                    text = text.replace(old, new)
+                if info.filename == "xl/workbook.xml":
+                    text = re.sub(r"<((?:\w+:)?workbook)\b", r'<\1 conformance="strict"', text, count=1)
+                data = text.encode("utf-8")
+            out.writestr(info, data)
+    return dst
+
+
 _X14 = 'xmlns:x14="http://schemas.microsoft.com/office/spreadsheetml/2009/9/main"'
 _XM = 'xmlns:xm="http://schemas.microsoft.com/office/excel/2006/main"'
 

@@ -35,6 +35,7 @@ from clerk_masters import (
     SEVERITY,
     UNDECIDED,
     Case,
+    as_strict_open_xml,
     build_case,
     cell_rows,
     with_prefixed_namespace,
@@ -326,6 +327,16 @@ def test_master_written_with_prefixed_namespace_reads_the_same(cases, case_id, t
     """Masters exported by other software (.NET's Open XML SDK writes "<x:row>", "<x:c>") read the same."""
     case = cases[case_id]
     path = with_prefixed_namespace(case.path, tmp_path / case.path.name)
+    konzept = ampel_xl.read(path)
+    problems = check_measures(case, konzept) + check_findings(case, ampel_xl.validate(konzept))
+    assert not problems, "\n".join(problems)
+
+
+@pytest.mark.parametrize("case_id", CASE_IDS)
+def test_every_clerk_master_saved_as_strict_open_xml_reads_the_same(cases, case_id, tmp_path):
+    """Excel's "Strict Open XML-Arbeitsmappe" writes other namespaces for the same content: same reading."""
+    case = cases[case_id]
+    path = as_strict_open_xml(case.path, tmp_path / case.path.name)
     konzept = ampel_xl.read(path)
     problems = check_measures(case, konzept) + check_findings(case, ampel_xl.validate(konzept))
     assert not problems, "\n".join(problems)

@@ -19,6 +19,7 @@ from ampel_xl import read, summarize, validate
 from ampel_xl.cli import cli
 from ampel_xl.errors import ReadError
 from builders import GREEN, RED, YELLOW, solid
+from clerk_masters import as_strict_open_xml
 
 ROOT = Path(__file__).resolve().parents[1]
 
@@ -395,29 +396,6 @@ def test_a_measure_text_that_starts_with_a_year_is_no_unterziel(tmp_path):
 # --------------------------------------------------------------------------------------------
 # Strict Open XML: Excel's "Speichern unter → Strict Open XML-Arbeitsmappe"
 
-_STRICT = [
-    (b"http://schemas.openxmlformats.org/spreadsheetml/2006/main", b"http://purl.oclc.org/ooxml/spreadsheetml/main"),
-    (b"http://schemas.openxmlformats.org/officeDocument/2006/relationships",
-     b"http://purl.oclc.org/ooxml/officeDocument/relationships"),
-    (b"http://schemas.openxmlformats.org/drawingml/2006/main", b"http://purl.oclc.org/ooxml/drawingml/main"),
-]
-
-
-def as_strict(src: Path, dst: Path) -> Path:
-    """The same workbook in the Strict namespaces (parts, relationship types, theme), as Excel
-    writes it when a clerk picks "Strict Open XML-Arbeitsmappe" in the save dialog."""
-    with zipfile.ZipFile(src) as zi, zipfile.ZipFile(dst, "w", zipfile.ZIP_DEFLATED) as zo:
-        for info in zi.infolist():
-            data = zi.read(info)
-            if info.filename.endswith((".xml", ".rels")):
-                for old, new in _STRICT:
-                    data = data.replace(old, new)
-                if info.filename == "xl/workbook.xml":
-                    data = data.replace(b"<workbook ", b'<workbook conformance="strict" ', 1)
-            zo.writestr(info, data)
-    return dst
-
-
 def test_a_master_saved_as_strict_open_xml_reads_the_same(tmp_path):
     import datetime as dt
 
@@ -435,7 +413,7 @@ def test_a_master_saved_as_strict_open_xml_reads_the_same(tmp_path):
     ws.merge_cells("A8:A9")
     ws.merge_cells("C8:C9")
     transitional = save(wb, tmp_path / "Master.xlsx")
-    strict = as_strict(transitional, tmp_path / "Master_strict.xlsx")
+    strict = as_strict_open_xml(transitional, tmp_path / "Master_strict.xlsx")
     assert b"purl.oclc.org" in zipfile.ZipFile(strict).read("xl/worksheets/sheet1.xml")
 
     a, b = read(transitional), read(strict)
