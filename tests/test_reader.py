@@ -8,7 +8,7 @@ import pytest
 from openpyxl import load_workbook
 from openpyxl.styles import Color
 
-from ampel_xl import read
+from ampel_xl import read, validate
 from ampel_xl.model import Art, Status
 from ampel_xl.reader import match_title, parse_status_text
 from builders import BLUE, GREEN, RED, YELLOW, FieldSheet, build, simple_field, solid
@@ -354,3 +354,17 @@ def test_master_is_not_modified(tmp_path):
     mtime = path.stat().st_mtime_ns
     read(path)
     assert path.read_bytes() == before and path.stat().st_mtime_ns == mtime
+
+
+def test_marking_of_a_dropped_copy_does_not_decide_for_the_kept_field(tmp_path):
+    """The clerk's old copy of the sheet (dropped: the same field twice) has blue measures, the sheet in use
+    none: nothing of what is read is marked, so every measure counts."""
+    kept = FieldSheet("Handlungsfeld Sprache", "Sprache")
+    kept.unterziel(1).measure(1, "Kurse", status="Grün").measure(2, "Lotsen", status="Rot")
+    copy = FieldSheet("Handlungsfeld Sprache", "Sprache (alt)")
+    copy.unterziel(1).measure(1, "Kurse", status="Gelb", blue="nr").measure(2, "Lotsen", status="Rot")
+    k = read(build(tmp_path / "m.xlsx", [kept, copy]))
+    assert [f.sheet for f in k.felder] == ["Sprache"]
+    assert not k.any_marked
+    assert [(m.nr, m.in_auswertung) for m in k.massnahmen] == [("1", True), ("2", True)]
+    assert "field-duplicate" in [f.code for f in validate(k).findings]

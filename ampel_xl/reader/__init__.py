@@ -29,6 +29,7 @@ import os
 import re
 import zipfile
 import zlib
+from collections.abc import Iterator
 from dataclasses import replace
 from pathlib import Path
 from typing import Any
@@ -167,7 +168,6 @@ class WorkbookReader:
         wb = self.wb
         sheets: list[SheetInfo] = []
         fields: list[tuple[Feld, bool]] = []  # each field as soon as its sheet is read, and whether hidden
-        any_marked = False
         konzept_sheet: str | None = None
         konzept = None
         refs = wb.sheets
@@ -203,7 +203,6 @@ class WorkbookReader:
                 self._teach_validations(grid, part, layout.draft.roles.get("status"), header_end, sref.name)
                 layout.read_table(header_end)
             draft = layout.draft
-            any_marked = any_marked or any(m.marked for m in draft.measures)
             # frozen at once, so that a sheet's drafts never outlive it (a large master would keep
             # two objects per measure alive for nothing); the workbook-wide decisions follow below
             fields.append((_freeze(draft), hidden))
@@ -214,6 +213,7 @@ class WorkbookReader:
         # the workbook-wide decisions: whether "G" means Grün, whether nothing is marked so that
         # every measure counts (then each measure is built again, the rare case)
         resolve_g = "y" in self.status.letters_seen
+        any_marked = any(m.marked for f in kept for m in _measures(f))  # of the fields kept, not of a dropped copy
         felder = tuple(_decide(f, resolve_g, any_marked) for f in kept)
 
         meta: dict[str, Any] = {}
@@ -427,6 +427,13 @@ def _freeze(d: SheetDraft) -> Feld:
     )
 
 
+def _measures(feld: Feld) -> Iterator[Massnahme]:
+    """The measures of a field in any order (without building ``Feld.massnahmen``, which sorts)."""
+    for u in feld.unterziele:
+        yield from u.massnahmen
+    yield from feld.orphans
+
+
 def _decide(feld: Feld, resolve_g: bool, any_marked: bool) -> Feld:
     """The field with the workbook-wide decisions applied: a lone "G" reads as Grün where the
     workbook also uses "Y" for Gelb; where nothing is marked, every measure is in the evaluation."""
@@ -440,7 +447,7 @@ def _decide(feld: Feld, resolve_g: bool, any_marked: bool) -> Feld:
             changes["in_auswertung"] = True
         return replace(m, **changes) if changes else m
 
-    if any_marked and not (resolve_g and any(m.evidence.text_ambiguous for m in feld.massnahmen)):
+    if any_marked and not (resolve_g and any(m.evidence.text_ambiguous for m in _measures(feld))):
         return feld
     unterziele = tuple(replace(u, massnahmen=tuple(settle(m) for m in u.massnahmen)) for u in feld.unterziele)
     return replace(feld, unterziele=unterziele, orphans=tuple(settle(m) for m in feld.orphans))
