@@ -222,7 +222,6 @@ class SheetDraft:
     orphans: list[MeasureDraft] = field(default_factory=list)
     anomalies: list[Anomaly] = field(default_factory=list)
     table_rows: int = 0
-    hidden: bool = False
 
     @property
     def measures(self) -> list[MeasureDraft]:
