@@ -132,11 +132,6 @@ class Grid:
         o = self.owner(row, col) or (row, col)
         return self._ranges.get(o)
 
-    def stored(self, row: int, col: int) -> bool:
-        """Whether (row, col) itself is stored (holds a value, a formula or a fill)."""
-        r = self.rows.get(row)
-        return r is not None and col in r
-
     def style(self, row: int, col: int) -> int:
         """Style index of (row, col) itself (0, the default, for a cell not stored)."""
         return self.part.styles.get(row << 15 | col, 0)  # cell_key, inline

@@ -3,7 +3,8 @@
 Every XML part goes through :class:`NoDTD` first, which refuses a document type declaration
 before the parser sees it: without a DTD no entity can be declared (billion laughs) or fetched
 (XXE). :func:`ampel_xl.sniff.check_master_file` refuses such files before reading; this is the
-second line of defence, independent of it. Parts are parsed with the C ElementTree parser.
+second line of defence, independent of it. Parts are parsed with the C ElementTree parser; the
+large ones (worksheets, the shared strings) are streamed item by item (:class:`_Streamed`).
 
 openpyxl is not used: it would drop what the reader needs (the x14 extensions of conditional
 formatting and data validation, rich-text runs, the row styles) and its import alone costs a
