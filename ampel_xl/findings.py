@@ -400,6 +400,7 @@ OUTSIDE_WHAT = {
     "legende": "eine Legende",
     "unterschrift": "eine Unterschriftszeile",
     "neben": "ein Eintrag neben der Tabelle",
+    "kopfzeile": "die Kopfzeile der Tabelle noch einmal",
 }
 OUTSIDE_OTHER = "keine Maßnahme"
 

@@ -131,6 +131,26 @@ def test_legend_sum_note_and_signature_are_never_measures(tmp_path):
     assert r.ok
 
 
+def test_header_repeated_inside_the_table_is_no_measure(tmp_path):
+    """The clerk pasted the second Unterziel's block with its header row (wrapped this time), as it
+    was on the old printout: the row repeats the header, it is no measure, and it is named."""
+    wb = Workbook()
+    ws = sheet(wb)
+    put(ws, 4, "Nr.", "Maßnahme", "Ampel", "Verantwortlich")
+    put(ws, 5, None, "Unterziel 1: Kurse")
+    put(ws, 6, "1.1", "Kurse für Eltern", "Grün", "VHS")
+    put(ws, 8, "Nr.", "Maß-\nnahme", "Ampel\n(Stand 02/2025)", "Verant-\nwortlich")
+    put(ws, 9, None, "Unterziel 2: Beratung")
+    put(ws, 10, "2.1", "Sprechstunde", "Gelb", "Landratsamt")
+    k = read(save(wb, tmp_path / "kopf.xlsx"))
+    assert statuses(k) == [("1.1", "Grün"), ("2.1", "Gelb")]
+    assert [u.nr for u in k.felder[0].unterziele] == [1, 2]
+    report = validate(k)
+    assert not report.errors and not report.warnings
+    (hint,) = [f for f in report.findings if f.code == "row-outside-table"]
+    assert hint.cell == "A8" and "Kopfzeile der Tabelle noch einmal" in hint.message
+
+
 def test_summary_totals_ignore_rows_outside_the_table(tmp_path):
     path = outside_master(tmp_path)
     out = tmp_path / "Zusammenfassung.xlsx"

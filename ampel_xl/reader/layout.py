@@ -466,6 +466,9 @@ class TableReader:
         self._ev_row = -1
         self._ev: StatusEvidence | None = None
         self.merges = bool(self.grid.part.merged)
+        # what each column's header says: a row that says it again is the header repeated
+        self.header_labels = {c: role for role, c in roles.items()}
+        self.header_labels.update({c: header_key(label) for label, c in self.d.extras})
 
     # -- helpers ---------------------------------------------------------------------------
     def _own(self, row: int, col: int | None) -> Any:
@@ -599,7 +602,23 @@ class TableReader:
         self._measure(idx, nr, text)
         self.gap = False
 
+    def _repeats_header(self, inside: dict) -> bool:
+        """Every filled cell of the row names its own column, as the header does (at least two): the
+        header repeated inside the table, e.g. where a second block was pasted or a page starts."""
+        labels = self.header_labels
+        hits = 0
+        for c, value in inside.items():
+            if not isinstance(value, str) or c not in labels:
+                return False
+            own = labels[c]
+            if header_role(value) != own and header_key(value) != own:
+                return False
+            hits += 1
+        return hits >= 2
+
     def _outside_reason(self, idx: int, nr: str, text: str, inside: dict) -> str | None:
+        if text and not nr[:1].isdigit() and self._repeats_header(inside):
+            return "kopfzeile"
         has_nr = bool(nr) and bool(_NR_LIKE_RE.match(nr))
         if has_nr and not (text and _SUM_LINE_RE.match(text)):
             return None  # the usual measure row: numbered, no sum word
