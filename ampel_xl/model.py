@@ -39,23 +39,41 @@ _TITLE_WORDS = {"handlungsfeld": Art.HANDLUNGSFELD, "querschnittsthema": Art.QUE
 _TITLE_RE = re.compile(r"^\s*([A-Za-zÄÖÜäöüß]+)\b\s*[:\-–—]?\s*(.*)$", re.S)
 
 
+# a field's own number before its name: "1: Sprache", "2. Arbeit", "III – Bildung", "Nr. 4 Wohnen"
+_FIELD_NUMBER_RE = re.compile(r"^(?:Nr\.?\s*)?(?:\d{1,2}|[IVX]{1,4})(?:\s*[.:)\-–—]\s*|\s+)(?=\S)")
+_QUOTES = (("„", "“"), ('"', '"'), ("“", "”"), ("»", "«"), ("«", "»"), ("'", "'"), ("‚", "‘"))
+
+
+def field_name(text: str) -> str:
+    """The name of a field as written after its title word: spaces normalised, a leading number of
+    the field ("1: Sprache" → "Sprache") and surrounding quotes („Sprache“) left out."""
+    name = re.sub(r"\s+", " ", text).strip(" :-–—")
+    name = _FIELD_NUMBER_RE.sub("", name, count=1)
+    for left, right in _QUOTES:
+        if len(name) > 2 and name[0] == left and name[-1] == right:
+            name = name[1:-1].strip()
+            break
+    return name
+
+
 def match_title(text: str) -> tuple[Art, str] | None:
-    """``"Handlungsfeld Sprache"`` → (Art.HANDLUNGSFELD, "Sprache"); typos tolerated."""
+    """``"Handlungsfeld Sprache"`` → (Art.HANDLUNGSFELD, "Sprache"); typos tolerated; the field's
+    own number and quotes are no part of its name (``"Handlungsfeld 1: „Sprache“"`` → "Sprache")."""
     m = _TITLE_RE.match(text)
     if not m:
         return None
     word = m.group(1).casefold()
     for key, art in _TITLE_WORDS.items():
         if word == key or (len(word) >= len(key) - 3 and difflib.SequenceMatcher(None, word, key).ratio() >= 0.82):
-            return art, re.sub(r"\s+", " ", m.group(2)).strip(" :-–—")
+            return art, field_name(m.group(2))
     return None
 
 
 def field_key(name: str) -> str:
-    """The key under which a field name (or sheet name) is matched: title words, case, "&", ß."""
+    """The key under which a field name (or sheet name) is matched: title words, the field's number,
+    quotes, case, "&", ß."""
     hit = match_title(name)
-    if hit and hit[1]:
-        name = hit[1]
+    name = hit[1] if hit and hit[1] else field_name(name)
     t = name.casefold().replace("&", " und ").replace("ß", "ss")
     return re.sub(r"[^a-z0-9äöü]+", "", t)
 

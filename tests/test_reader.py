@@ -53,6 +53,45 @@ def test_title_matching_tolerates_the_seeds_typos(title, art, name):
     assert match_title(title) == (art, name)
 
 
+@pytest.mark.parametrize(
+    "title, name",
+    [
+        ("Handlungsfeld 1: Sprache", "Sprache"),
+        ("Handlungsfeld 2. Arbeit", "Arbeit"),
+        ("Handlungsfeld III – Bildung", "Bildung"),
+        ("Handlungsfeld Nr. 4 Wohnen", "Wohnen"),
+        ("Handlungsfeld 1 – Sprache und Bildung", "Sprache und Bildung"),
+        ("Handlungsfeld „Gesundheit“", "Gesundheit"),
+        ("Querschnittsthema 2: »Ehrenamt«", "Ehrenamt"),
+        # a number that is part of the name stays
+        ("Handlungsfeld 50plus", "50plus"),
+        ("Handlungsfeld Integration 4.0", "Integration 4.0"),
+        ("Handlungsfeld 1", "1"),
+    ],
+)
+def test_numbered_and_quoted_field_titles(title, name):
+    """Counties number their fields ("Handlungsfeld 1: Sprache"): the number is no part of the name."""
+    assert match_title(title)[1] == name
+
+
+def test_numbered_titles_match_the_konzept_sheet_and_the_next_stand(tmp_path):
+    """The Konzept sheet lists "Sprache"; the field sheets say "Handlungsfeld 1: Sprache"."""
+    numbered = FieldSheet("Handlungsfeld 1: Sprache", "1 Sprache")
+    numbered.unterziel(1).measure(1, "Kurse", status="Grün").measure(2, "Lotsen", status="Rot")
+    k = read(build(tmp_path / "m.xlsx", [numbered], declared=[("Sprache", "Handlungsfeld", 1, 2)],
+                   total=(1, 2)))
+    assert [f.name for f in k.felder] == ["Sprache"]
+    report = validate(k)
+    assert not report.errors and not report.warnings, report.findings
+    plain = FieldSheet("Handlungsfeld Sprache", "Sprache")
+    plain.unterziel(1).measure(1, "Kurse", status="Grün").measure(2, "Lotsen", status="Gelb")
+    from ampel_xl import compare
+
+    changes = compare(k, read(build(tmp_path / "neu.xlsx", [plain])))
+    assert [(c.feld, c.art, c.alt, c.neu) for c in changes] == [("Sprache", "status", "rot", "gelb")]
+    assert not changes.felder_neu and not changes.felder_entfernt
+
+
 @pytest.mark.parametrize("title", ["Legende", "Ampelsystem-Legende", "Notizen zum Handlungsfeld", "Hinweise"])
 def test_other_titles_are_no_fields(title):
     assert match_title(title) is None
