@@ -15,7 +15,7 @@ import functools
 from typing import Any, NamedTuple
 
 from ..colors import ColorClass, ColorResolver, classify
-from .parts import Run, SheetPart, WorkbookParts, XGradientFill
+from .parts import Run, SheetPart, WorkbookParts, XGradientFill, cell_key
 
 _LARGE_MERGE = 20_000
 """Merged ranges with more cells than this are looked up by scanning instead of a cell map."""
@@ -134,11 +134,11 @@ class Grid:
 
     def style(self, row: int, col: int) -> int:
         """Style index of (row, col) itself (0, the default, for a cell not stored)."""
-        return self.part.styles.get(row << 15 | col, 0)  # cell_key, inline
+        return self.part.styles.get(cell_key(row, col), 0)
 
     def formula(self, row: int, col: int) -> bool:
         """Whether (row, col) itself holds a formula."""
-        return (row << 15 | col) in self.part.formulas
+        return cell_key(row, col) in self.part.formulas
 
     def value(self, row: int, col: int) -> Any:
         """The value shown in (row, col): a covered cell shows its owner's."""

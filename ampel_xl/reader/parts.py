@@ -592,10 +592,13 @@ def _core_modified(zf: zipfile.ZipFile, root_rels: dict[str, tuple[str, str]]) -
 # A worksheet
 
 
+COL_BITS = 15
+"""Bits of the column in a :func:`cell_key` (columns end at 16,384; three letters at 18,278 < 2**15)."""
+
+
 def cell_key(row: int, col: int) -> int:
-    """One int for (row, col), the key of :attr:`SheetPart.styles` and :attr:`SheetPart.formulas`
-    (columns end at 16,384 < 2**15; three letters at 18,278)."""
-    return row << 15 | col
+    """One int for (row, col), the key of :attr:`SheetPart.styles` and :attr:`SheetPart.formulas`."""
+    return row << COL_BITS | col
 
 
 @dataclass
@@ -777,9 +780,9 @@ def read_sheet(wb: WorkbookParts, part: str) -> SheetPart:
                 continue  # an empty cell with borders or a number format only
             cells[col] = value
             if style_id:
-                cell_styles[row_counter << 15 | col] = style_id  # cell_key, inline
+                cell_styles[row_counter << COL_BITS | col] = style_id  # cell_key, inlined in this loop
             if formula:
-                formulas.add(row_counter << 15 | col)
+                formulas.add(row_counter << COL_BITS | col)
         if cells:
             rows[row_counter] = cells
     root = stream.root
