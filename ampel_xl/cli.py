@@ -363,7 +363,8 @@ def report_cmd(master: Path, output: Path | None, pdf: bool, header: str | None,
 def _warn_order(old: Path, new: Path, changes) -> None:
     """One German line when the earlier Stand given is the later one by its Stand date."""
     if changes is not None and support.newer_first(changes.old, changes.new):
-        _echo_err(f"Hinweis: „{old.name}“ (Stand {changes.old.stand_text}) ist neuer als „{new.name}“ "
+        a, b = (old.name, new.name) if old.name != new.name else (str(old), str(new))
+        _echo_err(f"Hinweis: „{a}“ (Stand {changes.old.stand_text}) ist neuer als „{b}“ "
                   f"(Stand {changes.new.stand_text}); die Veränderungen zeigen den Weg vom neueren zum älteren Stand.")
 
 
@@ -383,14 +384,15 @@ def compare_cmd(old: Path, new: Path, output: Path | None) -> None:
         support.guard_output(output, old, new)
     old_k, new_k = ampel_xl.read(old), ampel_xl.read(new)
     if support.newer_first(old_k, new_k):
-        _echo_err(f"Hinweis: „{old.name}“ (Stand {old_k.stand_text}) ist neuer als „{new.name}“ "
+        a, b = (old.name, new.name) if old.name != new.name else (str(old), str(new))
+        _echo_err(f"Hinweis: „{a}“ (Stand {old_k.stand_text}) ist neuer als „{b}“ "
                   f"(Stand {new_k.stand_text}); verglichen wird daher vom älteren zum neueren Stand.")
         old, new, old_k, new_k = new, old, new_k, old_k
     if output is None:
         output = support.beside(new, f"Veränderungen_{new.stem}.xlsx")
         support.guard_output(output, old, new)
     changes = ampel_xl.compare(old_k, new_k)
-    ampel_xl.write_changes(changes, output)
+    ampel_xl.write_changes(changes, output)  # written first: a reader of the lines below may close the pipe early
     click.echo(changes.text())
     click.echo(f"Veränderungen geschrieben: {output}")
 
@@ -408,11 +410,11 @@ def history_cmd(masters: tuple[Path, ...], output: Path | None) -> None:
     output = output or support.beside(masters[-1], "Verlauf.xlsx")
     support.guard_output(output, *masters)
     df = ampel_xl.history(masters)
+    ampel_xl.write_history(df, output)  # written first: a reader of the lines below may close the pipe early
     click.echo("Gesamtes Konzept je Stand:")
     for row in df[df["feld"] == "Gesamt"].to_dict("records"):  # the total's rows (documented at history)
         shares = ", ".join(f"{s.label} {support.format_percent(row[f'prozent_{s.value}'])}" for s in ampel_xl.Status)
         click.echo(f"  {row['stand_label']}: {shares} (von {row['summe']} Maßnahmen)")
-    ampel_xl.write_history(df, output)
     click.echo(f"Verlauf geschrieben: {output}")
 
 
