@@ -376,6 +376,9 @@ def _warn_order(old: Path, new: Path, changes) -> None:
 def compare_cmd(old: Path, new: Path, output: Path | None) -> None:
     """Zwei Stände vergleichen: OLD ist der frühere Master, NEW der aktuelle.
 
+    Tragen beide ein Stand-Datum (Blatt „Konzept“) und sind sie vertauscht angegeben, wird
+    vom älteren zum neueren Stand verglichen, mit einem Hinweis.
+
     Zeigt Statusänderungen (Verbesserungen wie Rot → Gelb und Rückschritte), neue und entfernte
     Maßnahmen, Änderungen der Auswertung und neu nummerierte Maßnahmen, und schreibt sie in die
     Arbeitsmappe „Veränderungen“ (eine Zeile je Änderung, Diagramm je Feld).

@@ -116,6 +116,20 @@ def test_compare_given_the_wrong_way_round_says_so_and_compares_old_to_new(tmp_p
     assert again.stdout.splitlines()[0] == result.stdout.splitlines()[0]
 
 
+def test_summary_compared_with_a_later_stand_says_so(tmp_path):
+    """`summary MASTER --compare-with OLD` where OLD is the later Stand: the summary is of MASTER, as asked,
+    with one line that the sheet Entwicklung runs backwards."""
+    old = _stand(tmp_path / "2024" / "Ampel-Master.xlsx", dt.date(2024, 6, 30), ("Rot", "Rot", "Gelb"))
+    new = _stand(tmp_path / "2025" / "Ampel-Master.xlsx", dt.date(2025, 2, 3), ("Grün", "Gelb", "Gelb"))
+    result = invoke("summary", old, "--compare-with", new, "-o", tmp_path / "z.xlsx")
+    assert result.exit_code == 0, result.output
+    hints = [line for line in result.stderr.splitlines() if "neuer als" in line]
+    assert hints == [f"Hinweis: „{new}“ (Stand 3. Februar 2025) ist neuer als „{old}“ (Stand 30. Juni 2024); "
+                     f"die Veränderungen zeigen den Weg vom neueren zum älteren Stand."]
+    right = invoke("summary", new, "--compare-with", old, "-o", tmp_path / "r.xlsx")
+    assert right.exit_code == 0 and "neuer als" not in right.stderr
+
+
 def test_compare_without_stand_dates_keeps_the_order_given(tmp_path):
     a = build(tmp_path / "a.xlsx", [simple_field(statuses=("Rot",))])
     b = build(tmp_path / "b.xlsx", [simple_field(statuses=("Grün",))])
