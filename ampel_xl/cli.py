@@ -432,7 +432,8 @@ def watch_cmd(master: Path, output: Path | None, interval: float, force: bool) -
     """Zusammenfassung nach jedem Speichern des Masters neu schreiben (Beenden mit Strg+C).
 
     Verträgt das Speichern in Excel (Zwischendateien, Sperrdatei „~$…“) und eine geöffnete
-    Zusammenfassung: dann kommt ein Hinweis, und beim nächsten Speichern ein neuer Versuch.
+    Zusammenfassung: dann kommt ein Hinweis, und beim nächsten Speichern ein neuer Versuch. Hat
+    der Master Fehler, entsteht wie bei „summary“ der Prüfbericht neben dem Master.
     """
     from .watch import default_action, run_watch
 

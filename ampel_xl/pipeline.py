@@ -154,8 +154,9 @@ def run(master: str | os.PathLike[str], product: Product = "summary", *,
     ``output`` defaults to ``<Master>_Zusammenfassung.xlsx`` / ``<Master>_Ampeldokument.docx``
     beside the master (in the current folder for a master inside the installed package).
     ``force`` writes a draft although the master has errors. ``header`` replaces the Kopfzeile;
-    ``compare_with`` (an earlier Stand) adds the sheet "Entwicklung" to the summary; ``pdf`` also
-    writes the Ampeldokument as PDF. ``findings=False`` writes no Prüfbericht on errors.
+    ``compare_with`` (an earlier Stand, a path or a read Konzept) adds the sheet "Entwicklung" to the
+    summary; ``pdf`` also writes the Ampeldokument as PDF. ``findings=False`` writes no Prüfbericht
+    on errors.
     ``on_step`` reports the steps (see :data:`StepCallback`).
     """
     from .model import Konzept
@@ -163,6 +164,8 @@ def run(master: str | os.PathLike[str], product: Product = "summary", *,
     master = Path(master)
     if product not in _NOT_WRITTEN:
         raise ValueError(f"product must be 'summary' or 'report', not {product!r}")
+    if product == "report" and compare_with is not None:
+        raise ValueError("compare_with is only for the summary (the Ampeldokument has no chapter for it yet)")
     default = default_summary_path(master) if product == "summary" else default_report_path(master)
     target = Path(output) if output is not None else default
     notes: list[str] = []
