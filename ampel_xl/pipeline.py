@@ -23,7 +23,7 @@ from __future__ import annotations
 
 import os
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import TYPE_CHECKING, Literal
 
@@ -32,6 +32,7 @@ from .ampeldokument.document import default_report_path, write_report
 from .comparison import compare
 from .errors import WriteError
 from .figures import summarize
+from .findings import MASTER_OPEN
 from .model import document_date
 from .reader import read
 from .validation import validate
@@ -147,7 +148,7 @@ class RunResult:
 def run(master: str | os.PathLike[str], product: Product = "summary", *,
         output: str | os.PathLike[str] | None = None, force: bool = False, header: str | None = None,
         compare_with: str | os.PathLike[str] | Konzept | None = None, pdf: bool = False,
-        findings: bool = True, on_step: StepCallback | None = None) -> RunResult:
+        findings: bool = True, just_saved: bool = False, on_step: StepCallback | None = None) -> RunResult:
     """Read and validate ``master``, then write the summary (``product="summary"``) or the
     Ampeldokument (``"report"``), or refuse with the Prüfbericht beside the master.
 
@@ -156,7 +157,8 @@ def run(master: str | os.PathLike[str], product: Product = "summary", *,
     ``force`` writes a draft although the master has errors. ``header`` replaces the Kopfzeile;
     ``compare_with`` (an earlier Stand, a path or a read Konzept) adds the sheet "Entwicklung" to the
     summary; ``pdf`` also writes the Ampeldokument as PDF. ``findings=False`` writes no Prüfbericht
-    on errors.
+    on errors. ``just_saved`` (watch mode: the master was saved a moment ago) leaves out the Hinweis
+    that the master is open in Excel: right after a save, its lock file is no sign of unsaved edits.
     ``on_step`` reports the steps (see :data:`StepCallback`).
     """
     from .model import Konzept
@@ -180,6 +182,8 @@ def run(master: str | os.PathLike[str], product: Product = "summary", *,
     konzept = read(master)
     step("Master wird geprüft …", None)
     report = validate(konzept)
+    if just_saved:
+        report = replace(report, findings=tuple(f for f in report.findings if f.code != MASTER_OPEN.code))
 
     if report.errors and not force:
         written_findings, note = None, None

@@ -72,7 +72,8 @@ def default_action(out: Path | None = None, *, force: bool = False) -> Callable[
     master has errors (unless ``force``). Returns the run's :class:`~ampel_xl.RunResult`."""
 
     def action(master: Path) -> RunResult:
-        return ampel_xl.run(master, "summary", output=out, force=force)
+        # just saved: Excel's lock file beside the master says nothing about unsaved edits now
+        return ampel_xl.run(master, "summary", output=out, force=force, just_saved=True)
 
     return action
 

@@ -155,3 +155,19 @@ def test_run_reports_its_steps(tmp_path):
     ampel_xl.run(master, on_step=lambda label, units: steps.append((label, units)))
     assert steps == [("Master wird gelesen …", None), ("Master wird geprüft …", None),
                      ("Zusammenfassung wird geschrieben …", 6)]
+
+
+def test_watch_mode_leaves_out_the_lock_file_hinweis_right_after_a_save(tmp_path):
+    """Watch mode runs right after Excel saved the master, while Excel keeps it open (its lock file
+    beside it): "ungespeicherte Änderungen fehlen" would be false there, so it is not said."""
+    master = clean(tmp_path / "Ampel-Master.xlsx")
+    (tmp_path / "~$Ampel-Master.xlsx").write_bytes(b"\x05Clerk" + b" " * 48)
+    assert "master-open" in {f.code for f in ampel_xl.run(master, output=tmp_path / "a.xlsx").report.findings}
+    result = default_action(tmp_path / "b.xlsx")(master)
+    assert "master-open" not in {f.code for f in result.report.findings}
+    wb = load_workbook(tmp_path / "b.xlsx", read_only=True)
+    try:
+        cells = {v for ws in wb.worksheets for row in ws.iter_rows(values_only=True) for v in row if v}
+    finally:
+        wb.close()
+    assert not any("Excel geöffnet" in str(v) for v in cells)
