@@ -33,7 +33,7 @@ from .comparison import compare
 from .errors import WriteError
 from .figures import summarize
 from .findings import MASTER_OPEN
-from .model import document_date
+from .model import Konzept, document_date
 from .reader import read
 from .validation import validate
 from .xlsx.pruefbericht import default_findings_path, write_findings
@@ -42,7 +42,6 @@ from .xlsx.summary import default_header, default_summary_path, write_summary
 if TYPE_CHECKING:  # pragma: no cover
     from .comparison import Changes
     from .figures import Summary
-    from .model import Konzept
     from .validation import Report
 
 __all__ = ["Product", "RunResult", "StepCallback", "run"]
@@ -161,8 +160,6 @@ def run(master: str | os.PathLike[str], product: Product = "summary", *,
     that the master is open in Excel: right after a save, its lock file is no sign of unsaved edits.
     ``on_step`` reports the steps (see :data:`StepCallback`).
     """
-    from .model import Konzept
-
     master = Path(master)
     if product not in _NOT_WRITTEN:
         raise ValueError(f"product must be 'summary' or 'report', not {product!r}")
