@@ -1,8 +1,10 @@
 """ampel_xl: the Ampel master workbook of an Integrationskonzept, read, checked and summarised.
 
-Public API (the CLI uses exactly these)::
+Public API (the CLI uses these, and for its terminal only ``ampel_xl._cli_support``)::
 
     import ampel_xl
+    result = ampel_xl.run("Ampel-Master.xlsx")        # the whole workflow, as `ampel-xl summary` runs it:
+                                                      # RunResult (.refused, .written, .findings, .report)
     konzept = ampel_xl.read("Ampel-Master.xlsx")      # Konzept
     report = ampel_xl.validate(konzept)               # Report (findings)
     summary = ampel_xl.summarize(konzept)             # Summary (DataFrames)
@@ -23,6 +25,8 @@ from typing import TYPE_CHECKING, Any
 __version__ = "0.1.0"
 
 __all__ = [
+    "run",
+    "RunResult",
     "read",
     "validate",
     "summarize",
@@ -34,13 +38,6 @@ __all__ = [
     "write_history",
     "write_export",
     "export_bytes",
-    "report_text",
-    "format_percent",
-    "default_header",
-    "document_date",
-    "default_summary_path",
-    "default_findings_path",
-    "default_report_path",
     "example_path",
     "compare",
     "history",
@@ -61,6 +58,8 @@ __all__ = [
 ]
 
 _LAZY = {
+    "run": ("pipeline", "run"),
+    "RunResult": ("pipeline", "RunResult"),
     "read": ("reader", "read"),
     "write_summary": ("xlsx.summary", "write_summary"),
     "write_report": ("ampeldokument.document", "write_report"),
@@ -68,13 +67,6 @@ _LAZY = {
     "write_findings": ("xlsx.pruefbericht", "write_findings"),
     "write_changes": ("xlsx.changes", "write_changes"),
     "write_history": ("xlsx.history", "write_history"),
-    "report_text": ("validation", "render_text"),
-    "format_percent": ("figures", "format_percent"),
-    "default_header": ("xlsx.summary", "default_header"),
-    "document_date": ("model", "document_date"),
-    "default_summary_path": ("xlsx.summary", "default_summary_path"),
-    "default_findings_path": ("xlsx.pruefbericht", "default_findings_path"),
-    "default_report_path": ("ampeldokument.document", "default_report_path"),
     "Konzept": ("model", "Konzept"),
     "Feld": ("model", "Feld"),
     "Unterziel": ("model", "Unterziel"),
@@ -98,19 +90,20 @@ if TYPE_CHECKING:  # pragma: no cover
 
     import pandas as pd
 
-    from .ampeldokument.document import default_report_path, write_report
+    from .ampeldokument.document import write_report
     from .comparison import Changes
     from .errors import AmpelError, ReadError, ValidationFailed, WriteError
-    from .figures import Summary, format_percent
+    from .figures import Summary
     from .findings import Finding, Severity
-    from .model import Feld, Konzept, Massnahme, Status, Unterziel, document_date
+    from .model import Feld, Konzept, Massnahme, Status, Unterziel
+    from .pipeline import RunResult, run
     from .reader import read
-    from .validation import Report, render_text as report_text
+    from .validation import Report
     from .xlsx.changes import write_changes
     from .xlsx.history import write_history
     from .xlsx.master import write_template
-    from .xlsx.pruefbericht import default_findings_path, write_findings
-    from .xlsx.summary import default_header, default_summary_path, write_summary
+    from .xlsx.pruefbericht import write_findings
+    from .xlsx.summary import write_summary
 
 
 def example_path() -> Path:

@@ -20,6 +20,28 @@ if TYPE_CHECKING:  # pragma: no cover
     import xlsxwriter
 
 
+#: The installed package's own folder: no default output goes there (see :func:`beside`).
+PACKAGE_DIR = Path(__file__).resolve().parent
+
+
+def in_package(path: str | os.PathLike[str]) -> bool:
+    """True when ``path`` lies inside the installed package (e.g. the bundled example master)."""
+    try:
+        return Path(path).resolve().is_relative_to(PACKAGE_DIR)
+    except (OSError, RuntimeError):
+        return False
+
+
+def beside(master: str | os.PathLike[str], filename: str) -> Path:
+    """The default place of an output named ``filename``: the master's folder, or the current folder
+    (as an absolute path) when the master lies inside the installed package: a program's folder is
+    no place for a user's files (site-packages may be read-only, and an update would delete them)."""
+    master = Path(master)
+    if in_package(master):
+        return Path.cwd() / filename
+    return master.with_name(filename)
+
+
 def _describe_os_error(target: Path, exc: OSError) -> str:
     if isinstance(exc, PermissionError) or exc.errno in (errno.EACCES, errno.EPERM, errno.EBUSY):
         return (

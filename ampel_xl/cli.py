@@ -16,14 +16,14 @@ import sys
 import tempfile
 import traceback
 from pathlib import Path
-from typing import IO, Any, ClassVar, cast
+from typing import IO, Any, ClassVar, Literal, cast
 
 import click
 
 import ampel_xl
 from ampel_xl import AmpelError
 
-from . import _progress
+from . import _cli_support as support, _progress
 
 CONTEXT = {"help_option_names": ["-h", "--help"], "max_content_width": 100}
 
@@ -60,6 +60,24 @@ def _usage_de(exc: click.UsageError) -> str:
         if re.search(pattern, message):
             return re.sub(pattern, repl, message)
     return message
+
+
+#: Exit code when the reader of standard output closed it (128 + SIGPIPE, as a shell reports it).
+PIPE_CLOSED = 141
+
+
+def _quiet_stdout() -> None:
+    """Standard output is a closed pipe: send what is still buffered, and all further output, nowhere.
+
+    Without this, Python's final flush of ``sys.stdout`` at exit fails once more and prints
+    "Exception ignored … BrokenPipeError" on standard error.
+    """
+    try:
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())
+        os.close(devnull)
+    except (OSError, ValueError, AttributeError):  # no real file behind stdout (a test's stand-in)
+        pass
 
 
 class _Formatter(click.HelpFormatter):
@@ -122,6 +140,10 @@ class _Group(_German, click.Group):
             ctx.exit(exc.exit_code)
         except (click.exceptions.Exit, click.ClickException, click.exceptions.Abort):
             raise
+        except BrokenPipeError:
+            # the reader of the output went away (`ampel-xl compare … | head -3`): nobody reads on
+            _quiet_stdout()
+            ctx.exit(PIPE_CLOSED)
         except KeyboardInterrupt:
             _echo_err("Abgebrochen.")
             ctx.exit(130)
@@ -162,56 +184,31 @@ def cli(debug: bool) -> None:
 MASTER = click.argument("master", type=click.Path(dir_okay=True, path_type=Path))
 
 
-def _read_checked(master: Path, force: bool, refused: str, *, findings_workbook: bool = False):
-    """Read and validate ``master``; on errors (unless ``force``) print the report and refuse.
+def _run(master: Path, product: Literal["summary", "report"], **options: Any):
+    """Run the workflow (:func:`ampel_xl.run`) with the steps shown on a terminal; print what happened.
 
-    ``refused`` starts the German sentence, e.g. "Es wurde keine Zusammenfassung geschrieben".
-    With ``findings_workbook`` the refusal also writes the Prüfbericht workbook beside the master
-    (one row per finding, each with a link that opens the master at its cell).
+    A refused run (the master has errors) prints the findings and raises
+    :class:`~ampel_xl.ValidationFailed` (exit code 1) with the sentence that names the Prüfbericht.
     """
-    with _progress.step("Master wird gelesen …"):
-        konzept = ampel_xl.read(master)
-    with _progress.step("Master wird geprüft …"):
-        report = ampel_xl.validate(konzept)
-    if report.errors and not force:
-        _echo_err(ampel_xl.report_text(report))
+    with _progress.Steps() as steps:
+
+        def on_step(label: str, units: int | None):
+            total = _progress.bar_total(units) if units is not None else None
+            bar = steps.next(label, total)
+            return bar if total is not None else None
+
+        result = ampel_xl.run(master, product, on_step=on_step, **options)
+    for note in result.notes:
+        _echo_err(f"Hinweis: {note}")
+    if result.refused:
+        _echo_err(support.report_text(result.report))
         _echo_err("")
-        where = ""
-        if findings_workbook:
-            where = _write_findings_beside(master, konzept, report)
-        raise ampel_xl.ValidationFailed(
-            f"{refused}, weil der Master {len(report.errors)} Fehler enthält; bitte beheben Sie sie "
-            f"(oder erzwingen Sie es mit --force).{where}",
-            report,
-        )
-    return konzept, report
-
-
-def _write_findings_beside(master: Path, konzept, report) -> str:
-    """Write ``<Master>_Prüfbericht.xlsx`` beside the master; the sentence that names it (or why not)."""
-    target = ampel_xl.default_findings_path(master)
-    try:
-        with _progress.step("Prüfbericht wird geschrieben …"):
-            ampel_xl.write_findings(report, target, master=master, header=ampel_xl.default_header(konzept),
-                                    stand=konzept.stand_text, created=ampel_xl.document_date(konzept))
-    except AmpelError as exc:
-        return f" Der Prüfbericht konnte nicht geschrieben werden: {exc.message}"
-    click.echo(f"Prüfbericht geschrieben: {target}")
-    return (f" Der Prüfbericht „{target.name}“ liegt neben dem Master; ein Klick auf eine Fundstelle "
-            f"öffnet den Master an der Zelle.")
-
-
-def _remove_stale_findings(master: Path) -> None:
-    """A Prüfbericht from an earlier run with errors is out of date once the master has none."""
-    old = ampel_xl.default_findings_path(master)
-    if not old.is_file():
-        return
-    try:
-        old.unlink()
-    except OSError:
-        _echo_err(f"Hinweis: „{old.name}“ stammt von einem früheren Lauf und ist veraltet; bitte löschen Sie ihn.")
-    else:
-        click.echo(f"Der veraltete Prüfbericht „{old.name}“ wurde entfernt (der Master hat keine Fehler mehr).")
+        if result.findings is not None:
+            click.echo(f"Prüfbericht geschrieben: {result.findings}")
+        raise ampel_xl.ValidationFailed(result.refusal(" (oder erzwingen Sie es mit --force)"), result.report)
+    for line in result.findings_lines():
+        (_echo_err if line.startswith("Hinweis") else click.echo)(line)
+    return result
 
 
 # --------------------------------------------------------------------------------------------
@@ -271,7 +268,7 @@ def validate_cmd(master: Path, as_json: bool, strict: bool) -> None:
         click.echo(json.dumps(report.as_dict(), ensure_ascii=False, indent=1))
     else:
         color = sys.stdout.isatty() and not os.environ.get("NO_COLOR")
-        click.echo(ampel_xl.report_text(report, color=color), color=color)
+        click.echo(support.report_text(report, color=color), color=color)
     failed = bool(report.errors) or (strict and bool(report.warnings))
     if failed:
         sys.exit(1)
@@ -320,34 +317,20 @@ def summary_cmd(master: Path, output: Path | None, force: bool, header: str | No
     einem Link, der den Master an der Zelle öffnet. Mit --force entsteht die Zusammenfassung
     trotzdem, mit dem Prüfbericht als Blatt und einem deutlichen Warnhinweis.
     """
-    konzept, report = _read_checked(master, force, "Es wurde keine Zusammenfassung geschrieben",
-                                    findings_workbook=True)
-    output = output or ampel_xl.default_summary_path(master)
-    _guard_output(output, master)
-    changes = None
+    result = _run(master, "summary", output=output, force=force, header=header, compare_with=compare_with)
     if compare_with is not None:
-        _guard_output(output, compare_with)
-        changes = ampel_xl.compare(compare_with, konzept)
-    summary = ampel_xl.summarize(konzept, report)
-    big = _progress.bar_total(len(konzept.massnahmen)) is not None
-    with _progress.step("Zusammenfassung wird geschrieben …") as bar:
-        written = ampel_xl.write_summary(summary, output, header=header, changes=changes, progress=bar if big else None)
-    if not report.errors:
-        _remove_stale_findings(master)
-
-    click.echo(f"Zusammenfassung geschrieben: {written}")
+        _warn_order(compare_with, master, result.changes)
+    summary, changes, report = result.summary, result.changes, result.report
+    click.echo(f"Zusammenfassung geschrieben: {result.written[0]}")
     click.echo(summary.text())
     if changes is not None:
         click.echo("Blatt „Entwicklung“: " + changes.text())
-    c = report.counts
-    if report.errors:
+    if result.draft:
+        _echo_err(result.draft_warning())
+    elif report.counts["warning"]:
         _echo_err(
-            f"Achtung: Der Master enthält {c['error']} Fehler; die Zusammenfassung wurde mit --force trotzdem "
-            f"geschrieben und die Zahlen können falsch sein (siehe Blatt „Prüfbericht“)."
-        )
-    elif c["warning"]:
-        _echo_err(
-            f"Hinweis: Die Prüfung meldet {c['warning']} Warnungen (siehe Blatt „Prüfbericht“ oder ampel-xl validate)."
+            f"Hinweis: Die Prüfung meldet {report.counts['warning']} Warnungen (siehe Blatt „Prüfbericht“ oder "
+            f"ampel-xl validate)."
         )
 
 
@@ -366,41 +349,23 @@ def report_cmd(master: Path, output: Path | None, pdf: bool, header: str | None,
     Prüft den Master vorher. Bei Fehlern wird kein Ampeldokument geschrieben (Exit-Code 1),
     sondern der Prüfbericht <Master>_Prüfbericht.xlsx neben dem Master, wie bei „summary“.
     """
-    konzept, report = _read_checked(master, force, "Das Ampeldokument wurde nicht geschrieben",
-                                    findings_workbook=True)
-    with _progress.Steps() as steps:
-        steps.next("Ampeldokument wird geschrieben …")
-
-        def on_step(name: str) -> None:
-            if name == "pdf":
-                steps.next("PDF wird erzeugt …")
-
-        result = ampel_xl.write_report(ampel_xl.summarize(konzept, report),
-                                       output or ampel_xl.default_report_path(master),
-                                       header=header, pdf=pdf, on_step=on_step)
-    if report.errors:
-        _echo_err(f"Achtung: Der Master enthält {len(report.errors)} Fehler; das Ampeldokument wurde trotzdem "
-                  "geschrieben (--force) und trägt einen Hinweis darauf.")
-    else:
-        _remove_stale_findings(master)
-    click.echo(f"Ampeldokument geschrieben: {result.docx}")
-    if result.pdf is not None:
-        click.echo(f"PDF geschrieben: {result.pdf}")
+    result = _run(master, "report", output=output, force=force, header=header, pdf=pdf)
+    if result.draft:
+        _echo_err(result.draft_warning())
+    click.echo(f"Ampeldokument geschrieben: {result.written[0]}")
+    if len(result.written) > 1:
+        click.echo(f"PDF geschrieben: {result.written[1]}")
     elif result.pdf_note:
         _echo_err(result.pdf_note)
 
 
 # --------------------------------------------------------------------------------------------
-def _guard_output(output: Path, *inputs: Path) -> None:
-    """Refuse an output path that names one of the input masters (masters are only read)."""
-    for master in inputs:
-        try:
-            same = output.exists() and output.resolve() == master.resolve()
-        except OSError:
-            same = False
-        if same:
-            raise ampel_xl.WriteError(f"„{output.name}“ ist ein Master und wird nicht überschrieben. "
-                             f"Bitte wählen Sie mit -o einen anderen Namen.")
+def _warn_order(old: Path, new: Path, changes) -> None:
+    """One German line when the earlier Stand given is the later one by its Stand date."""
+    if changes is not None and support.newer_first(changes.old, changes.new):
+        a, b = (old.name, new.name) if old.name != new.name else (str(old), str(new))
+        _echo_err(f"Hinweis: „{a}“ (Stand {changes.old.stand_text}) ist neuer als „{b}“ "
+                  f"(Stand {changes.new.stand_text}); die Veränderungen zeigen den Weg vom neueren zum älteren Stand.")
 
 
 @cli.command("compare", context_settings=CONTEXT)
@@ -411,15 +376,27 @@ def _guard_output(output: Path, *inputs: Path) -> None:
 def compare_cmd(old: Path, new: Path, output: Path | None) -> None:
     """Zwei Stände vergleichen: OLD ist der frühere Master, NEW der aktuelle.
 
+    Tragen beide ein Stand-Datum (Blatt „Konzept“) und sind sie vertauscht angegeben, wird
+    vom älteren zum neueren Stand verglichen, mit einem Hinweis.
+
     Zeigt Statusänderungen (Verbesserungen wie Rot → Gelb und Rückschritte), neue und entfernte
     Maßnahmen, Änderungen der Auswertung und neu nummerierte Maßnahmen, und schreibt sie in die
     Arbeitsmappe „Veränderungen“ (eine Zeile je Änderung, Diagramm je Feld).
     """
-    output = output or new.with_name(f"Veränderungen_{new.stem}.xlsx")
-    _guard_output(output, old, new)
-    changes = ampel_xl.compare(old, new)
+    if output is not None:
+        support.guard_output(output, old, new)
+    old_k, new_k = ampel_xl.read(old), ampel_xl.read(new)
+    if support.newer_first(old_k, new_k):
+        a, b = (old.name, new.name) if old.name != new.name else (str(old), str(new))
+        _echo_err(f"Hinweis: „{a}“ (Stand {old_k.stand_text}) ist neuer als „{b}“ "
+                  f"(Stand {new_k.stand_text}); verglichen wird daher vom älteren zum neueren Stand.")
+        old, new, old_k, new_k = new, old, new_k, old_k
+    if output is None:
+        output = support.beside(new, f"Veränderungen_{new.stem}.xlsx")
+        support.guard_output(output, old, new)
+    changes = ampel_xl.compare(old_k, new_k)
+    ampel_xl.write_changes(changes, output)  # written first: a reader of the lines below may close the pipe early
     click.echo(changes.text())
-    ampel_xl.write_changes(changes, output)
     click.echo(f"Veränderungen geschrieben: {output}")
 
 
@@ -433,14 +410,14 @@ def history_cmd(masters: tuple[Path, ...], output: Path | None) -> None:
     Jeder MASTER ist ein Stand (Datum aus dem Blatt „Konzept“, sonst der Dateiname). Die
     Arbeitsmappe „Verlauf“ zeigt je Feld ein Liniendiagramm von Sitzung zu Sitzung.
     """
-    output = output or masters[-1].with_name("Verlauf.xlsx")
-    _guard_output(output, *masters)
+    output = output or support.beside(masters[-1], "Verlauf.xlsx")
+    support.guard_output(output, *masters)
     df = ampel_xl.history(masters)
+    ampel_xl.write_history(df, output)  # written first: a reader of the lines below may close the pipe early
     click.echo("Gesamtes Konzept je Stand:")
     for row in df[df["feld"] == "Gesamt"].to_dict("records"):  # the total's rows (documented at history)
-        shares = ", ".join(f"{s.label} {ampel_xl.format_percent(row[f'prozent_{s.value}'])}" for s in ampel_xl.Status)
+        shares = ", ".join(f"{s.label} {support.format_percent(row[f'prozent_{s.value}'])}" for s in ampel_xl.Status)
         click.echo(f"  {row['stand_label']}: {shares} (von {row['summe']} Maßnahmen)")
-    ampel_xl.write_history(df, output)
     click.echo(f"Verlauf geschrieben: {output}")
 
 
@@ -455,12 +432,13 @@ def watch_cmd(master: Path, output: Path | None, interval: float, force: bool) -
     """Zusammenfassung nach jedem Speichern des Masters neu schreiben (Beenden mit Strg+C).
 
     Verträgt das Speichern in Excel (Zwischendateien, Sperrdatei „~$…“) und eine geöffnete
-    Zusammenfassung: dann kommt ein Hinweis, und beim nächsten Speichern ein neuer Versuch.
+    Zusammenfassung: dann kommt ein Hinweis, und beim nächsten Speichern ein neuer Versuch. Hat
+    der Master Fehler, entsteht wie bei „summary“ der Prüfbericht neben dem Master.
     """
     from .watch import default_action, run_watch
 
-    output = output or ampel_xl.default_summary_path(master)
-    _guard_output(output, master)
+    if output is not None:
+        support.guard_output(output, master)
     run_watch(master, output, interval=interval, action=default_action(output, force=force), echo=click.echo)
 
 

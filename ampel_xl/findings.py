@@ -126,6 +126,12 @@ SHEET_IGNORED = _t(
     "Das Blatt „{sheet}“ ist kein Handlungsfeld oder Querschnittsthema und wird nicht ausgewertet.",
     "Nichts zu tun, falls das so gewollt ist (z. B. Legende, Notizen). Sonst oben im Blatt den Titel "
     "„Handlungsfeld …“ bzw. „Querschnittsthema …“ eintragen.")
+MASTER_OPEN = _t(
+    "master-open", I, "Der Master ist gerade in Excel (oder LibreOffice) geöffnet; ungespeicherte Änderungen fehlen.",
+    "„{name}“ ist in {program} geöffnet: ungespeicherte Änderungen fehlen in dieser Auswertung "
+    "(Sperrdatei „{lock}“).",
+    "Speichern Sie den Master in {program} und starten Sie erneut. Ist er nirgends mehr geöffnet, ist die "
+    "Sperrdatei ein Rest (z. B. nach einem Absturz) und kann gelöscht werden.")
 NO_KONZEPT_SHEET = _t(
     "no-konzept-sheet", I, "Es gibt kein Blatt „Konzept“; die Anzahlen werden nicht gegen Soll-Werte geprüft.",
     "Es gibt kein Blatt „Konzept“; die gefundenen Anzahlen von Unterzielen und Maßnahmen werden nicht geprüft.",

@@ -311,13 +311,15 @@ class Anomaly:
     """
 
     kind: FindingType
-    sheet: str
+    sheet: str | None
+    """None for what concerns the workbook as a whole (e.g. that it is open in Excel)."""
     cell: str | None
     row: int | None
     params: tuple[tuple[str, Any], ...] = ()
 
     @classmethod
-    def of(cls, kind: FindingType, sheet: str, cell: str | None, row: int | None, **params: Any) -> Anomaly:
+    def of(cls, kind: FindingType, sheet: str | None, cell: str | None, row: int | None,
+           **params: Any) -> Anomaly:
         return cls(kind, sheet, cell, row, tuple(params.items()))
 
     @property
@@ -380,7 +382,8 @@ class DeclaredFeld:
 class SheetInfo:
     name: str
     kind: str
-    """``"feld"``, ``"konzept"`` or ``"ignoriert"``."""
+    """``"feld"``, ``"konzept"``, ``"ignoriert"`` (named in a Hinweis) or ``"vorlage"`` (a sheet the
+    program's own template writes, its Anleitung: known, never reported)."""
     hidden: bool = False
 
 

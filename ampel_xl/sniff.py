@@ -127,11 +127,29 @@ def check_master_file(path: str | os.PathLike[str]) -> None:
             f"„{name}“ ist leer (0 Byte). Bitte wählen Sie die richtige Datei oder speichern Sie den Master "
             f"in Excel erneut."
         )
+    _refuse_lock_file(name, head)
     if head.startswith(OLE2_MAGIC):
         _refuse_ole2(path, name)
     if not head.startswith(ZIP_MAGIC) and not head.startswith(ZIP_EMPTY):
         _refuse_non_zip(name, head)
     _check_zip(path, name)
+
+
+def _refuse_lock_file(name: str, head: bytes) -> None:
+    """Excel's lock file ``~$Master.xlsx`` (LibreOffice's ``.~lock.Master.xlsx#``) is no master:
+    say so, and name the master beside it."""
+    if head.startswith(ZIP_MAGIC):
+        return
+    if name.startswith("~$"):
+        program, master = "Excel", name[2:]
+    elif name.startswith(".~lock.") and name.endswith("#"):
+        program, master = "LibreOffice", name[len(".~lock."):-1]
+    else:
+        return
+    raise ReadError(
+        f"„{name}“ ist die Sperrdatei, die {program} neben einem geöffneten Master anlegt, nicht der Master "
+        f"selbst; bitte geben Sie den Master an (z. B. „{master}“)."
+    )
 
 
 # --------------------------------------------------------------------------------------------

@@ -143,7 +143,7 @@ def _check_workbook(k: Konzept, out: _Collector) -> None:
     doubled = {a.sheet for a in k.anomalies if a.kind == F.FIELD_DUPLICATE}
     for a in k.anomalies:  # what the reader saw in the workbook as a whole (doubled fields, word lists, „Konzept“)
         out.items.append(a.finding())
-    for s in k.sheets:
+    for s in k.sheets:  # (a sheet of the template itself, its Anleitung, is "vorlage": known, not named)
         if s.kind == "ignoriert" and s.name not in doubled:
             out.add(F.SHEET_IGNORED, s.name, None, 0)
     if k.konzept_sheet is None and k.felder:

@@ -183,6 +183,11 @@ BLUE_MEANING = "Blau hinterlegte Maßnahmen sind in die Auswertung eingeflossen.
 #: The mark the master template offers in its "In Auswertung" drop-down.
 FLAG_MARK = "x"
 
+#: The title the master template writes into A1 of its first sheet "Anleitung". The reader knows a
+#: sheet by it as the template's own (never reported), whatever its tab is called now; a sheet a
+#: clerk named "Anleitung" with other content is a sheet like any other (named in a Hinweis).
+ANLEITUNG_TITLE = "Anleitung: So pflegen Sie den Ampel-Master"
+
 
 def status_key(status: Status | str | None) -> str:
     """Palette key of a status: its value, or ``"ohne"`` for none."""

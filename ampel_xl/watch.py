@@ -8,15 +8,17 @@ master away and the temporary file into its place, and keeps a lock file ``~$<na
 Only the master's own path is looked at, so lock and temporary files never trigger anything.
 
 * the master is missing for a moment or half written → wait for the next change;
-* the master cannot be read (:class:`~ampel_xl.errors.ReadError`) or has errors
-  (:class:`~ampel_xl.errors.ValidationFailed`) → the German message is printed once, and the
+* the master cannot be read (:class:`~ampel_xl.errors.ReadError`) or has errors (the run is
+  refused, the Prüfbericht written beside it) → the German message is printed once, and the
   next save is awaited;
 * the summary cannot be written, e.g. because it is open in Excel
   (:class:`~ampel_xl.errors.WriteError`) → the message is printed and the next save retries;
 * Ctrl+C ends the loop with a German goodbye.
 
-:func:`run_watch` takes the work to do as ``action(master) -> Path`` (default: validate and write
-the summary), a ``stop`` event and ``max_events`` so that it can be tested without Ctrl+C.
+:func:`run_watch` takes the work to do as ``action(master)`` returning the path written or a
+:class:`~ampel_xl.RunResult` (default: :func:`ampel_xl.run`, the workflow of the ``summary``
+command, so that watch mode refuses, writes the Prüfbericht and removes a stale one exactly as
+the command does), a ``stop`` event and ``max_events`` so that it can be tested without Ctrl+C.
 """
 
 from __future__ import annotations
@@ -29,7 +31,7 @@ from collections.abc import Callable
 from pathlib import Path
 
 import ampel_xl
-from ampel_xl import AmpelError, ReadError, ValidationFailed, WriteError
+from ampel_xl import AmpelError, ReadError, RunResult, WriteError
 
 __all__ = ["default_action", "is_lock_file", "run_watch", "signature"]
 
@@ -64,24 +66,14 @@ def _complete_zip(path: Path) -> bool:
         return False
 
 
-def default_action(out: Path, *, force: bool = False) -> Callable[[Path], Path]:
-    """Read, validate and summarise the master, then write the summary workbook to ``out``.
+def default_action(out: Path | None = None, *, force: bool = False) -> Callable[[Path], RunResult]:
+    """The ``summary`` command's workflow (:func:`ampel_xl.run`): read, validate, write the summary to
+    ``out`` (default: beside the master), or refuse with the Prüfbericht beside the master when the
+    master has errors (unless ``force``). Returns the run's :class:`~ampel_xl.RunResult`."""
 
-    Raises :class:`~ampel_xl.errors.ValidationFailed` when the master has errors (unless
-    ``force``), like the ``summary`` command.
-    """
-
-    def action(master: Path) -> Path:
-        konzept = ampel_xl.read(master)
-        report = ampel_xl.validate(konzept)
-        if report.errors and not force:
-            n = len(report.errors)
-            raise ValidationFailed(
-                f"Der Master enthält {n} Fehler; die Zusammenfassung wurde nicht erneuert. "
-                f"Bitte prüfen Sie ihn mit „ampel-xl validate {master.name}“ und speichern Sie ihn erneut.",
-                report,
-            )
-        return ampel_xl.write_summary(ampel_xl.summarize(konzept, report), out)
+    def action(master: Path) -> RunResult:
+        # just saved: Excel's lock file beside the master says nothing about unsaved edits now
+        return ampel_xl.run(master, "summary", output=out, force=force, just_saved=True)
 
     return action
 
@@ -97,12 +89,12 @@ def run_watch(
     interval: float = 1.0,
     max_events: int | None = None,
     stop: threading.Event | None = None,
-    action: Callable[[Path], Path] | None = None,
+    action: Callable[[Path], Path | RunResult] | None = None,
     echo: Callable[[str], None] | None = None,
 ) -> int:
     """Watch ``master`` and run ``action`` after every completed save; return the number of runs.
 
-    ``out`` is the summary to write (used by the default action). A run is one handled save:
+    ``out`` is the summary to write (used by the default action; default: beside the master). A run is one handled save:
     the action ran and either wrote its file or reported why not. The loop ends after
     ``max_events`` runs, when ``stop`` is set, or on Ctrl+C. The first run happens right after
     the start (two polls), so the summary is current from the beginning.
@@ -115,15 +107,13 @@ def run_watch(
         )
     if master.is_dir():
         raise ReadError(f"„{master}“ ist ein Ordner, keine Datei. Bitte geben Sie die Master-Arbeitsmappe (.xlsx) an.")
+    if out is not None and Path(out).resolve() == master.resolve():
+        raise WriteError(
+            "Die Zusammenfassung darf nicht den Master überschreiben. "
+            "Bitte wählen Sie mit -o einen anderen Namen."
+        )
     if action is None:
-        if out is None:
-            raise ValueError("out is required for the default action")
-        if Path(out).resolve() == master.resolve():
-            raise WriteError(
-                "Die Zusammenfassung darf nicht den Master überschreiben. "
-                "Bitte wählen Sie mit -o einen anderen Namen."
-            )
-        action = default_action(Path(out))
+        action = default_action(None if out is None else Path(out))
     say = echo or (lambda text: print(text, flush=True))
     stop = stop or threading.Event()
 
@@ -168,10 +158,11 @@ def run_watch(
     return runs
 
 
-def _run(action: Callable[[Path], Path], master: Path, sig: Signature, say: Callable[[str], None]) -> bool:
+def _run(action: Callable[[Path], Path | RunResult], master: Path, sig: Signature,
+         say: Callable[[str], None]) -> bool:
     """Run the action once and report the outcome; False when the master changed meanwhile."""
     try:
-        written = action(master)
+        outcome = action(master)
     except ReadError as exc:
         if signature(master) != sig:
             return False
@@ -181,5 +172,15 @@ def _run(action: Callable[[Path], Path], master: Path, sig: Signature, say: Call
     except AmpelError as exc:
         say(f"[{_now()}] {exc.message}")
     else:
-        say(f"[{_now()}] Zusammenfassung erneuert: {written}")
+        if not isinstance(outcome, RunResult):
+            say(f"[{_now()}] Zusammenfassung erneuert: {outcome}")
+        elif outcome.refused:
+            say(f"[{_now()}] {outcome.refusal()} Ich warte auf die nächste Speicherung.")
+        else:
+            for note in outcome.notes:
+                say(f"[{_now()}] Hinweis: {note}")
+            say(f"[{_now()}] Zusammenfassung erneuert: {outcome.written[0]}")
+            for line in [*outcome.findings_lines(), outcome.draft_warning()]:
+                if line:
+                    say(f"[{_now()}] {line}")
     return True

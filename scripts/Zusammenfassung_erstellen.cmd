@@ -21,10 +21,16 @@ if not defined MASTER if exist "%HERE%Ampel-Master.xlsx" set "MASTER=%HERE%Ampel
 if not defined MASTER if exist "%HERE%..\Ampel-Master.xlsx" set "MASTER=%HERE%..\Ampel-Master.xlsx"
 if not defined MASTER goto :kein_master
 
+rem Nur ein Programm, das wirklich startet, zaehlt ("import ampel_xl" allein gelingt auch ohne die
+rem noetigen Bibliotheken): "ampel-xl" im PATH, die virtuelle Umgebung ".venv" der Installation
+rem laut README (im Ordner darueber oder neben dem Skript), dann py und python.
+set "LIBS=import ampel_xl.pipeline, click, defusedxml, docx, matplotlib, openpyxl, pandas, PIL, xlsxwriter"
 set "RUN="
-where ampel-xl >nul 2>nul && set "RUN=ampel-xl"
-if not defined RUN where py >nul 2>nul && set "RUN=py -m ampel_xl"
-if not defined RUN where python >nul 2>nul && set "RUN=python -m ampel_xl"
+ampel-xl --version >nul 2>nul && set "RUN=ampel-xl"
+if not defined RUN call :probe "%HERE%..\.venv\Scripts\python.exe"
+if not defined RUN call :probe "%HERE%.venv\Scripts\python.exe"
+if not defined RUN call :probe py
+if not defined RUN call :probe python
 if not defined RUN goto :nicht_installiert
 
 echo Zusammenfassung wird erstellt aus: "%MASTER%"
@@ -61,10 +67,20 @@ set "RC=2"
 goto :ende
 
 :nicht_installiert
-echo ampel-xl ist auf diesem Rechner nicht installiert (weder "ampel-xl" noch Python gefunden).
-echo Bitte wenden Sie sich an die Betreuung von ampel_xl.
+echo ampel-xl ist auf diesem Rechner nicht (vollständig) installiert: Es wurde kein Programm gefunden,
+echo das sich starten lässt (weder "ampel-xl" noch ein Python mit ampel_xl und allen nötigen Bibliotheken).
+echo So installieren Sie es (einmalig, in der Eingabeaufforderung im Ordner von ampel_xl, siehe README):
+echo     py -m venv .venv ^&^& .venv\Scripts\pip install .
+echo Danach dieses Skript erneut starten. Bei Fragen wenden Sie sich an die Betreuung von ampel_xl.
 set "RC=3"
 goto :ende
+
+:probe
+rem %1 startet ampel_xl wirklich: Versionsnummer und alle Bibliotheken
+%1 -m ampel_xl --version >nul 2>nul || exit /b 0
+%1 -c "%LIBS%" >nul 2>nul || exit /b 0
+set "RUN="%~1" -m ampel_xl"
+exit /b 0
 
 :ende
 echo.

@@ -44,15 +44,46 @@ if [ -z "$master" ]; then
     exit 2
 fi
 
-if command -v ampel-xl >/dev/null 2>&1; then
-    run=(ampel-xl)
-elif command -v python3 >/dev/null 2>&1 && python3 -c "import ampel_xl" >/dev/null 2>&1; then
-    run=(python3 -m ampel_xl)
-elif command -v python >/dev/null 2>&1 && python -c "import ampel_xl" >/dev/null 2>&1; then
-    run=(python -m ampel_xl)
-else
-    echo "ampel-xl ist auf diesem Rechner nicht installiert (weder „ampel-xl“ noch ein Python mit ampel_xl gefunden)."
-    echo "Bitte wenden Sie sich an die Betreuung von ampel_xl."
+# Which ampel-xl runs here? Only one that really runs counts: "import ampel_xl" alone succeeds
+# without the libraries it needs (and then the summary fails). In this order: "ampel-xl" on the
+# PATH, the virtual environment ".venv" of the README's install (in the folder above or beside
+# this script), then python3 / python.
+root="$(cd "$here/.." && pwd)"
+libraries="import ampel_xl.pipeline, click, defusedxml, docx, matplotlib, openpyxl, pandas, PIL, xlsxwriter"
+runs_python() {
+    "$1" -m ampel_xl --version >/dev/null 2>&1 && "$1" -c "$libraries" >/dev/null 2>&1
+}
+find_program() {
+    run=()
+    if command -v ampel-xl >/dev/null 2>&1 && ampel-xl --version >/dev/null 2>&1; then
+        run=(ampel-xl)
+        return 0
+    fi
+    for py in "$root/.venv/bin/python" "$here/.venv/bin/python" python3 python; do
+        if command -v "$py" >/dev/null 2>&1 && runs_python "$py"; then
+            run=("$py" -m ampel_xl)
+            return 0
+        fi
+    done
+    return 1
+}
+
+if ! find_program; then
+    echo "ampel-xl ist auf diesem Rechner nicht (vollständig) installiert: Es wurde kein Programm gefunden,"
+    echo "das sich starten lässt (weder „ampel-xl“ noch ein Python mit ampel_xl und allen nötigen Bibliotheken)."
+    if [ -f "$root/pyproject.toml" ] && command -v python3 >/dev/null 2>&1 && [ -t 0 ] \
+            && [ -z "${AMPEL_NO_PAUSE:-}" ]; then
+        read -r -p "Jetzt in „$root/.venv“ installieren (braucht Internet, etwa eine Minute)? [j/N] " answer || answer=""
+        case "$answer" in
+            j|J|ja|Ja) (cd "$root" && python3 -m venv .venv && .venv/bin/pip install .) && find_program ;;
+        esac
+    fi
+fi
+if [ ${#run[@]} -eq 0 ]; then
+    echo "So installieren Sie es (einmalig, im Ordner von ampel_xl, siehe README):"
+    echo "    python3 -m venv .venv && .venv/bin/pip install ."
+    echo "(Debian/Ubuntu brauchen dafür das Paket python3-venv: sudo apt install python3-venv.)"
+    echo "Danach dieses Skript erneut starten. Bei Fragen wenden Sie sich an die Betreuung von ampel_xl."
     pause
     exit 3
 fi

@@ -4,7 +4,8 @@ planted defects and of the clerk-made masters (``clerk_masters.py``) against a g
 ``tests/data/finding_messages.json`` was written by the validation *before* findings became a
 registry (``ampel_xl/findings.py``); the only change since is that the warning cases of
 ``status-text-unknown`` and of an unknown symbol colour (``color-unknown``) have their own codes,
-``status-text-minor`` and ``symbol-color-minor`` (a code has one severity). A deliberate change of
+``status-text-minor`` and ``symbol-color-minor`` (a code has one severity), and the template's own
+sheet "Anleitung" is no longer named (``sheet-ignored``) in the bundled workbooks. A deliberate change of
 wording is made by editing the registry and then rewriting the file::
 
     python tests/test_finding_messages.py --update
@@ -165,6 +166,13 @@ def _odd_konzept(ws) -> None:  # type: ignore[no-untyped-def]
     ws.append(["Sprache", "HF", 2])
 
 
+def _open_in_excel(d: Path) -> Path:
+    """A master with Excel's owner file beside it (what Excel writes while the workbook is open)."""
+    path = build(d / "m.xlsx", [simple_field()])
+    (d / "~$m.xlsx").write_bytes(b"\x0cSachbearbeit" + b" " * 41 + b"\x0c\x00" + "Sachbearbeit".encode("utf-16-le"))
+    return path
+
+
 PLANTED: dict[str, Callable[[Path], Path]] = {
     "no-field-sheets": lambda d: build(d / "n.xlsx", [], extra_sheets={"Notizen": _notes}),
     "no-oberziel-empty-label": _one(_no_oberziel_empty_label()),
@@ -202,6 +210,7 @@ PLANTED: dict[str, Callable[[Path], Path]] = {
     "legend-word-conflict": lambda d: build(d / "w.xlsx", [simple_field()],
                                             extra_sheets={"Legende": _conflicting_legend}),
     "placeholder": _one(_placeholder(), konzept={"Titel": "[Titel eintragen]"}, declared=DECLARED),
+    "open-in-excel": _open_in_excel,
 }
 
 BUNDLED = {"beispiel": ROOT / "workbooks" / "Beispiel_Ampel-Master.xlsx",

@@ -79,6 +79,10 @@ def test_notebook_shows_every_step(executed):
     assert "Verbesserungen" in text
     for name in ("Beispiel_Zusammenfassung.xlsx", "Veränderungen.xlsx", "Verlauf.xlsx"):
         assert name in text
+    # the workflow in one call (ampel_xl.run), as `ampel-xl summary` runs it
+    one_call = " ".join(text.split())
+    assert "(False, ['Beispiel_Zusammenfassung_in_einem_Schritt.xlsx'], {'error': 0, 'warning': 0, 'info': 0})" \
+        in one_call
 
 
 def test_notebook_speaks_german_and_formats_shares(executed):

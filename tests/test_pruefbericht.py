@@ -286,8 +286,9 @@ def test_shell_script_leaves_the_pruefbericht_beside_a_master_with_errors(tmp_pa
     script = tmp_path / "zusammenfassung_erstellen.sh"
     shutil.copy2(ROOT / "scripts" / "zusammenfassung_erstellen.sh", script)
     planted(tmp_path / "Ampel-Master.xlsx")
-    env = {**os.environ, "AMPEL_NO_PAUSE": "1",
-           "PYTHONPATH": os.pathsep.join(filter(None, [str(ROOT), os.environ.get("PYTHONPATH")]))}
+    from double_click import script_env  # a python3 with the libraries on the PATH, the checkout on PYTHONPATH
+
+    env = script_env(tmp_path)
     done = subprocess.run(["bash", str(script)], capture_output=True, text=True, timeout=300, env=env,
                           stdin=subprocess.DEVNULL)
     assert done.returncode == 1, done.stdout + done.stderr

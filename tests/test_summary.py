@@ -690,8 +690,9 @@ def test_shell_script_uses_the_master_in_the_parent_folder(tmp_path):
     shutil.copy2(ROOT / "scripts" / "zusammenfassung_erstellen.sh", script)
     master = rich_master(tmp_path / "Ampel-Master.xlsx")
     before = master.read_bytes()
-    env = {**os.environ, "AMPEL_NO_PAUSE": "1",
-           "PYTHONPATH": os.pathsep.join(filter(None, [str(ROOT), os.environ.get("PYTHONPATH")]))}
+    from double_click import script_env  # a python3 with the libraries on the PATH, the checkout on PYTHONPATH
+
+    env = script_env(tmp_path)
     done = subprocess.run(["bash", str(script)], capture_output=True, text=True, timeout=300, env=env,
                           stdin=subprocess.DEVNULL)
     assert done.returncode == 0, done.stdout + done.stderr

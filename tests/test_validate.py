@@ -268,8 +268,13 @@ def test_report_from_python_to_frame(tmp_path):
     assert (row["severity"], row["sheet"], row["cell"]) == ("error", "Sprache", "C6")
 
 
-def test_counts_line_speaks_german_singular_and_plural():
-    """The example has exactly one Hinweis (the Anleitung sheet): "1 Hinweis", never "1 Hinweise"."""
-    result = CliRunner().invoke(cli, ["validate", str(EXAMPLE)])
+def test_counts_line_speaks_german_singular_and_plural(tmp_path):
+    """A master whose only finding is a Hinweis (no measure marked): "1 Hinweis", never "1 Hinweise";
+    the example (whose Anleitung is the template's own sheet) has none: "0 Hinweise"."""
+    path = build(tmp_path / "ok.xlsx", [simple_field()], konzept={"Titel": "X"}, declared=DECLARED)
+    result = CliRunner().invoke(cli, ["validate", str(path)])
     assert result.exit_code == 0, result.output
     assert "0 Fehler, 0 Warnungen, 1 Hinweis\n" in result.output
+    result = CliRunner().invoke(cli, ["validate", str(EXAMPLE)])
+    assert result.exit_code == 0, result.output
+    assert "0 Fehler, 0 Warnungen, 0 Hinweise\n" in result.output

@@ -98,7 +98,7 @@ def test_summary_follows_excel_saves(tmp_path, versions):
         src = tmp_path / "expected" / key / master.name  # the same name: it is written into the summary
         src.parent.mkdir(parents=True)
         src.write_bytes(data)
-        expected[key] = default_action(src.parent / out.name)(src).read_bytes()
+        expected[key] = default_action(src.parent / out.name)(src).written[0].read_bytes()
     assert expected["a"] != expected["b"]
 
     with Watcher(master, out) as w:

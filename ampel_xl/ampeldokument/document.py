@@ -45,7 +45,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from .._io import atomic_path
+from .._io import atomic_path, beside
 from ..errors import WriteError
 from ..model import Art, document_date, format_date_de
 from ..vocabulary import LOOKS, NO_STATUS, STATUS_ORDER, plural
@@ -98,9 +98,9 @@ class ReportFiles:
 
 
 def default_report_path(master: str | os.PathLike[str]) -> Path:
-    """``…/Ampel-Master.xlsx`` → ``…/Ampel-Master_Ampeldokument.docx``."""
-    master = Path(master)
-    return master.with_name(f"{master.stem}_Ampeldokument.docx")
+    """``…/Ampel-Master.xlsx`` → ``…/Ampel-Master_Ampeldokument.docx`` (in the current folder for a
+    master inside the installed package, see :func:`ampel_xl._io.beside`)."""
+    return beside(master, f"{Path(master).stem}_Ampeldokument.docx")
 
 
 def write_report(summary: Summary, target: str | os.PathLike[str], *, header: str | None = None,

@@ -37,13 +37,13 @@ from typing import Any
 from ..colors import ColorClass, ColorResolver, Theme, classify
 from ..conditional import ConditionalFormats, Dxf, parse_dxfs
 from ..errors import ReadError
-from ..findings import FIELD_DUPLICATE, WORD_CONFLICT
+from ..findings import FIELD_DUPLICATE, MASTER_OPEN, WORD_CONFLICT
 from ..model import Anomaly, Feld, Konzept, Massnahme, SheetInfo, Status, TableInfo, Unterziel, field_key
 from ..sniff import check_master_file
 from . import parts
 from .grid import Grid, col_letter, text_of
 from .konzept import read_konzept
-from .layout import FieldLayout, MeasureDraft, SheetDraft, find_title, match_title, norm
+from .layout import FieldLayout, MeasureDraft, SheetDraft, find_title, match_title, norm, template_sheet
 from .status import StatusReader, icon_status
 from .words import Words
 
@@ -99,13 +99,24 @@ def read(path: str | os.PathLike[str]) -> Konzept:
     except _DAMAGE as exc:
         raise _damaged(path, exc) from exc
     try:
-        return WorkbookReader(wb, path).run()
+        reader = WorkbookReader(wb, path)
+        reader.anomalies += _open_elsewhere(path)
+        return reader.run()
     except ReadError:
         raise
     except _DAMAGE as exc:
         raise _damaged(path, exc) from exc
     finally:
         wb.close()
+
+
+def _open_elsewhere(path: Path) -> list[Anomaly]:
+    """A lock file beside the master: it is open in Excel (``~$<name>``) or LibreOffice
+    (``.~lock.<name>#``), so edits not yet saved are missing from what is read."""
+    for lock, program in ((f"~${path.name}", "Excel"), (f".~lock.{path.name}#", "LibreOffice")):
+        if path.with_name(lock).is_file():
+            return [Anomaly.of(MASTER_OPEN, None, None, None, name=path.name, program=program, lock=lock)]
+    return []
 
 
 # --------------------------------------------------------------------------------------------
@@ -194,7 +205,8 @@ class WorkbookReader:
             grid = self.grid(part)
             title = find_title(grid, sref.name)
             if title is None:
-                sheets.append(SheetInfo(sref.name, "ignoriert", hidden))
+                kind = "vorlage" if template_sheet(grid) else "ignoriert"
+                sheets.append(SheetInfo(sref.name, kind, hidden))
                 continue
             layout = FieldLayout(grid, sref.name, title, self.status, self)
             header_end = layout.find_header()

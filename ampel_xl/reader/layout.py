@@ -26,6 +26,7 @@ from ..findings import (
     short,
 )
 from ..model import Anomaly, Art, StatusEvidence, TextRun, match_title  # (also re-exported)
+from ..vocabulary import ANLEITUNG_TITLE
 from .grid import Grid, ref, text_of
 from .status import StatusReader
 
@@ -251,6 +252,12 @@ def find_title(grid: Grid, sheet: str) -> tuple[Art, str, str, str, int] | None:
                         name = sheet
                     return art, name, value.strip(), ref(col, idx), idx
     return None
+
+
+def template_sheet(grid: Grid) -> bool:
+    """A sheet the program's own template writes (its Anleitung), known by what the template writes in
+    A1, not by the tab's name: a clerk may rename the tab, or name a sheet of their own "Anleitung"."""
+    return grid.text(1, 1).strip() == ANLEITUNG_TITLE
 
 
 class FieldLayout:

@@ -47,6 +47,7 @@ import xlsxwriter
 from .. import placeholders
 from .._io import xlsx_workbook
 from ..vocabulary import (
+    ANLEITUNG_TITLE,
     BLUE_LABEL,
     BLUE_MARK,
     BLUE_MEANING,
@@ -592,7 +593,7 @@ def _anleitung_sheet(wb: xlsxwriter.Workbook, fm: _Formats, *, kopfzeile: str | 
     ws.set_column(1, 1, 110)
     _header_footer(ws, kopfzeile, example)
     ws.hide_gridlines(2)
-    ws.write_string(0, 0, "Anleitung: So pflegen Sie den Ampel-Master", fm.anleitung_title)
+    ws.write_string(0, 0, ANLEITUNG_TITLE, fm.anleitung_title)
     ws.set_row(0, 26)
     row = 2
 

@@ -19,7 +19,7 @@ import re
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from .._io import xlsx_workbook
+from .._io import beside, xlsx_workbook
 from ..vocabulary import counts_text
 from .cells import clip, fit_row
 from .formats import SEVERITY_FILLS, WARN_FILL, Formats
@@ -49,9 +49,9 @@ _ROWS_RE = re.compile(r"^(\d{1,7})(?::(\d{1,7}))?$")
 
 
 def default_findings_path(master: str | os.PathLike[str]) -> Path:
-    """``…/Ampel-Master.xlsx`` → ``…/Ampel-Master_Prüfbericht.xlsx``."""
-    master = Path(master)
-    return master.with_name(f"{master.stem}_Prüfbericht.xlsx")
+    """``…/Ampel-Master.xlsx`` → ``…/Ampel-Master_Prüfbericht.xlsx`` (in the current folder for a master
+    inside the installed package, see :func:`ampel_xl._io.beside`)."""
+    return beside(master, f"{Path(master).stem}_Prüfbericht.xlsx")
 
 
 def _anchor(sheet: str | None, cell: str | None) -> str | None:

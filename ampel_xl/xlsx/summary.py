@@ -46,7 +46,7 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from .._io import xlsx_workbook
+from .._io import beside, xlsx_workbook
 from ..model import Konzept, document_date
 from .cells import ROW_PT, clip, row_height, sheet_name
 from .changes import SHEET_ENTWICKLUNG, add_changes_sheet
@@ -71,9 +71,9 @@ CONSTANT_MEMORY_MEASURES = 20_000
 
 
 def default_summary_path(master: str | os.PathLike[str]) -> Path:
-    """``…/Ampel-Master.xlsx`` → ``…/Ampel-Master_Zusammenfassung.xlsx``."""
-    master = Path(master)
-    return master.with_name(f"{master.stem}_Zusammenfassung.xlsx")
+    """``…/Ampel-Master.xlsx`` → ``…/Ampel-Master_Zusammenfassung.xlsx`` (in the current folder for a
+    master inside the installed package, see :func:`ampel_xl._io.beside`)."""
+    return beside(master, f"{Path(master).stem}_Zusammenfassung.xlsx")
 
 
 def default_header(konzept: Konzept) -> str:
