@@ -13,8 +13,9 @@ from xml.etree import ElementTree as ET
 
 import pytest
 
-from ampel_xl import colors
-from ampel_xl.colors import (
+from ampel_xl.model import BLUE_MARK, STATUS_COLORS, STATUS_FILLS, Status, StatusEvidence
+from ampel_xl.reader import colors
+from ampel_xl.reader.colors import (
     OFFICE_2007,
     OFFICE_2013,
     OFFICE_2023,
@@ -28,7 +29,6 @@ from ampel_xl.colors import (
     normalize_rgb,
     theme_xml,
 )
-from ampel_xl.model import BLUE_MARK, STATUS_COLORS, STATUS_FILLS, Status, StatusEvidence
 
 G, Y, R, B, N, U = (
     ColorClass.GRUEN,

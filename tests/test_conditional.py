@@ -26,9 +26,9 @@ from openpyxl.formatting.rule import CellIsRule, ColorScaleRule, FormulaRule, Ic
 from openpyxl.styles import Color, Font, PatternFill
 from openpyxl.styles.differential import DifferentialStyle
 
-from ampel_xl.colors import OFFICE_2013, ColorResolver, Theme, classify
-from ampel_xl.conditional import ConditionalFormats, FormulaError, Icon, parse_dxfs, parse_formula
 from ampel_xl.model import Status
+from ampel_xl.reader.colors import OFFICE_2013, ColorResolver, Theme, classify
+from ampel_xl.reader.conditional import ConditionalFormats, FormulaError, Icon, parse_dxfs, parse_formula
 
 SOFFICE = shutil.which("soffice") or shutil.which("libreoffice")
 SSCONVERT = shutil.which("ssconvert")

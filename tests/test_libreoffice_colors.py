@@ -20,7 +20,8 @@ import pytest
 from openpyxl import load_workbook
 from openpyxl.styles import Color
 
-from ampel_xl import colors, read
+from ampel_xl import read
+from ampel_xl.reader import colors
 from builders import FieldSheet, build
 
 SOFFICE = shutil.which("soffice") or shutil.which("libreoffice")

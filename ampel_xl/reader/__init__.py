@@ -34,16 +34,16 @@ from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
-from ..colors import ColorClass, ColorResolver, Theme, classify
-from ..conditional import ConditionalFormats, Dxf, parse_dxfs
 from ..errors import ReadError
 from ..findings import FIELD_DUPLICATE, WORD_CONFLICT
 from ..model import Anomaly, Feld, Konzept, Massnahme, SheetInfo, Status, TableInfo, Unterziel, field_key
-from ..sniff import check_master_file
 from . import parts
+from .colors import ColorClass, ColorResolver, Theme, classify
+from .conditional import ConditionalFormats, Dxf, parse_dxfs
 from .grid import Grid, col_letter, text_of
 from .konzept import read_konzept
 from .layout import FieldLayout, MeasureDraft, SheetDraft, find_title, match_title, norm
+from .sniff import check_master_file
 from .status import StatusReader, icon_status
 from .words import Words
 

@@ -14,7 +14,7 @@ import datetime as _dt
 import functools
 from typing import Any, NamedTuple
 
-from ..colors import ColorClass, ColorResolver, classify
+from .colors import ColorClass, ColorResolver, classify
 from .parts import Run, SheetPart, WorkbookParts, XGradientFill, cell_key
 
 _LARGE_MERGE = 20_000

@@ -14,7 +14,6 @@ import re
 from dataclasses import dataclass, field
 from typing import Any
 
-from ..colors import ColorClass
 from ..findings import (
     AUSWERTUNG_UNREADABLE,
     LABEL_EMPTY,
@@ -26,6 +25,7 @@ from ..findings import (
     short,
 )
 from ..model import Anomaly, Art, StatusEvidence, TextRun, match_title  # (also re-exported)
+from .colors import ColorClass
 from .grid import Grid, ref, text_of
 from .status import StatusReader
 
@@ -708,7 +708,7 @@ class TableReader:
             n += 1
         if n >= 2 and len(colours) == 1:
             rgb = colours.pop()
-            from ..colors import classify
+            from .colors import classify
 
             if classify(rgb) not in (ColorClass.NEUTRAL, ColorClass.BLAU):
                 return rgb

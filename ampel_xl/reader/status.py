@@ -11,9 +11,9 @@ from __future__ import annotations
 
 import functools
 
-from ..colors import ColorClass, classify, color_name
-from ..conditional import ICON_SET_NAMES, ICON_SET_STATUSES, Icon
 from ..model import Status, StatusEvidence
+from .colors import ColorClass, classify, color_name
+from .conditional import ICON_SET_NAMES, ICON_SET_STATUSES, Icon
 from .grid import Grid, ref as _ref, text_of
 from .words import Words
 

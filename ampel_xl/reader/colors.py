@@ -71,7 +71,7 @@ from typing import Any
 
 from defusedxml import ElementTree as _SafeET
 
-from .vocabulary import STATUS_LABELS
+from ..vocabulary import STATUS_LABELS
 
 __all__ = [
     "OFFICE_2007",

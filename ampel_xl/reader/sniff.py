@@ -42,7 +42,7 @@ import zlib
 from collections.abc import Callable
 from pathlib import Path
 
-from .errors import ReadError
+from ..errors import ReadError
 
 MiB = 1024 * 1024
 

@@ -78,7 +78,7 @@ from dataclasses import dataclass, field
 from typing import Any
 from xml.etree.ElementTree import Element
 
-from .model import Status
+from ..model import Status
 
 __all__ = [
     "ICON_SET_NAMES",
