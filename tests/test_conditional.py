@@ -28,7 +28,9 @@ from openpyxl.styles.differential import DifferentialStyle
 
 from ampel_xl.model import Status
 from ampel_xl.reader.colors import OFFICE_2013, ColorResolver, Theme, classify
-from ampel_xl.reader.conditional import ConditionalFormats, FormulaError, Icon, parse_dxfs, parse_formula
+from ampel_xl.reader.conditional import ConditionalFormats, parse_dxfs
+from ampel_xl.reader.formula import FormulaError, parse_formula
+from ampel_xl.reader.icons import Icon
 
 SOFFICE = shutil.which("soffice") or shutil.which("libreoffice")
 SSCONVERT = shutil.which("ssconvert")

@@ -13,8 +13,8 @@ import functools
 
 from ..model import Status, StatusEvidence
 from .colors import ColorClass, classify, color_name
-from .conditional import ICON_SET_NAMES, ICON_SET_STATUSES, Icon
 from .grid import Grid, ref as _ref, text_of
+from .icons import ICON_SET_NAMES, ICON_SET_STATUSES, Icon
 from .words import Words
 
 #: Texts that are only a symbol: their colour is the status.
