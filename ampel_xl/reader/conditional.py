@@ -90,7 +90,7 @@ from .formula import (
     truthy,
 )
 from .icons import ICON_SET_NAMES, ICON_SET_STATUSES, Icon, icon_at, icon_set_of
-from .refs import MAX_COL, MAX_ROW, Range, parse_sqref
+from .refs import MAX_COL, MAX_ROW, CellRange, parse_sqref
 
 __all__ = [
     "CfOutcome",
@@ -301,7 +301,7 @@ class _Rule:
     order: int
     kind: str
     sqref: str
-    ranges: tuple[Range, ...]
+    ranges: tuple[CellRange, ...]
     stop: bool
     dxf: Dxf | None
     label: str
@@ -393,7 +393,7 @@ def _parse_cfvo(cfvo: Element) -> tuple[_Threshold | None, str | None]:
 def _build_rule(
     rule_el: Element,
     sqref: str,
-    ranges: tuple[Range, ...] | None,
+    ranges: tuple[CellRange, ...] | None,
     order: int,
     dxfs: Sequence[Dxf],
     resolver: Any,

@@ -302,7 +302,7 @@ class FieldLayout:
             below, below_unknown, n_below = self._roles_of(idx + 1)
             own_below = [c for c in grid.rows.get(idx + 1, {}) if grid.rows[idx + 1][c] is not None]
             group_above = any(
-                (rng := grid.merge_range(idx, c)) is not None and rng[2] > rng[0] and rng[1] == idx
+                (rng := grid.merge_range(idx, c)) is not None and rng.max_col > rng.min_col and rng.min_row == idx
                 for c in grid.rows.get(idx, {}))
             if n_below and own_below and (group_above or all(
                     isinstance(grid.rows[idx + 1][c], str) and header_role(grid.rows[idx + 1][c])
@@ -664,7 +664,7 @@ class TableReader:
         if self.c_status is None:
             return False
         rng = self.grid.merge_range(idx, self.c_text)
-        return rng is not None and rng[0] <= self.c_status <= rng[2] and rng[1] == idx
+        return rng is not None and rng.min_col <= self.c_status <= rng.max_col and rng.min_row == idx
 
     def _no_status(self, idx: int) -> bool:
         ev = self._evidence(idx)
