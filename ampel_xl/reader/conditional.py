@@ -75,6 +75,7 @@ from dataclasses import dataclass, field
 from typing import Any
 from xml.etree.ElementTree import Element
 
+from .colors import ColorResolver
 from .formula import (
     Context,
     FormulaError,
@@ -90,6 +91,7 @@ from .formula import (
     truthy,
 )
 from .icons import ICON_SET_NAMES, ICON_SET_STATUSES, Icon, icon_at, icon_set_of
+from .parts import XColor
 from .refs import MAX_COL, MAX_ROW, CellRange, parse_sqref
 
 __all__ = [
@@ -168,37 +170,9 @@ def _bool_attr(element: Element, name: str, default: bool) -> bool:
     return value.strip().lower() in ("1", "true")
 
 
-class _XmlColor:
-    """Duck-typed colour for :meth:`ColorResolver.resolve` from a ``<color>``-like element."""
-
-    __slots__ = ("indexed", "rgb", "theme", "tint", "type")
-
-    def __init__(self, element: Element) -> None:
-        self.type: str | None
-        self.rgb = element.get("rgb")
-        self.theme = element.get("theme")
-        self.indexed = element.get("indexed")
-        try:
-            self.tint = float(element.get("tint") or 0.0)
-        except ValueError:
-            self.tint = 0.0
-        if _bool_attr(element, "auto", False):
-            self.type = "auto"
-        elif self.rgb is not None:
-            self.type = "rgb"
-        elif self.theme is not None:
-            self.type = "theme"
-        elif self.indexed is not None:
-            self.type = "indexed"
-        else:
-            self.type = None
-
-
-def _resolve(resolver: Any, element: Element | None) -> str | None:
-    if element is None:
-        return None
-    color = _XmlColor(element)
-    if color.type is None:
+def _resolve(resolver: ColorResolver, element: Element | None) -> str | None:
+    color = XColor.from_element(element)
+    if color is None:
         return None
     try:
         return resolver.resolve(color)
@@ -206,7 +180,7 @@ def _resolve(resolver: Any, element: Element | None) -> str | None:
         return None
 
 
-def _parse_dxf(dxf: Element, resolver: Any) -> Dxf:
+def _parse_dxf(dxf: Element, resolver: ColorResolver) -> Dxf:
     fill_rgb: str | None = None
     cleared = False
     fill = _child(dxf, "fill")
@@ -235,7 +209,7 @@ def _parse_dxf(dxf: Element, resolver: Any) -> Dxf:
     return Dxf(fill=fill_rgb, font_rgb=font_rgb, fill_cleared=cleared and fill_rgb is None)
 
 
-def parse_dxfs(styles_root: Element, resolver: Any) -> list[Dxf]:
+def parse_dxfs(styles_root: Element, resolver: ColorResolver) -> list[Dxf]:
     """The ``<dxfs>`` of ``styles.xml`` (its root element), in order, colours resolved."""
     if styles_root is None:
         return []
@@ -396,7 +370,7 @@ def _build_rule(
     ranges: tuple[CellRange, ...] | None,
     order: int,
     dxfs: Sequence[Dxf],
-    resolver: Any,
+    resolver: ColorResolver,
     inline_dxf: bool,
 ) -> _Rule:
     kind = rule_el.get("type") or ""
@@ -548,7 +522,7 @@ def _build_icon_set(rule: _Rule, rule_el: Element) -> None:
         rule.label = f"Symbolsatz {german} mit eigenen Symbolen" + (" (umgekehrt)" if rule.reverse else "")
 
 
-def _build_color_scale(rule: _Rule, rule_el: Element, resolver: Any) -> None:
+def _build_color_scale(rule: _Rule, rule_el: Element, resolver: ColorResolver) -> None:
     scale = _child(rule_el, "colorScale")
     if scale is None:
         rule.problem = "Farbskala fehlt"
@@ -887,7 +861,7 @@ class ConditionalFormats:
         cls,
         elements: Iterable[Element],
         dxfs: Sequence[Dxf],
-        resolver: Any,
+        resolver: ColorResolver,
         *,
         extent: tuple[int, int] | None = None,
         now: _dt.datetime | None = None,

@@ -230,7 +230,9 @@ def _true(value: str | None, default: bool = False) -> bool:
 
 @dataclass(frozen=True, slots=True)
 class XColor:
-    """A colour as stored (duck-types openpyxl's Color for :class:`~ampel_xl.colors.ColorResolver`)."""
+    """A colour as stored: the reader's one XML colour type (cell styles and the differential
+    formats of conditional formatting), resolved by :class:`~ampel_xl.reader.colors.ColorResolver`.
+    An ``rgb`` wins over ``theme`` and ``indexed``, ``auto`` counts only without any of them."""
 
     type: str  # "rgb", "theme", "indexed" or "auto"
     rgb: str | None = None
