@@ -600,6 +600,17 @@ def test_xml_attack_without_sniff_is_still_harmless(monkeypatch, master, tmp_pat
     assert "lollol" not in text
 
 
+@pytest.mark.parametrize("kind", [k for k in XML_ATTACKS if k != "endless-prolog"])
+def test_the_parts_reader_refuses_every_dtd_the_file_check_refuses(monkeypatch, master, tmp_path, kind):
+    """One DTD guard, two lines of defence: with the file check's prolog walk switched off, the parts'
+    reader refuses the same declarations (after comments, in UTF-16) with one German sentence."""
+    p = xml_attack(master, tmp_path, kind)
+    monkeypatch.setattr(ampel_xl.reader.sniff, "_prolog", lambda buf, fill, at_eof: (None, True))
+    with pytest.raises(ReadError) as caught:
+        read(p)
+    assert SECRET not in str(caught.value) and "Traceback" not in str(caught.value)
+
+
 # --------------------------------------------------------------------------------------------
 # Zip bombs: refused from the declared sizes, or bounded by zipfile's own size check
 

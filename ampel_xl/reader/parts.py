@@ -2,8 +2,9 @@
 
 Every XML part goes through :class:`NoDTD` first, which refuses a document type declaration
 before the parser sees it: without a DTD no entity can be declared (billion laughs) or fetched
-(XXE). :func:`ampel_xl.sniff.check_master_file` refuses such files before reading; this is the
-second line of defence, independent of it. Parts are parsed with the C ElementTree parser; the
+(XXE). :func:`~ampel_xl.reader.sniff.check_master_file` refuses such files before reading; this is
+the second line of defence, run on every part the reader parses, with the same verdict
+(:func:`~ampel_xl.reader.sniff.prolog_verdict`, the one DTD guard). Parts are parsed with the C ElementTree parser; the
 large ones (worksheets, the shared strings) are streamed item by item (:class:`_Streamed`).
 
 openpyxl is not used: it would drop what the reader needs (the x14 extensions of conditional
@@ -30,6 +31,7 @@ from typing import IO, Any, cast
 from xml.etree.ElementTree import Element, XMLParser, XMLPullParser
 
 from .refs import COLUMNS, CellRange, column_index, parse_range
+from .sniff import prolog_verdict
 
 MAIN_NS = "http://schemas.openxmlformats.org/spreadsheetml/2006/main"
 _M = f"{{{MAIN_NS}}}"
@@ -39,38 +41,10 @@ _OFFICE_DOC = "http://schemas.openxmlformats.org/officeDocument/2006/relationshi
 _STRICT_NS = "http://purl.oclc.org/ooxml/spreadsheetml/main"
 
 # --------------------------------------------------------------------------------------------
-# The DTD guard
+# The DTD guard (its verdict: sniff.prolog_verdict)
 
 _PROLOG_MAX = 1 << 20
-
-
-def _prolog_verdict(buf: bytes, eof: bool) -> bool | None:
-    """True when a declaration (``<!DOCTYPE`` …) precedes the root element, False when none
-    does, None when ``buf`` ends before that is decided. NUL bytes must be dropped first (so
-    that UTF-16 markup reads as ASCII)."""
-    i, n = 0, len(buf)
-    for bom in (b"\xef\xbb\xbf", b"\xff\xfe", b"\xfe\xff"):
-        if buf.startswith(bom):
-            i = len(bom)
-            break
-    while True:
-        while i < n and buf[i] in b" \t\r\n":
-            i += 1
-        if n - i < 4 and not eof:
-            return None
-        if i >= n or buf[i] != 0x3C:  # "<"
-            return False  # no markup: left to the parser
-        if buf.startswith(b"<?", i):
-            end = b"?>"
-        elif buf.startswith(b"<!--", i):
-            end = b"-->"
-        else:
-            # a declaration (<!DOCTYPE …) says yes; anything else is the root element
-            return buf.startswith(b"<!", i)
-        j = buf.find(end, i + 2)
-        if j < 0:
-            return False if eof else None
-        i = j + len(end)
+"""Longest prolog NoDTD reads before it refuses the part (sniff refuses past ``MAX_PROLOG`` already)."""
 
 
 class NoDTD:
@@ -86,10 +60,10 @@ class NoDTD:
             while True:
                 chunk = self._src.read(1 << 16)
                 head += chunk
-                verdict = _prolog_verdict(head.replace(b"\x00", b""), eof=not chunk)
-                if verdict:
+                verdict = prolog_verdict(head.replace(b"\x00", b""), eof=not chunk)
+                if verdict == "dtd":
                     raise ValueError("XML part with a document type declaration (DTD) refused")
-                if verdict is False:
+                if verdict is not None:
                     break
                 if len(head) > _PROLOG_MAX:
                     raise ValueError("XML part with an overlong prolog refused")
