@@ -79,6 +79,7 @@ from .colors import ColorResolver
 from .formula import (
     Context,
     FormulaError,
+    Node,
     ValueAt,
     XlError,
     cell_value,
@@ -265,7 +266,7 @@ def _operand_label(text: str) -> str:
 @dataclass
 class _Threshold:
     kind: str  # num, percent, percentile, min, max, formula
-    formula: tuple | None
+    formula: Node | None
     gte: bool
 
 
@@ -281,7 +282,7 @@ class _Rule:
     label: str
     problem: str | None = None
     operator: str | None = None
-    formulas: tuple[tuple, ...] = ()
+    formulas: tuple[Node, ...] = ()
     text: str | None = None
     # icon sets
     icon_set: str | None = None
@@ -337,7 +338,7 @@ def _label_for(kind: str, operator: str | None, formulas: list[str], text: str |
     return _OTHER_LABELS.get(kind, f"Regeltyp „{kind}“")
 
 
-def _compile(texts: Sequence[str]) -> tuple[tuple[tuple, ...], str | None]:
+def _compile(texts: Sequence[str]) -> tuple[tuple[Node, ...], str | None]:
     try:
         return tuple(parse_formula(t) for t in texts), None
     except FormulaError as exc:

@@ -1,6 +1,8 @@
 """Formulas of conditional formatting, evaluated as Excel does: a small safe subset, never ``eval``.
 
-A formula is parsed by a recursive-descent parser into a tree and evaluated per cell against
+A formula is parsed by a recursive-descent parser into a tree of typed, immutable nodes
+(:data:`Node`: :class:`Const`, :class:`Ref`, :class:`Unary`, :class:`Percent`, :class:`Binary`,
+:class:`Call`) and evaluated per cell against
 ``value_at(row, col)``, which gives any cell's typed value. Anything outside the subset raises
 :class:`FormulaError` (a German reason): it is reported as unreadable, never guessed.
 
@@ -33,6 +35,13 @@ from typing import Any
 from .refs import MAX_COL, MAX_ROW, column_index
 
 __all__ = [
+    "Node",
+    "Const",
+    "Ref",
+    "Unary",
+    "Percent",
+    "Binary",
+    "Call",
     "ERROR_TEXTS",
     "MAX_FORMULA_DEPTH",
     "Context",
@@ -314,8 +323,60 @@ def _tokenize(text: str) -> list[_Tok]:
     return tokens
 
 
-# AST nodes are tuples: ("num", v) ("str", s) ("bool", b) ("ref", row, col, row_abs, col_abs)
-# ("un", op, x) ("pct", x) ("bin", op, a, b) ("call", NAME, (args...))
+# The tree of a formula: typed nodes, immutable (a rule's formulas are parsed once and evaluated for
+# every cell the rule covers).
+
+
+@dataclass(frozen=True, slots=True)
+class Const:
+    """A number, a string or TRUE/FALSE written in the formula."""
+
+    value: float | str | bool
+
+
+@dataclass(frozen=True, slots=True)
+class Ref:
+    """A cell reference as written for the rule's top-left cell; ``$`` parts are absolute."""
+
+    row: int
+    col: int
+    row_abs: bool
+    col_abs: bool
+
+
+@dataclass(frozen=True, slots=True)
+class Unary:
+    """``-x`` or ``+x``."""
+
+    op: str
+    operand: Node
+
+
+@dataclass(frozen=True, slots=True)
+class Percent:
+    """``x%``."""
+
+    operand: Node
+
+
+@dataclass(frozen=True, slots=True)
+class Binary:
+    """A comparison (``= <> < > <= >=``), ``&`` or arithmetic (``+ - * / ^``)."""
+
+    op: str
+    left: Node
+    right: Node
+
+
+@dataclass(frozen=True, slots=True)
+class Call:
+    """A function of the subset, its name in capitals (``_xlfn.`` dropped), arity checked."""
+
+    name: str
+    args: tuple[Node, ...]
+
+
+Node = Const | Ref | Unary | Percent | Binary | Call
 
 _FUNCTIONS = frozenset(
     {
@@ -354,13 +415,13 @@ class _Parser:
         if tok.text != text:
             raise FormulaError(f"„{text}“ erwartet, „{tok.text}“ gefunden")
 
-    def parse(self) -> tuple:
+    def parse(self) -> Node:
         node = self.comparison()
         if self.peek() is not None:
             raise FormulaError(f"nicht unterstützter Formelteil „{self.peek().text}“")  # type: ignore[union-attr]
         return node
 
-    def comparison(self) -> tuple:
+    def comparison(self) -> Node:
         self.depth += 1
         if self.depth > MAX_FORMULA_DEPTH:
             raise FormulaError("Formel zu tief verschachtelt")
@@ -369,42 +430,42 @@ class _Parser:
         finally:
             self.depth -= 1
 
-    def _comparison(self) -> tuple:
+    def _comparison(self) -> Node:
         node = self.concat()
         while (tok := self.peek()) is not None and tok.kind == "op" and tok.text in _COMPARISONS:
             self.take()
-            node = ("bin", tok.text, node, self.concat())
+            node = Binary(tok.text, node, self.concat())
         return node
 
-    def concat(self) -> tuple:
+    def concat(self) -> Node:
         node = self.additive()
         while (tok := self.peek()) is not None and tok.text == "&":
             self.take()
-            node = ("bin", "&", node, self.additive())
+            node = Binary("&", node, self.additive())
         return node
 
-    def additive(self) -> tuple:
+    def additive(self) -> Node:
         node = self.term()
         while (tok := self.peek()) is not None and tok.kind == "op" and tok.text in "+-":
             self.take()
-            node = ("bin", tok.text, node, self.term())
+            node = Binary(tok.text, node, self.term())
         return node
 
-    def term(self) -> tuple:
+    def term(self) -> Node:
         node = self.power()
         while (tok := self.peek()) is not None and tok.kind == "op" and tok.text in "*/":
             self.take()
-            node = ("bin", tok.text, node, self.power())
+            node = Binary(tok.text, node, self.power())
         return node
 
-    def power(self) -> tuple:
+    def power(self) -> Node:
         node = self.unary()
         while (tok := self.peek()) is not None and tok.text == "^":
             self.take()
-            node = ("bin", "^", node, self.unary())
+            node = Binary("^", node, self.unary())
         return node
 
-    def unary(self) -> tuple:
+    def unary(self) -> Node:
         tok = self.peek()
         if tok is not None and tok.kind == "op" and tok.text in "+-":
             self.take()
@@ -412,35 +473,35 @@ class _Parser:
             if self.depth > MAX_FORMULA_DEPTH:
                 raise FormulaError("Formel zu tief verschachtelt")
             try:
-                return ("un", tok.text, self.unary())
+                return Unary(tok.text, self.unary())
             finally:
                 self.depth -= 1
         node = self.primary()
         while (tok := self.peek()) is not None and tok.text == "%":
             self.take()
-            node = ("pct", node)
+            node = Percent(node)
         return node
 
-    def primary(self) -> tuple:
+    def primary(self) -> Node:
         tok = self.take()
         if tok.kind == "number":
             number = float(tok.text)
             if not math.isfinite(number):
                 raise FormulaError(f"Zahl „{tok.text}“ zu groß")
-            return ("num", number)
+            return Const(number)
         if tok.kind == "string":
-            return ("str", tok.text[1:-1].replace('""', '"'))
+            return Const(tok.text[1:-1].replace('""', '"'))
         if tok.kind == "ref":
             nxt = self.peek()
             if nxt is not None and nxt.text == ":":
                 raise FormulaError("Bereichsbezug (nur einzelne Zellen werden ausgewertet)")
             m = re.match(r"^(\$?)([A-Za-z]{1,3})(\$?)(\d+)$", tok.text)
             assert m is not None
-            return ("ref", int(m.group(4)), column_index(m.group(2)), bool(m.group(3)), bool(m.group(1)))
+            return Ref(int(m.group(4)), column_index(m.group(2)), bool(m.group(3)), bool(m.group(1)))
         if tok.kind == "name":
             upper = tok.text.upper()
             if upper in ("TRUE", "FALSE"):
-                return ("bool", upper == "TRUE")
+                return Const(upper == "TRUE")
             raise FormulaError(f"Name „{tok.text}“ wird nicht ausgewertet")
         if tok.kind == "func":
             name = tok.text.upper()
@@ -449,7 +510,7 @@ class _Parser:
             if name not in _FUNCTIONS:
                 raise FormulaError(f"Funktion {name} wird nicht ausgewertet")
             self.expect("(")
-            args: list[tuple] = []
+            args: list[Node] = []
             if self.peek() is not None and self.peek().text == ")":  # type: ignore[union-attr]
                 self.take()
             else:
@@ -461,7 +522,7 @@ class _Parser:
                     if sep.text not in (",", ";"):
                         raise FormulaError(f"„,“ oder „)“ erwartet, „{sep.text}“ gefunden")
             _check_arity(name, len(args))
-            return ("call", name, tuple(args))
+            return Call(name, tuple(args))
         if tok.text == "(":
             node = self.comparison()
             self.expect(")")
@@ -486,7 +547,7 @@ def _check_arity(name: str, count: int) -> None:
         raise FormulaError(f"Funktion {name} mit {count} Argumenten")
 
 
-def parse_formula(text: str) -> tuple:
+def parse_formula(text: str) -> Node:
     """Parse a formula of the supported subset (with or without a leading ``=``) into a tree.
 
     Raises :class:`FormulaError` (German message) for anything outside the subset.
@@ -502,23 +563,20 @@ def parse_formula(text: str) -> tuple:
     return tree
 
 
-def _tree_depth(tree: tuple) -> int:
+def _tree_depth(tree: Node) -> int:
     """Depth of a formula tree, without recursion (a long chain 1+1+…+1 is deep too)."""
     deepest = 0
     stack = [(tree, 1)]
     while stack:
         node, depth = stack.pop()
         deepest = max(deepest, depth)
-        kind = node[0]
-        if kind == "un":
-            stack.append((node[2], depth + 1))
-        elif kind == "pct":
-            stack.append((node[1], depth + 1))
-        elif kind == "bin":
-            stack.append((node[2], depth + 1))
-            stack.append((node[3], depth + 1))
-        elif kind == "call":
-            stack.extend((arg, depth + 1) for arg in node[2])
+        if isinstance(node, (Unary, Percent)):
+            stack.append((node.operand, depth + 1))
+        elif isinstance(node, Binary):
+            stack.append((node.left, depth + 1))
+            stack.append((node.right, depth + 1))
+        elif isinstance(node, Call):
+            stack.extend((arg, depth + 1) for arg in node.args)
     return deepest
 
 
@@ -532,30 +590,27 @@ class Context:
         self.now = now
 
 
-def evaluate(node: tuple, ctx: Context) -> Any:
-    kind = node[0]
-    if kind in ("num", "str", "bool"):
-        return node[1]
-    if kind == "ref":
-        _, row, col, row_abs, col_abs = node
-        row = row if row_abs else row + ctx.drow
-        col = col if col_abs else col + ctx.dcol
+def evaluate(node: Node, ctx: Context) -> Any:
+    """The value of a formula tree for the cell ``ctx`` stands for (an :class:`XlError` for an error)."""
+    if isinstance(node, Const):
+        return node.value
+    if isinstance(node, Ref):
+        row = node.row if node.row_abs else node.row + ctx.drow
+        col = node.col if node.col_abs else node.col + ctx.dcol
         if not (1 <= row <= MAX_ROW and 1 <= col <= MAX_COL):
             return _REF
         return cell_value(ctx.value_at(row, col))
-    if kind == "un":
-        value = to_number(evaluate(node[2], ctx))
+    if isinstance(node, Unary):
+        value = to_number(evaluate(node.operand, ctx))
         if isinstance(value, XlError):
             return value
-        return -value if node[1] == "-" else value
-    if kind == "pct":
-        value = to_number(evaluate(node[1], ctx))
+        return -value if node.op == "-" else value
+    if isinstance(node, Percent):
+        value = to_number(evaluate(node.operand, ctx))
         return value if isinstance(value, XlError) else value / 100
-    if kind == "bin":
-        return _binary(node[1], evaluate(node[2], ctx), evaluate(node[3], ctx))
-    if kind == "call":
-        return _call(node[1], node[2], ctx)
-    raise AssertionError(kind)  # pragma: no cover
+    if isinstance(node, Binary):
+        return _binary(node.op, evaluate(node.left, ctx), evaluate(node.right, ctx))
+    return _call(node.name, node.args, ctx)
 
 
 def _binary(op: str, a: Any, b: Any) -> Any:
@@ -600,11 +655,11 @@ def _binary(op: str, a: Any, b: Any) -> Any:
     return result if math.isfinite(result) else _NUM
 
 
-def _text_arg(node: tuple, ctx: Context) -> Any:
+def _text_arg(node: Node, ctx: Context) -> Any:
     return to_text(evaluate(node, ctx))
 
 
-def _int_arg(node: tuple, ctx: Context) -> Any:
+def _int_arg(node: Node, ctx: Context) -> Any:
     value = to_number(evaluate(node, ctx))
     if isinstance(value, XlError):
         return value
@@ -613,7 +668,7 @@ def _int_arg(node: tuple, ctx: Context) -> Any:
     return math.floor(value)
 
 
-def _call(name: str, args: tuple, ctx: Context) -> Any:
+def _call(name: str, args: tuple[Node, ...], ctx: Context) -> Any:
     if name in ("TRUE", "FALSE"):
         return name == "TRUE"
     if name in _DATE_MATH:
@@ -627,7 +682,7 @@ def _call(name: str, args: tuple, ctx: Context) -> Any:
             value = evaluate(arg, ctx)
             if isinstance(value, XlError):
                 return value
-            if value is None or (isinstance(value, str) and arg[0] == "ref"):
+            if value is None or (isinstance(value, str) and isinstance(arg, Ref)):
                 continue  # text and blanks in referenced cells are ignored
             flag = _to_bool(value)
             if isinstance(flag, XlError):
