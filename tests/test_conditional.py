@@ -1,4 +1,4 @@
-"""Conditional formatting as Excel applies it (ampel_xl.conditional).
+"""Conditional formatting as Excel applies it (ampel_xl.reader.conditional, .formula, .icons).
 
 Every test builds a real workbook with openpyxl's public conditional-formatting API (or, for the
 x14 extension that no Python writer produces, adds Excel's documented ``<extLst>`` markup to the

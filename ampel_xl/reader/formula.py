@@ -2,9 +2,9 @@
 
 A formula is parsed by a recursive-descent parser into a tree of typed, immutable nodes
 (:data:`Node`: :class:`Const`, :class:`Ref`, :class:`Unary`, :class:`Percent`, :class:`Binary`,
-:class:`Call`) and evaluated per cell against
-``value_at(row, col)``, which gives any cell's typed value. Anything outside the subset raises
-:class:`FormulaError` (a German reason): it is reported as unreadable, never guessed.
+:class:`Call`) and evaluated per cell against ``value_at(row, col)``, which gives any cell's
+typed value. Anything outside the subset raises :class:`FormulaError` (a German reason): it is
+reported as unreadable, never guessed.
 
 Values
     Comparisons follow Excel: text is compared case-insensitively; numbers sort before text,
