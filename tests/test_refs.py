@@ -36,7 +36,8 @@ def _with_list_range(src: Path, dst: Path, old: str, new: str) -> Path:
     return dst
 
 
-@pytest.mark.parametrize("case_id", ["taught_words-dropdown", "taught_words-dropdown-x14"])
+@pytest.mark.parametrize("case_id", ["taught_words-dropdown", "taught_words-dropdown-liste",
+                                     "taught_words-dropdown-x14"])
 @pytest.mark.parametrize("selection", ["C:C", "C5:C9 C10:C40", "$C$5:$C$40"])
 def test_drop_down_list_over_a_whole_column_teaches_its_words(case_id, selection, tmp_path):
     """The clerk selected column C (or two blocks, or wrote $ signs) for the drop-down list: the

@@ -43,7 +43,7 @@ from .conditional import ConditionalFormats, Dxf, parse_dxfs
 from .grid import Grid, col_letter, text_of
 from .konzept import read_konzept
 from .layout import FieldLayout, MeasureDraft, SheetDraft, find_title, match_title, norm
-from .refs import parse_range
+from .refs import parse_range, split_sheet_ref
 from .sniff import check_master_file
 from .status import StatusReader, icon_status
 from .words import Words
@@ -304,7 +304,7 @@ class WorkbookReader:
             if target is None:
                 break
             formula = target
-        name, rng = parts.split_sheet_ref(formula)
+        name, rng = split_sheet_ref(formula)
         try:
             bounds = parse_range(rng)
         except ValueError:

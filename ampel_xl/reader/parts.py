@@ -778,18 +778,6 @@ def list_validations(part: SheetPart) -> list[tuple[list[CellRange], list[str] |
     return out
 
 
-_SHEET_REF_RE = re.compile(r"^(?:'((?:[^']|'')+)'|([^'!]+))!(.+)$")
-
-
-def split_sheet_ref(formula: str) -> tuple[str | None, str]:
-    """``"'Listen neu'!$A$1:$A$3"`` → ("Listen neu", "$A$1:$A$3"); without a sheet (None, ref)."""
-    m = _SHEET_REF_RE.match(formula.strip())
-    if not m:
-        return None, formula.strip()
-    name = m.group(1).replace("''", "'") if m.group(1) is not None else m.group(2)
-    return name, m.group(3)
-
-
 def cf_ranges(part: SheetPart) -> list[CellRange]:
     """The ranges every conditional format of the sheet covers (main and x14)."""
     refs: list[str] = []

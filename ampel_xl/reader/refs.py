@@ -4,8 +4,8 @@ A range is a :class:`CellRange` (first row, first column, last row, last column)
 inclusive, always in that order and with its corners sorted; a single cell is a range of one, a
 whole column runs to row 1,048,576, a whole row to column 16,384. ``$`` marks (absolute
 references) are read and ignored. Everything that reads a reference (merged cells, the ranges of
-conditional formatting and data validation, a drop-down list's source, a formula's cell
-reference) goes through here.
+conditional formatting and data validation, a drop-down list's source with its sheet name, a
+formula's cell reference) goes through here.
 """
 
 from __future__ import annotations
@@ -13,7 +13,10 @@ from __future__ import annotations
 import re
 from typing import NamedTuple
 
-__all__ = ["MAX_ROW", "MAX_COL", "CellRange", "COLUMNS", "column_index", "parse_cell", "parse_range", "parse_sqref"]
+__all__ = [
+    "MAX_ROW", "MAX_COL", "CellRange", "COLUMNS", "column_index", "parse_cell", "parse_range", "parse_sqref",
+    "split_sheet_ref",
+]
 
 MAX_ROW = 1_048_576
 MAX_COL = 16_384
@@ -102,3 +105,15 @@ def parse_sqref(text: str | None) -> tuple[CellRange, ...] | None:
         except ValueError:
             return None
     return tuple(ranges)
+
+
+_SHEET_REF_RE = re.compile(r"^(?:'((?:[^']|'')+)'|([^'!]+))!(.+)$")
+
+
+def split_sheet_ref(formula: str) -> tuple[str | None, str]:
+    """``"'Listen neu'!$A$1:$A$3"`` → ("Listen neu", "$A$1:$A$3"); without a sheet (None, ref)."""
+    m = _SHEET_REF_RE.match(formula.strip())
+    if not m:
+        return None, formula.strip()
+    name = m.group(1).replace("''", "'") if m.group(1) is not None else m.group(2)
+    return name, m.group(3)
