@@ -1,8 +1,9 @@
-"""References and ranges as a clerk writes them (ampel_xl.reader.refs, the reader's one A1 parser).
+"""References and ranges as they stand in masters (ampel_xl.reader.refs, the reader's one A1 parser).
 
 Excel writes the range of a drop-down list or a rule as the clerk selected it: a block ("C5:C40"),
-several blocks ("C5:C9 C12:C40"), or a whole column ("C:C") when the clerk clicked the column's
-letter. Each must teach the same words.
+several blocks ("C5:C9 C10:C40"), or, when the clerk clicked the column's letter, the whole column
+as "C1:C1048576". Scripts that fill a master (openpyxl, a county's own tools) also write "C:C",
+which Excel reads as the same column. Each must teach the same words.
 """
 
 from __future__ import annotations
@@ -13,7 +14,7 @@ from pathlib import Path
 import pytest
 
 from ampel_xl.reader.refs import MAX_COL, MAX_ROW, CellRange, parse_range, parse_sqref
-from clerk_masters import build_case
+from clerk_masters import SOFFICE, build_case, resave_libreoffice
 from test_reader_clerk import assert_reads_as_expected
 
 
@@ -38,12 +39,25 @@ def _with_list_range(src: Path, dst: Path, old: str, new: str) -> Path:
 
 @pytest.mark.parametrize("case_id", ["taught_words-dropdown", "taught_words-dropdown-liste",
                                      "taught_words-dropdown-x14"])
-@pytest.mark.parametrize("selection", ["C:C", "C5:C9 C10:C40", "$C$5:$C$40"])
+@pytest.mark.parametrize("selection", ["C1:C1048576", "C:C", "C5:C9 C10:C40", "$C$5:$C$40"])
 def test_drop_down_list_over_a_whole_column_teaches_its_words(case_id, selection, tmp_path):
-    """The clerk selected column C (or two blocks, or wrote $ signs) for the drop-down list: the
-    measures below the formatted rows still read with the words the list teaches."""
+    """The list covers column C (as Excel or as a script writes it), two blocks, or is written with $
+    signs: the measures below the formatted rows still read with the words the list teaches."""
     case = build_case(case_id, tmp_path)
     assert_reads_as_expected(case, _with_list_range(case.path, tmp_path / "auswahl.xlsx", "C5:C40", selection))
+
+
+@pytest.mark.libreoffice
+@pytest.mark.skipif(SOFFICE is None, reason="LibreOffice (soffice) not installed")
+def test_whole_column_list_reads_the_same_after_libreoffice_saved_it(tmp_path):
+    """LibreOffice keeps a whole column's drop-down list (cut to the used rows): the same words."""
+    case = build_case("taught_words-dropdown", tmp_path)
+    whole = _with_list_range(case.path, tmp_path / "spalte.xlsx", "C5:C40", "C1:C1048576")
+    resaved = resave_libreoffice([whole], tmp_path / "lo")[whole]
+    with zipfile.ZipFile(resaved) as zf:
+        sheets = [zf.read(n).decode("utf-8") for n in zf.namelist() if n.startswith("xl/worksheets/sheet")]
+    assert any("<dataValidation" in xml for xml in sheets), "LibreOffice dropped the list"
+    assert_reads_as_expected(case, resaved)
 
 
 def test_one_order_for_every_range():
