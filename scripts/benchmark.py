@@ -219,7 +219,7 @@ def step_styleframe(master: Path, tmp: Path) -> Callable[[], dict]:
 
 
 def step_read(master: Path, tmp: Path) -> Callable[[], dict]:
-    import ampel_xl.sniff  # noqa: F401 - imports are not timed
+    import ampel_xl.reader.sniff  # noqa: F401 - imports are not timed
     from ampel_xl.reader import read
 
     def run() -> dict:
@@ -345,7 +345,7 @@ SUMMARY_IMPORT_FACTOR = 2.0
 
 
 #: The hostile-input caps that refuse masters of this benchmark's larger sizes (module, name).
-LIMITS = (("ampel_xl.reader", "MAX_TABLE_ROWS"), ("ampel_xl.sniff", "MAX_XML_TAGS"))
+LIMITS = (("ampel_xl.reader", "MAX_TABLE_ROWS"), ("ampel_xl.reader.sniff", "MAX_XML_TAGS"))
 LIFT_ENV = "AMPEL_BENCH_LIFT_LIMITS"
 
 

@@ -257,7 +257,7 @@ def _rewrite_theme_fills(src: Path, dst: Path) -> None:
     """Copy the package, turning sentinel fills into theme colours and installing the 2013 theme."""
     sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
     try:
-        from ampel_xl.colors import OFFICE_2013, theme_xml
+        from ampel_xl.reader.colors import OFFICE_2013, theme_xml
     finally:
         sys.path.pop(0)
 

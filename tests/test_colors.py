@@ -1,4 +1,4 @@
-"""Tests of ampel_xl.colors: tint, themes, indexed palette, resolving and classifying fills."""
+"""Tests of ampel_xl.reader.colors: tint, themes, indexed palette, resolving and classifying fills."""
 
 from __future__ import annotations
 
@@ -13,8 +13,9 @@ from xml.etree import ElementTree as ET
 
 import pytest
 
-from ampel_xl import colors
-from ampel_xl.colors import (
+from ampel_xl.model import BLUE_MARK, STATUS_COLORS, STATUS_FILLS, Status, StatusEvidence
+from ampel_xl.reader import colors
+from ampel_xl.reader.colors import (
     OFFICE_2007,
     OFFICE_2013,
     OFFICE_2023,
@@ -28,7 +29,6 @@ from ampel_xl.colors import (
     normalize_rgb,
     theme_xml,
 )
-from ampel_xl.model import BLUE_MARK, STATUS_COLORS, STATUS_FILLS, Status, StatusEvidence
 
 G, Y, R, B, N, U = (
     ColorClass.GRUEN,
@@ -214,7 +214,7 @@ LIBREOFFICE = {
     "Dark Blue 1": ("3465A4", B), "Dark Blue 2": ("355269", B),
     "Purple": ("800080", U), "Indigo": ("55308D", U), "Light Indigo 2": ("8E86AE", U),
     "Gray": ("808080", N), "Light Gray 5": ("EEEEEE", N), "Dark Gray 2": ("333333", N),
-    # families split by a boundary (documented in ampel_xl.colors):
+    # families split by a boundary (documented in ampel_xl.reader.colors):
     "Brick": ("FF4000", Y), "Light Brick 1": ("FF5429", R),
     "Teal": ("158466", G), "Light Teal 1": ("50938A", B),
     "Magenta": ("BF0041", R), "Dark Magenta 1": ("A7074B", U),

@@ -1,4 +1,4 @@
-"""Conditional formatting as Excel applies it (ampel_xl.conditional).
+"""Conditional formatting as Excel applies it (ampel_xl.reader.conditional, .formula, .icons).
 
 Every test builds a real workbook with openpyxl's public conditional-formatting API (or, for the
 x14 extension that no Python writer produces, adds Excel's documented ``<extLst>`` markup to the
@@ -26,9 +26,11 @@ from openpyxl.formatting.rule import CellIsRule, ColorScaleRule, FormulaRule, Ic
 from openpyxl.styles import Color, Font, PatternFill
 from openpyxl.styles.differential import DifferentialStyle
 
-from ampel_xl.colors import OFFICE_2013, ColorResolver, Theme, classify
-from ampel_xl.conditional import ConditionalFormats, FormulaError, Icon, parse_dxfs, parse_formula
 from ampel_xl.model import Status
+from ampel_xl.reader.colors import OFFICE_2013, ColorResolver, Theme, classify
+from ampel_xl.reader.conditional import ConditionalFormats, parse_dxfs
+from ampel_xl.reader.formula import FormulaError, parse_formula
+from ampel_xl.reader.icons import Icon
 
 SOFFICE = shutil.which("soffice") or shutil.which("libreoffice")
 SSCONVERT = shutil.which("ssconvert")

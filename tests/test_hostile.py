@@ -30,7 +30,7 @@ from openpyxl import load_workbook
 
 import ampel_xl._io
 import ampel_xl.export
-import ampel_xl.sniff
+import ampel_xl.reader.sniff
 from ampel_xl import read
 from ampel_xl.cli import cli
 from ampel_xl.errors import ReadError, WriteError
@@ -258,7 +258,7 @@ def test_password_protected_workbook_found_beyond_the_first_megabytes(tmp_path):
     header, rest = data[:512], data[512:]
     pad = b"\x00" * (12 * 2**20)
     p.write_bytes(header + pad + rest)
-    assert "EncryptionInfo" in ampel_xl.sniff.ole2_stream_names(p)
+    assert "EncryptionInfo" in ampel_xl.reader.sniff.ole2_stream_names(p)
 
 
 def test_other_old_office_file(tmp_path):
@@ -386,8 +386,8 @@ def test_damage_found_only_while_streaming_is_still_exit_2(monkeypatch, tmp_path
     surfaces inside openpyxl's sheet parser (zlib.error, BadZipFile, ParseError): still a
     ReadError and exit 2, not an internal error. Simulated by switching sniff's full read off."""
     p = _garble_sheet_end(_big_master(tmp_path / "gross.xlsx"), tmp_path / "kaputt.xlsx")
-    monkeypatch.setattr(ampel_xl.sniff, "MAX_XML_TAGS", -1)
-    monkeypatch.setattr(ampel_xl.sniff, "_check_zip", lambda path, name: None)
+    monkeypatch.setattr(ampel_xl.reader.sniff, "MAX_XML_TAGS", -1)
+    monkeypatch.setattr(ampel_xl.reader.sniff, "_check_zip", lambda path, name: None)
     refuse(p, "beschädigt")
 
 
@@ -456,7 +456,7 @@ def test_no_read_permission_simulated(monkeypatch, master):
     def denied(*args, **kwargs):
         raise PermissionError(13, "Permission denied", str(args[0]))
 
-    monkeypatch.setattr(ampel_xl.sniff, "open", denied, raising=False)
+    monkeypatch.setattr(ampel_xl.reader.sniff, "open", denied, raising=False)
     result = invoke("validate", master)
     assert_one_german_line(result, 2, "Keine Leseberechtigung", master.name)
 
@@ -561,7 +561,7 @@ def test_xml_attack_is_refused_fast_small_and_without_leaking(master, tmp_path, 
 
 def test_a_real_master_has_no_dtd_and_passes(master):
     """The DTD check does not touch ordinary workbooks (openpyxl's, with its XML declarations)."""
-    ampel_xl.sniff.check_master_file(master)
+    ampel_xl.reader.sniff.check_master_file(master)
     assert read(master).massnahmen
 
 
@@ -585,7 +585,7 @@ def test_xml_attack_without_sniff_is_still_harmless(monkeypatch, master, tmp_pat
     """Defence in depth: with the DTD check switched off, openpyxl (through the reader) still
     expands nothing and leaks nothing; it either refuses (ReadError) or reads the text unexpanded."""
     p = xml_attack(master, tmp_path, kind)
-    monkeypatch.setattr(ampel_xl.sniff, "_prolog", lambda buf, fill, at_eof: (None, True))
+    monkeypatch.setattr(ampel_xl.reader.sniff, "_prolog", lambda buf, fill, at_eof: (None, True))
 
     def attempt():
         try:
@@ -598,6 +598,17 @@ def test_xml_attack_without_sniff_is_still_harmless(monkeypatch, master, tmp_pat
     text = repr(outcome) if isinstance(outcome, ReadError) else repr([(f.name, f.title) for f in outcome.felder])
     assert SECRET not in text
     assert "lollol" not in text
+
+
+@pytest.mark.parametrize("kind", [k for k in XML_ATTACKS if k != "endless-prolog"])
+def test_the_parts_reader_refuses_every_dtd_the_file_check_refuses(monkeypatch, master, tmp_path, kind):
+    """One DTD guard, two lines of defence: with the file check's prolog walk switched off, the parts'
+    reader refuses the same declarations (after comments, in UTF-16) with one German sentence."""
+    p = xml_attack(master, tmp_path, kind)
+    monkeypatch.setattr(ampel_xl.reader.sniff, "_prolog", lambda buf, fill, at_eof: (None, True))
+    with pytest.raises(ReadError) as caught:
+        read(p)
+    assert SECRET not in str(caught.value) and "Traceback" not in str(caught.value)
 
 
 # --------------------------------------------------------------------------------------------
@@ -755,7 +766,7 @@ def test_a_row_with_too_many_xml_elements(master, tmp_path):
     import random
 
     rnd = random.Random(4711)
-    filler = b"".join(rnd.choices(letters, k=ampel_xl.sniff.MAX_ROW_TAGS + 1000))
+    filler = b"".join(rnd.choices(letters, k=ampel_xl.reader.sniff.MAX_ROW_TAGS + 1000))
     parts["xl/worksheets/sheet1.xml"] = SHEET_HEAD.replace(b"</row>", b"") + filler + b"</row>" + SHEET_TAIL
     p = write_parts(tmp_path / "Zeile.xlsx", parts)
     refuse(p, "Tabellenzeile mit ungewöhnlich vielen XML-Elementen")
@@ -763,7 +774,7 @@ def test_a_row_with_too_many_xml_elements(master, tmp_path):
 
 def test_too_many_xml_elements(monkeypatch, master, tmp_path):
     """A file full of tiny elements across many rows is refused up front (limit lowered to keep it quick)."""
-    monkeypatch.setattr(ampel_xl.sniff, "MAX_XML_TAGS", 200_000)
+    monkeypatch.setattr(ampel_xl.reader.sniff, "MAX_XML_TAGS", 200_000)
     parts = parts_of(master)
     row = b"<row>" + b"<c/>" * 999 + b"</row>"
     parts["xl/worksheets/sheet1.xml"] = SHEET_HEAD + row * 250 + SHEET_TAIL
@@ -788,7 +799,7 @@ def test_too_many_parts(master, tmp_path):
     with zipfile.ZipFile(p, "w", zipfile.ZIP_STORED) as zf:
         for name, data in parts.items():
             zf.writestr(name, data)
-        for i in range(ampel_xl.sniff.MAX_PARTS):
+        for i in range(ampel_xl.reader.sniff.MAX_PARTS):
             zf.writestr(f"xl/media/x{i}.bin", b"")
     refuse(p, "ungewöhnlich groß")
 

@@ -7,7 +7,7 @@ RGB within rounding, and (2) the re-saved file, a kind of master staff produce t
 
 "Within rounding" is up to 2 units per channel: LibreOffice applies the ECMA tint formula in float
 HLS (F79646 at -25 % → E46C0A, as Word shows it), Excel's grid uses Windows' integer HLS
-(→ E26B0A, which ampel_xl reproduces; see ampel_xl/colors.py). The colour class is the same.
+(→ E26B0A, which ampel_xl reproduces; see ampel_xl/reader/colors.py). The colour class is the same.
 """
 
 from __future__ import annotations
@@ -20,7 +20,8 @@ import pytest
 from openpyxl import load_workbook
 from openpyxl.styles import Color
 
-from ampel_xl import colors, read
+from ampel_xl import read
+from ampel_xl.reader import colors
 from builders import FieldSheet, build
 
 SOFFICE = shutil.which("soffice") or shutil.which("libreoffice")

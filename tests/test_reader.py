@@ -272,7 +272,7 @@ def _theme_master(tmp_path, theme_xml: bytes | None, colors: list[Color]):
     [("OFFICE_2013", "gelb"), ("OFFICE_2023", None)],  # accent4: gold in 2013, blue in 2023
 )
 def test_same_theme_index_differs_between_office_themes(tmp_path, theme_name, expected):
-    from ampel_xl import colors
+    from ampel_xl.reader import colors
 
     xml = colors.theme_xml(getattr(colors, theme_name))
     path = _theme_master(tmp_path, xml, [Color(theme=7, tint=0.0), Color(theme=9, tint=-0.25)])
@@ -286,7 +286,7 @@ def test_same_theme_index_differs_between_office_themes(tmp_path, theme_name, ex
 
 @pytest.mark.parametrize("tint", [-0.5, -0.25, 0.0, 0.4, 0.6, 0.8])
 def test_theme_tints_of_green_accent_2007(tmp_path, tint):
-    from ampel_xl import colors
+    from ampel_xl.reader import colors
 
     xml = colors.theme_xml(colors.OFFICE_2007)
     # 2007 accent3 9BBB59 is green

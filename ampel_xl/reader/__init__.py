@@ -34,16 +34,17 @@ from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
-from ..colors import ColorClass, ColorResolver, Theme, classify
-from ..conditional import ConditionalFormats, Dxf, parse_dxfs
 from ..errors import ReadError
 from ..findings import FIELD_DUPLICATE, MASTER_OPEN, WORD_CONFLICT
 from ..model import Anomaly, Feld, Konzept, Massnahme, SheetInfo, Status, TableInfo, Unterziel, field_key
-from ..sniff import check_master_file
 from . import parts
+from .colors import ColorClass, ColorResolver, Theme, classify
+from .conditional import ConditionalFormats, Dxf, parse_dxfs
 from .grid import Grid, col_letter, text_of
 from .konzept import read_konzept
 from .layout import FieldLayout, MeasureDraft, SheetDraft, find_title, match_title, norm, template_sheet
+from .refs import parse_range, split_sheet_ref
+from .sniff import check_master_file
 from .status import StatusReader, icon_status
 from .words import Words
 
@@ -315,12 +316,13 @@ class WorkbookReader:
             if target is None:
                 break
             formula = target
-        name, rng = parts.split_sheet_ref(formula)
+        name, rng = split_sheet_ref(formula)
         try:
-            c0, r0, c1, r1 = parts.range_bounds(rng)
+            bounds = parse_range(rng)
         except ValueError:
             return []
-        if (c1 - c0 + 1) * (r1 - r0 + 1) > 1000:
+        r0, c0, r1, c1 = bounds
+        if bounds.size > 1000:
             return []
         source = grid
         if name is not None and name != sheet:
@@ -347,14 +349,14 @@ class WorkbookReader:
             with contextlib.suppress(Exception):
                 grid.cf.prepare(grid.value)
         for ranges, entries in lists:
-            rng = next((b for b in ranges if b[0] <= status_col <= b[2] and b[3] > header_end), None)
+            rng = next((b for b in ranges if b.min_col <= status_col <= b.max_col and b.max_row > header_end), None)
             if rng is None:
                 continue
             if isinstance(entries, str):
                 entries = self._list_entries(entries, grid, sheet)
                 if not entries:
                     continue
-            row = max(rng[1], header_end + 1)
+            row = max(rng.min_row, header_end + 1)
 
             def colour(entry: str, _row: int = row) -> Status | None:
                 def value_at(r: int, c: int) -> Any:

@@ -14,8 +14,9 @@ import datetime as _dt
 import functools
 from typing import Any, NamedTuple
 
-from ..colors import ColorClass, ColorResolver, classify
+from .colors import ColorClass, ColorResolver, classify
 from .parts import Run, SheetPart, WorkbookParts, XGradientFill, cell_key
+from .refs import CellRange
 
 _LARGE_MERGE = 20_000
 """Merged ranges with more cells than this are looked up by scanning instead of a cell map."""
@@ -92,19 +93,20 @@ class Grid:
         self.cf = cf
         self.cf_error = cf_error
         """Set when the sheet has conditional formatting that could not be parsed at all."""
-        self.cf_error_ranges: list[tuple[int, int, int, int]] = []
+        self.cf_error_ranges: list[CellRange] = []
         """The ranges that formatting covers (its cells get ``cf_error`` as unreadable)."""
         self._fill_cache: dict[int, tuple[str | None, ColorClass, bool]] = {}
         self._font_cache: dict[int, tuple[str | None, str | None]] = {}
         self._owner: dict[tuple[int, int], tuple[int, int]] = {}
-        self._large: list[tuple[int, int, int, int]] = []
-        self._ranges: dict[tuple[int, int], tuple[int, int, int, int]] = {}
-        for c0, r0, c1, r1 in part.merged:
+        self._large: list[CellRange] = []
+        self._ranges: dict[tuple[int, int], CellRange] = {}
+        for rng in part.merged:
+            r0, c0, r1, c1 = rng
             if c0 == c1 and r0 == r1:
                 continue
-            self._ranges[(r0, c0)] = (c0, r0, c1, r1)
-            if (c1 - c0 + 1) * (r1 - r0 + 1) > _LARGE_MERGE:
-                self._large.append((c0, r0, c1, r1))
+            self._ranges[(r0, c0)] = rng
+            if rng.size > _LARGE_MERGE:
+                self._large.append(rng)
                 continue
             for r in range(r0, r1 + 1):
                 for c in range(c0, c1 + 1):
@@ -122,13 +124,13 @@ class Grid:
             return None
         hit = self._owner.get((row, col))
         if hit is None and self._large:
-            for c0, r0, c1, r1 in self._large:
+            for r0, c0, r1, c1 in self._large:
                 if c0 <= col <= c1 and r0 <= row <= r1 and (row, col) != (r0, c0):
                     return r0, c0
         return hit
 
-    def merge_range(self, row: int, col: int) -> tuple[int, int, int, int] | None:
-        """(min_col, min_row, max_col, max_row) of the merged range (row, col) belongs to."""
+    def merge_range(self, row: int, col: int) -> CellRange | None:
+        """The merged range (row, col) belongs to."""
         o = self.owner(row, col) or (row, col)
         return self._ranges.get(o)
 
@@ -252,7 +254,7 @@ class Grid:
                 if outcome.fill or outcome.font_rgb or outcome.icon is not None:
                     rule = outcome.rule
                 unreadable = tuple(outcome.unreadable)
-        elif self.cf_error and any(c0 <= c <= c1 and r0 <= r <= r1 for c0, r0, c1, r1 in self.cf_error_ranges):
+        elif self.cf_error and any(rng.covers(r, c) for rng in self.cf_error_ranges):
             unreadable = (self.cf_error,)
         shown = _new_tuple(Shown, (row, col, value, fill, cls, source, font_rgb, font_name, icon, rule, unreadable,
                                    self.formula(r, c), o))

@@ -14,7 +14,6 @@ import re
 from dataclasses import dataclass, field
 from typing import Any
 
-from ..colors import ColorClass
 from ..findings import (
     AUSWERTUNG_UNREADABLE,
     LABEL_EMPTY,
@@ -27,6 +26,7 @@ from ..findings import (
 )
 from ..model import Anomaly, Art, StatusEvidence, TextRun, match_title  # (also re-exported)
 from ..vocabulary import ANLEITUNG_TITLE
+from .colors import ColorClass
 from .grid import Grid, ref, text_of
 from .status import StatusReader
 
@@ -309,7 +309,7 @@ class FieldLayout:
             below, below_unknown, n_below = self._roles_of(idx + 1)
             own_below = [c for c in grid.rows.get(idx + 1, {}) if grid.rows[idx + 1][c] is not None]
             group_above = any(
-                (rng := grid.merge_range(idx, c)) is not None and rng[2] > rng[0] and rng[1] == idx
+                (rng := grid.merge_range(idx, c)) is not None and rng.max_col > rng.min_col and rng.min_row == idx
                 for c in grid.rows.get(idx, {}))
             if n_below and own_below and (group_above or all(
                     isinstance(grid.rows[idx + 1][c], str) and header_role(grid.rows[idx + 1][c])
@@ -671,7 +671,7 @@ class TableReader:
         if self.c_status is None:
             return False
         rng = self.grid.merge_range(idx, self.c_text)
-        return rng is not None and rng[0] <= self.c_status <= rng[2] and rng[1] == idx
+        return rng is not None and rng.min_col <= self.c_status <= rng.max_col and rng.min_row == idx
 
     def _no_status(self, idx: int) -> bool:
         ev = self._evidence(idx)
@@ -715,7 +715,7 @@ class TableReader:
             n += 1
         if n >= 2 and len(colours) == 1:
             rgb = colours.pop()
-            from ..colors import classify
+            from .colors import classify
 
             if classify(rgb) not in (ColorClass.NEUTRAL, ColorClass.BLAU):
                 return rgb

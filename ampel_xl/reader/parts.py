@@ -2,8 +2,9 @@
 
 Every XML part goes through :class:`NoDTD` first, which refuses a document type declaration
 before the parser sees it: without a DTD no entity can be declared (billion laughs) or fetched
-(XXE). :func:`ampel_xl.sniff.check_master_file` refuses such files before reading; this is the
-second line of defence, independent of it. Parts are parsed with the C ElementTree parser; the
+(XXE). :func:`~ampel_xl.reader.sniff.check_master_file` refuses such files before reading; this is
+the second line of defence, run on every part the reader parses, with the same verdict
+(:func:`~ampel_xl.reader.sniff.prolog_verdict`, the one DTD guard). Parts are parsed with the C ElementTree parser; the
 large ones (worksheets, the shared strings) are streamed item by item (:class:`_Streamed`).
 
 openpyxl is not used: it would drop what the reader needs (the x14 extensions of conditional
@@ -29,6 +30,9 @@ from dataclasses import dataclass, field
 from typing import IO, Any, cast
 from xml.etree.ElementTree import Element, XMLParser, XMLPullParser
 
+from .refs import COLUMNS, CellRange, column_index, parse_range
+from .sniff import prolog_verdict
+
 MAIN_NS = "http://schemas.openxmlformats.org/spreadsheetml/2006/main"
 _M = f"{{{MAIN_NS}}}"
 _R_NS = "http://schemas.openxmlformats.org/officeDocument/2006/relationships"
@@ -37,38 +41,10 @@ _OFFICE_DOC = "http://schemas.openxmlformats.org/officeDocument/2006/relationshi
 _STRICT_NS = "http://purl.oclc.org/ooxml/spreadsheetml/main"
 
 # --------------------------------------------------------------------------------------------
-# The DTD guard
+# The DTD guard (its verdict: sniff.prolog_verdict)
 
 _PROLOG_MAX = 1 << 20
-
-
-def _prolog_verdict(buf: bytes, eof: bool) -> bool | None:
-    """True when a declaration (``<!DOCTYPE`` …) precedes the root element, False when none
-    does, None when ``buf`` ends before that is decided. NUL bytes must be dropped first (so
-    that UTF-16 markup reads as ASCII)."""
-    i, n = 0, len(buf)
-    for bom in (b"\xef\xbb\xbf", b"\xff\xfe", b"\xfe\xff"):
-        if buf.startswith(bom):
-            i = len(bom)
-            break
-    while True:
-        while i < n and buf[i] in b" \t\r\n":
-            i += 1
-        if n - i < 4 and not eof:
-            return None
-        if i >= n or buf[i] != 0x3C:  # "<"
-            return False  # no markup: left to the parser
-        if buf.startswith(b"<?", i):
-            end = b"?>"
-        elif buf.startswith(b"<!--", i):
-            end = b"-->"
-        else:
-            # a declaration (<!DOCTYPE …) says yes; anything else is the root element
-            return buf.startswith(b"<!", i)
-        j = buf.find(end, i + 2)
-        if j < 0:
-            return False if eof else None
-        i = j + len(end)
+"""Longest prolog NoDTD reads before it refuses the part (sniff refuses past ``MAX_PROLOG`` already)."""
 
 
 class NoDTD:
@@ -84,10 +60,10 @@ class NoDTD:
             while True:
                 chunk = self._src.read(1 << 16)
                 head += chunk
-                verdict = _prolog_verdict(head.replace(b"\x00", b""), eof=not chunk)
-                if verdict:
+                verdict = prolog_verdict(head.replace(b"\x00", b""), eof=not chunk)
+                if verdict == "dtd":
                     raise ValueError("XML part with a document type declaration (DTD) refused")
-                if verdict is False:
+                if verdict is not None:
                     break
                 if len(head) > _PROLOG_MAX:
                     raise ValueError("XML part with an overlong prolog refused")
@@ -228,7 +204,9 @@ def _true(value: str | None, default: bool = False) -> bool:
 
 @dataclass(frozen=True, slots=True)
 class XColor:
-    """A colour as stored (duck-types openpyxl's Color for :class:`~ampel_xl.colors.ColorResolver`)."""
+    """A colour as stored: the reader's one XML colour type (cell styles and the differential
+    formats of conditional formatting), resolved by :class:`~ampel_xl.reader.colors.ColorResolver`.
+    An ``rgb`` wins over ``theme`` and ``indexed``, ``auto`` counts only without any of them."""
 
     type: str  # "rgb", "theme", "indexed" or "auto"
     rgb: str | None = None
@@ -618,8 +596,8 @@ class SheetPart:
     """:func:`cell_key` of the cells that hold a formula."""
     row_attrs: dict[int, tuple[bool, int | None]]
     """Row number → (hidden, style index of a formatted row or None); only rows that have either."""
-    merged: list[tuple[int, int, int, int]]
-    """(min_col, min_row, max_col, max_row) of every merged range."""
+    merged: list[CellRange]
+    """Every merged range."""
     conditional: list[Element] = field(default_factory=list)
     ext: Element | None = None
     validations: list[Element] = field(default_factory=list)
@@ -627,38 +605,6 @@ class SheetPart:
     """(row, col) of cells that point past the end of the shared-string table."""
     runs: dict[tuple[int, int], tuple[Run, ...]] = field(default_factory=dict)
     """Runs with emphasis of rich-text cells (inline or from the string table), by (row, col)."""
-
-
-_COLS: dict[str, int] = {}
-
-
-def _column(letters: str) -> int:
-    col = _COLS.get(letters)
-    if col is None:
-        name = letters.replace("$", "").upper()
-        if not name or not (name.isascii() and name.isalpha() and len(name) <= 3):
-            raise ValueError(f"invalid cell reference {letters!r}")
-        col = 0
-        for ch in name:
-            col = col * 26 + ord(ch) - 64
-        _COLS[letters] = col
-    return col
-
-
-def split_ref(ref: str) -> tuple[int, int]:
-    """``"B12"`` → (col 2, row 12)."""
-    m = re.fullmatch(r"\$?([A-Za-z]{1,3})\$?(\d+)", ref.strip())
-    if not m:
-        raise ValueError(f"invalid cell reference {ref!r}")
-    return _column(m.group(1)), int(m.group(2))
-
-
-def range_bounds(ref: str) -> tuple[int, int, int, int]:
-    """``"A1:C3"`` → (1, 1, 3, 3); a single cell is a range of one."""
-    a, _, b = ref.partition(":")
-    c0, r0 = split_ref(a)
-    c1, r1 = split_ref(b) if b else (c0, r0)
-    return min(c0, c1), min(r0, r1), max(c0, c1), max(r0, r1)
 
 
 _DIGITS = "0123456789"
@@ -670,7 +616,7 @@ def read_sheet(wb: WorkbookParts, part: str) -> SheetPart:
     strings = wb.strings
     n_strings = len(strings)
     n_styles = len(styles)
-    cols_get = _COLS.get
+    cols_get = COLUMNS.get
     row_tag, c_tag, v_tag, f_tag, is_tag = (_M + t for t in ("row", "c", "v", "f", "is"))
     merge_tag, cf_tag, ext_tag, dv_tag = (
         _M + t for t in ("mergeCell", "conditionalFormatting", "extLst", "dataValidation"))
@@ -679,7 +625,7 @@ def read_sheet(wb: WorkbookParts, part: str) -> SheetPart:
     formulas: set[int] = set()
     rich = wb.rich
     row_attrs: dict[int, tuple[bool, int | None]] = {}
-    merged: list[tuple[int, int, int, int]] = []
+    merged: list[CellRange] = []
     bad: list[tuple[int, int]] = []
     runs_at: dict[tuple[int, int], tuple[Run, ...]] = {}
     row_counter = 0
@@ -715,7 +661,7 @@ def read_sheet(wb: WorkbookParts, part: str) -> SheetPart:
             coordinate = get("r")
             if coordinate:
                 letters = coordinate.rstrip(_DIGITS)
-                col = cols_get(letters) or _column(letters)
+                col = cols_get(letters) or column_index(letters)
             else:
                 col += 1
             st = get("s")
@@ -789,7 +735,7 @@ def read_sheet(wb: WorkbookParts, part: str) -> SheetPart:
     assert root is not None  # a part without a root element does not parse
     for el in root.iterfind(f"{_M}mergeCells/{merge_tag}"):
         with contextlib.suppress(ValueError):
-            merged.append(range_bounds(el.get("ref") or ""))
+            merged.append(parse_range(el.get("ref") or ""))
     conditional = root.findall(cf_tag)
     validations = root.findall(f"{_M}dataValidations/{dv_tag}")
     ext = root.find(ext_tag)
@@ -800,7 +746,7 @@ _X14_NS = "http://schemas.microsoft.com/office/spreadsheetml/2009/9/main"
 _XM_NS = "http://schemas.microsoft.com/office/excel/2006/main"
 
 
-def list_validations(part: SheetPart) -> list[tuple[list[tuple[int, int, int, int]], list[str] | str]]:
+def list_validations(part: SheetPart) -> list[tuple[list[CellRange], list[str] | str]]:
     """Drop-down lists of a sheet (main and x14 data validations of type "list"): (ranges, entries)
     with the entries written into the rule, or (ranges, reference) for a list that points at
     cells (``Listen!$A$1:$A$3`` or a defined name)."""
@@ -824,7 +770,7 @@ def list_validations(part: SheetPart) -> list[tuple[list[tuple[int, int, int, in
         ranges = []
         for r in sqref.split():
             try:
-                ranges.append(range_bounds(r))
+                ranges.append(parse_range(r))
             except ValueError:
                 continue
         if ranges and entries:
@@ -832,19 +778,7 @@ def list_validations(part: SheetPart) -> list[tuple[list[tuple[int, int, int, in
     return out
 
 
-_SHEET_REF_RE = re.compile(r"^(?:'((?:[^']|'')+)'|([^'!]+))!(.+)$")
-
-
-def split_sheet_ref(formula: str) -> tuple[str | None, str]:
-    """``"'Listen neu'!$A$1:$A$3"`` → ("Listen neu", "$A$1:$A$3"); without a sheet (None, ref)."""
-    m = _SHEET_REF_RE.match(formula.strip())
-    if not m:
-        return None, formula.strip()
-    name = m.group(1).replace("''", "'") if m.group(1) is not None else m.group(2)
-    return name, m.group(3)
-
-
-def cf_ranges(part: SheetPart) -> list[tuple[int, int, int, int]]:
+def cf_ranges(part: SheetPart) -> list[CellRange]:
     """The ranges every conditional format of the sheet covers (main and x14)."""
     refs: list[str] = []
     for el in part.conditional:
@@ -855,7 +789,7 @@ def cf_ranges(part: SheetPart) -> list[tuple[int, int, int, int]]:
     out = []
     for r in refs:
         try:
-            out.append(range_bounds(r))
+            out.append(parse_range(r))
         except ValueError:
             continue
     return out

@@ -11,10 +11,10 @@ from __future__ import annotations
 
 import functools
 
-from ..colors import ColorClass, classify, color_name
-from ..conditional import ICON_SET_NAMES, ICON_SET_STATUSES, Icon
 from ..model import Status, StatusEvidence
+from .colors import ColorClass, classify, color_name
 from .grid import Grid, ref as _ref, text_of
+from .icons import ICON_SET_NAMES, ICON_SET_STATUSES, Icon
 from .words import Words
 
 #: Texts that are only a symbol: their colour is the status.

@@ -1,7 +1,10 @@
 """Colours of cell fills: resolve them as Excel displays them, then classify them by hue.
 
-Pure functions, no file I/O and no spreadsheet library: the resolver takes openpyxl-like
-objects by duck typing (``.type``, ``.rgb``, ``.theme``, ``.indexed``, ``.tint``).
+Pure functions, no file I/O and no spreadsheet library. The reader hands the resolver one colour
+type, :class:`~ampel_xl.reader.parts.XColor` (a ``<color>``, ``<fgColor>``, ``<bgColor>`` element
+as stored, in cell styles and in the differential formats of conditional formatting alike); it
+reads it by duck typing (``.type``, ``.rgb``, ``.theme``, ``.indexed``, ``.tint``), so openpyxl's
+colours, which tests build fixtures with, resolve the same way.
 
 Resolving
 ---------
@@ -71,7 +74,7 @@ from typing import Any
 
 from defusedxml import ElementTree as _SafeET
 
-from .vocabulary import STATUS_LABELS
+from ..vocabulary import STATUS_LABELS
 
 __all__ = [
     "OFFICE_2007",

@@ -42,7 +42,7 @@ import zlib
 from collections.abc import Callable
 from pathlib import Path
 
-from .errors import ReadError
+from ..errors import ReadError
 
 MiB = 1024 * 1024
 
@@ -442,38 +442,56 @@ def _scan_part(zf: zipfile.ZipFile, info: zipfile.ZipInfo, budget: int, rows: bo
 
 
 def _prolog(buf: bytearray, fill: Callable[[int], None], at_eof: Callable[[], bool]) -> tuple[str | None, bool]:
-    """Walk the XML prolog in ``buf`` (filled on demand): ("dtd" or None, is it XML at all)."""
+    """Walk the XML prolog in ``buf`` (filled on demand): ("dtd" or None, is it XML at all).
+
+    An endless prolog (whitespace, comments or processing instructions past ``MAX_PROLOG``) is
+    refused like a declaration; a truncated one is left to the parser."""
     fill(16)
-    i = 0
+    while True:
+        verdict = prolog_verdict(buf, at_eof())
+        if verdict is not None:
+            return ("dtd" if verdict == "dtd" else None), verdict != "other"
+        if len(buf) > MAX_PROLOG:
+            return "dtd", True
+        fill(len(buf) + 4096)
+
+
+def prolog_verdict(buf: bytes | bytearray, eof: bool) -> str | None:
+    """The reader's one DTD guard: what the prolog of an XML part (its start, in ``buf``) says.
+
+    "dtd" when a declaration (``<!DOCTYPE``, ``<!ENTITY`` …) precedes the root element: Excel
+    never writes one, and it is the vehicle of entity expansion and external entities; "xml"
+    when the root element comes first (or the data ends inside the prolog at ``eof``); "other"
+    when the part holds no markup at all (an image); None when ``buf`` ends before that is
+    decided and more can be read. NUL bytes must be dropped first, so that UTF-16 and UTF-32
+    markup reads as ASCII. :func:`check_master_file` and the parts' reader
+    (:class:`~ampel_xl.reader.parts.NoDTD`) both ask it.
+    """
+    i, n = 0, len(buf)
     for bom in (b"\xef\xbb\xbf", b"\xff\xfe", b"\xfe\xff"):
         if buf.startswith(bom):
             i = len(bom)
             break
     while True:
-        fill(i + 16)
-        while i < len(buf) and buf[i] in b" \t\r\n":
+        while i < n and buf[i] in b" \t\r\n":
             i += 1
-            fill(i + 16)
-        if i >= len(buf):
-            # whitespace only: an endless one is refused, a short one left to the parser
-            return ("dtd" if len(buf) > MAX_PROLOG else None), False
-        if buf[i] != ord("<"):
-            return None, False  # no XML (an image, a binary part): not this check's business
+        if n - i < 4 and not eof:
+            return None
+        if i >= n:
+            return "other"  # whitespace only: left to the parser
+        if buf[i] != 0x3C:  # "<"
+            return "other"  # no XML (an image, a binary part): not this check's business
         if buf.startswith(b"<?", i):
             end = b"?>"
         elif buf.startswith(b"<!--", i):
             end = b"-->"
         elif buf.startswith(b"<!", i):
-            return "dtd", True  # <!DOCTYPE (or anything else declared) before the root element
+            return "dtd"  # <!DOCTYPE (or anything else declared) before the root element
         else:
-            return None, True  # the root element: the prolog is over
+            return "xml"  # the root element: the prolog is over
         j = buf.find(end, i + 2)
-        while j < 0:
-            if at_eof() or len(buf) > MAX_PROLOG:
-                # an endless prolog is refused; a truncated one is left to the parser
-                return ("dtd" if len(buf) > MAX_PROLOG else None), True
-            fill(len(buf) + 4096)
-            j = buf.find(end, i + 2)
+        if j < 0:
+            return "xml" if eof else None
         i = j + len(end)
 
 

@@ -1,10 +1,11 @@
-"""Conditional formatting as Excel applies it: what a cell of a worksheet displays.
+"""Conditional formatting as Excel applies it: what a cell of a worksheet displays (the rules).
 
 A pure module: it takes the ``xml.etree`` elements of a worksheet (its ``<conditionalFormatting>``
 elements and its ``<extLst>``) and of ``styles.xml`` (the ``<dxfs>``), and the workbook's
-:class:`~ampel_xl.colors.ColorResolver`. It never touches a file, openpyxl or a formula engine,
-and it never calls ``eval``: formulas are parsed by a small recursive-descent parser that knows
-the subset clerks use; anything beyond it is reported as unreadable, never guessed.
+:class:`~ampel_xl.reader.colors.ColorResolver`. It never touches a file or a formula engine, and
+it never calls ``eval``: the rules' formulas are parsed and evaluated by :mod:`.formula`, which
+knows the subset clerks use; anything beyond it is reported as unreadable, never guessed. The
+icon sets' table lives in :mod:`.icons`, the range parser in :mod:`.refs`.
 
 Semantics (ECMA-376 Part 1 §18.3.1.10 ``cfRule``, §18.3.1.49 ``iconSet``, §18.18.42
 ``ST_IconSetType``; MS-XLSX for the x14 extension; checked against Excel's documented behaviour
@@ -40,7 +41,7 @@ Icon sets
     over the numeric values of all ranges of the rule. ``reverse`` swaps the order, x14 custom
     icons (``x14:cfIcon``) name the icon of each position after ``reverse`` (as LibreOffice
     applies them), ``NoIcons`` shows none. Icons that are
-    green, yellow/amber or red give that status (:data:`ICON_SET_STATUSES`); grey, black, stars,
+    green, yellow/amber or red give that status (:data:`.icons.ICON_SET_STATUSES`); grey, black, stars,
     bars, quarters and boxes give none.
 Colour scales
     Evaluated: a numeric cell shows the colour interpolated per RGB channel between the two
@@ -55,101 +56,51 @@ Unreadable
     ``stopIfTrue`` stopped before them), with a German description.
 
 Formula subset
-    Numbers, strings, ``TRUE``/``FALSE``, cell references (relative and ``$`` absolute), the
-    operators ``= <> < > <= >= & + - * / ^`` and unary ``-``/``+``/``%``, and the functions
-    ``AND OR NOT IF ISNUMBER ISTEXT ISBLANK ISERROR ISERR ISLOGICAL SEARCH FIND LEFT RIGHT MID
-    LOWER UPPER TRIM LEN EXACT VALUE DATE TODAY NOW`` plus, for the formulas Excel writes for
-    ``timePeriod`` rules, ``YEAR MONTH DAY WEEKDAY EDATE FLOOR INT ROUNDDOWN ROUND ABS``.
-    ``TODAY()`` is the clock given to :meth:`ConditionalFormats.from_sheet` (default: now).
+    See :mod:`.formula`. ``TODAY()`` is the clock given to :meth:`ConditionalFormats.from_sheet`
+    (default: now).
 Statistics
     ``top10`` (count or percent, top or bottom, ties included), ``aboveAverage`` (above or below,
     with or without equal), ``duplicateValues`` and ``uniqueValues`` (text case-insensitive,
     blanks neither) are computed over the rule's ranges.
 """
 
+
 from __future__ import annotations
 
 import datetime as _dt
 import functools
 import math
-import re
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 from xml.etree.ElementTree import Element
 
-from .model import Status
+from .colors import ColorResolver
+from .formula import (
+    Context,
+    FormulaError,
+    Node,
+    ValueAt,
+    XlError,
+    cell_value,
+    compare,
+    evaluate,
+    parse_formula,
+    search,
+    to_number,
+    to_text,
+    truthy,
+)
+from .icons import ICON_SET_NAMES, ICON_SET_STATUSES, Icon, icon_at, icon_set_of
+from .parts import XColor
+from .refs import MAX_COL, MAX_ROW, CellRange, parse_sqref
 
 __all__ = [
-    "ICON_SET_NAMES",
-    "ICON_SET_STATUSES",
     "CfOutcome",
     "ConditionalFormats",
     "Dxf",
-    "FormulaError",
-    "Icon",
     "parse_dxfs",
-    "parse_formula",
 ]
-
-ValueAt = Callable[[int, int], Any]
-
-MAX_ROW = 1_048_576
-MAX_COL = 16_384
-
-_G, _Y, _R = Status.GRUEN, Status.GELB, Status.ROT
-
-#: Status of each icon of an icon set, from the lowest icon (index 0) to the highest, as Excel
-#: draws them without ``reverse``. None: the icon has no traffic-light colour.
-ICON_SET_STATUSES: dict[str, tuple[Status | None, ...]] = {
-    "3Arrows": (_R, _Y, _G),  # red down, yellow sideways, green up
-    "3ArrowsGray": (None, None, None),
-    "3Flags": (_R, _Y, _G),
-    "3TrafficLights1": (_R, _Y, _G),  # unrimmed
-    "3TrafficLights2": (_R, _Y, _G),  # rimmed
-    "3Signs": (_R, _Y, _G),  # red diamond, yellow triangle, green circle
-    "3Symbols": (_R, _Y, _G),  # circled cross, exclamation mark, check mark
-    "3Symbols2": (_R, _Y, _G),  # the same without circle
-    "3Stars": (None, None, None),
-    "3Triangles": (_R, _Y, _G),  # red down, yellow dash, green up (x14)
-    "4Arrows": (_R, _Y, _Y, _G),  # red down, yellow down-right, yellow up-right, green up
-    "4ArrowsGray": (None, None, None, None),
-    "4RedToBlack": (None, None, None, _R),  # black, grey, pink, red circles
-    "4Rating": (None, None, None, None),
-    "4TrafficLights": (None, _R, _Y, _G),  # black, red, yellow, green
-    "5Arrows": (_R, _Y, _Y, _Y, _G),
-    "5ArrowsGray": (None, None, None, None, None),
-    "5Rating": (None, None, None, None, None),
-    "5Quarters": (None, None, None, None, None),
-    "5Boxes": (None, None, None, None, None),  # x14
-}
-#: Excel writes 3TrafficLights1 when the attribute is missing; XlsxWriter's name is accepted too.
-_ICON_SET_ALIASES = {"3TrafficLights": "3TrafficLights1"}
-
-#: German names of the icon sets (as in Excel's menu) for rule descriptions.
-ICON_SET_NAMES: dict[str, str] = {
-    "3Arrows": "3 Pfeile (farbig)",
-    "3ArrowsGray": "3 Pfeile (grau)",
-    "3Flags": "3 Flaggen",
-    "3TrafficLights1": "3 Ampeln (ohne Rand)",
-    "3TrafficLights2": "3 Ampeln (mit Rand)",
-    "3Signs": "3 Zeichen",
-    "3Symbols": "3 Symbole (mit Kreis)",
-    "3Symbols2": "3 Symbole (ohne Kreis)",
-    "3Stars": "3 Sterne",
-    "3Triangles": "3 Dreiecke",
-    "4Arrows": "4 Pfeile (farbig)",
-    "4ArrowsGray": "4 Pfeile (grau)",
-    "4RedToBlack": "Rot bis Schwarz",
-    "4Rating": "4 Bewertungen",
-    "4TrafficLights": "4 Ampeln",
-    "5Arrows": "5 Pfeile (farbig)",
-    "5ArrowsGray": "5 Pfeile (grau)",
-    "5Rating": "5 Bewertungen",
-    "5Quarters": "5 Viertel",
-    "5Boxes": "5 Felder",
-}
-
 
 # --------------------------------------------------------------------------------------------
 # Public data
@@ -173,20 +124,6 @@ class Dxf:
         return self.fill is not None or self.fill_cleared
 
 
-@dataclass(frozen=True)
-class Icon:
-    """The icon Excel shows: its set (``"3TrafficLights1"``), its index in that set (0 = the
-    lowest icon of the set as drawn without ``reverse``) and the status its colour says.
-
-    ``show_value`` is False when the rule shows the icon only (``showValue="0"``): the cell's
-    value is then not visible.
-    """
-
-    set_name: str
-    index: int
-    status: Status | None
-    show_value: bool = True
-
 
 @dataclass(frozen=True)
 class CfOutcome:
@@ -205,10 +142,6 @@ class CfOutcome:
     unreadable: tuple[str, ...] = ()
     fill_cleared: bool = False
     rules: tuple[str, ...] = ()
-
-
-class FormulaError(ValueError):
-    """A formula outside the supported subset; the message is German and names the reason."""
 
 
 # --------------------------------------------------------------------------------------------
@@ -238,37 +171,9 @@ def _bool_attr(element: Element, name: str, default: bool) -> bool:
     return value.strip().lower() in ("1", "true")
 
 
-class _XmlColor:
-    """Duck-typed colour for :meth:`ColorResolver.resolve` from a ``<color>``-like element."""
-
-    __slots__ = ("indexed", "rgb", "theme", "tint", "type")
-
-    def __init__(self, element: Element) -> None:
-        self.type: str | None
-        self.rgb = element.get("rgb")
-        self.theme = element.get("theme")
-        self.indexed = element.get("indexed")
-        try:
-            self.tint = float(element.get("tint") or 0.0)
-        except ValueError:
-            self.tint = 0.0
-        if _bool_attr(element, "auto", False):
-            self.type = "auto"
-        elif self.rgb is not None:
-            self.type = "rgb"
-        elif self.theme is not None:
-            self.type = "theme"
-        elif self.indexed is not None:
-            self.type = "indexed"
-        else:
-            self.type = None
-
-
-def _resolve(resolver: Any, element: Element | None) -> str | None:
-    if element is None:
-        return None
-    color = _XmlColor(element)
-    if color.type is None:
+def _resolve(resolver: ColorResolver, element: Element | None) -> str | None:
+    color = XColor.from_element(element)
+    if color is None:
         return None
     try:
         return resolver.resolve(color)
@@ -276,7 +181,7 @@ def _resolve(resolver: Any, element: Element | None) -> str | None:
         return None
 
 
-def _parse_dxf(dxf: Element, resolver: Any) -> Dxf:
+def _parse_dxf(dxf: Element, resolver: ColorResolver) -> Dxf:
     fill_rgb: str | None = None
     cleared = False
     fill = _child(dxf, "fill")
@@ -305,7 +210,7 @@ def _parse_dxf(dxf: Element, resolver: Any) -> Dxf:
     return Dxf(fill=fill_rgb, font_rgb=font_rgb, fill_cleared=cleared and fill_rgb is None)
 
 
-def parse_dxfs(styles_root: Element, resolver: Any) -> list[Dxf]:
+def parse_dxfs(styles_root: Element, resolver: ColorResolver) -> list[Dxf]:
     """The ``<dxfs>`` of ``styles.xml`` (its root element), in order, colours resolved."""
     if styles_root is None:
         return []
@@ -313,814 +218,6 @@ def parse_dxfs(styles_root: Element, resolver: Any) -> list[Dxf]:
     if dxfs is None:
         return []
     return [_parse_dxf(dxf, resolver) for dxf in _children(dxfs, "dxf")]
-
-
-# --------------------------------------------------------------------------------------------
-# Cell references and ranges
-# --------------------------------------------------------------------------------------------
-
-_CELL_RE = re.compile(r"^\$?([A-Za-z]{1,3})\$?(\d+)$")
-_COL_RE = re.compile(r"^\$?([A-Za-z]{1,3})$")
-_ROW_RE = re.compile(r"^\$?(\d+)$")
-
-
-def _col_index(letters: str) -> int:
-    value = 0
-    for ch in letters.upper():
-        value = value * 26 + (ord(ch) - 64)
-    return value
-
-
-Range = tuple[int, int, int, int]  # min_row, min_col, max_row, max_col
-
-
-def _parse_range(text: str) -> Range | None:
-    parts = text.strip().split(":")
-    if len(parts) == 1:
-        m = _CELL_RE.match(parts[0])
-        if not m:
-            return None
-        row, col = int(m.group(2)), _col_index(m.group(1))
-        return (row, col, row, col)
-    if len(parts) != 2:
-        return None
-    a, b = parts
-    ma, mb = _CELL_RE.match(a), _CELL_RE.match(b)
-    if ma and mb:
-        r1, c1 = int(ma.group(2)), _col_index(ma.group(1))
-        r2, c2 = int(mb.group(2)), _col_index(mb.group(1))
-    elif _COL_RE.match(a) and _COL_RE.match(b):
-        c1, c2 = _col_index(_COL_RE.match(a).group(1)), _col_index(_COL_RE.match(b).group(1))  # type: ignore[union-attr]
-        r1, r2 = 1, MAX_ROW
-    elif _ROW_RE.match(a) and _ROW_RE.match(b):
-        r1, r2 = int(_ROW_RE.match(a).group(1)), int(_ROW_RE.match(b).group(1))  # type: ignore[union-attr]
-        c1, c2 = 1, MAX_COL
-    else:
-        return None
-    return (min(r1, r2), min(c1, c2), max(r1, r2), max(c1, c2))
-
-
-def _parse_sqref(text: str | None) -> tuple[Range, ...] | None:
-    if not text or not text.strip():
-        return None
-    ranges = []
-    for part in text.replace(",", " ").split():
-        parsed = _parse_range(part)
-        if parsed is None:
-            return None
-        ranges.append(parsed)
-    return tuple(ranges)
-
-
-# --------------------------------------------------------------------------------------------
-# Excel values
-# --------------------------------------------------------------------------------------------
-
-
-class _XlError:
-    """An Excel error value (#VALUE!, #REF! …) inside formula evaluation."""
-
-    __slots__ = ("code",)
-
-    def __init__(self, code: str) -> None:
-        self.code = code
-
-    def __repr__(self) -> str:  # pragma: no cover - debugging aid
-        return self.code
-
-
-_VALUE = _XlError("#VALUE!")
-_REF = _XlError("#REF!")
-_NUM = _XlError("#NUM!")
-_DIV0 = _XlError("#DIV/0!")
-#: Error texts a cell can hold (value_at gives them as strings).
-ERROR_TEXTS = frozenset(
-    {"#NULL!", "#DIV/0!", "#VALUE!", "#REF!", "#NAME?", "#NUM!", "#N/A", "#GETTING_DATA", "#SPILL!", "#CALC!"}
-)
-
-_EPOCH = _dt.datetime(1899, 12, 30)
-
-
-def _serial(value: _dt.date | _dt.datetime | _dt.time) -> float:
-    if isinstance(value, _dt.datetime):
-        return (value.replace(tzinfo=None) - _EPOCH).total_seconds() / 86400
-    if isinstance(value, _dt.date):
-        return float((value - _EPOCH.date()).days)
-    return (value.hour * 3600 + value.minute * 60 + value.second + value.microsecond / 1e6) / 86400
-
-
-def _cell_value(value: Any) -> Any:
-    """A value_at result in formula terms: numbers as float, dates as serials, errors as _XlError."""
-    if value is None or isinstance(value, (bool, _XlError)):
-        return value
-    if isinstance(value, (int, float)):
-        return float(value)
-    if isinstance(value, (_dt.date, _dt.datetime, _dt.time)):
-        return _serial(value)
-    if isinstance(value, str):
-        if value in ERROR_TEXTS:
-            return _XlError(value)
-        return value
-    try:  # Decimal and friends
-        return float(value)
-    except (TypeError, ValueError):
-        return str(value)
-
-
-def _number_text(value: float) -> str:
-    if math.isfinite(value) and value == int(value) and abs(value) < 1e15:
-        return str(int(value))
-    return f"{value:.15g}".replace("e+", "E+").replace("e-", "E-")
-
-
-def _to_text(value: Any) -> Any:
-    if isinstance(value, _XlError):
-        return value
-    if value is None:
-        return ""
-    if isinstance(value, bool):
-        return "TRUE" if value else "FALSE"
-    if isinstance(value, float):
-        return _number_text(value)
-    return str(value)
-
-
-_NUMERIC_TEXT = re.compile(r"^\s*[+-]?(\d+(\.\d*)?|\.\d+)([eE][+-]?\d+)?\s*%?\s*$")
-
-
-def _to_number(value: Any) -> Any:
-    if isinstance(value, _XlError):
-        return value
-    if value is None:
-        return 0.0
-    if isinstance(value, bool):
-        return 1.0 if value else 0.0
-    if isinstance(value, float):
-        return value
-    if isinstance(value, str):
-        if _NUMERIC_TEXT.match(value):
-            text = value.strip()
-            if text.endswith("%"):
-                return float(text[:-1]) / 100
-            return float(text)
-        return _VALUE
-    return _VALUE
-
-
-def _to_bool(value: Any) -> Any:
-    if isinstance(value, _XlError):
-        return value
-    if value is None:
-        return False
-    if isinstance(value, bool):
-        return value
-    if isinstance(value, float):
-        return value != 0
-    if isinstance(value, str):
-        upper = value.strip().upper()
-        if upper == "TRUE":
-            return True
-        if upper == "FALSE":
-            return False
-        return _VALUE
-    return _VALUE
-
-
-def _type_rank(value: Any) -> int:
-    if isinstance(value, bool):
-        return 2
-    if isinstance(value, str):
-        return 1
-    return 0
-
-
-def _compare(a: Any, b: Any) -> Any:
-    """-1, 0 or 1 as Excel's comparison operators see it; an _XlError propagates."""
-    if isinstance(a, _XlError):
-        return a
-    if isinstance(b, _XlError):
-        return b
-    if a is None and b is None:
-        return 0
-    if a is None:
-        a = "" if isinstance(b, str) else False if isinstance(b, bool) else 0.0
-    if b is None:
-        b = "" if isinstance(a, str) else False if isinstance(a, bool) else 0.0
-    ra, rb = _type_rank(a), _type_rank(b)
-    if ra != rb:
-        return -1 if ra < rb else 1
-    if isinstance(a, str):
-        a, b = a.lower(), b.lower()
-    elif not isinstance(a, bool):
-        # Excel compares numbers to 15 significant digits
-        a, b = float(f"{a:.15g}"), float(f"{b:.15g}")
-    return (a > b) - (a < b)
-
-
-@functools.lru_cache(maxsize=256)
-def _wildcard_segments(pattern: str) -> tuple[tuple[str | None, ...], ...]:
-    """A SEARCH pattern split at ``*`` into segments of characters (None = ``?``); ``~`` escapes."""
-    segments: list[tuple[str | None, ...]] = []
-    current: list[str | None] = []
-    i = 0
-    while i < len(pattern):
-        ch = pattern[i]
-        if ch == "~" and i + 1 < len(pattern) and pattern[i + 1] in "*?~":
-            current.append(pattern[i + 1])
-            i += 2
-            continue
-        if ch == "*":
-            segments.append(tuple(current))
-            current = []
-        else:
-            current.append(None if ch == "?" else ch)
-        i += 1
-    segments.append(tuple(current))
-    return tuple(segments)
-
-
-def _segment_at(text: str, segment: tuple[str | None, ...], pos: int) -> bool:
-    if pos + len(segment) > len(text):
-        return False
-    return all(not (ch is not None and text[pos + offset] != ch) for offset, ch in enumerate(segment))
-
-
-def _segment_find(text: str, segment: tuple[str | None, ...], pos: int) -> int:
-    if None not in segment:
-        return text.find("".join(segment), pos)  # type: ignore[arg-type]
-    for candidate in range(pos, len(text) - len(segment) + 1):
-        if _segment_at(text, segment, candidate):
-            return candidate
-    return -1
-
-
-def _wildcard_find(pattern: str, text: str, pos: int) -> int:
-    """0-based position of the first match of an Excel wildcard pattern in text, or -1.
-
-    No regular expression: the first segment's earliest occurrence from which the other segments
-    follow in order is the answer (if the chain fails there, it fails from every later start), so
-    the search stays linear in the segments whatever the pattern, even ``*a*a*a*a*b``.
-    """
-    first, *rest = _wildcard_segments(pattern.lower())
-    text = text.lower()
-    start = _segment_find(text, first, pos)
-    if start < 0:
-        return -1
-    cursor = start + len(first)
-    for segment in rest:
-        found = _segment_find(text, segment, cursor)
-        if found < 0:
-            return -1
-        cursor = found + len(segment)
-    return start
-
-
-def _search(needle: str, haystack: str, start: int = 1, *, wildcards: bool, case: bool) -> Any:
-    if start < 1 or start > len(haystack) + 1:
-        return _VALUE
-    if wildcards:
-        found = _wildcard_find(needle, haystack, start - 1)
-        return float(found + 1) if found >= 0 else _VALUE
-    if case:
-        pos = haystack.find(needle, start - 1)
-    else:
-        pos = haystack.lower().find(needle.lower(), start - 1)
-    return float(pos + 1) if pos >= 0 else _VALUE
-
-
-# --------------------------------------------------------------------------------------------
-# Formula parser (a safe subset; no eval)
-# --------------------------------------------------------------------------------------------
-
-_TOKEN_RE = re.compile(
-    r"""
-    (?P<ws>\s+)
-  | (?P<string>"(?:[^"]|"")*")
-  | (?P<sheetref>(?:'(?:[^']|'')+'|[A-Za-z_][\w.]*)!)
-  | (?P<ref>\$?[A-Za-z]{1,3}\$?\d+(?![\w(]))
-  | (?P<number>(?:\d+(?:\.\d*)?|\.\d+)(?:[eE][+-]?\d+)?)
-  | (?P<func>[A-Za-z_][\w.]*(?=\s*\())
-  | (?P<name>[A-Za-z_][\w.]*)
-  | (?P<op><>|<=|>=|[=<>&+\-*/^%(),:;{}\[\]#@])
-    """,
-    re.VERBOSE,
-)
-
-
-@dataclass(frozen=True)
-class _Tok:
-    kind: str
-    text: str
-
-
-def _tokenize(text: str) -> list[_Tok]:
-    tokens: list[_Tok] = []
-    pos = 0
-    while pos < len(text):
-        m = _TOKEN_RE.match(text, pos)
-        if not m:
-            raise FormulaError(f"unbekanntes Zeichen „{text[pos]}“")
-        pos = m.end()
-        kind = m.lastgroup or ""
-        if kind == "ws":
-            continue
-        if kind == "sheetref":
-            raise FormulaError("Bezug auf ein anderes Tabellenblatt")
-        tokens.append(_Tok(kind, m.group()))
-    return tokens
-
-
-# AST nodes are tuples: ("num", v) ("str", s) ("bool", b) ("ref", row, col, row_abs, col_abs)
-# ("un", op, x) ("pct", x) ("bin", op, a, b) ("call", NAME, (args...))
-
-_FUNCTIONS = frozenset(
-    {
-        "AND", "OR", "NOT", "IF", "ISNUMBER", "ISTEXT", "ISBLANK", "ISERROR", "ISERR",
-        "ISLOGICAL", "SEARCH", "FIND", "LEFT", "RIGHT", "MID", "LOWER", "UPPER", "TRIM", "LEN",
-        "EXACT", "VALUE", "DATE", "TRUE", "FALSE", "TODAY", "NOW",
-        # date and rounding functions, for the formulas Excel writes for "Datum" rules
-        "YEAR", "MONTH", "DAY", "WEEKDAY", "EDATE", "FLOOR", "INT", "ROUNDDOWN", "ROUND", "ABS",
-    }
-)
-_COMPARISONS = ("=", "<>", "<", ">", "<=", ">=")
-
-
-#: Nesting depth of a formula (Excel allows 64 levels of functions).
-MAX_FORMULA_DEPTH = 100
-
-
-class _Parser:
-    def __init__(self, text: str) -> None:
-        self.tokens = _tokenize(text)
-        self.pos = 0
-        self.depth = 0
-
-    def peek(self) -> _Tok | None:
-        return self.tokens[self.pos] if self.pos < len(self.tokens) else None
-
-    def take(self) -> _Tok:
-        tok = self.peek()
-        if tok is None:
-            raise FormulaError("Formel endet unerwartet")
-        self.pos += 1
-        return tok
-
-    def expect(self, text: str) -> None:
-        tok = self.take()
-        if tok.text != text:
-            raise FormulaError(f"„{text}“ erwartet, „{tok.text}“ gefunden")
-
-    def parse(self) -> tuple:
-        node = self.comparison()
-        if self.peek() is not None:
-            raise FormulaError(f"nicht unterstützter Formelteil „{self.peek().text}“")  # type: ignore[union-attr]
-        return node
-
-    def comparison(self) -> tuple:
-        self.depth += 1
-        if self.depth > MAX_FORMULA_DEPTH:
-            raise FormulaError("Formel zu tief verschachtelt")
-        try:
-            return self._comparison()
-        finally:
-            self.depth -= 1
-
-    def _comparison(self) -> tuple:
-        node = self.concat()
-        while (tok := self.peek()) is not None and tok.kind == "op" and tok.text in _COMPARISONS:
-            self.take()
-            node = ("bin", tok.text, node, self.concat())
-        return node
-
-    def concat(self) -> tuple:
-        node = self.additive()
-        while (tok := self.peek()) is not None and tok.text == "&":
-            self.take()
-            node = ("bin", "&", node, self.additive())
-        return node
-
-    def additive(self) -> tuple:
-        node = self.term()
-        while (tok := self.peek()) is not None and tok.kind == "op" and tok.text in "+-":
-            self.take()
-            node = ("bin", tok.text, node, self.term())
-        return node
-
-    def term(self) -> tuple:
-        node = self.power()
-        while (tok := self.peek()) is not None and tok.kind == "op" and tok.text in "*/":
-            self.take()
-            node = ("bin", tok.text, node, self.power())
-        return node
-
-    def power(self) -> tuple:
-        node = self.unary()
-        while (tok := self.peek()) is not None and tok.text == "^":
-            self.take()
-            node = ("bin", "^", node, self.unary())
-        return node
-
-    def unary(self) -> tuple:
-        tok = self.peek()
-        if tok is not None and tok.kind == "op" and tok.text in "+-":
-            self.take()
-            self.depth += 1
-            if self.depth > MAX_FORMULA_DEPTH:
-                raise FormulaError("Formel zu tief verschachtelt")
-            try:
-                return ("un", tok.text, self.unary())
-            finally:
-                self.depth -= 1
-        node = self.primary()
-        while (tok := self.peek()) is not None and tok.text == "%":
-            self.take()
-            node = ("pct", node)
-        return node
-
-    def primary(self) -> tuple:
-        tok = self.take()
-        if tok.kind == "number":
-            number = float(tok.text)
-            if not math.isfinite(number):
-                raise FormulaError(f"Zahl „{tok.text}“ zu groß")
-            return ("num", number)
-        if tok.kind == "string":
-            return ("str", tok.text[1:-1].replace('""', '"'))
-        if tok.kind == "ref":
-            nxt = self.peek()
-            if nxt is not None and nxt.text == ":":
-                raise FormulaError("Bereichsbezug (nur einzelne Zellen werden ausgewertet)")
-            m = re.match(r"^(\$?)([A-Za-z]{1,3})(\$?)(\d+)$", tok.text)
-            assert m is not None
-            return ("ref", int(m.group(4)), _col_index(m.group(2)), bool(m.group(3)), bool(m.group(1)))
-        if tok.kind == "name":
-            upper = tok.text.upper()
-            if upper in ("TRUE", "FALSE"):
-                return ("bool", upper == "TRUE")
-            raise FormulaError(f"Name „{tok.text}“ wird nicht ausgewertet")
-        if tok.kind == "func":
-            name = tok.text.upper()
-            if name.startswith("_XLFN."):
-                name = name[6:]
-            if name not in _FUNCTIONS:
-                raise FormulaError(f"Funktion {name} wird nicht ausgewertet")
-            self.expect("(")
-            args: list[tuple] = []
-            if self.peek() is not None and self.peek().text == ")":  # type: ignore[union-attr]
-                self.take()
-            else:
-                while True:
-                    args.append(self.comparison())
-                    sep = self.take()
-                    if sep.text == ")":
-                        break
-                    if sep.text not in (",", ";"):
-                        raise FormulaError(f"„,“ oder „)“ erwartet, „{sep.text}“ gefunden")
-            _check_arity(name, len(args))
-            return ("call", name, tuple(args))
-        if tok.text == "(":
-            node = self.comparison()
-            self.expect(")")
-            return node
-        raise FormulaError(f"nicht unterstützter Formelteil „{tok.text}“")
-
-
-_ARITY = {
-    "AND": (1, 255), "OR": (1, 255), "NOT": (1, 1), "IF": (1, 3), "ISNUMBER": (1, 1),
-    "ISTEXT": (1, 1), "ISBLANK": (1, 1), "ISERROR": (1, 1), "ISERR": (1, 1), "ISLOGICAL": (1, 1),
-    "SEARCH": (2, 3), "FIND": (2, 3), "LEFT": (1, 2), "RIGHT": (1, 2), "MID": (3, 3),
-    "LOWER": (1, 1), "UPPER": (1, 1), "TRIM": (1, 1), "LEN": (1, 1), "EXACT": (2, 2),
-    "VALUE": (1, 1), "DATE": (3, 3), "TRUE": (0, 0), "FALSE": (0, 0), "TODAY": (0, 0), "NOW": (0, 0),
-    "YEAR": (1, 1), "MONTH": (1, 1), "DAY": (1, 1), "WEEKDAY": (1, 2), "EDATE": (2, 2), "FLOOR": (2, 2),
-    "INT": (1, 1), "ROUNDDOWN": (2, 2), "ROUND": (2, 2), "ABS": (1, 1),
-}
-
-
-def _check_arity(name: str, count: int) -> None:
-    low, high = _ARITY[name]
-    if not low <= count <= high:
-        raise FormulaError(f"Funktion {name} mit {count} Argumenten")
-
-
-def parse_formula(text: str) -> tuple:
-    """Parse a formula of the supported subset (with or without a leading ``=``) into a tree.
-
-    Raises :class:`FormulaError` (German message) for anything outside the subset.
-    """
-    text = (text or "").strip()
-    if text.startswith("="):
-        text = text[1:]
-    if not text:
-        raise FormulaError("leere Formel")
-    tree = _Parser(text).parse()
-    if _tree_depth(tree) > MAX_FORMULA_DEPTH:
-        raise FormulaError("Formel zu tief verschachtelt")
-    return tree
-
-
-def _tree_depth(tree: tuple) -> int:
-    """Depth of a formula tree, without recursion (a long chain 1+1+…+1 is deep too)."""
-    deepest = 0
-    stack = [(tree, 1)]
-    while stack:
-        node, depth = stack.pop()
-        deepest = max(deepest, depth)
-        kind = node[0]
-        if kind == "un":
-            stack.append((node[2], depth + 1))
-        elif kind == "pct":
-            stack.append((node[1], depth + 1))
-        elif kind == "bin":
-            stack.append((node[2], depth + 1))
-            stack.append((node[3], depth + 1))
-        elif kind == "call":
-            stack.extend((arg, depth + 1) for arg in node[2])
-    return deepest
-
-
-class _Context:
-    __slots__ = ("dcol", "drow", "now", "value_at")
-
-    def __init__(self, drow: int, dcol: int, value_at: ValueAt, now: _dt.datetime | None = None) -> None:
-        self.drow = drow
-        self.dcol = dcol
-        self.value_at = value_at
-        self.now = now
-
-
-def _evaluate(node: tuple, ctx: _Context) -> Any:
-    kind = node[0]
-    if kind in ("num", "str", "bool"):
-        return node[1]
-    if kind == "ref":
-        _, row, col, row_abs, col_abs = node
-        row = row if row_abs else row + ctx.drow
-        col = col if col_abs else col + ctx.dcol
-        if not (1 <= row <= MAX_ROW and 1 <= col <= MAX_COL):
-            return _REF
-        return _cell_value(ctx.value_at(row, col))
-    if kind == "un":
-        value = _to_number(_evaluate(node[2], ctx))
-        if isinstance(value, _XlError):
-            return value
-        return -value if node[1] == "-" else value
-    if kind == "pct":
-        value = _to_number(_evaluate(node[1], ctx))
-        return value if isinstance(value, _XlError) else value / 100
-    if kind == "bin":
-        return _binary(node[1], _evaluate(node[2], ctx), _evaluate(node[3], ctx))
-    if kind == "call":
-        return _call(node[1], node[2], ctx)
-    raise AssertionError(kind)  # pragma: no cover
-
-
-def _binary(op: str, a: Any, b: Any) -> Any:
-    if op in _COMPARISONS:
-        result = _compare(a, b)
-        if isinstance(result, _XlError):
-            return result
-        return {
-            "=": result == 0, "<>": result != 0, "<": result < 0,
-            ">": result > 0, "<=": result <= 0, ">=": result >= 0,
-        }[op]
-    if op == "&":
-        ta, tb = _to_text(a), _to_text(b)
-        if isinstance(ta, _XlError):
-            return ta
-        if isinstance(tb, _XlError):
-            return tb
-        return ta + tb
-    na, nb = _to_number(a), _to_number(b)
-    if isinstance(na, _XlError):
-        return na
-    if isinstance(nb, _XlError):
-        return nb
-    if op == "+":
-        result = na + nb
-    elif op == "-":
-        result = na - nb
-    elif op == "*":
-        result = na * nb
-    elif op == "/":
-        if nb == 0:
-            return _DIV0
-        result = na / nb
-    else:  # "^"
-        try:
-            result = na ** nb
-        except (OverflowError, ZeroDivisionError):
-            return _NUM
-        if isinstance(result, complex):
-            return _NUM
-    result = float(result)
-    return result if math.isfinite(result) else _NUM
-
-
-def _text_arg(node: tuple, ctx: _Context) -> Any:
-    return _to_text(_evaluate(node, ctx))
-
-
-def _int_arg(node: tuple, ctx: _Context) -> Any:
-    value = _to_number(_evaluate(node, ctx))
-    if isinstance(value, _XlError):
-        return value
-    if not math.isfinite(value) or abs(value) > 2**31:
-        return _NUM
-    return math.floor(value)
-
-
-def _call(name: str, args: tuple, ctx: _Context) -> Any:
-    if name in ("TRUE", "FALSE"):
-        return name == "TRUE"
-    if name in _DATE_MATH:
-        return _date_math(name, [_to_number(_evaluate(arg, ctx)) for arg in args])
-    if name in ("TODAY", "NOW"):
-        now = ctx.now or _dt.datetime.now()
-        return float(math.floor(_serial(now))) if name == "TODAY" else _serial(now)
-    if name in ("AND", "OR"):
-        values: list[bool] = []
-        for arg in args:
-            value = _evaluate(arg, ctx)
-            if isinstance(value, _XlError):
-                return value
-            if value is None or (isinstance(value, str) and arg[0] == "ref"):
-                continue  # text and blanks in referenced cells are ignored
-            flag = _to_bool(value)
-            if isinstance(flag, _XlError):
-                return flag
-            values.append(flag)
-        if not values:
-            return _VALUE
-        return all(values) if name == "AND" else any(values)
-    if name == "NOT":
-        flag = _to_bool(_evaluate(args[0], ctx))
-        return flag if isinstance(flag, _XlError) else not flag
-    if name == "IF":
-        flag = _to_bool(_evaluate(args[0], ctx))
-        if isinstance(flag, _XlError):
-            return flag
-        if flag:
-            return _evaluate(args[1], ctx) if len(args) > 1 else True
-        return _evaluate(args[2], ctx) if len(args) > 2 else False
-    if name in ("ISNUMBER", "ISTEXT", "ISBLANK", "ISERROR", "ISERR", "ISLOGICAL"):
-        value = _evaluate(args[0], ctx)
-        if name == "ISNUMBER":
-            return isinstance(value, float)
-        if name == "ISTEXT":
-            return isinstance(value, str)
-        if name == "ISBLANK":
-            return value is None
-        if name == "ISLOGICAL":
-            return isinstance(value, bool)
-        if name == "ISERR":
-            return isinstance(value, _XlError) and value.code != "#N/A"
-        return isinstance(value, _XlError)
-    if name in ("SEARCH", "FIND"):
-        needle, haystack = _text_arg(args[0], ctx), _text_arg(args[1], ctx)
-        start = _int_arg(args[2], ctx) if len(args) > 2 else 1
-        for value in (needle, haystack, start):
-            if isinstance(value, _XlError):
-                return value
-        return _search(needle, haystack, start, wildcards=name == "SEARCH", case=name == "FIND")
-    if name in ("LEFT", "RIGHT"):
-        text = _text_arg(args[0], ctx)
-        count = _int_arg(args[1], ctx) if len(args) > 1 else 1
-        if isinstance(text, _XlError):
-            return text
-        if isinstance(count, _XlError):
-            return count
-        if count < 0:
-            return _VALUE
-        if name == "LEFT":
-            return text[:count]
-        return text[len(text) - count:] if count else ""
-    if name == "MID":
-        text, start, count = _text_arg(args[0], ctx), _int_arg(args[1], ctx), _int_arg(args[2], ctx)
-        for value in (text, start, count):
-            if isinstance(value, _XlError):
-                return value
-        if start < 1 or count < 0:
-            return _VALUE
-        return text[start - 1:start - 1 + count]
-    if name in ("LOWER", "UPPER", "TRIM", "LEN"):
-        text = _text_arg(args[0], ctx)
-        if isinstance(text, _XlError):
-            return text
-        if name == "LOWER":
-            return text.lower()
-        if name == "UPPER":
-            return _upper(text)
-        if name == "TRIM":
-            return " ".join(part for part in text.split(" ") if part)
-        return float(len(text))
-    if name == "EXACT":
-        a, b = _text_arg(args[0], ctx), _text_arg(args[1], ctx)
-        if isinstance(a, _XlError):
-            return a
-        if isinstance(b, _XlError):
-            return b
-        return a == b
-    if name == "VALUE":
-        value = _evaluate(args[0], ctx)
-        if isinstance(value, str):
-            return _to_number(value)
-        return _to_number(value)
-    if name == "DATE":
-        parts = [_int_arg(arg, ctx) for arg in args]
-        for value in parts:
-            if isinstance(value, _XlError):
-                return value
-        year, month, day = parts
-        if 0 <= year < 1900:
-            year += 1900
-        try:
-            year += (month - 1) // 12
-            month = (month - 1) % 12 + 1
-            base = _dt.date(year, month, 1) + _dt.timedelta(days=day - 1)
-        except (ValueError, OverflowError):
-            return _NUM
-        return _serial(base)
-    raise AssertionError(name)  # pragma: no cover
-
-
-_DATE_MATH = frozenset({"YEAR", "MONTH", "DAY", "WEEKDAY", "EDATE", "FLOOR", "INT", "ROUNDDOWN", "ROUND", "ABS"})
-
-
-def _date_of(serial: float) -> _dt.date | None:
-    if not 1 <= serial < 2958466:  # 1900-01-01 .. 9999-12-31
-        return None
-    return _EPOCH.date() + _dt.timedelta(days=math.floor(serial))
-
-
-def _date_math(name: str, numbers: list[Any]) -> Any:
-    for number in numbers:
-        if isinstance(number, _XlError):
-            return number
-    x = numbers[0]
-    if name in ("YEAR", "MONTH", "DAY", "WEEKDAY", "EDATE"):
-        day = _date_of(x)
-        if day is None:
-            return _NUM
-        if name == "YEAR":
-            return float(day.year)
-        if name == "MONTH":
-            return float(day.month)
-        if name == "DAY":
-            return float(day.day)
-        if name == "WEEKDAY":
-            kind = int(numbers[1]) if len(numbers) > 1 else 1
-            monday0 = day.weekday()
-            if kind == 1:
-                return float((monday0 + 1) % 7 + 1)  # Sunday = 1
-            if kind == 2:
-                return float(monday0 + 1)  # Monday = 1
-            if kind == 3:
-                return float(monday0)  # Monday = 0
-            return _NUM
-        months = numbers[1]
-        if not math.isfinite(months) or abs(months) > 120000:
-            return _NUM
-        total = day.year * 12 + day.month - 1 + int(months)
-        year, month = divmod(total, 12)
-        month += 1
-        if not 1900 <= year <= 9999:
-            return _NUM
-        last = (_dt.date(year + (month == 12), month % 12 + 1, 1) - _dt.timedelta(days=1)).day
-        return _serial(_dt.date(year, month, min(day.day, last)))
-    if name == "ABS":
-        return abs(x)
-    if name == "INT":
-        return float(math.floor(x))
-    if name == "FLOOR":
-        significance = numbers[1]
-        if significance == 0:
-            return 0.0 if x == 0 else _DIV0
-        if x > 0 > significance:
-            return _NUM
-        return float(math.floor(x / significance) * significance)
-    digits = numbers[1]
-    if not math.isfinite(digits) or abs(digits) > 300:
-        return _NUM
-    factor = 10.0 ** int(digits)
-    if name == "ROUNDDOWN":
-        return float(math.trunc(x * factor) / factor)
-    scaled = abs(x) * factor  # ROUND: half away from zero
-    rounded = math.floor(scaled + 0.5) / factor
-    return float(math.copysign(rounded, x))
-
-
-def _upper(text: str) -> str:
-    """Excel's UPPER: character by character (ß stays ß, unlike str.upper)."""
-    return "".join(up if len(up := ch.upper()) == 1 else ch for ch in text)
-
-
-def _truthy(value: Any) -> bool:
-    """A CF formula result as a condition: TRUE or a non-zero number; text and errors are false."""
-    if isinstance(value, bool):
-        return value
-    if isinstance(value, float):
-        return value != 0
-    return False
 
 
 # --------------------------------------------------------------------------------------------
@@ -1169,7 +266,7 @@ def _operand_label(text: str) -> str:
 @dataclass
 class _Threshold:
     kind: str  # num, percent, percentile, min, max, formula
-    formula: tuple | None
+    formula: Node | None
     gte: bool
 
 
@@ -1179,13 +276,13 @@ class _Rule:
     order: int
     kind: str
     sqref: str
-    ranges: tuple[Range, ...]
+    ranges: tuple[CellRange, ...]
     stop: bool
     dxf: Dxf | None
     label: str
     problem: str | None = None
     operator: str | None = None
-    formulas: tuple[tuple, ...] = ()
+    formulas: tuple[Node, ...] = ()
     text: str | None = None
     # icon sets
     icon_set: str | None = None
@@ -1216,9 +313,9 @@ class _Rule:
     def covers(self, row: int, col: int) -> bool:
         return any(r1 <= row <= r2 and c1 <= col <= c2 for r1, c1, r2, c2 in self.ranges)
 
-    def context(self, row: int, col: int, value_at: ValueAt) -> _Context:
+    def context(self, row: int, col: int, value_at: ValueAt) -> Context:
         arow, acol = self.anchor
-        return _Context(row - arow, col - acol, value_at, self.now)
+        return Context(row - arow, col - acol, value_at, self.now)
 
 
 def _formula_texts(rule_el: Element) -> list[str]:
@@ -1241,7 +338,7 @@ def _label_for(kind: str, operator: str | None, formulas: list[str], text: str |
     return _OTHER_LABELS.get(kind, f"Regeltyp „{kind}“")
 
 
-def _compile(texts: Sequence[str]) -> tuple[tuple[tuple, ...], str | None]:
+def _compile(texts: Sequence[str]) -> tuple[tuple[Node, ...], str | None]:
     try:
         return tuple(parse_formula(t) for t in texts), None
     except FormulaError as exc:
@@ -1268,18 +365,13 @@ def _parse_cfvo(cfvo: Element) -> tuple[_Threshold | None, str | None]:
     return _Threshold(kind, formula, gte), None
 
 
-def _icon_set_of(name: str | None) -> str:
-    name = name or "3TrafficLights1"
-    return _ICON_SET_ALIASES.get(name, name)
-
-
 def _build_rule(
     rule_el: Element,
     sqref: str,
-    ranges: tuple[Range, ...] | None,
+    ranges: tuple[CellRange, ...] | None,
     order: int,
     dxfs: Sequence[Dxf],
-    resolver: Any,
+    resolver: ColorResolver,
     inline_dxf: bool,
 ) -> _Rule:
     kind = rule_el.get("type") or ""
@@ -1387,7 +479,7 @@ def _build_icon_set(rule: _Rule, rule_el: Element) -> None:
     if icon_el is None:
         rule.problem = "Symbolsatz fehlt"
         return
-    name = _icon_set_of(icon_el.get("iconSet"))
+    name = icon_set_of(icon_el.get("iconSet"))
     rule.icon_set = name
     rule.reverse = _bool_attr(icon_el, "reverse", False)
     rule.show_value = _bool_attr(icon_el, "showValue", True)
@@ -1411,7 +503,7 @@ def _build_icon_set(rule: _Rule, rule_el: Element) -> None:
     if _bool_attr(icon_el, "custom", False):
         custom: list[tuple[str, int] | None] = []
         for icon in _children(icon_el, "cfIcon"):
-            set_name = _icon_set_of(icon.get("iconSet"))
+            set_name = icon_set_of(icon.get("iconSet"))
             try:
                 index = int(icon.get("iconId") or "0")
             except ValueError:
@@ -1431,7 +523,7 @@ def _build_icon_set(rule: _Rule, rule_el: Element) -> None:
         rule.label = f"Symbolsatz {german} mit eigenen Symbolen" + (" (umgekehrt)" if rule.reverse else "")
 
 
-def _build_color_scale(rule: _Rule, rule_el: Element, resolver: Any) -> None:
+def _build_color_scale(rule: _Rule, rule_el: Element, resolver: ColorResolver) -> None:
     scale = _child(rule_el, "colorScale")
     if scale is None:
         rule.problem = "Farbskala fehlt"
@@ -1462,7 +554,7 @@ class _Unreadable(Exception):
 
 
 def _numeric(value: Any) -> float | None:
-    value = _cell_value(value)
+    value = cell_value(value)
     return value if isinstance(value, float) and not isinstance(value, bool) else None
 
 
@@ -1484,7 +576,7 @@ def _range_values(rule: _Rule, value_at: ValueAt, extent: tuple[int, int] | None
                 if (row, col) in seen:
                     continue
                 seen.add((row, col))
-                values.append(_cell_value(value_at(row, col)))
+                values.append(cell_value(value_at(row, col)))
     rule._stats["values"] = values
     return values
 
@@ -1525,7 +617,7 @@ def _value_counts(rule: _Rule, value_at: ValueAt, extent: tuple[int, int] | None
 
 def _statistic(rule: _Rule, row: int, col: int, value_at: ValueAt, extent: tuple[int, int] | None) -> bool:
     """duplicateValues, uniqueValues, top10 and aboveAverage over the rule's ranges."""
-    value = _cell_value(value_at(row, col))
+    value = cell_value(value_at(row, col))
     if rule.kind in ("duplicateValues", "uniqueValues"):
         key = _value_key(value)
         if key is None:
@@ -1587,7 +679,7 @@ def _compute_thresholds(
     numbers = _range_numbers(rule, value_at, extent) if needs_range else []
     if needs_range and not numbers:
         return None
-    ctx = _Context(0, 0, value_at, rule.now)
+    ctx = Context(0, 0, value_at, rule.now)
     out: list[float] = []
     for t in rule.thresholds:
         if t.kind == "min":
@@ -1596,8 +688,8 @@ def _compute_thresholds(
         if t.kind == "max":
             out.append(numbers[-1])
             continue
-        raw = _to_number(_evaluate(t.formula, ctx))  # type: ignore[arg-type]
-        if isinstance(raw, _XlError):
+        raw = to_number(evaluate(t.formula, ctx))  # type: ignore[arg-type]
+        if isinstance(raw, XlError):
             raise _Unreadable(f"Schwellenwert ergibt {raw.code}")
         if t.kind in ("num", "formula"):
             out.append(raw)
@@ -1624,17 +716,7 @@ def _icon_for(rule: _Rule, row: int, col: int, value_at: ValueAt, extent: tuple[
             position = i
             break
     assert rule.icon_set is not None
-    if rule.reverse:
-        position = rule.icon_count - 1 - position
-    if rule.custom_icons:
-        # x14 custom icons name the icon for each (reversed) position, as LibreOffice applies them
-        chosen = rule.custom_icons[position]
-        if chosen is None:
-            return None
-        set_name, index = chosen
-    else:
-        set_name, index = rule.icon_set, position
-    return Icon(set_name, index, ICON_SET_STATUSES[set_name][index], rule.show_value)
+    return icon_at(rule.icon_set, position, reverse=rule.reverse, custom=rule.custom_icons, show_value=rule.show_value)
 
 
 def _interpolate(low: str, high: str, fraction: float) -> str:
@@ -1670,52 +752,52 @@ def _scale_color(rule: _Rule, row: int, col: int, value_at: ValueAt, extent: tup
 def _condition(rule: _Rule, row: int, col: int, value_at: ValueAt) -> bool:
     kind = rule.kind
     if kind in ("expression", "timePeriod"):
-        return _truthy(_evaluate(rule.formulas[0], rule.context(row, col, value_at)))
-    value = _cell_value(value_at(row, col))
+        return truthy(evaluate(rule.formulas[0], rule.context(row, col, value_at)))
+    value = cell_value(value_at(row, col))
     if kind == "cellIs":
-        if isinstance(value, _XlError):
+        if isinstance(value, XlError):
             return False
         ctx = rule.context(row, col, value_at)
-        operands = [_evaluate(f, ctx) for f in rule.formulas]
-        if any(isinstance(o, _XlError) for o in operands):
+        operands = [evaluate(f, ctx) for f in rule.formulas]
+        if any(isinstance(o, XlError) for o in operands):
             return False
         op = rule.operator
         if op in ("between", "notBetween"):
             a, b = operands
-            if _compare(a, b) > 0:
+            if compare(a, b) > 0:
                 a, b = b, a
-            inside = _compare(value, a) >= 0 and _compare(value, b) <= 0
+            inside = compare(value, a) >= 0 and compare(value, b) <= 0
             return inside if op == "between" else not inside
-        result = _compare(value, operands[0])
+        result = compare(value, operands[0])
         return {
             "equal": result == 0, "notEqual": result != 0, "greaterThan": result > 0,
             "lessThan": result < 0, "greaterThanOrEqual": result >= 0, "lessThanOrEqual": result <= 0,
         }[op]  # type: ignore[index]
     if kind in _TEXT_LABELS:
         if rule.formulas:
-            return _truthy(_evaluate(rule.formulas[0], rule.context(row, col, value_at)))
-        if isinstance(value, _XlError):
+            return truthy(evaluate(rule.formulas[0], rule.context(row, col, value_at)))
+        if isinstance(value, XlError):
             return False
-        text = _to_text(value)
+        text = to_text(value)
         needle = rule.text or ""
         if kind == "containsText":
-            return not isinstance(_search(needle, text, wildcards=True, case=False), _XlError)
+            return not isinstance(search(needle, text, wildcards=True, case=False), XlError)
         if kind == "notContainsText":
-            return isinstance(_search(needle, text, wildcards=True, case=False), _XlError)
+            return isinstance(search(needle, text, wildcards=True, case=False), XlError)
         if kind == "beginsWith":
             return text[: len(needle)].lower() == needle.lower()
         return (text[len(text) - len(needle):] if needle else "").lower() == needle.lower()
     if kind in ("containsBlanks", "notContainsBlanks"):
-        if isinstance(value, _XlError):
+        if isinstance(value, XlError):
             return kind == "notContainsBlanks"
-        blank = not _to_text(value).strip(" ")
+        blank = not to_text(value).strip(" ")
         return blank if kind == "containsBlanks" else not blank
     if kind in _STATISTIC_TYPES:
         raise AssertionError(kind)  # pragma: no cover - evaluated by _statistic
     if kind == "containsErrors":
-        return isinstance(value, _XlError)
+        return isinstance(value, XlError)
     if kind == "notContainsErrors":
-        return not isinstance(value, _XlError)
+        return not isinstance(value, XlError)
     raise _Unreadable(f"Regeltyp „{kind}“ wird nicht ausgewertet")  # pragma: no cover
 
 
@@ -1780,7 +862,7 @@ class ConditionalFormats:
         cls,
         elements: Iterable[Element],
         dxfs: Sequence[Dxf],
-        resolver: Any,
+        resolver: ColorResolver,
         *,
         extent: tuple[int, int] | None = None,
         now: _dt.datetime | None = None,
@@ -1806,7 +888,7 @@ class ConditionalFormats:
                         collect(child)
             elif name == "conditionalFormatting" and not _is_x14(element):
                 sqref = element.get("sqref") or ""
-                ranges = _parse_sqref(sqref)
+                ranges = parse_sqref(sqref)
                 for rule_el in _children(element, "cfRule"):
                     for ext_id in rule_el.iter():
                         if _local(ext_id.tag) == "id" and ext_id.text:
@@ -1824,7 +906,7 @@ class ConditionalFormats:
         for block in x14_blocks:
             sqref_el = _child(block, "sqref")
             sqref = (sqref_el.text or "").strip() if sqref_el is not None else ""
-            ranges = _parse_sqref(sqref)
+            ranges = parse_sqref(sqref)
             for rule_el in _children(block, "cfRule"):
                 rule_id = (rule_el.get("id") or "").strip()
                 if rule_id and rule_id in linked_ids:
