@@ -84,3 +84,28 @@ def long_master(path: Path, *, variant: int = 0, stand: str = "01.03.2026", n_uz
         fields.append(f)
     return build(path, fields, konzept={"Titel": "Integrationskonzept Druckprobe", "Stand": stand,
                                         "Kopfzeile": "Druckprobe – Steuerungsgruppe Integration"})
+
+
+def even_master(path: Path) -> Path:
+    """A master where only one Unterziel's printed shares miss 100 %.
+
+    Wohnen: Unterziel 1 one Grün, one Gelb; Unterziel 2 one Grün, one Rot; the field 2/1/1 (50/25/25 %).
+    Kultur & Freizeit: Unterziel 1 one of each status (33/33/33 %: 99), Unterziel 2 three Grün, one Gelb,
+    three Rot (43/14/43 %), the field 4/2/4 (40/20/40 %). The concept 6/3/5 of 14 (43/21/36 %).
+    """
+    f1 = FieldSheet("Handlungsfeld Wohnen", "Wohnen")
+    f1.unterziel(1, "Wohnraum")
+    f1.measure(1, "Maßnahme 1", status="Grün").measure(2, "Maßnahme 2", status="Gelb")
+    f1.unterziel(2, "Beratung")
+    f1.measure(3, "Maßnahme 3", status="Grün").measure(4, "Maßnahme 4", status="Rot")
+    f2 = FieldSheet("Handlungsfeld Kultur & Freizeit", "Kultur")
+    f2.unterziel(1, "Drei gleiche Teile")
+    n = 0
+    for status in ("Grün", "Gelb", "Rot"):
+        n += 1
+        f2.measure(n, f"Maßnahme {n}", status=status)
+    f2.unterziel(2, "Vereine")
+    for status in ["Grün"] * 3 + ["Gelb"] + ["Rot"] * 3:
+        n += 1
+        f2.measure(n, f"Maßnahme {n}", status=status)
+    return build(path, [f1, f2], konzept={"Titel": "Integrationskonzept Rundungsprobe", "Stand": "01.03.2026"})

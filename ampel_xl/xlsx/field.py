@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
 
+from ..figures import ROUNDING_NOTE, rounding_note
 from ..model import Feld
 from ..vocabulary import status_key
 from .cells import ROW_PT, clip, fit_row, is_int_text, missing
@@ -100,6 +101,9 @@ def write_field(book: SummaryWriter, f: Feld, index: int) -> None:
                     fmt.cell(bold=True, top=2))
     write_figures_row(ws, fmt, row, cols, frec, bold=True, top=True)
     figures_conditional_formats(ws, fmt, first_data, total_row, cols)
+    if rounding_note([*uz.to_dict("records"), frec]):
+        row += 1
+        ws.write_string(row, 0, f"{ROUNDING_NOTE}.", fmt(italic=True, font_color=MUTED, font_size=9))
     row += 2
 
     donut = doughnut(book.wb, name, f"Ergebnisse {f.name} gesamt", header_row, total_row, cols,
