@@ -13,8 +13,6 @@ from __future__ import annotations
 import csv
 import io
 import json
-import xml.etree.ElementTree as ET
-import zipfile
 from pathlib import Path
 
 import pandas as pd
@@ -26,7 +24,7 @@ from ampel_xl.export import figures_rows, figures_to_csv, figures_to_json
 from ampel_xl.figures import KEINE_IN_AUSWERTUNG, ROUNDING_NOTE, format_percent, rounding_note
 from ampel_xl.xlsx.history import write_history
 from ampel_xl.xlsx.summary import write_summary
-from render import SOFFICE, chart_labels, displayed_sheets
+from render import SOFFICE, chart_labels, chart_series_labels, displayed_sheets
 from share_masters import even_master, half_master
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -160,35 +158,11 @@ def test_summary_workbook_shows_the_figures_numbers(master, tmp_path):
     bars = [t for t in labels if t.startswith("Ergebnisse je ") and "(Anteile)" in t]
     assert len(bars) == 1
     felder = s.felder.to_dict("records")
-    with zipfile.ZipFile(out) as z:
-        series = _bar_series_labels(z, bars[0].split("\n")[0])
+    series = chart_series_labels(out, bars[0].split("\n")[0])
     for k, texts in zip(keys, series, strict=False):
         assert texts == {i: format_percent(r[f"prozent_{k}"]) for i, r in enumerate(felder) if int(r[k])}, k
     misses = any(sum(int(r[f"prozent_{k}"]) for k in keys) != 100 for r in felder if int(r["summe"]))
     assert bars[0].endswith(f"\n{ROUNDING_NOTE}") == misses
-
-
-def _bar_series_labels(z: zipfile.ZipFile, title: str) -> list[dict[int, str]]:
-    """The static data labels of each series of the chart titled ``title``, by point."""
-    a = "{http://schemas.openxmlformats.org/drawingml/2006/main}"
-    c = "{http://schemas.openxmlformats.org/drawingml/2006/chart}"
-    for name in z.namelist():
-        if not name.startswith("xl/charts/chart"):
-            continue
-        root = ET.fromstring(z.read(name))
-        t = root.find(f"{c}chart/{c}title")
-        if t is None or not "".join(x.text or "" for x in t.iter(f"{a}t")).startswith(title):
-            continue
-        out = []
-        for ser in root.iter(f"{c}ser"):
-            labels = {}
-            for lbl in ser.iter(f"{c}dLbl"):
-                rich = lbl.find(f"{c}tx/{c}rich")
-                if lbl.find(f"{c}delete") is None and rich is not None:
-                    labels[int(lbl.find(f"{c}idx").get("val"))] = "".join(x.text or "" for x in rich.iter(f"{a}t"))
-            out.append(labels)
-        return out
-    raise AssertionError(title)
 
 
 def test_half_cases_are_the_documented_numbers(tmp_path):

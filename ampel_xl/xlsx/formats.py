@@ -17,12 +17,13 @@ SEVERITY_FILLS = {"error": STATUS_FILLS["rot"], "warning": STATUS_FILLS["gelb"],
 
 #: How the summary's charts fill each status, so that they read without colour too (red-green
 #: colour blindness, black-and-white print), as the Ampeldokument's hatching does
-#: (:data:`ampel_xl.ampeldokument.charts.HATCHES`): Grün solid, Gelb dotted, Rot hatched "///"
-#: with white lines (they stay visible on red where dark ones would not), ohne Bewertung
-#: cross-hatched. XlsxWriter writes them as pattern fills, which Excel and LibreOffice draw.
+#: (:data:`ampel_xl.ampeldokument.charts.HATCHES`): Grün solid, Gelb dotted (LibreOffice draws a
+#: fine grid), Rot hatched "///", ohne Bewertung cross-hatched. The lines on yellow and red are
+#: white: on red they stay visible where dark ones would not, on yellow they leave the black labels
+#: readable. XlsxWriter writes them as pattern fills, which Excel and LibreOffice draw.
 CHART_PATTERNS: dict[str, dict[str, str] | None] = {
     "gruen": None,
-    "gelb": {"pattern": "dotted_grid", "fg_color": STATUS_EDGES["gelb"], "bg_color": STATUS_COLORS["gelb"]},
+    "gelb": {"pattern": "dotted_grid", "fg_color": "#FFFFFF", "bg_color": STATUS_COLORS["gelb"]},
     "rot": {"pattern": "light_upward_diagonal", "fg_color": "#FFFFFF", "bg_color": STATUS_COLORS["rot"]},
     "ohne": {"pattern": "outlined_diamond", "fg_color": STATUS_EDGES["ohne"], "bg_color": STATUS_COLORS["ohne"]},
 }
