@@ -109,3 +109,42 @@ def even_master(path: Path) -> Path:
         n += 1
         f2.measure(n, f"Maßnahme {n}", status=status)
     return build(path, [f1, f2], konzept={"Titel": "Integrationskonzept Rundungsprobe", "Stand": "01.03.2026"})
+
+
+SACHSTAND = ("Im Berichtszeitraum wurden die Angebote mit den Trägern vor Ort abgestimmt, neue Kooperationen "
+             "mit Kommunen, Kammern und Vereinen geschlossen und die Beratung in mehreren Sprachen ausgebaut. ")
+
+
+def sizes_master(path: Path) -> Path:
+    """A master with fields of many sizes, for the page-break rules: one to twenty Unterziele, one to
+    eight measures each, without or with a short or a long Sachstand and Highlights (a long text
+    and ten Unterziele push the charts to the bottom of the first page, as Arbeit in the example)."""
+    # (sheet, Unterziele, measures per Unterziel, Sachstand paragraphs, Highlights lines)
+    plan = [
+        ("Sprache", 1, [2], 0, 0),
+        ("Arbeit", 10, [3], 3, 3),
+        ("Bildung", 4, [6], 1, 0),
+        ("Wohnen", 2, [1, 3], 0, 1),
+        ("Gesundheit", 14, [2], 2, 2),
+        ("Kultur", 7, [8, 1], 4, 4),
+        ("Ehrenamt", 20, [1, 2], 1, 1),
+        ("Kommunen", 3, [5, 4, 7], 5, 0),
+    ]
+    fields = []
+    for fi, (sheet, n_uz, sizes, n_sach, n_high) in enumerate(plan):
+        sachstand = "\n".join(SACHSTAND * (1 + (fi + p) % 3) for p in range(n_sach)) or None
+        highlights = "\n".join(f"Highlight {h + 1}: {SACHSTAND[:60 + 20 * h]}" for h in range(n_high)) or None
+        f = FieldSheet(f"Handlungsfeld {sheet}", sheet, sachstand=sachstand, highlights=highlights,
+                       header=("Nr", "Unterziel / Maßnahme", "Ampel", "Bemerkung"))
+        n = 0
+        for u in range(1, n_uz + 1):
+            f.unterziel(u, f"{LONG_HEADINGS[(u + fi) % 3]} ({u})")
+            for _ in range(sizes[(u - 1) % len(sizes)]):
+                n += 1
+                words = " ".join(["Abstimmung mit den Trägern vor Ort"] * ((n + fi) % 3))
+                f.measure(n, f"Maßnahme {n}: Beratungsangebot im Landkreis {words}".strip(),
+                          status=("Grün", "Gelb", "Rot")[(n + u) % 3],
+                          values={"Bemerkung": "läuft seit 2024" if n % 4 == 0 else None})
+        fields.append(f)
+    return build(path, fields, konzept={"Titel": "Integrationskonzept Seitenprobe", "Stand": "01.03.2026",
+                                        "Kopfzeile": "Seitenprobe – Steuerungsgruppe Integration"})
