@@ -128,6 +128,9 @@ def test_workbook(drei, tmp_path):
     assert [s.tx.strRef.f for s in sprache.series] == [f"Verlauf!$B${top}", f"Verlauf!$C${top}", f"Verlauf!$D${top}"]
     assert sprache.series[0].val.numRef.f == f"Verlauf!$B${top + 1}:$B${top + 3}"
     assert [s.graphicalProperties.line.solidFill.srgbClr for s in sprache.series] == ["00B050", "FFC000", "FF0000"]
+    # the lines differ without colour too: dash and marker
+    assert [s.graphicalProperties.line.prstDash for s in sprache.series] == ["solid", "dash", "sysDot"]
+    assert [s.marker.symbol for s in sprache.series] == ["circle", "diamond", "triangle"]
 
 
 def test_workbook_is_deterministic(drei, tmp_path):
