@@ -118,3 +118,13 @@ def test_a_chart_shrinks_to_the_rest_of_a_page_rather_than_leave_it_half_empty(t
     assert fit_block_height(ws, n // 2, room + 200, 100) == room // 20 * 20
     assert fit_block_height(ws, n // 2, room + 200, room + 100) == room + 200
     wb.close()
+
+
+def test_a_chart_is_never_taller_than_a_page(tmp_path):
+    from ampel_xl.xlsx.page import fit_block_height, page_room
+
+    wb, ws = _sheet(tmp_path, 3)
+    _used, capacity = page_room(ws, 0)
+    height = fit_block_height(ws, 0, 5 * capacity, 3 * capacity)  # a hundred Unterziele' bars
+    wb.close()
+    assert capacity / 2 < height <= capacity - 20

@@ -142,12 +142,15 @@ def fit_block_height(ws, row: int, natural: float, minimum: float, *, offset: fl
     default height: ``natural`` where it fits the rest of the page; else shrunk to that rest where it
     still gets ``minimum``, so it stays on the page of what comes before it (a page of text alone,
     maybe less than half full, and the block on the next would read worse); else ``natural`` (the
-    block starts the next page). With ``minimum`` at most 40 % of a page, no page is then left less
-    than :data:`MIN_FILL` full. ``offset``: how far below the row's top the block begins;
+    block starts the next page). Never taller than a page. With ``minimum`` at most 40 % of a page, no
+    page is then left less than :data:`MIN_FILL` full. ``offset``: how far below the row's top the block begins;
     ``keep_with_next`` and ``keep_together`` as the sheet's rows above will be planned with."""
     used, capacity = page_room(ws, row, keep_with_next=keep_with_next, keep_together=keep_together)
     room = capacity - used
     row_px = ws._size_row(row)  # the default height of the rows the block lies over
+    # never taller than a page (a chart of a hundred Unterziele would else be cut by a break)
+    page = (capacity // row_px - 1) * row_px - offset
+    natural, minimum = min(natural, page), min(minimum, page)
     if math.ceil((natural + offset) / row_px) * row_px <= room:
         return natural
     fitted = room // row_px * row_px - offset
