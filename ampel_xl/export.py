@@ -7,8 +7,9 @@ from here).
 The figures (``ampel-xl export --zahlen``, :func:`figures_rows`) are one row per level: the
 whole concept (``ebene`` "Gesamt"), each field ("Feld") and each Unterziel ("Unterziel"), with
 the counts and the shares ``prozent_gruen`` … ``prozent_ohne`` as whole percents by the one
-rounding rule of :mod:`ampel_xl.figures` (a row adds up to 100; empty, with ``hinweis``
-"keine in Auswertung", when nothing is evaluated) – the numbers every other output prints.
+rounding rule of :mod:`ampel_xl.figures` (each share rounded on its own; where a row's shares do
+not add up to 100, ``hinweis`` says "Rundungsdifferenzen möglich"; empty, with ``hinweis`` "keine in
+Auswertung", when nothing is evaluated) – the numbers every other output prints.
 
 CSV is written for German Excel: UTF-8 with BOM, ``;`` as separator by default, Windows line
 endings, and every text that Excel would take for a formula (starting with ``=``, ``+``, ``-``,
@@ -44,7 +45,7 @@ def figures_rows(summary: Summary) -> tuple[list[str], list[dict[str, Any]]]:
     """(columns, rows) of the figures: the total, then each field followed by its Unterziele."""
     import pandas as pd
 
-    from .figures import COUNT_COLUMNS, KEINE_IN_AUSWERTUNG, PERCENT_COLUMNS
+    from .figures import COUNT_COLUMNS, KEINE_IN_AUSWERTUNG, PERCENT_COLUMNS, rounding_note
 
     def row(ebene: str, rec: Mapping[Any, Any], **more: Any) -> dict[str, Any]:
         out: dict[str, Any] = {"ebene": ebene, "feld": "", "art": "", "unterziel_nr": None, "unterziel": "", **more}
@@ -54,7 +55,7 @@ def figures_rows(summary: Summary) -> tuple[list[str], list[dict[str, Any]]]:
         empty = int(rec["summe"]) == 0
         for c in PERCENT_COLUMNS:
             out[c] = None if empty else int(rec[c])
-        out["hinweis"] = KEINE_IN_AUSWERTUNG if empty else ""
+        out["hinweis"] = KEINE_IN_AUSWERTUNG if empty else (rounding_note([rec]) or "")
         return out
 
     rows = [row("Gesamt", summary.total.iloc[0].to_dict())]

@@ -10,19 +10,21 @@ Columns of every figures table:
 ``ohne`` (counted but without status), ``summe`` (= in_auswertung), the exact shares
 ``anteil_gruen``, ``anteil_gelb``, ``anteil_rot``, ``anteil_ohne`` (fractions 0..1 of ``summe``,
 NaN when nothing is evaluated) and the printed shares ``prozent_gruen``, ``prozent_gelb``,
-``prozent_rot``, ``prozent_ohne`` (whole percents by the rule below, adding up to 100 per row;
-``<NA>`` when nothing is evaluated). Outputs print ``prozent_*``, never a rounding of ``anteil_*``.
+``prozent_rot``, ``prozent_ohne`` (whole percents by the rule below; ``<NA>`` when nothing is
+evaluated). Outputs print ``prozent_*``, never a rounding of ``anteil_*``.
 
 The one rounding rule
 ---------------------
 Every share any output shows is a whole percent computed here, so the summary workbook, the
 Ampeldokument, compare, history, the notebook and the exports print the same number:
 
-* a single share is rounded commercially, half-up (:func:`round_percent`: 10 of 16 = 62.5 % → 63 %,
-  where Python's ``round`` would give 62);
-* the parts of one whole (Grün, Gelb, Rot, ohne Bewertung of one row; a donut's labels) are
-  distributed by the largest-remainder method so that they add up to exactly 100
-  (:func:`percent_parts`); where the half-up values already add up to 100 they are the same;
+* every share is its count over the sum, rounded commercially (half-up) on its own
+  (:func:`round_percent`: 1 of 8 = 12.5 % → 13 %, 10 of 16 = 62.5 % → 63 %, where Python's
+  ``round`` would give 12 and 62); :func:`percent_parts` does so for the parts of one whole, so
+  equal counts always print equal shares (1, 1, 1 → 33 %, 33 %, 33 %);
+* as in German official statistics, the printed parts of one whole may then add up to 99 or 101 %;
+  a table or chart with such a row carries the note :data:`ROUNDING_NOTE`
+  ("Rundungsdifferenzen möglich"; :func:`rounding_differs`, :func:`rounding_note`);
 * where nothing is evaluated there is no share: ``None``, printed as "–"
   (:func:`format_percent`) or :data:`KEINE_IN_AUSWERTUNG` — never "0 %".
 """
@@ -46,6 +48,10 @@ if TYPE_CHECKING:  # pragma: no cover
 #: What every output prints for a group (Unterziel, field) without any measure in the evaluation.
 KEINE_IN_AUSWERTUNG = "keine in Auswertung"
 
+#: The note a table or chart carries where the printed shares of one of its rows (each rounded on
+#: its own) do not add up to 100 %, as German official statistics write it.
+ROUNDING_NOTE = "Rundungsdifferenzen möglich"
+
 #: Printed in place of a share that does not exist (nothing evaluated): an en dash.
 NO_SHARE = "\u2013"
 
@@ -57,6 +63,10 @@ PERCENT_SEPARATOR = "\u00a0"
 #: The number format of a share cell in the workbooks: the whole percent with the same no-break
 #: space as :func:`format_percent` (a cell holding 0.63 shows "63 %", as the German texts do).
 EXCEL_PERCENT_FORMAT = '0"\u00a0"%'
+
+
+#: The status keys of a row's parts, in print order.
+PART_KEYS = ("gruen", "gelb", "rot", "ohne")
 
 
 def round_percent(part: int, whole: int) -> int | None:
@@ -75,15 +85,11 @@ def round_percent(part: int, whole: int) -> int | None:
 
 
 def percent_parts(counts: Sequence[int]) -> list[int]:
-    """Whole percents of the parts of one whole that add up to exactly 100 (largest remainder).
+    """Whole percents of the parts of one whole, each rounded half-up on its own (:func:`round_percent`).
 
-    Every part first gets its exact share rounded down; the points still missing to 100 go, one
-    each, to the parts with the largest remainders. Ties are broken deterministically: among equal
-    remainders the larger count wins, and among equal counts the earlier part (the order given,
-    for statuses Grün, Gelb, Rot, ohne Bewertung). Every part then differs from its exact share
-    by less than 1, and where rounding each part half-up (:func:`round_percent`) already adds up
-    to 100 the result is exactly those values. All parts are 0 when the total is 0 (callers print
-    "–" for such a group, see :func:`format_percent`).
+    Equal counts get equal shares; the parts may add up to 99 or 101 (then the output carries
+    :data:`ROUNDING_NOTE`, see :func:`rounding_differs`). All parts are 0 when the total is 0
+    (callers print "–" for such a group, see :func:`format_percent`).
     """
     values = [int(c) for c in counts]
     if any(c < 0 for c in values):
@@ -91,12 +97,33 @@ def percent_parts(counts: Sequence[int]) -> list[int]:
     total = sum(values)
     if total == 0:
         return [0] * len(values)
-    floors = [100 * c // total for c in values]
-    missing = 100 - sum(floors)
-    order = sorted(range(len(values)), key=lambda i: (-(100 * values[i] % total), -values[i], i))
-    for i in order[:missing]:
-        floors[i] += 1
-    return floors
+    return [round_percent(c, total) or 0 for c in values]
+
+
+def rounding_differs(percents: Iterable[Any]) -> bool:
+    """True when printed shares of one whole (``None``/NA for "no share" left out) do not add up to 100."""
+    shown = [int(p) for p in percents if not _is_missing(p)]
+    return bool(shown) and sum(shown) != 100
+
+
+def rounding_note(rows: Iterable[Mapping[Any, Any] | pd.Series] | pd.DataFrame,
+                  keys: Sequence[str] = PART_KEYS) -> str | None:
+    """:data:`ROUNDING_NOTE` when the printed shares ``prozent_*`` of any of ``rows`` (figures rows: dicts,
+    pandas rows or a DataFrame) do not add up to 100, else ``None``. A table or chart prints it."""
+    records = rows.to_dict("records") if hasattr(rows, "to_dict") else rows
+    for row in records:
+        if rounding_differs(row[f"prozent_{k}"] for k in keys if f"prozent_{k}" in row):
+            return ROUNDING_NOTE
+    return None
+
+
+def _is_missing(value: Any) -> bool:
+    if value is None:
+        return True
+    try:
+        return bool(value != value)  # NaN
+    except (TypeError, ValueError):  # pd.NA compares to NA, whose truth is ambiguous
+        return True
 
 
 def format_percent(value: int | None) -> str:
@@ -115,8 +142,6 @@ def format_percent(value: int | None) -> str:
 
 COUNT_COLUMNS = ["massnahmen", "in_auswertung", "gruen", "gelb", "rot", "ohne", "summe"]
 SHARE_COLUMNS = ["anteil_gruen", "anteil_gelb", "anteil_rot", "anteil_ohne"]
-#: The status keys of a row's parts, in the order of :func:`percent_parts`' tie-break.
-PART_KEYS = ("gruen", "gelb", "rot", "ohne")
 PERCENT_COLUMNS = [f"prozent_{k}" for k in PART_KEYS]
 
 #: German column labels for outputs.
@@ -164,9 +189,8 @@ def count(massnahmen: Iterable[Massnahme]) -> dict[str, float | None]:
 def row_percents(row: Mapping[Any, Any] | pd.Series, keys: Sequence[str] = PART_KEYS) -> dict[str, int | None]:
     """The printed shares of some statuses of one figures row (a dict or a pandas row).
 
-    ``keys`` chooses the parts (e.g. Grün, Gelb, Rot when a master has no "ohne Bewertung").
-    They add up to 100 over all of ``keys`` – recomputed when ``keys`` leaves out a status that
-    has counts. ``None`` each when nothing is evaluated.
+    ``keys`` chooses the parts (e.g. Grün, Gelb, Rot when a master has no "ohne Bewertung"); each is
+    its count over the sum of ``keys``' counts, rounded on its own. ``None`` each when nothing is evaluated.
     """
     counts = [int(row[k]) for k in keys]
     if not sum(counts):
@@ -199,8 +223,9 @@ class Summary:
 
     def text(self) -> str:
         """One German sentence of the totals, as the command line prints it: "168 von 193 Maßnahmen
-        in der Auswertung: 90 Grün (54 %), 50 Gelb (30 %), 28 Rot (17 %)." ("ohne Bewertung" only
-        when some counted measure has no status; no shares when nothing is evaluated)."""
+        in der Auswertung: 90 Grün (54 %), 50 Gelb (30 %), 28 Rot (17 %). Rundungsdifferenzen möglich."
+        ("ohne Bewertung" only when some counted measure has no status; no shares when nothing is
+        evaluated; the note only where the shares do not add up to 100 %)."""
         tot = self.total.iloc[0]
         n = int(tot["summe"])
 
@@ -211,7 +236,9 @@ class Summary:
         parts = [part(s.value, s.label) for s in STATUS_ORDER]
         if int(tot[NO_STATUS]):
             parts.append(part(NO_STATUS, STATUS_LABELS[NO_STATUS]))
-        return f"{n} von {int(tot['massnahmen'])} Maßnahmen in der Auswertung: " + ", ".join(parts) + "."
+        note = rounding_note([tot])
+        return (f"{n} von {int(tot['massnahmen'])} Maßnahmen in der Auswertung: " + ", ".join(parts) + "."
+                + (f" {note}." if note else ""))
 
     def feld_unterziele(self, feld: str) -> pd.DataFrame:
         """The Unterziel rows of one field."""

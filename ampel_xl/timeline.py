@@ -84,7 +84,7 @@ def history(konzepte: Iterable[Konzept]) -> pd.DataFrame:
     ``quelle`` (file name), ``feld`` (the field, ``"Gesamt"`` for the total), the exact shares
     ``anteil_*`` (0..1 of ``summe``, NaN when nothing is evaluated), the counts and the printed
     shares ``prozent_*`` (whole percents by the one rounding rule of :mod:`ampel_xl.figures`: a
-    row's Grün, Gelb, Rot and ohne Bewertung add up to 100; ``<NA>`` when nothing is evaluated).
+    share rounded on its own; ``<NA>`` when nothing is evaluated).
     Rows are ordered by Stand when every Stand has a date (from the Konzept sheet or the file's
     name), else in the order given; within a Stand by the fields' order, the total last.
     """

@@ -125,3 +125,71 @@ def chart_labels(xlsx: Path) -> dict[str, dict[int, str]]:
                         x.text or "" for x in rich.iter(f"{{{_NS['a']}}}t"))
             out[title] = labels
     return out
+
+
+def word_boxes(pdf: Path, page: int) -> list[tuple[str, float, float, float, float]]:
+    """Every word of a page (1-based) with its box in PDF points: (word, x0, y0, x1, y1), y from the top."""
+    import html
+
+    out = subprocess.run(["pdftotext", "-bbox", "-f", str(page), "-l", str(page), str(pdf), "-"],
+                         capture_output=True, text=True, check=True).stdout
+    word = re.compile(r'<word xMin="([\d.]+)" yMin="([\d.]+)" xMax="([\d.]+)" yMax="([\d.]+)">([^<]*)</word>')
+    return [(html.unescape(m.group(5)), *(float(m.group(i)) for i in range(1, 5))) for m in word.finditer(out)]
+
+
+def page_image(pdf: Path, page: int, outdir: Path, dpi: int = 100):
+    """A page (1-based) rendered by poppler as an RGB array (height × width × 3, uint8)."""
+    import numpy as np
+    from PIL import Image
+
+    outdir.mkdir(parents=True, exist_ok=True)
+    stem = outdir / f"seite-{page}"
+    subprocess.run(["pdftoppm", "-png", "-r", str(dpi), "-f", str(page), "-l", str(page), "-singlefile",
+                    str(pdf), str(stem)], check=True, capture_output=True, timeout=120)
+    with Image.open(f"{stem}.png") as img:
+        return np.asarray(img.convert("RGB"))
+
+
+def chart_series_labels(xlsx: Path, title: str) -> list[dict[int, str]]:
+    """The static data-label texts of each series (by point) of the chart whose title starts with ``title``."""
+    with zipfile.ZipFile(xlsx) as z:
+        for name in sorted(n for n in z.namelist() if n.startswith("xl/charts/chart")):
+            root = ET.fromstring(z.read(name))
+            t = root.find("c:chart/c:title", _NS)
+            if t is None or not "".join(x.text or "" for x in t.iter(f"{{{_NS['a']}}}t")).startswith(title):
+                continue
+            out = []
+            for ser in root.iter(f"{{{_NS['c']}}}ser"):
+                labels = {}
+                for lbl in ser.iter(f"{{{_NS['c']}}}dLbl"):
+                    rich = lbl.find("c:tx/c:rich", _NS)
+                    if lbl.find("c:delete", _NS) is None and rich is not None:
+                        labels[int(lbl.find("c:idx", _NS).get("val"))] = "".join(
+                            x.text or "" for x in rich.iter(f"{{{_NS['a']}}}t"))
+                out.append(labels)
+            return out
+    raise AssertionError(f"kein Diagramm mit dem Titel {title!r}")
+
+
+def chart_fills(xlsx: Path) -> dict[str, list[tuple[str, str | None]]]:
+    """Chart title → the fill of every series and point: (colour, pattern preset or None for a solid fill);
+    for a pattern the colour is its background."""
+    out = {}
+    with zipfile.ZipFile(xlsx) as z:
+        for name in sorted(n for n in z.namelist() if n.startswith("xl/charts/chart")):
+            root = ET.fromstring(z.read(name))
+            t = root.find("c:chart/c:title", _NS)
+            title = "".join(x.text or "" for x in t.iter(f"{{{_NS['a']}}}t")) if t is not None else ""
+            fills = []
+            for ser in root.iter(f"{{{_NS['c']}}}ser"):
+                for sp in [ser.find("c:spPr", _NS), *(d.find("c:spPr", _NS) for d in ser.findall("c:dPt", _NS))]:
+                    if sp is None:
+                        continue
+                    solid = sp.find("a:solidFill/a:srgbClr", _NS)
+                    patt = sp.find("a:pattFill", _NS)
+                    if patt is not None:
+                        fills.append((patt.find("a:bgClr/a:srgbClr", _NS).get("val").upper(), patt.get("prst")))
+                    elif solid is not None:
+                        fills.append((solid.get("val").upper(), None))
+            out[title] = fills
+    return out

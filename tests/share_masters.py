@@ -84,3 +84,67 @@ def long_master(path: Path, *, variant: int = 0, stand: str = "01.03.2026", n_uz
         fields.append(f)
     return build(path, fields, konzept={"Titel": "Integrationskonzept Druckprobe", "Stand": stand,
                                         "Kopfzeile": "Druckprobe – Steuerungsgruppe Integration"})
+
+
+def even_master(path: Path) -> Path:
+    """A master where only one Unterziel's printed shares miss 100 %.
+
+    Wohnen: Unterziel 1 one Grün, one Gelb; Unterziel 2 one Grün, one Rot; the field 2/1/1 (50/25/25 %).
+    Kultur & Freizeit: Unterziel 1 one of each status (33/33/33 %: 99), Unterziel 2 three Grün, one Gelb,
+    three Rot (43/14/43 %), the field 4/2/4 (40/20/40 %). The concept 6/3/5 of 14 (43/21/36 %).
+    """
+    f1 = FieldSheet("Handlungsfeld Wohnen", "Wohnen")
+    f1.unterziel(1, "Wohnraum")
+    f1.measure(1, "Maßnahme 1", status="Grün").measure(2, "Maßnahme 2", status="Gelb")
+    f1.unterziel(2, "Beratung")
+    f1.measure(3, "Maßnahme 3", status="Grün").measure(4, "Maßnahme 4", status="Rot")
+    f2 = FieldSheet("Handlungsfeld Kultur & Freizeit", "Kultur")
+    f2.unterziel(1, "Drei gleiche Teile")
+    n = 0
+    for status in ("Grün", "Gelb", "Rot"):
+        n += 1
+        f2.measure(n, f"Maßnahme {n}", status=status)
+    f2.unterziel(2, "Vereine")
+    for status in ["Grün"] * 3 + ["Gelb"] + ["Rot"] * 3:
+        n += 1
+        f2.measure(n, f"Maßnahme {n}", status=status)
+    return build(path, [f1, f2], konzept={"Titel": "Integrationskonzept Rundungsprobe", "Stand": "01.03.2026"})
+
+
+SACHSTAND = ("Im Berichtszeitraum wurden die Angebote mit den Trägern vor Ort abgestimmt, neue Kooperationen "
+             "mit Kommunen, Kammern und Vereinen geschlossen und die Beratung in mehreren Sprachen ausgebaut. ")
+
+
+def sizes_master(path: Path) -> Path:
+    """A master with fields of many sizes, for the page-break rules: one to twenty Unterziele, one to
+    eight measures each, without or with a short or a long Sachstand and Highlights (a long text
+    and ten Unterziele push the charts to the bottom of the first page, as Arbeit in the example)."""
+    # (sheet, Unterziele, measures per Unterziel, Sachstand paragraphs, Highlights lines)
+    plan = [
+        ("Sprache", 1, [2], 0, 0),
+        ("Arbeit", 10, [3], 3, 3),
+        ("Bildung", 4, [6], 1, 0),
+        ("Wohnen", 2, [1, 3], 0, 1),
+        ("Gesundheit", 14, [2], 2, 2),
+        ("Kultur", 7, [8, 1], 4, 4),
+        ("Ehrenamt", 20, [1, 2], 1, 1),
+        ("Kommunen", 3, [5, 4, 7], 5, 0),
+    ]
+    fields = []
+    for fi, (sheet, n_uz, sizes, n_sach, n_high) in enumerate(plan):
+        sachstand = "\n".join(SACHSTAND * (1 + (fi + p) % 3) for p in range(n_sach)) or None
+        highlights = "\n".join(f"Highlight {h + 1}: {SACHSTAND[:60 + 20 * h]}" for h in range(n_high)) or None
+        f = FieldSheet(f"Handlungsfeld {sheet}", sheet, sachstand=sachstand, highlights=highlights,
+                       header=("Nr", "Unterziel / Maßnahme", "Ampel", "Bemerkung"))
+        n = 0
+        for u in range(1, n_uz + 1):
+            f.unterziel(u, f"{LONG_HEADINGS[(u + fi) % 3]} ({u})")
+            for _ in range(sizes[(u - 1) % len(sizes)]):
+                n += 1
+                words = " ".join(["Abstimmung mit den Trägern vor Ort"] * ((n + fi) % 3))
+                f.measure(n, f"Maßnahme {n}: Beratungsangebot im Landkreis {words}".strip(),
+                          status=("Grün", "Gelb", "Rot")[(n + u) % 3],
+                          values={"Bemerkung": "läuft seit 2024" if n % 4 == 0 else None})
+        fields.append(f)
+    return build(path, fields, konzept={"Titel": "Integrationskonzept Seitenprobe", "Stand": "01.03.2026",
+                                        "Kopfzeile": "Seitenprobe – Steuerungsgruppe Integration"})

@@ -216,7 +216,10 @@ def test_workbook(masters, tmp_path):
     assert chart.tagname == "barChart"
     assert [s.tx.strRef.f for s in chart.series] == [
         f"Veränderungen!$B${feld_header}", f"Veränderungen!$C${feld_header}"]
-    assert [s.graphicalProperties.solidFill.srgbClr for s in chart.series] == ["00B050", "FF0000"]
+    # Verbesserungen solid green, Rückschritte red with the hatching of Rot: apart without colour too
+    better, worse = (s.graphicalProperties for s in chart.series)
+    assert better.solidFill.srgbClr == "00B050" and better.pattFill is None
+    assert worse.pattFill.bgClr.srgbClr == "FF0000" and worse.pattFill.prst == "ltUpDiag"
     # one row per change
     assert [ws.cell(header, c).value for c in range(1, 11)] == [
         "Feld", "Maßnahme", "Bisherige Nr.", "Unterziel", "Text der Maßnahme", "Art der Änderung", "Vorher", None,

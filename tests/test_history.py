@@ -67,10 +67,10 @@ def test_history_frame(drei):
     assert gesamt["anteil_gruen"].round(4).tolist() == [round(1 / 6, 4), round(2 / 6, 4), round(4 / 6, 4)]
     shares = df[["anteil_gruen", "anteil_gelb", "anteil_rot", "anteil_ohne"]].sum(axis=1)
     assert (shares.round(9) == 1.0).all()
-    # the printed shares: a row adds up to 100 (4, 1, 1 of 6 is 67 + 17 + 16, not 67 + 17 + 17)
+    # the printed shares, each rounded on its own (4, 1, 1 of 6 is 67 + 17 + 17)
     printed = df[["prozent_gruen", "prozent_gelb", "prozent_rot", "prozent_ohne"]]
-    assert (printed.sum(axis=1) == 100).all()
-    assert printed[df["feld"] == "Gesamt"].values.tolist()[-1] == [67, 17, 16, 0]
+    # each share rounded on its own: 4, 1 and 1 of 6 print 67 + 17 + 17 (equal counts, equal shares)
+    assert printed[df["feld"] == "Gesamt"].values.tolist()[-1] == [67, 17, 17, 0]
     assert df["quelle"].iloc[3] == "Ampel-Master_2024-10-01.xlsx"
 
 
@@ -128,6 +128,9 @@ def test_workbook(drei, tmp_path):
     assert [s.tx.strRef.f for s in sprache.series] == [f"Verlauf!$B${top}", f"Verlauf!$C${top}", f"Verlauf!$D${top}"]
     assert sprache.series[0].val.numRef.f == f"Verlauf!$B${top + 1}:$B${top + 3}"
     assert [s.graphicalProperties.line.solidFill.srgbClr for s in sprache.series] == ["00B050", "FFC000", "FF0000"]
+    # the lines differ without colour too: dash and marker
+    assert [s.graphicalProperties.line.prstDash for s in sprache.series] == ["solid", "dash", "sysDot"]
+    assert [s.marker.symbol for s in sprache.series] == ["circle", "diamond", "triangle"]
 
 
 def test_workbook_is_deterministic(drei, tmp_path):
@@ -142,8 +145,8 @@ def test_cli_history(drei, tmp_path):
     lines = result.output.splitlines()
     assert lines[0] == "Gesamtes Konzept je Stand:"
     assert lines[1] == "  10. Juni 2024: Grün 17\u00a0%, Gelb 33\u00a0%, Rot 50\u00a0% (von 6 Maßnahmen)"
-    # 4, 1 and 1 of 6: half-up would print 67 + 17 + 17 = 101 %; the parts add up to 100
-    assert lines[3] == "  3. Februar 2025: Grün 67\u00a0%, Gelb 17\u00a0%, Rot 16\u00a0% (von 6 Maßnahmen)"
+    # 4, 1 and 1 of 6: each share half-up on its own, 67 + 17 + 17
+    assert lines[3] == "  3. Februar 2025: Grün 67\u00a0%, Gelb 17\u00a0%, Rot 17\u00a0% (von 6 Maßnahmen)"
     assert f"Verlauf geschrieben: {out}" in result.output
     assert out.exists()
 

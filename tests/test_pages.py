@@ -66,3 +66,65 @@ def test_every_printed_sheet_gets_header_footer_and_page_numbers(tmp_path):
     assert ws.footer == "&L&A&CSeite &P von &N&RStand: 1. März 2026"
     assert ws.hbreaks and ws.fit_width == 1 and ws.fit_height == 0
     wb.close()
+
+
+def test_a_block_kept_together_moves_whole_only_when_the_page_before_stays_well_filled(tmp_path):
+    from ampel_xl.xlsx.page import MIN_FILL
+
+    n = _capacity_rows(tmp_path)
+    # a 10-row table that starts 5 rows before the page would end: it moves whole to page 2
+    late = n - 5
+    wb, ws = _sheet(tmp_path, 100)
+    breaks = plan_page_breaks(ws, keep_together=[range(late, late + 10)])
+    wb.close()
+    assert breaks[0] == late
+    # a table that starts on a page filled less than MIN_FILL and does not fit its rest is split
+    # there: the page is not left more than half empty
+    early = int(n * MIN_FILL) - 2
+    wb, ws = _sheet(tmp_path, 100)
+    breaks = plan_page_breaks(ws, keep_together=[range(early, early + n - 3)])
+    wb.close()
+    assert breaks[0] == n
+    # a block taller than a page is cut where the page is full
+    wb, ws = _sheet(tmp_path, 100)
+    breaks = plan_page_breaks(ws, keep_together=[range(late, late + n + 5)])
+    wb.close()
+    assert breaks[0] == n
+
+
+def test_the_last_page_never_holds_a_single_row(tmp_path):
+    n = _capacity_rows(tmp_path)
+    wb, ws = _sheet(tmp_path, 2 * n + 1)  # two full pages and one row
+    breaks = plan_page_breaks(ws)
+    wb.close()
+    assert breaks == [n, 2 * n - 1]  # the row before it goes along
+    # its heading too: a heading never ends a page
+    wb, ws = _sheet(tmp_path, 2 * n + 1, heading_rows={2 * n - 2})
+    breaks = plan_page_breaks(ws, keep_with_next=[2 * n - 2])
+    wb.close()
+    assert breaks == [n, 2 * n - 2]
+
+
+def test_a_chart_shrinks_to_the_rest_of_a_page_rather_than_leave_it_half_empty(tmp_path):
+    from ampel_xl.xlsx.page import fit_block_height, page_room
+
+    n = _capacity_rows(tmp_path)
+    wb, ws = _sheet(tmp_path, n // 2)  # half a page of rows
+    used, capacity = page_room(ws, n // 2)
+    assert used == 20 * (n // 2) and capacity > used
+    room = capacity - used
+    # fits: as asked; too tall: the page's rest in whole rows; the rest too small for the minimum: as asked
+    assert fit_block_height(ws, n // 2, 100, 80) == 100
+    assert fit_block_height(ws, n // 2, room + 200, 100) == room // 20 * 20
+    assert fit_block_height(ws, n // 2, room + 200, room + 100) == room + 200
+    wb.close()
+
+
+def test_a_chart_is_never_taller_than_a_page(tmp_path):
+    from ampel_xl.xlsx.page import fit_block_height, page_room
+
+    wb, ws = _sheet(tmp_path, 3)
+    _used, capacity = page_room(ws, 0)
+    height = fit_block_height(ws, 0, 5 * capacity, 3 * capacity)  # a hundred Unterziele' bars
+    wb.close()
+    assert capacity / 2 < height <= capacity - 20

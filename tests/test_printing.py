@@ -3,11 +3,14 @@
 Every page carries the header and "Seite x von y"; no page ends with a heading (an Unterziel
 heading prints on the page of its first measure); no chart is cut by a page break (checked in
 the written XML – breaks against chart anchors – and in the render: each sheet prints on exactly
-the pages its planned breaks give, so LibreOffice added no break of its own).
+the pages its planned breaks give, so LibreOffice added no break of its own). In the summary, no
+page but a sheet's last is less than half full (measured on the rendered page: how far down its
+ink reaches) and no page holds a single row (counted from the planned breaks and the sheet's rows).
 """
 
 from __future__ import annotations
 
+import itertools
 import re
 from pathlib import Path
 
@@ -17,8 +20,8 @@ from ampel_xl import compare, history, read, summarize
 from ampel_xl.xlsx.changes import write_changes
 from ampel_xl.xlsx.history import write_history
 from ampel_xl.xlsx.summary import write_summary
-from render import HAVE_POPPLER, SOFFICE, page_breaks_and_charts, page_lines, to_pdf
-from share_masters import half_master, long_master
+from render import HAVE_POPPLER, SOFFICE, page_breaks_and_charts, page_image, page_lines, to_pdf
+from share_masters import half_master, long_master, sizes_master
 
 pytestmark = [
     pytest.mark.libreoffice,
@@ -55,6 +58,49 @@ def _check_pages(xlsx: Path, tmp_path: Path, header: str, extra_headings: set[st
     return pages
 
 
+#: The printed body of a page lies between the top and the bottom margin (inches; xlsx.page.MARGINS).
+BODY_MARGINS = (0.8, 0.7)
+
+
+def _fill(pdf: Path, page: int, outdir: Path, dpi: int = 40) -> float:
+    """How far down the body of a page (1-based) its ink reaches, as a share of the body's height."""
+    import numpy as np
+
+    img = page_image(pdf, page, outdir, dpi)
+    body = img[int(BODY_MARGINS[0] * dpi):img.shape[0] - int(BODY_MARGINS[1] * dpi)].min(axis=2)
+    inked = np.nonzero((body < 200).any(axis=1))[0]
+    return float(inked.max() + 1) / body.shape[0] if len(inked) else 0.0
+
+
+def _check_fill_and_rows(xlsx: Path, pages: list[list[str]], tmp_path: Path) -> dict[str, list[float]]:
+    """No page of a sheet but its last is less than half full; no page holds a single row. Returns the
+    measured fill of every page, by sheet."""
+    from openpyxl import load_workbook
+
+    pdf = tmp_path / "pdf" / (xlsx.stem + ".pdf")
+    layout = page_breaks_and_charts(xlsx)
+    wb = load_workbook(xlsx)
+    fills: dict[str, list[float]] = {}
+    for sheet, (breaks, charts) in layout.items():
+        ws = wb[sheet]
+        printed = [i for i, lines in enumerate(pages) if lines[-1].startswith(sheet + " ")]
+        fills[sheet] = [_fill(pdf, i + 1, tmp_path / "png") for i in printed]
+        for n, fill in enumerate(fills[sheet][:-1], start=1):
+            assert fill >= 0.5, f"{sheet}: Seite {n} von {len(printed)} ist nur zu {fill:.0%} gefüllt"
+        repeated = set()
+        if ws.print_title_rows:
+            first, last = (int(x) - 1 for x in ws.print_title_rows.replace("$", "").split(":"))
+            repeated = set(range(first, last + 1))
+        content = {c.row - 1 for row in ws.iter_rows() for c in row if c.value not in (None, "")}
+        for first, last, _title in charts:
+            content.update(range(first, last + 1))
+        bounds = [0, *breaks, max(content) + 1]
+        for n, (a, b) in enumerate(itertools.pairwise(bounds), start=1):
+            rows = [r for r in range(a, b) if r in content and not (r in repeated and a > min(repeated))]
+            assert len(rows) >= 2, f"{sheet}: Seite {n} hält nur die Zeile(n) {[r + 1 for r in rows]}"
+    return fills
+
+
 def _sheet_pages(pages: list[list[str]], sheet: str) -> list[tuple[int, list[str]]]:
     return [(i, lines) for i, lines in enumerate(pages) if lines[-1].startswith(sheet + " ")]
 
@@ -79,11 +125,13 @@ def test_summary_pages_of_a_long_master(tmp_path):
             # the heading prints on the page of its first measure
             first = min(u.massnahmen, key=lambda m: m.row)
             assert _page_of(sp, rf"^Unterziel {u.nr}: ") == _page_of(sp, rf"Maßnahme {first.nr}: "), (sheet, u.nr)
-    # the charts print whole: each title once, both on the field's first page (a long title wraps,
-    # so the short one of "Sprache" is looked for)
+    # the charts print whole below the table: each title once, both on the page of the table's last
+    # row (a long title wraps, so the short one of "Sprache" is looked for)
     sp = _sheet_pages(pages, "Sprache")
+    total = _page_of(sp, r"^Gesamt\s+\d+ von \d+ Maßnahmen in der Auswertung")
     for t in ("Ergebnisse Sprache gesamt", "Ergebnisse Sprache je Unterziel"):
-        assert [i for i, lines in sp if any(t in line for line in lines)] == [sp[0][0]], t
+        assert [i for i, lines in sp if any(t in line for line in lines)] == [total], t
+    _check_fill_and_rows(out, pages, tmp_path)
 
 
 def test_summary_overview_column_fits_the_longest_field_name(tmp_path):
@@ -110,6 +158,27 @@ def test_summary_pages_of_the_example(tmp_path):
                 first = min(u.massnahmen, key=lambda m: m.row)
                 assert (_page_of(sp, rf"^Unterziel {u.nr}: ")
                         == _page_of(sp, rf"^{first.nr}\s+{re.escape(first.text[:25])}"))
+    fills = _check_fill_and_rows(out, pages, tmp_path)
+    # Arbeit (long Sachstand, ten Unterziele) no longer prints a page three-quarters empty
+    assert all(f >= 0.6 for f in fills["Arbeit"][:-1]), fills["Arbeit"]
+
+
+def test_summary_pages_of_fields_of_many_sizes(tmp_path):
+    """One to twenty Unterziele, one to eight measures each, no, short or long Sachstand and Highlights:
+    every page of a field sheet but its last is at least half full, none holds a single row, the
+    charts print whole on the page where the table ends, Unterziel headings with their first measure."""
+    k = read(sizes_master(tmp_path / "Seitenprobe.xlsx"))
+    out = write_summary(summarize(k), tmp_path / "Zusammenfassung.xlsx")
+    pages = _check_pages(out, tmp_path, "Seitenprobe – Steuerungsgruppe Integration")
+    fills = _check_fill_and_rows(out, pages, tmp_path)
+    assert len(fills) == len(k.felder) + 2  # Übersicht, the fields, Maßnahmen
+    for f in k.felder:
+        sp = _sheet_pages(pages, f.sheet)
+        donut = [i for i, lines in sp if any(f"Ergebnisse {f.name} gesamt" in line for line in lines)]
+        assert len(donut) == 1, (f.sheet, donut)
+        for u in f.unterziele:
+            first = min(u.massnahmen, key=lambda m: m.row)
+            assert _page_of(sp, rf"^Unterziel {u.nr}: ") == _page_of(sp, rf"^{first.nr}\s+Maßnahme {first.nr}:")
 
 
 def test_compare_pages(tmp_path):

@@ -126,6 +126,21 @@ def palette(key: str) -> str:
     return STATUS_COLORS[key].lstrip("#").upper()
 
 
+#: The chart pattern of each status (none for Grün): the charts read without colour too.
+PATTERNS = {"gruen": None, "gelb": "dotGrid", "rot": "ltUpDiag", "ohne": "openDmnd"}
+
+
+def chart_fill(sp_pr) -> tuple[str, str | None]:
+    """(colour, pattern) of a chart series' or point's fill: the solid colour, or a pattern's background."""
+    if sp_pr.pattFill is not None:
+        return sp_pr.pattFill.bgClr.srgbClr.upper(), sp_pr.pattFill.prst
+    return sp_pr.solidFill.srgbClr.upper(), None
+
+
+def status_fill(key: str) -> tuple[str, str | None]:
+    return palette(key), PATTERNS[key]
+
+
 def expected_counts(massnahmen) -> dict[str, int]:
     """Counts computed straight from the model (independent of ampel_xl.figures)."""
     ms = list(massnahmen)
@@ -215,7 +230,7 @@ def test_sheets_and_overview_figures(rich, tmp_path):
         exp = expected_counts(ms)
         for label, value in exp.items():
             assert ws.cell(r, cols[label]).value == value, (r, label)
-        # the cell holds the printed whole percent (the one rounding rule), the parts add up to 100
+        # the cell holds the printed whole percent (the one rounding rule: each share on its own)
         parts = percent_parts([exp[w] for w in ("Grün", "Gelb", "Rot")])
         for word, pct in zip(("Grün", "Gelb", "Rot"), parts, strict=True):
             share = ws.cell(r, cols[f"Anteil {word}"]).value
@@ -240,24 +255,25 @@ def test_overview_charts_and_conditional_formats(rich, tmp_path):
     charts = ws._charts
     assert [type(c) for c in charts] == [DoughnutChart, BarChart]
     donut, bars = charts
-    assert chart_title(donut) == "Ergebnisse Integrationskonzept 9.9 gesamt"
+    # 4/1/1 of 6: 67 + 17 + 17 = 101 %, so the title carries the note
+    assert chart_title(donut) == "Ergebnisse Integrationskonzept 9.9 gesamt\nRundungsdifferenzen möglich"
     (s,) = donut.series
     assert series_ref(s.val) == f"Übersicht!${L['Grün']}${total}:${L['Rot']}${total}"
     assert series_ref(s.cat) == f"Übersicht!${L['Grün']}${hr}:${L['Rot']}${hr}"
-    assert [(p.idx, p.spPr.solidFill.srgbClr.upper()) for p in s.dPt] == [
-        (0, palette("gruen")), (1, palette("gelb")), (2, palette("rot"))]
+    assert [(p.idx, chart_fill(p.spPr)) for p in s.dPt] == [
+        (0, status_fill("gruen")), (1, status_fill("gelb")), (2, status_fill("rot"))]
     # count and share as the figures print them (static texts; Excel's own percentages may add to 99)
     values = [int(ws.cell(total, cols[w]).value) for w in ("Grün", "Gelb", "Rot")]
     expected = {i: f"{v}\n{format_percent(p)}"
                 for i, (v, p) in enumerate(zip(values, percent_parts(values), strict=True)) if v}
-    assert chart_labels(out, "Ergebnisse Integrationskonzept 9.9 gesamt") == expected
+    assert chart_labels(out, "Ergebnisse Integrationskonzept 9.9 gesamt\nRundungsdifferenzen möglich") == expected
 
     assert bars.barDir == "bar" and bars.grouping == "percentStacked"
     assert [series_ref(x.tx) for x in bars.series] == [f"Übersicht!${L[w]}${hr}" for w in ("Grün", "Gelb", "Rot")]
     for x, w, key in zip(bars.series, ("Grün", "Gelb", "Rot"), ("gruen", "gelb", "rot"), strict=True):
         assert series_ref(x.val) == f"Übersicht!${L[w]}${first}:${L[w]}${last}"
         assert series_ref(x.cat) == f"Übersicht!$A${first}:$A${last}"
-        assert x.spPr.solidFill.srgbClr.upper() == palette(key)
+        assert chart_fill(x.spPr) == status_fill(key)
 
     rules = {}
     for cf in ws.conditional_formatting:
@@ -299,8 +315,8 @@ def test_field_sheet(rich, tmp_path):
         green = ws.cell(hr, cols["Grün"]).column_letter
         assert series_ref(bars.series[0].val) == rng(name, green, first, last)
         assert series_ref(bars.series[0].cat) == rng(name, "A", first, last)
-        assert [p.spPr.solidFill.srgbClr.upper() for p in donut.series[0].dPt] == [
-            palette("gruen"), palette("gelb"), palette("rot")]
+        assert [chart_fill(p.spPr) for p in donut.series[0].dPt] == [
+            status_fill("gruen"), status_fill("gelb"), status_fill("rot")]
         # measures: status as colour and word, in the master's order
         lr = find_row(ws, 2, "Maßnahme")
         assert ws.cell(lr, 1).value == "Nr" and ws.cell(lr, 3).value == "Status"
@@ -405,7 +421,7 @@ def test_errors_force_warning_pruefbericht_and_ohne_bewertung(tmp_path):
     assert ws.cell(total, cols["ohne Bewertung"]).value == 2
     assert ws.cell(total, cols["Summe"]).value == 5
     donut = ws._charts[0]
-    assert donut.series[0].dPt[3].spPr.solidFill.srgbClr.upper() == palette("ohne")
+    assert chart_fill(donut.series[0].dPt[3].spPr) == status_fill("ohne")
     # the Prüfbericht lists every finding
     pb = wb["Prüfbericht"]
     codes = [c.value for row in pb.iter_rows() for c in row if c.value in {f.code for f in report.findings}]
@@ -472,8 +488,9 @@ def test_cli_default_output_and_headline(rich):
     out = rich.with_name("Ampel-Master_Zusammenfassung.xlsx")
     assert out.exists()
     assert "Zusammenfassung geschrieben" in result.stdout
+    # each share rounded on its own (equal counts, equal shares): 101 %, so the line says so
     assert ("6 von 7 Maßnahmen in der Auswertung: 4 Grün (67\u00a0%), 1 Gelb (17\u00a0%), "
-            "1 Rot (16\u00a0%).") in result.stdout
+            "1 Rot (17\u00a0%). Rundungsdifferenzen möglich.") in result.stdout
     assert not [p for p in rich.parent.iterdir() if p.name.startswith(".~ampel_")]
 
 

@@ -18,8 +18,9 @@ Carlito (Debian ``fonts-crosextra-carlito``), whichever is installed; DejaVu San
 matplotlib) only when neither is (:func:`chart_font`).
 
 Shares are whole percents by the one rounding rule of :mod:`ampel_xl.figures`: a doughnut's
-labels are :func:`~ampel_xl.figures.percent_parts` of its counts, so they add up to 100 and equal
-the summary workbook's ``prozent_*`` of the same row.
+labels are :func:`~ampel_xl.figures.percent_parts` of its counts (each rounded on its own, equal
+counts equal shares), the summary workbook's ``prozent_*`` of the same row; where they do not add up
+to 100 the Ampeldokument prints :data:`~ampel_xl.figures.ROUNDING_NOTE` under the doughnut.
 
 The numbers come from a row (or rows) of :class:`ampel_xl.figures.Summary` tables; nothing is
 counted here. Colours are the one fixed palette :data:`ampel_xl.vocabulary.STATUS_COLORS`;
@@ -146,7 +147,7 @@ def _get(row: Mapping[Any, Any] | pd.Series, key: str) -> int:
 
 
 def status_percents(counts: Mapping[str, int]) -> dict[str, int]:
-    """Whole percents of Grün, Gelb, Rot, ohne Bewertung of one group, adding up to 100
+    """Whole percents of Grün, Gelb, Rot, ohne Bewertung of one group, each rounded on its own
     (:func:`~ampel_xl.figures.percent_parts`, the same numbers as the summary's ``prozent_*``)."""
     keys = [k for k, _ in STATUS_KEYS]
     return dict(zip(keys, percent_parts([int(counts.get(k, 0)) for k in keys]), strict=True))

@@ -1013,6 +1013,7 @@ class _Builder:
 
     # -- one field -----------------------------------------------------------------------
     def _feld(self, index: int) -> None:
+        from ..figures import rounding_note
         from .charts import feld_gesamt_png, feld_unterziele_png
 
         row = self.summary.felder.iloc[index]
@@ -1067,7 +1068,7 @@ class _Builder:
         self._chart_row([
             (gesamt, feld_gesamt_png(row, show_ohne=show_ohne), self._alt_gesamt(row)),
             (je, feld_unterziele_png(uz_rows, show_ohne=show_ohne), self._alt_unterziele(uz_rows)),
-        ])
+        ], note=rounding_note([row]))
 
         # second page: Oberziel and Unterziele
         oberziel = clean_text(feld.oberziel) if feld is not None else ""
@@ -1141,10 +1142,11 @@ class _Builder:
             items.append(f"{uz_label(r['unterziel_nr'])}: {', '.join(parts) if parts else KEINE_IN_AUSWERTUNG}")
         return "; ".join(items) + "." if items else "Keine Unterziele."
 
-    def _chart_row(self, charts: list[tuple[str, bytes, str]]) -> None:
+    def _chart_row(self, charts: list[tuple[str, bytes, str]], note: str | None = None) -> None:
         """The field's charts side by side: a borderless table, titles in the first row, charts in the second.
 
         Titles of long field names wrap (as in the seed); a row of their own keeps the charts level.
+        ``note`` (the rounding note of the first chart's shares) is printed under the first chart.
         """
         from docx.enum.table import WD_CELL_VERTICAL_ALIGNMENT
         from docx.shared import Cm
@@ -1173,4 +1175,10 @@ class _Builder:
             run.add_picture(io.BytesIO(png), width=Cm(CHART_WIDTH_CM))  # drawn at this width: 1:1
             for doc_pr in run._r.xpath(".//wp:docPr"):
                 doc_pr.set("name", title)
-                doc_pr.set("descr", descr)
+                doc_pr.set("descr", f"{descr} {note}." if note and i == 0 else descr)
+            if note and i == 0:
+                from docx.shared import Pt
+
+                note_run = body.add_paragraph(style=self.doc.styles["Diagramm"]).add_run(f"{note}.")
+                note_run.italic = True
+                note_run.font.size = Pt(9)

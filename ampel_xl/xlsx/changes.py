@@ -10,9 +10,9 @@ from typing import TYPE_CHECKING, Any
 from .._io import xlsx_workbook
 from ..comparison import ARTEN, STATUS_WORD, TEXT_FIELDS, Change, Changes, ja_nein, short_id
 from ..model import document_date
-from ..vocabulary import BLUE_MARK, NO_STATUS, NO_STATUS_MEASURE, STATUS_COLORS, STATUS_FILLS
+from ..vocabulary import BLUE_MARK, NO_STATUS, NO_STATUS_MEASURE, STATUS_COLORS, STATUS_EDGES, STATUS_FILLS
 from .cells import fit_row, fit_width
-from .formats import BORDER_COLOR, MUTED, Formats
+from .formats import BORDER_COLOR, CHART_LABEL_COLORS, MUTED, Formats, chart_fill
 from .page import setup_print
 
 if TYPE_CHECKING:  # pragma: no cover
@@ -147,15 +147,20 @@ def add_changes_sheet(workbook: xlsxwriter.Workbook, changes: Changes, name: str
     if per_feld:
         last = feld_top + len(per_feld)
         chart = workbook.add_chart({"type": "bar"})
-        for col, key in ((1, "gruen"), (2, "rot")):
+        # Verbesserungen and Rückschritte differ without colour too: the pattern of Grün and Rot in
+        # every chart of the summary, and labels with the arrows of the list ("↑ 3", "↓ 2")
+        for col, key, arrow in ((1, "gruen", "↑"), (2, "rot", "↓")):
+            field_key = _FELD_COLUMNS[col][0]
             chart.add_series({
                 "name": [ws.name, feld_top, col],
                 "categories": [ws.name, feld_top + 1, 0, last, 0],
                 "values": [ws.name, feld_top + 1, col, last, col],
-                "fill": {"color": STATUS_COLORS[key]},
-                "border": {"none": True},
-                "data_labels": {"value": True, "custom": [None if r[_FELD_COLUMNS[col][0]] else {"delete": True}
-                                                          for r in per_feld]},
+                **chart_fill(key),
+                "border": {"color": STATUS_EDGES[key]},
+                "data_labels": {"value": True, "position": "inside_end",
+                                "font": {"bold": True, "color": CHART_LABEL_COLORS[key]},
+                                "custom": [{"value": f"{arrow} {r[field_key]}"} if r[field_key] else {"delete": True}
+                                           for r in per_feld]},
             })
         chart.set_title({"name": "Verbesserungen und Rückschritte je Feld", "name_font": {"size": 12}})
         chart.set_y_axis({"reverse": True, "crossing": "max", "num_font": {"size": 9}})

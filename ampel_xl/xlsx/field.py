@@ -1,10 +1,11 @@
 """One sheet per field: Oberziel, Sachstand and Highlights, the figures per Unterziel with the
-field's two charts, then every measure grouped by Unterziel with its status as colour and word."""
+field's two charts below them, then every measure grouped by Unterziel with its status as colour and word."""
 
 from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
 
+from ..figures import ROUNDING_NOTE, rounding_note
 from ..model import Feld
 from ..vocabulary import status_key
 from .cells import ROW_PT, clip, fit_row, is_int_text, missing
@@ -19,7 +20,7 @@ from .figure_table import (
     write_figures_row,
 )
 from .formats import BORDER_COLOR, GROUP_FILL, MUTED
-from .page import setup_print
+from .page import fit_block_height, setup_print
 
 if TYPE_CHECKING:  # pragma: no cover
     from .summary import SummaryWriter
@@ -60,19 +61,11 @@ def write_field(book: SummaryWriter, f: Feld, index: int) -> None:
         row += 1
     row += 1
 
-    # charts (placed here, filled from the table below) -------------------------------------
+    # figures per Unterziel ------------------------------------------------------------------
     uz = s.feld_unterziele(f.name)
     frec = s.felder.iloc[index]
     n_uz = len(uz)
-    chart_h = max(320, 90 + 28 * n_uz)
-    donut_w = 380
-    total_px = int(sum(w * 7 + 5 for w in widths.values()))
-    bar_w = max(420, total_px - donut_w - 15)
-    chart_row = row
-    row += chart_rows(chart_h) + 1
-
-    # figures per Unterziel (from a new printed page) --------------------------------------
-    ws.set_h_pagebreaks([row])
+    table_top = row
     keep = [row, row + 1]  # the caption and the header stay with the first Unterziel
     ws.write_string(row, 0, "Ergebnisse je Unterziel", fmt.subtitle())
     row += 1
@@ -92,7 +85,6 @@ def write_field(book: SummaryWriter, f: Feld, index: int) -> None:
         write_figures_row(ws, fmt, row, cols, rec)
         fit_row(ws, row, [(rec["unterziel"], widths[1])])
     last_data = row
-    keep += range(header_row, last_data + 1)  # the table stays on one page when it fits one
     row += 1
     total_row = row
     ws.write_string(row, 0, "Gesamt", fmt.cell(bold=True, top=2))
@@ -100,17 +92,31 @@ def write_field(book: SummaryWriter, f: Feld, index: int) -> None:
                     fmt.cell(bold=True, top=2))
     write_figures_row(ws, fmt, row, cols, frec, bold=True, top=True)
     figures_conditional_formats(ws, fmt, first_data, total_row, cols)
+    if rounding_note([*uz.to_dict("records"), frec]):
+        keep.append(row)  # the note prints on the page of the table's last row
+        row += 1
+        ws.write_string(row, 0, f"{ROUNDING_NOTE}.", fmt(italic=True, font_color=MUTED, font_size=9))
+    # the table stays on one page when it fits one (unless the page before is left less than half full)
+    together = [range(table_top, row + 1)]
     row += 2
 
+    # the charts below the table: shrunk to the page's rest where they would leave it half empty
+    chart_y = 2  # the charts' frame a little below the row's top: it never prints on the page before
+    chart_h = int(fit_block_height(ws, row, max(320, 90 + 28 * n_uz), max(260, 90 + 16 * n_uz), offset=chart_y,
+                                   keep_with_next=keep, keep_together=together))
+    donut_w = 380
+    total_px = int(sum(w * 7 + 5 for w in widths.values()))
+    bar_w = max(420, total_px - donut_w - 15)
     donut = doughnut(book.wb, name, f"Ergebnisse {f.name} gesamt", header_row, total_row, cols,
                       [int(frec[key]) for key in cols.keys])
     donut.set_size({"width": donut_w, "height": chart_h})
-    ws.insert_chart(chart_row, 0, donut, {"object_position": 1})
+    ws.insert_chart(row, 0, donut, {"y_offset": chart_y, "object_position": 1})
     if n_uz:
         bars = stacked_bars(book.wb, name, f"Ergebnisse {f.name} je Unterziel", header_row, first_data, last_data,
                              0, cols, {key: [int(v) for v in uz[key]] for key in cols.keys}, percent=False)
         bars.set_size({"width": bar_w, "height": chart_h})
-        ws.insert_chart(chart_row, 0, bars, {"x_offset": donut_w + 15, "object_position": 1})
+        ws.insert_chart(row, 0, bars, {"x_offset": donut_w + 15, "y_offset": chart_y, "object_position": 1})
+    row += chart_rows(chart_h + chart_y) + 1
 
     # the measures -------------------------------------------------------------------------
     keep += [row, row + 1, row + 2]  # caption, note and header stay with the first measure
@@ -151,7 +157,7 @@ def write_field(book: SummaryWriter, f: Feld, index: int) -> None:
             row += 1
             _measure_row(book, ws, row, m, detail_of[id(m)], has_details, detail_first, last, detail_width,
                               widths[1])
-    setup_print(ws, book.header, book.stand, keep_with_next=keep)
+    setup_print(ws, book.header, book.stand, keep_with_next=keep, keep_together=together)
 
 
 

@@ -1,19 +1,33 @@
 """The figures table shared by the Übersicht and the field sheets, and its two charts.
 
 Columns after the label columns: the count per status, Summe, Maßnahmen gesamt, the share per
-status (:class:`FigureColumns`); the doughnut of one row and the 100 % stacked bars of all rows.
+status (:class:`FigureColumns`); the doughnut of one row and the stacked bars of all rows (100 %
+stacked with the shares as labels, or stacked counts with the counts as labels).
+
+The charts read without colour too: each status has its pattern (:data:`.formats.CHART_PATTERNS`,
+the Ampeldokument's hatching) and its labels the colour that contrasts with its fill. Where a row's
+printed shares do not add up to 100 % the table (:func:`~ampel_xl.figures.rounding_note`, written by
+the sheets) and the charts showing shares carry :data:`~ampel_xl.figures.ROUNDING_NOTE`.
 """
 
 from __future__ import annotations
 
 import math
-from collections.abc import Iterable, Mapping
+from collections.abc import Mapping
 from typing import TYPE_CHECKING, Any
 
-from ..figures import EXCEL_PERCENT_FORMAT, KEINE_IN_AUSWERTUNG, NO_SHARE, format_percent, percent_parts
+from ..figures import (
+    EXCEL_PERCENT_FORMAT,
+    KEINE_IN_AUSWERTUNG,
+    NO_SHARE,
+    ROUNDING_NOTE,
+    format_percent,
+    percent_parts,
+    rounding_differs,
+)
 from ..vocabulary import STATUS_COLORS, STATUS_FILLS, STATUS_LABELS, STATUS_ORDER
 from .cells import PX_PER_PT, ROW_PT, missing
-from .formats import BORDER_COLOR, FONT, MUTED, Formats
+from .formats import BORDER_COLOR, CHART_LABEL_COLORS, FONT, MUTED, Formats, chart_fill
 
 if TYPE_CHECKING:  # pragma: no cover
     import pandas as pd
@@ -106,19 +120,25 @@ def figures_conditional_formats(ws, fmt: Formats, first_row: int, last_row: int,
         })
 
 
-def _delete_zero_labels(values: Iterable[int]) -> list[dict[str, Any] | None]:
-    return [{"delete": True} if not v else None for v in values]
+def _label_font(key: str, size: int) -> dict[str, Any]:
+    """A data label's font on the fill of status ``key``: white on green and red, black on yellow and grey."""
+    return {"name": FONT, "size": size, "bold": True, "color": CHART_LABEL_COLORS[key]}
 
 
-def _donut_labels(values: list[int]) -> list[dict[str, Any]]:
+def _donut_labels(values: list[int], keys: list[str]) -> list[dict[str, Any]]:
     """The doughnut's slice labels: count and share as the figures module prints them.
 
-    Static texts instead of Excel's computed percentage, which rounds every slice on its own
-    (three equal slices read 33 + 33 + 33 = 99 %); these add up to 100 and are the numbers of
-    the table, the Ampeldokument and every other output. Empty slices get no label."""
+    Static texts instead of Excel's computed percentage (these are the numbers of the table, the
+    Ampeldokument and every other output), each in the colour that contrasts with its slice.
+    Empty slices get no label."""
     percents = percent_parts(values)
-    return [{"value": f"{v}\n{format_percent(p)}"} if v else {"delete": True}
-            for v, p in zip(values, percents, strict=True)]
+    return [{"value": f"{v}\n{format_percent(p)}", "font": _label_font(k, 10)} if v else {"delete": True}
+            for v, p, k in zip(values, percents, keys, strict=True)]
+
+
+def _with_note(title: str, percents: list[int] | None) -> str:
+    """A chart title, with the rounding note on a second line where the shown shares do not add up to 100."""
+    return f"{title}\n{ROUNDING_NOTE}" if percents is not None and rounding_differs(percents) else title
 
 
 def doughnut(workbook, sheet: str, title: str, header_row: int, data_row: int, cols: FigureColumns,
@@ -129,15 +149,16 @@ def doughnut(workbook, sheet: str, title: str, header_row: int, data_row: int, c
         "name": title,
         "categories": [sheet, header_row, first, header_row, last],
         "values": [sheet, data_row, first, data_row, last],
-        "points": [{"fill": {"color": STATUS_COLORS[k]}, "border": {"color": "#FFFFFF"}} for k in cols.keys],
+        "points": [{**chart_fill(k), "border": {"color": "#FFFFFF"}} for k in cols.keys],
         "data_labels": {
             "value": True,
             "font": {"name": FONT, "size": 10, "bold": True, "color": "#000000"},
-            "custom": _donut_labels(values),
+            "custom": _donut_labels(values, cols.keys),
         },
     })
     chart.set_hole_size(45)
-    chart.set_title({"name": title, "name_font": {"name": FONT, "size": 12, "bold": True}})
+    shown = [p for v, p in zip(values, percent_parts(values), strict=True) if v] if sum(values) else None
+    chart.set_title({"name": _with_note(title, shown), "name_font": {"name": FONT, "size": 12, "bold": True}})
     chart.set_legend({"position": "bottom", "font": {"name": FONT, "size": 10}})
     chart.set_chartarea({"border": {"color": BORDER_COLOR}})
     return chart
@@ -145,23 +166,37 @@ def doughnut(workbook, sheet: str, title: str, header_row: int, data_row: int, c
 
 def stacked_bars(workbook, sheet: str, title: str, header_row: int, first_row: int, last_row: int, label_col: int,
                   cols: FigureColumns, columns_values: dict[str, list[int]], *, percent: bool):
+    """Stacked bars of the rows ``first_row``..``last_row``: with ``percent`` 100 % stacked on a share
+    axis, labelled with the printed shares; else stacked counts on a count axis, labelled with the counts.
+    Zero segments carry no label."""
     chart = workbook.add_chart({"type": "bar", "subtype": "percent_stacked" if percent else "stacked"})
+    rows = list(zip(*(columns_values[k] for k in cols.keys), strict=True))
+    shares = [dict(zip(cols.keys, percent_parts(r), strict=True)) for r in rows]
     for k in cols.keys:
         c = cols.count[k]
+        custom: list[dict[str, Any] | None]
+        if percent:
+            custom = [{"value": format_percent(sh[k])} if r[cols.keys.index(k)] else {"delete": True}
+                      for r, sh in zip(rows, shares, strict=True)]
+        else:
+            custom = [None if v else {"delete": True} for v in columns_values[k]]
         chart.add_series({
             "name": [sheet, header_row, c],
             "categories": [sheet, first_row, label_col, last_row, label_col],
             "values": [sheet, first_row, c, last_row, c],
-            "fill": {"color": STATUS_COLORS[k]},
+            **chart_fill(k),
             "border": {"color": "#FFFFFF"},
             "gap": 60 if len(columns_values[k]) > 4 else 150,
             "overlap": 100,
             "data_labels": {
                 "value": True, "position": "center",
-                "font": {"name": FONT, "size": 9, "color": "#000000"},
-                "custom": _delete_zero_labels(columns_values[k]),
+                "font": _label_font(k, 9),
+                "custom": custom,
             },
         })
+    if percent and any(rounding_differs([sh[k] for k, v in zip(cols.keys, r, strict=True) if v])
+                       for r, sh in zip(rows, shares, strict=True) if sum(r)):
+        title = f"{title}\n{ROUNDING_NOTE}"
     chart.set_title({"name": title, "name_font": {"name": FONT, "size": 12, "bold": True}})
     # In XlsxWriter's bar charts the x axis is the (horizontal) value axis and the y axis the
     # category axis. Categories run top-down in table order; the value axis stays at the bottom.

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from ..vocabulary import STATUS_COLORS, STATUS_FILLS
+from ..vocabulary import STATUS_COLORS, STATUS_EDGES, STATUS_FILLS
 
 FONT = "Calibri"
 BORDER_COLOR = "#BFBFBF"
@@ -13,6 +13,29 @@ GROUP_FILL = "#F2F2F2"
 WARN_FILL = "#C00000"
 MUTED = "#595959"
 SEVERITY_FILLS = {"error": STATUS_FILLS["rot"], "warning": STATUS_FILLS["gelb"], "info": "#DDEBF7"}
+
+
+#: How the summary's charts fill each status, so that they read without colour too (red-green
+#: colour blindness, black-and-white print), as the Ampeldokument's hatching does
+#: (:data:`ampel_xl.ampeldokument.charts.HATCHES`): Grün solid, Gelb dotted (LibreOffice draws a
+#: fine grid), Rot hatched "///", ohne Bewertung cross-hatched. The lines on yellow and red are
+#: white: on red they stay visible where dark ones would not, on yellow they leave the black labels
+#: readable. XlsxWriter writes them as pattern fills, which Excel and LibreOffice draw.
+CHART_PATTERNS: dict[str, dict[str, str] | None] = {
+    "gruen": None,
+    "gelb": {"pattern": "dotted_grid", "fg_color": "#FFFFFF", "bg_color": STATUS_COLORS["gelb"]},
+    "rot": {"pattern": "light_upward_diagonal", "fg_color": "#FFFFFF", "bg_color": STATUS_COLORS["rot"]},
+    "ohne": {"pattern": "outlined_diamond", "fg_color": STATUS_EDGES["ohne"], "bg_color": STATUS_COLORS["ohne"]},
+}
+#: The colour of a data label on each status's fill: white on the dark green and the red, black on
+#: yellow and grey (the higher contrast a reader sees).
+CHART_LABEL_COLORS = {"gruen": "#FFFFFF", "gelb": "#000000", "rot": "#FFFFFF", "ohne": "#000000"}
+
+
+def chart_fill(key: str) -> dict[str, Any]:
+    """The XlsxWriter fill options of status ``key`` in a chart: ``fill`` or ``pattern``."""
+    pattern = CHART_PATTERNS[key]
+    return {"pattern": dict(pattern)} if pattern else {"fill": {"color": STATUS_COLORS[key]}}
 
 
 class Formats:

@@ -9,10 +9,10 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from .._io import xlsx_workbook
-from ..figures import EXCEL_PERCENT_FORMAT, KEINE_IN_AUSWERTUNG
+from ..figures import EXCEL_PERCENT_FORMAT, KEINE_IN_AUSWERTUNG, ROUNDING_NOTE, rounding_note
 from ..model import format_date_de
 from ..timeline import GESAMT
-from ..vocabulary import NO_STATUS, STATUS_COLORS, STATUS_LABELS, STATUS_ORDER
+from ..vocabulary import NO_STATUS, STATUS_COLORS, STATUS_EDGES, STATUS_LABELS, STATUS_ORDER
 from .cells import fit_width
 from .formats import BORDER_COLOR, MUTED, Formats
 from .page import setup_print
@@ -55,6 +55,8 @@ _BLOCK_COLUMNS: tuple[tuple[str, str, float], ...] = (
     ("summe", "Summe", 8),
 )
 _CHART_ROWS = 16
+#: Line style and marker of each status's line: the lines differ without colour too.
+_LINES = {"gruen": ("solid", "circle"), "gelb": ("dash", "diamond"), "rot": ("round_dot", "triangle")}
 
 
 def _verlauf_sheet(wb: Any, df: pd.DataFrame, stands: list[str]) -> None:
@@ -82,9 +84,8 @@ def _verlauf_sheet(wb: Any, df: pd.DataFrame, stands: list[str]) -> None:
         ws.set_column(col, col, width)
     ws.write_string(0, 0, "Verlauf der Ampel: Anteile Grün, Gelb und Rot je Stand", title)
     ws.write_string(1, 0, f"{len(stands)} Stände: " + " → ".join(stands), note)
-    ws.write_string(2, 0, "Anteile an den Maßnahmen in der Auswertung, auf ganze Prozent gerundet (die Anteile "
-                          "eines Standes ergeben zusammen 100 %); Stand laut Blatt „Konzept“, sonst der Dateiname.",
-                    note)
+    ws.write_string(2, 0, "Anteile an den Maßnahmen in der Auswertung, jeder für sich auf ganze Prozent gerundet; "
+                          "Stand laut Blatt „Konzept“, sonst der Dateiname.", note)
     keep: list[int] = []
     row = 4
     for feld in _felder(df):
@@ -111,17 +112,21 @@ def _verlauf_sheet(wb: Any, df: pd.DataFrame, stands: list[str]) -> None:
                         ws.write_number(r, col, int(value) / 100, pct)
                 else:
                     ws.write_number(r, col, float(value), num)
+        if rounding_note(block):  # a Stand whose printed shares do not add up to 100 %
+            ws.write_string(r + 1, 0, f"{ROUNDING_NOTE}.", note)
         chart = wb.add_chart({"type": "line"})
         # a line for Grün, Gelb and Rot: the share "ohne Bewertung" (the last share column, where there
         # is one) stays in the table and out of the chart
         for col, status in zip(share_cols, STATUS_ORDER, strict=False):
             colour = STATUS_COLORS[status.value]
+            dash, marker = _LINES[status.value]
             chart.add_series({
                 "name": [ws.name, top, col],
                 "categories": [ws.name, top + 1, 0, r, 0],
                 "values": [ws.name, top + 1, col, r, col],
-                "line": {"color": colour, "width": 2.5},
-                "marker": {"type": "circle", "size": 6, "fill": {"color": colour}, "border": {"color": colour}},
+                "line": {"color": colour, "width": 2.5, "dash_type": dash},
+                "marker": {"type": marker, "size": 7, "fill": {"color": colour},
+                           "border": {"color": STATUS_EDGES[status.value]}},
             })
         chart.set_title({"name": "Gesamtes Konzept" if feld == GESAMT else feld, "name_font": {"size": 11}})
         chart.set_y_axis({"min": 0, "max": 1, "num_format": EXCEL_PERCENT_FORMAT, "major_unit": 0.25,

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
+from ..figures import ROUNDING_NOTE, rounding_note
 from ..model import Art
 from ..vocabulary import LOOKS, NO_STATUS, STATUS_MEANINGS, STATUS_ORDER, counts_text
 from .cells import ROW_PT, clip, fit_row, fit_width
@@ -107,6 +108,8 @@ def write_overview(book: SummaryWriter) -> None:
     row += 1
     note = ("Summe: Maßnahmen in der Auswertung. Maßnahmen gesamt: alle Maßnahmen des Feldes. "
             "Die Anteile beziehen sich auf die Summe.")
+    if rounding_note([*s.felder.to_dict("records"), tot]):
+        note += f" {ROUNDING_NOTE}."
     ws.write_string(row, 0, note, fmt(italic=True, font_color=MUTED, font_size=9))
     row += 2
 
