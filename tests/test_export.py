@@ -101,7 +101,7 @@ def test_every_command_has_german_help_and_is_in_the_readme():
 @pytest.mark.parametrize(
     "args, expected",
     [
-        (["validate"], "Fehler: Es fehlt die Angabe MASTER. Hilfe: ampel-xl validate --help"),
+        (["validate"], "Fehler: Es fehlt die Angabe 'MASTER'. Hilfe: ampel-xl validate --help"),
         (["validate", "--foo", "x.xlsx"], "Fehler: Unbekannte Option: --foo."),
         (["gibtsnicht"], "Fehler: Unbekannter Befehl „gibtsnicht“."),
     ],
