@@ -292,8 +292,8 @@ def _write_findings_beside(master: Path, konzept, report) -> str:
     target = ampel_xl.default_findings_path(master)
     try:
         with _progress.step("Prüfbericht wird geschrieben …"):
-            ampel_xl.write_findings(report, target, master=master, header=ampel_xl.default_header(konzept),
-                                    stand=konzept.stand_text, created=ampel_xl.document_date(konzept))
+            ampel_xl.write_findings(report, target, master=master, stand=konzept.stand_text,
+                                    created=ampel_xl.document_date(konzept))
     except AmpelError as exc:
         return f" Der Prüfbericht konnte nicht geschrieben werden: {exc.message}"
     click.echo(f"Prüfbericht geschrieben: {target}")

@@ -162,8 +162,9 @@ def write_findings(report: Report, target: str | os.PathLike[str] | None = None,
 
     ``master`` (default: ``report.source``) is the workbook the links open; ``target`` defaults
     to ``<Master>_Prüfbericht.xlsx`` beside it. ``header`` is the print header (default
-    "Prüfbericht – <Master>"), ``stand`` is printed in the footer, ``created`` (a datetime) fixes
-    the document date so that the output is deterministic.
+    "Prüfbericht – <Master>": the workbook is a clerk's work list, not part of the protocol, so it
+    does not print under the concept's Kopfzeile "Anlage 1 – Protokoll …"), ``stand`` is printed in
+    the footer, ``created`` (a datetime) fixes the document date so that the output is deterministic.
     """
     master_path = Path(master if master is not None else report.source)
     target = Path(target) if target is not None else default_findings_path(master_path)
