@@ -1,0 +1,89 @@
+"""Every text of the master reaches the summary (so a clerk can proofread what the Ampeldokument
+prints), and the Ampeldokument's own sentences speak to the steering group."""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+import pytest
+from docx import Document
+from openpyxl import load_workbook
+
+import ampel_xl
+from builders import build, simple_field
+
+EINLEITUNG = ("Das Oberziel im Handlungsfeld Sprache fokussiert sich auf Deutschkurse für alle Altersgruppen.\n\n"
+              "Dabei stehen Kurse mit Kinderbetreuung im Vordergrund.")
+SACHSTAND = ("Die Integrationskurse sind ausgelastet; die Wartezeit beträgt drei Monate.\n\n"
+             "Zwei neue Träger haben im Herbst begonnen.")
+AUSBLICK = ("Im kommenden Jahr sollen Kurse in Radolfzell und Singen hinzukommen.\n\n"
+            "Die Sprachcafés werden nicht weiterverfolgt, weil die Ehrenamtlichen fehlen.")
+
+
+def _clerk_master(path: Path) -> Path:
+    """A master as a clerk fills it: the texts beside their labels above the table, paragraphs
+    separated by an empty line (Alt+Enter twice)."""
+    sprache = simple_field("Handlungsfeld Sprache", "Sprache", n_uz=2, per_uz=2)
+    sprache.oberziel = "Im Landkreis besteht ein flächendeckendes Angebot an Deutschkursen."
+    sprache.sachstand = SACHSTAND
+    sprache.highlights = "Sprachkurs für Eltern in Konstanz\nErstes Sprachcafé in Engen"
+    arbeit = simple_field("Handlungsfeld Arbeit", "Arbeit", n_uz=1, per_uz=3)
+    path = build(path, [sprache, arbeit], konzept={"Titel": "Integrationskonzept 1.0", "Stand": "31.12.2024"})
+    wb = load_workbook(path)
+    ws = wb["Sprache"]
+    ws["G1"], ws["H1"] = "Einleitung", EINLEITUNG
+    ws["G2"], ws["H2"] = "Ausblick", AUSBLICK
+    wb.save(path)
+    return path
+
+
+def _sheet_texts(ws) -> list[str]:
+    return [str(c.value) for row in ws.iter_rows() for c in row if isinstance(c.value, str)]
+
+
+def _paragraphs(text: str | None) -> list[str]:
+    return [p.strip() for p in re.split(r"\n\s*\n", text or "") if p.strip()]
+
+
+def _master_texts(f) -> list[str]:
+    return [*_paragraphs(f.einleitung), *_paragraphs(f.sachstand), *f.highlights, *_paragraphs(f.ausblick),
+            f.oberziel or ""]
+
+
+@pytest.mark.parametrize("which", ["clerk", "example"])
+def test_every_text_the_report_prints_is_in_the_summary(tmp_path, which):
+    master = _clerk_master(tmp_path / "Ampel-Master.xlsx") if which == "clerk" else ampel_xl.example_path()
+    k = ampel_xl.read(master)
+    if which == "clerk":
+        sprache = k.feld("Sprache")
+        assert _paragraphs(sprache.einleitung) == _paragraphs(EINLEITUNG)
+        assert _paragraphs(sprache.ausblick) == _paragraphs(AUSBLICK)
+    summary = ampel_xl.summarize(k, ampel_xl.validate(k))
+    out = ampel_xl.write_summary(summary, tmp_path / "Zusammenfassung.xlsx")
+    docx = ampel_xl.write_report(summary, tmp_path / "Ampeldokument.docx").docx
+    printed = "\n".join(p.text for p in Document(docx).paragraphs)
+    wb = load_workbook(out)
+    kinds = set()
+    for f in k.felder:
+        cells = _sheet_texts(wb[next(n for n in wb.sheetnames if n.startswith(f.sheet[:25]))])
+        for text in _master_texts(f):
+            if not text:
+                continue
+            assert " ".join(text.split()) in " ".join(printed.split()), text  # the report prints it …
+            assert any(text in c for c in cells), (f.name, text)  # … and the clerk finds it in the summary
+        kinds |= {w for w, t in (("Einleitung", f.einleitung), ("Sachstand", f.sachstand),
+                                 ("Highlights", f.highlights), ("Ausblick", f.ausblick)) if t}
+    assert kinds == {"Einleitung", "Sachstand", "Highlights", "Ausblick"}
+
+
+def test_each_paragraph_has_its_own_row_under_its_label(tmp_path):
+    """A long text in one cell would be cut at Excel's 409 points: one row per paragraph, the label beside the first."""
+    out = ampel_xl.write_summary(ampel_xl.summarize(_clerk_master(tmp_path / "m.xlsx")), tmp_path / "z.xlsx")
+    ws = load_workbook(out)["Sprache"]
+    rows = {c.value: c.row for row in ws.iter_rows(max_col=1) for c in row if isinstance(c.value, str)}
+    for label, text in (("Einleitung", EINLEITUNG), ("Sachstand", SACHSTAND), ("Ausblick", AUSBLICK)):
+        first, second = _paragraphs(text)
+        assert ws.cell(rows[label], 2).value == first
+        assert ws.cell(rows[label] + 1, 2).value == second and ws.cell(rows[label] + 1, 1).value is None
+    assert rows["Oberziel"] < rows["Einleitung"] < rows["Sachstand"] < rows["Highlights"] < rows["Ausblick"]
