@@ -87,3 +87,53 @@ def test_each_paragraph_has_its_own_row_under_its_label(tmp_path):
         assert ws.cell(rows[label], 2).value == first
         assert ws.cell(rows[label] + 1, 2).value == second and ws.cell(rows[label] + 1, 1).value is None
     assert rows["Oberziel"] < rows["Einleitung"] < rows["Sachstand"] < rows["Highlights"] < rows["Ausblick"]
+
+
+def _docx(tmp_path: Path, master: Path):
+    k = ampel_xl.read(master)
+    summary = ampel_xl.summarize(k, ampel_xl.validate(k))
+    return summary, Document(ampel_xl.write_report(summary, tmp_path / "Ampeldokument.docx").docx)
+
+
+def _reading_order(doc) -> list[str]:
+    """Body text and the pictures' alternative texts, in the order a screen reader meets them."""
+    from docx.oxml.ns import qn
+
+    out = []
+    for el in doc.element.body.iter(qn("w:t"), qn("wp:docPr")):
+        out.append(el.get("descr", "") if el.tag == qn("wp:docPr") else (el.text or ""))
+    return out
+
+
+def test_uz_is_explained_where_it_is_first_used(tmp_path):
+    _, doc = _docx(tmp_path, ampel_xl.example_path())
+    text = " ".join(_reading_order(doc))
+    first = re.search(r"\bUZ\b", text)
+    assert first is not None  # the charts and their alternative texts use it
+    assert text[first.start() - 13: first.end() + 1] == "Unterzielen (UZ)", text[first.start() - 40: first.end()]
+
+
+def test_the_counts_sentence_stands_also_where_every_measure_counts(tmp_path):
+    """No blue marking: every measure counts, and the reader is still told so (Einführung and every field)."""
+    summary, doc = _docx(tmp_path, _clerk_master(tmp_path / "m.xlsx"))
+    texts = [p.text for p in doc.paragraphs]
+    total = int(summary.total["massnahmen"].iloc[0])
+    assert f"In die Auswertung sind alle {total} Maßnahmen eingeflossen (Stand: 31. Dezember 2024)." in texts
+    for _, row in summary.felder.iterrows():
+        n = int(row["massnahmen"])
+        sentence = f"In diesem {row['art']} gibt es "
+        para = next(t for t in texts if sentence in t and f"{n} Maßnahmen." in t)
+        assert para.endswith(f"Davon sind alle {n} in die Auswertung eingeflossen."), para
+
+
+def test_the_cover_title_is_the_documents_title_heading(tmp_path):
+    from docx.oxml.ns import qn
+
+    _, doc = _docx(tmp_path, ampel_xl.example_path())
+    title = next(p for p in doc.paragraphs if p.style.name == "Title")
+    assert title.text == doc.core_properties.title and "Integrationskonzept" in title.text
+    level = title._p.find(f"{qn('w:pPr')}/{qn('w:outlineLvl')}")
+    assert level is not None and level.get(qn("w:val")) == "0"  # a heading of the first level (H1 in the PDF)
+    # the table of contents still lists the chapters only
+    toc = [p.text.split("\t")[0] for p in doc.paragraphs if p.style.name == "toc 1"]
+    assert title.text not in toc and toc[0] == "Einführung"

@@ -69,7 +69,7 @@ ZIP_DATE = (1980, 1, 1, 0, 0, 0)
 #: The body's typeface (LibreOffice shows Carlito, its metric-compatible twin, where it is missing).
 FONT = "Calibri"
 ACCENT = "1F4E79"
-_TOC_INSTR = ' TOC \\o "1-1" \\h \\z \\u '
+_TOC_INSTR = ' TOC \\o "1-1" \\h \\z '
 _BOOKMARK_BASE = 100000
 
 
@@ -432,6 +432,24 @@ def clean_text(value: Any) -> str:
     text = "" if value is None else str(value)
     text = text.replace("\r\n", "\n").replace("\r", "\n").replace("_x000D_", "")
     return _ILLEGAL_XML.sub("", text).strip()
+
+
+def _eingeflossen(n_eval: int, n_all: int) -> str:
+    """"In die Auswertung sind 150 der 193 Maßnahmen eingeflossen" (without the full stop)."""
+    if n_eval == n_all:
+        if n_all == 1:
+            return "In die Auswertung ist die eine Maßnahme eingeflossen"
+        return f"In die Auswertung sind alle {n_all} Maßnahmen eingeflossen"
+    verb = "ist" if n_eval == 1 else "sind"
+    return f"In die Auswertung {verb} {n_eval} der {plural(n_all, 'Maßnahme', 'Maßnahmen')} eingeflossen"
+
+
+def _davon(n_eval: int, n_m: int) -> str:
+    """The second half of a field's count sentence: how many of its ``n_m`` measures count."""
+    if n_eval == n_m:
+        return "Sie ist in die Auswertung eingeflossen." if n_m == 1 else (
+            f"Davon sind alle {n_m} in die Auswertung eingeflossen.")
+    return f"Davon {'ist' if n_eval == 1 else 'sind'} {n_eval} in die Auswertung eingeflossen."
 
 
 def _paragraphs(text: str | None) -> list[str]:
@@ -858,7 +876,11 @@ class _Builder:
         stand = format_date_de(self.k.stand)
         if stand:
             self.doc.add_paragraph(f"Stand: {clean_text(stand)}")
-        self.doc.add_paragraph(self.title, style="Title")
+        title = self.doc.add_paragraph(self.title, style="Title")
+        # the document's title heading: an outline level makes it a heading (H1) in the tagged PDF and
+        # in Word's navigation; the table of contents lists the Heading 1 paragraphs only (no \\u)
+        title._p.get_or_add_pPr().insert_element_before(
+            _w("w:outlineLvl", val="0"), "w:divId", "w:cnfStyle", "w:rPr", "w:sectPr", "w:pPrChange")
         self.doc.add_paragraph("Inhaltsverzeichnis", style="Verzeichnistitel")
         self._toc()
 
@@ -878,7 +900,8 @@ class _Builder:
             jedes = "Jedes Handlungsfeld"
         self.doc.add_paragraph(
             "Mit dem Ampeldokument wird die Umsetzung des Integrationskonzepts gemessen. "
-            f"{jedes} des Integrationskonzepts ist mit jeweils einem Oberziel und mehreren Unterzielen versehen. "
+            f"{jedes} des Integrationskonzepts ist mit jeweils einem Oberziel und mehreren Unterzielen (UZ) "
+            "versehen. "
             "Diese Unterziele sind wiederum in Maßnahmen unterteilt, die gemäß der Ampelsystem-Legende "
             "bewertet werden."
         )
@@ -899,13 +922,7 @@ class _Builder:
         n_eval, n_all = int(total["in_auswertung"]), int(total["massnahmen"])
         stand = format_date_de(self.k.stand)
         when = f" (Stand: {clean_text(stand)})" if stand else ""
-        if n_eval != n_all:
-            self.doc.add_paragraph(
-                f"In die Auswertung sind {n_eval} der {plural(n_all, 'Maßnahme', 'Maßnahmen')} "
-                f"eingeflossen{when}."
-            )
-        elif when:
-            self.doc.add_paragraph(f"Die Bewertungen geben den Stand vom {clean_text(stand)} wieder.")
+        self.doc.add_paragraph(f"{_eingeflossen(n_eval, n_all)}{when}.")
         if s.has_ohne:
             n_ohne = int(total["ohne"])
             verb = "hat" if n_ohne == 1 else "haben"
@@ -918,8 +935,10 @@ class _Builder:
             n_err = len(report.errors)
             p = self.doc.add_paragraph()
             r = p.add_run(
-                f"Achtung: Dieses Dokument wurde trotz {plural(n_err, 'Fehler', 'Fehlern')} im Master erstellt; "
-                "die Zahlen können unvollständig oder falsch sein. Den Prüfbericht zeigt „ampel-xl validate“."
+                f"Achtung, Entwurf: Bei der Erstellung enthielt die Datengrundlage (der Ampel-Master) noch "
+                f"{plural(n_err, 'Fehler', 'Fehler')}. Die Zahlen in diesem Dokument können daher unvollständig "
+                "oder falsch sein; bitte treffen Sie keine Entscheidungen auf ihrer Grundlage, bis eine geprüfte "
+                "Fassung vorliegt."
             )
             r.bold = True
             from docx.shared import RGBColor
@@ -1034,12 +1053,12 @@ class _Builder:
         p.add_run(" und ")
         p.add_run(plural(n_m, "Maßnahme", "Maßnahmen")).bold = True
         p.add_run(".")
-        if n_eval != n_m:
+        # the counts sentence stands in every field, also where every measure counts
+        if n_m and n_eval == 0:
             genitive = "dieses Handlungsfelds" if art == Art.HANDLUNGSFELD.value else "dieses Querschnittsthemas"
-            if n_eval == 0:
-                p.add_run(f" Keine Maßnahme {genitive} ist in die Auswertung eingeflossen.")
-            else:
-                p.add_run(f" Davon {'ist' if n_eval == 1 else 'sind'} {n_eval} in die Auswertung eingeflossen.")
+            p.add_run(f" Keine Maßnahme {genitive} ist in die Auswertung eingeflossen.")
+        elif n_m:
+            p.add_run(f" {_davon(n_eval, n_m)}")
 
         if feld is not None:
             sachstand = _paragraphs(feld.sachstand)
