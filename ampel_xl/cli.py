@@ -460,7 +460,11 @@ def summary_cmd(master: Path, output: Path | None, force: bool, header: str | No
 @click.option("--header", metavar="TEXT", help="Kopfzeile jeder Seite (statt der Kopfzeile aus dem Blatt „Konzept“).")
 @click.option("--force", is_flag=True,
               help="Auch schreiben, wenn der Master Fehler hat (die Zahlen können dann falsch sein).")
-def report_cmd(master: Path, output: Path | None, pdf: bool, header: str | None, force: bool) -> None:
+@click.option("--compare-with", "compare_with", metavar="ALT", type=click.Path(path_type=Path),
+              help="Früherer Master (z. B. Stand der letzten Sitzung): fügt das Kapitel „Veränderungen seit dem "
+                   "Stand vom …“ hinzu (Fortschritte, Rückschritte, neue und entfallene Maßnahmen je Feld).")
+def report_cmd(master: Path, output: Path | None, pdf: bool, header: str | None, force: bool,
+               compare_with: Path | None) -> None:
     """Ampeldokument (Anlage zum Protokoll) als Word-Datei schreiben, mit --pdf auch als PDF.
 
     Prüft den Master vorher. Bei Fehlern wird kein Ampeldokument geschrieben (Exit-Code 1),
@@ -468,6 +472,11 @@ def report_cmd(master: Path, output: Path | None, pdf: bool, header: str | None,
     """
     konzept, report = _read_checked(master, force, "Das Ampeldokument wurde nicht geschrieben",
                                     findings_workbook=True)
+    changes = None
+    if compare_with is not None:
+        _guard_output(output or ampel_xl.default_report_path(master), compare_with)
+        with _progress.step("Früherer Stand wird verglichen …"):
+            changes = ampel_xl.compare(compare_with, konzept)
     with _progress.Steps() as steps:
         steps.next("Ampeldokument wird geschrieben …")
 
@@ -477,7 +486,7 @@ def report_cmd(master: Path, output: Path | None, pdf: bool, header: str | None,
 
         result = ampel_xl.write_report(ampel_xl.summarize(konzept, report),
                                        output or ampel_xl.default_report_path(master),
-                                       header=header, pdf=pdf, on_step=on_step)
+                                       header=header, pdf=pdf, on_step=on_step, changes=changes)
     if report.errors:
         _echo_err(f"Achtung: Der Master enthält {len(report.errors)} Fehler; das Ampeldokument wurde trotzdem "
                   "geschrieben (--force) und trägt einen Hinweis darauf.")
