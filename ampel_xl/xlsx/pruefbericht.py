@@ -180,8 +180,9 @@ def write_findings(report: Report, target: str | os.PathLike[str] | None = None,
         ws = wb.add_worksheet(SHEET_NAME)
         note = None
         if report.errors:
-            note = ("Die Zusammenfassung wurde nicht geschrieben, weil der Master Fehler enthält. Bitte beheben Sie "
-                    "sie im Master und starten Sie erneut.")
+            # the same workbook answers a refused summary and a refused Ampeldokument
+            note = ("Zusammenfassung bzw. Ampeldokument wurden nicht geschrieben, weil der Master Fehler enthält. "
+                    "Bitte beheben Sie sie im Master und starten Sie erneut.")
         write_findings_sheet(ws, Formats(wb), report, master=master_path, link_dir=target.parent,
                              header=header or f"Prüfbericht – {master_path.name}", stand=stand, note=note)
     return target
