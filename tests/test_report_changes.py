@@ -125,6 +125,18 @@ def test_the_chapter_has_the_numbers_of_compare(pair, tmp_path):
     assert overview[1:-1] == expected
     assert overview[-1] == ["Gesamt", str(len(changes.verbesserungen)), str(len(changes.rueckschritte)),
                             str(len(changes.of("neu"))), str(len(changes.of("entfernt")))]
+    # the chart of Fortschritte and Rückschritte says its figures in its alternative text
+    from docx.oxml.ns import qn
+
+    pictures = [el for b in blocks for el in b._element.iter(qn("wp:docPr"))]
+    assert len(pictures) == 1
+    descr = pictures[0].get("descr")
+    for r in changes.per_feld_counts():
+        if r["verbesserungen"] or r["rueckschritte"]:
+            assert re.search(rf"{re.escape(r['feld'])}: {r['verbesserungen']} Fortschritte?, "
+                             rf"{r['rueckschritte']} Rückschritte?", descr), descr
+        else:
+            assert f"{r['feld']}:" not in descr
     text = "\n".join(b.text for b in blocks if not hasattr(b, "rows"))
     assert f"{len(changes.verbesserungen)} Fortschritt" in text and f"{len(changes.rueckschritte)} Rückschritt" in text
 

@@ -1135,6 +1135,10 @@ class _Builder:
         for cell in table.rows[-1].cells:
             for run in cell.paragraphs[0].runs:
                 run.bold = True
+        moving = [(clean_text(r["feld"]), int(r["verbesserungen"]), int(r["rueckschritte"])) for r in rows
+                  if r["verbesserungen"] or r["rueckschritte"]]
+        if moving:
+            self._veraenderungen_chart(moving)
 
         for feld in changes.felder:
             listed = [(art, c) for art in _KINDS for c in moved[art] if c.feld == feld]
@@ -1152,6 +1156,24 @@ class _Builder:
                                           (row.cells[4], c.neu, art == "entfernt")):
                     if not absent:
                         _shade(cell._tc.get_or_add_tcPr(), LOOKS[key or NO_STATUS].fill.lstrip("#"))
+
+    def _veraenderungen_chart(self, moving: list[tuple[str, int, int]]) -> None:
+        """The chart of Fortschritte and Rückschritte per field, with its figures as alternative text."""
+        from docx.shared import Cm
+
+        from .charts import VERAENDERUNGEN_WIDTH_CM, veraenderungen_png
+
+        title = "Fortschritte und Rückschritte je Feld"
+        cap = self.doc.add_paragraph(style="Diagrammtitel")
+        cap.add_run(title)
+        p = self.doc.add_paragraph(style="Diagramm")
+        run = p.add_run()
+        run.add_picture(io.BytesIO(veraenderungen_png(moving)), width=Cm(VERAENDERUNGEN_WIDTH_CM))
+        descr = "; ".join(f"{name}: {plural(up, 'Fortschritt', 'Fortschritte')}, "
+                          f"{plural(down, 'Rückschritt', 'Rückschritte')}" for name, up, down in moving) + "."
+        for doc_pr in run._r.xpath(".//wp:docPr"):
+            doc_pr.set("name", title)
+            doc_pr.set("descr", descr)
 
     @staticmethod
     def _feld_title(changes: Changes, feld: str) -> str:
