@@ -233,6 +233,10 @@ def test_cli_report_compare_with_writes_an_accessible_chapter(pair, tmp_path):
     assert roles.count("/Table") >= 2 + n_tables  # the legend, the chart rows of the fields …
     assert roles.count("/TH") >= 5 * (1 + n_tables)
     assert all(alt.strip() for r, alt in struct if r == "/Figure")
+    # the checks of the pdfua checker pass with the chapter too (as tests/test_report.py asks of the document)
+    pdfua = pytest.importorskip("pdfua")
+    report = pdfua.validate(str(pdf_path))
+    assert [f"{f.rule_id}: {f.message}" for o in report.outcomes for f in o.findings] == []
     text = subprocess_text(pdf_path)
     assert re.search(r"Veränderungen\s+seit\s+dem\s+Stand\s+vom\s+30\.\s+September\s+2024", text, re.I)
 
