@@ -16,7 +16,7 @@ import sys
 import tempfile
 import traceback
 from pathlib import Path
-from typing import IO, Any, ClassVar, Literal, cast
+from typing import IO, Any, Literal, cast
 
 import click
 
@@ -39,27 +39,123 @@ def _log_path() -> Path:
     return base / f"fehlerbericht-{_dt.datetime.now():%Y%m%d-%H%M%S}-{os.getpid()}.log"
 
 
-_USAGE_DE = [
-    (r"Missing argument '([^']+)'\.?", r"Es fehlt die Angabe \1."),
-    (r"Missing option '([^']+)'\.?", r"Es fehlt die Option \1."),
-    (r"No such option:? '?([^'\s]+)'?\.?", r"Unbekannte Option: \1."),
-    (r"No such command '([^']+)'\.?", r"Unbekannter Befehl „\1“."),
-    (r"Option '([^']+)' requires an argument\.?", r"Die Option \1 braucht einen Wert."),
-    (r"Got unexpected extra arguments? \(([^)]*)\)", r"Zu viele Angaben: \1."),
-    (r"Invalid value for '([^']+)': (.*)", r"Ungültiger Wert für \1: \2"),
-    (r"'([^']+)' is a directory\.?", r"„\1“ ist ein Ordner."),
-]
+# click's own messages in German. click passes every text staff can see (usage errors, help
+# headings, the help option's text, the type names behind metavars such as FILE) through
+# ``gettext.gettext`` / ``gettext.ngettext``, imported into each of its modules as ``_`` and
+# ``ngettext``. Replacing those two names in every click module is the one place that turns all of
+# them German, in every click version since 8.0; tests/test_cli_german.py checks that every msgid
+# of the installed click has an entry here. Placeholders may be dropped or unquoted ({name} for
+# {name!r}), since the arguments are passed by keyword.
+_CLICK_DE: dict[str, str] = {
+    # exceptions.py
+    "Error: {message}": "Fehler: {message}",
+    "Try '{command} {option}' for help.": "Hilfe: {command} {option}",
+    "Invalid value: {message}": "Ungültiger Wert: {message}",
+    "Invalid value for {param_hint}: {message}": "Ungültiger Wert für {param_hint}: {message}",
+    "Missing argument": "Es fehlt die Angabe",
+    "Missing option": "Es fehlt die Option",
+    "Missing parameter": "Es fehlt die Angabe",
+    "Missing {param_type}": "Es fehlt die Angabe",
+    "Missing parameter: {param_name}": "Es fehlt die Angabe {param_name}.",
+    "No such option {name!r}.": "Unbekannte Option: {name}.",
+    "No such command {name!r}.": "Unbekannter Befehl „{name}“.",
+    "unknown error": "unbekannter Fehler",
+    "Could not open file {filename!r}: {message}": "Die Datei „{filename}“ lässt sich nicht öffnen: {message}",
+    # core.py
+    "Aborted!": "Abgebrochen.",
+    "deprecated": "veraltet",
+    "Options": "Optionen",
+    "Positional arguments": "Angaben",
+    "Arguments": "Angaben",
+    "Commands": "Befehle",
+    "Missing command.": "Es fehlt der Befehl.",
+    "Value must be an iterable.": "Der Wert muss eine Liste sein.",
+    "DeprecationWarning: The command {name!r} is deprecated.{extra_message}":
+        "Hinweis: Der Befehl „{name}“ ist veraltet.{extra_message}",
+    "DeprecationWarning: The {param_type} {name!r} is deprecated.{extra_message}":
+        "Hinweis: Die Angabe „{name}“ ist veraltet.{extra_message}",
+    "Name '{name}' defined twice": "Der Name „{name}“ ist doppelt vergeben",
+    "Boolean option {decl!r} cannot use the same flag for true/false.":
+        "Die Ja/Nein-Option {decl} braucht zwei verschiedene Schalter.",
+    "Could not determine name for option with declarations {decls!r}":
+        "Der Name der Option {decls} lässt sich nicht bestimmen",
+    "No options defined but a name was passed ({name}). Did you mean to declare an argument instead? "
+    "Did you mean to pass '--{name}'?":
+        "Keine Option angegeben, aber ein Name ({name}); gemeint ist vielleicht --{name}.",
+    "Arguments take exactly one parameter declaration, got {length}: {decls}.":
+        "Eine Angabe braucht genau einen Namen, erhalten {length}: {decls}.",
+    "env var: {var}": "Umgebungsvariable: {var}",
+    "default: {default}": "Standard: {default}",
+    "required": "erforderlich",
+    "(dynamic)": "(veränderlich)",
+    # decorators.py
+    "Do you want to continue?": "Fortfahren?",
+    "Confirm the action without prompting.": "Ohne Rückfrage ausführen.",
+    "%(prog)s, version %(version)s": "%(prog)s %(version)s",
+    "Show the version and exit.": "Versionsnummer anzeigen und beenden.",
+    "Show this message and exit.": "Diese Hilfe anzeigen und beenden.",
+    # formatting.py
+    "Usage:": "Aufruf:",
+    # parser.py
+    "Invalid start character for option ({option})": "Ungültiges erstes Zeichen der Option ({option})",
+    "Argument {name!r} takes {nargs} values.": "Die Angabe {name} braucht {nargs} Werte.",
+    "Option {name!r} does not take a value.": "Die Option {name} nimmt keinen Wert.",
+    # types.py
+    "Choose from:\n\t{choices}": "Möglich sind:\n\t{choices}",
+    "Choice({choices})": "Auswahl({choices})",
+    "{value!r} is not a valid {number_type}.": "„{value}“ ist keine gültige Zahl.",
+    "{value} is not in the range {range}.": "{value} liegt nicht im Bereich {range}.",
+    "{value!r} is not a valid boolean. Recognized values: {states}":
+        "„{value}“ ist weder ja noch nein. Möglich sind: {states}",
+    "{value!r} is not a valid UUID.": "„{value}“ ist keine gültige UUID.",
+    "file": "Datei",
+    "directory": "Ordner",
+    "path": "Pfad",
+    "{name} {filename!r} does not exist.": "{name} „{filename}“ gibt es nicht.",
+    "{name} {filename!r} is a file.": "{name} „{filename}“ ist eine Datei.",
+    "{name} {filename!r} is a directory.": "{name} „{filename}“ ist ein Ordner.",
+    "{name} {filename!r} is not readable.": "{name} „{filename}“ ist nicht lesbar.",
+    "{name} {filename!r} is not writable.": "{name} „{filename}“ ist nicht schreibbar.",
+    "{name} {filename!r} is not executable.": "{name} „{filename}“ ist nicht ausführbar.",
+    # termui.py, _termui_impl.py, utils.py, shell_completion.py, _winconsole.py
+    "Repeat for confirmation": "Zur Bestätigung wiederholen",
+    "Error: The two entered values do not match.": "Fehler: Die beiden Eingaben stimmen nicht überein.",
+    "Error: invalid input": "Fehler: ungültige Eingabe",
+    "Unknown color {colour!r}": "Unbekannte Farbe „{colour}“",
+    "Press any key to continue...": "Weiter mit einer beliebigen Taste …",
+    "d": "T",
+    "{editor}: Editing failed": "{editor}: Bearbeiten fehlgeschlagen",
+    "{editor}: Editing failed: {e}": "{editor}: Bearbeiten fehlgeschlagen: {e}",
+    "Unknown standard stream '{name}'": "Unbekannter Standard-Datenstrom „{name}“",
+    "Shell completion is not supported for Bash versions older than 4.4.":
+        "Die Vervollständigung braucht Bash 4.4 oder neuer.",
+    "Couldn't detect Bash version, shell completion is not supported.":
+        "Die Bash-Version ist unbekannt; die Vervollständigung ist nicht möglich.",
+    "Windows error: {error}": "Windows-Fehler: {error}",
+}
+
+#: click's plural messages: (singular, plural) → German (singular, plural).
+_CLICK_DE_PLURAL: dict[tuple[str, str], tuple[str, str]] = {
+    ("Did you mean {possibility}?", "(Did you mean one of: {possibilities}?)"):
+        ("Meinten Sie {possibility}?", "(Meinten Sie einen von: {possibilities}?)"),
+    ("Got unexpected extra argument ({args})", "Got unexpected extra arguments ({args})"):
+        ("Eine Angabe zu viel: {args}.", "Angaben zu viel: {args}."),
+    ("Takes {nargs} values but 1 was given.", "Takes {nargs} values but {len} were given."):
+        ("Braucht {nargs} Werte, erhalten 1.", "Braucht {nargs} Werte, erhalten {len}."),
+    ("Option {name!r} requires an argument.", "Option {name!r} requires {nargs} arguments."):
+        ("Die Option {name} braucht einen Wert.", "Die Option {name} braucht {nargs} Werte."),
+    ("{value!r} is not {choice}.", "{value!r} is not one of {choices}."):
+        ("„{value}“ ist nicht möglich, nur {choice}.", "„{value}“ ist nicht möglich; möglich sind {choices}."),
+    ("{value!r} does not match the format {format}.", "{value!r} does not match the formats {formats}."):
+        ("„{value}“ passt nicht zum Format {format}.", "„{value}“ passt zu keinem der Formate {formats}."),
+    ("{len_type} values are required, but {len_value} was given.",
+     "{len_type} values are required, but {len_value} were given."):
+        ("{len_type} Werte sind nötig, erhalten {len_value}.", "{len_type} Werte sind nötig, erhalten {len_value}."),
+}
 
 
-def _usage_de(exc: click.UsageError) -> str:
-    """click's (English) usage message in German, as far as we know it."""
-    import re
-
-    message = exc.format_message()
-    for pattern, repl in _USAGE_DE:
-        if re.search(pattern, message):
-            return re.sub(pattern, repl, message)
-    return message
+def _gettext_de(message: str) -> str:
+    return _CLICK_DE.get(message, message)
 
 
 #: Exit code when the reader of standard output closed it (128 + SIGPIPE, as a shell reports it).
@@ -80,36 +176,40 @@ def _quiet_stdout() -> None:
         pass
 
 
-class _Formatter(click.HelpFormatter):
-    """click's help layout with German headings."""
-
-    _SECTIONS: ClassVar[dict[str, str]] = {"Options": "Optionen", "Commands": "Befehle", "Arguments": "Argumente"}
-
-    def write_usage(self, prog: str, args: str = "", prefix: str | None = None) -> None:
-        super().write_usage(prog, args, prefix="Aufruf: ")
-
-    def section(self, name: str):
-        return super().section(self._SECTIONS.get(name, name))
+def _ngettext_de(singular: str, plural: str, n: int) -> str:
+    german = _CLICK_DE_PLURAL.get((singular, plural))
+    if german is None:
+        return singular if n == 1 else plural
+    return german[0] if n == 1 else german[1]
 
 
-class _Context(click.Context):
-    formatter_class = _Formatter
+def _german_click() -> None:
+    """Make every message of click German (see ``_CLICK_DE``); before any command is declared,
+    since click.Path names its metavar (FILE) when the type is made."""
+    import gettext
+    import importlib
+    import pkgutil
+
+    for info in pkgutil.iter_modules(click.__path__):
+        try:
+            module = importlib.import_module(f"click.{info.name}")
+        except (ImportError, AssertionError):  # _winconsole asserts it runs on Windows
+            continue
+        if getattr(module, "_", None) is gettext.gettext:
+            module._ = _gettext_de  # type: ignore[attr-defined]
+        if getattr(module, "ngettext", None) is gettext.ngettext:
+            module.ngettext = _ngettext_de  # type: ignore[attr-defined]
+
+
+_german_click()
 
 
 class _German(click.Command):
-    """Mixin for commands and groups: German help headings, "[OPTIONEN]" and the help option's text."""
-
-    context_class: type[click.Context] = _Context
+    """Mixin for commands and groups: "[OPTIONEN]" in the usage line (a literal in click)."""
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         kwargs.setdefault("options_metavar", "[OPTIONEN]")
         super().__init__(*args, **kwargs)
-
-    def get_help_option(self, ctx: click.Context) -> click.Option | None:
-        option = super().get_help_option(ctx)
-        if option is not None:
-            option.help = "Diese Hilfe anzeigen und beenden."
-        return option
 
 
 class _Command(_German, click.Command):
@@ -131,7 +231,7 @@ class _Group(_German, click.Group):
             return super().invoke(ctx)
         except click.UsageError as exc:
             where = exc.ctx.command_path if exc.ctx is not None else "ampel-xl"
-            _echo_err(f"Fehler: {_usage_de(exc)} Hilfe: {where} --help")
+            _echo_err(f"Fehler: {exc.format_message()} Hilfe: {where} --help")
             ctx.exit(2)
         except AmpelError as exc:
             if debug:
@@ -276,7 +376,7 @@ def validate_cmd(master: Path, as_json: bool, strict: bool) -> None:
 
 # --------------------------------------------------------------------------------------------
 @cli.command("template", context_settings=CONTEXT)
-@click.argument("out", required=False, type=click.Path(dir_okay=False, path_type=Path))
+@click.argument("out", required=False, metavar="[DATEI]", type=click.Path(dir_okay=False, path_type=Path))
 @click.option("--empty", is_flag=True, help="Leeren, allgemeinen Master für ein anderes Konzept anlegen.")
 def template_cmd(out: Path | None, empty: bool) -> None:
     """Neuen, leeren Master anlegen (Integrationskonzept 1.0 oder mit --empty allgemein)."""
@@ -305,7 +405,7 @@ def template_cmd(out: Path | None, empty: bool) -> None:
               help="Auch schreiben, wenn die Prüfung Fehler findet (mit Prüfbericht und Warnhinweis).")
 @click.option("--header", "header", metavar="TEXT",
               help="Kopfzeile für den Ausdruck (Standard: „Kopfzeile“ aus dem Blatt „Konzept“).")
-@click.option("--compare-with", "compare_with", metavar="OLD", type=click.Path(path_type=Path),
+@click.option("--compare-with", "compare_with", metavar="ALT", type=click.Path(path_type=Path),
               help="Früherer Master (z. B. Stand der letzten Sitzung): fügt das Blatt „Entwicklung“ "
                    "mit den Veränderungen seitdem hinzu.")
 def summary_cmd(master: Path, output: Path | None, force: bool, header: str | None,
@@ -343,13 +443,18 @@ def summary_cmd(master: Path, output: Path | None, force: bool, header: str | No
 @click.option("--header", metavar="TEXT", help="Kopfzeile jeder Seite (statt der Kopfzeile aus dem Blatt „Konzept“).")
 @click.option("--force", is_flag=True,
               help="Auch schreiben, wenn der Master Fehler hat (die Zahlen können dann falsch sein).")
-def report_cmd(master: Path, output: Path | None, pdf: bool, header: str | None, force: bool) -> None:
+@click.option("--compare-with", "compare_with", metavar="ALT", type=click.Path(path_type=Path),
+              help="Früherer Master (z. B. Stand der letzten Sitzung): fügt das Kapitel „Veränderungen seit dem "
+                   "Stand vom …“ hinzu (Fortschritte, Rückschritte, neue und entfallene Maßnahmen je Feld).")
+def report_cmd(master: Path, output: Path | None, pdf: bool, header: str | None, force: bool,
+               compare_with: Path | None) -> None:
     """Ampeldokument (Anlage zum Protokoll) als Word-Datei schreiben, mit --pdf auch als PDF.
 
     Prüft den Master vorher. Bei Fehlern wird kein Ampeldokument geschrieben (Exit-Code 1),
     sondern der Prüfbericht <Master>_Prüfbericht.xlsx neben dem Master, wie bei „summary“.
     """
-    result = _run(master, "report", output=output, force=force, header=header, pdf=pdf)
+    result = _run(master, "report", output=output, force=force, header=header, pdf=pdf,
+                  compare_with=compare_with)
     if result.draft:
         _echo_err(result.draft_warning())
     click.echo(f"Ampeldokument geschrieben: {result.written[0]}")
@@ -369,12 +474,12 @@ def _warn_order(old: Path, new: Path, changes) -> None:
 
 
 @cli.command("compare", context_settings=CONTEXT)
-@click.argument("old", type=click.Path(path_type=Path))
-@click.argument("new", type=click.Path(path_type=Path))
+@click.argument("old", metavar="ALT", type=click.Path(path_type=Path))
+@click.argument("new", metavar="NEU", type=click.Path(path_type=Path))
 @click.option("-o", "--output", type=click.Path(dir_okay=False, path_type=Path),
-              help="Zieldatei (Standard: Veränderungen_<NEW>.xlsx neben NEW).")
+              help="Zieldatei (Standard: Veränderungen_<NEU>.xlsx neben NEU).")
 def compare_cmd(old: Path, new: Path, output: Path | None) -> None:
-    """Zwei Stände vergleichen: OLD ist der frühere Master, NEW der aktuelle.
+    """Zwei Stände vergleichen: ALT ist der frühere Master, NEU der aktuelle.
 
     Tragen beide ein Stand-Datum (Blatt „Konzept“) und sind sie vertauscht angegeben, wird
     vom älteren zum neueren Stand verglichen, mit einem Hinweis.
@@ -401,7 +506,7 @@ def compare_cmd(old: Path, new: Path, output: Path | None) -> None:
 
 
 @cli.command("history", context_settings=CONTEXT)
-@click.argument("masters", nargs=-1, required=True, type=click.Path(path_type=Path))
+@click.argument("masters", nargs=-1, required=True, metavar="MASTER...", type=click.Path(path_type=Path))
 @click.option("-o", "--output", type=click.Path(dir_okay=False, path_type=Path),
               help="Zieldatei (Standard: Verlauf.xlsx neben dem zuletzt genannten Master).")
 def history_cmd(masters: tuple[Path, ...], output: Path | None) -> None:
@@ -425,7 +530,7 @@ def history_cmd(masters: tuple[Path, ...], output: Path | None) -> None:
 @MASTER
 @click.option("-o", "--output", type=click.Path(dir_okay=False, path_type=Path),
               help="Zieldatei (Standard: <Master>_Zusammenfassung.xlsx neben dem Master).")
-@click.option("--interval", type=click.FloatRange(0.1, 60), default=1.0,
+@click.option("--interval", type=click.FloatRange(0.1, 60), default=1.0, metavar="SEKUNDEN",
               help="Sekunden zwischen zwei Blicken auf den Master (Standard: 1).")
 @click.option("--force", is_flag=True, help="Auch schreiben, wenn der Master Fehler hat.")
 def watch_cmd(master: Path, output: Path | None, interval: float, force: bool) -> None:

@@ -11,9 +11,12 @@ rounding rule of :mod:`ampel_xl.figures` (each share rounded on its own; where a
 not add up to 100, ``hinweis`` says "Rundungsdifferenzen möglich"; empty, with ``hinweis`` "keine in
 Auswertung", when nothing is evaluated) – the numbers every other output prints.
 
-CSV is written for German Excel: UTF-8 with BOM, ``;`` as separator by default, Windows line
-endings, and every text that Excel would take for a formula (starting with ``=``, ``+``, ``-``,
-``@``, tab or CR) is neutralised with a leading apostrophe (OWASP's CSV-injection advice).
+CSV is written for German Excel: German headers and values (``tidy.HEADERS``, "ja"/"nein",
+"Grün"/"Gelb"/"Rot"; the figures' headers in :data:`FIGURES_HEADERS`), UTF-8 with BOM, ``;`` as
+separator by default, Windows line endings, and every text that Excel would take for a formula
+(starting with ``=``, ``+``, ``-``, ``@``, tab or CR) is neutralised with a leading
+apostrophe (OWASP's CSV-injection advice).
+JSON keeps the stable keys and values (``gruen``, ``true``) for programs.
 """
 
 from __future__ import annotations
@@ -29,7 +32,9 @@ from .tidy import (
     BASE_COLUMNS as BASE_COLUMNS,
     MORE_COLUMNS as MORE_COLUMNS,
     export_rows,
+    header,
     konzept_frame as konzept_frame,
+    shown_value,
 )
 
 if TYPE_CHECKING:  # pragma: no cover
@@ -39,6 +44,13 @@ FIGURES_COLUMNS = [
     "ebene", "feld", "art", "unterziel_nr", "unterziel", "massnahmen", "in_auswertung", "gruen", "gelb", "rot",
     "ohne", "prozent_gruen", "prozent_gelb", "prozent_rot", "prozent_ohne", "hinweis",
 ]
+#: The German headers of the figures' CSV.
+FIGURES_HEADERS: dict[str, str] = {
+    "ebene": "Ebene", "feld": "Feld", "art": "Art", "unterziel_nr": "Unterziel-Nr.", "unterziel": "Unterziel",
+    "massnahmen": "Maßnahmen", "in_auswertung": "In Auswertung", "gruen": "Grün", "gelb": "Gelb", "rot": "Rot",
+    "ohne": "Ohne Bewertung", "prozent_gruen": "Grün (%)", "prozent_gelb": "Gelb (%)", "prozent_rot": "Rot (%)",
+    "prozent_ohne": "Ohne Bewertung (%)", "hinweis": "Hinweis",
+}
 
 
 def figures_rows(summary: Summary) -> tuple[list[str], list[dict[str, Any]]]:
@@ -70,7 +82,8 @@ def figures_rows(summary: Summary) -> tuple[list[str], list[dict[str, Any]]]:
 
 def figures_to_csv(summary: Summary, sep: str = ";") -> str:
     """The figures as CSV text (without BOM; :func:`figures_to_csv_bytes` adds it)."""
-    return _csv_text(*figures_rows(summary), sep)
+    columns, rows = figures_rows(summary)
+    return _csv_text(columns, rows, sep, [FIGURES_HEADERS[c] for c in columns])
 
 
 def figures_to_csv_bytes(summary: Summary, sep: str = ";") -> bytes:
@@ -95,8 +108,6 @@ def neutralise(value: str) -> str:
 def _csv_value(value: Any) -> str:
     if value is None:
         return ""
-    if isinstance(value, bool):
-        return "true" if value else "false"
     if isinstance(value, str):
         return neutralise(value)
     return str(value)
@@ -104,15 +115,17 @@ def _csv_value(value: Any) -> str:
 
 def to_csv(konzept: Konzept, sep: str = ";") -> str:
     """CSV text (without BOM; :func:`to_csv_bytes` adds it)."""
-    return _csv_text(*export_rows(konzept), sep)
+    columns, rows = export_rows(konzept)
+    return _csv_text(columns, rows, sep, [header(c) for c in columns])
 
 
-def _csv_text(columns: list[str], rows: list[dict[str, Any]], sep: str) -> str:
+def _csv_text(columns: list[str], rows: list[dict[str, Any]], sep: str, headers: list[str]) -> str:
+    """CSV for German Excel: ``headers`` above the rows, every value as staff read it."""
     buf = io.StringIO(newline="")
     writer = csv.writer(buf, delimiter=sep, lineterminator="\r\n", quoting=csv.QUOTE_MINIMAL)
-    writer.writerow(columns)
+    writer.writerow([_csv_value(h) for h in headers])
     for row in rows:
-        writer.writerow([_csv_value(row.get(c)) for c in columns])
+        writer.writerow([_csv_value(shown_value(c, row.get(c))) for c in columns])
     return buf.getvalue()
 
 

@@ -37,7 +37,7 @@ from .model import Konzept, document_date
 from .reader import read
 from .validation import validate
 from .xlsx.pruefbericht import default_findings_path, write_findings
-from .xlsx.summary import default_header, default_summary_path, write_summary
+from .xlsx.summary import default_summary_path, write_summary
 
 if TYPE_CHECKING:  # pragma: no cover
     from .comparison import Changes
@@ -155,16 +155,15 @@ def run(master: str | os.PathLike[str], product: Product = "summary", *,
     beside the master (in the current folder for a master inside the installed package).
     ``force`` writes a draft although the master has errors. ``header`` replaces the Kopfzeile;
     ``compare_with`` (an earlier Stand, a path or a read Konzept) adds the sheet "Entwicklung" to the
-    summary; ``pdf`` also writes the Ampeldokument as PDF. ``findings=False`` writes no Prüfbericht
-    on errors. ``just_saved`` (watch mode: the master was saved a moment ago) leaves out the Hinweis
-    that the master is open in Excel: right after a save, its lock file is no sign of unsaved edits.
+    summary and the chapter "Veränderungen seit dem Stand vom …" to the Ampeldokument; ``pdf`` also
+    writes the Ampeldokument as PDF. ``findings=False`` writes no Prüfbericht on errors.
+    ``just_saved`` (watch mode: the master was saved a moment ago) leaves out the Hinweis that the
+    master is open in Excel: right after a save, its lock file is no sign of unsaved edits.
     ``on_step`` reports the steps (see :data:`StepCallback`).
     """
     master = Path(master)
     if product not in _NOT_WRITTEN:
         raise ValueError(f"product must be 'summary' or 'report', not {product!r}")
-    if product == "report" and compare_with is not None:
-        raise ValueError("compare_with is only for the summary (the Ampeldokument has no chapter for it yet)")
     default = default_summary_path(master) if product == "summary" else default_report_path(master)
     target = Path(output) if output is not None else default
     notes: list[str] = []
@@ -188,7 +187,7 @@ def run(master: str | os.PathLike[str], product: Product = "summary", *,
             step("Prüfbericht wird geschrieben …", None)
             try:
                 written_findings = write_findings(
-                    report, default_findings_path(master), master=master, header=default_header(konzept),
+                    report, default_findings_path(master), master=master,
                     stand=konzept.stand_text, created=document_date(konzept))
             except WriteError as exc:
                 note = exc.message
@@ -211,7 +210,7 @@ def run(master: str | os.PathLike[str], product: Product = "summary", *,
             if name == "pdf":
                 step("PDF wird erzeugt …", None)
 
-        files = write_report(summary, target, header=header, pdf=pdf, on_step=on_pdf)
+        files = write_report(summary, target, header=header, pdf=pdf, on_step=on_pdf, changes=changes)
         written = (files.docx,) if files.pdf is None else (files.docx, files.pdf)
         pdf_note = files.pdf_note
     removed = stale = None

@@ -12,6 +12,10 @@ One table for every output of the measures: :meth:`Konzept.to_frame <ampel_xl.mo
 objects (named for the type checker only) and imports nothing of the package at run time, so that
 ``model.py`` can use it without importing upwards. pandas is imported only by
 :func:`konzept_frame`, so that the command line starts fast.
+
+The keys are stable (JSON, DataFrames, programs). What staff read – the sheet "Maßnahmen" and the
+CSV for German Excel – shows :data:`HEADERS` and :func:`shown_value` instead: German headers,
+"ja"/"nein", "Grün"/"Gelb"/"Rot".
 """
 
 from __future__ import annotations
@@ -28,6 +32,30 @@ BASE_COLUMNS = [
     "status", "in_auswertung", "cell",
 ]
 MORE_COLUMNS = ["markiert", "bemerkung", "verantwortlich", "zeitraum", "status_zusatz"]
+
+#: The German header of each key, for the outputs staff read (the master's extra columns keep their label).
+HEADERS: dict[str, str] = {
+    "sheet": "Blatt", "feld": "Feld", "art": "Art", "unterziel_nr": "Unterziel-Nr.", "unterziel": "Unterziel",
+    "massnahme_nr": "Maßnahme-Nr.", "massnahme_id": "ID", "massnahme": "Maßnahme", "status": "Status",
+    "in_auswertung": "In Auswertung", "cell": "Statuszelle", "markiert": "Markiert", "bemerkung": "Bemerkung",
+    "verantwortlich": "Verantwortlich", "zeitraum": "Zeitraum", "status_zusatz": "Zusatz zum Status",
+}
+
+
+def header(key: str) -> str:
+    """The German header of the column ``key`` (an extra column of the master keeps its label)."""
+    return HEADERS.get(key, key)
+
+
+def shown_value(key: str, value: Any) -> Any:
+    """A value as staff read it: a status as its German word, a yes/no as "ja"/"nein"."""
+    from .vocabulary import STATUS_LABELS
+
+    if isinstance(value, bool):
+        return "ja" if value else "nein"
+    if key == "status" and value is not None:
+        return STATUS_LABELS.get(str(value), value)
+    return value
 
 
 def export_rows(konzept: Konzept) -> tuple[list[str], list[dict[str, Any]]]:

@@ -362,7 +362,7 @@ def render_text(report: Report, color: bool = False) -> str:
                 on, off = styles[f.severity.value]
                 tag = f"{on}{tag}{off}"
             where = f"{f.cell}: " if f.cell else ""
-            lines.append(f"  {tag} [{f.code}] {where}{f.message}")
+            lines.append(f"  {tag} {where}{f.message} [{f.code}]")
             if f.hint:
                 lines.append(f"      → {f.hint}")
     if not report.findings:

@@ -5,6 +5,7 @@ from __future__ import annotations
 import csv
 import io
 import json
+import re
 from pathlib import Path
 
 import pytest
@@ -53,23 +54,29 @@ def test_csv_for_german_excel(odd_master, tmp_path):
     assert raw.startswith(b"\xef\xbb\xbf")  # UTF-8 BOM: German Excel shows umlauts
     assert raw.count(b"\r\n") == 4  # Windows line endings between records (header + 3)
     rows = list(csv.DictReader(io.StringIO(raw.decode("utf-8-sig"), newline=""), delimiter=";"))
-    assert [r["massnahme"] for r in rows] == ["'=SUMME(A1)", "'+49 7531 800", "Zeile 1\nZeile 2; mit Semikolon"]
+    assert [r["Maßnahme"] for r in rows] == ["'=SUMME(A1)", "'+49 7531 800", "Zeile 1\nZeile 2; mit Semikolon"]
     assert [r["Träger"] for r in rows] == ["'@evil", "'-1", ""]
-    assert rows[0]["unterziel"] == "'=Ziel"
-    assert [r["status"] for r in rows] == ["gruen", "rot", "gelb"]
-    assert [r["in_auswertung"] for r in rows] == ["true", "true", "true"]
+    assert rows[0]["Unterziel"] == "'=Ziel"
+    # German Excel's reader sees German words, not the program's keys
+    assert list(rows[0])[:5] == ["Blatt", "Feld", "Art", "Unterziel-Nr.", "Unterziel"]
+    assert [r["Status"] for r in rows] == ["Grün", "Rot", "Gelb"]
+    assert [r["In Auswertung"] for r in rows] == ["ja", "ja", "ja"]
+    assert not [h for h in rows[0] if re.fullmatch(r"[a-z_]+", h)]
 
 
 def test_csv_comma_separator_to_stdout(odd_master):
     r = CliRunner().invoke(cli, ["export", str(odd_master), "--sep", ","])
     text = r.stdout_bytes.decode("utf-8-sig")
     header = text.splitlines()[0]
-    assert header.startswith("sheet,feld,art,unterziel_nr,")
+    assert header.startswith("Blatt,Feld,Art,Unterziel-Nr.,")
 
 
 def test_json_keeps_text_unchanged(odd_master):
     r = CliRunner().invoke(cli, ["export", str(odd_master), "--format", "json"])
     rows = json.loads(r.stdout)
+    # programs keep the stable keys and values
+    assert list(rows[0])[: len(COLUMNS)] == COLUMNS
+    assert [row["status"] for row in rows] == ["gruen", "rot", "gelb"] and rows[0]["in_auswertung"] is True
     assert [row["massnahme"] for row in rows][:2] == ["=SUMME(A1)", "+49 7531 800"]
     assert rows[0]["Träger"] == "@evil"
 
@@ -101,7 +108,7 @@ def test_every_command_has_german_help_and_is_in_the_readme():
 @pytest.mark.parametrize(
     "args, expected",
     [
-        (["validate"], "Fehler: Es fehlt die Angabe MASTER. Hilfe: ampel-xl validate --help"),
+        (["validate"], "Fehler: Es fehlt die Angabe 'MASTER'. Hilfe: ampel-xl validate --help"),
         (["validate", "--foo", "x.xlsx"], "Fehler: Unbekannte Option: --foo."),
         (["gibtsnicht"], "Fehler: Unbekannter Befehl „gibtsnicht“."),
     ],
@@ -118,3 +125,27 @@ def test_help_is_german():
     assert r.output.startswith("Aufruf: ampel-xl summary [OPTIONEN] MASTER")
     assert "Optionen:" in r.output and "Diese Hilfe anzeigen und beenden." in r.output
     assert "Show this message" not in r.output and "[default" not in r.output
+
+
+def test_summary_measures_sheet_has_german_headers_only(tmp_path):
+    """A status cell "Grün (verzögert)" keeps its addition under a German header, not "status_zusatz"."""
+    from openpyxl import load_workbook
+
+    f = FieldSheet("Handlungsfeld Arbeit", "Arbeit", header=("Nr", "Maßnahme", "Ampel", "Kosten"))
+    f.rows.append({"kind": "uz", "values": {"Maßnahme": "Unterziel 1: Ausbildung"}})
+    f.measure(1, "Ausbildungsbörse", status="Grün (verzögert)", values={"Kosten": "5.000 €"})
+    f.measure(2, "Sprachkurse im Betrieb", status="Gelb")
+    master = build(tmp_path / "Ampel-Master.xlsx", [f])
+    out = tmp_path / "Zusammenfassung.xlsx"
+    r = CliRunner().invoke(cli, ["summary", str(master), "-o", str(out)])
+    assert r.exit_code == 0, r.output
+    ws = load_workbook(out)["Maßnahmen"]
+    (table,) = ws.tables.values()
+    headers = [c.name for c in table.tableColumns]
+    assert "Zusatz zum Status" in headers and "Kosten" in headers
+    assert not [h for h in headers if re.fullmatch(r"[a-z_]+", h)], headers
+    top = ws[table.ref.split(":")[0]].row
+    col = headers.index("Zusatz zum Status") + 1
+    assert ws.cell(top + 1, col).value == "verzögert"
+    assert ws.cell(top + 1, headers.index("Status") + 1).value == "Grün"
+    assert ws.cell(top + 1, headers.index("In Auswertung") + 1).value == "ja"

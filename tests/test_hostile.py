@@ -931,7 +931,7 @@ def test_csv_neutralises_formulas(tmp_path):
     out = tmp_path / "Export.csv"
     assert invoke("export", master, "-o", out).exit_code == 0
     rows = list(csv.DictReader(io.StringIO(out.read_bytes().decode("utf-8-sig"), newline=""), delimiter=";"))
-    got = [r["massnahme"] for r in rows]
+    got = [r["Maßnahme"] for r in rows]  # German headers: the CSV is for German Excel
     for text, cell in zip(dangerous, got, strict=True):
         stripped = text.strip()  # the reader strips cell text, as staff see it
         if stripped[:1] in ("=", "+", "-", "@"):

@@ -4,6 +4,7 @@ progress a terminal shows."""
 from __future__ import annotations
 
 import os
+import re
 import select
 import shutil
 import subprocess
@@ -92,6 +93,27 @@ def test_summary_with_errors_writes_the_pruefbericht_beside_the_master(tmp_path)
     assert ws.page_setup.paperSize == 9 and ws.page_setup.orientation == "landscape"
     assert ws.oddHeader.center.text and ws.oddFooter.center.text == "Seite &P von &N"
     assert ws.print_title_rows == f"${TABLE_TOP + 1}:${TABLE_TOP + 1}"
+
+
+def test_the_stand_alone_pruefbericht_has_its_own_header_and_the_code_last(tmp_path):
+    """The Prüfbericht is the clerk's work list, not an Anlage of the protocol: it does not print under the
+    concept's Kopfzeile, and the columns read as a clerk works (what, where, what to do) with the code last."""
+    a = FieldSheet("Handlungsfeld Sprache", "Sprache")
+    a.unterziel(1).measure(1, "Kurse", status="Grün").measure(2, "Lila Ampel", status="lila")
+    master = build(tmp_path / "Ampel-Master.xlsx", [a], konzept={
+        "Titel": "Integrationskonzept 1.0", "Stand": "31.12.2024",
+        "Kopfzeile": "ANLAGE 1 – PROTOKOLL der Steuerungsgruppe"})
+    for command in ("summary", "report"):
+        result = CliRunner().invoke(cli, [command, str(master)])
+        assert result.exit_code == 1, result.output
+        ws = load(default_findings_path(master))["Prüfbericht"]
+        header = ws.oddHeader.center.text
+        assert "Prüfbericht" in header and "Ampel-Master.xlsx" in header, header
+        assert "ANLAGE" not in header.upper() and "PROTOKOLL" not in header.upper(), header
+        heads = [ws.cell(TABLE_TOP + 1, c).value for c in range(1, len(COLUMNS) + 1)]
+        assert heads[:2] == ["Schwere", "Fundstelle"] and heads[-1] == "Code", heads
+        codes = [ws.cell(r, len(COLUMNS)).value for r in range(TABLE_TOP + 2, ws.max_row + 1)]
+        assert codes and all(re.fullmatch(r"[a-z]+(-[a-z]+)+", c or "") for c in codes), codes
 
 
 def test_a_fixed_master_removes_the_stale_pruefbericht(tmp_path):

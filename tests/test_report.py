@@ -193,7 +193,8 @@ def _toc_entries(doc) -> list[tuple[str, int]]:
 def test_toc_is_a_real_field_with_its_page_numbers_written(written):
     _, doc = written
     instr = [el.text for el in doc.element.body.iter(qn("w:instrText"))]
-    assert any(re.fullmatch(r'\s*TOC \\o "1-1" \\h \\z \\u\s*', t) for t in instr)
+    # Heading 1 paragraphs only (no \u: the cover's title has an outline level but is no entry)
+    assert any(re.fullmatch(r'\s*TOC \\o "1-1" \\h \\z\s*', t) for t in instr)
     assert sum("PAGEREF" in t for t in instr) == len(_headings(doc))
     entries = _toc_entries(doc)
     assert [h for h, _ in entries] == _headings(doc)
@@ -282,9 +283,12 @@ def test_count_sentences_match_the_master(written):
     summary, doc = written
     groups = _sections_by_heading(doc)
     expected = {
-        "Handlungsfeld Sprache": "In diesem Handlungsfeld gibt es 2 Unterziele und 6 Maßnahmen.",
-        "Handlungsfeld Arbeit": "In diesem Handlungsfeld gibt es 3 Unterziele und 6 Maßnahmen.",
-        "Querschnittsthema Antidiskriminierung": "In diesem Querschnittsthema gibt es 1 Unterziel und 4 Maßnahmen.",
+        "Handlungsfeld Sprache": "In diesem Handlungsfeld gibt es 2 Unterziele und 6 Maßnahmen. "
+                                 "Davon sind alle 6 in die Auswertung eingeflossen.",
+        "Handlungsfeld Arbeit": "In diesem Handlungsfeld gibt es 3 Unterziele und 6 Maßnahmen. "
+                                "Davon sind alle 6 in die Auswertung eingeflossen.",
+        "Querschnittsthema Antidiskriminierung": "In diesem Querschnittsthema gibt es 1 Unterziel und 4 Maßnahmen. "
+                                                 "Davon sind alle 4 in die Auswertung eingeflossen.",
     }
     for heading, sentence in expected.items():
         assert groups[heading][0].text == sentence
@@ -394,7 +398,8 @@ def test_field_page_as_the_seed_has_it(master, tmp_path):
     blocks = _sections_by_heading(doc)["Handlungsfeld Sprache"]
     texts = [b.text if hasattr(b, "text") else "<Tabelle>" for b in blocks]
     # the introduction opens the page, the count sentence closes its paragraph (as in the seed)
-    assert texts[0] == f"{EINLEITUNG} In diesem Handlungsfeld gibt es 2 Unterziele und 6 Maßnahmen."
+    assert texts[0] == (f"{EINLEITUNG} In diesem Handlungsfeld gibt es 2 Unterziele und 6 Maßnahmen. "
+                        "Davon sind alle 6 in die Auswertung eingeflossen.")
     assert [r.text for r in blocks[0].runs if r.bold] == ["2 Unterziele", "6 Maßnahmen"]
     # Sachstand, Highlights, then the closing paragraph, then the charts
     i_high, i_aus, i_chart = texts.index("Highlights"), texts.index("Ausblick"), texts.index("<Tabelle>")
@@ -409,7 +414,8 @@ def test_field_page_as_the_seed_has_it(master, tmp_path):
     ]
     # fields without these cells keep the plain layout
     arbeit = _sections_by_heading(doc)["Handlungsfeld Arbeit"]
-    assert arbeit[0].text == "In diesem Handlungsfeld gibt es 3 Unterziele und 6 Maßnahmen."
+    assert arbeit[0].text == ("In diesem Handlungsfeld gibt es 3 Unterziele und 6 Maßnahmen. "
+                              "Davon sind alle 6 in die Auswertung eingeflossen.")
     assert "Ausblick" not in [b.text for b in arbeit if hasattr(b, "text")]
 
 
@@ -485,7 +491,10 @@ def test_measures_without_status_appear_as_ohne_bewertung(tmp_path):
     assert "ohne Bewertung: 1" in pics[0][1]
     # the master has an error (status missing): the forced document says so
     assert summary.report.errors
-    assert any(t.startswith("Achtung: Dieses Dokument wurde trotz 1 Fehler im Master erstellt") for t in texts)
+    warning = next(t for t in texts if t.startswith("Achtung, Entwurf:"))
+    assert "1 Fehler" in warning and "keine Entscheidungen" in warning
+    # it speaks to the steering group: no command, no program name
+    assert "ampel-xl" not in warning and "validate" not in warning and "„" not in warning
 
 
 def test_control_characters_in_master_text_do_not_break_the_document(master, tmp_path):
@@ -910,7 +919,9 @@ def test_pdf_is_tagged_and_accessible(tmp_path):
             return role_map.get(name, name)
 
         headings = [el for el in elements if role(el) == "/H1"]
-        assert len(headings) == len(report_headings(summary))
+        # the cover's title is the document's title heading, then the headings of the table of contents
+        assert len(headings) == 1 + len(report_headings(summary))
+        assert elements.index(headings[0]) < next(i for i, el in enumerate(elements) if role(el) == "/TOC")
         assert all(_marks_content(el) for el in headings), "leere Überschrift"
         assert any(role(el) == "/H2" for el in elements)  # Sachstand, Highlights, Ampelsystem-Legende …
         figures = [el for el in elements if role(el) == "/Figure"]

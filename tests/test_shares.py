@@ -236,7 +236,7 @@ def test_figures_export_has_the_same_numbers(tmp_path):
             assert r["hinweis"] == (ROUNDING_NOTE if misses else ""), r
     assert rows[0]["hinweis"] == ""  # the concept: 43 + 20 + 37
     parsed = list(csv.DictReader(io.StringIO(figures_to_csv(s)), delimiter=";"))
-    assert [p["prozent_gruen"] for p in parsed] == ["" if r["prozent_gruen"] is None else str(r["prozent_gruen"])
+    assert [p["Grün (%)"] for p in parsed] == ["" if r["prozent_gruen"] is None else str(r["prozent_gruen"])
                                                      for r in rows]
     assert json.loads(figures_to_json(s))[2]["prozent_gruen"] == 63
     assert pd.DataFrame(rows, columns=columns)["prozent_rot"].iloc[0] == int(s.total["prozent_rot"].iloc[0])
@@ -252,7 +252,7 @@ def test_cli_export_zahlen(tmp_path):
     result = CliRunner().invoke(cli, ["export", str(m), "--zahlen", "-o", str(out)])
     assert result.exit_code == 0, result.output
     text = out.read_bytes().decode("utf-8-sig")
-    assert text.splitlines()[0].startswith("ebene;feld;art;unterziel_nr")
+    assert text.splitlines()[0].startswith("Ebene;Feld;Art;Unterziel-Nr.")
     assert "Unterziel;Interkulturelle Öffnung;Handlungsfeld;1;" in text
     assert ";63;19;19;0;Rundungsdifferenzen möglich" in text and ";keine in Auswertung" in text
 

@@ -388,3 +388,67 @@ def swatch_png(key: str, size: tuple[float, float] = SWATCH_SIZE) -> bytes:
         ax.add_patch(Rectangle((0.04, 0.08), 0.92, 0.84, facecolor=STATUS_COLORS[key], edgecolor=EDGES[key],
                                hatch=HATCHES[key], linewidth=0.8))
         return _render(fig)
+
+
+#: Width of the chart of the chapter "Veränderungen": the full text width (cm).
+VERAENDERUNGEN_WIDTH_CM = 16.0
+
+
+def veraenderungen_png(rows: list[tuple[str, int, int]]) -> bytes:
+    """Fortschritte and Rückschritte per field as PNG bytes: ``rows`` are (field, Fortschritte,
+    Rückschritte), from :meth:`ampel_xl.comparison.Changes.per_feld_counts`.
+
+    Two bars per field, Fortschritte green and plain, Rückschritte red and hatched like Rot, each
+    with its count, so the chart also reads without colour.
+    """
+    return _render(veraenderungen_figure(rows))
+
+
+def veraenderungen_figure(rows: list[tuple[str, int, int]]) -> Figure:
+    """The chart of :func:`veraenderungen_png` as a matplotlib figure."""
+    import textwrap
+
+    import matplotlib
+    from matplotlib.figure import Figure
+    from matplotlib.patches import Patch
+
+    n = len(rows)
+    labels = ["\n".join(textwrap.wrap(name, 30)) or name for name, _, _ in rows]
+    lines = sum(label.count("\n") + 1 for label in labels)
+    height_cm = round(max(4.5, 2.2 + 0.5 * lines + 0.35 * n), 1)
+    size = (VERAENDERUNGEN_WIDTH_CM * CM, height_cm * CM)
+    kinds = (("Fortschritte", "gruen", 1), ("Rückschritte", "rot", 2))
+    with matplotlib.rc_context(_rc()):
+        fig = Figure(figsize=size, dpi=DPI)
+        foot = 1.6 / height_cm
+        ax = fig.add_axes((0.33, foot, 0.6, 1 - 0.3 / height_cm - foot))
+        ys = list(range(n))
+        height = 0.36
+        longest = max((max(f, r) for _, f, r in rows), default=0)
+        end, ticks = count_axis(longest)
+        for offset, (word, key, index) in zip((-height / 2, height / 2), kinds, strict=True):
+            values = [int(row[index]) for row in rows]
+            bars = ax.barh([y + offset for y in ys], values, height, color=STATUS_COLORS[key], edgecolor=EDGES[key],
+                           hatch=HATCHES[key], linewidth=0.5, label=word, zorder=3)
+            for bar, value in zip(bars, values, strict=True):
+                if value <= 0:
+                    bar.set_visible(False)
+                ax.text(value + end * 0.015, bar.get_y() + bar.get_height() / 2, str(value), ha="left",
+                        va="center", fontsize=FONT_PT, fontweight="bold", zorder=4)
+        ax.set_yticks(ys, labels, fontsize=FONT_PT)
+        ax.set_ylim(n - 0.5 if n else 0.5, -0.5)
+        ax.set_xlim(0, end * 1.08)
+        ax.set_xticks(ticks)
+        ax.tick_params(axis="x", labelsize=FONT_PT)
+        ax.tick_params(axis="y", length=0)
+        ax.set_xlabel("Anzahl Maßnahmen", fontsize=FONT_PT)
+        ax.grid(axis="x", color="#D9D9D9", linewidth=0.5, zorder=0)
+        ax.set_axisbelow(True)
+        for side in ("top", "right"):
+            ax.spines[side].set_visible(False)
+        handles = [Patch(facecolor=STATUS_COLORS[key], edgecolor=EDGES[key], hatch=HATCHES[key], linewidth=0.5,
+                         label=word) for word, key, _ in kinds]
+        fig.legend(handles=handles, loc="lower center", bbox_to_anchor=(0.5, 0.0), frameon=False, ncol=2,
+                   fontsize=FONT_PT, handlelength=1.6, handleheight=1.1, columnspacing=1.5, handletextpad=0.5,
+                   borderaxespad=0.3)
+        return fig

@@ -5,7 +5,10 @@ Structure (as in the hand-made "Ampeldokument des Integrationskonzepts 1.0 – K
 1. title block: office, Stand, title, table of contents;
 2. "Einführung": what the Ampel measures, the counts of Oberziele, Unterziele and Maßnahmen,
    the evaluation rule and the Ampelsystem-Legende (a table with coloured cells), an example;
-3. per field, in the master's order, starting on a new page: heading, count sentence,
+3. with ``changes`` (``report --compare-with ALT``): "Veränderungen seit dem Stand vom …", the
+   Fortschritte, Rückschritte, new and removed measures per field, from :func:`ampel_xl.compare`
+   (the same numbers as ``ampel-xl compare`` and the summary's sheet "Entwicklung");
+4. per field, in the master's order, starting on a new page: heading, count sentence,
    Sachstand and Highlights from the master, the charts "Ergebnisse <Feld> gesamt" and
    "Ergebnisse <Feld> je Unterziel"; on the next page the Oberziel and the Unterziele.
 
@@ -56,6 +59,7 @@ if TYPE_CHECKING:  # pragma: no cover
 
     from docx.document import Document as DocxDocument
 
+    from ..comparison import Change, Changes
     from ..figures import Summary
 
 #: Width of each chart's table cell on the page (cm); two charts stand side by side, each drawn
@@ -69,7 +73,7 @@ ZIP_DATE = (1980, 1, 1, 0, 0, 0)
 #: The body's typeface (LibreOffice shows Carlito, its metric-compatible twin, where it is missing).
 FONT = "Calibri"
 ACCENT = "1F4E79"
-_TOC_INSTR = ' TOC \\o "1-1" \\h \\z \\u '
+_TOC_INSTR = ' TOC \\o "1-1" \\h \\z '
 _BOOKMARK_BASE = 100000
 
 
@@ -104,10 +108,13 @@ def default_report_path(master: str | os.PathLike[str]) -> Path:
 
 
 def write_report(summary: Summary, target: str | os.PathLike[str], *, header: str | None = None,
-                 pdf: bool = False, on_step: Callable[[str], None] | None = None) -> ReportFiles:
+                 pdf: bool = False, on_step: Callable[[str], None] | None = None,
+                 changes: Changes | None = None) -> ReportFiles:
     """Write the Ampeldokument of ``summary`` to ``target`` (.docx), atomically.
 
-    ``header`` replaces the Kopfzeile from the Konzept sheet. With ``pdf=True`` the PDF is also
+    ``header`` replaces the Kopfzeile from the Konzept sheet. ``changes`` (from
+    :func:`ampel_xl.compare`, an earlier Stand against this one) adds the chapter "Veränderungen
+    seit dem Stand vom …" after the Einführung. With ``pdf=True`` the PDF is also
     written next to the .docx (same name, ``.pdf``) through LibreOffice; where LibreOffice is
     not installed, the .docx is still written and the result's ``pdf_note`` says so.
 
@@ -124,14 +131,15 @@ def write_report(summary: Summary, target: str | os.PathLike[str], *, header: st
             f"„.docx“ an (nicht „{target.name}“)."
         )
     soffice = find_soffice()
-    data, pages = _build(summary, header, None)
+    data, pages = _build(summary, header, None, changes)
     pdf_bytes: bytes | None = None
     if soffice is not None:
         where = f" Die Word-Datei liegt unter {target}; Sie können sie auch in Word als PDF speichern."
         if on_step is not None:
             on_step("pdf" if pdf else "seitenzahlen")
         try:
-            data, pdf_bytes = _paginate(summary, header, data, pages, soffice, need_pdf=pdf, where=where)
+            data, pdf_bytes = _paginate(summary, header, data, pages, soffice, need_pdf=pdf, where=where,
+                                        changes=changes)
         except WriteError:
             if pdf:
                 with atomic_path(target) as tmp:
@@ -155,18 +163,19 @@ def write_report(summary: Summary, target: str | os.PathLike[str], *, header: st
 
 
 def build_report_bytes(summary: Summary, *, header: str | None = None,
-                       pages: list[int] | None = None) -> bytes:
+                       pages: list[int] | None = None, changes: Changes | None = None) -> bytes:
     """The .docx as bytes (deterministic).
 
-    ``pages`` are the page numbers of the headings (Einführung, then each field) for the table of
+    ``pages`` are the page numbers of the headings (:func:`report_headings`) for the table of
     contents; None takes the estimate of :func:`estimate_pages`.
     """
-    return _build(summary, header, pages)[0]
+    return _build(summary, header, pages, changes)[0]
 
 
-def _build(summary: Summary, header: str | None, pages: list[int] | None) -> tuple[bytes, list[int]]:
+def _build(summary: Summary, header: str | None, pages: list[int] | None,
+           changes: Changes | None = None) -> tuple[bytes, list[int]]:
     """The .docx bytes and the page numbers its table of contents shows."""
-    builder = _Builder(summary, header=header)
+    builder = _Builder(summary, header=header, changes=changes)
     doc = builder.build()
     pages = list(pages) if pages is not None else estimate_pages(doc)
     builder.fill_toc(pages)
@@ -175,21 +184,31 @@ def _build(summary: Summary, header: str | None, pages: list[int] | None) -> tup
     return _normalise_zip(buf.getvalue()), pages
 
 
-def report_headings(summary: Summary) -> list[str]:
-    """The document's headings in order (Einführung, then one per field), as in its table of contents."""
-    return ["Einführung", *(_Builder._feld_heading(row) for _, row in summary.felder.iterrows())]
+def report_headings(summary: Summary, changes: Changes | None = None) -> list[str]:
+    """The document's headings in order (Einführung, the Veränderungen with ``changes``, then one per
+    field), as in its table of contents."""
+    return ["Einführung", *([changes_heading(changes)] if changes is not None else []),
+            *(_Builder._feld_heading(row) for _, row in summary.felder.iterrows())]
+
+
+def changes_heading(changes: Changes) -> str:
+    """"Veränderungen seit dem Stand vom 30. September 2024" (the earlier Stand's date, else its file)."""
+    stand = clean_text(changes.old.stand_text)
+    if stand:
+        return f"Veränderungen seit dem Stand {'vom ' if stand[:1].isdigit() else ''}{stand}"
+    return f"Veränderungen seit dem früheren Stand ({clean_text(os.path.basename(changes.old.source))})"
 
 
 def _paginate(summary: Summary, header: str | None, data: bytes, shown: list[int], soffice: str, *,
-              need_pdf: bool, where: str) -> tuple[bytes, bytes | None]:
+              need_pdf: bool, where: str, changes: Changes | None = None) -> tuple[bytes, bytes | None]:
     """Render ``data`` with LibreOffice and, where its headings fall on other pages than the table of
     contents says, rebuild the document with the rendered page numbers (and render it again when a
     PDF is wanted). Returns the final .docx and, with ``need_pdf``, its PDF."""
     pdf_bytes = render_pdf(data, soffice=soffice, where=where)
-    measured = heading_pages(pdf_bytes, report_headings(summary))
+    measured = heading_pages(pdf_bytes, report_headings(summary, changes))
     if measured is None or measured == shown:
         return data, pdf_bytes
-    data = build_report_bytes(summary, header=header, pages=measured)
+    data = build_report_bytes(summary, header=header, pages=measured, changes=changes)
     return data, (render_pdf(data, soffice=soffice, where=where) if need_pdf else None)
 
 
@@ -434,6 +453,56 @@ def clean_text(value: Any) -> str:
     return _ILLEGAL_XML.sub("", text).strip()
 
 
+def _eingeflossen(n_eval: int, n_all: int) -> str:
+    """"In die Auswertung sind 150 der 193 Maßnahmen eingeflossen" (without the full stop)."""
+    if n_eval == n_all:
+        if n_all == 1:
+            return "In die Auswertung ist die eine Maßnahme eingeflossen"
+        return f"In die Auswertung sind alle {n_all} Maßnahmen eingeflossen"
+    verb = "ist" if n_eval == 1 else "sind"
+    return f"In die Auswertung {verb} {n_eval} der {plural(n_all, 'Maßnahme', 'Maßnahmen')} eingeflossen"
+
+
+def _davon(n_eval: int, n_m: int) -> str:
+    """The second half of a field's count sentence: how many of its ``n_m`` measures count."""
+    if n_eval == n_m:
+        return "Sie ist in die Auswertung eingeflossen." if n_m == 1 else (
+            f"Davon sind alle {n_m} in die Auswertung eingeflossen.")
+    return f"Davon {'ist' if n_eval == 1 else 'sind'} {n_eval} in die Auswertung eingeflossen."
+
+
+#: The kinds of change the chapter "Veränderungen" lists, in its order.
+_KINDS = ("fortschritt", "rueckschritt", "status", "neu", "entfernt")
+_KIND_WORDS = {"fortschritt": "Fortschritt", "rueckschritt": "Rückschritt", "status": "Bewertung geändert",
+               "neu": "neu", "entfernt": "entfallen"}
+_KIND_COUNTS = {"fortschritt": ("Fortschritt", "Fortschritte"), "rueckschritt": ("Rückschritt", "Rückschritte"),
+                "status": ("Bewertung neu gesetzt oder entfernt", "Bewertungen neu gesetzt oder entfernt"),
+                "neu": ("Maßnahme neu", "Maßnahmen neu"), "entfernt": ("Maßnahme entfallen", "Maßnahmen entfallen")}
+
+
+def _kind(c: Change) -> str | None:
+    """The chapter's kind of a change (None for kinds it does not list: text, number, Bemerkung …)."""
+    if c.art == "status":
+        return {"besser": "fortschritt", "schlechter": "rueckschritt"}.get(c.richtung, "status")
+    return c.art if c.art in ("neu", "entfernt") else None
+
+
+def _status_word(key: str | None, absent: bool) -> str:
+    """The Ampel as a word; "–" where the measure did not exist (before a new one, after a removed one)."""
+    if absent:
+        return "–"
+    return LOOKS[key or NO_STATUS].label
+
+
+def _steps_text(items: list[Change]) -> str:
+    """" (Rot → Gelb: 2, Gelb → Grün: 1)": the steps of status changes, in the order they occur."""
+    counts: dict[tuple[str, str], int] = {}
+    for c in items:
+        key = (_status_word(c.alt, False), _status_word(c.neu, False))
+        counts[key] = counts.get(key, 0) + 1
+    return " (" + ", ".join(f"{a} → {b}: {n}" for (a, b), n in counts.items()) + ")" if counts else ""
+
+
 def _paragraphs(text: str | None) -> list[str]:
     """Split a text block into paragraphs at blank lines."""
     text = clean_text(text)
@@ -522,8 +591,9 @@ def _normalise_zip(data: bytes) -> bytes:
 
 
 class _Builder:
-    def __init__(self, summary: Summary, *, header: str | None) -> None:
+    def __init__(self, summary: Summary, *, header: str | None, changes: Changes | None = None) -> None:
         self.summary = summary
+        self.changes = changes
         self.k = summary.konzept
         self.header = clean_text(header) if header is not None else clean_text(self.k.kopfzeile)
         self.title = document_title(clean_text(self.k.titel) or None)
@@ -542,6 +612,8 @@ class _Builder:
         self._plan_headings()
         self._title_block()
         self._einfuehrung()
+        if self.changes is not None:
+            self._veraenderungen(self.changes)
         for i in range(len(self.summary.felder)):
             self._feld(i)
         return self.doc
@@ -768,9 +840,7 @@ class _Builder:
 
     # -- headings and TOC ----------------------------------------------------------------
     def _plan_headings(self) -> None:
-        heads = ["Einführung"]
-        for _, row in self.summary.felder.iterrows():
-            heads.append(self._feld_heading(row))
+        heads = report_headings(self.summary, self.changes)
         self._bookmarks = [(text, f"_Toc{_BOOKMARK_BASE + i}", 1) for i, text in enumerate(heads)]
         self._next_heading = 0
 
@@ -858,7 +928,11 @@ class _Builder:
         stand = format_date_de(self.k.stand)
         if stand:
             self.doc.add_paragraph(f"Stand: {clean_text(stand)}")
-        self.doc.add_paragraph(self.title, style="Title")
+        title = self.doc.add_paragraph(self.title, style="Title")
+        # the document's title heading: an outline level makes it a heading (H1) in the tagged PDF and
+        # in Word's navigation; the table of contents lists the Heading 1 paragraphs only (no \\u)
+        title._p.get_or_add_pPr().insert_element_before(
+            _w("w:outlineLvl", val="0"), "w:divId", "w:cnfStyle", "w:rPr", "w:sectPr", "w:pPrChange")
         self.doc.add_paragraph("Inhaltsverzeichnis", style="Verzeichnistitel")
         self._toc()
 
@@ -878,7 +952,8 @@ class _Builder:
             jedes = "Jedes Handlungsfeld"
         self.doc.add_paragraph(
             "Mit dem Ampeldokument wird die Umsetzung des Integrationskonzepts gemessen. "
-            f"{jedes} des Integrationskonzepts ist mit jeweils einem Oberziel und mehreren Unterzielen versehen. "
+            f"{jedes} des Integrationskonzepts ist mit jeweils einem Oberziel und mehreren Unterzielen (UZ) "
+            "versehen. "
             "Diese Unterziele sind wiederum in Maßnahmen unterteilt, die gemäß der Ampelsystem-Legende "
             "bewertet werden."
         )
@@ -899,13 +974,7 @@ class _Builder:
         n_eval, n_all = int(total["in_auswertung"]), int(total["massnahmen"])
         stand = format_date_de(self.k.stand)
         when = f" (Stand: {clean_text(stand)})" if stand else ""
-        if n_eval != n_all:
-            self.doc.add_paragraph(
-                f"In die Auswertung sind {n_eval} der {plural(n_all, 'Maßnahme', 'Maßnahmen')} "
-                f"eingeflossen{when}."
-            )
-        elif when:
-            self.doc.add_paragraph(f"Die Bewertungen geben den Stand vom {clean_text(stand)} wieder.")
+        self.doc.add_paragraph(f"{_eingeflossen(n_eval, n_all)}{when}.")
         if s.has_ohne:
             n_ohne = int(total["ohne"])
             verb = "hat" if n_ohne == 1 else "haben"
@@ -918,8 +987,10 @@ class _Builder:
             n_err = len(report.errors)
             p = self.doc.add_paragraph()
             r = p.add_run(
-                f"Achtung: Dieses Dokument wurde trotz {plural(n_err, 'Fehler', 'Fehlern')} im Master erstellt; "
-                "die Zahlen können unvollständig oder falsch sein. Den Prüfbericht zeigt „ampel-xl validate“."
+                f"Achtung, Entwurf: Bei der Erstellung enthielt die Datengrundlage (der Ampel-Master) noch "
+                f"{plural(n_err, 'Fehler', 'Fehler')}. Die Zahlen in diesem Dokument können daher unvollständig "
+                "oder falsch sein; bitte treffen Sie keine Entscheidungen auf ihrer Grundlage, bis eine geprüfte "
+                "Fassung vorliegt."
             )
             r.bold = True
             from docx.shared import RGBColor
@@ -1011,6 +1082,139 @@ class _Builder:
         p.add_run(clean_text(text))
         return p
 
+    # -- Veränderungen seit dem letzten Stand ---------------------------------------------
+    def _veraenderungen(self, changes: Changes) -> None:
+        """What changed since the earlier Stand: the counts, a table per field, and per field the
+        measures that moved, came or went, each with its Ampel before and now (words and fill)."""
+        from ..comparison import short_id
+
+        self._heading(changes_heading(changes), new_page=True)
+        old = clean_text(changes.old.stand_text)
+        new = clean_text(changes.new.stand_text)
+        since = f"dem Stand {'vom ' if old[:1].isdigit() else ''}{old}" if old else "dem früheren Stand"
+        now = f" (Stand {'vom ' if new[:1].isdigit() else ''}{new})" if new else ""
+        self.doc.add_paragraph(
+            f"Dieses Kapitel vergleicht die Ampeln dieses Dokuments{now} mit {since}. Ein Fortschritt ist ein "
+            "Wechsel zu einer besseren Ampel (Rot → Gelb, Gelb → Grün, Rot → Grün), ein Rückschritt ein Wechsel "
+            "zu einer schlechteren."
+        )
+        rows = changes.per_feld_counts()
+        moved: dict[str, list[Change]] = {art: [] for art in _KINDS}
+        for c in changes.items:
+            kind = _kind(c)
+            if kind is not None:
+                moved[kind].append(c)
+        if not any(moved.values()) and not changes.felder_neu and not changes.felder_entfernt:
+            self.doc.add_paragraph(f"Seit {since} hat sich an den Ampeln nichts verändert; es sind keine "
+                                   "Maßnahmen hinzugekommen oder entfallen.")
+            return
+        for art, (one, many) in _KIND_COUNTS.items():
+            items = moved[art]
+            if not items and art not in ("fortschritt", "rueckschritt"):
+                continue
+            steps = _steps_text(items) if art in ("fortschritt", "rueckschritt", "status") else ""
+            self._bullet_counts(plural(len(items), one, many), steps)
+        if changes.felder_neu:
+            self._bullet_counts("Neue Felder: ", ", ".join(clean_text(f) for f in changes.felder_neu))
+        if changes.felder_entfernt:
+            self._bullet_counts("Entfallene Felder: ", ", ".join(clean_text(f) for f in changes.felder_entfernt))
+        n_ausw = len(changes.of("auswertung"))
+        if n_ausw:
+            self.doc.add_paragraph(
+                f"Bei {plural(n_ausw, 'Maßnahme', 'Maßnahmen')} hat sich geändert, ob sie in die Auswertung "
+                "eingeht; die Zahlen der Felder sind deshalb nicht in jedem Fall mit dem früheren Stand "
+                "vergleichbar.")
+
+        p = self.doc.add_paragraph(style="Zwischenüberschrift")
+        p.add_run("Veränderungen je Feld")
+        head = ("Feld", "Fortschritte", "Rückschritte", "Neu", "Entfallen")
+        keys = ("verbesserungen", "rueckschritte", "neu", "entfernt")
+        body = [(clean_text(r["feld"]), *(str(r[k]) for k in keys)) for r in rows]
+        body.append(("Gesamt", *(str(sum(r[k] for r in rows)) for k in keys)))
+        table = self._table(head, body, (7.0, 2.4, 2.4, 2.0, 2.2), numeric=(1, 2, 3, 4))
+        for cell in table.rows[-1].cells:
+            for run in cell.paragraphs[0].runs:
+                run.bold = True
+        moving = [(clean_text(r["feld"]), int(r["verbesserungen"]), int(r["rueckschritte"])) for r in rows
+                  if r["verbesserungen"] or r["rueckschritte"]]
+        if moving:
+            self._veraenderungen_chart(moving)
+
+        for feld in changes.felder:
+            listed = [(art, c) for art in _KINDS for c in moved[art] if c.feld == feld]
+            if not listed:
+                continue
+            p = self.doc.add_paragraph(style="Zwischenüberschrift")
+            p.add_run(self._feld_title(changes, feld))
+            body = [(_KIND_WORDS[art], short_id(c.massnahme_id), clean_text(c.massnahme),
+                     _status_word(c.alt, art == "neu"), _status_word(c.neu, art == "entfernt")) for art, c in listed]
+            table = self._table(("Veränderung", "Nr.", "Maßnahme", "Ampel vorher", "Ampel jetzt"), body,
+                                (2.5, 1.3, 7.7, 2.3, 2.2))
+            # the Ampel as word and as the legend's light fill (never colour alone)
+            for row, (art, c) in zip(table.rows[1:], listed, strict=True):
+                for cell, key, absent in ((row.cells[3], c.alt, art == "neu"),
+                                          (row.cells[4], c.neu, art == "entfernt")):
+                    if not absent:
+                        _shade(cell._tc.get_or_add_tcPr(), LOOKS[key or NO_STATUS].fill.lstrip("#"))
+
+    def _veraenderungen_chart(self, moving: list[tuple[str, int, int]]) -> None:
+        """The chart of Fortschritte and Rückschritte per field, with its figures as alternative text."""
+        from docx.shared import Cm
+
+        from .charts import VERAENDERUNGEN_WIDTH_CM, veraenderungen_png
+
+        title = "Fortschritte und Rückschritte je Feld"
+        cap = self.doc.add_paragraph(style="Diagrammtitel")
+        cap.add_run(title)
+        p = self.doc.add_paragraph(style="Diagramm")
+        run = p.add_run()
+        run.add_picture(io.BytesIO(veraenderungen_png(moving)), width=Cm(VERAENDERUNGEN_WIDTH_CM))
+        descr = "; ".join(f"{name}: {plural(up, 'Fortschritt', 'Fortschritte')}, "
+                          f"{plural(down, 'Rückschritt', 'Rückschritte')}" for name, up, down in moving) + "."
+        for doc_pr in run._r.xpath(".//wp:docPr"):
+            doc_pr.set("name", title)
+            doc_pr.set("descr", descr)
+
+    @staticmethod
+    def _feld_title(changes: Changes, feld: str) -> str:
+        for k in (changes.new, changes.old):
+            f = k.feld(feld)
+            if f is not None:
+                return f"{f.art.value} {clean_text(f.name)}"
+        return clean_text(feld)
+
+    def _table(self, head: tuple[str, ...], body: list[tuple[str, ...]], widths_cm: tuple[float, ...], *,
+               numeric: tuple[int, ...] = ()) -> Any:
+        """A table with a header row that repeats on every page (TH in the tagged PDF), rows never split."""
+        from docx.enum.table import WD_TABLE_ALIGNMENT
+        from docx.enum.text import WD_ALIGN_PARAGRAPH
+        from docx.shared import Cm, Pt
+
+        table = self.doc.add_table(rows=len(body) + 1, cols=len(head))
+        table.style = self.doc.styles["Table Grid"]
+        table.alignment = WD_TABLE_ALIGNMENT.CENTER
+        table.autofit = False
+        widths = [Cm(w) for w in widths_cm]
+        for column, width in zip(table.columns, widths, strict=True):
+            column.width = width
+        table.rows[0]._tr.get_or_add_trPr().append(_w("w:tblHeader"))
+        for i, values in enumerate([head, *body]):
+            row = table.rows[i]
+            row._tr.get_or_add_trPr().insert(0, _w("w:cantSplit"))
+            for j, (cell, value, width) in enumerate(zip(row.cells, values, widths, strict=True)):
+                cell.width = width
+                para = cell.paragraphs[0]
+                run = para.add_run(value)
+                if i == 0:
+                    run.bold = True
+                    _shade(cell._tc.get_or_add_tcPr(), "F2F2F2")
+                if j in numeric:
+                    para.alignment = WD_ALIGN_PARAGRAPH.RIGHT
+                para.paragraph_format.space_before = Pt(2)
+                para.paragraph_format.space_after = Pt(2)
+                para.paragraph_format.line_spacing = 1.0
+        return table
+
     # -- one field -----------------------------------------------------------------------
     def _feld(self, index: int) -> None:
         from ..figures import rounding_note
@@ -1035,12 +1239,12 @@ class _Builder:
         p.add_run(" und ")
         p.add_run(plural(n_m, "Maßnahme", "Maßnahmen")).bold = True
         p.add_run(".")
-        if n_eval != n_m:
+        # the counts sentence stands in every field, also where every measure counts
+        if n_m and n_eval == 0:
             genitive = "dieses Handlungsfelds" if art == Art.HANDLUNGSFELD.value else "dieses Querschnittsthemas"
-            if n_eval == 0:
-                p.add_run(f" Keine Maßnahme {genitive} ist in die Auswertung eingeflossen.")
-            else:
-                p.add_run(f" Davon {'ist' if n_eval == 1 else 'sind'} {n_eval} in die Auswertung eingeflossen.")
+            p.add_run(f" Keine Maßnahme {genitive} ist in die Auswertung eingeflossen.")
+        elif n_m:
+            p.add_run(f" {_davon(n_eval, n_m)}")
 
         if feld is not None:
             sachstand = _paragraphs(feld.sachstand)

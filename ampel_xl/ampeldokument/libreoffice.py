@@ -152,7 +152,8 @@ def _pdf_string(raw: bytes) -> str:
 
 def heading_pages(pdf: bytes, headings: list[str]) -> list[int] | None:
     """The page (1-based) of each of ``headings`` in a PDF written by LibreOffice, read from the
-    top level of its bookmarks; None when the bookmarks do not name exactly these headings."""
+    top level of its bookmarks; None when the bookmarks do not name exactly these headings (after the
+    document's title heading, the first bookmark when there is one more than ``headings``)."""
     try:
         objects = _pdf_objects(pdf)
         catalog = next(body for body in objects.values() if re.search(rb"/Type\s*/Catalog\b", body))
@@ -176,7 +177,7 @@ def heading_pages(pdf: bytes, headings: list[str]) -> list[int] | None:
         first = re.search(rb"/First\s+" + _REF, outlines)
         found: list[tuple[str, int]] = []
         num = int(first.group(1)) if first else None
-        while num is not None and len(found) <= len(headings):
+        while num is not None and len(found) <= len(headings) + 1:
             item = objects[num]
             title = re.search(rb"/Title\s*(<[0-9A-Fa-f\s]*>|\((?:\\.|[^\\)])*\))", item, flags=re.S)
             dest = re.search(rb"/Dest\s*\[\s*" + _REF, item)
@@ -191,6 +192,8 @@ def heading_pages(pdf: bytes, headings: list[str]) -> list[int] | None:
     def norm(text: str) -> str:
         return " ".join(text.split()).casefold()
 
+    if len(found) == len(headings) + 1:
+        found = found[1:]  # the cover's title
     if [norm(t) for t, _ in found] != [norm(h) for h in headings]:
         return None
     return [page for _, page in found]

@@ -1,8 +1,10 @@
-"""One sheet per field: Oberziel, Sachstand and Highlights, the figures per Unterziel with the
-field's two charts below them, then every measure grouped by Unterziel with its status as colour and word."""
+"""One sheet per field: Oberziel and every text the Ampeldokument prints (Einleitung, Sachstand,
+Highlights, Ausblick), the figures per Unterziel with the field's two charts below them, then every
+measure grouped by Unterziel with its status as colour and word."""
 
 from __future__ import annotations
 
+import re
 from typing import TYPE_CHECKING, Any
 
 from ..figures import ROUNDING_NOTE, rounding_note
@@ -50,15 +52,16 @@ def write_field(book: SummaryWriter, f: Feld, index: int) -> None:
     book.merged_text(ws, row, 1, last, f.oberziel or "(im Master nicht angegeben)",
                       fmt.text(italic=not f.oberziel), text_width)
     row += 1
-    if f.sachstand:
-        ws.write_string(row, 0, "Sachstand", label)
-        book.merged_text(ws, row, 1, last, f.sachstand, fmt.text(), text_width)
-        row += 1
-    if f.highlights:
-        ws.write_string(row, 0, "Highlights", label)
-        text = "\n".join(f"• {h}" for h in f.highlights)
-        book.merged_text(ws, row, 1, last, text, fmt.text(), text_width)
-        row += 1
+    # every text the Ampeldokument prints for the field, in its order, so the clerk can proofread it here
+    texts = [("Einleitung", _paragraphs(f.einleitung)), ("Sachstand", _paragraphs(f.sachstand)),
+             ("Highlights", ["\n".join(f"• {h}" for h in f.highlights)] if f.highlights else []),
+             ("Ausblick", _paragraphs(f.ausblick))]
+    for word, paragraphs in texts:
+        for i, text in enumerate(paragraphs):
+            if i == 0:
+                ws.write_string(row, 0, word, label)
+            book.merged_text(ws, row, 1, last, text, fmt.text(), text_width)
+            row += 1
     row += 1
 
     # figures per Unterziel ------------------------------------------------------------------
@@ -159,6 +162,15 @@ def write_field(book: SummaryWriter, f: Feld, index: int) -> None:
                               widths[1])
     setup_print(ws, book.header, book.stand, keep_with_next=keep, keep_together=together)
 
+
+
+def _paragraphs(text: str | None) -> list[str]:
+    """A text of the master as its paragraphs (split at blank lines, as the Ampeldokument prints them):
+    one row each, since Excel shows no row taller than 409 points."""
+    if not text:
+        return []
+    text = text.replace("\r\n", "\n").replace("\r", "\n").replace("_x000D_", "")
+    return [p.strip() for p in re.split(r"\n\s*\n", text) if p.strip()]
 
 
 def _details(m) -> str:

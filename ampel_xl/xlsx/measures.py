@@ -6,7 +6,7 @@ from __future__ import annotations
 import re
 from typing import TYPE_CHECKING
 
-from ..tidy import export_rows
+from ..tidy import BASE_COLUMNS, MORE_COLUMNS, export_rows, header
 from ..vocabulary import NO_STATUS, STATUS_ORDER
 from .cells import ROW_PT, clip, fit_row, is_int_text
 from .figure_table import STATUS_KEYS, STATUS_WORDS
@@ -24,16 +24,15 @@ def write_measures(book: SummaryWriter) -> None:
     fmt, k = book.fmt, book.k
     ws = book.wb.add_worksheet(SHEET_MASSNAHMEN)
     columns, rows = export_rows(k)
-    optional = [c for c in ("bemerkung", "verantwortlich", "zeitraum") if any(r.get(c) for r in rows)]
-    known = set(columns[: columns.index("zeitraum") + 1])
-    extras = [c for c in columns if c not in known]
+    optional = [c for c in ("status_zusatz", "bemerkung", "verantwortlich", "zeitraum") if any(r.get(c) for r in rows)]
+    extras = [c for c in columns if c not in BASE_COLUMNS and c not in MORE_COLUMNS]
     spec: list[tuple[str, str, float]] = [
         ("massnahme_id", "ID", 18), ("feld", "Feld", 22), ("art", "Art", 17), ("unterziel_nr", "Unterziel", 10),
         ("massnahme_nr", "Nr", 7), ("massnahme", "Maßnahme", 60), ("status", "Status", 15),
         ("in_auswertung", "In Auswertung", 11),
     ]
-    spec += [(c, c.capitalize(), 30 if c == "bemerkung" else 18) for c in optional]
-    spec += [(c, c, 18) for c in extras]
+    spec += [(c, header(c), 30 if c == "bemerkung" else 18) for c in optional]
+    spec += [(c, header(c), 18) for c in extras]
     spec += [("fundstelle", "Fundstelle im Master", 18)]
 
     # unique header names (Excel tables compare them case-insensitively)

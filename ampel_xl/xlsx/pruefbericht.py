@@ -162,8 +162,9 @@ def write_findings(report: Report, target: str | os.PathLike[str] | None = None,
 
     ``master`` (default: ``report.source``) is the workbook the links open; ``target`` defaults
     to ``<Master>_Prüfbericht.xlsx`` beside it. ``header`` is the print header (default
-    "Prüfbericht – <Master>"), ``stand`` is printed in the footer, ``created`` (a datetime) fixes
-    the document date so that the output is deterministic.
+    "Prüfbericht – <Master>": the workbook is a clerk's work list, not part of the protocol, so it
+    does not print under the concept's Kopfzeile "Anlage 1 – Protokoll …"), ``stand`` is printed in
+    the footer, ``created`` (a datetime) fixes the document date so that the output is deterministic.
     """
     master_path = Path(master if master is not None else report.source)
     target = Path(target) if target is not None else default_findings_path(master_path)
@@ -179,8 +180,9 @@ def write_findings(report: Report, target: str | os.PathLike[str] | None = None,
         ws = wb.add_worksheet(SHEET_NAME)
         note = None
         if report.errors:
-            note = ("Die Zusammenfassung wurde nicht geschrieben, weil der Master Fehler enthält. Bitte beheben Sie "
-                    "sie im Master und starten Sie erneut.")
+            # the same workbook answers a refused summary and a refused Ampeldokument
+            note = ("Zusammenfassung bzw. Ampeldokument wurden nicht geschrieben, weil der Master Fehler enthält. "
+                    "Bitte beheben Sie sie im Master und starten Sie erneut.")
         write_findings_sheet(ws, Formats(wb), report, master=master_path, link_dir=target.parent,
                              header=header or f"Prüfbericht – {master_path.name}", stand=stand, note=note)
     return target
