@@ -161,7 +161,7 @@ class StatusEvidence:
     def channels(self) -> tuple[Channel, ...]:
         """Every channel that shows something, in the order of precedence (text, icon, symbol, fill)."""
         out: list[Channel] = []
-        if self.text and not self.symbol:
+        if self.text and (not self.symbol or self.text_status is not None):  # "● umgesetzt": word and symbol
             out.append(Channel("text", self.text_status, f"der Text „{self.text}“"))
         if self.icon:
             out.append(Channel("icon", self.icon_status, f"das Symbol {self.icon}"))
