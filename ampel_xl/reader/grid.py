@@ -41,12 +41,16 @@ class Shown(NamedTuple):
     row: int
     col: int
     value: Any
+    """The value displayed: a format's text where it prints more than the number ("Grün", "●"),
+    else the value (a formula's stored result; None for a formula without one)."""
     fill: str | None
     """Displayed fill ``"RRGGBB"`` or None."""
     fill_class: ColorClass
     fill_source: str
     """Where the displayed fill comes from: ``"zelle"``, ``"zeile"``, ``"bedingt"``, ``"verlauf"``, ``""``."""
     font_rgb: str | None
+    """The font colour displayed: a conditional format's, else the number format section's ``[Color]``,
+    else the own colour of a rich-text cell's first visible run, else the cell font's."""
     font_name: str | None
     icon: Any = None
     """The icon of an icon set (the cf engine's ``Icon``), or None."""
