@@ -165,7 +165,10 @@ class Grid:
                 continue
             row, col = key >> COL_BITS, key & mask
             value = stored[row].get(col) if row in stored else None
-            if value is None or isinstance(value, (bool, _dt.date, _dt.time)):
+            if isinstance(value, str):
+                if not number_format.textual_text:
+                    continue
+            elif not number_format.textual_numbers or value is None or isinstance(value, (bool, _dt.date, _dt.time)):
                 continue
             shown = number_format.render(value)
             if not shown.literal:

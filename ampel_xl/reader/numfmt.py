@@ -84,6 +84,46 @@ class _Section:
     """Digit placeholders or General: the number itself appears."""
     literal: bool
     """Literal text beyond spaces, or nothing of the value at all: what shows is not just the value."""
+    layout: _Layout | None = None
+    """Where the number goes (None for a section with an exponent)."""
+
+
+class _Layout(NamedTuple):
+    """The placeholders of a number section, worked out once when the format is compiled."""
+
+    point: int | None
+    """Index of the decimal point's token."""
+    int_idx: tuple[int, ...]
+    frac_idx: tuple[int, ...]
+    grouping: bool
+    scale: int
+    """Commas right after the last placeholder: each divides by 1,000."""
+    percent: int
+
+
+def _layout(tokens: list[_Token]) -> _Layout | None:
+    if any(t.kind == _EXP for t in tokens):
+        return None
+    # where the integer placeholders end: the decimal point, else after the last placeholder
+    point = next((k for k, t in enumerate(tokens) if t.kind == _POINT), None)
+    int_end = point if point is not None else len(tokens)
+    int_idx = tuple(k for k in range(int_end) if tokens[k].kind == _DIGIT)
+    frac_idx = tuple(k for k in range(int_end, len(tokens)) if tokens[k].kind == _DIGIT)
+    scale = percent = 0
+    grouping = False
+    last_int = int_idx[-1] if int_idx else -1
+    last_frac = frac_idx[-1] if frac_idx else -1
+    for k, t in enumerate(tokens):
+        if t.kind == _PERCENT:
+            percent += 1
+        elif t.kind == _COMMA:
+            if int_idx and int_idx[0] < k < last_int:
+                grouping = True
+            elif (int_idx and k > last_int and (point is None or k < point)) or (frac_idx and k > last_frac):
+                scale += 1
+    # grouping inserts separators into one run of placeholders (none with literals between them)
+    grouping = grouping and all(tokens[k].kind in (_DIGIT, _COMMA) for k in range(int_idx[0], last_int + 1))
+    return _Layout(point, int_idx, frac_idx, grouping, scale, percent)
 
 
 class Rendered(NamedTuple):
@@ -205,13 +245,14 @@ def _section(tokens: list[_Token], color: int | None, condition: tuple[str, floa
     shows_number = _DIGIT in kinds or _GENERAL in kinds
     has_text = _TEXT in kinds
     literal = any(t.kind == _LIT and not t.text.isspace() for t in tokens) or not (shows_number or has_text)
-    return _Section(tuple(tokens), color, condition, is_date, has_text, shows_number, literal)
+    return _Section(tuple(tokens), color, condition, is_date, has_text, shows_number, literal, _layout(tokens))
 
 
 class NumberFormat:
     """A compiled number format (see :func:`compile_format`)."""
 
-    __slots__ = ("code", "colored", "conditional", "is_date", "numeric", "text", "textual")
+    __slots__ = ("code", "colored", "conditional", "is_date", "numeric", "text", "textual", "textual_numbers",
+                 "textual_text")
 
     def __init__(self, code: str) -> None:
         self.code = code
@@ -232,7 +273,11 @@ class NumberFormat:
         self.colored = any(s.color is not None for s in every)
         """A section has a colour token: the font colour depends on the value."""
         self.is_date = bool(sections) and sections[0].is_date
-        self.textual = any(s.literal and not s.is_date for s in sections) or (text is not None and text.literal)
+        self.textual_numbers = any(s.literal and not s.is_date for s in sections)
+        """Some number shows as more than itself (a word, a symbol, a unit) or is hidden."""
+        self.textual_text = text is not None and text.literal
+        """Text shows with literals around it, or is hidden."""
+        self.textual = self.textual_numbers or self.textual_text
         """Some value shows as more than itself (a word, a symbol, a unit) or is hidden."""
 
     # -- choosing the section ------------------------------------------------------------------
@@ -366,26 +411,10 @@ def _digits(x: float, exact: int | None, places: int) -> tuple[str, str]:
 def _number(sec: _Section, x: float, exact: int | None, decimal_sep: str, thousands_sep: str) -> str:
     """The tokens of a number section with ``x`` ≥ 0 filled in (the sign is the caller's)."""
     tokens = sec.tokens
-    if _EXP in {t.kind for t in tokens}:
+    layout = sec.layout
+    if layout is None:
         return _scientific(tokens, x, decimal_sep)
-    # where the integer placeholders end: the decimal point, else after the last placeholder
-    point = next((k for k, t in enumerate(tokens) if t.kind == _POINT), None)
-    int_end = point if point is not None else len(tokens)
-    int_idx = [k for k in range(int_end) if tokens[k].kind == _DIGIT]
-    frac_idx = [k for k in range(int_end, len(tokens)) if tokens[k].kind == _DIGIT]
-    scale = 0
-    grouping = False
-    percent = 0
-    last_int = int_idx[-1] if int_idx else -1
-    last_frac = frac_idx[-1] if frac_idx else -1
-    for k, t in enumerate(tokens):
-        if t.kind == _PERCENT:
-            percent += 1
-        elif t.kind == _COMMA:
-            if int_idx and int_idx[0] < k < last_int:
-                grouping = True
-            elif (int_idx and k > last_int and (point is None or k < point)) or (frac_idx and k > last_frac):
-                scale += 1  # commas right after the last placeholder scale by 1,000 each
+    point, int_idx, frac_idx, grouping, scale, percent = layout
     if percent or scale:
         exact = None
         x = x * 100.0**percent / 1000.0**scale
@@ -404,7 +433,7 @@ def _number(sec: _Section, x: float, exact: int | None, decimal_sep: str, thousa
             fill[k], rest = rest, ""
         else:
             fill[k], rest = rest[-1], rest[:-1]
-    if grouping and int_idx and all(tokens[k].kind in (_DIGIT, _COMMA) for k in range(int_idx[0], last_int + 1)):
+    if grouping:
         run = "".join(fill[k] for k in int_idx)
         digits = run.lstrip(" ")
         pad = run[:len(run) - len(digits)]
