@@ -21,11 +21,11 @@ from xml.sax.saxutils import escape
 
 from openpyxl.cell.rich_text import CellRichText, TextBlock
 from openpyxl.cell.text import InlineFont
-from openpyxl.formatting.rule import CellIsRule
+from openpyxl.formatting.rule import CellIsRule, FormulaRule
 from openpyxl.styles import Font, PatternFill
 
 from builders import GREEN, RED, YELLOW
-from clerk_masters import AMBER, STATUS_CONFLICT, STATUS_MISSING, UNDECIDED, Case, G, Master, R, Y
+from clerk_masters import AMBER, CF_UNREADABLE, STATUS_CONFLICT, STATUS_MISSING, UNDECIDED, Case, G, Master, R, Y
 
 #: Finding codes of this module's cases (their severities: :data:`SEVERITY`).
 FORMULA_UNCACHED = "formula-uncached"
@@ -131,11 +131,14 @@ def formulas(path: Path, variant: str) -> Case:
     ``=IF(E5="x","Grün",IF(E5="teilweise","Gelb","Rot"))`` (German Excel: ``=WENN(…)``); the Nr is
     ``=ROW()-5`` and the "In Auswertung" column ``=IF(F5>=2024,"x","")`` on the year in F.
     "gespeichert": saved by Excel, every formula with its result. "ohne-ergebnis": written by a
-    script (openpyxl), no formula has a result.
+    script (openpyxl), no formula has a result. "regel-ohne-ergebnis": the Ampel cells are empty and
+    conditional formatting paints them from "Erledigt", which is a formula (on "Prozent") without result.
     A careful colleague reads the results Excel stored. Where none is stored, what the cell shows is
-    unknown: she names every such cell and guesses no status.
+    unknown: she names every such cell, and the rules that look at it, and guesses no status.
     """
     ms = Master(path, f"formulas-{variant}")
+    if variant == "regel-ohne-ergebnis":
+        return _rule_on_formula(ms)
     hdr = ["Nr.", "Maßnahme", "Ampel", "In Auswertung", "Erledigt", "Jahr"]
     fw = ms.field("Arbeit", "Handlungsfeld Arbeit", hdr, nr="Nr.", text="Maßnahme", status="Ampel")
     fw.uz(1, "Unterziel 1: Arbeitsmarkt")
@@ -163,6 +166,26 @@ def formulas(path: Path, variant: str) -> Case:
     if cached:
         set_cached_values(case.path, 1, results)
     return case
+
+
+def _rule_on_formula(ms: Master) -> Case:
+    hdr = ["Nr.", "Maßnahme", "Ampel", "Erledigt", "Prozent"]
+    fw = ms.field("Arbeit", "Handlungsfeld Arbeit", hdr, nr="Nr.", text="Maßnahme", status="Ampel")
+    fw.uz(1, "Unterziel 1: Arbeitsmarkt")
+    rows = []
+    for n, pct in enumerate((1.0, 0.5, 0.0), start=1):
+        r = fw.next_row
+        rows.append(fw.m(str(n), {"Nr.": n, "Maßnahme": f"Maßnahme {n}", "Prozent": pct,
+                                  "Erledigt": f'=IF(E{r}>=1,"x",IF(E{r}>0,"teilweise",""))'}, None))
+        ms.expect("Arbeit", f"D{r}", FORMULA_NO_RESULT)
+        ms.expect("Arbeit", f"C{r}", CF_UNREADABLE)
+        ms.allow("Arbeit", f"C{r}", STATUS_MISSING)
+    for word, color in (("x", GREEN), ("teilweise", YELLOW)):
+        fw.ws.conditional_formatting.add(f"C{rows[0]}:C{rows[-1]}", FormulaRule(
+            formula=[f'$D{rows[0]}="{word}"'], fill=PatternFill(bgColor="FF" + color)))
+    fw.ws.conditional_formatting.add(f"C{rows[0]}:C{rows[-1]}", FormulaRule(
+        formula=[f'$D{rows[0]}=""'], fill=PatternFill(bgColor="FF" + RED)))
+    return ms.save({"cf", "formula-uncached"})
 
 
 # ---------------------------------------------------------------------------------------------
@@ -262,7 +285,7 @@ def _format_konzept_counts(path: Path) -> None:
 BUILDERS: dict[str, tuple[Callable[[Path, str], Case], tuple[str, ...]]] = {
     "number_words": (number_words, ("woerter", "bueroworte", "mit-farbe")),
     "number_dots": (number_dots, ("bedingt", "vorzeichen", "benannt", "deutsch")),
-    "formulas": (formulas, ("gespeichert", "ohne-ergebnis")),
+    "formulas": (formulas, ("gespeichert", "ohne-ergebnis", "regel-ohne-ergebnis")),
     "rich_dots": (rich_dots, ("wort", "nur-punkt", "widerspruch")),
     "displayed_roles": (displayed_roles, ("feld", "konzept")),
 }

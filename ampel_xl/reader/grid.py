@@ -68,6 +68,11 @@ class Shown(NamedTuple):
 _new_tuple = tuple.__new__
 
 
+class FormulaWithoutResult(LookupError):
+    """Conditional formatting asked for a cell whose formula has no stored result (its A1 reference):
+    what the rule would show is unknown, so the rule is not evaluated there."""
+
+
 @functools.cache
 def col_letter(col: int) -> str:
     letters = ""
@@ -193,6 +198,16 @@ class Grid:
             return self._stored[key]
         r = self.rows.get(row)
         return r.get(col) if r else None
+
+    def _rule_value(self, row: int, col: int) -> Any:
+        """:meth:`stored`, for conditional formatting: a formula without a stored result raises
+        :class:`FormulaWithoutResult` (the rule is named unreadable at the cell, never guessed)."""
+        if self.part.uncached:
+            o = self.owner(row, col)
+            r, c = o if o is not None else (row, col)
+            if cell_key(r, c) in self.part.uncached:
+                raise FormulaWithoutResult(ref(c, r))
+        return self.stored(row, col)
 
     def _format_rgb(self, style: int, row: int, col: int) -> str | None:
         """The colour the number format's section gives the value of (row, col), or None."""
@@ -398,9 +413,14 @@ class Grid:
 
     def _evaluate(self, row: int, col: int) -> Any:
         try:
-            return self.cf.evaluate(row, col, self.stored)
+            return self.cf.evaluate(row, col, self._rule_value)
         except Exception as exc:  # noqa: BLE001 - a rule must never crash the reader
             from types import SimpleNamespace
 
-            return SimpleNamespace(fill=None, font_rgb=None, icon=None, rule="",
-                                   unreadable=(f"bedingte Formatierung nicht auswertbar ({type(exc).__name__})",))
+            if isinstance(exc, FormulaWithoutResult):
+                # each rule of the cell by name: which of them would show is unknown
+                why = f"Zelle {exc} enthält eine Formel ohne gespeichertes Ergebnis"
+                unreadable = tuple(f"{rule} ({why})" for rule in self.cf.covering(row, col))
+            else:
+                unreadable = (f"bedingte Formatierung nicht auswertbar ({type(exc).__name__})",)
+            return SimpleNamespace(fill=None, font_rgb=None, icon=None, rule="", unreadable=unreadable)
