@@ -174,6 +174,9 @@ def test_rich_text_dot_and_word_are_two_channels(cases):
     first, last = ms[0], ms[-1]
     assert first.evidence.text == "● umgesetzt" and first.evidence.font_rgb == "00B050" and not first.evidence.conflict
     assert last.evidence.text == "● umgesetzt" and last.evidence.font_rgb == "FF0000" and last.evidence.conflict
+    conflict = next(f for f in ampel_xl.validate(cases["rich_dots-widerspruch"].path).findings
+                    if f.code == "status-conflict")
+    assert "Das Zeichen „●“ ist rot (#FF0000)" in conflict.message and "„● umgesetzt“ (Grün)" in conflict.message
 
 
 def test_header_label_unterziel_markers_and_konzept_counts_read_as_displayed(cases):
