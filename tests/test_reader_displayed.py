@@ -20,7 +20,7 @@ from openpyxl import load_workbook
 import ampel_xl
 from ampel_xl.cli import cli
 from clerk_displayed import CASE_IDS, SEVERITY, build_case
-from clerk_masters import RESAVERS, SEVERITY as CLERK_SEVERITY, UNDECIDED, Case, cell_rows
+from clerk_masters import RESAVERS, SEVERITY as CLERK_SEVERITY, UNDECIDED, Case, as_strict_open_xml, cell_rows
 
 SEVERITIES = {**CLERK_SEVERITY, **SEVERITY}
 
@@ -127,6 +127,43 @@ def test_validate_command_says_error_exactly_where_a_cell_cannot_be_read(cases, 
     assert "Traceback" not in result.output
     errors = any(SEVERITIES[f.code] == "error" for f in case.findings)
     assert result.exit_code == (1 if errors else 0), result.output
+
+
+@pytest.mark.parametrize("case_id", CASE_IDS)
+def test_saved_as_strict_open_xml_reads_the_same(cases, case_id, tmp_path):
+    """Excel's "Strict Open XML-Arbeitsmappe": the number formats and runs live under other namespaces."""
+    case = cases[case_id]
+    konzept = ampel_xl.read(as_strict_open_xml(case.path, tmp_path / case.path.name))
+    problems = check_measures(case, konzept) + check_findings(case, ampel_xl.validate(konzept))
+    assert not problems, "\n".join(problems)
+
+
+def test_the_grid_gives_the_text_a_person_sees(tmp_path):
+    """Numbers as German Excel shows them under their formats; a word format's text; a date as TT.MM.JJJJ."""
+    import datetime as dt
+
+    from openpyxl import Workbook
+
+    from ampel_xl.colors import ColorResolver
+    from ampel_xl.reader import parts
+    from ampel_xl.reader.grid import Grid
+
+    wb = Workbook()
+    ws = wb.active
+    cells = [(1234.5, "#,##0.00", "1.234,50"), (0.5, "0%", "50%"), (2, '[=1]"Grün";[=2]"Gelb";"Rot"', "Gelb"),
+             (dt.datetime(2025, 2, 1), "dd.mm.yyyy", "01.02.2025"), (3, "General", "3"), ("offen", "@", "offen"),
+             (7, ";;;", "")]
+    for r, (value, code, _) in enumerate(cells, start=1):
+        ws.cell(r, 1, value).number_format = code
+    wb.save(tmp_path / "m.xlsx")
+    book = parts.open_workbook(tmp_path / "m.xlsx")
+    try:
+        grid = Grid(book.sheet(book.sheets[0]), book, ColorResolver())
+        assert [grid.text(r, 1) for r in range(1, len(cells) + 1)] == [shown for _, _, shown in cells]
+        assert grid.value(3, 1) == "Gelb" and grid.stored(3, 1) == 2  # roles read the word, rules the number
+        assert grid.value(7, 1) is None and grid.stored(7, 1) == 7  # ";;;" hides the value
+    finally:
+        book.close()
 
 
 # --------------------------------------------------------------------------------------------
