@@ -21,7 +21,7 @@ from xml.sax.saxutils import escape
 
 from openpyxl.cell.rich_text import CellRichText, TextBlock
 from openpyxl.cell.text import InlineFont
-from openpyxl.formatting.rule import CellIsRule, FormulaRule
+from openpyxl.formatting.rule import CellIsRule, FormulaRule, IconSetRule
 from openpyxl.styles import Font, PatternFill
 
 from builders import GREEN, RED, YELLOW
@@ -118,6 +118,33 @@ def number_dots(path: Path, variant: str) -> Case:
     # what carries the colour: a palette number, a German colour token, or an English colour name
     channel = {"bedingt": "numfmt-palette", "vorzeichen": "numfmt-palette", "deutsch": "numfmt-farbe"}
     return ms.save({"numfmt", channel.get(variant, "numfmt-colour")})
+
+
+def number_units(path: Path, variant: str) -> Case:
+    """The Ampel column holds the progress 0–100, formatted ``0" %"`` (it shows "80 %"), and Excel's
+    3 traffic lights draw the light from it (≥ 67 green, ≥ 33 yellow); in "fuellung" cell-value rules
+    paint the cell instead.
+    A careful colleague reads the light (or the colour): "80 %" is the number the rule looks at, not
+    a status word nobody knows.
+    """
+    ms = Master(path, f"number_units-{variant}")
+    hdr = ["Nr.", "Maßnahme", "Ampel"]
+    fw = ms.field("Sprache", "Handlungsfeld Sprache", hdr, nr="Nr.", text="Maßnahme", status="Ampel")
+    fw.uz(1, "Unterziel 1: Sprachkurse")
+    for n, (value, expect) in enumerate(((100, G), (80, G), (50, Y), (20, R), (0, R), (67, G)), start=1):
+        r = fw.m(str(n), {"Nr.": n, "Maßnahme": f"Maßnahme {n}", "Ampel": value}, expect)
+        fw.cell("Ampel", r).number_format = '0" %"'
+    ws = fw.ws
+    if variant == "symbole":
+        ws.conditional_formatting.add("C5:C20", IconSetRule("3TrafficLights1", "num", [0, 33, 67]))
+        return ms.save({"numfmt", "icon"})
+    ws.conditional_formatting.add("C5:C20", CellIsRule(operator="greaterThanOrEqual", formula=["67"],
+                                                       fill=PatternFill(bgColor="FF" + GREEN)))
+    ws.conditional_formatting.add("C5:C20", CellIsRule(operator="greaterThanOrEqual", formula=["33"],
+                                                       fill=PatternFill(bgColor="FF" + YELLOW)))
+    ws.conditional_formatting.add("C5:C20", CellIsRule(operator="lessThan", formula=["33"],
+                                                       fill=PatternFill(bgColor="FF" + RED)))
+    return ms.save({"numfmt", "cf"})
 
 
 # ---------------------------------------------------------------------------------------------
@@ -285,6 +312,7 @@ def _format_konzept_counts(path: Path) -> None:
 BUILDERS: dict[str, tuple[Callable[[Path, str], Case], tuple[str, ...]]] = {
     "number_words": (number_words, ("woerter", "bueroworte", "mit-farbe")),
     "number_dots": (number_dots, ("bedingt", "vorzeichen", "benannt", "deutsch")),
+    "number_units": (number_units, ("symbole", "fuellung")),
     "formulas": (formulas, ("gespeichert", "ohne-ergebnis", "regel-ohne-ergebnis")),
     "rich_dots": (rich_dots, ("wort", "nur-punkt", "widerspruch")),
     "displayed_roles": (displayed_roles, ("feld", "konzept")),

@@ -82,6 +82,11 @@ class StatusReader:
         value = shown.value
         icon = shown.icon
         numeric = isinstance(value, (int, float)) and not isinstance(value, bool)
+        if isinstance(value, str) and (icon is not None or shown.fill_source == "bedingt"):
+            # a number its format shows with a unit ("80 %" for 80 under 0" %") is still that number
+            stored = grid.stored(row, col)
+            numeric = numeric or (isinstance(stored, (int, float)) and not isinstance(stored, bool)
+                                  and any(ch.isdigit() for ch in str(value)))
         # a number under an icon set or a conditional fill is the rule's input, not a status word
         scored = numeric and (icon is not None or shown.fill_source == "bedingt")
         text = text_of(value) if value is not None and not scored else None
