@@ -151,7 +151,8 @@ def test_the_grid_gives_the_text_a_person_sees(tmp_path):
     wb = Workbook()
     ws = wb.active
     cells = [(1234.5, "#,##0.00", "1.234,50"), (0.5, "0%", "50%"), (2, '[=1]"Grün";[=2]"Gelb";"Rot"', "Gelb"),
-             (dt.datetime(2025, 2, 1), "dd.mm.yyyy", "01.02.2025"), (3, "General", "3"), ("offen", "@", "offen"),
+             (dt.datetime(2025, 2, 1), "dd.mm.yyyy", "01.02.2025"), (3, "General", "3"),
+             (2.5, "General", "2,5"), ("offen", "@", "offen"),
              (7, ";;;", "")]
     for r, (value, code, _) in enumerate(cells, start=1):
         ws.cell(r, 1, value).number_format = code
@@ -161,7 +162,7 @@ def test_the_grid_gives_the_text_a_person_sees(tmp_path):
         grid = Grid(book.sheet(book.sheets[0]), book, ColorResolver())
         assert [grid.text(r, 1) for r in range(1, len(cells) + 1)] == [shown for _, _, shown in cells]
         assert grid.value(3, 1) == "Gelb" and grid.stored(3, 1) == 2  # roles read the word, rules the number
-        assert grid.value(7, 1) is None and grid.stored(7, 1) == 7  # ";;;" hides the value
+        assert grid.value(8, 1) is None and grid.stored(8, 1) == 7  # ";;;" hides the value
     finally:
         book.close()
 

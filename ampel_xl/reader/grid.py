@@ -28,7 +28,7 @@ from typing import Any, NamedTuple
 from ..colors import ColorClass, ColorResolver, classify
 from ..findings import FORMULA_NO_RESULT
 from ..model import Anomaly
-from .numfmt import NumberFormat, compile_format
+from .numfmt import NumberFormat, compile_format, general
 from .parts import COL_BITS, Run, SheetPart, WorkbookParts, XColor, XGradientFill, cell_key
 
 _LARGE_MERGE = 20_000
@@ -293,10 +293,10 @@ class Grid:
         o = self.owner(row, col)
         r, c = o if o is not None else (row, col)
         value = self.value(r, c)
-        fmt = self._formats.get(self.style(r, c))
-        if fmt is None or cell_key(r, c) in self._stored or isinstance(value, (str, _dt.date, _dt.time)):
+        if not isinstance(value, (int, float)) or isinstance(value, bool) or cell_key(r, c) in self._stored:
             return text_of(value)
-        return fmt.render(value).text.strip()
+        fmt = self._formats.get(self.style(r, c))
+        return (fmt.render(value).text if fmt is not None else general(value)).strip()
 
     def own_value(self, row: int, col: int) -> Any:
         """The value stored in (row, col) itself (None for a covered cell)."""
