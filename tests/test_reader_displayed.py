@@ -15,12 +15,13 @@ from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
+from hypothesis import HealthCheck, given, settings, strategies as st
 from openpyxl import load_workbook
 
 import ampel_xl
 from ampel_xl.cli import cli
 from clerk_displayed import CASE_IDS, SEVERITY, build_case
-from clerk_masters import RESAVERS, SEVERITY as CLERK_SEVERITY, UNDECIDED, Case, as_strict_open_xml, cell_rows
+from clerk_masters import RESAVERS, SEVERITY as CLERK_SEVERITY, UNDECIDED, Case, Master, as_strict_open_xml, cell_rows
 
 SEVERITIES = {**CLERK_SEVERITY, **SEVERITY}
 
@@ -287,3 +288,29 @@ def test_libreoffice_drops_palette_colours_and_the_reader_says_so(cases, resaved
                                                             ("●", "rot")]
     report = ampel_xl.validate(konzept)
     assert {f.cell for f in report.errors} == {"C6", "C7", "C9"}
+
+
+# --------------------------------------------------------------------------------------------
+# Any number format a clerk may type: the master is read and validated, never an internal error
+
+_FORMAT_PIECES = st.sampled_from([
+    *'0#?.,;%@"\\_*[]=<>-+E /●', "[Red]", "[Color10]", "[Farbe45]", "[Grün]", "[=1]", "[<=-2.5]", "[>=2]",
+    '"Grün"', '"Gelb"', '"Rot"', '"umgesetzt"', "General", "E+", "[$€-407]", "dd.mm.yyyy", "[h]", ";;;"])
+
+
+@settings(max_examples=40, deadline=None, derandomize=True, database=None,
+          suppress_health_check=[HealthCheck.too_slow, HealthCheck.function_scoped_fixture])
+@given(st.lists(_FORMAT_PIECES, max_size=12).map("".join),
+       st.lists(st.one_of(st.integers(-3, 3), st.sampled_from(["Grün", "●", "offen", ""])), min_size=1, max_size=4))
+def test_any_number_format_on_the_status_column_reads_without_internal_error(tmp_path_factory, code, values):
+    ms = Master(tmp_path_factory.mktemp("fmt") / "m.xlsx", "format")
+    fw = ms.field("Sprache", "Handlungsfeld Sprache", ["Nr.", "Maßnahme", "Ampel"], nr="Nr.", text="Maßnahme",
+                  status="Ampel")
+    fw.uz(1, "Unterziel 1: Sprachkurse")
+    for n, value in enumerate(values, start=1):
+        r = fw.m(str(n), {"Nr.": n, "Maßnahme": f"Maßnahme {n}", "Ampel": value if value != "" else None}, None)
+        fw.cell("Ampel", r).number_format = code
+    case = ms.save()
+    konzept = ampel_xl.read(case.path)
+    assert [m.nr for m in konzept.feld("Sprache").massnahmen] == [str(n) for n in range(1, len(values) + 1)]
+    ampel_xl.validate(konzept)
