@@ -345,6 +345,12 @@ FORMULA_UNCACHED = _t(
     "{label}: Die Ampel-Zelle enthält eine Formel ohne gespeichertes Ergebnis.",
     "Öffnen Sie den Master in Excel und speichern Sie ihn einmal (dann wird das Ergebnis gespeichert), "
     "oder tragen Sie den Status als Text ein.")
+FORMULA_NO_RESULT = _t(
+    "formula-no-result", E, "Eine Zelle enthält eine Formel ohne gespeichertes Ergebnis; was sie zeigt, ist unbekannt.",
+    "Die Zelle enthält eine Formel ohne gespeichertes Ergebnis – was sie anzeigt, ist unbekannt und wird nicht "
+    "geraten.",
+    "Formel ohne gespeichertes Ergebnis – Datei in Excel öffnen und speichern (dann speichert Excel das Ergebnis "
+    "mit), oder den Wert statt der Formel eintragen.")
 _BLUE_TITLE = "Die Ampel-Zelle ist blau; Blau markiert die Auswertung, nicht den Status."
 _BLUE_MESSAGE = "{label}: Die Ampel-Zelle ist blau ({colour}); Blau markiert die Auswertung, nicht den Status."
 _BLUE_HINT = ("Markieren Sie die Auswertung über die Nr.- oder Textzelle und färben Sie die Ampel-Zelle grün, "

@@ -105,7 +105,7 @@ class StatusEvidence:
 
     ``text_status`` is the status the cell's text names (or None), ``color_status`` the one its
     displayed fill names. ``color_class`` is the colour classification of the displayed fill
-    (see :class:`ampel_xl.colors.ColorClass` values: ``gruen``, ``gelb``, ``rot``, ``blau``,
+    (see :class:`ampel_xl.reader.colors.ColorClass` values: ``gruen``, ``gelb``, ``rot``, ``blau``,
     ``neutral``, ``unbekannt``) and ``fill`` the resolved RGB hex (``"RRGGBB"``) or None;
     ``fill_source`` says where the displayed fill comes from (``zelle``, ``zeile`` for a painted
     row, ``bedingt`` for conditional formatting, ``verlauf`` for a gradient). ``icon`` describes
@@ -161,7 +161,7 @@ class StatusEvidence:
     def channels(self) -> tuple[Channel, ...]:
         """Every channel that shows something, in the order of precedence (text, icon, symbol, fill)."""
         out: list[Channel] = []
-        if self.text and not self.symbol:
+        if self.text and (not self.symbol or self.text_status is not None):  # "● umgesetzt": word and symbol
             out.append(Channel("text", self.text_status, f"der Text „{self.text}“"))
         if self.icon:
             out.append(Channel("icon", self.icon_status, f"das Symbol {self.icon}"))

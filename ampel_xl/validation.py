@@ -272,7 +272,11 @@ def _says(ev: StatusEvidence, channel: Channel) -> str:
     if channel.kind == "icon":
         return F.CHANNEL_SAYS["icon"].format(icon=ev.icon, status=status)
     if channel.kind == "symbol":
-        return F.CHANNEL_SAYS["symbol"].format(text=ev.text, status=status.casefold(), rgb=ev.font_rgb)
+        symbol = ev.text or ""
+        if ev.text_status is not None:  # "● umgesetzt": the symbol before the word
+            lead = re.match(r"\s*([^\w\s]+)", symbol)
+            symbol = lead.group(1) if lead else symbol
+        return F.CHANNEL_SAYS["symbol"].format(text=symbol, status=status.casefold(), rgb=ev.font_rgb)
     key = {"bedingt": "fill-bedingt", "zeile": "fill-zeile"}.get(ev.fill_source or "", "fill")
     return F.CHANNEL_SAYS[key].format(status=status.casefold(), rgb=ev.fill)
 

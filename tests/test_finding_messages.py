@@ -200,6 +200,7 @@ PLANTED: dict[str, Callable[[Path], Path]] = {
     "symbol-colour-unmarked": _with_font(_one(_unmarked()), "C9", "7030A0"),
     "status-on-unterziel": _one(_on_unterziel()),
     "formula-uncached": _one(_status(status='=IF(TRUE,"Grün","Rot")')),
+    "formula-no-result": _one(_status(status="Grün", values={"Unterziel / Maßnahme": '=CONCATENATE("Sprach","kurs")'})),
     "blue-with-text": _one(_status(status="Grün", fill=BLUE)),
     "blue-without-text": _one(_status(fill=BLUE)),
     "ambiguous": _one(_ambiguous()),

@@ -199,7 +199,9 @@ class WorkbookReader:
                 continue
             if norm(sref.name) in _KONZEPT_NAMES and konzept is None:
                 konzept_sheet = sref.name
-                konzept = read_konzept(self.grid(wb.sheet(sref)), sref.name)
+                konzept_grid = self.grid(wb.sheet(sref))
+                konzept = read_konzept(konzept_grid, sref.name)
+                konzept.anomalies.extend(konzept_grid.uncached_anomalies(sref.name))
                 sheets.append(SheetInfo(sref.name, "konzept", hidden))
                 continue
             part = wb.sheet(sref)
@@ -216,6 +218,7 @@ class WorkbookReader:
                 self._teach_validations(grid, part, layout.draft.roles.get("status"), header_end, sref.name)
                 layout.read_table(header_end)
             draft = layout.draft
+            draft.anomalies.extend(grid.uncached_anomalies(sref.name, _status_formulas(draft)))
             # frozen at once, so that a sheet's drafts never outlive it (a large master would keep
             # two objects per measure alive for nothing); the workbook-wide decisions follow below
             fields.append((_freeze(draft), hidden))
@@ -347,7 +350,7 @@ class WorkbookReader:
             # statistics of percent thresholds etc. from the real values, before any hypothetical one;
             # if they cannot be had, the rules are evaluated lazily, as for any cell
             with contextlib.suppress(Exception):
-                grid.cf.prepare(grid.value)
+                grid.cf.prepare(grid.stored)
         for ranges, entries in lists:
             rng = next((b for b in ranges if b.min_col <= status_col <= b.max_col and b.max_row > header_end), None)
             if rng is None:
@@ -360,7 +363,7 @@ class WorkbookReader:
 
             def colour(entry: str, _row: int = row) -> Status | None:
                 def value_at(r: int, c: int) -> Any:
-                    return entry if (r, c) == (_row, status_col) else grid.value(r, c)
+                    return entry if (r, c) == (_row, status_col) else grid.stored(r, c)
 
                 try:
                     outcome = grid.cf.evaluate(_row, status_col, value_at)
@@ -439,6 +442,14 @@ def _freeze(d: SheetDraft) -> Feld:
         orphans=tuple(measure(m, None) for m in d.orphans),
         anomalies=tuple(d.anomalies),
     )
+
+
+def _status_formulas(d: SheetDraft) -> Iterator[str]:
+    """The measures' status cells whose formula without a result validation names already
+    (``formula-uncached``)."""
+    for m in d.measures:
+        if m.evidence.formula_uncached and m.evidence.cell:
+            yield m.evidence.cell
 
 
 def _measures(feld: Feld) -> Iterator[Massnahme]:

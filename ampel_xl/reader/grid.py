@@ -3,19 +3,33 @@
 A :class:`Grid` answers, for any (row, column): the value shown (a cell covered by a merged
 range shows its owner's value), the fill shown (a conditional-formatting fill, else the cell's
 own fill, else the fill of its painted row; a gradient's coloured stop, a pattern's colour), the
-font colour (a conditional format's font colour wins), the icon of an icon set, the owner of
-its merged range, and whether its row is hidden. Everything is computed on demand and cached,
-so a large sheet costs only for the cells the layout asks about.
+font colour (a conditional format's font colour wins, then the ``[Color]`` of the number
+format's section, then a rich-text run's own colour, then the cell's font), the icon of an icon
+set, the owner of its merged range, and whether its row is hidden.
+
+The value shown is what the cell displays, not what it stores: a number whose format prints text
+(``[=1]"Grün";[=2]"Gelb";"Rot"``, a ● per value, a unit, or nothing at all) shows that text
+(:mod:`.numfmt`), so every role (status, marking, header labels, Unterziel markers, Konzept)
+reads it from :attr:`Grid.rows` and :meth:`Grid.value`. A number shown as a number (``0``,
+``#,##0``, ``0 %``) keeps its value; :meth:`Grid.text` gives its displayed text. A formula shows
+its stored result; one without (:meth:`Grid.uncached`) shows nothing, and the reader names it.
+Conditional formatting compares what cells store (:meth:`Grid.stored`), as Excel does.
+Everything else is computed on demand and cached, so a large sheet costs only for the cells the
+layout asks about.
 """
 
 from __future__ import annotations
 
 import datetime as _dt
 import functools
+from collections.abc import Iterable
 from typing import Any, NamedTuple
 
+from ..findings import FORMULA_NO_RESULT
+from ..model import Anomaly
 from .colors import ColorClass, ColorResolver, classify
-from .parts import Run, SheetPart, WorkbookParts, XGradientFill, cell_key
+from .numfmt import NumberFormat, compile_format, general
+from .parts import COL_BITS, Run, SheetPart, WorkbookParts, XColor, XGradientFill, cell_key
 from .refs import CellRange
 
 _LARGE_MERGE = 20_000
@@ -28,12 +42,16 @@ class Shown(NamedTuple):
     row: int
     col: int
     value: Any
+    """The value displayed: a format's text where it prints more than the number ("Grün", "●"),
+    else the value (a formula's stored result; None for a formula without one)."""
     fill: str | None
     """Displayed fill ``"RRGGBB"`` or None."""
     fill_class: ColorClass
     fill_source: str
     """Where the displayed fill comes from: ``"zelle"``, ``"zeile"``, ``"bedingt"``, ``"verlauf"``, ``""``."""
     font_rgb: str | None
+    """The font colour displayed: a conditional format's, else the number format section's ``[Color]``,
+    else the own colour of a rich-text cell's first visible run, else the cell font's."""
     font_name: str | None
     icon: Any = None
     """The icon of an icon set (the cf engine's ``Icon``), or None."""
@@ -44,9 +62,16 @@ class Shown(NamedTuple):
     formula: bool = False
     owner: tuple[int, int] | None = None
     """(row, col) of the merged range's owner when this cell is covered by one."""
+    uncached: bool = False
+    """The cell holds a formula without a stored result: what it shows is unknown."""
 
 
 _new_tuple = tuple.__new__
+
+
+class FormulaWithoutResult(LookupError):
+    """Conditional formatting asked for a cell whose formula has no stored result (its A1 reference):
+    what the rule would show is unknown, so the rule is not evaluated there."""
 
 
 @functools.cache
@@ -97,6 +122,11 @@ class Grid:
         """The ranges that formatting covers (its cells get ``cf_error`` as unreadable)."""
         self._fill_cache: dict[int, tuple[str | None, ColorClass, bool]] = {}
         self._font_cache: dict[int, tuple[str | None, str | None]] = {}
+        self._formats: dict[int, NumberFormat] = {}
+        """Style index → its number format, for the styles whose format is not General."""
+        self._stored: dict[int, Any] = {}
+        """:func:`cell_key` → the stored value of every cell that displays something else."""
+        self._display_formatted()
         self._owner: dict[tuple[int, int], tuple[int, int]] = {}
         self._large: list[CellRange] = []
         self._ranges: dict[tuple[int, int], CellRange] = {}
@@ -112,6 +142,115 @@ class Grid:
                 for c in range(c0, c1 + 1):
                     if (r, c) != (r0, c0):
                         self._owner[(r, c)] = (r0, c0)
+
+    # -- what the number formats display ---------------------------------------------------
+    def _display_formatted(self) -> None:
+        """Put into :attr:`rows` what a number format displays where that is more than the value
+        (a word, a symbol, a unit, or nothing); the stored values go to :attr:`_stored`. Costs only
+        for the cells of such formats; the part's own rows are not changed (copied on write)."""
+        textual: dict[int, NumberFormat] = {}
+        for idx, style in enumerate(self.styles.styles):
+            code = style.number_format
+            if code is None or style.is_date:
+                continue
+            fmt = compile_format(code)
+            self._formats[idx] = fmt
+            if fmt.textual:
+                textual[idx] = fmt
+        if not textual:
+            return
+        stored = self.part.rows
+        mask = (1 << COL_BITS) - 1
+        cells_styled = self.part.styles
+        keys: Iterable[tuple[int, int]] = cells_styled.items()
+        if 0 in textual:  # the default style itself prints text: every cell without a style of its own too
+            keys = [(cell_key(r, c), cells_styled.get(cell_key(r, c), 0)) for r, cells in stored.items() for c in cells]
+        shown_rows: dict[int, dict[int, Any]] = {}
+        for key, idx in keys:
+            number_format = textual.get(idx)
+            if number_format is None:
+                continue
+            row, col = key >> COL_BITS, key & mask
+            value = stored[row].get(col) if row in stored else None
+            if isinstance(value, str):
+                if not number_format.textual_text:
+                    continue
+            elif not number_format.textual_numbers or value is None or isinstance(value, (bool, _dt.date, _dt.time)):
+                continue
+            shown = number_format.render(value)
+            if not shown.literal:
+                continue
+            cells = shown_rows.get(row)
+            if cells is None:
+                cells = shown_rows[row] = dict(stored[row])
+            self._stored[key] = value
+            cells[col] = shown.text if shown.text.strip() else None
+        if shown_rows:
+            self.rows = {**stored, **shown_rows}
+
+    def stored(self, row: int, col: int) -> Any:
+        """The value (row, col) stores (a covered cell: its owner's), as conditional formatting compares it."""
+        if not self._stored:
+            return self.value(row, col)
+        o = self.owner(row, col)
+        if o is not None:
+            row, col = o
+        key = cell_key(row, col)
+        if key in self._stored:
+            return self._stored[key]
+        r = self.rows.get(row)
+        return r.get(col) if r else None
+
+    def _rule_value(self, row: int, col: int) -> Any:
+        """:meth:`stored`, for conditional formatting: a formula without a stored result raises
+        :class:`FormulaWithoutResult` (the rule is named unreadable at the cell, never guessed)."""
+        if self.part.uncached:
+            o = self.owner(row, col)
+            r, c = o if o is not None else (row, col)
+            if cell_key(r, c) in self.part.uncached:
+                raise FormulaWithoutResult(ref(c, r))
+        return self.stored(row, col)
+
+    def _format_rgb(self, style: int, row: int, col: int) -> str | None:
+        """The colour the number format's section gives the value of (row, col), or None."""
+        fmt = self._formats.get(style)
+        if fmt is None or not fmt.colored:
+            return None
+        index = fmt.render(self.stored(row, col)).color
+        if index is None:
+            return None
+        try:
+            return self.resolver.resolve(XColor("indexed", indexed=index))
+        except (TypeError, ValueError, AttributeError):
+            return None
+
+    def _run_font(self, row: int, col: int) -> tuple[str | None, str | None]:
+        """Own colour and font name of the run that holds a rich-text cell's first visible character
+        (a "●" set green in "● umgesetzt"); None for what the run does not set itself."""
+        runs = self.part.runs.get((row, col))
+        first = next((run for run in runs if run.text.strip()), None) if runs else None
+        if first is None:
+            return None, None
+        rgb = None
+        if first.color is not None:
+            try:
+                rgb = self.resolver.resolve(first.color)
+            except (TypeError, ValueError, AttributeError):
+                rgb = None
+        return rgb, first.font
+
+    def uncached(self) -> list[tuple[int, int]]:
+        """(row, col) of every formula cell without a stored result, in reading order: what it shows
+        is unknown until Excel calculates and saves it."""
+        mask = (1 << COL_BITS) - 1
+        return [(key >> COL_BITS, key & mask) for key in sorted(self.part.uncached)]
+
+    def uncached_anomalies(self, sheet: str, named: Iterable[str] = ()) -> list[Anomaly]:
+        """A finding at every formula cell without a stored result, but the cells in ``named`` (A1),
+        which a more specific finding names already (a measure's status cell)."""
+        skip = set(named)
+        return [Anomaly.of(FORMULA_NO_RESULT, sheet, a1, row) for row, col in self.uncached()
+                if (a1 := ref(col, row)) not in skip]
 
     # -- structure -----------------------------------------------------------------------
     @property
@@ -151,7 +290,15 @@ class Grid:
         return r.get(col) if r else None
 
     def text(self, row: int, col: int) -> str:
-        return text_of(self.value(row, col))
+        """The text (row, col) displays: its value through its number format (a number as German
+        Excel shows it: "1.234,50", "50%"; a date as TT.MM.JJJJ)."""
+        o = self.owner(row, col)
+        r, c = o if o is not None else (row, col)
+        value = self.value(r, c)
+        if not isinstance(value, (int, float)) or isinstance(value, bool) or cell_key(r, c) in self._stored:
+            return text_of(value)
+        fmt = self._formats.get(self.style(r, c))
+        return (fmt.render(value).text if fmt is not None else general(value)).strip()
 
     def own_value(self, row: int, col: int) -> Any:
         """The value stored in (row, col) itself (None for a covered cell)."""
@@ -159,7 +306,7 @@ class Grid:
         return r.get(col) if r else None
 
     def runs(self, row: int, col: int) -> tuple[Run, ...] | None:
-        """The runs of a rich-text cell when one of them is bold, else None."""
+        """The runs of a rich-text cell when one of them is bold or has its own colour, else None."""
         return self.part.runs.get((row, col))
 
     def hidden(self, row: int) -> bool:
@@ -235,6 +382,11 @@ class Grid:
             if fill is not None:
                 source = "verlauf" if gradient else "zelle"
             font_rgb, font_name = self._style_font(style)
+            if self._formats:
+                font_rgb = self._format_rgb(style, r, c) or font_rgb
+        if self.part.runs:
+            run_rgb, run_font = self._run_font(r, c)
+            font_rgb, font_name = run_rgb or font_rgb, run_font or font_name
         if fill is None or cls is ColorClass.NEUTRAL:
             row_rgb, row_cls = self.row_fill(row)
             if row_rgb is not None and row_cls is not ColorClass.NEUTRAL:
@@ -256,15 +408,21 @@ class Grid:
                 unreadable = tuple(outcome.unreadable)
         elif self.cf_error and any(rng.covers(r, c) for rng in self.cf_error_ranges):
             unreadable = (self.cf_error,)
+        key = cell_key(r, c)
         shown = _new_tuple(Shown, (row, col, value, fill, cls, source, font_rgb, font_name, icon, rule, unreadable,
-                                   self.formula(r, c), o))
+                                   key in self.part.formulas, o, key in self.part.uncached))
         return shown
 
     def _evaluate(self, row: int, col: int) -> Any:
         try:
-            return self.cf.evaluate(row, col, self.value)
+            return self.cf.evaluate(row, col, self._rule_value)
         except Exception as exc:  # noqa: BLE001 - a rule must never crash the reader
             from types import SimpleNamespace
 
-            return SimpleNamespace(fill=None, font_rgb=None, icon=None, rule="",
-                                   unreadable=(f"bedingte Formatierung nicht auswertbar ({type(exc).__name__})",))
+            if isinstance(exc, FormulaWithoutResult):
+                # each rule of the cell by name: which of them would show is unknown
+                why = f"Zelle {exc} enthält eine Formel ohne gespeichertes Ergebnis"
+                unreadable = tuple(f"{rule} ({why})" for rule in self.cf.covering(row, col))
+            else:
+                unreadable = (f"bedingte Formatierung nicht auswertbar ({type(exc).__name__})",)
+            return SimpleNamespace(fill=None, font_rgb=None, icon=None, rule="", unreadable=unreadable)

@@ -57,7 +57,11 @@ def int_or_none(value: Any) -> int | None:
     if isinstance(value, float) and value.is_integer():
         return int(value)
     t = text_of(value)
-    return int(t) if t.isdigit() else None
+    if t.isdigit():
+        return int(t)
+    # a count under a format with a unit ("0 \"Maßnahmen\"" shows "12 Maßnahmen") is the number a person reads
+    m = re.fullmatch(r"(\d+)\s*[^\W\d_][^\d]*", t)
+    return int(m.group(1)) if m else None
 
 
 def read_konzept(grid: Grid, sheet: str) -> KonzeptDraft:

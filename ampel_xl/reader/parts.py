@@ -30,6 +30,7 @@ from dataclasses import dataclass, field
 from typing import IO, Any, cast
 from xml.etree.ElementTree import Element, XMLParser, XMLPullParser
 
+from .numfmt import BUILTIN_FORMATS
 from .refs import COLUMNS, CellRange, column_index, parse_range
 from .sniff import prolog_verdict
 
@@ -272,6 +273,8 @@ class XStyle:
     font: XFont
     is_date: bool = False
     painted: bool = False
+    number_format: str | None = None
+    """The number format's code (built-in ones from :data:`~.numfmt.BUILTIN_FORMATS`); None for General."""
 
 
 _DATE_BUILTIN = set(range(14, 23)) | {45, 46, 47}
@@ -385,7 +388,10 @@ class Styles:
             is_date = fmt in _DATE_BUILTIN or (fmt in num_fmts and is_date_format(num_fmts[fmt]))
             painted = isinstance(fill, XGradientFill) or (
                 isinstance(fill, XPatternFill) and fill.patternType not in (None, "none"))
-            styles.append(XStyle(fill, font or plain, is_date, painted))
+            code = num_fmts[fmt] if fmt in num_fmts else BUILTIN_FORMATS.get(fmt)
+            if code is not None and (not code or code.casefold() == "general"):
+                code = None
+            styles.append(XStyle(fill, font or plain, is_date, painted, code))
         indexed = [c.get("rgb") or "" for c in root.iterfind(f"{_M}colors/{_M}indexedColors/{_M}rgbColor")]
         return cls(styles, indexed or None, root)
 
@@ -396,8 +402,12 @@ class Styles:
 
 @dataclass(frozen=True, slots=True)
 class Run:
+    """A run of a rich-text cell: its text, whether it is bold, and its own font colour and name."""
+
     text: str
     bold: bool
+    color: XColor | None = None
+    font: str | None = None
 
 
 def _unescape(text: str) -> str:
@@ -407,7 +417,8 @@ def _unescape(text: str) -> str:
 
 
 def _rich(node: Element) -> tuple[str, tuple[Run, ...]]:
-    """Text of an ``<si>`` or ``<is>`` element (phonetic runs left out) and its runs when one is bold."""
+    """Text of an ``<si>`` or ``<is>`` element (phonetic runs left out) and its runs when one is bold
+    or has a font colour of its own."""
     t_tag, r_tag, rpr_tag, b_tag = _M + "t", _M + "r", _M + "rPr", _M + "b"
     t = node.find(t_tag)
     parts = [t.text] if t is not None and t.text is not None else []
@@ -418,9 +429,15 @@ def _rich(node: Element) -> tuple[str, tuple[Run, ...]]:
             continue
         parts.append(rt.text)
         rpr = run.find(rpr_tag)
-        b = rpr.find(b_tag) if rpr is not None else None
-        rich.append(Run(_unescape(rt.text), b is not None and _true(b.get("val"), True)))
-    return _unescape("".join(parts)), (tuple(rich) if any(r.bold for r in rich) else ())
+        if rpr is None:
+            rich.append(Run(_unescape(rt.text), False))
+            continue
+        b = rpr.find(b_tag)
+        font = rpr.find(_M + "rFont")
+        rich.append(Run(_unescape(rt.text), b is not None and _true(b.get("val"), True),
+                        XColor.from_element(rpr.find(_M + "color")), font.get("val") if font is not None else None))
+    keep = any(r.bold or r.color is not None for r in rich)
+    return _unescape("".join(parts)), (tuple(rich) if keep else ())
 
 
 def _read_shared_strings(zf: zipfile.ZipFile, name: str) -> tuple[list[str | None], dict[int, tuple[Run, ...]]]:
@@ -603,8 +620,12 @@ class SheetPart:
     validations: list[Element] = field(default_factory=list)
     bad_strings: list[tuple[int, int]] = field(default_factory=list)
     """(row, col) of cells that point past the end of the shared-string table."""
+    uncached: set[int] = field(default_factory=set)
+    """:func:`cell_key` of the formula cells without a stored result (an empty text result, ``t="str"``
+    with an empty ``<v>``, is a result)."""
     runs: dict[tuple[int, int], tuple[Run, ...]] = field(default_factory=dict)
-    """Runs with emphasis of rich-text cells (inline or from the string table), by (row, col)."""
+    """Runs of rich-text cells with emphasis or colours of their own (inline or from the string table),
+    by (row, col)."""
 
 
 _DIGITS = "0123456789"
@@ -623,6 +644,7 @@ def read_sheet(wb: WorkbookParts, part: str) -> SheetPart:
     rows: dict[int, dict[int, Any]] = {}
     cell_styles: dict[int, int] = {}
     formulas: set[int] = set()
+    uncached: set[int] = set()
     rich = wb.rich
     row_attrs: dict[int, tuple[bool, int | None]] = {}
     merged: list[CellRange] = []
@@ -729,6 +751,8 @@ def read_sheet(wb: WorkbookParts, part: str) -> SheetPart:
                 cell_styles[row_counter << COL_BITS | col] = style_id  # cell_key, inlined in this loop
             if formula:
                 formulas.add(row_counter << COL_BITS | col)
+                if v is None or (not v and data_type in ("n", "inlineStr")):
+                    uncached.add(row_counter << COL_BITS | col)
         if cells:
             rows[row_counter] = cells
     root = stream.root
@@ -739,7 +763,8 @@ def read_sheet(wb: WorkbookParts, part: str) -> SheetPart:
     conditional = root.findall(cf_tag)
     validations = root.findall(f"{_M}dataValidations/{dv_tag}")
     ext = root.find(ext_tag)
-    return SheetPart(rows, cell_styles, formulas, row_attrs, merged, conditional, ext, validations, bad, runs_at)
+    return SheetPart(rows, cell_styles, formulas, row_attrs, merged, conditional, ext, validations, bad, uncached,
+                     runs_at)
 
 
 _X14_NS = "http://schemas.microsoft.com/office/spreadsheetml/2009/9/main"

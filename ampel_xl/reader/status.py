@@ -10,6 +10,7 @@ each channel said; judging it (conflicts, unknown colours, missing status) is va
 from __future__ import annotations
 
 import functools
+import re
 
 from ..model import Status, StatusEvidence
 from .colors import ColorClass, classify, color_name
@@ -19,6 +20,8 @@ from .words import Words
 
 #: Texts that are only a symbol: their colour is the status.
 SYMBOLS = frozenset("●⬤■◼▪•◉⚫█▮◆♦★")
+_LEADING_SYMBOL = re.compile("^\\s*[" + "".join(sorted(SYMBOLS)) + "]+\\s*(?=\\S)")
+"""A symbol before a word ("● umgesetzt"): the word is read, the symbol by its colour."""
 #: Fonts that draw a dot (or a square) for an ordinary letter: Wingdings "l" is ●, "n" is ■.
 SYMBOL_FONTS = ("wingdings", "webdings", "symbol")
 
@@ -79,12 +82,24 @@ class StatusReader:
         value = shown.value
         icon = shown.icon
         numeric = isinstance(value, (int, float)) and not isinstance(value, bool)
+        if isinstance(value, str) and (icon is not None or shown.fill_source == "bedingt"):
+            # a number its format shows with a unit ("80 %" for 80 under 0" %") is still that number
+            stored = grid.stored(row, col)
+            numeric = numeric or (isinstance(stored, (int, float)) and not isinstance(stored, bool)
+                                  and any(ch.isdigit() for ch in str(value)))
         # a number under an icon set or a conditional fill is the rule's input, not a status word
         scored = numeric and (icon is not None or shown.fill_source == "bedingt")
         text = text_of(value) if value is not None and not scored else None
         unreadable = shown.unreadable
         symbol = bool(text and is_symbol(text, shown.font_name))
         reading = self.words.read(text) if text and not symbol else None
+        lead = _LEADING_SYMBOL.match(text) if text and reading is not None and reading.status is None else None
+        if lead is not None and text:
+            # "● umgesetzt": the word says one status, the symbol's colour (if it has one) another channel
+            word = self.words.read(text[lead.end():])
+            if word.status is not None:
+                reading = word
+                symbol = classify(shown.font_rgb) is not ColorClass.NEUTRAL
         if text and len(text.strip()) == 1 and not symbol:
             self.letters_seen.add(text.strip().casefold())
         rgb, cls = shown.fill, shown.fill_class
@@ -97,7 +112,7 @@ class StatusReader:
             fill=rgb,
             color_class=cls.value,
             color_name=_fill_name(rgb) if rgb and cls is not ColorClass.NEUTRAL else None,
-            formula_uncached=shown.formula and value is None,
+            formula_uncached=shown.uncached,
             fill_source=shown.fill_source if rgb else "",
             icon=icon_text(icon, value if scored else None) if icon is not None else None,
             icon_status=icon_status(icon) if icon is not None else None,
