@@ -15,6 +15,7 @@ import functools
 from typing import Any, NamedTuple
 
 from ..colors import ColorClass, ColorResolver, classify
+from .drawings import NO_DRAWINGS, Drawings
 from .parts import Run, SheetPart, WorkbookParts, XGradientFill, cell_key
 
 _LARGE_MERGE = 20_000
@@ -94,6 +95,8 @@ class Grid:
         """Set when the sheet has conditional formatting that could not be parsed at all."""
         self.cf_error_ranges: list[tuple[int, int, int, int]] = []
         """The ranges that formatting covers (its cells get ``cf_error`` as unreadable)."""
+        self.drawn: Drawings = NO_DRAWINGS
+        """The shapes and pictures drawn over the sheet's cells (set by the reader for a field sheet)."""
         self._fill_cache: dict[int, tuple[str | None, ColorClass, bool]] = {}
         self._font_cache: dict[int, tuple[str | None, str | None]] = {}
         self._owner: dict[tuple[int, int], tuple[int, int]] = {}
