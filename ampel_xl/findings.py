@@ -349,8 +349,8 @@ STATUS_BLUE_TEXT = _t(
     "status-blue", W, _BLUE_TITLE, _BLUE_MESSAGE + " Verwendet wird {used}.", _BLUE_HINT, variant="text")
 _DRAWING_FORM = "{label}: Über der Ampel-Zelle liegt die Form „{name}“ ({shown}); sie zeigt keinen Status."
 _DRAWING_BILD = "{label}: Über der Ampel-Zelle liegt das Bild „{name}“{alt}; ein Bild wird nicht als Status gelesen."
-_DRAWING_FORM_HINT = ("Färben Sie die Form grün, gelb oder rot, oder tragen Sie die Ampel als Farbe oder Wort in die "
-                      "Zelle ein.")
+_DRAWING_FORM_HINT = ("Legen Sie eine grün, gelb oder rot gefüllte Form mittig über die Ampel-Zelle, oder tragen Sie "
+                      "die Ampel als Farbe oder Wort in die Zelle ein.")
 _DRAWING_BILD_HINT = ("Bild über der Zelle – Ampel als Farbe oder Wort eintragen, oder dem Bild den Alternativtext "
                       "„Grün“, „Gelb“ oder „Rot“ geben (Rechtsklick › Alternativtext bearbeiten).")
 _DRAWING_TITLE = "Über der Ampel-Zelle liegt eine Form oder ein Bild, das keinen Status zeigt"

@@ -246,7 +246,7 @@ def _params(ch: Channel, label: str = "") -> dict[str, Any]:
         "label": label, "raw": ch.raw, "name": ch.name or "", "text": F.short(ch.raw), "word": F.short(ch.raw, 30),
         "code": f"#{ch.colour}" if ch.colour else F.AUTOMATIC_FONT,
         "colour": f"{ch.name or F.UNNAMED_COLOUR} (#{ch.colour})" if ch.colour else F.NO_FILL,
-        "farbe": said.casefold(), "alt": f" (Alternativtext „{ch.raw}“)" if ch.raw else "",
+        "farbe": said.casefold(), "alt": f" (Alternativtext „{F.short(ch.raw)}“)" if ch.raw else "",
         "named": "" if ch.raw.strip().casefold() == said.casefold() else f" ({said})",
     }
 

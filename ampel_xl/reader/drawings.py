@@ -22,12 +22,14 @@ from __future__ import annotations
 
 import bisect
 import colorsys
+import re
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from xml.etree.ElementTree import Element
 
 from ..colors import ColorClass, Theme, _scheme_color, classify
 from ..model import Channel, Status
+from ..vocabulary import COLOUR_WORDS
 from .parts import PartMissing, WorkbookParts, _parse, _rels, _Streamed
 
 EMU_PER_PIXEL = 9525
@@ -401,9 +403,7 @@ def drawn_channels(drawings: Drawings, cells: tuple[int, int, int, int], where: 
         if d.kind == "bild":
             said = None
             if centred:
-                said = word(d.alt) if d.alt else None
-                if said is None and d.name:
-                    said = word(d.name)
+                said = _picture_says(d.alt, word) or _picture_says(d.name, word)
             out.append(Channel("bild", said, d.alt, where, said is not None, "" if centred else "teilweise",
                                d.name or "Bild"))
             continue
@@ -419,6 +419,25 @@ def drawn_channels(drawings: Drawings, cells: tuple[int, int, int, int], where: 
             out.append(Channel("form", None, d.fill or "", where, False,
                                "ohne" if cls is ColorClass.NEUTRAL else "farbe", name, d.fill))
     return out
+
+
+_COLOUR_NAMES = {
+    spelling: status
+    for status, names in COLOUR_WORDS.items() for name in names
+    for spelling in {name.casefold(), name.casefold().replace("ü", "ue"), name.casefold().replace("ü", "u")}
+}
+
+
+def _picture_says(text: str, word: Callable[[str], Status | None]) -> Status | None:
+    """The status a picture's alt text or name says: a status word as a whole („Grün“), or one
+    colour named among its words („Ampel grün“, „ampel_rot.png“); None where none or two are named."""
+    if not text:
+        return None
+    said = word(text)
+    if said is not None:
+        return said
+    named = {_COLOUR_NAMES[t] for t in re.split(r"[^0-9A-Za-zÄÖÜäöüß]+", text.casefold()) if t in _COLOUR_NAMES}
+    return named.pop() if len(named) == 1 else None
 
 
 # --------------------------------------------------------------------------------------------
