@@ -13,9 +13,9 @@ import datetime as _dt
 import difflib
 import enum
 import re
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 from functools import cached_property
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, NamedTuple
 
 # The status and its palette live in the vocabulary (which imports nothing from the package);
 # re-exported here because a status is part of the model.
@@ -85,9 +85,16 @@ _FILL_KINDS = ("zellfarbe", "zeilenfarbe", "bedingt")
 _INCIDENTAL = ("teilweise", "ohne")
 
 
-@dataclass(frozen=True, slots=True)
-class Channel:
-    """One thing a person sees in a status cell, and the status it says.
+_new_evidence = tuple.__new__
+
+
+def _precedence(channel: Channel) -> int:
+    return CHANNEL_ORDER.get(channel.kind, len(CHANNEL_ORDER))
+
+
+class Channel(NamedTuple):
+    """One thing a person sees in a status cell, and the status it says (a named tuple: one or two
+    are made for every status cell).
 
     ``kind`` is a key of :data:`ampel_xl.findings.CHANNEL_KINDS` (``"wort"``, ``"zellfarbe"``,
     ``"bedingt"``, ``"symbolsatz"``, ``"schriftfarbe"``, ``"form"``, ``"bild"``, …); ``says`` the
@@ -109,9 +116,9 @@ class Channel:
     colour: str | None = None
 
 
-@dataclass(frozen=True, slots=True)
-class StatusEvidence:
-    """What the status cell of a row shows, before any judgement: a tuple of channels.
+class StatusEvidence(NamedTuple):
+    """What the status cell of a row shows, before any judgement: a tuple of channels (a named
+    tuple, made in C for every status cell).
 
     ``channels`` are in the order of precedence (:data:`CHANNEL_ORDER`; build evidence with
     :meth:`of`); the status is the first readable channel's. ``addition`` is what follows a leading
@@ -129,12 +136,15 @@ class StatusEvidence:
            word_source: str | None = None) -> StatusEvidence:
         """Evidence with its channels put in the order of precedence."""
         if len(channels) > 1:
-            channels.sort(key=lambda c: CHANNEL_ORDER.get(c.kind, len(CHANNEL_ORDER)))
-        return cls(cell, tuple(channels), addition, word_source)
+            channels.sort(key=_precedence)
+        return _new_evidence(cls, (cell, (*channels,), addition, word_source))
 
     def channel(self, *kinds: str) -> Channel | None:
         """The first channel of one of ``kinds``, or None."""
-        return next((c for c in self.channels if c.kind in kinds), None)
+        for c in self.channels:
+            if c.kind in kinds:
+                return c
+        return None
 
     def adding(self, channel: Channel) -> StatusEvidence:
         """This evidence with one more channel (a painted row seen after the cell)."""
@@ -142,7 +152,7 @@ class StatusEvidence:
 
     def settled(self, status: Status) -> StatusEvidence:
         """The ambiguous letter of the word channel read as ``status`` (a workbook-wide decision)."""
-        chans = [replace(c, says=status, readable=True, case="")
+        chans = [c._replace(says=status, readable=True, case="")
                  if c.kind == "wort" and c.case == "buchstabe" else c for c in self.channels]
         return StatusEvidence.of(self.cell, chans, self.addition, self.word_source)
 
@@ -180,12 +190,12 @@ class StatusEvidence:
     @property
     def color_class(self) -> str:
         """``gruen``, ``gelb``, ``rot``, ``blau``, ``unbekannt`` or ``neutral`` (no colour) of the fill."""
-        c = self.channel(*_FILL_KINDS)
-        if c is None:
-            return "neutral"
-        if c.says is not None:
-            return c.says.value
-        return "blau" if c.case == "blau" else "unbekannt"
+        for c in self.channels:
+            if c.kind in _FILL_KINDS:
+                if c.says is not None:
+                    return c.says.value
+                return "blau" if c.case == "blau" else "unbekannt"
+        return "neutral"
 
     @property
     def color_status(self) -> Status | None:
@@ -204,8 +214,10 @@ class StatusEvidence:
 
     @property
     def icon(self) -> str | None:
-        c = self.channel("symbolsatz")
-        return c.raw if c is not None else None
+        for c in self.channels:
+            if c.kind == "symbolsatz":
+                return c.raw
+        return None
 
     @property
     def formula_uncached(self) -> bool:
@@ -233,7 +245,7 @@ class StatusEvidence:
     def empty(self) -> bool:
         """Nothing is seen in the cell: an unreadable rule over it shows nothing, nor does a shape that
         only overlaps it or has no fill."""
-        return all(c.kind == "regel" or c.case in _INCIDENTAL for c in self.channels)
+        return not self.channels or all(c.kind == "regel" or c.case in _INCIDENTAL for c in self.channels)
 
 
 @dataclass(frozen=True)

@@ -201,3 +201,21 @@ def test_a_workbook_without_drawings_reads_as_before(tmp_path):
     m = _one_measure(tmp_path, "plain", [], "Gelb")
     assert m.status is Status.GELB
     assert [c.kind for c in m.evidence.channels] == ["wort"]
+
+
+def test_the_row_index_finds_exactly_the_drawings_over_a_row():
+    """The interval tree behind Drawings.over agrees with looking at every drawing, for spans of one
+    row up to the whole sheet."""
+    import random
+
+    from ampel_xl.reader.drawings import Drawn, _Rows
+
+    rng = random.Random(7)
+    spans = []
+    for i in range(400):
+        first = rng.randint(1, 2000)
+        last = first + rng.choice((0, 0, 1, 3, 50, 5000))
+        spans.append((first, last, Drawn("form", f"Form {i}", "", None, (0, 0, 1, 1))))
+    tree = _Rows(spans)
+    for row in [*rng.sample(range(1, 7100), 300), 1, 2000, 7000]:
+        assert {d.name for d in tree.at(row)} == {d.name for first, last, d in spans if first <= row <= last}

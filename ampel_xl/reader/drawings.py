@@ -36,8 +36,6 @@ EMU_PER_PIXEL = 9525
 EMU_PER_POINT = 12700
 _MAX_COL = 16384
 _MAX_ROW = 1048576
-_WIDE = 10_000
-"""A drawing that spans more rows than this is not indexed by row but looked at for every cell."""
 
 _CLASS_STATUS = {ColorClass.GRUEN: Status.GRUEN, ColorClass.GELB: Status.GELB, ColorClass.ROT: Status.ROT}
 _SCHEME_ALIAS = {"bg1": "lt1", "tx1": "dk1", "bg2": "lt2", "tx2": "dk2"}
@@ -145,23 +143,54 @@ def _char_width(width: float) -> int:
     return int(((256 * width + 18) / 256) * 7) * EMU_PER_PIXEL
 
 
+class _Rows:
+    """A centred interval tree over the row spans of the drawings: the drawings over one row in
+    O(log n + found), built in O(n log n), however many rows a drawing spans."""
+
+    __slots__ = ("by_end", "by_start", "centre", "left", "right")
+
+    def __init__(self, spans: list[tuple[int, int, Drawn]]) -> None:
+        points = sorted(p for first, last, _ in spans for p in (first, last))
+        self.centre = points[len(points) // 2]
+        here = [s for s in spans if s[0] <= self.centre <= s[1]]
+        self.by_start = sorted(here, key=lambda s: s[0])
+        self.by_end = sorted(here, key=lambda s: -s[1])
+        lower = [s for s in spans if s[1] < self.centre]
+        upper = [s for s in spans if s[0] > self.centre]
+        self.left = _Rows(lower) if lower else None
+        self.right = _Rows(upper) if upper else None
+
+    def at(self, row: int) -> Iterator[Drawn]:
+        node: _Rows | None = self
+        while node is not None:
+            if row < node.centre:
+                for first, _, d in node.by_start:
+                    if first > row:
+                        break
+                    yield d
+                node = node.left
+            elif row > node.centre:
+                for _, last, d in node.by_end:
+                    if last < row:
+                        break
+                    yield d
+                node = node.right
+            else:
+                for _, _, d in node.by_start:
+                    yield d
+                return
+
+
 class Drawings:
     """The drawings of one sheet, looked up by the cells they lie over."""
 
     def __init__(self, items: list[Drawn], sizes: _Sizes | None) -> None:
         self.items = items
         self.sizes = sizes
-        self._by_row: dict[int, list[Drawn]] = {}
-        self._wide: list[Drawn] = []
-        if sizes is None:
-            return
-        for d in items:
-            first, last = sizes.row_at(d.box[1]), sizes.row_at(max(d.box[1], d.box[3] - 1))
-            if last - first > _WIDE:
-                self._wide.append(d)
-                continue
-            for r in range(first, last + 1):
-                self._by_row.setdefault(r, []).append(d)
+        self._rows: _Rows | None = None
+        if sizes is not None and items:
+            self._rows = _Rows([(sizes.row_at(d.box[1]), sizes.row_at(max(d.box[1], d.box[3] - 1)), d)
+                                for d in items])
 
     def __bool__(self) -> bool:
         return bool(self.items)
@@ -169,18 +198,16 @@ class Drawings:
     def over(self, c0: int, r0: int, c1: int, r1: int) -> Iterator[tuple[Drawn, bool]]:
         """Each drawing that lies over the cells c0:r0…c1:r1 (a cell or its merged range), with
         whether it is that cell's own mark: its centre inside, and not much larger than the cell."""
-        if self.sizes is None:
+        if self.sizes is None or self._rows is None:
             return
         sizes = self.sizes
         left, top, right, bottom = sizes.x(c0), sizes.y(r0), sizes.x(c1 + 1), sizes.y(r1 + 1)
         seen: set[int] = set()
         for r in range(r0, r1 + 1):
-            for d in self._by_row.get(r, ()):
+            for d in self._rows.at(r):
                 if id(d) not in seen:
                     seen.add(id(d))
                     yield from _judge(d, left, top, right, bottom)
-        for d in self._wide:
-            yield from _judge(d, left, top, right, bottom)
 
 
 def _judge(d: Drawn, left: int, top: int, right: int, bottom: int) -> Iterator[tuple[Drawn, bool]]:

@@ -91,8 +91,8 @@ class StatusReader:
             if is_symbol(text, shown.font_name):
                 font = classify(shown.font_rgb)
                 says = _CLASS_STATUS.get(font)
-                channels.append(Channel("schriftfarbe", says, text, cell_ref, says is not None,
-                                        colour=shown.font_rgb))
+                channels.append(Channel("schriftfarbe", says, text, cell_ref, says is not None, "", None,
+                                        shown.font_rgb))
             else:
                 reading = self.words.read(text)
                 stripped = text.strip()
@@ -111,11 +111,12 @@ class StatusReader:
             channels.append(_fill_channel(kind, shown.fill, shown.fill_class, cell_ref,
                                           "verlauf" if shown.fill_source == "verlauf" else ""))
         channels.extend(Channel("regel", None, rule, cell_ref, False) for rule in shown.unreadable)
-        if grid.drawn:
+        if grid.drawn.items:
             rng = grid.merge_range(row, col) or (col, row, col, row)
             channels.extend(drawn_channels(grid.drawn, rng, cell_ref, self._word))
-        return StatusEvidence.of(cell_ref, channels, reading.addition if reading else None,
-                                 reading.source if reading else None)
+        if reading is None:
+            return StatusEvidence.of(cell_ref, channels)
+        return StatusEvidence.of(cell_ref, channels, reading.addition, reading.source)
 
 
 _CLASS_STATUS = {ColorClass.GRUEN: Status.GRUEN, ColorClass.GELB: Status.GELB, ColorClass.ROT: Status.ROT}
