@@ -219,3 +219,33 @@ def test_the_row_index_finds_exactly_the_drawings_over_a_row():
     tree = _Rows(spans)
     for row in [*rng.sample(range(1, 7100), 300), 1, 2000, 7000]:
         assert {d.name for d in tree.at(row)} == {d.name for first, last, d in spans if first <= row <= last}
+
+
+def test_column_edges_from_runs_of_widths_agree_with_adding_them_up():
+    import random
+
+    from ampel_xl.reader.drawings import _Sizes
+
+    rng = random.Random(3)
+    runs, col = [], 1
+    while col < 300:
+        lo = col + rng.randint(0, 5)
+        hi = lo + rng.randint(0, 20)
+        runs.append((lo, hi, rng.choice((0, 300000, 900000))))
+        col = hi + 1
+    sizes = _Sizes(runs, 609600, {3: 0, 7: 400000}, 190500)
+    width = {c: size for lo, hi, size in runs for c in range(lo, hi + 1)}
+    edge = 0
+    for c in range(1, 400):
+        assert sizes.x(c) == edge and sizes.width(c) == width.get(c, 609600)
+        edge += width.get(c, 609600)
+    assert sizes.y(8) == 5 * 190500 + 0 + 400000 and sizes.row_at(sizes.y(8)) == 8
+
+
+def test_a_drawing_part_with_a_document_type_is_refused_in_german(tmp_path):
+    from ampel_xl.errors import ReadError
+
+    raw = (f'<?xml version="1.0"?><!DOCTYPE x [<!ENTITY a "aaaa">]><xdr:wsDr xmlns:xdr="{XDR}" xmlns:a="{A}">'
+           '</xdr:wsDr>')
+    with pytest.raises(ReadError, match="Dokumenttyp-Deklaration"):
+        _one_measure(tmp_path, "dtd", [], raw=raw)

@@ -58,32 +58,48 @@ class Drawn:
 
 class _Sizes:
     """Column widths and row heights of a sheet in EMU, with the edge of any column or row in
-    O(log n) (the sheet's own widths and heights are few; the rest have the default)."""
+    O(log n): the sheet's own widths (runs of columns) and heights, the default for the rest."""
 
-    def __init__(self, widths: dict[int, int], default_w: int, heights: dict[int, int], default_h: int) -> None:
+    def __init__(self, cols: list[tuple[int, int, int]], default_w: int, heights: dict[int, int],
+                 default_h: int) -> None:
         self.default_w, self.default_h = default_w, default_h
-        self.widths, self.heights = widths, heights
-        self._cols, self._col_delta = self._prefix(widths, default_w)
-        self._rows, self._row_delta = self._prefix(heights, default_h)
+        self.heights = heights
+        runs: list[tuple[int, int, int]] = []
+        for lo, hi, size in sorted(cols):
+            lo = max(lo, runs[-1][1] + 1 if runs else 1)  # overlapping runs: the first one holds
+            if lo <= hi:
+                runs.append((lo, hi, size))
+        self._runs = runs
+        self._run_lo = [lo for lo, _, _ in runs]
+        self._run_delta = [0]
+        for lo, hi, size in runs:
+            self._run_delta.append(self._run_delta[-1] + (hi - lo + 1) * (size - default_w))
+        self._rows = sorted(heights)
+        self._row_delta = [0]
+        for r in self._rows:
+            self._row_delta.append(self._row_delta[-1] + heights[r] - default_h)
 
-    @staticmethod
-    def _prefix(sizes: dict[int, int], default: int) -> tuple[list[int], list[int]]:
-        keys = sorted(sizes)
-        delta = [0]
-        for k in keys:
-            delta.append(delta[-1] + sizes[k] - default)
-        return keys, delta
+    def _run(self, col: int) -> int:
+        return bisect.bisect_right(self._run_lo, col) - 1
 
     def x(self, col: int) -> int:
         """Left edge of column ``col`` (1-based)."""
-        return (col - 1) * self.default_w + self._col_delta[bisect.bisect_left(self._cols, col)]
+        i = self._run(col)
+        delta = 0
+        if i >= 0:
+            lo, hi, size = self._runs[i]
+            delta = self._run_delta[i + 1] if col > hi else self._run_delta[i] + (col - lo) * (size - self.default_w)
+        return (col - 1) * self.default_w + delta
 
     def y(self, row: int) -> int:
         """Top edge of row ``row`` (1-based)."""
         return (row - 1) * self.default_h + self._row_delta[bisect.bisect_left(self._rows, row)]
 
     def width(self, col: int) -> int:
-        return self.widths.get(col, self.default_w)
+        i = self._run(col)
+        if i >= 0 and col <= self._runs[i][1]:
+            return self._runs[i][2]
+        return self.default_w
 
     def height(self, row: int) -> int:
         return self.heights.get(row, self.default_h)
@@ -109,7 +125,7 @@ def _sheet_sizes(wb: WorkbookParts, part: str) -> _Sizes:
                 heights[row] = round(pt * EMU_PER_POINT)
     root = stream.root
     default_w, default_h = 64 * EMU_PER_PIXEL, 15 * EMU_PER_POINT
-    widths: dict[int, int] = {}
+    cols: list[tuple[int, int, int]] = []
     if root is not None:
         for el in root:
             tag = _local(el.tag)
@@ -126,16 +142,12 @@ def _sheet_sizes(wb: WorkbookParts, part: str) -> _Sizes:
             elif tag == "cols":
                 for col in el:
                     lo, hi = _int(col.get("min")), _int(col.get("max"))
-                    if lo is None or hi is None or hi - lo > _MAX_COL:
-                        continue
                     hidden = col.get("hidden") in ("1", "true")
                     w = _float(col.get("width"))
-                    if not hidden and w is None:
+                    if lo is None or hi is None or (not hidden and w is None):
                         continue
-                    size = 0 if hidden else _char_width(w or 0.0)
-                    for c in range(max(lo, 1), min(hi, _MAX_COL) + 1):
-                        widths[c] = size
-    return _Sizes(widths, default_w, heights, default_h)
+                    cols.append((max(lo, 1), min(hi, _MAX_COL), 0 if hidden else _char_width(w or 0.0)))
+    return _Sizes(cols, default_w, heights, default_h)
 
 
 def _char_width(width: float) -> int:
