@@ -244,8 +244,8 @@ SYMBOL_COLOR_MINOR = _t(
     "Die Farbe eines Zeichens wie ● in der Ampel-Zelle passt zu keinem Status; der Status steht aber fest (aus "
     "einem anderen Kanal) oder die Maßnahme ist nicht in der Auswertung.",
     _SYMBOL_MESSAGE, _SYMBOL_HINT)
-_CONFLICT_TITLE = ("Zwei Kanäle der Ampel-Zelle widersprechen sich (Text, Füllfarbe, bedingte Formatierung, "
-                   "Symbol, Zeichenfarbe).")
+_CONFLICT_TITLE = ("Zwei Kanäle der Ampel-Zelle widersprechen sich (Wort, Zellfarbe, bedingte Formatierung, "
+                   "Symbolsatz, Schriftfarbe, Form oder Bild über der Zelle).")
 STATUS_CONFLICT = _t(
     "status-conflict", E, _CONFLICT_TITLE,
     "{label}: {second}, {first}.",

@@ -187,13 +187,21 @@ def test_groups_one_cell_anchors_and_markup_compatibility(tmp_path):
                  f'<mc:AlternateContent xmlns:mc="{mc}"><mc:Choice Requires="a14">'
                  + sp("Ellipse 6", "FF0000") + '</mc:Choice><mc:Fallback>' + sp("Ellipse 6", "FF0000")
                  + '</mc:Fallback></mc:AlternateContent><xdr:clientData/></xdr:twoCellAnchor>')
+    # a chart dropped over the table, from A5 to D12
+    chart = ('<xdr:twoCellAnchor><xdr:from><xdr:col>0</xdr:col><xdr:colOff>0</xdr:colOff><xdr:row>4</xdr:row>'
+             '<xdr:rowOff>0</xdr:rowOff></xdr:from><xdr:to><xdr:col>4</xdr:col><xdr:colOff>0</xdr:colOff>'
+             '<xdr:row>12</xdr:row><xdr:rowOff>0</xdr:rowOff></xdr:to><xdr:graphicFrame macro="">'
+             '<xdr:nvGraphicFramePr><xdr:cNvPr id="9" name="Diagramm 1"/><xdr:cNvGraphicFramePr/>'
+             '</xdr:nvGraphicFramePr></xdr:graphicFrame><xdr:clientData/></xdr:twoCellAnchor>')
     raw = (f'<?xml version="1.0" encoding="UTF-8" standalone="yes"?><xdr:wsDr xmlns:xdr="{XDR}" xmlns:a="{A}">'
-           + group + one_cell + absolute + hidden + alternate + '</xdr:wsDr>')
+           + group + one_cell + absolute + hidden + alternate + chart + '</xdr:wsDr>')
     m = _one_measure(tmp_path, "mixed", [], raw=raw)
     # the group's ellipse sits in the middle of C6, the absolute one near its corner, the alternate content
-    # counts once; the one-cell anchor lies in row 10, the hidden shape is not seen
-    assert [(c.name, c.says) for c in m.evidence.channels] == [
-        ("Ellipse 3", Status.ROT), ("Ellipse 5", Status.ROT), ("Ellipse 6", Status.ROT)]
+    # counts once; the one-cell anchor lies in row 10, the hidden shape is not seen; the chart lies over
+    # the cell but is far larger: seen, named only where the measure had no status
+    assert [(c.name, c.says, c.case) for c in m.evidence.channels] == [
+        ("Ellipse 3", Status.ROT, ""), ("Ellipse 5", Status.ROT, ""), ("Ellipse 6", Status.ROT, ""),
+        ("Diagramm 1", None, "teilweise")]
     assert m.status is Status.ROT
 
 

@@ -200,6 +200,7 @@ class Drawings:
         self.items = items
         self.sizes = sizes
         self._rows: _Rows | None = None
+        self._order = {id(d): i for i, d in enumerate(items)}
         if sizes is not None and items:
             self._rows = _Rows([(sizes.row_at(d.box[1]), sizes.row_at(max(d.box[1], d.box[3] - 1)), d)
                                 for d in items])
@@ -214,12 +215,12 @@ class Drawings:
             return
         sizes = self.sizes
         left, top, right, bottom = sizes.x(c0), sizes.y(r0), sizes.x(c1 + 1), sizes.y(r1 + 1)
-        seen: set[int] = set()
+        found: dict[int, Drawn] = {}
         for r in range(r0, r1 + 1):
             for d in self._rows.at(r):
-                if id(d) not in seen:
-                    seen.add(id(d))
-                    yield from _judge(d, left, top, right, bottom)
+                found.setdefault(id(d), d)
+        for d in sorted(found.values(), key=lambda d: self._order[id(d)]):  # in the order they were drawn
+            yield from _judge(d, left, top, right, bottom)
 
 
 def _judge(d: Drawn, left: int, top: int, right: int, bottom: int) -> Iterator[tuple[Drawn, bool]]:
@@ -307,7 +308,7 @@ def _content(anchor: Element) -> Iterator[Element]:
             choice = next(iter(el), None)
             if choice is not None:
                 yield from choice
-        elif tag in ("sp", "pic", "cxnSp", "grpSp"):
+        elif tag in ("sp", "pic", "cxnSp", "grpSp", "graphicFrame"):
             yield el
 
 
@@ -322,7 +323,7 @@ def _collect(el: Element, box: tuple[int, int, int, int], theme: Theme, out: lis
     alt = " ".join(((props.get("descr") or props.get("title") or "") if props is not None else "").split())
     if tag == "pic":
         out.append(Drawn("bild", name, alt, None, box))
-    elif tag == "cxnSp":
+    elif tag in ("cxnSp", "graphicFrame"):  # a line or connector, a chart: drawn, but no fill to read
         out.append(Drawn("form", name, alt, None, box))
     elif tag == "sp":
         out.append(Drawn("form", name, alt, _shape_fill(el, theme, group_fill), box))
@@ -331,7 +332,7 @@ def _collect(el: Element, box: tuple[int, int, int, int], theme: Theme, out: lis
         fill = _fill(gprops, theme) if gprops is not None else None
         xfrm = _child(gprops, "xfrm") if gprops is not None else None
         for child in el:
-            if _local(child.tag) in ("sp", "pic", "cxnSp", "grpSp"):
+            if _local(child.tag) in ("sp", "pic", "cxnSp", "grpSp", "graphicFrame"):
                 _collect(child, _child_box(child, xfrm, box), theme, out, fill if fill != "" else group_fill)
 
 
