@@ -257,3 +257,25 @@ def test_a_drawing_part_with_a_document_type_is_refused_in_german(tmp_path):
            '</xdr:wsDr>')
     with pytest.raises(ReadError, match="Dokumenttyp-Deklaration"):
         _one_measure(tmp_path, "dtd", [], raw=raw)
+
+
+def test_a_shape_over_a_merged_status_cell_and_in_a_hidden_row(tmp_path):
+    """A measure over two rows (Nr, text, Ampel merged) with its ellipse in the middle of the merged
+    Ampel cell, on the border of the two rows; a measure in a hidden row with its ellipse (counted, as
+    the hidden row's measure is)."""
+    layout = Layout({"A": 6, "B": 40, "C": 10}, {6: 20.0, 7: 20.0, 8: 20.0})
+    wb = new_workbook()
+    ws = wb.active
+    ws.title = "Sprache"
+    field_sheet(ws, "Handlungsfeld Sprache", layout,
+                [("UZ1", "Unterziel 1: Kurse", None), ("1", "Kurs", None), ("", "", None), ("2", "Kita", None)])
+    for rng in ("A6:A7", "B6:B7", "C6:C7"):
+        ws.merge_cells(rng)
+    ws.row_dimensions[8].hidden = True
+    path = tmp_path / "merged.xlsx"
+    wb.save(path)
+    px = 9525
+    across = Shape("Ellipse 1", "ellipse", (2, 20 * px, 5, 24 * px), (2, 40 * px, 6, 12 * px), "FF0000")
+    add_shapes(path, 1, [across, layout.centred("Ellipse 2", "C8", "00B050")])
+    k = ampel_xl.read(path)
+    assert [(m.nr, m.status) for m in k.massnahmen] == [("1", Status.ROT), ("2", Status.GRUEN)]

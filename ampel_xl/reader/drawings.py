@@ -117,12 +117,10 @@ def _sheet_sizes(wb: WorkbookParts, part: str) -> _Sizes:
     for el in stream:
         r = el.get("r")
         row = int(r) if r and r.isdigit() else row + 1
-        if el.get("hidden") in ("1", "true"):
-            heights[row] = 0
-        elif el.get("customHeight") in ("1", "true") or el.get("ht"):
-            pt = _float(el.get("ht"))
-            if pt is not None:
-                heights[row] = round(pt * EMU_PER_POINT)
+        # a hidden row keeps its height here: its measure counts, and so does what is drawn over it
+        pt = _float(el.get("ht"))
+        if pt is not None:
+            heights[row] = round(pt * EMU_PER_POINT)
     root = stream.root
     default_w, default_h = 64 * EMU_PER_PIXEL, 15 * EMU_PER_POINT
     cols: list[tuple[int, int, int]] = []
@@ -141,12 +139,9 @@ def _sheet_sizes(wb: WorkbookParts, part: str) -> _Sizes:
                     default_w = -(-(int(base * 7) + 5) // 8) * 8 * EMU_PER_PIXEL
             elif tag == "cols":
                 for col in el:
-                    lo, hi = _int(col.get("min")), _int(col.get("max"))
-                    hidden = col.get("hidden") in ("1", "true")
-                    w = _float(col.get("width"))
-                    if lo is None or hi is None or (not hidden and w is None):
-                        continue
-                    cols.append((max(lo, 1), min(hi, _MAX_COL), 0 if hidden else _char_width(w or 0.0)))
+                    lo, hi, w = _int(col.get("min")), _int(col.get("max")), _float(col.get("width"))
+                    if lo is not None and hi is not None and w is not None:  # hidden or not: as for rows
+                        cols.append((max(lo, 1), min(hi, _MAX_COL), _char_width(w)))
     return _Sizes(cols, default_w, heights, default_h)
 
 
