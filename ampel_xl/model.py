@@ -103,7 +103,8 @@ class Channel(NamedTuple):
     ``readable`` False when it shows something that names no status (its kind's finding tells
     which, by ``case``: ``"blau"``, ``"mehrdeutig"``, ``"teilweise"`` …). For a readable channel
     ``case`` may say how it was made (``"verlauf"``: a gradient's stop). ``name`` names what was
-    seen (a colour's name, a shape's or picture's name); ``colour`` is the font colour of a symbol.
+    seen (a colour's name, a shape's or picture's name); ``colour`` the colour seen ``"RRGGBB"``
+    (a fill's, a shape's, a symbol's font colour), which findings quote as ``#RRGGBB``.
     """
 
     kind: str
