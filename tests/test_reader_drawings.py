@@ -279,3 +279,25 @@ def test_a_shape_over_a_merged_status_cell_and_in_a_hidden_row(tmp_path):
     add_shapes(path, 1, [across, layout.centred("Ellipse 2", "C8", "00B050")])
     k = ampel_xl.read(path)
     assert [(m.nr, m.status) for m in k.massnahmen] == [("1", Status.ROT), ("2", Status.GRUEN)]
+
+
+def _unmentioned(path: Path) -> list[tuple[str | None, str | None]]:
+    """(cell, drawing) of every drawing over the Ampel cell of a measure without status that no finding
+    at that cell names."""
+    k = ampel_xl.read(path)
+    report = ampel_xl.validate(k)
+    named = {(f.sheet, f.cell) for f in report.findings if f.code.startswith("drawing-over-cell")}
+    return [(m.status_cell, c.name) for m in k.massnahmen if m.status is None
+            for c in m.evidence.channels if c.kind in ("form", "bild") and (m.sheet, m.status_cell) not in named]
+
+
+def test_nothing_drawn_over_a_measure_without_status_goes_unmentioned(cases, tmp_path):
+    paths = [c.path for c in cases.values()]
+    if SOFFICE:
+        paths += list(resave_libreoffice(paths[:2], tmp_path / "lo").values())
+    if SSCONVERT:
+        paths += list(resave_gnumeric(paths[:2], tmp_path / "gn").values())
+    for path in paths:
+        k = ampel_xl.read(path)
+        assert any(m.status is None and m.evidence.channel("form", "bild") for m in k.massnahmen), path
+        assert _unmentioned(path) == [], path
