@@ -301,3 +301,26 @@ def test_nothing_drawn_over_a_measure_without_status_goes_unmentioned(cases, tmp
         k = ampel_xl.read(path)
         assert any(m.status is None and m.evidence.channel("form", "bild") for m in k.massnahmen), path
         assert _unmentioned(path) == [], path
+
+
+@pytest.mark.parametrize("xml, expected", [
+    ('<a:srgbClr val="00b050"/>', "00B050"),
+    ('<a:prstClr val="red"/>', "FF0000"),
+    ('<a:sysClr val="window" lastClr="FFFFFF"/>', "FFFFFF"),
+    ('<a:schemeClr val="accent6"/>', "70AD47"),
+    ('<a:schemeClr val="accent6"><a:lumMod val="75000"/></a:schemeClr>', "548235"),  # dunkler 25 %
+    ('<a:schemeClr val="accent2"><a:lumMod val="60000"/><a:lumOff val="40000"/></a:schemeClr>', "F4B183"),
+    ('<a:schemeClr val="accent6"><a:lumMod val="50000"/></a:schemeClr>', "385723"),  # dunkler 50 %
+    ('<a:schemeClr val="bg1"><a:lumMod val="85000"/></a:schemeClr>', "D9D9D9"),  # Weiß, dunkler 15 %
+    ('<a:srgbClr val="FF0000"><a:tint val="50000"/></a:srgbClr>', "FF8080"),
+    ('<a:srgbClr val="FF0000"><a:shade val="50000"/></a:srgbClr>', "800000"),
+])
+def test_drawingml_colours_as_excel_shows_them(xml, expected):
+    """A shape's fill colour as Excel's colour picker writes it, resolved with the Office 2013–2022 theme."""
+    from xml.etree.ElementTree import fromstring
+
+    from ampel_xl.colors import OFFICE_2013
+    from ampel_xl.reader.drawings import _colour
+
+    holder = fromstring(f'<a:solidFill xmlns:a="{A}">{xml}</a:solidFill>')
+    assert _colour(holder, OFFICE_2013) == expected
