@@ -486,6 +486,9 @@ CHANNEL_KINDS: dict[str, ChannelKind] = {
         "das Bild „{name}“",
         {"": Unread(DRAWING_OVER_CELL_PICTURE, DRAWING_MINOR_PICTURE, explains=False),
          "teilweise": Unread(DRAWING_OVER_CELL_PICTURE, DRAWING_MINOR_PICTURE, explains=False, only_missing=True)}),
+    "textfeld": ChannelKind(
+        "Textfeld über der Zelle", "das Textfeld „{name}“ über der Zelle sagt „{text}“{named}",
+        "der Text „{raw}“ des Textfelds „{name}“"),
     "symbolsatz": ChannelKind(
         "Symbolsatz", "die bedingte Formatierung zeigt das Symbol {raw} ({status})", "das Symbol {raw}",
         {"": Unread(ICON_UNKNOWN)}),

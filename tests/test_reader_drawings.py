@@ -324,3 +324,25 @@ def test_drawingml_colours_as_excel_shows_them(xml, expected):
 
     holder = fromstring(f'<a:solidFill xmlns:a="{A}">{xml}</a:solidFill>')
     assert _colour(holder, OFFICE_2013) == expected
+
+
+def test_a_text_box_over_the_cell_is_read_by_its_text(tmp_path):
+    """Einfügen › Textfeld, white as Excel makes it, typed „Gelb“ and dragged over the Ampel cell: a
+    person reads Gelb. A text box that says something else is no status and is named where the measure
+    has none; one that says „Grün“ over the word „Rot“ is a conflict naming both."""
+    def box(text: str) -> Shape:
+        s = LAYOUT.centred("Textfeld 1", "C6", "FFFFFF", size_px=30)
+        s.text = text
+        return s
+
+    m = _one_measure(tmp_path, "gelb", [box("Gelb")])
+    assert m.status is Status.GELB and [c.kind for c in m.evidence.channels] == ["textfeld"]
+    m = _one_measure(tmp_path, "note", [box("siehe Bemerkung")])
+    assert m.status is None
+    report = ampel_xl.validate(ampel_xl.read(tmp_path / "note.xlsx"))
+    assert {(f.cell, f.code) for f in report.findings} >= {("C6", "status-missing"), ("C6", "drawing-over-cell")}
+    _one_measure(tmp_path, "conflict", [box("Grün")], text="Rot")
+    report = ampel_xl.validate(ampel_xl.read(tmp_path / "conflict.xlsx"))
+    [conflict] = [f for f in report.findings if f.code == "status-conflict"]
+    assert conflict.message == ("Maßnahme Nr. 1: Das Textfeld „Textfeld 1“ über der Zelle sagt „Grün“, "
+                                "der Text sagt „Rot“.")

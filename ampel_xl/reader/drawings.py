@@ -47,13 +47,14 @@ _LINES = ("line", "straightConnector", "bentConnector", "curvedConnector", "arc"
 class Drawn:
     """One shape or picture on a sheet. ``kind`` is ``"form"`` or ``"bild"``; ``fill`` the
     ``"RRGGBB"`` a shape is filled with (None: no fill, a line, a picture); ``box`` its (left, top,
-    right, bottom) in EMU from the sheet's top-left corner."""
+    right, bottom) in EMU from the sheet's top-left corner; ``text`` what a shape (a text box) says."""
 
     kind: str
     name: str
     alt: str
     fill: str | None
     box: tuple[int, int, int, int]
+    text: str = ""
 
 
 class _Sizes:
@@ -321,7 +322,11 @@ def _collect(el: Element, box: tuple[int, int, int, int], theme: Theme, out: lis
     elif tag in ("cxnSp", "graphicFrame"):  # a line or connector, a chart: drawn, but no fill to read
         out.append(Drawn("form", name, alt, None, box))
     elif tag == "sp":
-        out.append(Drawn("form", name, alt, _shape_fill(el, theme, group_fill), box))
+        body = _child(el, "txBody")
+        paragraphs = [p for p in body.iter() if _local(p.tag) == "p"] if body is not None else []
+        text = " ".join(" ".join("".join(t.text or "" for t in p.iter() if _local(t.tag) == "t") for p in paragraphs)
+                        .split())
+        out.append(Drawn("form", name, alt, _shape_fill(el, theme, group_fill), box, text))
     elif tag == "grpSp":
         gprops = _child(el, "grpSpPr")
         fill = _fill(gprops, theme) if gprops is not None else None
@@ -432,7 +437,8 @@ def _modified(rgb: str, el: Element) -> str:
 def drawn_channels(drawings: Drawings, cells: tuple[int, int, int, int], where: str,
                    word: Callable[[str], Status | None]) -> list[Channel]:
     """The status channels of what is drawn over a status cell (``cells``: the cell or its merged
-    range as c0, r0, c1, r1); ``word`` reads a picture's alt text or name as a status word."""
+    range as c0, r0, c1, r1); ``word`` reads a picture's alt text or name, or a text box's text, as a
+    status word."""
     out: list[Channel] = []
     for d, centred in drawings.over(*cells):
         if d.kind == "bild":
@@ -448,8 +454,11 @@ def drawn_channels(drawings: Drawings, cells: tuple[int, int, int, int], where: 
             continue
         cls = classify(d.fill) if d.fill else ColorClass.NEUTRAL
         says = _CLASS_STATUS.get(cls)
+        said = word(d.text) if says is None and d.text else None
         if says is not None:
             out.append(Channel("form", says, d.fill or "", where, True, "", name, d.fill))
+        elif said is not None:  # a text box over the cell whose text is a status word
+            out.append(Channel("textfeld", said, d.text, where, True, "", name, d.fill))
         else:
             out.append(Channel("form", None, d.fill or "", where, False,
                                "ohne" if cls is ColorClass.NEUTRAL else "farbe", name, d.fill))
