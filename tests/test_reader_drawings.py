@@ -248,6 +248,16 @@ def test_column_edges_from_runs_of_widths_agree_with_adding_them_up():
         assert sizes.x(c) == edge and sizes.width(c) == width.get(c, 609600)
         edge += width.get(c, 609600)
     assert sizes.y(8) == 5 * 190500 + 0 + 400000 and sizes.row_at(sizes.y(8)) == 8
+    heights = {r: rng.choice((0, 100000, 190500, 500000)) for r in rng.sample(range(1, 300), 80)}
+    sizes = _Sizes([], 609600, heights, 190500)
+    tops, y = [], 0
+    for r in range(1, 400):
+        tops.append(y)
+        y += heights.get(r, 190500)
+    for probe in [*rng.sample(range(0, y), 500), 0, y - 1]:
+        # the one row whose span holds the point (a row of height 0 holds none)
+        [expected] = [r for r in range(1, 400) if tops[r - 1] <= probe < tops[r - 1] + heights.get(r, 190500)]
+        assert sizes.row_at(probe) == expected, probe
 
 
 def test_a_drawing_part_with_a_document_type_is_refused_in_german(tmp_path):

@@ -22,6 +22,7 @@ from __future__ import annotations
 
 import bisect
 import colorsys
+import functools
 import re
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
@@ -35,7 +36,6 @@ from .parts import PartMissing, WorkbookParts, _parse, _rels, _Streamed
 EMU_PER_PIXEL = 9525
 EMU_PER_POINT = 12700
 _MAX_COL = 16384
-_MAX_ROW = 1048576
 
 _CLASS_STATUS = {ColorClass.GRUEN: Status.GRUEN, ColorClass.GELB: Status.GELB, ColorClass.ROT: Status.ROT}
 _SCHEME_ALIAS = {"bg1": "lt1", "tx1": "dk1", "bg2": "lt2", "tx2": "dk2"}
@@ -79,6 +79,7 @@ class _Sizes:
         self._row_delta = [0]
         for r in self._rows:
             self._row_delta.append(self._row_delta[-1] + heights[r] - default_h)
+        self._row_tops = [self.y(r) for r in self._rows]
 
     def _run(self, col: int) -> int:
         return bisect.bisect_right(self._run_lo, col) - 1
@@ -106,12 +107,19 @@ class _Sizes:
         return self.heights.get(row, self.default_h)
 
     def row_at(self, y: int) -> int:
-        """The row whose span holds ``y``."""
-        return max(1, bisect.bisect_right(range(1, _MAX_ROW + 2), y, key=self.y))
+        """The row whose span holds ``y`` (past the last sized row, the rows have the default height)."""
+        step = max(self.default_h, 1)
+        i = bisect.bisect_right(self._row_tops, y) - 1
+        if i < 0:
+            return max(1, y // step + 1)
+        r, top = self._rows[i], self._row_tops[i]
+        end = top + self.heights[r]
+        return r if y < end else r + 1 + (y - end) // step
 
 
-def _sheet_sizes(wb: WorkbookParts, part: str) -> _Sizes:
-    """The column widths and row heights a sheet stores (Excel's pixel rules, Calibri 11)."""
+def _sheet_sizes(wb: WorkbookParts, part: str) -> tuple[_Sizes, str | None]:
+    """The column widths and row heights a sheet stores (Excel's pixel rules, Calibri 11), and the
+    relationship id of its ``<drawing>``."""
     heights: dict[int, int] = {}
     row = 0
     stream = _Streamed(wb.zf, part, "sheetData")
@@ -125,6 +133,7 @@ def _sheet_sizes(wb: WorkbookParts, part: str) -> _Sizes:
     root = stream.root
     default_w, default_h = 64 * EMU_PER_PIXEL, 15 * EMU_PER_POINT
     cols: list[tuple[int, int, int]] = []
+    rid = None
     if root is not None:
         for el in root:
             tag = _local(el.tag)
@@ -143,7 +152,9 @@ def _sheet_sizes(wb: WorkbookParts, part: str) -> _Sizes:
                     lo, hi, w = _int(col.get("min")), _int(col.get("max")), _float(col.get("width"))
                     if lo is not None and hi is not None and w is not None:  # hidden or not: as for rows
                         cols.append((max(lo, 1), min(hi, _MAX_COL), _char_width(w)))
-    return _Sizes(cols, default_w, heights, default_h)
+            elif tag == "drawing":
+                rid = next((v for k, v in el.attrib.items() if _local(k) == "id"), None)
+    return _Sizes(cols, default_w, heights, default_h), rid
 
 
 def _char_width(width: float) -> int:
@@ -234,27 +245,30 @@ NO_DRAWINGS = Drawings([], None)
 
 
 def read_drawings(wb: WorkbookParts, sheet_part: str, theme: Theme) -> Drawings:
-    """The shapes and pictures of the sheet stored at ``sheet_part``; none when it has no drawing.
-    Damage raises as any part's does (the caller turns it into a German message)."""
-    drawing = next((p for t, p in _rels(wb.zf, sheet_part).values() if t.endswith("/drawing")), None)
+    """The shapes and pictures of the sheet stored at ``sheet_part``: its ``<drawing r:id>`` through
+    the sheet's relationships; none when it has no drawing. Damage raises as any part's does (the
+    caller turns it into a German message)."""
+    rels = {rid: p for rid, (t, p) in _rels(wb.zf, sheet_part).items() if t.endswith("/drawing")}
+    if not rels:
+        return NO_DRAWINGS
+    sizes, rid = _sheet_sizes(wb, sheet_part)
+    drawing = rels.get(rid or "")
     if drawing is None or drawing not in wb.zf.NameToInfo:
         return NO_DRAWINGS
     try:
         root = _parse(wb.zf, drawing)
     except PartMissing:
         return NO_DRAWINGS
-    anchors = [a for a in root if _local(a.tag) in ("twoCellAnchor", "oneCellAnchor", "absoluteAnchor")]
-    if not anchors:
-        return NO_DRAWINGS
-    sizes = _sheet_sizes(wb, sheet_part)
     items: list[Drawn] = []
-    for anchor in anchors:
+    for anchor in root:
+        if _local(anchor.tag) not in ("twoCellAnchor", "oneCellAnchor", "absoluteAnchor"):
+            continue
         box = _anchor_box(anchor, sizes)
         if box is None:
             continue
         for el in _content(anchor):
             _collect(el, box, theme, items, None)
-    return Drawings(items, sizes)
+    return Drawings(items, sizes) if items else NO_DRAWINGS
 
 
 def _anchor_box(anchor: Element, sizes: _Sizes) -> tuple[int, int, int, int] | None:
@@ -487,6 +501,7 @@ def _picture_says(text: str, word: Callable[[str], Status | None]) -> Status | N
 # --------------------------------------------------------------------------------------------
 
 
+@functools.lru_cache(maxsize=1024)
 def _local(tag: object) -> str:
     return tag.rsplit("}", 1)[-1] if isinstance(tag, str) else ""
 
