@@ -20,13 +20,14 @@ from __future__ import annotations
 
 import enum
 import string
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
 from .vocabulary import STATUS_CHOICE
 
 __all__ = [
     "Severity", "Finding", "FindingType", "FINDING_TYPES", "REGISTRY", "codes_table_markdown",
+    "ChannelKind", "Unread", "CHANNEL_KINDS",
 ]
 
 
@@ -233,7 +234,7 @@ _COLOR_TITLE = ("Eine Farbe der Ampel-Zelle (Füllung, bedingte Formatierung ode
                 "passt zu keinem Status.")
 _FILL_HINT = ("Färben Sie die Zelle in einem eindeutigen Grün, Gelb/Orange oder Rot, oder tragen Sie den Status "
               "als Wort ein.")
-_SYMBOL_MESSAGE = "{label}: Das Zeichen „{text}“ hat die Schriftfarbe {colour}, die zu keinem Status passt."
+_SYMBOL_MESSAGE = "{label}: Das Zeichen „{text}“ hat die Schriftfarbe {code}, die zu keinem Status passt."
 _SYMBOL_HINT = "Färben Sie das Zeichen grün, gelb/orange oder rot, oder tragen Sie den Status als Wort ein."
 COLOR_UNKNOWN = _t(
     "color-unknown", E, _COLOR_TITLE,
@@ -249,8 +250,8 @@ SYMBOL_COLOR_MINOR = _t(
     "Die Farbe eines Zeichens wie ● in der Ampel-Zelle passt zu keinem Status; der Status steht aber fest (aus "
     "einem anderen Kanal) oder die Maßnahme ist nicht in der Auswertung.",
     _SYMBOL_MESSAGE, _SYMBOL_HINT)
-_CONFLICT_TITLE = ("Zwei Kanäle der Ampel-Zelle widersprechen sich (Text, Füllfarbe, bedingte Formatierung, "
-                   "Symbol, Zeichenfarbe).")
+_CONFLICT_TITLE = ("Zwei Kanäle der Ampel-Zelle widersprechen sich (Wort, Zellfarbe, bedingte Formatierung, "
+                   "Symbolsatz, Schriftfarbe, Form oder Bild über der Zelle).")
 STATUS_CONFLICT = _t(
     "status-conflict", E, _CONFLICT_TITLE,
     "{label}: {second}, {first}.",
@@ -286,12 +287,12 @@ STATUS_TEXT_MINOR_USED = _t(
     _WORD_MESSAGE + " Verwendet wird {status} aus der Farbe bzw. dem Symbol.", _WORD_HINT, variant="verwendet")
 ICON_UNKNOWN = _t(
     "icon-unknown", E, "Ein Symbol der bedingten Formatierung (Symbolsatz) steht für keinen Status.",
-    "{label}: Die bedingte Formatierung zeigt das Symbol {icon}, das für keinen Status steht.",
+    "{label}: Die bedingte Formatierung zeigt das Symbol {raw}, das für keinen Status steht.",
     "Verwenden Sie einen Symbolsatz mit Ampelfarben (z. B. „3 Ampeln“) oder tragen Sie den Status als Wort ein.")
 CF_UNREADABLE = _t(
     "cf-unreadable", W,
     "Eine Regel der bedingten Formatierung, die eine Ampel-Zelle betrifft, kann nicht ausgewertet werden.",
-    "{label}: Die Regel {rule} gilt für die Ampel-Zelle, kann aber nicht ausgewertet werden; "
+    "{label}: Die Regel {raw} gilt für die Ampel-Zelle, kann aber nicht ausgewertet werden; "
     "ihre Farbe oder ihr Symbol ist nicht berücksichtigt.",
     "Prüfen Sie die Regel unter Start › Bedingte Formatierung › Regeln verwalten, oder tragen Sie den Status "
     "als Wort ein.")
@@ -352,12 +353,30 @@ FORMULA_NO_RESULT = _t(
     "Formel ohne gespeichertes Ergebnis – Datei in Excel öffnen und speichern (dann speichert Excel das Ergebnis "
     "mit), oder den Wert statt der Formel eintragen.")
 _BLUE_TITLE = "Die Ampel-Zelle ist blau; Blau markiert die Auswertung, nicht den Status."
-_BLUE_MESSAGE = "{label}: Die Ampel-Zelle ist blau ({colour}); Blau markiert die Auswertung, nicht den Status."
+_BLUE_MESSAGE = "{label}: Die Ampel-Zelle ist blau ({code}); Blau markiert die Auswertung, nicht den Status."
 _BLUE_HINT = ("Markieren Sie die Auswertung über die Nr.- oder Textzelle und färben Sie die Ampel-Zelle grün, "
               "gelb oder rot.")
 STATUS_BLUE = _t("status-blue", W, _BLUE_TITLE, _BLUE_MESSAGE, _BLUE_HINT)
 STATUS_BLUE_TEXT = _t(
-    "status-blue", W, _BLUE_TITLE, _BLUE_MESSAGE + " Verwendet wird der Text „{text}“.", _BLUE_HINT, variant="text")
+    "status-blue", W, _BLUE_TITLE, _BLUE_MESSAGE + " Verwendet wird {used}.", _BLUE_HINT, variant="text")
+_DRAWING_FORM = "{label}: Über der Ampel-Zelle liegt die Form „{name}“ ({shown}); sie zeigt keinen Status."
+_DRAWING_BILD = "{label}: Über der Ampel-Zelle liegt das Bild „{name}“{alt}; ein Bild wird nicht als Status gelesen."
+_DRAWING_FORM_HINT = ("Legen Sie eine grün, gelb oder rot gefüllte Form mittig über die Ampel-Zelle, oder tragen Sie "
+                      "die Ampel als Farbe oder Wort in die Zelle ein.")
+_DRAWING_BILD_HINT = ("Bild über der Zelle – Ampel als Farbe oder Wort eintragen, oder dem Bild den Alternativtext "
+                      "„Grün“, „Gelb“ oder „Rot“ geben (Rechtsklick › Alternativtext bearbeiten).")
+_DRAWING_TITLE = "Über der Ampel-Zelle liegt eine Form oder ein Bild, das keinen Status zeigt"
+DRAWING_OVER_CELL = _t(
+    "drawing-over-cell", W, _DRAWING_TITLE + "; die Maßnahme hat sonst keinen Status.",
+    _DRAWING_FORM, _DRAWING_FORM_HINT)
+DRAWING_OVER_CELL_PICTURE = _t(
+    "drawing-over-cell", W, _DRAWING_TITLE + "; die Maßnahme hat sonst keinen Status.",
+    _DRAWING_BILD, _DRAWING_BILD_HINT, variant="bild")
+_DRAWING_MINOR_TITLE = (_DRAWING_TITLE + "; der Status steht aber fest (aus einem anderen Kanal) oder die Maßnahme "
+                        "ist nicht in der Auswertung.")
+DRAWING_MINOR = _t("drawing-over-cell-minor", I, _DRAWING_MINOR_TITLE, _DRAWING_FORM, _DRAWING_FORM_HINT)
+DRAWING_MINOR_PICTURE = _t(
+    "drawing-over-cell-minor", I, _DRAWING_MINOR_TITLE, _DRAWING_BILD, _DRAWING_BILD_HINT, variant="bild")
 ROW_HIDDEN = _t(
     "row-hidden", W, "Eine Maßnahme steht in einer ausgeblendeten Zeile; sie wird mitgezählt.",
     "Maßnahme Nr. {nr} steht in einer ausgeblendeten Zeile (Zeile {row}) und wird mitgezählt.",
@@ -416,18 +435,100 @@ OUTSIDE_WHAT = {
 }
 OUTSIDE_OTHER = "keine Maßnahme"
 
-#: The channels of a status cell, as named in ``status-conflict``'s hint.
-CHANNEL_WORD = {"text": "Text", "fill": "Füllfarbe", "icon": "Symbol", "symbol": "Zeichenfarbe"}
+# -- the channels of a status cell ------------------------------------------------------------------
+@dataclass(frozen=True, slots=True)
+class Unread:
+    """What validation reports for an unreadable channel of one case of a kind.
 
-#: What one channel of the status cell says, as a clause of ``status-conflict``'s message.
-CHANNEL_SAYS = {
-    "text": "der Text sagt „{text}“",
-    "text-status": "der Text sagt „{text}“ ({status})",
-    "icon": "die bedingte Formatierung zeigt das Symbol {icon} ({status})",
-    "symbol": "das Zeichen „{text}“ ist {status} (#{rgb})",
-    "fill": "die Zelle ist {status} gefüllt (#{rgb})",
-    "fill-bedingt": "die Zelle ist durch bedingte Formatierung {status} gefüllt (#{rgb})",
-    "fill-zeile": "die Zelle ist (die ganze Zeile) {status} gefüllt (#{rgb})",
+    ``counts`` when the measure is in the evaluation and no other channel gives its status, ``minor``
+    when it is not in the evaluation (default: ``counts``), ``used`` when another channel gives the
+    status (default: ``minor``). ``explains``: the finding says why the measure has no status, so no
+    ``status-missing`` is reported besides it. ``only_missing``: named only when the measure has no
+    status at all (a shape that merely overlaps the cell). ``shown`` says what was seen, for the
+    template's ``{shown}``.
+    """
+
+    counts: FindingType
+    minor: FindingType | None = None
+    used: FindingType | None = None
+    explains: bool = True
+    only_missing: bool = False
+    shown: str = ""
+
+    def finding(self, counted: bool, other_status: bool) -> FindingType:
+        if other_status:
+            return self.used or self.minor or self.counts
+        return self.counts if counted else (self.minor or self.counts)
+
+
+@dataclass(frozen=True, slots=True)
+class ChannelKind:
+    """One kind of channel a status is read from (a row of :data:`CHANNEL_KINDS`).
+
+    ``name`` is its German name, as the findings name it; ``says`` what a channel of this kind
+    says, as a clause of ``status-conflict``'s message; ``used`` how ``status-blue`` names it when
+    its status is the one used; ``unread`` the finding of an unreadable channel, by its case
+    (:attr:`ampel_xl.model.Channel.case`); ``missing`` the case of ``status-missing`` a channel of
+    this kind selects. Placeholders: ``{raw}`` (what was seen), ``{name}``, ``{text}`` (the raw
+    text, shortened), ``{status}``, ``{farbe}`` (the status in lower case), ``{named}`` (" (Grün)"
+    where the raw text is not the status's own name), ``{code}`` (``#RRGGBB``).
+    """
+
+    name: str
+    says: str
+    used: str
+    unread: dict[str, Unread] = field(default_factory=dict)
+    missing: FindingType | None = None
+
+
+_COLOR_UNREAD = Unread(COLOR_UNKNOWN)
+_BLUE_UNREAD = Unread(STATUS_BLUE, used=STATUS_BLUE_TEXT, explains=False)
+
+#: Every kind of status channel, in the order of precedence: where two readable channels disagree,
+#: the first one's status is used (and the disagreement is an error naming both). Adding a channel
+#: is a reader function that makes :class:`~ampel_xl.model.Channel` values of a new kind, and a row here.
+CHANNEL_KINDS: dict[str, ChannelKind] = {
+    "wort": ChannelKind(
+        "Wort", "der Text sagt „{text}“{named}", "der Text „{raw}“",
+        {"": Unread(STATUS_TEXT_UNKNOWN, STATUS_TEXT_MINOR, STATUS_TEXT_MINOR_USED),
+         "mehrdeutig": Unread(STATUS_AMBIGUOUS), "buchstabe": Unread(STATUS_AMBIGUOUS_LETTER)}),
+    "formel": ChannelKind("Formel", "die Formel ergibt „{raw}“", "die Formel", {"": Unread(FORMULA_UNCACHED)}),
+    "bild": ChannelKind(
+        "Bild über der Zelle", "das Bild „{name}“ über der Zelle heißt „{raw}“ ({status})",
+        "das Bild „{name}“",
+        {"": Unread(DRAWING_OVER_CELL_PICTURE, DRAWING_MINOR_PICTURE, explains=False),
+         "teilweise": Unread(DRAWING_OVER_CELL_PICTURE, DRAWING_MINOR_PICTURE, explains=False, only_missing=True)}),
+    "textfeld": ChannelKind(
+        "Textfeld über der Zelle", "das Textfeld „{name}“ über der Zelle sagt „{text}“{named}",
+        "der Text „{raw}“ des Textfelds „{name}“"),
+    "symbolsatz": ChannelKind(
+        "Symbolsatz", "die bedingte Formatierung zeigt das Symbol {raw} ({status})", "das Symbol {raw}",
+        {"": Unread(ICON_UNKNOWN)}),
+    "schriftfarbe": ChannelKind(
+        "Schriftfarbe", "das Zeichen „{raw}“ ist {farbe} ({code})", "die Farbe des Zeichens „{raw}“",
+        {"": Unread(COLOR_UNKNOWN_SYMBOL, SYMBOL_COLOR_MINOR)}),
+    "form": ChannelKind(
+        "Form über der Zelle", "die Form „{name}“ über der Zelle ist {farbe} gefüllt ({code})",
+        "die Farbe der Form „{name}“",
+        {"farbe": Unread(DRAWING_OVER_CELL, DRAWING_MINOR, explains=False,
+                         shown="gefüllt in {code}, das zu keinem Status passt"),
+         "ohne": Unread(DRAWING_OVER_CELL, DRAWING_MINOR, explains=False, only_missing=True,
+                        shown="ohne Füllfarbe"),
+         "teilweise": Unread(DRAWING_OVER_CELL, DRAWING_MINOR, explains=False, only_missing=True,
+                             shown="nur teilweise über der Zelle")}),
+    "bedingt": ChannelKind(
+        "bedingte Formatierung", "die Zelle ist durch bedingte Formatierung {farbe} gefüllt ({code})",
+        "die Farbe der bedingten Formatierung",
+        {"": Unread(COLOR_UNKNOWN_CONDITIONAL), "blau": _BLUE_UNREAD}),
+    "zellfarbe": ChannelKind(
+        "Zellfarbe", "die Zelle ist {farbe} gefüllt ({code})", "die Zellfarbe",
+        {"": _COLOR_UNREAD, "blau": _BLUE_UNREAD}),
+    "zeilenfarbe": ChannelKind(
+        "Zeilenfarbe", "die Zelle ist (die ganze Zeile) {farbe} gefüllt ({code})", "die Farbe der Zeile",
+        {"": _COLOR_UNREAD, "blau": _BLUE_UNREAD}),
+    "regel": ChannelKind(
+        "Regel der bedingten Formatierung", "die Regel {raw} gilt", "die Regel {raw}",
+        {"": Unread(CF_UNREADABLE, explains=False)}, missing=STATUS_MISSING_CF),
 }
 
 NO_FILL = "ohne Füllung"

@@ -15,12 +15,12 @@ import enum
 import re
 from dataclasses import dataclass
 from functools import cached_property
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, NamedTuple
 
 # The status and its palette live in the vocabulary (which imports nothing from the package);
 # re-exported here because a status is part of the model.
 from .display import konzept_html
-from .findings import Finding, FindingType
+from .findings import CHANNEL_KINDS, Finding, FindingType
 from .tidy import konzept_frame
 from .vocabulary import BLUE_MARK, STATUS_COLORS, STATUS_FILLS, STATUS_MEANINGS, STATUS_ORDER, Status  # noqa: F401  (re-exports)
 
@@ -78,113 +78,163 @@ def field_key(name: str) -> str:
     return re.sub(r"[^a-z0-9äöü]+", "", t)
 
 
-#: German names of the channels a status can be read from (see :class:`Channel`).
-CHANNEL_LABELS: dict[str, str] = {
-    "text": "Text",
-    "fill": "Füllfarbe",
-    "icon": "Symbol der bedingten Formatierung",
-    "symbol": "Farbe des Zeichens",
-}
+#: The kinds of status channel in their order of precedence (the table with their German names
+#: and findings is :data:`ampel_xl.findings.CHANNEL_KINDS`).
+CHANNEL_ORDER: dict[str, int] = {kind: i for i, kind in enumerate(CHANNEL_KINDS)}
+_FILL_KINDS = ("zellfarbe", "zeilenfarbe", "bedingt")
+_INCIDENTAL = ("teilweise", "ohne")
 
 
-@dataclass(frozen=True, slots=True)
-class Channel:
-    """What one channel of a status cell says: ``kind`` is ``"text"``, ``"fill"``, ``"icon"`` or
-    ``"symbol"`` (the font colour of a symbol-only status); ``status`` None when the channel shows
-    something that names no status; ``shown`` how a person sees it, in German
-    (``"grün gefüllt (#00B050)"``, ``"der Text „Rot“"``)."""
+_new_evidence = tuple.__new__
+
+
+def _precedence(channel: Channel) -> int:
+    return CHANNEL_ORDER.get(channel.kind, len(CHANNEL_ORDER))
+
+
+class Channel(NamedTuple):
+    """One thing a person sees in a status cell, and the status it says (a named tuple: one or two
+    are made for every status cell).
+
+    ``kind`` is a key of :data:`ampel_xl.findings.CHANNEL_KINDS` (``"wort"``, ``"zellfarbe"``,
+    ``"bedingt"``, ``"symbolsatz"``, ``"schriftfarbe"``, ``"form"``, ``"bild"``, …); ``says`` the
+    status it names, or None; ``raw`` what was seen (the word, the colour ``"RRGGBB"``, the icon's
+    description, the symbol, a picture's alt text, an unreadable rule); ``where`` the cell;
+    ``readable`` False when it shows something that names no status (its kind's finding tells
+    which, by ``case``: ``"blau"``, ``"mehrdeutig"``, ``"teilweise"`` …). For a readable channel
+    ``case`` may say how it was made (``"verlauf"``: a gradient's stop). ``name`` names what was
+    seen (a colour's name, a shape's or picture's name); ``colour`` the colour seen ``"RRGGBB"``
+    (a fill's, a shape's, a symbol's font colour), which findings quote as ``#RRGGBB``.
+    """
 
     kind: str
-    status: Status | None
-    shown: str
+    says: Status | None
+    raw: str
+    where: str | None = None
+    readable: bool = True
+    case: str = ""
+    name: str | None = None
+    colour: str | None = None
 
 
-@dataclass(frozen=True, slots=True)
-class StatusEvidence:
-    """What the status cell of a row shows, before any judgement.
+class StatusEvidence(NamedTuple):
+    """What the status cell of a row shows, before any judgement: a tuple of channels (a named
+    tuple, made in C for every status cell).
 
-    ``text_status`` is the status the cell's text names (or None), ``color_status`` the one its
-    displayed fill names. ``color_class`` is the colour classification of the displayed fill
-    (see :class:`ampel_xl.reader.colors.ColorClass` values: ``gruen``, ``gelb``, ``rot``, ``blau``,
-    ``neutral``, ``unbekannt``) and ``fill`` the resolved RGB hex (``"RRGGBB"``) or None;
-    ``fill_source`` says where the displayed fill comes from (``zelle``, ``zeile`` for a painted
-    row, ``bedingt`` for conditional formatting, ``verlauf`` for a gradient). ``icon`` describes
-    the icon of an icon set (``icon_status`` its status, None for an icon that names none).
-    ``symbol`` is True when the text is only a symbol (●, ■, a Wingdings letter): then the
-    font colour ``font_rgb`` / ``font_class`` says the status. ``cf_rule`` names the conditional
-    formatting rule that decided fill, font or icon; ``unreadable`` the rules that could not be
-    evaluated. ``addition`` is what follows a leading status word ("Grün (verzögert)").
+    ``channels`` are in the order of precedence (:data:`CHANNEL_ORDER`; build evidence with
+    :meth:`of`); the status is the first readable channel's. ``addition`` is what follows a leading
+    status word ("Grün (verzögert)"), ``word_source`` where that word was learnt. The properties
+    below (``text``, ``fill``, ``color_class`` …) are views of the channels.
     """
 
     cell: str | None = None
-    text: str | None = None
-    text_status: Status | None = None
-    text_ambiguous: bool = False
-    fill: str | None = None
-    color_class: str = "neutral"
-    color_name: str | None = None
-    formula_uncached: bool = False
-    fill_source: str = ""
-    icon: str | None = None
-    icon_status: Status | None = None
-    symbol: bool = False
-    font_rgb: str | None = None
-    font_class: str = "neutral"
-    font_name: str | None = None
-    cf_rule: str | None = None
-    unreadable: tuple[str, ...] = ()
+    channels: tuple[Channel, ...] = ()
     addition: str | None = None
     word_source: str | None = None
 
-    @property
-    def color_status(self) -> Status | None:
-        try:
-            return Status(self.color_class)
-        except ValueError:
-            return None
+    @classmethod
+    def of(cls, cell: str | None, channels: list[Channel], addition: str | None = None,
+           word_source: str | None = None) -> StatusEvidence:
+        """Evidence with its channels put in the order of precedence."""
+        if len(channels) > 1:
+            channels.sort(key=_precedence)
+        return _new_evidence(cls, (cell, (*channels,), addition, word_source))
 
-    @property
-    def symbol_status(self) -> Status | None:
-        if not self.symbol:
-            return None
-        try:
-            return Status(self.font_class)
-        except ValueError:
-            return None
+    def channel(self, *kinds: str) -> Channel | None:
+        """The first channel of one of ``kinds``, or None."""
+        for c in self.channels:
+            if c.kind in kinds:
+                return c
+        return None
 
-    @property
-    def text_unrecognised(self) -> bool:
-        """The cell holds text that names no status (a symbol-only text is read by its colour)."""
-        return bool(self.text) and self.text_status is None and not self.symbol
+    def adding(self, channel: Channel) -> StatusEvidence:
+        """This evidence with one more channel (a painted row seen after the cell)."""
+        return StatusEvidence.of(self.cell, [*self.channels, channel], self.addition, self.word_source)
 
-    @property
-    def channels(self) -> tuple[Channel, ...]:
-        """Every channel that shows something, in the order of precedence (text, icon, symbol, fill)."""
-        out: list[Channel] = []
-        if self.text and (not self.symbol or self.text_status is not None):  # "● umgesetzt": word and symbol
-            out.append(Channel("text", self.text_status, f"der Text „{self.text}“"))
-        if self.icon:
-            out.append(Channel("icon", self.icon_status, f"das Symbol {self.icon}"))
-        if self.symbol and self.font_class != "neutral":
-            out.append(Channel("symbol", self.symbol_status,
-                               f"das Zeichen „{self.text}“ in {_colour_words(self.font_class)} (#{self.font_rgb})"))
-        if self.color_class not in ("neutral", "blau"):
-            how = {"bedingt": " (bedingte Formatierung)", "zeile": " (ganze Zeile)"}.get(self.fill_source, "")
-            out.append(Channel("fill", self.color_status,
-                               f"die Zelle ist {_fill_words(self.color_class)}{how} (#{self.fill})"))
-        return tuple(out)
+    def settled(self, status: Status) -> StatusEvidence:
+        """The ambiguous letter of the word channel read as ``status`` (a workbook-wide decision)."""
+        chans = [c._replace(says=status, readable=True, case="")
+                 if c.kind == "wort" and c.case == "buchstabe" else c for c in self.channels]
+        return StatusEvidence.of(self.cell, chans, self.addition, self.word_source)
 
+    # -- views of the channels ------------------------------------------------------------------
     @property
     def status(self) -> Status | None:
-        """The resolved status: the text wins when channels disagree, then icon, symbol, fill."""
-        return self.text_status or self.icon_status or self.symbol_status or self.color_status
+        """The resolved status: the first readable channel's, in the order of precedence."""
+        for c in self.channels:
+            if c.says is not None and c.readable:
+                return c.says
+        return None
+
+    @property
+    def text(self) -> str | None:
+        """The cell's text (a word or a symbol), None when it has none."""
+        c = self.channel("wort", "schriftfarbe")
+        return c.raw if c is not None else None
+
+    @property
+    def text_status(self) -> Status | None:
+        c = self.channel("wort")
+        return c.says if c is not None and c.readable else None
+
+    @property
+    def text_ambiguous(self) -> bool:
+        c = self.channel("wort")
+        return c is not None and c.case in ("mehrdeutig", "buchstabe")
+
+    @property
+    def fill(self) -> str | None:
+        """The displayed fill ``"RRGGBB"`` that counts as a status colour (or is blue, or fits none)."""
+        c = self.channel(*_FILL_KINDS)
+        return c.raw if c is not None else None
+
+    @property
+    def color_class(self) -> str:
+        """``gruen``, ``gelb``, ``rot``, ``blau``, ``unbekannt`` or ``neutral`` (no colour) of the fill."""
+        for c in self.channels:
+            if c.kind in _FILL_KINDS:
+                if c.says is not None:
+                    return c.says.value
+                return "blau" if c.case == "blau" else "unbekannt"
+        return "neutral"
+
+    @property
+    def color_status(self) -> Status | None:
+        c = self.channel(*_FILL_KINDS)
+        return c.says if c is not None else None
+
+    @property
+    def fill_source(self) -> str:
+        """Where the fill comes from: ``zelle``, ``verlauf``, ``zeile``, ``bedingt``, or ``""``."""
+        c = self.channel(*_FILL_KINDS)
+        if c is None:
+            return ""
+        if c.kind == "zellfarbe":
+            return "verlauf" if c.case == "verlauf" else "zelle"
+        return "zeile" if c.kind == "zeilenfarbe" else "bedingt"
+
+    @property
+    def icon(self) -> str | None:
+        for c in self.channels:
+            if c.kind == "symbolsatz":
+                return c.raw
+        return None
+
+    @property
+    def formula_uncached(self) -> bool:
+        return self.channel("formel") is not None
+
+    @property
+    def unreadable(self) -> tuple[str, ...]:
+        """The conditional-formatting rules over the cell that could not be evaluated."""
+        return tuple(c.raw for c in self.channels if c.kind == "regel")
 
     @property
     def disagreeing(self) -> tuple[Channel, Channel] | None:
-        """The first two channels that name different statuses, or None."""
-        named = [c for c in self.channels if c.status is not None]
+        """The first two readable channels that name different statuses, or None."""
+        named = [c for c in self.channels if c.says is not None and c.readable]
         for other in named[1:]:
-            if other.status is not named[0].status:
+            if other.says is not named[0].says:
                 return named[0], other
         return None
 
@@ -194,24 +244,9 @@ class StatusEvidence:
 
     @property
     def empty(self) -> bool:
-        return (not self.text and self.color_class == "neutral" and not self.icon
-                and not self.formula_uncached)
-
-
-def _colour_words(color_class: str) -> str:
-    """The colour a class names, as a word: "Grün", "Blau", … (the vocabulary's labels)."""
-    from .vocabulary import BLUE_LABEL
-
-    try:
-        return Status(color_class).label
-    except ValueError:
-        return BLUE_LABEL if color_class == "blau" else "einer anderen Farbe"
-
-
-def _fill_words(color_class: str) -> str:
-    if color_class in ("gruen", "gelb", "rot", "blau"):
-        return f"{_colour_words(color_class).casefold()} gefüllt"
-    return "in einer Farbe gefüllt, die zu keinem Status passt,"
+        """Nothing is seen in the cell: an unreadable rule over it shows nothing, nor does a shape that
+        only overlaps it or has no fill."""
+        return not self.channels or all(c.kind == "regel" or c.case in _INCIDENTAL for c in self.channels)
 
 
 @dataclass(frozen=True)

@@ -83,16 +83,6 @@ class Report:
 # --------------------------------------------------------------------------------------------
 
 
-def _hex(ev: StatusEvidence) -> str:
-    return f"#{ev.fill}" if ev.fill else F.NO_FILL
-
-
-def _colour(ev: StatusEvidence) -> str:
-    if not ev.fill:
-        return F.NO_FILL
-    return f"{ev.color_name or F.UNNAMED_COLOUR} ({_hex(ev)})"
-
-
 class _Collector:
     def __init__(self) -> None:
         self.items: list[Finding] = []
@@ -180,7 +170,7 @@ def _check_feld(f: Feld, out: _Collector) -> None:
         seen.add(u.nr)
         if u.evidence is not None and not u.evidence.empty:
             out.add(F.STATUS_ON_UNTERZIEL, sheet, u.evidence.cell, u.row, nr=u.nr,
-                    what=u.evidence.text or _colour(u.evidence))
+                    what=_what(u.evidence))
         if massnahmen and not u.massnahmen:
             out.add(F.UNTERZIEL_EMPTY, sheet, u.cell, u.row, nr=u.nr, name=f.name)
     if nrs:
@@ -212,73 +202,75 @@ def _check_feld(f: Feld, out: _Collector) -> None:
 
 
 def _check_status(f: Feld, m: Massnahme, out: _Collector) -> None:
+    """The findings of a measure's status cell: one loop over its channels. An unreadable channel
+    gets its kind's finding (:data:`ampel_xl.findings.CHANNEL_KINDS`); two readable channels that
+    disagree are an error naming both; no status at all is ``status-missing``."""
     ev = m.evidence
     sheet, cell, row = f.sheet, ev.cell, m.row
     label = F.measure_label(m.nr, m.row)
-    for rule in ev.unreadable:
-        out.add(F.CF_UNREADABLE, sheet, cell, row, label=label, rule=rule)
-    if ev.formula_uncached:
-        out.add(F.FORMULA_UNCACHED, sheet, cell, row, label=label)
-    if ev.color_class == "unbekannt":
-        kind = F.COLOR_UNKNOWN_CONDITIONAL if ev.fill_source == "bedingt" else F.COLOR_UNKNOWN
-        out.add(kind, sheet, cell, row, label=label, colour=_colour(ev))
-    elif ev.color_class == "blau":
-        out.add(F.STATUS_BLUE_TEXT if ev.text_status else F.STATUS_BLUE, sheet, cell, row,
-                label=label, colour=_hex(ev), text=ev.text)
-    if ev.symbol and ev.font_class not in ("gruen", "gelb", "rot"):
-        counts = m.in_auswertung and ev.status is None  # the symbol's colour decides whether it is counted
-        out.add(F.COLOR_UNKNOWN_SYMBOL if counts else F.SYMBOL_COLOR_MINOR, sheet, cell, row, label=label,
-                text=ev.text, colour=f"#{ev.font_rgb}" if ev.font_rgb else F.AUTOMATIC_FONT)
-    if ev.icon and ev.icon_status is None:
-        out.add(F.ICON_UNKNOWN, sheet, cell, row, label=label, icon=ev.icon)
-    if ev.text_ambiguous:
-        if len((ev.text or "").strip()) == 1:
-            out.add(F.STATUS_AMBIGUOUS_LETTER, sheet, cell, row, label=label, text=ev.text)
-        else:
-            out.add(F.STATUS_AMBIGUOUS, sheet, cell, row, label=label, text=F.short(ev.text or ""))
-    elif ev.text_unrecognised and not ev.formula_uncached:
-        other = ev.icon_status or ev.color_status
-        if other is not None:
-            kind = F.STATUS_TEXT_MINOR_USED
-        else:
-            kind = F.STATUS_TEXT_UNKNOWN if m.in_auswertung else F.STATUS_TEXT_MINOR
-        out.add(kind, sheet, cell, row, label=label, text=F.short(ev.text or ""), word=F.short(ev.text or "", 30),
-                status=other.label if other else None)
+    status = ev.status
+    explained = False
+    missing = F.STATUS_MISSING
+    for ch in ev.channels:
+        kind = F.CHANNEL_KINDS[ch.kind]
+        if kind.missing is not None:
+            missing = kind.missing
+        if ch.readable:
+            continue
+        unread = kind.unread.get(ch.case) or kind.unread.get("")
+        if unread is None or (unread.only_missing and status is not None):
+            continue
+        explained = explained or unread.explains
+        params = _params(ch, label)
+        params["status"] = status.label if status is not None else None
+        params["used"] = _used(ev)
+        params["shown"] = unread.shown.format(**params)
+        out.add(unread.finding(m.in_auswertung, status is not None), sheet, cell, row, **params)
     pair = ev.disagreeing
     if pair is not None:
         first, second = pair
-        assert first.status is not None  # disagreeing() pairs only channels that name a status
-        out.add(F.STATUS_CONFLICT, sheet, cell, row, label=label, second=F.capitalized(_says(ev, second)),
-                first=_says(ev, first), status=first.status.label, channel=F.CHANNEL_WORD[first.kind])
-    unreadable = (ev.formula_uncached or ev.text_ambiguous or ev.text_unrecognised or ev.color_class == "unbekannt"
-                  or (ev.icon and ev.icon_status is None)
-                  or (ev.symbol and ev.font_class not in ("gruen", "gelb", "rot")))
-    if m.status is None and not unreadable:
+        assert first.says is not None  # disagreeing() pairs only channels that name a status
+        out.add(F.STATUS_CONFLICT, sheet, cell, row, label=label, second=F.capitalized(_says(second)),
+                first=_says(first), status=first.says.label, channel=F.CHANNEL_KINDS[first.kind].name)
+    if status is None and not explained:
         if m.in_auswertung:
-            out.add(F.STATUS_MISSING_CF if ev.unreadable else F.STATUS_MISSING, sheet, cell or m.text_cell, row,
-                    label=label)
+            out.add(missing, sheet, cell or m.text_cell, row, label=label)
         else:
             out.add(F.STATUS_MISSING_UNMARKED, sheet, cell or m.text_cell, row, label=label)
 
 
-def _says(ev: StatusEvidence, channel: Channel) -> str:
+def _params(ch: Channel, label: str = "") -> dict[str, Any]:
+    """What the templates of a channel's findings and clauses may name (see :class:`~ampel_xl.findings.ChannelKind`)."""
+    said = ch.says.label if ch.says is not None else ""
+    return {
+        "label": label, "raw": ch.raw, "name": ch.name or "", "text": F.short(ch.raw), "word": F.short(ch.raw, 30),
+        "code": f"#{ch.colour}" if ch.colour else F.AUTOMATIC_FONT,
+        "colour": f"{ch.name or F.UNNAMED_COLOUR} (#{ch.colour})" if ch.colour else F.NO_FILL,
+        "farbe": said.casefold(), "alt": f" (Alternativtext „{F.short(ch.raw)}“)" if ch.raw else "",
+        "named": "" if ch.raw.strip().casefold() == said.casefold() else f" ({said})",
+    }
+
+
+def _says(ch: Channel) -> str:
     """What one channel of the status cell says, as a clause: "der Text sagt „Rot“"."""
-    assert channel.status is not None  # called for the channels of disagreeing() only
-    status = channel.status.label
-    if channel.kind == "text":
-        text = ev.text or ""
-        same = text.strip().casefold() == status.casefold()
-        return F.CHANNEL_SAYS["text" if same else "text-status"].format(text=F.short(text), status=status)
-    if channel.kind == "icon":
-        return F.CHANNEL_SAYS["icon"].format(icon=ev.icon, status=status)
-    if channel.kind == "symbol":
-        symbol = ev.text or ""
-        if ev.text_status is not None:  # "● umgesetzt": the symbol before the word
-            lead = re.match(r"\s*([^\w\s]+)", symbol)
-            symbol = lead.group(1) if lead else symbol
-        return F.CHANNEL_SAYS["symbol"].format(text=symbol, status=status.casefold(), rgb=ev.font_rgb)
-    key = {"bedingt": "fill-bedingt", "zeile": "fill-zeile"}.get(ev.fill_source or "", "fill")
-    return F.CHANNEL_SAYS[key].format(status=status.casefold(), rgb=ev.fill)
+    assert ch.says is not None  # called for the channels of disagreeing() only
+    return F.CHANNEL_KINDS[ch.kind].says.format(**_params(ch), status=ch.says.label)
+
+
+def _used(ev: StatusEvidence) -> str:
+    """The channel whose status is used, as ``status-blue`` names it ("der Text „Grün“")."""
+    ch = next((c for c in ev.channels if c.says is not None and c.readable), None)
+    return F.CHANNEL_KINDS[ch.kind].used.format(**_params(ch)) if ch is not None else ""
+
+
+def _what(ev: StatusEvidence) -> str:
+    """What an Unterziel row's status cell shows, for ``status-on-unterziel``: its text, else its colour."""
+    if ev.text:
+        return ev.text
+    for ch in ev.channels:
+        if ch.colour and ch.kind != "schriftfarbe":
+            return f"{ch.name or F.UNNAMED_COLOUR} (#{ch.colour})"
+    return F.NO_FILL
 
 
 def _check_declared(k: Konzept, out: _Collector) -> None:

@@ -29,6 +29,7 @@ from ampel_xl.reader.colors import (
     normalize_rgb,
     theme_xml,
 )
+from ampel_xl.reader.status import StatusReader
 
 G, Y, R, B, N, U = (
     ColorClass.GRUEN,
@@ -80,9 +81,9 @@ def test_color_class_values_match_the_model():
     assert [c.value for c in ColorClass] == ["gruen", "gelb", "rot", "blau", "neutral", "unbekannt"]
     for status in Status:
         assert ColorClass(status.value).value == status.value
-    evidence = StatusEvidence(color_class=classify("00B050").value)
-    assert evidence.color_status is Status.GRUEN
-    assert StatusEvidence(color_class=classify("0070C0").value).color_status is None
+    # a fill's colour class becomes the status its channel says (blue says none)
+    assert StatusReader.with_row_fill(StatusEvidence(), "00B050").color_status is Status.GRUEN
+    assert StatusReader.with_row_fill(StatusEvidence(), "0070C0").color_status is None
 
 
 @pytest.mark.parametrize(

@@ -27,6 +27,7 @@ from openpyxl.styles import Font
 import ampel_xl
 from ampel_xl.findings import FINDING_TYPES
 from builders import BLUE, GREEN, RED, FieldSheet, build, simple_field, solid
+from clerk_drawings import ellipses, pictures
 from clerk_masters import CASE_IDS, build_case
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -212,6 +213,8 @@ PLANTED: dict[str, Callable[[Path], Path]] = {
                                             extra_sheets={"Legende": _conflicting_legend}),
     "placeholder": _one(_placeholder(), konzept={"Titel": "[Titel eintragen]"}, declared=DECLARED),
     "open-in-excel": _open_in_excel,
+    "drawn-ellipses": lambda d: ellipses(d).path,
+    "drawn-pictures": lambda d: pictures(d).path,
 }
 
 BUNDLED = {"beispiel": ROOT / "workbooks" / "Beispiel_Ampel-Master.xlsx",

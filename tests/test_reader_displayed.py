@@ -183,7 +183,8 @@ def test_a_number_under_a_word_format_is_that_word_and_its_colour_rule_still_app
 
 def test_a_dot_printed_by_the_format_reads_by_the_sections_colour(cases):
     ms = ampel_xl.read(cases["number_dots-bedingt"].path).feld("Bildung").massnahmen
-    assert [(m.evidence.text, m.evidence.symbol, m.evidence.font_rgb) for m in ms] == [
+    dots = [m.evidence.channel("schriftfarbe") for m in ms]  # the symbol read by its colour
+    assert [(m.evidence.text, d is not None, d and d.colour) for m, d in zip(ms, dots, strict=True)] == [
         ("●", True, "008000"), ("●", True, "FF9900"), ("●", True, "FF0000"), ("●", True, "008000"),
         ("●", True, "FF0000")]
 
@@ -211,8 +212,9 @@ def test_formula_results_are_read_as_stored(cases):
 def test_rich_text_dot_and_word_are_two_channels(cases):
     ms = ampel_xl.read(cases["rich_dots-widerspruch"].path).feld("Gesundheit").massnahmen
     first, last = ms[0], ms[-1]
-    assert first.evidence.text == "● umgesetzt" and first.evidence.font_rgb == "00B050" and not first.evidence.conflict
-    assert last.evidence.text == "● umgesetzt" and last.evidence.font_rgb == "FF0000" and last.evidence.conflict
+    dot_first, dot_last = first.evidence.channel("schriftfarbe"), last.evidence.channel("schriftfarbe")
+    assert first.evidence.text == "● umgesetzt" and dot_first.colour == "00B050" and not first.evidence.conflict
+    assert last.evidence.text == "● umgesetzt" and dot_last.colour == "FF0000" and last.evidence.conflict
     conflict = next(f for f in ampel_xl.validate(cases["rich_dots-widerspruch"].path).findings
                     if f.code == "status-conflict")
     assert "Das Zeichen „●“ ist rot (#FF0000)" in conflict.message and "„● umgesetzt“ (Grün)" in conflict.message

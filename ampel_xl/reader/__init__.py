@@ -8,7 +8,8 @@ The reader works in stages, each its own module:
    painted row, gradient, pattern), font colour, icon, owner of its merged range, hidden.
 3. :mod:`.layout` – title, labels, header, table extent, records (a measure over merged rows is
    one), Unterziele, rows outside the table.
-4. :mod:`.status` – the channels of a status cell → :class:`~ampel_xl.model.StatusEvidence`.
+4. :mod:`.status` – the channels of a status cell → :class:`~ampel_xl.model.StatusEvidence`
+   (:mod:`.drawings`: the shapes and pictures drawn over a cell).
 5. :mod:`.konzept` – the Konzept sheet.
 
 Each sheet's draft (plain dataclasses) is frozen into its field as soon as the sheet is read;
@@ -40,6 +41,7 @@ from ..model import Anomaly, Feld, Konzept, Massnahme, SheetInfo, Status, TableI
 from . import parts
 from .colors import ColorClass, ColorResolver, Theme, classify
 from .conditional import ConditionalFormats, Dxf, parse_dxfs
+from .drawings import read_drawings
 from .grid import Grid, col_letter, text_of
 from .konzept import read_konzept
 from .layout import FieldLayout, MeasureDraft, SheetDraft, find_title, match_title, norm, template_sheet
@@ -211,6 +213,7 @@ class WorkbookReader:
                 kind = "vorlage" if template_sheet(grid) else "ignoriert"
                 sheets.append(SheetInfo(sref.name, kind, hidden))
                 continue
+            grid.drawn = read_drawings(wb, sref.part, self.resolver.theme)
             layout = FieldLayout(grid, sref.name, title, self.status, self)
             header_end = layout.find_header()
             layout.read_labels(layout.draft.header_row or (grid.max_row + 1))
@@ -467,7 +470,7 @@ def _decide(feld: Feld, resolve_g: bool, any_marked: bool) -> Feld:
         ev = m.evidence
         changes: dict[str, Any] = {}
         if resolve_g and ev.text_ambiguous:
-            changes["evidence"] = replace(ev, text_status=Status.GRUEN, text_ambiguous=False)
+            changes["evidence"] = ev.settled(Status.GRUEN)
         if not any_marked:
             changes["in_auswertung"] = True
         return replace(m, **changes) if changes else m

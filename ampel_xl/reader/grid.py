@@ -28,6 +28,7 @@ from typing import Any, NamedTuple
 from ..findings import FORMULA_NO_RESULT
 from ..model import Anomaly
 from .colors import ColorClass, ColorResolver, classify
+from .drawings import NO_DRAWINGS, Drawings
 from .numfmt import NumberFormat, compile_format, general
 from .parts import COL_BITS, Run, SheetPart, WorkbookParts, XColor, XGradientFill, cell_key
 from .refs import CellRange
@@ -120,6 +121,8 @@ class Grid:
         """Set when the sheet has conditional formatting that could not be parsed at all."""
         self.cf_error_ranges: list[CellRange] = []
         """The ranges that formatting covers (its cells get ``cf_error`` as unreadable)."""
+        self.drawn: Drawings = NO_DRAWINGS
+        """The shapes and pictures drawn over the sheet's cells (set by the reader for a field sheet)."""
         self._fill_cache: dict[int, tuple[str | None, ColorClass, bool]] = {}
         self._font_cache: dict[int, tuple[str | None, str | None]] = {}
         self._formats: dict[int, NumberFormat] = {}

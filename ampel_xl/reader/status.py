@@ -3,8 +3,10 @@
 Every channel a person sees in the status cell is read: the word (through the vocabulary,
 including the words the workbook teaches), the displayed fill (conditional formatting, own
 fill, painted row, gradient, pattern), the icon of an icon set, and the font colour of a status
-that is only a symbol. The result is a :class:`~ampel_xl.model.StatusEvidence` that keeps what
-each channel said; judging it (conflicts, unknown colours, missing status) is validation's job.
+that is only a symbol, and what is drawn over the cell (:mod:`.drawings`). The result is a
+:class:`~ampel_xl.model.StatusEvidence`: a tuple of :class:`~ampel_xl.model.Channel` values (kind,
+what it says, what was seen, where, readable or not); judging it (conflicts, unknown colours,
+missing status) is validation's job, by the table of channel kinds in :mod:`ampel_xl.findings`.
 """
 
 from __future__ import annotations
@@ -12,10 +14,12 @@ from __future__ import annotations
 import functools
 import re
 
-from ..model import Status, StatusEvidence
+from ..model import Channel, Status, StatusEvidence
 from .colors import ColorClass, classify, color_name
+from .drawings import drawn_channels
 from .grid import Grid, ref as _ref, text_of
 from .icons import ICON_SET_NAMES, ICON_SET_STATUSES, Icon
+from .refs import CellRange
 from .words import Words
 
 #: Texts that are only a symbol: their colour is the status.
@@ -67,10 +71,10 @@ class StatusReader:
     @staticmethod
     def with_row_fill(ev: StatusEvidence, rgb: str) -> StatusEvidence:
         """The evidence of a status cell without a fill of its own in a row painted ``rgb``."""
-        from dataclasses import replace
+        return ev.adding(_fill_channel("zeilenfarbe", rgb, classify(rgb), ev.cell))
 
-        cls = classify(rgb)
-        return replace(ev, fill=rgb, color_class=cls.value, color_name=_fill_name(rgb), fill_source="zeile")
+    def _word(self, text: str) -> Status | None:
+        return self.words.read(text).status
 
     def evidence(self, grid: Grid, row: int, col: int) -> StatusEvidence:
         cell_ref = _ref(col, row)
@@ -90,39 +94,57 @@ class StatusReader:
         # a number under an icon set or a conditional fill is the rule's input, not a status word
         scored = numeric and (icon is not None or shown.fill_source == "bedingt")
         text = text_of(value) if value is not None and not scored else None
-        unreadable = shown.unreadable
-        symbol = bool(text and is_symbol(text, shown.font_name))
-        reading = self.words.read(text) if text and not symbol else None
-        lead = _LEADING_SYMBOL.match(text) if text and reading is not None and reading.status is None else None
-        if lead is not None and text:
-            # "● umgesetzt": the word says one status, the symbol's colour (if it has one) another channel
-            word = self.words.read(text[lead.end():])
-            if word.status is not None:
-                reading = word
-                symbol = classify(shown.font_rgb) is not ColorClass.NEUTRAL
-        if text and len(text.strip()) == 1 and not symbol:
-            self.letters_seen.add(text.strip().casefold())
-        rgb, cls = shown.fill, shown.fill_class
-        font_cls = classify(shown.font_rgb) if symbol else ColorClass.NEUTRAL
-        return StatusEvidence(
-            cell=cell_ref,
-            text=text or None,
-            text_status=reading.status if reading else None,
-            text_ambiguous=bool(reading and reading.ambiguous),
-            fill=rgb,
-            color_class=cls.value,
-            color_name=_fill_name(rgb) if rgb and cls is not ColorClass.NEUTRAL else None,
-            formula_uncached=shown.uncached,
-            fill_source=shown.fill_source if rgb else "",
-            icon=icon_text(icon, value if scored else None) if icon is not None else None,
-            icon_status=icon_status(icon) if icon is not None else None,
-            symbol=symbol,
-            font_rgb=shown.font_rgb if symbol else None,
-            font_class=font_cls.value,
-            font_name=shown.font_name if symbol else None,
-            cf_rule=shown.cf_rule,
-            unreadable=tuple(unreadable),
-            addition=reading.addition if reading else None,
-            word_source=reading.source if reading else None,
-        )
+        channels: list[Channel] = []
+        reading = None
+        if text:
+            if is_symbol(text, shown.font_name):
+                font = classify(shown.font_rgb)
+                says = _CLASS_STATUS.get(font)
+                channels.append(Channel("schriftfarbe", says, text, cell_ref, says is not None, "", None,
+                                        shown.font_rgb))
+            else:
+                reading = self.words.read(text)
+                lead = _LEADING_SYMBOL.match(text) if reading.status is None else None
+                if lead is not None:
+                    # "● umgesetzt": the word says one status, the symbol's colour (if it has one) another channel
+                    word = self.words.read(text[lead.end():])
+                    if word.status is not None:
+                        reading = word
+                        font = classify(shown.font_rgb)
+                        if font is not ColorClass.NEUTRAL:
+                            says = _CLASS_STATUS.get(font)
+                            channels.append(Channel("schriftfarbe", says, text[:lead.end()].strip(), cell_ref,
+                                                    says is not None, "", None, shown.font_rgb))
+                stripped = text.strip()
+                if len(stripped) == 1:
+                    self.letters_seen.add(stripped.casefold())
+                case = ("buchstabe" if len(stripped) == 1 else "mehrdeutig") if reading.ambiguous else ""
+                channels.append(Channel("wort", reading.status, text, cell_ref,
+                                        reading.status is not None and not reading.ambiguous, case))
+        elif shown.uncached:
+            channels.append(Channel("formel", None, "", cell_ref, False))
+        if icon is not None:
+            channels.append(Channel("symbolsatz", icon.status, icon_text(icon, value if scored else None), cell_ref,
+                                    icon.status is not None))
+        if shown.fill and shown.fill_class is not ColorClass.NEUTRAL:
+            kind = {"bedingt": "bedingt", "zeile": "zeilenfarbe"}.get(shown.fill_source, "zellfarbe")
+            channels.append(_fill_channel(kind, shown.fill, shown.fill_class, cell_ref,
+                                          "verlauf" if shown.fill_source == "verlauf" else ""))
+        channels.extend(Channel("regel", None, rule, cell_ref, False) for rule in shown.unreadable)
+        if grid.drawn.items:
+            rng = grid.merge_range(row, col) or CellRange(row, col, row, col)
+            channels.extend(drawn_channels(grid.drawn, rng, cell_ref, self._word))
+        if reading is None:
+            return StatusEvidence.of(cell_ref, channels)
+        return StatusEvidence.of(cell_ref, channels, reading.addition, reading.source)
 
+
+_CLASS_STATUS = {ColorClass.GRUEN: Status.GRUEN, ColorClass.GELB: Status.GELB, ColorClass.ROT: Status.ROT}
+
+
+def _fill_channel(kind: str, rgb: str, cls: ColorClass, cell: str | None, how: str = "") -> Channel:
+    """The channel of a displayed fill: readable when its colour names a status; blue is the
+    marking, not a status; any other colour fits none."""
+    says = _CLASS_STATUS.get(cls)
+    case = how if says is not None else ("blau" if cls is ColorClass.BLAU else "")
+    return Channel(kind, says, rgb, cell, says is not None, case, _fill_name(rgb), rgb)
