@@ -17,16 +17,21 @@ from typing import Any
 from ..colors import ColorClass
 from ..findings import (
     AUSWERTUNG_UNREADABLE,
+    COLUMN_AMBIGUOUS,
+    COLUMN_HIDDEN,
+    COLUMN_SECOND,
+    COLUMN_STAND,
     LABEL_EMPTY,
     OUTSIDE_OTHER,
     OUTSIDE_WHAT,
+    ROLE_WORD,
     ROW_OUTSIDE_TABLE,
     UNTERZIEL_CARRIED,
     UNTERZIEL_UNREADABLE,
     short,
 )
 from ..model import Anomaly, Art, StatusEvidence, TextRun, match_title  # (also re-exported)
-from .grid import Grid, ref, text_of
+from .grid import Grid, col_letter, ref, text_of
 from .status import StatusReader
 
 # --------------------------------------------------------------------------------------------
@@ -82,6 +87,141 @@ def header_role(label: str) -> str | None:
     for role, pattern in _ROLE_PATTERNS:
         if pattern.search(key):
             return role
+    return stem_role(key)
+
+
+# The word stems a colleague reads a column's role from. A label is a noun phrase: its head is its
+# first content word ("Stand der Umsetzung", "Bemerkung zur Ampel"), and a compound's head is its
+# last stem ("Maßnahmen|beschreibung", "Umsetzungs|stand"). A head that only qualifies (a number, a
+# title, a colour, a Stand) takes its role from its modifier: "Ampel|farbe" is the status,
+# "Unterziel-Nr." the Unterziel, "Maßnahmen|titel" the text, "Umsetzungs|stand" the status.
+_ROLE_STEMS: dict[str, str] = {
+    "ampel": "status", "status": "status", "bewertung": "status", "einschätzung": "status",
+    "einstufung": "status", "zielerreichung": "status", "erfüllung": "status", "umsetzungsgrad": "status",
+    "maßnahme": "text", "massnahme": "text", "beschreibung": "text", "bezeichnung": "text", "was": "text",
+    "aktivität": "text", "vorhaben": "text",
+    "nummer": "nr", "nr": "nr", "no": "nr", "lfd": "nr", "#": "nr", "pos": "nr", "position": "nr", "id": "nr",
+    "bemerkung": "bemerkung", "anmerkung": "bemerkung", "kommentar": "bemerkung", "hinweis": "bemerkung",
+    "erläuterung": "bemerkung", "notiz": "bemerkung",
+    "verantwort": "verantwortlich", "zuständig": "verantwortlich", "federführ": "verantwortlich",
+    "ansprechp": "verantwortlich", "wer": "verantwortlich", "leitung": "verantwortlich",
+    "zeitraum": "zeitraum", "zeitrahmen": "zeitraum", "zeitplan": "zeitraum", "frist": "zeitraum",
+    "termin": "zeitraum", "laufzeit": "zeitraum", "wann": "zeitraum", "dauer": "zeitraum", "bis": "zeitraum",
+    "auswertung": "auswertung", "ausgewertet": "auswertung",
+    "unterziel": "unterziel", "uz": "unterziel", "teilziel": "unterziel",
+}
+#: heads that qualify their modifier: head → (role alone, {modifier's role or stem → role})
+_QUALIFIERS: dict[str, tuple[str | None, dict[str, str]]] = {
+    "nummer": ("nr", {"unterziel": "unterziel", "text": "nr"}),
+    "nr": ("nr", {"unterziel": "unterziel", "text": "nr"}),
+    "titel": ("text", {"unterziel": "unterziel", "text": "text"}),
+    "text": (None, {"unterziel": "unterziel", "text": "text"}),
+    "name": (None, {"text": "text"}),
+    "farbe": (None, {"status": "status"}),
+    "stand": (None, {"status": "status", "umsetzung": "status"}),
+    "umsetzung": (None, {"stand": "status", "bis": "zeitraum"}),
+}
+#: stems that are whole words only (inside a longer word they are something else: "Wer" in "Werkstatt")
+_WHOLE_ONLY = frozenset({"nr", "no", "#", "pos", "id", "was", "wer", "wann", "bis", "uz", "lfd", "text", "name"})
+_FUNCTION_WORDS = frozenset({"in", "im", "der", "die", "das", "des", "den", "zur", "zum", "zu", "für", "von",
+                             "vom", "am", "an", "und", "oder", "je", "pro", "mit", "ggf", "laut", "lt"})
+_STEMS = sorted(set(_ROLE_STEMS) | set(_QUALIFIERS), key=len, reverse=True)
+
+
+_PREFIX_STEMS = frozenset({"verantwort", "zuständig", "federführ", "ansprechp"})
+_ENDINGS = frozenset({"", "e", "en", "n", "s", "es", "er", "ern"})
+
+
+def _stems_of(word: str) -> list[str]:
+    """The known stems a word is made of, left to right ("maßnahmenbeschreibung" → maßnahme,
+    beschreibung); empty when the word does not end in one (its head is unknown: "Bewertungskriterien")."""
+    out: list[str] = []
+    tail = ""
+    for part in (p for p in word.split("-") if p):
+        if part in _WHOLE_ONLY:
+            out.append(part)
+            tail = ""
+            continue
+        i = 0
+        end = 0
+        while i < len(part):
+            hit = next((st for st in _STEMS if st not in _WHOLE_ONLY and part.startswith(st, i)), None)
+            if hit is not None:
+                out.append(hit)
+                i += len(hit)
+                end = i
+            else:
+                i += 1
+        tail = part[end:] if out else part
+        if out and out[-1] in _PREFIX_STEMS:
+            tail = ""
+    return out if tail in _ENDINGS else []
+
+
+def stem_role(key: str) -> str | None:
+    """The role of a header label by its stems (see :data:`_ROLE_STEMS`), or None."""
+    if re.match(r"^(.*\s)?bis(\s|$)", key):
+        return "zeitraum"  # "Umsetzung bis", "bis wann"
+    words = [w.strip(".:?!*") for w in re.split(r"[\s/]+", key)]
+    if len(words) > 5 or len(key) > 48 or any(ch.isdigit() for ch in key) or ": " in key:
+        return None  # a sentence, a numbered heading: no column label
+    stems = [_stems_of(w) for w in words if w and w not in _FUNCTION_WORDS]
+    if not stems or not all(stems):
+        return None  # a word that names no role: a heading or a text, not a label
+    head = stems[0]
+    last = head[-1]
+    if last in _QUALIFIERS:
+        alone, by_modifier = _QUALIFIERS[last]
+        modifiers = list(reversed(head[:-1])) or [st for rest in stems[1:] for st in rest]
+        for mod in modifiers:
+            hit = by_modifier.get(mod) or by_modifier.get(_ROLE_STEMS.get(mod, ""))
+            if hit:
+                return hit
+        return alone
+    return _ROLE_STEMS.get(last)
+
+
+#: the roles the figures come from: two columns for one of them that a person could not tell apart are an error
+FIGURE_ROLES = frozenset({"status", "nr", "text", "unterziel", "auswertung"})
+
+#: labels of a table that sums up (an overview, a legend) rather than lists measures
+_OVERVIEW_LABEL_RE = re.compile(
+    r"^(anzahl|anteil|summe|gesamt|insgesamt|σ|∑|%|prozent|quote|legende|übersicht|grün|gruen|gelb|rot|farbe)(?!\w)")
+
+_MONTHS = {"jan": 1, "feb": 2, "mär": 3, "mar": 3, "apr": 4, "mai": 5, "may": 5, "jun": 6, "jul": 7, "aug": 8,
+           "sep": 9, "okt": 10, "oct": 10, "nov": 11, "dez": 12, "dec": 12}
+_STAND_RES: tuple[tuple[re.Pattern[str], str], ...] = tuple((re.compile(p), kind) for p, kind in (
+    (r"(?<!\d)(\d{1,2})\.(\d{1,2})\.(\d{4}|\d{2})(?!\d)", "dmy"),
+    (r"(?<!\d)(\d{4})-(\d{1,2})(?:-(\d{1,2}))?(?!\d)", "ymd"),
+    (r"\bq\s*([1-4])\s*[/.\-]?\s*(\d{4})(?!\d)|(?<!\d)([1-4])\.\s*quartal\s*(\d{4})(?!\d)", "q"),
+    (r"(?<!\d)(\d{1,2})\s*[/.\-]\s*(\d{4})(?!\d)", "my"),
+    (r"\b(jan|feb|mär|mar|apr|mai|may|jun|jul|aug|sep|okt|oct|nov|dez|dec)[a-zä]*\.?\s*(\d{4})(?!\d)", "name"),
+    (r"(?<!\d)((?:19|20)\d{2})(?!\d)", "y"),
+))
+
+
+def label_stand(label: str) -> tuple[int, int, int] | None:
+    """The Stand a header label names, as (year, month, day) with 0 for what it leaves open:
+    "Ampel (Stand 02/2025)" → (2025, 2, 0), "Status 31.12.2024" → (2024, 12, 31), "Ampel 2025" → (2025, 0, 0)."""
+    t = label.casefold()
+    for pattern, kind in _STAND_RES:
+        m = pattern.search(t)
+        if not m:
+            continue
+        g = m.groups()
+        if kind == "dmy":
+            year = int(g[2])
+            return (year + 2000 if year < 100 else year), int(g[1]), int(g[0])
+        if kind == "ymd":
+            return int(g[0]), int(g[1]), int(g[2] or 0)
+        if kind == "q":
+            quarter, y = (g[0], g[1]) if g[0] else (g[2], g[3])
+            return int(y), int(quarter) * 3, 0
+        if kind == "my":
+            return int(g[1]), int(g[0]), 0
+        if kind == "name":
+            return int(g[1]), _MONTHS[g[0]], 0
+        return int(g[0]), 0, 0
     return None
 
 
@@ -264,42 +404,50 @@ class FieldLayout:
         self.ctx = ctx
         art, name, text, cell, self.title_row = title
         self.draft = SheetDraft(sheet, art, name, text, cell)
+        self.skipped_cols: set[int] = set()
+        """Hidden columns that gave way to a visible one of the same role: not read, still inside the table."""
 
     # -- header --------------------------------------------------------------------------
-    def _roles_of(self, idx: int) -> tuple[dict[str, int], list[tuple[str, int]], int]:
+    def _roles_of(self, idx: int) -> tuple[dict[str, list[int]], list[tuple[str, int]], int, dict[int, str], set[int]]:
+        """Row ``idx`` read as a header: the columns claiming each role (left to right), the other
+        labels, how many roles are claimed, every column's label, and the columns a label covers."""
         grid = self.grid
-        roles: dict[str, int] = {}
+        cands: dict[str, list[int]] = {}
         unknown: list[tuple[str, int]] = []
-        labelled = 0
+        labels: dict[int, str] = {}
+        covered: set[int] = set()
         cols = set(grid.rows.get(idx, {}))
         cols |= {c for (r, c) in grid._owner if r == idx}
         for col in sorted(cols):
             o = grid.owner(idx, col)
             if o is not None and o[1] != col:
+                covered.add(col)
                 continue  # covered by a horizontal merge: the owner column carries the label
             value = grid.value(idx, col)
             if value is None:
                 continue
             if not isinstance(value, str):
                 unknown.append((text_of(value), col))
+                labels[col] = text_of(value)
                 continue
+            label = re.sub(r"\s+", " ", value).strip()
+            labels[col] = label
             role = header_role(value)
-            if role and role not in roles:
-                roles[role] = col
-                labelled += 1
-            elif value.strip():
-                unknown.append((re.sub(r"\s+", " ", value).strip(), col))
-        return roles, unknown, labelled
+            if role:
+                cands.setdefault(role, []).append(col)
+            elif label:
+                unknown.append((label, col))
+        return cands, unknown, len(cands), labels, covered
 
     def find_header(self) -> int | None:
         grid = self.grid
         for idx in sorted(r for r in grid.rows if self.title_row <= r <= HEADER_SCAN_ROWS):
-            roles, unknown, _ = self._roles_of(idx)
-            if "text" not in roles or not ({"status", "nr"} & roles.keys()):
+            cands, unknown, _, labels, covered = self._roles_of(idx)
+            if "text" not in cands or not ({"status", "nr"} & cands.keys()):
                 continue
             end = idx
             # a two-row header: group labels above (merged across columns) or column labels below
-            below, below_unknown, n_below = self._roles_of(idx + 1)
+            below, below_unknown, n_below, below_labels, below_covered = self._roles_of(idx + 1)
             own_below = [c for c in grid.rows.get(idx + 1, {}) if grid.rows[idx + 1][c] is not None]
             group_above = any(
                 (rng := grid.merge_range(idx, c)) is not None and rng[2] > rng[0] and rng[1] == idx
@@ -307,29 +455,120 @@ class FieldLayout:
             if n_below and own_below and (group_above or all(
                     isinstance(grid.rows[idx + 1][c], str) and header_role(grid.rows[idx + 1][c])
                     for c in own_below)):
-                merged_roles = {}
-                for role, col in roles.items():
-                    merged_roles[role] = col
-                for role, col in below.items():
-                    for r2, c2 in list(merged_roles.items()):
-                        if c2 == col and r2 != role:
-                            del merged_roles[r2]
-                    merged_roles[role] = col
-                roles = merged_roles
-                known_cols = set(roles.values())
+                below_cols = {c for cs in below.values() for c in cs}
+                merged = {role: [c for c in cs if c not in below_cols] for role, cs in cands.items()
+                          if role not in below}
+                merged.update(below)
+                cands = {role: cs for role, cs in merged.items() if cs}
+                known_cols = {c for cs in cands.values() for c in cs}
                 unknown = [(t, c) for t, c in unknown + below_unknown if c not in known_cols]
                 first_in_col: dict[int, tuple[str, int]] = {}
                 for t, c in sorted(unknown, key=lambda x: x[1]):
                     first_in_col.setdefault(c, (t, c))
                 unknown = list(first_in_col.values())
+                for c, t in below_labels.items():
+                    labels[c] = f"{labels[c]} {t}" if c in labels else t
+                covered |= below_covered
                 end = idx + 1
+            cands, unknown = self._one_table(cands, unknown, labels, covered)
+            roles, extras = self._choose_columns(idx, cands, unknown, labels)
             d = self.draft
             d.roles = roles
-            d.extras = [(t, c) for t, c in unknown if c not in roles.values()]
+            d.extras = extras
             d.header_row = idx
             d.flat = "unterziel" in roles
             return end
         return None
+
+    def _one_table(self, cands: dict[str, list[int]], unknown: list[tuple[str, int]], labels: dict[int, str],
+                   covered: set[int]) -> tuple[dict[str, list[int]], list[tuple[str, int]]]:
+        """Only the measure table's columns: a block of labels that stands apart from it (past an empty
+        column) and claims a role the table already has, or reads as an overview (Anzahl, Anteil, Summe,
+        Legende, a status name), is another table on the same header row; its cells are beside the table."""
+        if "text" not in cands:
+            return cands, unknown
+        role_of = {c: role for role, cs in cands.items() for c in cs}
+        present = sorted(set(labels) | covered)
+        blocks: list[list[int]] = []
+        for c in present:
+            if blocks and c == blocks[-1][-1] + 1:
+                blocks[-1].append(c)
+            else:
+                blocks.append([c])
+        text_col = cands["text"][0]
+        core_at = next(i for i, b in enumerate(blocks) if text_col in b)
+        core_roles = {role_of[c] for c in blocks[core_at] if c in role_of}
+        keep = set(blocks[core_at])
+
+        def apart(block: list[int]) -> bool:
+            if any(role_of.get(c) in core_roles for c in block):
+                return True
+            return any(_OVERVIEW_LABEL_RE.match(header_key(labels.get(c, ""))) for c in block)
+
+        for step in (1, -1):
+            i = core_at + step
+            while 0 <= i < len(blocks):
+                if apart(blocks[i]):
+                    break
+                keep.update(blocks[i])
+                core_roles |= {role_of[c] for c in blocks[i] if c in role_of}
+                i += step
+        if len(keep) == len(present):
+            return cands, unknown
+        kept = {role: [c for c in cs if c in keep] for role, cs in cands.items()}
+        return {r: cs for r, cs in kept.items() if cs}, [(t, c) for t, c in unknown if c in keep]
+
+    def _choose_columns(self, row: int, cands: dict[str, list[int]], unknown: list[tuple[str, int]],
+                        labels: dict[int, str]) -> tuple[dict[str, int], list[tuple[str, int]]]:
+        """One column per role, never chosen silently: a hidden column gives way to a visible one
+        (a Hinweis), among visible ones the newest dated Stand wins (a Hinweis); otherwise the first
+        is read and both are named: an error for the roles the figures come from, a Hinweis for the
+        descriptive ones (the other column is kept as a column of its own). A column given way is
+        kept as an extra column unless it is hidden."""
+        hidden = self.grid.part.hidden_cols
+        roles: dict[str, int] = {}
+        extras = list(unknown)
+        sheet = self.sheet
+
+        def named(c: int) -> str:
+            return f"{col_letter(c)} („{short(labels.get(c, ''), 40)}“)"
+
+        for role, cols in cands.items():
+            roles[role] = cols[0]
+            if len(cols) == 1:
+                continue
+            word = ROLE_WORD.get(role, role)
+            visible = [c for c in cols if c not in hidden]
+            pool = visible or cols
+            keep = pool[0]
+            if len(pool) > 1:
+                stands = {c: label_stand(labels.get(c, "")) for c in pool}
+                dated = sorted((v, c) for c, v in stands.items() if v is not None)
+                if len(dated) == len(pool) and dated[-1][0] != dated[-2][0]:
+                    keep = dated[-1][1]
+                    self.draft.anomalies.append(Anomaly.of(
+                        COLUMN_STAND, sheet, ref(keep, row), row, role=word, keep=named(keep),
+                        others=", ".join(named(c) for c in pool if c != keep)))
+                elif role in FIGURE_ROLES:
+                    self.draft.anomalies.append(Anomaly.of(
+                        COLUMN_AMBIGUOUS, sheet, ref(pool[1], row), row, role=word, keep=named(keep),
+                        others=", ".join(named(c) for c in pool if c != keep)))
+                else:
+                    self.draft.anomalies.append(Anomaly.of(
+                        COLUMN_SECOND, sheet, ref(pool[1], row), row, role=word, keep=named(keep),
+                        others=", ".join(named(c) for c in pool if c != keep)))
+            roles[role] = keep
+            for c in cols:
+                if c == keep:
+                    continue
+                if c in hidden and keep not in hidden:
+                    self.draft.anomalies.append(Anomaly.of(
+                        COLUMN_HIDDEN, sheet, ref(c, row), row, role=word, col=named(c), keep=named(keep)))
+                    self.skipped_cols.add(c)
+                else:
+                    extras.append((labels.get(c, ""), c))
+        extras.sort(key=lambda x: x[1])
+        return roles, extras
 
     # -- labels ----------------------------------------------------------------------------
     def read_labels(self, last_row: int) -> None:
@@ -451,7 +690,7 @@ class TableReader:
         self.c_status = roles.get("status")
         self.c_uz = roles.get("unterziel")
         self.c_ausw = roles.get("auswertung")
-        cols = set(roles.values()) | {c for _, c in self.d.extras}
+        cols = set(roles.values()) | {c for _, c in self.d.extras} | layout.skipped_cols
         self.first_col, self.last_col = min(cols), max(cols)
         self.key_cols = [c for c in (self.c_nr, self.c_text, self.c_status) if c is not None]
         self.current_uz: UnterzielDraft | None = None

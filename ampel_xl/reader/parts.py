@@ -627,6 +627,8 @@ class SheetPart:
     """(row, col) of cells that point past the end of the shared-string table."""
     runs: dict[tuple[int, int], tuple[Run, ...]] = field(default_factory=dict)
     """Runs with emphasis of rich-text cells (inline or from the string table), by (row, col)."""
+    hidden_cols: frozenset[int] = frozenset()
+    """The columns that are hidden (by hand or in a collapsed group)."""
 
 
 _COLS: dict[str, int] = {}
@@ -793,7 +795,14 @@ def read_sheet(wb: WorkbookParts, part: str) -> SheetPart:
     conditional = root.findall(cf_tag)
     validations = root.findall(f"{_M}dataValidations/{dv_tag}")
     ext = root.find(ext_tag)
-    return SheetPart(rows, cell_styles, formulas, row_attrs, merged, conditional, ext, validations, bad, runs_at)
+    hidden_cols: set[int] = set()
+    for el in root.iterfind(f"{_M}cols/{_M}col"):
+        if _true(el.get("hidden")):
+            with contextlib.suppress(ValueError, TypeError):
+                lo, hi = int(el.get("min") or 0), int(el.get("max") or 0)
+                hidden_cols.update(range(max(lo, 1), min(hi, 16384) + 1))
+    return SheetPart(rows, cell_styles, formulas, row_attrs, merged, conditional, ext, validations, bad, runs_at,
+                     frozenset(hidden_cols))
 
 
 _X14_NS = "http://schemas.microsoft.com/office/spreadsheetml/2009/9/main"
