@@ -22,12 +22,15 @@ from ..findings import (
     COLUMN_SECOND,
     COLUMN_STAND,
     LABEL_EMPTY,
+    MARKING_CONFLICT,
+    MARKING_UNREADABLE,
     OUTSIDE_OTHER,
     OUTSIDE_WHAT,
     ROLE_WORD,
     ROW_OUTSIDE_TABLE,
     UNTERZIEL_CARRIED,
     UNTERZIEL_UNREADABLE,
+    measure_label,
     short,
 )
 from ..model import Anomaly, Art, StatusEvidence, TextRun, match_title  # (also re-exported)
@@ -248,10 +251,17 @@ def _uz_number(token: str) -> int | None:
     return roman(token)
 
 
+# "Unterziel 100:" is an Unterziel as "Unterziel 1:" is (no cap on their number); after the bare
+# word "Ziel" a number of four digits is a year ("Ziel 2030 erreichen"), no Unterziel
 _UZ_TEXT_RE = re.compile(
-    r"^\s*(?:Unterziel|UZ|Ziel)\s*(?:Nr\.?\s*)?(\d{1,2}|[IVXLC]+)(?!\w)(?!\.\d)\s*(?:von\s*\d+)?\s*(?:[:.\-–—)]\s*|\s+|$)(.*)$",
+    r"^\s*(?:(?:Unterziel|UZ)\s*(?:Nr\.?\s*)?|Ziel\s*(?:Nr\.?\s*)?(?!\d{4}))(\d+|[IVXLC]+)(?!\w)(?!\.\d)\s*"
+    r"(?:von\s*\d+)?\s*(?:[:.\-–—)]\s*|\s+|$)(.*)$",
     re.I | re.S,
 )
+# Unterziele numbered the way people number outlines, in the text column ("1. …", "1) …", "1.0 …",
+# "A. …", "IV. …") or alone in the Nr column ("1.0", "A", "B)")
+_OUTLINE_TEXT_RE = re.compile(r"^\s*(\d{1,6}|[A-Z]|[IVXLC]{1,8})(?:\.0\b\.?|\.|\))\s+(\S.*)$", re.S)
+_OUTLINE_NR_RE = re.compile(r"^\s*(?:(\d{1,6})\.0|([A-Z])\)?)\s*$")
 _UZ_NR_RE = re.compile(r"^\s*(?:U|UZ|Unterziel|Ziel)\s*(\d+|[IVXLC]+)\s*\.?\s*$", re.I)
 _ROMAN_NR_RE = re.compile(r"^\s*([IVX]+)\s*\.?\s*$")
 _M_TEXT_RE = re.compile(
@@ -262,7 +272,20 @@ _M_TEXT_RE = re.compile(
 _LEADING_NR_RE = re.compile(r"^\s*(\d+)\s*(?:[:.\-–—)]\s*|\s+|$)(.*)$", re.S)
 _DOTTED_RE = re.compile(r"^\s*(\d+)\.(\d+)\s*$")
 
-_SUM_RE = re.compile(r"^\s*(summe|gesamt|insgesamt|anzahl|total|davon|zwischensumme)\b", re.I)
+_SUM_WORDS = r"(summe|gesamt|insgesamt|anzahl|total|davon|zwischensumme|anteil|σ|∑|durchschnitt|mittelwert|quote)"
+_SUM_RE = re.compile(r"^\s*" + _SUM_WORDS + r"(?!\w)", re.I)
+# a footnote: a superscript or star marker ("¹ …", "* …", "**) …", "† …") or "1) …" where the table refers to it
+_FOOTNOTE_RE = re.compile(r"^\s*([¹²³⁴⁵⁶⁷⁸⁹⁰]+|\*{1,3}|†)\s*\)?\s*\S")
+_FOOTNOTE_NR_RE = re.compile(r"^\s*(\d{1,2}\))\s+\S")
+_FOOTNOTE_REF_RE = re.compile(r"(?<=\w)(\d{1,2}\))")
+# an export or print stamp, a source line
+_STAMP_RE = re.compile(
+    r"^\s*((exportiert|erstellt|gedruckt|ausgedruckt|generiert|erzeugt|aktualisiert|zuletzt \w+)"
+    r"\s+(am|von|durch|mit|aus)"
+    r"|(export|ausdruck|druck|druckdatum|exportdatum|datenstand|datenexport)\b"
+    r"|stand\s*[:\-–]?\s*[\d.]+.*\b(erstellt|exportiert|gedruckt)\b)", re.I)
+_SOURCE_RE = re.compile(r"^\s*(daten)?quellen?\s*[:\-–]", re.I)
+_NUMBERISH_RE = re.compile(r"^\s*[+-]?\d+(?:[.,]\d+)?\s*%?\s*$")
 _NOTE_RE = re.compile(
     r"^\s*(\*|(hinweis|hinweise|anmerkung|anmerkungen|fußnote|quelle|quellen|erläuterung|erläuterungen|notiz|stand)\s*[:\-–]"
     r"|blau hinterlegt|legende\b|ampelsystem)", re.I)
@@ -271,7 +294,7 @@ _SIGN_RE = re.compile(
     r"|erstellt\s*(von|am|:))",
     re.I)
 _LEGEND_WORD_RE = re.compile(r"^\s*(grün|gruen|gelb|rot|blau|orange)\s*(=|:|–|-|\)|$)", re.I)
-_SUM_LINE_RE = re.compile(r"^\s*(summe|gesamt|insgesamt|anzahl|total|zwischensumme|davon)\b[^.!?]{0,25}$", re.I)
+_SUM_LINE_RE = re.compile(r"^\s*" + _SUM_WORDS + r"(?!\w)[^.!?]{0,25}$", re.I)
 _NR_LIKE_RE = re.compile(r"^\s*(?:[A-Za-zÄÖÜäöü]{1,3}\.?\s*)?\d|^\s*[IVXLC]+\s*\.?\s*$")
 
 
@@ -305,7 +328,10 @@ def nr_text(value: Any) -> str:
         return str(value)
     t = text_of(value)
     t = re.sub(r"^(?:Nr\.?|Maßnahme|Massnahme|M)\s*", "", t, flags=re.I)
-    return t.strip().rstrip(".")
+    t = t.strip()
+    if t.endswith(")") and "(" not in t and t[:-1].replace(".", "").isdigit():
+        t = t[:-1]  # "1)" is number 1
+    return t.rstrip(".")
 
 
 # --------------------------------------------------------------------------------------------
@@ -704,6 +730,13 @@ class TableReader:
         self.numbered = 0
         self._ev_row = -1
         self._ev: StatusEvidence | None = None
+        self.letters = False
+        """Unterziele are lettered (A, B, C …): then "I" and "V" are letters, not Roman numerals."""
+        self.footnote_refs: set[str] = set()
+        """Footnote markers the measures' texts end a word with ("Sprachkurse1)")."""
+        self.marks: list[tuple[MeasureDraft, bool]] = []
+        """Every measure with whether its Nr or text cell shows blue (a measure over merged rows may come twice)."""
+        self.mark_unreadable = False
         self.merges = bool(self.grid.part.merged)
         # what each column's header says: a row that says it again is the header repeated
         self.header_labels = {c: role for role, c in roles.items()}
@@ -749,6 +782,7 @@ class TableReader:
         for idx in sorted(r for r in rows if r > self.header_end):
             self._row(idx, rows[idx])
         self._flush_pending()
+        self._marking_conflicts()
 
     def _row(self, idx: int, row: dict) -> None:
         first_col, last_col = self.first_col, self.last_col
@@ -814,7 +848,14 @@ class TableReader:
             self.record = None
             self.gap = False
             return
-        m2 = (_UZ_NR_RE.match(nr) or (_ROMAN_NR_RE.match(nr) if not self.d.flat else None)) if nr else None
+        if not self.d.flat and (outline := self._outline_unterziel(idx, nr, text)) is not None:
+            self._flush_pending()
+            self._start_unterziel(outline[0], outline[1], idx, outline[2])
+            self.record = None
+            self.gap = False
+            return
+        m2 = (_UZ_NR_RE.match(nr) or (_ROMAN_NR_RE.match(nr) if not self.d.flat and not self.letters else None)) \
+            if nr else None
         if m2 and (n2 := _uz_number(m2.group(1))) is not None:
             self._flush_pending()
             self._start_unterziel(n2, text, idx, "nr")
@@ -858,22 +899,34 @@ class TableReader:
     def _outside_reason(self, idx: int, nr: str, text: str, inside: dict) -> str | None:
         if text and not nr[:1].isdigit() and self._repeats_header(inside):
             return "kopfzeile"
-        has_nr = bool(nr) and bool(_NR_LIKE_RE.match(nr))
+        first_cell = _first_text(inside)
+        if self.measures_seen and (_FOOTNOTE_RE.match(first_cell) or (
+                (fn := _FOOTNOTE_NR_RE.match(first_cell)) and fn.group(1) in self.footnote_refs
+                and not self._says_status(idx))):
+            return "fussnote"  # "¹ Angaben des Jobcenters", "1) …" where a measure's text ends in "…1)"
+        has_nr = bool(nr) and bool(_NR_LIKE_RE.match(nr)) and not (
+            nr[:1].isdigit() and not text and len(nr) > 12)  # "2025 wurde …" spilled from the Nr cell is no number
         if has_nr and not (text and _SUM_LINE_RE.match(text)):
             return None  # the usual measure row: numbered, no sum word
-        first = nr if nr and not has_nr else _first_text(inside)  # "Anzahl", "Hinweis: …" in the Nr column
+        first = nr if nr and not has_nr else first_cell  # "Anzahl", "Hinweis: …" in the Nr column
         if text and _SUM_LINE_RE.match(text) and self.measures_seen:
             ev = self._evidence(idx)
-            if ev is None or ev.empty or ev.text_status is None or _SUM_LINE_RE.match(first):
+            if ev is None or ev.empty or _SUM_LINE_RE.match(first) or (
+                    ev.text_status is None and not (has_nr and self._says_status(idx))):
                 return "summe"
         if any(isinstance(v, (int, float)) and self.grid.formula(idx, c) for c, v in inside.items()) \
                 and not has_nr and not (text and not _SUM_RE.match(text)):
             return "summe"
         if not has_nr and _SUM_RE.match(first) and any(
-                isinstance(v, (int, float)) and not isinstance(v, bool) for v in inside.values()):
-            return "summe"
+                (isinstance(v, (int, float)) and not isinstance(v, bool))
+                or (isinstance(v, str) and _NUMBERISH_RE.match(v)) for v in inside.values()):
+            return "summe"  # "Anteil Grün" with 45 % in the status column, "Σ" with counts
         if not has_nr and _SUM_RE.match(first) and re.search(r"\d", first) and self.measures_seen:
             return "summe"
+        if not has_nr and _STAMP_RE.match(first):
+            return "stempel"
+        if not has_nr and _SOURCE_RE.match(first):
+            return "quelle"
         if not has_nr and _SIGN_RE.match(first):
             return "unterschrift"
         if not has_nr and _NOTE_RE.match(first):
@@ -894,6 +947,44 @@ class TableReader:
             if ev is None or ev.empty:
                 return "notiz"
         return None
+
+    def _says_status(self, idx: int) -> bool:
+        """Whether the row's status cell shows a status (a word, a colour, an icon, a coloured symbol)."""
+        ev = self._evidence(idx)
+        return ev is not None and (ev.text_status is not None or ev.icon_status is not None
+                                   or ev.color_class in ("gruen", "gelb", "rot"))
+
+    def _outline_unterziel(self, idx: int, nr: str, text: str) -> tuple[int, str, str] | None:
+        """An Unterziel row numbered the way people number outlines: "1.0" or a capital letter alone in
+        the Nr column, or "1. …", "1) …", "A. …", "IV. …" at the start of the text of a row with no
+        number and no status whose number continues the Unterziele (the next one, or the first)."""
+        if nr:
+            m = _OUTLINE_NR_RE.match(nr)
+            if m is None or not text:
+                return None
+            if m.group(1):
+                return int(m.group(1)), text, "nr"
+            letter = m.group(2)
+            if letter in "IVXLC" and not self.letters and (n := roman(letter)) is not None:
+                return n, text, "nr"
+            self.letters = True
+            return ord(letter) - 64, text, "nr"
+        m = _OUTLINE_TEXT_RE.match(text) if text else None
+        if m is None or self._says_status(idx):
+            return None
+        token = m.group(1)
+        if token.isdigit():
+            n = int(token)
+        elif len(token) == 1 and (self.letters or token not in "IVXLC"):
+            n = ord(token) - 64
+        else:
+            n = roman(token) or 0
+        expected = self.current_uz.nr + 1 if self.current_uz is not None else None
+        if n < 1 or (expected is not None and n != expected) or (expected is None and n != 1 and self.measures_seen):
+            return None
+        if len(token) == 1 and token.isalpha() and (self.letters or token not in "IVXLC"):
+            self.letters = True
+        return n, m.group(2).strip(), "text"
 
     def _uz_cell_value(self, idx: int) -> bool:
         return self.c_uz is not None and self._own(idx, self.c_uz) is not None
@@ -973,10 +1064,60 @@ class TableReader:
             raw = self._own(idx, self.c_ausw)
             if raw is not None and self.status.words.flag(raw):
                 record.marked, record.mark_source = True, "spalte"
-        for c in (self.c_nr, self.c_text):
-            if c is not None and not record.marked and self._covered_from(idx, c) is None \
-                    and self.grid.fill_class(idx, c) is ColorClass.BLAU:
-                record.marked, record.mark_source = True, "blau"
+        if not record.marked and self._blue(
+                idx, tuple(c for c in (self.c_nr, self.c_text) if self._covered_from(idx, c) is None), record.nr):
+            record.marked, record.mark_source = True, "blau"
+            self.marks.append((record, True))
+
+    def _blue(self, idx: int, cols: tuple[int | None, ...], nr: str | None) -> bool:
+        """Whether the Nr or text cell (or the whole row) shows a blue fill as displayed: painted by
+        hand or by a conditional format, also one that looks at another column. A rule on those cells
+        that cannot be evaluated is named (once per sheet): whether it marks is open."""
+        grid = self.grid
+        if grid.cf is None and not grid.cf_error:  # no rule on the sheet: the own fill or the row's
+            return any(c is not None and grid.fill_class(idx, c) is ColorClass.BLAU for c in cols) \
+                or grid.row_fill(idx)[1] is ColorClass.BLAU
+        blue = False
+        for c in cols:
+            if c is None:
+                continue
+            shown = grid.shown(idx, c)
+            if shown.fill_class is ColorClass.BLAU:
+                blue = True
+            elif shown.unreadable and not self.mark_unreadable:
+                self.mark_unreadable = True
+                self.d.anomalies.append(Anomaly.of(
+                    MARKING_UNREADABLE, self.sheet, ref(c, idx), idx, label=measure_label(nr or None, idx),
+                    rule=shown.unreadable[0]))
+        return blue or grid.row_fill(idx)[1] is ColorClass.BLAU
+
+    def _marking_conflicts(self) -> None:
+        """Where the sheet marks with both blue and the column „In Auswertung“, each measure the two
+        disagree on is named: a person could not tell whether it is in the evaluation."""
+        if self.c_ausw is None or not any(blue for _, blue in self.marks):
+            return
+        blue_of: dict[int, bool] = {}
+        for rec, blue in self.marks:
+            blue_of[rec.row] = blue_of.get(rec.row, False) or blue
+        recs = {rec.row: rec for rec, _ in self.marks}
+        if not any(rec.auswertung_text for rec in recs.values()):
+            return  # the column is not in use: the blue marking is the only channel
+        for row, rec in recs.items():
+            flag = self.status.words.flag(rec.auswertung_text) if rec.auswertung_text else False
+            if flag is None or bool(flag) == blue_of[row]:
+                continue
+            label = measure_label(rec.nr, row)
+            if blue_of[row]:
+                says = (f"die Nr.- bzw. Textzelle ist blau hinterlegt, in der Spalte „In Auswertung“ steht aber "
+                        f"„{rec.auswertung_text}“" if rec.auswertung_text else
+                        "die Nr.- bzw. Textzelle ist blau hinterlegt, die Spalte „In Auswertung“ ist aber leer")
+                cell = rec.nr_cell or rec.text_cell
+            else:
+                says = (f"in der Spalte „In Auswertung“ steht „{rec.auswertung_text}“, die Nr.- bzw. Textzelle ist "
+                        f"aber nicht blau hinterlegt")
+                cell = ref(self.c_ausw, row)
+            self.d.anomalies.append(Anomaly.of(MARKING_CONFLICT, self.sheet, cell, row, label=label, says=says))
+            rec.marked = True
 
     def _flush_pending(self) -> None:
         if self.pending is not None:
@@ -1012,13 +1153,8 @@ class TableReader:
             if mt and (mt.group(1) or mt.group(2)):
                 nr, text = (mt.group(1) or mt.group(2)), mt.group(3).strip()
         ev = self._evidence(idx) or StatusEvidence()
-        marked, source = False, None
-        for c in (self.c_nr, self.c_text):
-            if c is not None and grid.fill_class(idx, c) is ColorClass.BLAU:
-                marked, source = True, "blau"
-                break
-        if not marked and grid.row_fill(idx)[1] is ColorClass.BLAU:
-            marked, source = True, "blau"
+        blue = self._blue(idx, (self.c_nr, self.c_text), nr)
+        marked, source = blue, ("blau" if blue else None)
         auswertung_text = None
         if self.c_ausw is not None:
             raw = self._shown(idx, self.c_ausw)
@@ -1049,6 +1185,9 @@ class TableReader:
             self.d.orphans.append(rec)
         else:
             uz.measures.append(rec)
+        self.marks.append((rec, blue))
+        if ")" in text:
+            self.footnote_refs.update(_FOOTNOTE_REF_RE.findall(text))
         self.record = rec
         self.measures_seen += 1
         if rec.nr:
