@@ -411,8 +411,8 @@ SHEET_NOT_A_FIELD = _t(
     "sheet-not-a-field", I,
     "Ein Blatt nennt „Handlungsfeld“ oder „Querschnittsthema“, hat aber keine Maßnahmentabelle und ist wie eine "
     "Übersicht aufgebaut; es wird nicht als Feld gelesen.",
-    "Das Blatt „{sheet}“ nennt in {cell} „{text}“, hat aber keine Maßnahmentabelle ({why}); es wird nicht als "
-    "Feld gelesen.",
+    "Das Blatt „{sheet}“ nennt in {cell} „{text}“, ist aber kein Feld: {why}, und eine Maßnahmentabelle fehlt. "
+    "Es wird nicht als Feld gelesen.",
     "Nichts zu tun, falls es eine Übersicht oder eigene Auswertung ist. Ist es ein Feld, gehört oben der Titel "
     "„Handlungsfeld …“ hin und darunter die Tabelle mit Nr, Maßnahme und Ampel.")
 
@@ -454,6 +454,7 @@ OUTSIDE_WHAT = {
     "fussnote": "eine Fußnote",
     "stempel": "ein Export- oder Druckvermerk",
     "quelle": "eine Quellenangabe",
+    "uebersicht": "eine Übersicht neben der Tabelle",
 }
 OUTSIDE_OTHER = "keine Maßnahme"
 
@@ -465,8 +466,8 @@ ROLE_WORD = {
 
 #: Why a sheet with a field-like heading is no field (``sheet-not-a-field``'s ``{why}``).
 NOT_A_FIELD_WHY = {
-    "kopf": "die Zelle ist die Überschrift einer Spalte",
-    "kein-feld": "sie nennt kein einzelnes Feld",
+    "kopf": "die Zelle ist die Überschrift einer Spalte (einer Übersicht)",
+    "kein-feld": "die Überschrift nennt kein einzelnes Feld",
 }
 
 #: The channels of a status cell, as named in ``status-conflict``'s hint.

@@ -24,6 +24,7 @@ from ..findings import (
     LABEL_EMPTY,
     MARKING_CONFLICT,
     MARKING_UNREADABLE,
+    NOT_A_FIELD_WHY,
     OUTSIDE_OTHER,
     OUTSIDE_WHAT,
     ROLE_WORD,
@@ -35,6 +36,7 @@ from ..findings import (
 )
 from ..model import Anomaly, Art, StatusEvidence, TextRun, match_title  # (also re-exported)
 from .grid import Grid, col_letter, ref, text_of
+from .parts import split_ref
 from .status import StatusReader
 
 # --------------------------------------------------------------------------------------------
@@ -430,6 +432,8 @@ class FieldLayout:
         self.ctx = ctx
         art, name, text, cell, self.title_row = title
         self.draft = SheetDraft(sheet, art, name, text, cell)
+        self.apart_cols: set[int] = set()
+        """Columns of another table right of the measures on their header row (an overview)."""
         self.skipped_cols: set[int] = set()
         """Hidden columns that gave way to a visible one of the same role: not read, still inside the table."""
 
@@ -541,6 +545,7 @@ class FieldLayout:
                 i += step
         if len(keep) == len(present):
             return cands, unknown
+        self.apart_cols = {c for c in present if c not in keep and c > min(keep)}
         kept = {role: [c for c in cs if c in keep] for role, cs in cands.items()}
         return {r: cs for r, cs in kept.items() if cs}, [(t, c) for t, c in unknown if c in keep]
 
@@ -595,6 +600,26 @@ class FieldLayout:
                     extras.append((labels.get(c, ""), c))
         extras.sort(key=lambda x: x[1])
         return roles, extras
+
+    def not_a_field(self) -> str | None:
+        """Why a sheet whose heading matched but that has no measure table is no field sheet (the
+        phrase of ``sheet-not-a-field``), or None when it is a field sheet without its table. Its
+        heading names no single field ("Handlungsfeld / Querschnittsthema"), or it is the header of a
+        column (other labels beside it, entries below it) on a sheet without an Oberziel."""
+        d = self.draft
+        hit = match_title(d.title_text)
+        rest = re.sub(r"^[\s/&,;+|]+|^(und|oder|bzw\.?)\s+", "", hit[1] if hit else "", flags=re.I)
+        if hit is not None and rest and (other := match_title(rest)) is not None and not other[1].strip(" /&,;"):
+            return NOT_A_FIELD_WHY["kein-feld"]
+        if "oberziel" in d.labels:
+            return None
+        grid = self.grid
+        col, row = split_ref(d.title_cell)
+        beside = sum(1 for c, v in grid.rows.get(row, {}).items() if c != col and text_of(v))
+        below = grid.own_value(row + 1, col) is not None
+        if beside >= 2 and below:
+            return NOT_A_FIELD_WHY["kopf"]
+        return None
 
     # -- labels ----------------------------------------------------------------------------
     def read_labels(self, last_row: int) -> None:
@@ -806,7 +831,7 @@ class TableReader:
                 return
         if beside:
             col = min(beside)
-            self._outside(idx, col, "neben", text_of(row[col]))
+            self._outside(idx, col, "uebersicht" if col in self.layout.apart_cols else "neben", text_of(row[col]))
         if not inside:
             if not beside:
                 self.gap = True
