@@ -28,6 +28,7 @@ COLUMN_STAND = "column-stand"
 COLUMN_AMBIGUOUS = "column-ambiguous"
 COLUMN_SECOND = "column-second"
 MARKING_CONFLICT = "marking-conflict"
+MARKING_UNREADABLE = "marking-unreadable"
 SHEET_NOT_A_FIELD = "sheet-not-a-field"
 SEVERITY.update({
     COLUMN_HIDDEN: "info",
@@ -35,6 +36,7 @@ SEVERITY.update({
     COLUMN_AMBIGUOUS: "error",
     COLUMN_SECOND: "info",
     MARKING_CONFLICT: "error",
+    MARKING_UNREADABLE: "warning",
     SHEET_NOT_A_FIELD: "info",
 })
 
@@ -51,10 +53,11 @@ def marking_displayed(path: Path, variant: str) -> Case:
     The clerk: kept a column "Bericht 2025" (an "x" for the measures reported on) and set up a conditional
     format on the Nr column, =$F5="x" → light blue fill ("regel-nr"); or on Nr and text, =$F5="ja" in a
     column "Berichtet" ("regel-ja"); or ("widerspruch") painted the Nr cells of the evaluated measures blue
-    by hand and also kept a column "In Auswertung" with "x", which disagrees on two measures.
+    by hand and also kept a column "In Auswertung" with "x", which disagrees on two measures; or
+    ("regel-unlesbar") made the rule look the flag up on another sheet (VLOOKUP), which cannot be evaluated.
     A careful colleague counts exactly the measures whose Nr cell shows blue (the others are no part of
     the evaluation; "nothing marked, all count" is never decided), and where blue and the column
-    disagree cannot tell: an error at each such measure.
+    disagree cannot tell: an error at each such measure; a rule that cannot be evaluated is named.
     """
     ms = Master(path, f"marking_displayed-{variant}")
     if variant == "widerspruch":
@@ -72,6 +75,24 @@ def marking_displayed(path: Path, variant: str) -> Case:
             if blue != bool(column):
                 ms.expect("Arbeit", Row(r), MARKING_CONFLICT)
         return ms.save({"fill"})
+    if variant == "regel-unlesbar":
+        # the rule looks the flag up on another sheet: it cannot be evaluated, so whether it marks is open
+        hdr = ["Nr.", "Maßnahme", "Ampel", "Bericht"]
+        fw = ms.field("Bildung", "Handlungsfeld Bildung", hdr, nr="Nr.", text="Maßnahme", status="Ampel")
+        fw.uz(1, "Unterziel 1: Bildungsziel 1")
+        first = 0
+        for n, (word, expect) in enumerate((("Grün", G), ("Gelb", Y), ("Rot", R)), start=1):
+            r = fw.m(str(n), {"Nr.": n, "Maßnahme": f"Maßnahme {n}", "Ampel": word, "Bericht": "B" + str(n)},
+                     expect)
+            first = first or r
+        listen = ms.wb.create_sheet("Listen")
+        for i, (key, value) in enumerate((("B1", "ja"), ("B2", "nein"), ("B3", "ja")), start=1):
+            listen.cell(i, 1, key)
+            listen.cell(i, 2, value)
+        fw.ws.conditional_formatting.add("A5:A40", FormulaRule(
+            formula=['VLOOKUP($D5,Listen!$A$1:$B$3,2,FALSE)="ja"'], fill=PatternFill(bgColor="FF" + LIGHT_BLUE)))
+        ms.expect("Bildung", f"A{first}", MARKING_UNREADABLE)
+        return ms.save({"word", "cf"})
     flag_label, flag = ("Bericht 2025", "x") if variant == "regel-nr" else ("Berichtet", "ja")
     hdr = ["Nr.", "Maßnahme", "Ampel", "Zuständig", "Bemerkung", flag_label]
     fw = ms.field("Bildung", "Handlungsfeld Bildung", hdr, nr="Nr.", text="Maßnahme", status="Ampel")
@@ -397,7 +418,7 @@ def many_unterziele(path: Path, variant: str) -> Case:
 # ---------------------------------------------------------------------------------------------
 
 LAYOUT_BUILDERS: dict[str, tuple[Callable[[Path, str], Case], tuple[str, ...]]] = {
-    "marking_displayed": (marking_displayed, ("regel-nr", "regel-ja", "widerspruch")),
+    "marking_displayed": (marking_displayed, ("regel-nr", "regel-ja", "widerspruch", "regel-unlesbar")),
     "two_status_columns": (two_status_columns, ("ausgeblendet", "jahre", "stand-klammer", "unklar", "bemerkungen")),
     "below_and_beside": (below_and_beside, ("unter-der-tabelle", "uebersicht-daneben")),
     "evaluation_sheet": (evaluation_sheet, ("auswertung", "uebersicht")),
