@@ -278,6 +278,7 @@ _SUM_WORDS = r"(summe|gesamt|insgesamt|anzahl|total|davon|zwischensumme|anteil|�
 _SUM_RE = re.compile(r"^\s*" + _SUM_WORDS + r"(?!\w)", re.I)
 # a footnote: a superscript or star marker ("¹ …", "* …", "**) …", "† …") or "1) …" where the table refers to it
 _FOOTNOTE_RE = re.compile(r"^\s*([¹²³⁴⁵⁶⁷⁸⁹⁰]+|\*{1,3}|†)\s*\)?\s*\S")
+_FOOTNOTE_MARKS = frozenset("¹²³⁴⁵⁶⁷⁸⁹⁰*†")
 _FOOTNOTE_NR_RE = re.compile(r"^\s*(\d{1,2}\))\s+\S")
 _FOOTNOTE_REF_RE = re.compile(r"(?<=\w)(\d{1,2}\))")
 # an export or print stamp, a source line
@@ -924,16 +925,18 @@ class TableReader:
     def _outside_reason(self, idx: int, nr: str, text: str, inside: dict) -> str | None:
         if text and not nr[:1].isdigit() and self._repeats_header(inside):
             return "kopfzeile"
-        first_cell = _first_text(inside)
-        if self.measures_seen and (_FOOTNOTE_RE.match(first_cell) or (
-                (fn := _FOOTNOTE_NR_RE.match(first_cell)) and fn.group(1) in self.footnote_refs
-                and not self._says_status(idx))):
-            return "fussnote"  # "¹ Angaben des Jobcenters", "1) …" where a measure's text ends in "…1)"
+        lead = (nr or text)[:4]
+        if self.measures_seen and lead and (lead[0] in _FOOTNOTE_MARKS or ")" in lead or not (nr and text)):
+            first_cell = _first_text(inside)
+            if _FOOTNOTE_RE.match(first_cell) or (
+                    (fn := _FOOTNOTE_NR_RE.match(first_cell)) and fn.group(1) in self.footnote_refs
+                    and not self._says_status(idx)):
+                return "fussnote"  # "¹ Angaben des Jobcenters", "1) …" where a measure's text ends in "…1)"
         has_nr = bool(nr) and bool(_NR_LIKE_RE.match(nr)) and not (
             nr[:1].isdigit() and not text and len(nr) > 12)  # "2025 wurde …" spilled from the Nr cell is no number
         if has_nr and not (text and _SUM_LINE_RE.match(text)):
             return None  # the usual measure row: numbered, no sum word
-        first = nr if nr and not has_nr else first_cell  # "Anzahl", "Hinweis: …" in the Nr column
+        first = nr if nr and not has_nr else _first_text(inside)  # "Anzahl", "Hinweis: …" in the Nr column
         if text and _SUM_LINE_RE.match(text) and self.measures_seen:
             ev = self._evidence(idx)
             if ev is None or ev.empty or _SUM_LINE_RE.match(first) or (
