@@ -124,7 +124,8 @@ def two_status_columns(path: Path, variant: str) -> Case:
 
     The clerk: copied last year's Ampel column before updating and hid the copy, which stands left of
     the current one ("ausgeblendet"); or kept "Ampel 2024" and "Ampel 2025" side by side ("jahre");
-    or "Status (Stand 02/2025)" left of "Status (Stand 06/2024)" ("stand-klammer"); or has an "Ampel" and a
+    or "Status (Stand 02/2025)" left of "Status (Stand 06/2024)" ("stand-klammer"); or "Ampel" merged over
+    two columns headed "2024" and "2025" ("gruppe-jahre"); or has an "Ampel" and a
     "Status" column with no date at all ("unklar"); or two remark columns "Bemerkung" and "Kommentar"
     ("bemerkungen").
     A careful colleague reads the visible column, the newest Stand, and says which one was read and which
@@ -132,6 +133,8 @@ def two_status_columns(path: Path, variant: str) -> Case:
     are both kept.
     """
     ms = Master(path, f"two_status_columns-{variant}")
+    if variant == "gruppe-jahre":
+        return _grouped_years(ms)
     old = ("Rot", "Rot", "Gelb", "Rot", "Gelb")
     new = ("Grün", "Gelb", "Grün", "Rot", "Grün")
     expect_new = (G, Y, G, R, G)
@@ -179,6 +182,29 @@ def two_status_columns(path: Path, variant: str) -> Case:
     else:
         ms.expect("Sprache", "E4", COLUMN_SECOND)
     return ms.save({"word", "column"})
+
+
+def _grouped_years(ms: Master) -> Case:
+    """"Ampel" merged over two columns, "2024" and "2025" below it; Nr, Maßnahme, Zuständig merged over both rows."""
+    hdr = ["Nr.", "Maßnahme", "Ampel 2024", "Ampel 2025", "Zuständig"]
+    fw = ms.field("Sprache", "Handlungsfeld Sprache", hdr, nr="Nr.", text="Maßnahme", status="Ampel 2025",
+                  header_row=5)
+    ws = fw.ws
+    for c in range(1, 6):
+        ws.cell(5, c).value = None
+    ws["A4"], ws["B4"], ws["C4"], ws["E4"] = "Nr.", "Maßnahme", "Ampel", "Zuständig"
+    ws["C5"], ws["D5"] = 2024, 2025
+    for rng in ("A4:A5", "B4:B5", "C4:D4", "E4:E5"):
+        ws.merge_cells(rng)
+    for ref in ("A4", "B4", "C4", "C5", "D5", "E4"):
+        ws[ref].font = Font(bold=True)
+    fw.uz(1, "Unterziel 1: Sprachkurse")
+    for n, (old, new, expect) in enumerate((("Rot", "Grün", G), ("Gelb", "Gelb", Y), ("Rot", "Gelb", Y),
+                                            ("Gelb", "Rot", R)), start=1):
+        fw.m(str(n), {"Nr.": n, "Maßnahme": f"Sprachmaßnahme {n}", "Ampel 2024": old, "Ampel 2025": new,
+                      "Zuständig": "VHS"}, expect)
+    ms.expect("Sprache", "D4", COLUMN_STAND)
+    return ms.save({"word", "column", "merge"})
 
 
 # ---------------------------------------------------------------------------------------------
@@ -419,7 +445,8 @@ def many_unterziele(path: Path, variant: str) -> Case:
 
 LAYOUT_BUILDERS: dict[str, tuple[Callable[[Path, str], Case], tuple[str, ...]]] = {
     "marking_displayed": (marking_displayed, ("regel-nr", "regel-ja", "widerspruch", "regel-unlesbar")),
-    "two_status_columns": (two_status_columns, ("ausgeblendet", "jahre", "stand-klammer", "unklar", "bemerkungen")),
+    "two_status_columns": (two_status_columns, ("ausgeblendet", "jahre", "stand-klammer", "unklar", "bemerkungen",
+                                                "gruppe-jahre")),
     "below_and_beside": (below_and_beside, ("unter-der-tabelle", "uebersicht-daneben")),
     "evaluation_sheet": (evaluation_sheet, ("auswertung", "uebersicht")),
     "header_wordings": (header_wordings, tuple(HEADER_WORDINGS)),

@@ -483,7 +483,20 @@ class FieldLayout:
             group_above = any(
                 (rng := grid.merge_range(idx, c)) is not None and rng[2] > rng[0] and rng[1] == idx
                 for c in grid.rows.get(idx, {}))
-            if n_below and own_below and (group_above or all(
+            stand_groups = self._stand_groups(idx, cands)
+            if stand_groups:
+                # a group label over one column per Stand ("Ampel" merged over "2024" | "2025")
+                group_cols: set[int] = set()
+                for role, cols, under in stand_groups:
+                    group_label = labels.get(cols[0], "")
+                    cands[role] = sorted({*cands[role], *cols})
+                    for c, u in zip(cols, under, strict=True):
+                        labels[c] = f"{group_label} {u}".strip()
+                    group_cols.update(cols)
+                labelled = {col for _, col in unknown} | group_cols
+                unknown += [(t, c) for t, c in below_unknown if c not in labelled]
+                end = idx + 1
+            elif n_below and own_below and (group_above or all(
                     isinstance(grid.rows[idx + 1][c], str) and header_role(grid.rows[idx + 1][c])
                     for c in own_below)):
                 below_cols = {c for cs in below.values() for c in cs}
@@ -510,6 +523,22 @@ class FieldLayout:
             d.flat = "unterziel" in roles
             return end
         return None
+
+    def _stand_groups(self, idx: int, cands: dict[str, list[int]]) -> list[tuple[str, list[int], list[str]]]:
+        """Role labels merged across columns whose cells in the row below each name a Stand:
+        (role, the columns, the Stände as written)."""
+        grid = self.grid
+        out = []
+        for role, cols in cands.items():
+            for c in cols:
+                rng = grid.merge_range(idx, c)
+                if rng is None or rng[1] != idx or rng[3] != idx or rng[2] == rng[0]:
+                    continue
+                span = list(range(rng[0], rng[2] + 1))
+                under = [text_of(grid.own_value(idx + 1, x)) for x in span]
+                if all(under) and all(label_stand(u) is not None for u in under):
+                    out.append((role, span, under))
+        return out
 
     def _one_table(self, cands: dict[str, list[int]], unknown: list[tuple[str, int]], labels: dict[int, str],
                    covered: set[int]) -> tuple[dict[str, list[int]], list[tuple[str, int]]]:
