@@ -215,8 +215,9 @@ def below_and_beside(path: Path, variant: str) -> Case:
     """Footnotes, stamps, sums and shares under the table; an overview beside it on the header row.
 
     The clerk ("unter-der-tabelle"): put a footnote mark behind a measure ("Sprachkurse¹", the "¹" set
-    superscript in the cell; another ends in "…1)"), and under the table, after a blank row: the footnotes
-    "¹ Angaben des Jobcenters" and "1) nur Frauenkurse", "* vorläufige Zahl", a source line "Quelle: …",
+    superscript in the cell; "Berufssprachkurse" with a "2" set superscript; another ends in "…1)"), and under
+    the table, after a blank row: the footnotes "¹ Angaben des Jobcenters", "2 Plätze …" (the "2" superscript)
+    and "1) nur Frauenkurse", "* vorläufige Zahl", a source line "Quelle: …",
     a "Summe" row with the count in the Ampel column, an "Anteil Grün" row with 40 % there, a "Σ" row, the
     export stamp of the county's software and a "Stand: …, erstellt von …" line, and a signature.
     ("uebersicht-daneben"): right of the measures, one empty column apart, a small overview on the same
@@ -256,7 +257,8 @@ def below_and_beside(path: Path, variant: str) -> Case:
     fw.m("2", {"Nr.": 2, "Maßnahme": "Frauenkurse1)", "Ampel": "Gelb"}, Y)
     fw.m("3", {"Nr.": 3, "Maßnahme": "Sprachcafés*", "Ampel": "Rot"}, R)
     fw.uz(2, "Unterziel 2: Berufssprache")
-    fw.m("4", {"Nr.": 4, "Maßnahme": "Berufssprachkurse", "Ampel": "Grün"}, G)
+    fw.m("4", {"Nr.": 4, "Maßnahme": CellRichText("Berufssprachkurse", TextBlock(InlineFont(vertAlign="superscript"),
+                                                                                 "2")), "Ampel": "Grün"}, G)
     fw.m("5", {"Nr.": 5, "Maßnahme": "Sprachprüfungen"}, R, fill=RED)
     fw.blank()
     outside.append(fw.free({"Maßnahme": "Summe", "Ampel": 5}))
@@ -268,6 +270,8 @@ def below_and_beside(path: Path, variant: str) -> Case:
     r = fw.free({"Nr.": CellRichText(TextBlock(InlineFont(vertAlign="superscript"), "¹"),
                                      " Angaben des Jobcenters, Stand 12/2024")})
     outside.append(r)
+    outside.append(fw.free({"Nr.": CellRichText(TextBlock(InlineFont(vertAlign="superscript"), "2"),
+                                                " Plätze laut BAMF-Trägerrundschreiben")}))
     outside.append(fw.free({"Nr.": "1) nur Kurse für Frauen mit Kinderbetreuung"}))
     outside.append(fw.free({"Nr.": "* vorläufige Angabe"}))
     outside.append(fw.free({"Nr.": "Quelle: Jobcenter Landkreis Muster, eigene Erhebung"}))

@@ -163,7 +163,8 @@ def test_rows_under_the_table_are_named_as_what_they_are(cases):
             what[text.split("(„", 1)[1][:12]] = rest
     expected = {
         "Summe": "eine Summen- oder Zählzeile", "Anteil Grün": "eine Summen- oder Zählzeile",
-        "Σ": "eine Summen- oder Zählzeile", "¹ Angaben de": "eine Fußnote", "1) nur Kurse": "eine Fußnote",
+        "Σ": "eine Summen- oder Zählzeile", "¹ Angaben de": "eine Fußnote", "² Plätze lau": "eine Fußnote",
+        "1) nur Kurse": "eine Fußnote",
         "* vorläufige": "eine Fußnote", "Quelle: Jobc": "eine Quellenangabe",
         "Exportiert a": "ein Export- oder Druckvermerk", "Stand: 03.02": "ein Export- oder Druckvermerk",
         "gez. Dr. Bei": "eine Unterschriftszeile",

@@ -428,9 +428,13 @@ def _unescape(text: str) -> str:
     return re.sub(r"_x([0-9A-Fa-f]{4})_", lambda m: chr(int(m.group(1), 16)), text)
 
 
+_SUPERSCRIPT = str.maketrans("0123456789+-=()", "⁰¹²³⁴⁵⁶⁷⁸⁹⁺⁻⁼⁽⁾")
+
+
 def _rich(node: Element) -> tuple[str, tuple[Run, ...]]:
-    """Text of an ``<si>`` or ``<is>`` element (phonetic runs left out) and its runs when one is bold."""
-    t_tag, r_tag, rpr_tag, b_tag = _M + "t", _M + "r", _M + "rPr", _M + "b"
+    """Text of an ``<si>`` or ``<is>`` element (phonetic runs left out) and its runs when one is bold.
+    Digits set superscript read as a person sees them: a footnote mark "¹", not a "1"."""
+    t_tag, r_tag, rpr_tag, b_tag, va_tag = _M + "t", _M + "r", _M + "rPr", _M + "b", _M + "vertAlign"
     t = node.find(t_tag)
     parts = [t.text] if t is not None and t.text is not None else []
     rich: list[Run] = []
@@ -438,10 +442,15 @@ def _rich(node: Element) -> tuple[str, tuple[Run, ...]]:
         rt = run.find(t_tag)
         if rt is None or rt.text is None:
             continue
-        parts.append(rt.text)
+        text = rt.text
         rpr = run.find(rpr_tag)
+        va = rpr.find(va_tag) if rpr is not None else None
+        if va is not None and va.get("val") == "superscript" and any(ch.isdigit() for ch in text) \
+                and all(ch in "0123456789+-=() " for ch in text):
+            text = text.translate(_SUPERSCRIPT)
+        parts.append(text)
         b = rpr.find(b_tag) if rpr is not None else None
-        rich.append(Run(_unescape(rt.text), b is not None and _true(b.get("val"), True)))
+        rich.append(Run(_unescape(text), b is not None and _true(b.get("val"), True)))
     return _unescape("".join(parts)), (tuple(rich) if any(r.bold for r in rich) else ())
 
 
