@@ -468,6 +468,7 @@ ROLE_WORD = {
 NOT_A_FIELD_WHY = {
     "kopf": "die Zelle ist die Überschrift einer Spalte (einer Übersicht)",
     "kein-feld": "die Überschrift nennt kein einzelnes Feld",
+    "formeln": "es rechnet mit Formeln und hat kein Oberziel",
 }
 
 #: The channels of a status cell, as named in ``status-conflict``'s hint.

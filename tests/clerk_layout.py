@@ -295,7 +295,8 @@ def evaluation_sheet(path: Path, variant: str) -> Case:
     The clerk: added a sheet "Auswertung" titled "Auswertung Handlungsfeld / Querschnittsthema" with a
     table whose first column header is "Handlungsfeld / Querschnittsthema", one row per field with COUNTIF
     formulas for Grün, Gelb and Rot, a sum and a share ("auswertung"); or an "Übersicht" sheet whose table
-    header reads "Handlungsfeld | Maßnahmen | Grün | Gelb | Rot" ("uebersicht").
+    header reads "Handlungsfeld | Maßnahmen | Grün | Gelb | Rot" ("uebersicht"); or a sheet "Auswertung Sprache"
+    titled "Handlungsfeld Sprache – Auswertung" with counts and shares by formula ("feldtitel").
     A careful colleague sees no field in it: a Hinweis, and the summary is written.
     """
     ms = Master(path, f"evaluation_sheet-{variant}")
@@ -306,6 +307,24 @@ def evaluation_sheet(path: Path, variant: str) -> Case:
         fw.uz(1, "Unterziel 1: Ein Ziel")
         for n, (word, expect) in enumerate((("Grün", G), ("Gelb", Y), ("Rot", R)), start=1):
             fw.m(str(n), {"Nr.": n, "Maßnahme": f"{sheet} {n}", "Ampel": word}, expect)
+    if variant == "feldtitel":
+        # the clerk's evaluation of one field, titled with the field's own title
+        ws = ms.wb.create_sheet("Auswertung Sprache")
+        ws["A1"] = "Handlungsfeld Sprache – Auswertung"
+        ws["A1"].font = Font(bold=True, size=14)
+        for c, label in enumerate(("Ampel", "Anzahl", "Anteil"), start=1):
+            ws.cell(3, c, label).font = Font(bold=True)
+        results = {}
+        for r, word in enumerate(("Grün", "Gelb", "Rot"), start=4):
+            ws.cell(r, 1, word)
+            ws[f"B{r}"] = f'=COUNTIF(Sprache!C:C,"{word}")'
+            ws[f"C{r}"] = f"=B{r}/SUM($B$4:$B$6)"
+            ws[f"C{r}"].number_format = "0%"
+            results[f"B{r}"], results[f"C{r}"] = "1", "0.333333333333333"
+        ms.expect(ws.title, "A1", SHEET_NOT_A_FIELD)
+        case = ms.save({"word"})
+        set_cached_results(case.path, len(names) + 1, results)
+        return case
     ws = ms.wb.create_sheet("Auswertung" if variant == "auswertung" else "Übersicht")
     if variant == "auswertung":
         ws["A1"] = "Auswertung Handlungsfeld / Querschnittsthema"
@@ -452,7 +471,7 @@ LAYOUT_BUILDERS: dict[str, tuple[Callable[[Path, str], Case], tuple[str, ...]]] 
     "two_status_columns": (two_status_columns, ("ausgeblendet", "jahre", "stand-klammer", "unklar", "bemerkungen",
                                                 "gruppe-jahre")),
     "below_and_beside": (below_and_beside, ("unter-der-tabelle", "uebersicht-daneben")),
-    "evaluation_sheet": (evaluation_sheet, ("auswertung", "uebersicht")),
+    "evaluation_sheet": (evaluation_sheet, ("auswertung", "uebersicht", "feldtitel")),
     "header_wordings": (header_wordings, tuple(HEADER_WORDINGS)),
     "outline_unterziele": (outline_unterziele, ("punkt", "roemisch-punkt", "buchstabe-klammer", "null", "klammer",
                                                 "buchstabe-nr", "ziel-uz")),

@@ -635,7 +635,8 @@ class FieldLayout:
         """Why a sheet whose heading matched but that has no measure table is no field sheet (the
         phrase of ``sheet-not-a-field``), or None when it is a field sheet without its table. Its
         heading names no single field ("Handlungsfeld / Querschnittsthema"), or it is the header of a
-        column (other labels beside it, entries below it) on a sheet without an Oberziel."""
+        column (other labels beside it, entries below it) or it computes (formulas) on a sheet without
+        an Oberziel."""
         d = self.draft
         hit = match_title(d.title_text)
         rest = re.sub(r"^[\s/&,;+|]+|^(und|oder|bzw\.?)\s+", "", hit[1] if hit else "", flags=re.I)
@@ -649,6 +650,8 @@ class FieldLayout:
         below = grid.own_value(row + 1, col) is not None
         if beside >= 2 and below:
             return NOT_A_FIELD_WHY["kopf"]
+        if grid.part.formulas:
+            return NOT_A_FIELD_WHY["formeln"]  # the clerk's own evaluation of a field: counts, shares
         return None
 
     # -- labels ----------------------------------------------------------------------------
