@@ -403,8 +403,8 @@ MARKING_UNREADABLE = _t(
     "marking-unreadable", W,
     "Eine Regel der bedingten Formatierung auf der Nr.- oder Textzelle kann nicht ausgewertet werden; ob sie "
     "Maßnahmen blau markiert, ist offen.",
-    "{label}: Die Regel {rule} gilt für die Nr.- bzw. Textzelle, kann aber nicht ausgewertet werden; ob sie die "
-    "Maßnahme blau markiert (in die Auswertung nimmt), ist offen.",
+    "Die Regel {rule} gilt für die Nr.- bzw. Textzellen der Maßnahmen (zuerst bei {label}), kann aber nicht "
+    "ausgewertet werden; ob sie Maßnahmen blau markiert (in die Auswertung nimmt), ist offen.",
     "Prüfen Sie die Regel unter Start › Bedingte Formatierung › Regeln verwalten, oder markieren Sie die "
     "Maßnahmen von Hand blau.")
 SHEET_NOT_A_FIELD = _t(

@@ -301,6 +301,11 @@ _SUM_LINE_RE = re.compile(r"^\s*" + _SUM_WORDS + r"(?!\w)[^.!?]{0,25}$", re.I)
 _NR_LIKE_RE = re.compile(r"^\s*(?:[A-Za-zÄÖÜäöü]{1,3}\.?\s*)?\d|^\s*[IVXLC]+\s*\.?\s*$")
 
 
+def _measure_named(nr: str | None, row: int) -> str:
+    """A measure as named inside a sentence: "Maßnahme Nr. 3", "der Maßnahme in Zeile 12"."""
+    return f"Maßnahme Nr. {nr}" if nr else f"der Maßnahme in Zeile {row}"
+
+
 def _first_text(cells: dict) -> str:
     """The first value of a row (leftmost cell that holds one), as text."""
     for c in sorted(cells):
@@ -1147,7 +1152,7 @@ class TableReader:
             elif shown.unreadable and not self.mark_unreadable:
                 self.mark_unreadable = True
                 self.d.anomalies.append(Anomaly.of(
-                    MARKING_UNREADABLE, self.sheet, ref(c, idx), idx, label=measure_label(nr or None, idx),
+                    MARKING_UNREADABLE, self.sheet, ref(c, idx), idx, label=_measure_named(nr or None, idx),
                     rule=shown.unreadable[0]))
         return blue or grid.row_fill(idx)[1] is ColorClass.BLAU
 
