@@ -3,8 +3,16 @@
 Works on a :class:`~ampel_xl.reader.grid.Grid` and produces a :class:`SheetDraft`: plain
 dataclasses that the reader freezes into the model once the workbook-wide decisions are made.
 Every row below the header ends up as a measure, an Unterziel row, a blank row, or an
-``outside`` entry with its reason (a legend, a note, a sum line, a signature, text beside the
-table) that validation names in a Hinweis.
+``outside`` entry with its reason (a legend, a note, a footnote, a sum or share line, an export
+stamp, a source line, a signature, an overview beside the table) that validation names in a Hinweis.
+
+Never silent: where the layout chooses, the choice is an anomaly of the draft. A header label is
+read by its stems (:func:`stem_role`), so a role may be claimed by two columns; then the visible
+one wins over a hidden one, the newest dated Stand over older ones, and otherwise both are named
+(:meth:`FieldLayout._choose_columns`). The blue marking is read from the Nr or text cell as
+displayed (conditional formatting included); where it and the column „In Auswertung“ disagree,
+each measure is named. A sheet whose heading only mentions the fields and that has no table is
+no field (:meth:`FieldLayout.not_a_field`).
 """
 
 from __future__ import annotations
