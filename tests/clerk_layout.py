@@ -124,7 +124,8 @@ def two_status_columns(path: Path, variant: str) -> Case:
 
     The clerk: copied last year's Ampel column before updating and hid the copy, which stands left of
     the current one ("ausgeblendet"); or kept "Ampel 2024" and "Ampel 2025" side by side ("jahre");
-    or "Status (Stand 02/2025)" left of "Status (Stand 06/2024)" ("stand-klammer"); or "Ampel" merged over
+    or "Status (Stand 02/2025)" left of "Status (Stand 06/2024)" ("stand-klammer"); or a "Maßnahme" (the
+    name) and a "Beschreibung" column ("beschreibung"); or "Ampel" merged over
     two columns headed "2024" and "2025" ("gruppe-jahre"); or has an "Ampel" and a
     "Status" column with no date at all ("unklar"); or two remark columns "Bemerkung" and "Kommentar"
     ("bemerkungen").
@@ -135,6 +136,16 @@ def two_status_columns(path: Path, variant: str) -> Case:
     ms = Master(path, f"two_status_columns-{variant}")
     if variant == "gruppe-jahre":
         return _grouped_years(ms)
+    if variant == "beschreibung":
+        # a short name and a longer description: both read as the text, the name is what a colleague cites
+        hdr = ["Nr.", "Maßnahme", "Beschreibung", "Ampel", "Zuständig"]
+        fw = ms.field("Sprache", "Handlungsfeld Sprache", hdr, nr="Nr.", text="Maßnahme", status="Ampel")
+        fw.uz(1, "Unterziel 1: Sprachkurse")
+        for n, (word, expect) in enumerate((("Grün", G), ("Rot", R), ("Gelb", Y)), start=1):
+            fw.m(str(n), {"Nr.": n, "Maßnahme": f"Kurs {n}", "Beschreibung": f"Ein Kurs für Gruppe {n}, zweimal "
+                          "wöchentlich, mit Kinderbetreuung", "Ampel": word, "Zuständig": "VHS"}, expect)
+        ms.expect("Sprache", "C4", COLUMN_SECOND)
+        return ms.save({"word"})
     old = ("Rot", "Rot", "Gelb", "Rot", "Gelb")
     new = ("Grün", "Gelb", "Grün", "Rot", "Grün")
     expect_new = (G, Y, G, R, G)
@@ -469,7 +480,7 @@ def many_unterziele(path: Path, variant: str) -> Case:
 LAYOUT_BUILDERS: dict[str, tuple[Callable[[Path, str], Case], tuple[str, ...]]] = {
     "marking_displayed": (marking_displayed, ("regel-nr", "regel-ja", "widerspruch", "regel-unlesbar")),
     "two_status_columns": (two_status_columns, ("ausgeblendet", "jahre", "stand-klammer", "unklar", "bemerkungen",
-                                                "gruppe-jahre")),
+                                                "gruppe-jahre", "beschreibung")),
     "below_and_beside": (below_and_beside, ("unter-der-tabelle", "uebersicht-daneben")),
     "evaluation_sheet": (evaluation_sheet, ("auswertung", "uebersicht", "feldtitel")),
     "header_wordings": (header_wordings, tuple(HEADER_WORDINGS)),

@@ -21,6 +21,7 @@ from ampel_xl.cli import cli
 from clerk_layout import (
     COLUMN_AMBIGUOUS,
     COLUMN_HIDDEN,
+    COLUMN_SECOND,
     COLUMN_STAND,
     LAYOUT_CASE_IDS,
     MARKING_CONFLICT,
@@ -148,6 +149,15 @@ def test_two_remark_columns_are_both_kept(cases):
     m = ampel_xl.read(case.path).feld("Sprache").massnahmen[0]
     assert m.bemerkung == "Bemerkung 1"
     assert ("Kommentar", "Kommentar 1") in m.extras
+
+
+def test_the_name_column_is_the_text_and_the_description_is_kept(cases):
+    case = cases["two_status_columns-beschreibung"]
+    m = ampel_xl.read(case.path).feld("Sprache").massnahmen[1]
+    assert m.text == "Kurs 2"
+    assert dict(m.extras)["Beschreibung"].startswith("Ein Kurs für Gruppe 2")
+    hit = next(f for f in _findings(case) if f.code == COLUMN_SECOND)
+    assert hit.severity.value == "info" and "B („Maßnahme“)" in hit.message and "C („Beschreibung“)" in hit.message
 
 
 # --------------------------------------------------------------------------------------------

@@ -113,7 +113,7 @@ _ROLE_STEMS: dict[str, str] = {
     "einstufung": "status", "zielerreichung": "status", "erfüllung": "status", "umsetzungsgrad": "status",
     "maßnahme": "text", "massnahme": "text", "beschreibung": "text", "bezeichnung": "text", "was": "text",
     "aktivität": "text", "vorhaben": "text",
-    "nummer": "nr", "nr": "nr", "no": "nr", "lfd": "nr", "#": "nr", "pos": "nr", "position": "nr", "id": "nr",
+    "nummer": "nr", "nr": "nr", "no": "nr", "lfd": "nr", "#": "nr", "pos": "nr", "position": "nr",
     "bemerkung": "bemerkung", "anmerkung": "bemerkung", "kommentar": "bemerkung", "hinweis": "bemerkung",
     "erläuterung": "bemerkung", "notiz": "bemerkung",
     "verantwort": "verantwortlich", "zuständig": "verantwortlich", "federführ": "verantwortlich",
@@ -135,7 +135,7 @@ _QUALIFIERS: dict[str, tuple[str | None, dict[str, str]]] = {
     "umsetzung": (None, {"stand": "status", "bis": "zeitraum"}),
 }
 #: stems that are whole words only (inside a longer word they are something else: "Wer" in "Werkstatt")
-_WHOLE_ONLY = frozenset({"nr", "no", "#", "pos", "id", "was", "wer", "wann", "bis", "uz", "lfd", "text", "name"})
+_WHOLE_ONLY = frozenset({"nr", "no", "#", "pos", "was", "wer", "wann", "bis", "uz", "lfd", "text", "name"})
 _FUNCTION_WORDS = frozenset({"in", "im", "der", "die", "das", "des", "den", "zur", "zum", "zu", "für", "von",
                              "vom", "am", "an", "und", "oder", "je", "pro", "mit", "ggf", "laut", "lt"})
 _STEMS = sorted(set(_ROLE_STEMS) | set(_QUALIFIERS), key=len, reverse=True)
@@ -236,6 +236,22 @@ def label_stand(label: str) -> tuple[int, int, int] | None:
             return int(g[1]), _MONTHS[g[0]], 0
         return int(g[0]), 0, 0
     return None
+
+
+_DESCRIPTION_RE = re.compile(r"beschreibung|erläuterung|inhalt|detail|ausführung")
+_NUMBER_LABEL_RE = re.compile(r"(^|[\s\-.])(nr|nummer|no)\b|nummer|#")
+
+
+def _label_rank(role: str, label: str) -> int:
+    """How plainly a label names its role, where two columns claim it: for the text, a name
+    ("Maßnahme", "Titel") over a description ("Beschreibung"); for the Unterziel, its number
+    ("UZ-Nr.") over its wording ("Unterziel")."""
+    key = header_key(label)
+    if role == "text":
+        return 0 if _DESCRIPTION_RE.search(key) else 1
+    if role == "unterziel":
+        return 1 if _NUMBER_LABEL_RE.search(key) else 0
+    return 0
 
 
 # --------------------------------------------------------------------------------------------
@@ -612,6 +628,20 @@ class FieldLayout:
             if len(cols) == 1:
                 continue
             word = ROLE_WORD.get(role, role)
+            ranks = {c: _label_rank(role, labels.get(c, "")) for c in cols}
+            best = max(ranks.values())
+            if min(ranks.values()) < best:
+                # "Maßnahme" beside "Beschreibung", "UZ-Nr." beside "Unterziel": the name and the number
+                # take the role, the description or wording is kept as a column of its own
+                lesser = [c for c in cols if ranks[c] < best]
+                cols = [c for c in cols if ranks[c] == best]
+                self.draft.anomalies.append(Anomaly.of(
+                    COLUMN_SECOND, sheet, ref(lesser[0], row), row, role=word, keep=named(cols[0]),
+                    others=", ".join(named(c) for c in lesser)))
+                extras.extend((labels.get(c, ""), c) for c in lesser)
+                roles[role] = cols[0]
+                if len(cols) == 1:
+                    continue
             visible = [c for c in cols if c not in hidden]
             pool = visible or cols
             keep = pool[0]
