@@ -411,10 +411,13 @@ def outline_unterziele(path: Path, variant: str) -> Case:
     The clerk: wrote the Unterziele into the text column as "1. Wohnraum schaffen", "2. …" with the Nr cell
     empty ("punkt"), as "I. …", "II. …" ("roemisch-punkt"), "A) …", "B) …" ("buchstabe-klammer"); or put
     "1.0", "2.0" into the Nr column with the measures 1.1, 1.2, … below ("null"), "1)" with measures 1.1, …
-    ("klammer"), a capital letter "A", "B", "C" ("buchstabe-nr"), or "Ziel 1." and "UZ2" ("ziel-uz").
+    ("klammer"), a capital letter "A", "B", "C" ("buchstabe-nr"), or "Ziel 1." and "UZ2" ("ziel-uz"); or, in
+    a flat table, "A – …", "B) …", "C. …" in an Unterziel column merged over each group ("flach-buchstaben").
     A careful colleague reads Unterziele 1, 2, 3 and the measures under each.
     """
     ms = Master(path, f"outline_unterziele-{variant}")
+    if variant == "flach-buchstaben":
+        return _flat_letters(ms)
     hdr = ["Nr.", "Maßnahme", "Ampel"]
     fw = ms.field("Wohnen", "Handlungsfeld Wohnen", hdr, nr="Nr.", text="Maßnahme", status="Ampel")
     names = ("Wohnraum schaffen", "Beratung", "Nachbarschaft")
@@ -446,6 +449,28 @@ def outline_unterziele(path: Path, variant: str) -> Case:
             fw.m(nr, {"Nr.": nr if variant in ("null", "klammer") else n, "Maßnahme": f"Wohnmaßnahme {nr}",
                       "Ampel": word}, expect)
     return ms.save({"word"})
+
+
+def _flat_letters(ms: Master) -> Case:
+    """Flat layout: the Unterziel column says "A – Wohnraum schaffen", "B) Beratung", "C. Nachbarschaft",
+    merged down over each group's measures."""
+    hdr = ["Unterziel", "Nr.", "Maßnahme", "Ampel"]
+    fw = ms.field("Wohnen", "Handlungsfeld Wohnen", hdr, nr="Nr.", text="Maßnahme", status="Ampel")
+    groups = ((1, "A – Wohnraum schaffen", 2), (2, "B) Beratung", 3), (3, "C. Nachbarschaft", 1))
+    statuses = (("Grün", G), ("Gelb", Y), ("Rot", R), ("Grün", G), ("Gelb", Y), ("Rot", R))
+    n = 0
+    for uz, label, size in groups:
+        first = fw.next_row
+        fw.ws.cell(first, 1, label)
+        ms.case.unterziele[fw.sheet].append(uz)
+        fw.current_uz = uz
+        for _ in range(size):
+            word, expect = statuses[n]
+            n += 1
+            fw.m(str(n), {"Nr.": n, "Maßnahme": f"Wohnmaßnahme {n}", "Ampel": word}, expect)
+        if size > 1:
+            fw.ws.merge_cells(f"A{first}:A{first + size - 1}")
+    return ms.save({"word", "merge"})
 
 
 def many_unterziele(path: Path, variant: str) -> Case:
@@ -485,7 +510,7 @@ LAYOUT_BUILDERS: dict[str, tuple[Callable[[Path, str], Case], tuple[str, ...]]] 
     "evaluation_sheet": (evaluation_sheet, ("auswertung", "uebersicht", "feldtitel")),
     "header_wordings": (header_wordings, tuple(HEADER_WORDINGS)),
     "outline_unterziele": (outline_unterziele, ("punkt", "roemisch-punkt", "buchstabe-klammer", "null", "klammer",
-                                                "buchstabe-nr", "ziel-uz")),
+                                                "buchstabe-nr", "ziel-uz", "flach-buchstaben")),
     "many_unterziele": (many_unterziele, ("text", "nummer")),
 }
 

@@ -287,6 +287,7 @@ _UZ_TEXT_RE = re.compile(
 # Unterziele numbered the way people number outlines, in the text column ("1. …", "1) …", "1.0 …",
 # "A. …", "IV. …") or alone in the Nr column ("1.0", "A", "B)")
 _OUTLINE_TEXT_RE = re.compile(r"^\s*(\d{1,6}|[A-Z]|[IVXLC]{1,8})(?:\.0\b\.?|\.|\))\s+(\S.*)$", re.S)
+_OUTLINE_FLAT_RE = re.compile(r"^\s*([A-Z]|[IVXLC]{1,8})(?:\s*[.)]\s*|\s*[:\-–—]\s*|\s+|$)(.*)$", re.S)
 _OUTLINE_NR_RE = re.compile(r"^\s*(?:(\d{1,6})\.0|([A-Z])\)?)\s*$")
 _UZ_NR_RE = re.compile(r"^\s*(?:U|UZ|Unterziel|Ziel)\s*(\d+|[IVXLC]+)\s*\.?\s*$", re.I)
 _ROMAN_NR_RE = re.compile(r"^\s*([IVX]+)\s*\.?\s*$")
@@ -1024,8 +1025,9 @@ class TableReader:
                 (isinstance(v, (int, float)) and not isinstance(v, bool))
                 or (isinstance(v, str) and _NUMBERISH_RE.match(v)) for v in inside.values()):
             return "summe"  # "Anteil Grün" with 45 % in the status column, "Σ" with counts
-        if not has_nr and _SUM_RE.match(first) and re.search(r"\d", first) and self.measures_seen:
-            return "summe"
+        if not has_nr and _SUM_RE.match(first) and ((re.search(r"\d", first) and self.measures_seen)
+                                                     or any(self.grid.formula(idx, c) for c in inside)):
+            return "summe"  # "Summe 12", or a count by formula that has no stored result
         if not has_nr and _STAMP_RE.match(first):
             return "stempel"
         if not has_nr and _SOURCE_RE.match(first):
@@ -1313,9 +1315,15 @@ class TableReader:
         n = _uz_number(m.group(1)) if m else None
         rest = m.group(2).strip() if m else ""
         if n is None:
-            m = _LEADING_NR_RE.match(t)
+            m = _LEADING_NR_RE.match(re.sub(r"^(\s*\d+)\.0\b", r"\1", t))  # "1.0 – Wohnraum" is Unterziel 1
             if m:
                 n, rest = int(m.group(1)), m.group(2).strip()
+        if n is None and (m := _OUTLINE_FLAT_RE.match(t)):
+            token = m.group(1)  # "A", "B)", "IV." as in an outline
+            letter = len(token) == 1 and (self.letters or token not in "IVXLC")
+            n = ord(token) - 64 if letter else roman(token)
+            self.letters = self.letters or letter
+            rest = m.group(2).strip()
         if n is None:
             self.d.anomalies.append(Anomaly.of(UNTERZIEL_UNREADABLE, self.sheet, ref(col, idx), idx, value=t))
             self.last_uz_value = t
