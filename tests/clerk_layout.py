@@ -125,7 +125,8 @@ def two_status_columns(path: Path, variant: str) -> Case:
     The clerk: copied last year's Ampel column before updating and hid the copy, which stands left of
     the current one ("ausgeblendet"); or kept "Ampel 2024" and "Ampel 2025" side by side ("jahre");
     or "Status (Stand 02/2025)" left of "Status (Stand 06/2024)" ("stand-klammer"); or a "Maßnahme" (the
-    name) and a "Beschreibung" column ("beschreibung"); or "Ampel" merged over
+    name) and a "Beschreibung" column ("beschreibung"); or last year's and this year's Ampel column with a
+    narrow empty column between them ("abstand"); or "Ampel" merged over
     two columns headed "2024" and "2025" ("gruppe-jahre"); or has an "Ampel" and a
     "Status" column with no date at all ("unklar"); or two remark columns "Bemerkung" and "Kommentar"
     ("bemerkungen").
@@ -136,6 +137,19 @@ def two_status_columns(path: Path, variant: str) -> Case:
     ms = Master(path, f"two_status_columns-{variant}")
     if variant == "gruppe-jahre":
         return _grouped_years(ms)
+    if variant == "abstand":
+        # last year's column, a narrow empty spacer, this year's column
+        hdr = ["Nr.", "Maßnahme", "Ampel (Stand 06/2024)", "(leer)", "Ampel (Stand 02/2025)", "Zuständig"]
+        fw = ms.field("Sprache", "Handlungsfeld Sprache", hdr, nr="Nr.", text="Maßnahme", status=hdr[4])
+        fw.ws["D4"] = None
+        fw.ws.column_dimensions["D"].width = 2
+        fw.uz(1, "Unterziel 1: Sprachkurse")
+        for n, (old_word, new_word, expect) in enumerate((("Rot", "Grün", G), ("Gelb", "Rot", R),
+                                                          ("Rot", "Gelb", Y)), start=1):
+            fw.m(str(n), {"Nr.": n, "Maßnahme": f"Kurs {n}", hdr[2]: old_word, hdr[4]: new_word, "Zuständig": "VHS"},
+                 expect)
+        ms.expect("Sprache", "E4", COLUMN_STAND)
+        return ms.save({"word"})
     if variant == "beschreibung":
         # a short name and a longer description: both read as the text, the name is what a colleague cites
         hdr = ["Nr.", "Maßnahme", "Beschreibung", "Ampel", "Zuständig"]
@@ -505,7 +519,7 @@ def many_unterziele(path: Path, variant: str) -> Case:
 LAYOUT_BUILDERS: dict[str, tuple[Callable[[Path, str], Case], tuple[str, ...]]] = {
     "marking_displayed": (marking_displayed, ("regel-nr", "regel-ja", "widerspruch", "regel-unlesbar")),
     "two_status_columns": (two_status_columns, ("ausgeblendet", "jahre", "stand-klammer", "unklar", "bemerkungen",
-                                                "gruppe-jahre", "beschreibung")),
+                                                "gruppe-jahre", "beschreibung", "abstand")),
     "below_and_beside": (below_and_beside, ("unter-der-tabelle", "uebersicht-daneben")),
     "evaluation_sheet": (evaluation_sheet, ("auswertung", "uebersicht", "feldtitel")),
     "header_wordings": (header_wordings, tuple(HEADER_WORDINGS)),

@@ -199,7 +199,8 @@ FIGURE_ROLES = frozenset({"status", "nr", "text", "unterziel", "auswertung"})
 
 #: labels of a table that sums up (an overview, a legend) rather than lists measures
 _OVERVIEW_LABEL_RE = re.compile(
-    r"^(anzahl|anteil|summe|gesamt|insgesamt|σ|∑|%|prozent|quote|legende|übersicht|grün|gruen|gelb|rot|farbe)(?!\w)")
+    r"^(anzahl|zahl|anteil|summe|gesamt|insgesamt|σ|∑|%|prozent|quote|legende|übersicht|grün|gruen|gelb|rot|farbe)"
+    r"(?!\w)")
 
 _MONTHS = {"jan": 1, "feb": 2, "mär": 3, "mar": 3, "apr": 4, "mai": 5, "may": 5, "jun": 6, "jul": 7, "aug": 8,
            "sep": 9, "okt": 10, "oct": 10, "nov": 11, "dez": 12, "dec": 12}
@@ -573,11 +574,12 @@ class FieldLayout:
     def _one_table(self, cands: dict[str, list[int]], unknown: list[tuple[str, int]], labels: dict[int, str],
                    covered: set[int]) -> tuple[dict[str, list[int]], list[tuple[str, int]]]:
         """Only the measure table's columns: a block of labels that stands apart from it (past an empty
-        column) and claims a role the table already has, or reads as an overview (Anzahl, Anteil, Summe,
-        Legende, a status name), is another table on the same header row; its cells are beside the table."""
+        column) and reads as an overview (Anzahl, Anteil, Summe, Legende, a status name) is another
+        table on the same header row; its cells are beside the table. A block apart that only names
+        columns (a second Ampel column past a spacer) belongs to the table, where two columns for one
+        role are chosen between openly."""
         if "text" not in cands:
             return cands, unknown
-        role_of = {c: role for role, cs in cands.items() for c in cs}
         present = sorted(set(labels) | covered)
         blocks: list[list[int]] = []
         for c in present:
@@ -587,12 +589,9 @@ class FieldLayout:
                 blocks.append([c])
         text_col = cands["text"][0]
         core_at = next(i for i, b in enumerate(blocks) if text_col in b)
-        core_roles = {role_of[c] for c in blocks[core_at] if c in role_of}
         keep = set(blocks[core_at])
 
         def apart(block: list[int]) -> bool:
-            if any(role_of.get(c) in core_roles for c in block):
-                return True
             return any(_OVERVIEW_LABEL_RE.match(header_key(labels.get(c, ""))) for c in block)
 
         for step in (1, -1):
@@ -601,7 +600,6 @@ class FieldLayout:
                 if apart(blocks[i]):
                     break
                 keep.update(blocks[i])
-                core_roles |= {role_of[c] for c in blocks[i] if c in role_of}
                 i += step
         if len(keep) == len(present):
             return cands, unknown
