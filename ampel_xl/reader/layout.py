@@ -466,7 +466,7 @@ class FieldLayout:
         self.draft = SheetDraft(sheet, art, name, text, cell)
         self.apart_cols: set[int] = set()
         """Columns of another table right of the measures on their header row (an overview)."""
-        self.skipped_cols: set[int] = set()
+        self.skipped_cols: dict[int, str] = {}
         """Hidden columns that gave way to a visible one of the same role: not read, still inside the table."""
 
     # -- header --------------------------------------------------------------------------
@@ -667,7 +667,7 @@ class FieldLayout:
                 if c in hidden and keep not in hidden:
                     self.draft.anomalies.append(Anomaly.of(
                         COLUMN_HIDDEN, sheet, ref(c, row), row, role=word, col=named(c), keep=named(keep)))
-                    self.skipped_cols.add(c)
+                    self.skipped_cols[c] = role
                 else:
                     extras.append((labels.get(c, ""), c))
         extras.sort(key=lambda x: x[1])
@@ -816,7 +816,7 @@ class TableReader:
         self.c_status = roles.get("status")
         self.c_uz = roles.get("unterziel")
         self.c_ausw = roles.get("auswertung")
-        cols = set(roles.values()) | {c for _, c in self.d.extras} | layout.skipped_cols
+        cols = set(roles.values()) | {c for _, c in self.d.extras} | set(layout.skipped_cols)
         self.first_col, self.last_col = min(cols), max(cols)
         self.key_cols = [c for c in (self.c_nr, self.c_text, self.c_status) if c is not None]
         self.current_uz: UnterzielDraft | None = None
@@ -841,6 +841,7 @@ class TableReader:
         # what each column's header says: a row that says it again is the header repeated
         self.header_labels = {c: role for role, c in roles.items()}
         self.header_labels.update({c: header_key(label) for label, c in self.d.extras})
+        self.header_labels.update(layout.skipped_cols)
 
     # -- helpers ---------------------------------------------------------------------------
     def _own(self, row: int, col: int | None) -> Any:
