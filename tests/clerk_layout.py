@@ -126,8 +126,8 @@ def two_status_columns(path: Path, variant: str) -> Case:
     the current one ("ausgeblendet"); or kept "Ampel 2024" and "Ampel 2025" side by side ("jahre");
     or "Status (Stand 02/2025)" left of "Status (Stand 06/2024)" ("stand-klammer"); or a "Maßnahme" (the
     name) and a "Beschreibung" column ("beschreibung"); or last year's and this year's Ampel column with a
-    narrow empty column between them ("abstand"); or "Ampel" merged over
-    two columns headed "2024" and "2025" ("gruppe-jahre"); or has an "Ampel" and a
+    narrow empty column between them ("abstand"); or "Ampel (Vorjahr)" beside "Ampel" ("vorjahr"); or
+    "Ampel" merged over two columns headed "2024" and "2025" ("gruppe-jahre"); or has an "Ampel" and a
     "Status" column with no date at all ("unklar"); or two remark columns "Bemerkung" and "Kommentar"
     ("bemerkungen").
     A careful colleague reads the visible column, the newest Stand, and says which one was read and which
@@ -170,13 +170,15 @@ def two_status_columns(path: Path, variant: str) -> Case:
         "stand-klammer": ("Status (Stand 02/2025)", "Status (Stand 06/2024)"),
         "unklar": ("Ampel", "Status"),
         "bemerkungen": ("Ampel", "Bemerkung"),
+        "vorjahr": ("Ampel (Vorjahr)", "Ampel"),
     }[variant]
     if variant == "bemerkungen":
         hdr = ["Nr.", "Maßnahme", "Ampel", "Bemerkung", "Kommentar"]
         status_label = "Ampel"
     else:
         hdr = ["Nr.", "Maßnahme", labels[0], labels[1] + " ", "Zuständig"]  # the second label with a stray space
-        status_label = {"ausgeblendet": hdr[3], "jahre": hdr[3], "stand-klammer": hdr[2], "unklar": hdr[2]}[variant]
+        status_label = {"ausgeblendet": hdr[3], "jahre": hdr[3], "stand-klammer": hdr[2], "unklar": hdr[2],
+                        "vorjahr": hdr[3]}[variant]
     fw = ms.field("Sprache", "Handlungsfeld Sprache", hdr, nr="Nr.", text="Maßnahme", status=status_label)
     fw.uz(1, "Unterziel 1: Sprachkurse")
     for i in range(5):
@@ -198,7 +200,7 @@ def two_status_columns(path: Path, variant: str) -> Case:
     if variant == "ausgeblendet":
         ws.column_dimensions["C"].hidden = True
         ms.expect("Sprache", "C4", COLUMN_HIDDEN)
-    elif variant == "jahre":
+    elif variant in ("jahre", "vorjahr"):
         ms.expect("Sprache", "D4", COLUMN_STAND)
     elif variant == "stand-klammer":
         ms.expect("Sprache", "C4", COLUMN_STAND)
@@ -519,7 +521,7 @@ def many_unterziele(path: Path, variant: str) -> Case:
 LAYOUT_BUILDERS: dict[str, tuple[Callable[[Path, str], Case], tuple[str, ...]]] = {
     "marking_displayed": (marking_displayed, ("regel-nr", "regel-ja", "widerspruch", "regel-unlesbar")),
     "two_status_columns": (two_status_columns, ("ausgeblendet", "jahre", "stand-klammer", "unklar", "bemerkungen",
-                                                "gruppe-jahre", "beschreibung", "abstand")),
+                                                "gruppe-jahre", "beschreibung", "abstand", "vorjahr")),
     "below_and_beside": (below_and_beside, ("unter-der-tabelle", "uebersicht-daneben")),
     "evaluation_sheet": (evaluation_sheet, ("auswertung", "uebersicht", "feldtitel")),
     "header_wordings": (header_wordings, tuple(HEADER_WORDINGS)),

@@ -255,6 +255,22 @@ def _label_rank(role: str, label: str) -> int:
     return 0
 
 
+_RECENT_RE = re.compile(r"\b(neu|neue[rs]?|aktuell|aktuelle[rs]?|jetzt|heute)\b")
+_OLD_RE = re.compile(r"\b(alt|alte[rs]?|vorjahr|vorjahres|bisher|bisherige[rs]?|vorher|früher|vorige[rs]?|"
+                     r"vorherige[rs]?)\b")
+
+
+def label_recency(label: str) -> tuple[int, int, int]:
+    """A Stand a label says in words: (1, 0, 0) for "neu", "aktuell"; (-1, 0, 0) for "alt", "Vorjahr";
+    (0, 0, 0) for neither (the current column of a pair whose other one says "alt")."""
+    t = label.casefold()
+    if _RECENT_RE.search(t):
+        return 1, 0, 0
+    if _OLD_RE.search(t):
+        return -1, 0, 0
+    return 0, 0, 0
+
+
 # --------------------------------------------------------------------------------------------
 # Row patterns
 
@@ -647,6 +663,9 @@ class FieldLayout:
             if len(pool) > 1:
                 stands = {c: label_stand(labels.get(c, "")) for c in pool}
                 dated = sorted((v, c) for c, v in stands.items() if v is not None)
+                if len(dated) < len(pool):  # "Ampel (alt)" / "Ampel (aktuell)": a Stand in words
+                    said = {c: label_recency(labels.get(c, "")) for c in pool}
+                    dated = sorted((v, c) for c, v in said.items()) if any(v[0] for v in said.values()) else []
                 if len(dated) == len(pool) and dated[-1][0] != dated[-2][0]:
                     keep = dated[-1][1]
                     self.draft.anomalies.append(Anomaly.of(
