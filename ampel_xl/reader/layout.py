@@ -324,11 +324,12 @@ _FOOTNOTE_MARKS = frozenset("¹²³⁴⁵⁶⁷⁸⁹⁰*†")
 _FOOTNOTE_NR_RE = re.compile(r"^\s*(\d{1,2}\))\s+\S")
 _FOOTNOTE_REF_RE = re.compile(r"(?<=\w)(\d{1,2}\))")
 # an export or print stamp, a source line
-_STAMP_RE = re.compile(
-    r"^\s*((exportiert|erstellt|gedruckt|ausgedruckt|generiert|erzeugt|aktualisiert|zuletzt \w+)"
+_STAMP_RE = re.compile(  # with its date or time
+    r"^(?=.*(\d{1,2}\.\d{1,2}\.\d{2,4}|\d{4}-\d{2}-\d{2}|\d{1,2}:\d{2}))"
+    r"\s*((exportiert|erstellt|gedruckt|ausgedruckt|generiert|erzeugt|aktualisiert|zuletzt \w+)"
     r"\s+(am|von|durch|mit|aus)"
     r"|(export|ausdruck|druck|druckdatum|exportdatum|datenstand|datenexport)\b"
-    r"|stand\s*[:\-–]?\s*[\d.]+.*\b(erstellt|exportiert|gedruckt)\b)", re.I)
+    r"|stand\s*[:\-–]?\s*[\d.]+.*\b(erstellt|exportiert|gedruckt)\b)", re.I | re.S)
 _SOURCE_RE = re.compile(r"^\s*(daten)?quellen?\s*[:\-–]", re.I)
 _NUMBERISH_RE = re.compile(r"^\s*[+-]?\d+(?:[.,]\d+)?\s*%?\s*$")
 _NOTE_RE = re.compile(
@@ -1041,7 +1042,8 @@ class TableReader:
             return "summe"
         if not has_nr and _SUM_RE.match(first) and any(
                 (isinstance(v, (int, float)) and not isinstance(v, bool))
-                or (isinstance(v, str) and _NUMBERISH_RE.match(v)) for v in inside.values()):
+                or (isinstance(v, str) and _NUMBERISH_RE.match(v))
+                for c, v in inside.items() if c in (self.c_status, self.c_nr, self.c_text)):
             return "summe"  # "Anteil Grün" with 45 % in the status column, "Σ" with counts
         if not has_nr and _SUM_RE.match(first) and ((re.search(r"\d", first) and self.measures_seen)
                                                      or any(self.grid.formula(idx, c) for c in inside)):
