@@ -249,6 +249,8 @@ def below_and_beside(path: Path, variant: str) -> Case:
     export stamp of the county's software and a "Stand: …, erstellt von …" line, and a signature.
     ("uebersicht-daneben"): right of the measures, one empty column apart, a small overview on the same
     header row: "Ampel | Anzahl | Anteil", one row per colour with counts and shares.
+    ("woerter-wie-summen"): measures whose wording begins like such a line ("Anteil Frauen erhöhen", "Druck von
+    Flyern …", "Summe der Angebote bündeln"), status by fill, the year as a number in "Zeitraum".
     A careful colleague counts only the measures; every other row is named as what it is.
     """
     ms = Master(path, f"below_and_beside-{variant}")
@@ -277,6 +279,19 @@ def below_and_beside(path: Path, variant: str) -> Case:
         ws.cell(r, 7, 5)
         ws.cell(r, 8, 1).number_format = "0%"
         ms.expect("Sprache", f"F{r}", ROW_OUTSIDE_TABLE)
+        return ms.save({"fill"})
+    if variant == "woerter-wie-summen":
+        # measures whose wording begins like a sum, a stamp or a source line: they are measures all the same
+        hdr2 = ["Nr.", "Maßnahme", "Ampel", "Zeitraum"]
+        for c, label in enumerate(hdr2, start=1):
+            ws.cell(4, c, label)
+        fw.header, fw.status_label = hdr2, "Ampel"
+        fw.uz(1, "Unterziel 1: Sprache im Alltag")
+        texts = ("Anteil Frauen erhöhen", "Druck von Flyern in zehn Sprachen", "Quote der Abschlüsse steigern",
+                 "Gesamtkonzept Sprachförderung", "Summe der Angebote bündeln", "Quellen erschließen: Stiftungen")
+        plan = ((GREEN, G), (YELLOW, Y), (RED, R), (GREEN, G), (YELLOW, Y), (RED, R))
+        for n, (text, (fill, expect)) in enumerate(zip(texts, plan, strict=True), start=1):
+            fw.m(str(n), {"Nr.": n, "Maßnahme": text, "Zeitraum": 2025}, expect, fill=fill)
         return ms.save({"fill"})
     fw.uz(1, "Unterziel 1: Sprachkurse")
     fw.m("1", {"Nr.": 1, "Maßnahme": CellRichText("Sprachkurse", TextBlock(InlineFont(vertAlign="superscript"), "¹")),
@@ -522,7 +537,7 @@ LAYOUT_BUILDERS: dict[str, tuple[Callable[[Path, str], Case], tuple[str, ...]]] 
     "marking_displayed": (marking_displayed, ("regel-nr", "regel-ja", "widerspruch", "regel-unlesbar")),
     "two_status_columns": (two_status_columns, ("ausgeblendet", "jahre", "stand-klammer", "unklar", "bemerkungen",
                                                 "gruppe-jahre", "beschreibung", "abstand", "vorjahr")),
-    "below_and_beside": (below_and_beside, ("unter-der-tabelle", "uebersicht-daneben")),
+    "below_and_beside": (below_and_beside, ("unter-der-tabelle", "uebersicht-daneben", "woerter-wie-summen")),
     "evaluation_sheet": (evaluation_sheet, ("auswertung", "uebersicht", "feldtitel")),
     "header_wordings": (header_wordings, tuple(HEADER_WORDINGS)),
     "outline_unterziele": (outline_unterziele, ("punkt", "roemisch-punkt", "buchstabe-klammer", "null", "klammer",
