@@ -9,7 +9,9 @@ and Gnumeric, for the channels each program keeps.
 
 from __future__ import annotations
 
+import re
 import tempfile
+import zipfile
 from pathlib import Path
 
 import pytest
@@ -252,3 +254,39 @@ def test_resaved_master_reads_the_same(cases, resaved, program, case_id):
     konzept = ampel_xl.read(resaved(program)[case_id])
     problems = check_measures(case, konzept) + check_findings(case, ampel_xl.validate(konzept))
     assert not problems, "\n".join(problems)
+
+
+# --------------------------------------------------------------------------------------------
+# What a sheet means does not depend on the order of the tabs
+
+
+def _tabs_reversed(src: Path, dst: Path) -> Path:
+    """A copy of a master whose sheet tabs stand in reverse order (only ``xl/workbook.xml`` changes)."""
+    with zipfile.ZipFile(src) as zf:
+        parts = {n: zf.read(n) for n in zf.namelist()}
+    xml = parts["xl/workbook.xml"].decode("utf-8")
+    m = re.search(r"(<sheets>)(.*?)(</sheets>)", xml, re.S)
+    assert m is not None
+    sheets = re.findall(r"<sheet\b[^>]*/>", m.group(2))
+    parts["xl/workbook.xml"] = (xml[:m.start(2)] + "".join(reversed(sheets)) + xml[m.end(2):]).encode("utf-8")
+    with zipfile.ZipFile(dst, "w", zipfile.ZIP_DEFLATED) as zf:
+        for n, data in parts.items():
+            zf.writestr(n, data)
+    return dst
+
+
+def _reading(path: Path) -> tuple[set, set]:
+    konzept = ampel_xl.read(path)
+    measures = {(f.sheet, m.nr, m.row, m.status, m.in_auswertung, m.unterziel_nr)
+                for f in konzept.felder for m in f.massnahmen}
+    findings = {(f.code, f.sheet, f.cell) for f in ampel_xl.validate(konzept).findings}
+    return measures, findings
+
+
+@pytest.mark.parametrize("case_id", LAYOUT_CASE_IDS)
+def test_reversed_tabs_read_the_same(cases, case_id, tmp_path):
+    case = cases[case_id]
+    reversed_path = _tabs_reversed(case.path, tmp_path / case.path.name)
+    tabs = [s.name for s in ampel_xl.read(case.path).sheets]
+    assert [s.name for s in ampel_xl.read(reversed_path).sheets] == tabs[::-1]
+    assert _reading(reversed_path) == _reading(case.path)
