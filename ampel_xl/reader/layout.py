@@ -990,15 +990,18 @@ class TableReader:
                                    or ev.color_class in ("gruen", "gelb", "rot"))
 
     def _outline_unterziel(self, idx: int, nr: str, text: str) -> tuple[int, str, str] | None:
-        """An Unterziel row numbered the way people number outlines: "1.0" or a capital letter alone in
-        the Nr column, or "1. …", "1) …", "A. …", "IV. …" at the start of the text of a row with no
-        number and no status whose number continues the Unterziele (the next one, or the first)."""
+        """An Unterziel row numbered the way people number outlines: "1.0", or a capital letter alone in
+        a row without a status, in the Nr column; or "1. …", "1) …", "A. …", "IV. …" at the start of the
+        text of a row with no number and no status whose number continues the Unterziele (the next one,
+        or the first)."""
         if nr:
             m = _OUTLINE_NR_RE.match(nr)
             if m is None or not text:
                 return None
             if m.group(1):
                 return int(m.group(1)), text, "nr"
+            if self._says_status(idx):
+                return None  # a measure lettered "A" (its status says so), not an Unterziel
             letter = m.group(2)
             if letter in "IVXLC" and not self.letters and (n := roman(letter)) is not None:
                 return n, text, "nr"
