@@ -1224,8 +1224,12 @@ class TableReader:
         else:
             uz.measures.append(rec)
         self.marks.append((rec, blue))
-        if ")" in text:
-            self.footnote_refs.update(_FOOTNOTE_REF_RE.findall(text))
+        i = text.find(")")
+        while i > 0:  # a footnote mark "…1)": a digit right before a closing bracket
+            if text[i - 1].isdigit():
+                self.footnote_refs.update(_FOOTNOTE_REF_RE.findall(text))
+                break
+            i = text.find(")", i + 1)
         self.record = rec
         self.measures_seen += 1
         if rec.nr:
