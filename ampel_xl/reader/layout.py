@@ -44,7 +44,6 @@ from ..findings import (
 )
 from ..model import Anomaly, Art, StatusEvidence, TextRun, match_title  # (also re-exported)
 from .grid import Grid, col_letter, ref, text_of
-from .parts import split_ref
 from .status import StatusReader
 from .words import stem_role
 
@@ -617,7 +616,9 @@ class FieldLayout:
         if "oberziel" in d.labels:
             return None
         grid = self.grid
-        col, row = split_ref(d.title_cell)
+        row = self.title_row
+        cells = grid.rows.get(row, {})
+        col = next((c for c, v in cells.items() if isinstance(v, str) and v.strip() == d.title_text), 0)
         beside = sum(1 for c, v in grid.rows.get(row, {}).items() if c != col and text_of(v))
         below = grid.own_value(row + 1, col) is not None
         if beside >= 2 and below:
