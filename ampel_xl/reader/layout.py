@@ -488,10 +488,13 @@ class FieldLayout:
         out = []
         for role, cols in cands.items():
             for c in cols:
-                rng = grid.merge_range(idx, c)
-                if rng is None or rng[1] != idx or rng[3] != idx or rng[2] == rng[0]:
+                # the columns the label's merged cell covers in its own row only (asked through the owner,
+                # which names a cell the same way whatever the shape of a range)
+                span = [c]
+                while grid.owner(idx, span[-1] + 1) == (idx, c):
+                    span.append(span[-1] + 1)
+                if len(span) == 1 or grid.owner(idx + 1, c) == (idx, c):
                     continue
-                span = list(range(rng[0], rng[2] + 1))
                 under = [text_of(grid.own_value(idx + 1, x)) for x in span]
                 if all(under) and all(label_stand(u) is not None for u in under):
                     out.append((role, span, under))
