@@ -811,7 +811,7 @@ def read_sheet(wb: WorkbookParts, part: str) -> SheetPart:
                 lo, hi = int(el.get("min") or 0), int(el.get("max") or 0)
                 hidden_cols.update(range(max(lo, 1), min(hi, 16384) + 1))
     return SheetPart(rows, cell_styles, formulas, row_attrs, merged, conditional, ext, validations, bad, runs_at,
-                     frozenset(hidden_cols))
+                     hidden_cols=frozenset(hidden_cols))
 
 
 _X14_NS = "http://schemas.microsoft.com/office/spreadsheetml/2009/9/main"
