@@ -397,6 +397,56 @@ TEMPLATE_PLACEHOLDER = _t(
     "Überschreiben Sie den Text in eckigen Klammern mit der richtigen Angabe; sonst erscheint er so in "
     "der Zusammenfassung und im Ampeldokument.")
 
+# -- choices between candidates (never silent) --------------------------------------------------
+COLUMN_HIDDEN = _t(
+    "column-hidden", I,
+    "Zwei Spalten haben dieselbe Rolle; die ausgeblendete wird nicht gelesen, sondern die sichtbare.",
+    "Die Spalte {col} ist ausgeblendet und wird nicht gelesen; als Spalte „{role}“ gilt die sichtbare "
+    "Spalte {keep}.",
+    "Nichts zu tun, falls die ausgeblendete Spalte ein alter Stand ist. Sonst blenden Sie die richtige Spalte "
+    "ein und die andere aus (oder löschen Sie sie).")
+COLUMN_STAND = _t(
+    "column-stand", I,
+    "Zwei sichtbare Spalten haben dieselbe Rolle für verschiedene Stände; gelesen wird der neueste Stand.",
+    "Als Spalte „{role}“ kommen {keep} und {others} in Frage; gelesen wird {keep}, der neueste Stand.",
+    "Nichts zu tun, falls der neueste Stand ausgewertet werden soll. Sonst blenden Sie die neuere Spalte aus "
+    "oder löschen Sie sie.")
+COLUMN_AMBIGUOUS = _t(
+    "column-ambiguous", E,
+    "Zwei Spalten sind beide als dieselbe Spalte (z. B. „Ampel“) zu lesen; welche gilt, lässt sich nicht sagen.",
+    "Als Spalte „{role}“ kommen {keep} und {others} in Frage; welche gemeint ist, lässt sich nicht sagen. "
+    "Gelesen wurde {keep}.",
+    "Geben Sie der alten Spalte ihren Stand in die Überschrift (z. B. „Ampel (Stand 02/2024)“), blenden Sie sie "
+    "aus oder löschen Sie sie.")
+COLUMN_SECOND = _t(
+    "column-second", I,
+    "Zwei Spalten haben dieselbe beschreibende Rolle (z. B. zwei Bemerkungsspalten); die zweite wird als eigene "
+    "Spalte übernommen.",
+    "Als Spalte „{role}“ kommen {keep} und {others} in Frage; {keep} wird als „{role}“ gelesen, "
+    "{others} als eigene Spalte übernommen.",
+    "Nichts zu tun, falls das so gewollt ist; sonst fassen Sie die Spalten zusammen.")
+MARKING_CONFLICT = _t(
+    "marking-conflict", E,
+    "Blaue Markierung und Spalte „In Auswertung“ widersprechen sich bei einer Maßnahme.",
+    "{label}: {says}; sie wird als in der Auswertung gezählt.",
+    "Gleichen Sie die blaue Markierung der Nr.- oder Textzelle und die Spalte „In Auswertung“ an.")
+MARKING_UNREADABLE = _t(
+    "marking-unreadable", W,
+    "Eine Regel der bedingten Formatierung auf der Nr.- oder Textzelle kann nicht ausgewertet werden; ob sie "
+    "Maßnahmen blau markiert, ist offen.",
+    "Die Regel {rule} gilt für die Nr.- bzw. Textzellen der Maßnahmen (zuerst bei {label}), kann aber nicht "
+    "ausgewertet werden; ob sie Maßnahmen blau markiert (in die Auswertung nimmt), ist offen.",
+    "Prüfen Sie die Regel unter Start › Bedingte Formatierung › Regeln verwalten, oder markieren Sie die "
+    "Maßnahmen von Hand blau.")
+SHEET_NOT_A_FIELD = _t(
+    "sheet-not-a-field", I,
+    "Ein Blatt nennt „Handlungsfeld“ oder „Querschnittsthema“, hat aber keine Maßnahmentabelle und ist wie eine "
+    "Übersicht aufgebaut; es wird nicht als Feld gelesen.",
+    "Das Blatt „{sheet}“ nennt in {cell} „{text}“, ist aber kein Feld: {why}, und eine Maßnahmentabelle fehlt. "
+    "Es wird nicht als Feld gelesen.",
+    "Nichts zu tun, falls es eine Übersicht oder eigene Auswertung ist. Ist es ein Feld, gehört oben der Titel "
+    "„Handlungsfeld …“ hin und darunter die Tabelle mit Nr, Maßnahme und Ampel.")
+
 #: Every finding type defined above, variants included, in the order of definition (the README's order;
 #: the main case of a code comes first).
 FINDING_TYPES: tuple[FindingType, ...] = tuple(v for v in list(globals().values()) if isinstance(v, FindingType))
@@ -432,8 +482,25 @@ OUTSIDE_WHAT = {
     "unterschrift": "eine Unterschriftszeile",
     "neben": "ein Eintrag neben der Tabelle",
     "kopfzeile": "die Kopfzeile der Tabelle noch einmal",
+    "fussnote": "eine Fußnote",
+    "stempel": "ein Export- oder Druckvermerk",
+    "quelle": "eine Quellenangabe",
+    "uebersicht": "eine Übersicht neben der Tabelle",
 }
 OUTSIDE_OTHER = "keine Maßnahme"
+
+#: How a message names a column's role (``column-…``'s ``{role}``).
+ROLE_WORD = {
+    "status": "Ampel", "nr": "Nr.", "text": "Maßnahme", "unterziel": "Unterziel", "auswertung": "In Auswertung",
+    "bemerkung": "Bemerkung", "verantwortlich": "Verantwortlich", "zeitraum": "Zeitraum",
+}
+
+#: Why a sheet with a field-like heading is no field (``sheet-not-a-field``'s ``{why}``).
+NOT_A_FIELD_WHY = {
+    "kopf": "die Zelle ist die Überschrift einer Spalte (einer Übersicht)",
+    "kein-feld": "die Überschrift nennt kein einzelnes Feld",
+    "formeln": "es rechnet mit Formeln und hat kein Oberziel",
+}
 
 # -- the channels of a status cell ------------------------------------------------------------------
 @dataclass(frozen=True, slots=True)

@@ -130,7 +130,7 @@ def _n_massnahmen(f: Feld) -> int:
 def _check_workbook(k: Konzept, out: _Collector) -> None:
     if not k.felder:
         out.add(F.NO_FIELD_SHEETS, None, None, None)
-    doubled = {a.sheet for a in k.anomalies if a.kind == F.FIELD_DUPLICATE}
+    doubled = {a.sheet for a in k.anomalies if a.kind in (F.FIELD_DUPLICATE, F.SHEET_NOT_A_FIELD)}  # named already
     for a in k.anomalies:  # what the reader saw in the workbook as a whole (doubled fields, word lists, „Konzept“)
         out.items.append(a.finding())
     for s in k.sheets:  # (a sheet of the template itself, its Anleitung, is "vorlage": known, not named)

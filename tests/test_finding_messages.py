@@ -28,6 +28,7 @@ import ampel_xl
 from ampel_xl.findings import FINDING_TYPES
 from builders import BLUE, GREEN, RED, FieldSheet, build, simple_field, solid
 from clerk_drawings import ellipses, pictures
+from clerk_layout import LAYOUT_CASE_IDS, build_layout_case
 from clerk_masters import CASE_IDS, build_case
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -220,7 +221,8 @@ PLANTED: dict[str, Callable[[Path], Path]] = {
 BUNDLED = {"beispiel": ROOT / "workbooks" / "Beispiel_Ampel-Master.xlsx",
            "vorlage": ROOT / "workbooks" / "Vorlage_Integrationskonzept_1.0.xlsx"}
 
-CASES = [*BUNDLED, *(f"planted/{k}" for k in PLANTED), *(f"clerk/{c}" for c in CASE_IDS)]
+CASES = [*BUNDLED, *(f"planted/{k}" for k in PLANTED), *(f"clerk/{c}" for c in CASE_IDS),
+         *(f"layout/{c}" for c in LAYOUT_CASE_IDS)]
 
 
 def findings_of(case: str, directory: Path) -> list[list[object]]:
@@ -228,6 +230,8 @@ def findings_of(case: str, directory: Path) -> list[list[object]]:
         path = BUNDLED[case]
     elif case.startswith("planted/"):
         path = PLANTED[case.removeprefix("planted/")](directory)
+    elif case.startswith("layout/"):
+        path = build_layout_case(case.removeprefix("layout/"), directory).path
     else:
         path = build_case(case.removeprefix("clerk/"), directory).path
     report = ampel_xl.validate(ampel_xl.read(path))

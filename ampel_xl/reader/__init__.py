@@ -36,7 +36,7 @@ from pathlib import Path
 from typing import Any
 
 from ..errors import ReadError
-from ..findings import FIELD_DUPLICATE, MASTER_OPEN, WORD_CONFLICT
+from ..findings import FIELD_DUPLICATE, MASTER_OPEN, SHEET_NOT_A_FIELD, WORD_CONFLICT
 from ..model import Anomaly, Feld, Konzept, Massnahme, SheetInfo, Status, TableInfo, Unterziel, field_key
 from . import parts
 from .colors import ColorClass, ColorResolver, Theme, classify
@@ -217,6 +217,12 @@ class WorkbookReader:
             layout = FieldLayout(grid, sref.name, title, self.status, self)
             header_end = layout.find_header()
             layout.read_labels(layout.draft.header_row or (grid.max_row + 1))
+            if header_end is None and (why := layout.not_a_field()) is not None:
+                # a heading that merely mentions the fields (an overview, the clerk's own evaluation)
+                self.anomalies.append(Anomaly.of(SHEET_NOT_A_FIELD, sref.name, title[3], title[4], text=title[2],
+                                                 why=why))
+                sheets.append(SheetInfo(sref.name, "ignoriert", hidden))
+                continue
             if header_end is not None:
                 self._teach_validations(grid, part, layout.draft.roles.get("status"), header_end, sref.name)
                 layout.read_table(header_end)

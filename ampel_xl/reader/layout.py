@@ -3,8 +3,16 @@
 Works on a :class:`~ampel_xl.reader.grid.Grid` and produces a :class:`SheetDraft`: plain
 dataclasses that the reader freezes into the model once the workbook-wide decisions are made.
 Every row below the header ends up as a measure, an Unterziel row, a blank row, or an
-``outside`` entry with its reason (a legend, a note, a sum line, a signature, text beside the
-table) that validation names in a Hinweis.
+``outside`` entry with its reason (a legend, a note, a footnote, a sum or share line, an export
+stamp, a source line, a signature, an overview beside the table) that validation names in a Hinweis.
+
+Never silent: where the layout chooses, the choice is an anomaly of the draft. A header label is
+read by its stems (:func:`stem_role`), so a role may be claimed by two columns; then the visible
+one wins over a hidden one, the newest dated Stand over older ones, and otherwise both are named
+(:meth:`FieldLayout._choose_columns`). The blue marking is read from the Nr or text cell as
+displayed (conditional formatting included); where it and the column „In Auswertung“ disagree,
+each measure is named. A sheet whose heading only mentions the fields and that has no table is
+no field (:meth:`FieldLayout.not_a_field`).
 """
 
 from __future__ import annotations
@@ -16,19 +24,29 @@ from typing import Any
 
 from ..findings import (
     AUSWERTUNG_UNREADABLE,
+    COLUMN_AMBIGUOUS,
+    COLUMN_HIDDEN,
+    COLUMN_SECOND,
+    COLUMN_STAND,
     LABEL_EMPTY,
+    MARKING_CONFLICT,
+    MARKING_UNREADABLE,
+    NOT_A_FIELD_WHY,
     OUTSIDE_OTHER,
     OUTSIDE_WHAT,
+    ROLE_WORD,
     ROW_OUTSIDE_TABLE,
     UNTERZIEL_CARRIED,
     UNTERZIEL_UNREADABLE,
+    measure_label,
     short,
 )
 from ..model import Anomaly, Art, StatusEvidence, TextRun, match_title  # (also re-exported)
 from ..vocabulary import ANLEITUNG_TITLE
 from .colors import ColorClass
-from .grid import Grid, ref, text_of
+from .grid import Grid, col_letter, ref, text_of
 from .status import StatusReader
+from .words import stem_role
 
 # --------------------------------------------------------------------------------------------
 # Labels
@@ -83,7 +101,84 @@ def header_role(label: str) -> str | None:
     for role, pattern in _ROLE_PATTERNS:
         if pattern.search(key):
             return role
+    return stem_role(key)
+
+
+#: the roles the figures come from: two columns for one of them that a person could not tell apart are an error
+FIGURE_ROLES = frozenset({"status", "nr", "text", "unterziel", "auswertung"})
+
+#: labels of a table that sums up (an overview, a legend) rather than lists measures
+_OVERVIEW_LABEL_RE = re.compile(
+    r"^(anzahl|zahl|anteil|summe|gesamt|insgesamt|σ|∑|%|prozent|quote|legende|übersicht|grün|gruen|gelb|rot|farbe)"
+    r"(?!\w)")
+
+_MONTHS = {"jan": 1, "feb": 2, "mär": 3, "mar": 3, "apr": 4, "mai": 5, "may": 5, "jun": 6, "jul": 7, "aug": 8,
+           "sep": 9, "okt": 10, "oct": 10, "nov": 11, "dez": 12, "dec": 12}
+_STAND_RES: tuple[tuple[re.Pattern[str], str], ...] = tuple((re.compile(p), kind) for p, kind in (
+    (r"(?<!\d)(\d{1,2})\.(\d{1,2})\.(\d{4}|\d{2})(?!\d)", "dmy"),
+    (r"(?<!\d)(\d{4})-(\d{1,2})(?:-(\d{1,2}))?(?!\d)", "ymd"),
+    (r"\bq\s*([1-4])\s*[/.\-]?\s*(\d{4})(?!\d)|(?<!\d)([1-4])\.\s*quartal\s*(\d{4})(?!\d)", "q"),
+    (r"(?<!\d)(\d{1,2})\s*[/.\-]\s*(\d{4})(?!\d)", "my"),
+    (r"\b(jan|feb|mär|mar|apr|mai|may|jun|jul|aug|sep|okt|oct|nov|dez|dec)[a-zä]*\.?\s*(\d{4})(?!\d)", "name"),
+    (r"(?<!\d)((?:19|20)\d{2})(?!\d)", "y"),
+))
+
+
+def label_stand(label: str) -> tuple[int, int, int] | None:
+    """The Stand a header label names, as (year, month, day) with 0 for what it leaves open:
+    "Ampel (Stand 02/2025)" → (2025, 2, 0), "Status 31.12.2024" → (2024, 12, 31), "Ampel 2025" → (2025, 0, 0)."""
+    t = label.casefold()
+    for pattern, kind in _STAND_RES:
+        m = pattern.search(t)
+        if not m:
+            continue
+        g = m.groups()
+        if kind == "dmy":
+            year = int(g[2])
+            return (year + 2000 if year < 100 else year), int(g[1]), int(g[0])
+        if kind == "ymd":
+            return int(g[0]), int(g[1]), int(g[2] or 0)
+        if kind == "q":
+            quarter, y = (g[0], g[1]) if g[0] else (g[2], g[3])
+            return int(y), int(quarter) * 3, 0
+        if kind == "my":
+            return int(g[1]), int(g[0]), 0
+        if kind == "name":
+            return int(g[1]), _MONTHS[g[0]], 0
+        return int(g[0]), 0, 0
     return None
+
+
+_DESCRIPTION_RE = re.compile(r"beschreibung|erläuterung|inhalt|detail|ausführung")
+_NUMBER_LABEL_RE = re.compile(r"(^|[\s\-.])(nr|nummer|no)\b|nummer|#")
+
+
+def _label_rank(role: str, label: str) -> int:
+    """How plainly a label names its role, where two columns claim it: for the text, a name
+    ("Maßnahme", "Titel") over a description ("Beschreibung"); for the Unterziel, its number
+    ("UZ-Nr.") over its wording ("Unterziel")."""
+    key = header_key(label)
+    if role == "text":
+        return 0 if _DESCRIPTION_RE.search(key) else 1
+    if role == "unterziel":
+        return 1 if _NUMBER_LABEL_RE.search(key) else 0
+    return 0
+
+
+_RECENT_RE = re.compile(r"\b(neu|neue[rs]?|aktuell|aktuelle[rs]?|jetzt|heute)\b")
+_OLD_RE = re.compile(r"\b(alt|alte[rs]?|vorjahr|vorjahres|bisher|bisherige[rs]?|vorher|früher|vorige[rs]?|"
+                     r"vorherige[rs]?)\b")
+
+
+def label_recency(label: str) -> tuple[int, int, int]:
+    """A Stand a label says in words: (1, 0, 0) for "neu", "aktuell"; (-1, 0, 0) for "alt", "Vorjahr";
+    (0, 0, 0) for neither (the current column of a pair whose other one says "alt")."""
+    t = label.casefold()
+    if _RECENT_RE.search(t):
+        return 1, 0, 0
+    if _OLD_RE.search(t):
+        return -1, 0, 0
+    return 0, 0, 0
 
 
 # --------------------------------------------------------------------------------------------
@@ -109,10 +204,18 @@ def _uz_number(token: str) -> int | None:
     return roman(token)
 
 
+# "Unterziel 100:" is an Unterziel as "Unterziel 1:" is (no cap on their number); after the bare
+# word "Ziel" a number of four digits is a year ("Ziel 2030 erreichen"), no Unterziel
 _UZ_TEXT_RE = re.compile(
-    r"^\s*(?:Unterziel|UZ|Ziel)\s*(?:Nr\.?\s*)?(\d{1,2}|[IVXLC]+)(?!\w)(?!\.\d)\s*(?:von\s*\d+)?\s*(?:[:.\-–—)]\s*|\s+|$)(.*)$",
+    r"^\s*(?:(?:Unterziel|UZ)\s*(?:Nr\.?\s*)?|Ziel\s*(?:Nr\.?\s*)?(?!\d{4}))(\d+|[IVXLC]+)(?!\w)(?!\.\d)\s*"
+    r"(?:von\s*\d+)?\s*(?:[:.\-–—)]\s*|\s+|$)(.*)$",
     re.I | re.S,
 )
+# Unterziele numbered the way people number outlines, in the text column ("1. …", "1) …", "1.0 …",
+# "A. …", "IV. …") or alone in the Nr column ("1.0", "A", "B)")
+_OUTLINE_TEXT_RE = re.compile(r"^\s*(\d{1,6}|[A-Z]|[IVXLC]{1,8})(?:\.0\b\.?|\.|\))\s+(\S.*)$", re.S)
+_OUTLINE_FLAT_RE = re.compile(r"^\s*([A-Z]|[IVXLC]{1,8})(?:\s*[.)]\s*|\s*[:\-–—]\s*|\s+|$)(.*)$", re.S)
+_OUTLINE_NR_RE = re.compile(r"^\s*(?:(\d{1,6})\.0|([A-Z])\)?)\s*$")
 _UZ_NR_RE = re.compile(r"^\s*(?:U|UZ|Unterziel|Ziel)\s*(\d+|[IVXLC]+)\s*\.?\s*$", re.I)
 _ROMAN_NR_RE = re.compile(r"^\s*([IVX]+)\s*\.?\s*$")
 _M_TEXT_RE = re.compile(
@@ -123,7 +226,22 @@ _M_TEXT_RE = re.compile(
 _LEADING_NR_RE = re.compile(r"^\s*(\d+)\s*(?:[:.\-–—)]\s*|\s+|$)(.*)$", re.S)
 _DOTTED_RE = re.compile(r"^\s*(\d+)\.(\d+)\s*$")
 
-_SUM_RE = re.compile(r"^\s*(summe|gesamt|insgesamt|anzahl|total|davon|zwischensumme)\b", re.I)
+_SUM_WORDS = r"(summe|gesamt|insgesamt|anzahl|total|davon|zwischensumme|anteil|σ|∑|durchschnitt|mittelwert|quote)"
+_SUM_RE = re.compile(r"^\s*" + _SUM_WORDS + r"(?!\w)", re.I)
+# a footnote: a superscript or star marker ("¹ …", "* …", "**) …", "† …") or "1) …" where the table refers to it
+_FOOTNOTE_RE = re.compile(r"^\s*([¹²³⁴⁵⁶⁷⁸⁹⁰]+|\*{1,3}|†)\s*\)?\s*\S")
+_FOOTNOTE_MARKS = frozenset("¹²³⁴⁵⁶⁷⁸⁹⁰*†")
+_FOOTNOTE_NR_RE = re.compile(r"^\s*(\d{1,2}\))\s+\S")
+_FOOTNOTE_REF_RE = re.compile(r"(?<=\w)(\d{1,2}\))")
+# an export or print stamp, a source line
+_STAMP_RE = re.compile(  # with its date or time
+    r"^(?=.*(\d{1,2}\.\d{1,2}\.\d{2,4}|\d{4}-\d{2}-\d{2}|\d{1,2}:\d{2}))"
+    r"\s*((exportiert|erstellt|gedruckt|ausgedruckt|generiert|erzeugt|aktualisiert|zuletzt \w+)"
+    r"\s+(am|von|durch|mit|aus)"
+    r"|(export|ausdruck|druck|druckdatum|exportdatum|datenstand|datenexport)\b"
+    r"|stand\s*[:\-–]?\s*[\d.]+.*\b(erstellt|exportiert|gedruckt)\b)", re.I | re.S)
+_SOURCE_RE = re.compile(r"^\s*(daten)?quellen?\s*[:\-–]", re.I)
+_NUMBERISH_RE = re.compile(r"^\s*[+-]?\d+(?:[.,]\d+)?\s*%?\s*$")
 _NOTE_RE = re.compile(
     r"^\s*(\*|(hinweis|hinweise|anmerkung|anmerkungen|fußnote|quelle|quellen|erläuterung|erläuterungen|notiz|stand)\s*[:\-–]"
     r"|blau hinterlegt|legende\b|ampelsystem)", re.I)
@@ -132,8 +250,13 @@ _SIGN_RE = re.compile(
     r"|erstellt\s*(von|am|:))",
     re.I)
 _LEGEND_WORD_RE = re.compile(r"^\s*(grün|gruen|gelb|rot|blau|orange)\s*(=|:|–|-|\)|$)", re.I)
-_SUM_LINE_RE = re.compile(r"^\s*(summe|gesamt|insgesamt|anzahl|total|zwischensumme|davon)\b[^.!?]{0,25}$", re.I)
+_SUM_LINE_RE = re.compile(r"^\s*" + _SUM_WORDS + r"(?!\w)[^.!?]{0,25}$", re.I)
 _NR_LIKE_RE = re.compile(r"^\s*(?:[A-Za-zÄÖÜäöü]{1,3}\.?\s*)?\d|^\s*[IVXLC]+\s*\.?\s*$")
+
+
+def _measure_named(nr: str | None, row: int) -> str:
+    """A measure as named inside a sentence: "Maßnahme Nr. 3", "der Maßnahme in Zeile 12"."""
+    return f"Maßnahme Nr. {nr}" if nr else f"der Maßnahme in Zeile {row}"
 
 
 def _first_text(cells: dict) -> str:
@@ -166,7 +289,10 @@ def nr_text(value: Any) -> str:
         return str(value)
     t = text_of(value)
     t = re.sub(r"^(?:Nr\.?|Maßnahme|Massnahme|M)\s*", "", t, flags=re.I)
-    return t.strip().rstrip(".")
+    t = t.strip()
+    if t.endswith(")") and "(" not in t and t[:-1].replace(".", "").isdigit():
+        t = t[:-1]  # "1)" is number 1
+    return t.rstrip(".")
 
 
 # --------------------------------------------------------------------------------------------
@@ -271,71 +397,244 @@ class FieldLayout:
         self.ctx = ctx
         art, name, text, cell, self.title_row = title
         self.draft = SheetDraft(sheet, art, name, text, cell)
+        self.apart_cols: set[int] = set()
+        """Columns of another table right of the measures on their header row (an overview)."""
+        self.skipped_cols: dict[int, str] = {}
+        """Hidden columns that gave way to a visible one of the same role: not read, still inside the table."""
 
     # -- header --------------------------------------------------------------------------
-    def _roles_of(self, idx: int) -> tuple[dict[str, int], list[tuple[str, int]], int]:
+    def _roles_of(self, idx: int) -> tuple[dict[str, list[int]], list[tuple[str, int]], int, dict[int, str], set[int]]:
+        """Row ``idx`` read as a header: the columns claiming each role (left to right), the other
+        labels, how many roles are claimed, every column's label, and the columns a label covers."""
         grid = self.grid
-        roles: dict[str, int] = {}
+        cands: dict[str, list[int]] = {}
         unknown: list[tuple[str, int]] = []
-        labelled = 0
+        labels: dict[int, str] = {}
+        covered: set[int] = set()
         cols = set(grid.rows.get(idx, {}))
         cols |= {c for (r, c) in grid._owner if r == idx}
         for col in sorted(cols):
             o = grid.owner(idx, col)
             if o is not None and o[1] != col:
+                covered.add(col)
                 continue  # covered by a horizontal merge: the owner column carries the label
             value = grid.value(idx, col)
             if value is None:
                 continue
             if not isinstance(value, str):
                 unknown.append((text_of(value), col))
+                labels[col] = text_of(value)
                 continue
+            label = re.sub(r"\s+", " ", value).strip()
+            labels[col] = label
             role = header_role(value)
-            if role and role not in roles:
-                roles[role] = col
-                labelled += 1
-            elif value.strip():
-                unknown.append((re.sub(r"\s+", " ", value).strip(), col))
-        return roles, unknown, labelled
+            if role:
+                cands.setdefault(role, []).append(col)
+            elif label:
+                unknown.append((label, col))
+        return cands, unknown, len(cands), labels, covered
 
     def find_header(self) -> int | None:
         grid = self.grid
         for idx in sorted(r for r in grid.rows if self.title_row <= r <= HEADER_SCAN_ROWS):
-            roles, unknown, _ = self._roles_of(idx)
-            if "text" not in roles or not ({"status", "nr"} & roles.keys()):
+            cands, unknown, _, labels, covered = self._roles_of(idx)
+            if "text" not in cands or not ({"status", "nr"} & cands.keys()):
                 continue
             end = idx
             # a two-row header: group labels above (merged across columns) or column labels below
-            below, below_unknown, n_below = self._roles_of(idx + 1)
+            below, below_unknown, n_below, below_labels, below_covered = self._roles_of(idx + 1)
             own_below = [c for c in grid.rows.get(idx + 1, {}) if grid.rows[idx + 1][c] is not None]
             group_above = any(
                 (rng := grid.merge_range(idx, c)) is not None and rng.max_col > rng.min_col and rng.min_row == idx
                 for c in grid.rows.get(idx, {}))
-            if n_below and own_below and (group_above or all(
+            stand_groups = self._stand_groups(idx, cands)
+            if stand_groups:
+                # a group label over one column per Stand ("Ampel" merged over "2024" | "2025")
+                group_cols: set[int] = set()
+                for role, cols, under in stand_groups:
+                    group_label = labels.get(cols[0], "")
+                    cands[role] = sorted({*cands[role], *cols})
+                    for c, u in zip(cols, under, strict=True):
+                        labels[c] = f"{group_label} {u}".strip()
+                    group_cols.update(cols)
+                labelled = {col for _, col in unknown} | group_cols
+                unknown += [(t, c) for t, c in below_unknown if c not in labelled]
+                end = idx + 1
+            elif n_below and own_below and (group_above or all(
                     isinstance(grid.rows[idx + 1][c], str) and header_role(grid.rows[idx + 1][c])
                     for c in own_below)):
-                merged_roles = {}
-                for role, col in roles.items():
-                    merged_roles[role] = col
-                for role, col in below.items():
-                    for r2, c2 in list(merged_roles.items()):
-                        if c2 == col and r2 != role:
-                            del merged_roles[r2]
-                    merged_roles[role] = col
-                roles = merged_roles
-                known_cols = set(roles.values())
+                below_cols = {c for cs in below.values() for c in cs}
+                merged = {role: [c for c in cs if c not in below_cols] for role, cs in cands.items()
+                          if role not in below}
+                merged.update(below)
+                cands = {role: cs for role, cs in merged.items() if cs}
+                known_cols = {c for cs in cands.values() for c in cs}
                 unknown = [(t, c) for t, c in unknown + below_unknown if c not in known_cols]
                 first_in_col: dict[int, tuple[str, int]] = {}
                 for t, c in sorted(unknown, key=lambda x: x[1]):
                     first_in_col.setdefault(c, (t, c))
                 unknown = list(first_in_col.values())
+                for c, t in below_labels.items():
+                    labels[c] = f"{labels[c]} {t}" if c in labels else t
+                covered |= below_covered
                 end = idx + 1
+            cands, unknown = self._one_table(cands, unknown, labels, covered)
+            roles, extras = self._choose_columns(idx, cands, unknown, labels)
             d = self.draft
             d.roles = roles
-            d.extras = [(t, c) for t, c in unknown if c not in roles.values()]
+            d.extras = extras
             d.header_row = idx
             d.flat = "unterziel" in roles
             return end
+        return None
+
+    def _stand_groups(self, idx: int, cands: dict[str, list[int]]) -> list[tuple[str, list[int], list[str]]]:
+        """Role labels merged across columns whose cells in the row below each name a Stand:
+        (role, the columns, the Stände as written)."""
+        grid = self.grid
+        out = []
+        for role, cols in cands.items():
+            for c in cols:
+                # the columns the label's merged cell covers in its own row only (asked through the owner,
+                # which names a cell the same way whatever the shape of a range)
+                span = [c]
+                while grid.owner(idx, span[-1] + 1) == (idx, c):
+                    span.append(span[-1] + 1)
+                if len(span) == 1 or grid.owner(idx + 1, c) == (idx, c):
+                    continue
+                under = [text_of(grid.own_value(idx + 1, x)) for x in span]
+                if all(under) and all(label_stand(u) is not None for u in under):
+                    out.append((role, span, under))
+        return out
+
+    def _one_table(self, cands: dict[str, list[int]], unknown: list[tuple[str, int]], labels: dict[int, str],
+                   covered: set[int]) -> tuple[dict[str, list[int]], list[tuple[str, int]]]:
+        """Only the measure table's columns: a block of labels that stands apart from it (past an empty
+        column) and reads as an overview (Anzahl, Anteil, Summe, Legende, a status name) is another
+        table on the same header row; its cells are beside the table. A block apart that only names
+        columns (a second Ampel column past a spacer) belongs to the table, where two columns for one
+        role are chosen between openly."""
+        if "text" not in cands:
+            return cands, unknown
+        present = sorted(set(labels) | covered)
+        blocks: list[list[int]] = []
+        for c in present:
+            if blocks and c == blocks[-1][-1] + 1:
+                blocks[-1].append(c)
+            else:
+                blocks.append([c])
+        text_col = cands["text"][0]
+        core_at = next(i for i, b in enumerate(blocks) if text_col in b)
+        keep = set(blocks[core_at])
+
+        def apart(block: list[int]) -> bool:
+            return any(_OVERVIEW_LABEL_RE.match(header_key(labels.get(c, ""))) for c in block)
+
+        for step in (1, -1):
+            i = core_at + step
+            while 0 <= i < len(blocks):
+                if apart(blocks[i]):
+                    break
+                keep.update(blocks[i])
+                i += step
+        if len(keep) == len(present):
+            return cands, unknown
+        self.apart_cols = {c for c in present if c not in keep and c > min(keep)}
+        kept = {role: [c for c in cs if c in keep] for role, cs in cands.items()}
+        return {r: cs for r, cs in kept.items() if cs}, [(t, c) for t, c in unknown if c in keep]
+
+    def _choose_columns(self, row: int, cands: dict[str, list[int]], unknown: list[tuple[str, int]],
+                        labels: dict[int, str]) -> tuple[dict[str, int], list[tuple[str, int]]]:
+        """One column per role, never chosen silently: a hidden column gives way to a visible one
+        (a Hinweis), among visible ones the newest dated Stand wins (a Hinweis); otherwise the first
+        is read and both are named: an error for the roles the figures come from, a Hinweis for the
+        descriptive ones (the other column is kept as a column of its own). A column given way is
+        kept as an extra column unless it is hidden."""
+        hidden = self.grid.part.hidden_cols
+        roles: dict[str, int] = {}
+        extras = list(unknown)
+        sheet = self.sheet
+
+        def named(c: int) -> str:
+            return f"{col_letter(c)} („{short(labels.get(c, ''), 40)}“)"
+
+        for role, cols in cands.items():
+            roles[role] = cols[0]
+            if len(cols) == 1:
+                continue
+            word = ROLE_WORD.get(role, role)
+            ranks = {c: _label_rank(role, labels.get(c, "")) for c in cols}
+            best = max(ranks.values())
+            if min(ranks.values()) < best:
+                # "Maßnahme" beside "Beschreibung", "UZ-Nr." beside "Unterziel": the name and the number
+                # take the role, the description or wording is kept as a column of its own
+                lesser = [c for c in cols if ranks[c] < best]
+                cols = [c for c in cols if ranks[c] == best]
+                self.draft.anomalies.append(Anomaly.of(
+                    COLUMN_SECOND, sheet, ref(lesser[0], row), row, role=word, keep=named(cols[0]),
+                    others=", ".join(named(c) for c in lesser)))
+                extras.extend((labels.get(c, ""), c) for c in lesser)
+                roles[role] = cols[0]
+                if len(cols) == 1:
+                    continue
+            visible = [c for c in cols if c not in hidden]
+            pool = visible or cols
+            keep = pool[0]
+            if len(pool) > 1:
+                stands = {c: label_stand(labels.get(c, "")) for c in pool}
+                dated = sorted((v, c) for c, v in stands.items() if v is not None)
+                if len(dated) < len(pool):  # "Ampel (alt)" / "Ampel (aktuell)": a Stand in words
+                    said = {c: label_recency(labels.get(c, "")) for c in pool}
+                    dated = sorted((v, c) for c, v in said.items()) if any(v[0] for v in said.values()) else []
+                if len(dated) == len(pool) and dated[-1][0] != dated[-2][0]:
+                    keep = dated[-1][1]
+                    self.draft.anomalies.append(Anomaly.of(
+                        COLUMN_STAND, sheet, ref(keep, row), row, role=word, keep=named(keep),
+                        others=", ".join(named(c) for c in pool if c != keep)))
+                elif role in FIGURE_ROLES:
+                    self.draft.anomalies.append(Anomaly.of(
+                        COLUMN_AMBIGUOUS, sheet, ref(pool[1], row), row, role=word, keep=named(keep),
+                        others=", ".join(named(c) for c in pool if c != keep)))
+                else:
+                    self.draft.anomalies.append(Anomaly.of(
+                        COLUMN_SECOND, sheet, ref(pool[1], row), row, role=word, keep=named(keep),
+                        others=", ".join(named(c) for c in pool if c != keep)))
+            roles[role] = keep
+            for c in cols:
+                if c == keep:
+                    continue
+                if c in hidden and keep not in hidden:
+                    self.draft.anomalies.append(Anomaly.of(
+                        COLUMN_HIDDEN, sheet, ref(c, row), row, role=word, col=named(c), keep=named(keep)))
+                    self.skipped_cols[c] = role
+                else:
+                    extras.append((labels.get(c, ""), c))
+        extras.sort(key=lambda x: x[1])
+        return roles, extras
+
+    def not_a_field(self) -> str | None:
+        """Why a sheet whose heading matched but that has no measure table is no field sheet (the
+        phrase of ``sheet-not-a-field``), or None when it is a field sheet without its table. Its
+        heading names no single field ("Handlungsfeld / Querschnittsthema"), or it is the header of a
+        column (other labels beside it, entries below it) or it computes (formulas) on a sheet without
+        an Oberziel."""
+        d = self.draft
+        hit = match_title(d.title_text)
+        rest = re.sub(r"^[\s/&,;+|]+|^(und|oder|bzw\.?)\s+", "", hit[1] if hit else "", flags=re.I)
+        if hit is not None and rest and (other := match_title(rest)) is not None and not other[1].strip(" /&,;"):
+            return NOT_A_FIELD_WHY["kein-feld"]
+        if "oberziel" in d.labels:
+            return None
+        grid = self.grid
+        row = self.title_row
+        cells = grid.rows.get(row, {})
+        col = next((c for c, v in cells.items() if isinstance(v, str) and v.strip() == d.title_text), 0)
+        beside = sum(1 for c, v in grid.rows.get(row, {}).items() if c != col and text_of(v))
+        below = grid.own_value(row + 1, col) is not None
+        if beside >= 2 and below:
+            return NOT_A_FIELD_WHY["kopf"]
+        if grid.part.formulas:
+            return NOT_A_FIELD_WHY["formeln"]  # the clerk's own evaluation of a field: counts, shares
         return None
 
     # -- labels ----------------------------------------------------------------------------
@@ -458,7 +757,7 @@ class TableReader:
         self.c_status = roles.get("status")
         self.c_uz = roles.get("unterziel")
         self.c_ausw = roles.get("auswertung")
-        cols = set(roles.values()) | {c for _, c in self.d.extras}
+        cols = set(roles.values()) | {c for _, c in self.d.extras} | set(layout.skipped_cols)
         self.first_col, self.last_col = min(cols), max(cols)
         self.key_cols = [c for c in (self.c_nr, self.c_text, self.c_status) if c is not None]
         self.current_uz: UnterzielDraft | None = None
@@ -472,10 +771,18 @@ class TableReader:
         self.numbered = 0
         self._ev_row = -1
         self._ev: StatusEvidence | None = None
+        self.letters = False
+        """Unterziele are lettered (A, B, C …): then "I" and "V" are letters, not Roman numerals."""
+        self.footnote_refs: set[str] = set()
+        """Footnote markers the measures' texts end a word with ("Sprachkurse1)")."""
+        self.marks: list[tuple[MeasureDraft, bool]] = []
+        """Every measure with whether its Nr or text cell shows blue (a measure over merged rows may come twice)."""
+        self.mark_unreadable = False
         self.merges = bool(self.grid.part.merged)
         # what each column's header says: a row that says it again is the header repeated
         self.header_labels = {c: role for role, c in roles.items()}
         self.header_labels.update({c: header_key(label) for label, c in self.d.extras})
+        self.header_labels.update(layout.skipped_cols)
 
     # -- helpers ---------------------------------------------------------------------------
     def _own(self, row: int, col: int | None) -> Any:
@@ -517,6 +824,7 @@ class TableReader:
         for idx in sorted(r for r in rows if r > self.header_end):
             self._row(idx, rows[idx])
         self._flush_pending()
+        self._marking_conflicts()
 
     def _row(self, idx: int, row: dict) -> None:
         first_col, last_col = self.first_col, self.last_col
@@ -540,7 +848,7 @@ class TableReader:
                 return
         if beside:
             col = min(beside)
-            self._outside(idx, col, "neben", text_of(row[col]))
+            self._outside(idx, col, "uebersicht" if col in self.layout.apart_cols else "neben", text_of(row[col]))
         if not inside:
             if not beside:
                 self.gap = True
@@ -582,7 +890,14 @@ class TableReader:
             self.record = None
             self.gap = False
             return
-        m2 = (_UZ_NR_RE.match(nr) or (_ROMAN_NR_RE.match(nr) if not self.d.flat else None)) if nr else None
+        if not self.d.flat and (outline := self._outline_unterziel(idx, nr, text)) is not None:
+            self._flush_pending()
+            self._start_unterziel(outline[0], outline[1], idx, outline[2])
+            self.record = None
+            self.gap = False
+            return
+        m2 = (_UZ_NR_RE.match(nr) or (_ROMAN_NR_RE.match(nr) if not self.d.flat and not self.letters else None)) \
+            if nr else None
         if m2 and (n2 := _uz_number(m2.group(1))) is not None:
             self._flush_pending()
             self._start_unterziel(n2, text, idx, "nr")
@@ -626,22 +941,38 @@ class TableReader:
     def _outside_reason(self, idx: int, nr: str, text: str, inside: dict) -> str | None:
         if text and not nr[:1].isdigit() and self._repeats_header(inside):
             return "kopfzeile"
-        has_nr = bool(nr) and bool(_NR_LIKE_RE.match(nr))
+        lead = (nr or text)[:4]
+        if self.measures_seen and lead and (lead[0] in _FOOTNOTE_MARKS or ")" in lead or not (nr and text)):
+            first_cell = _first_text(inside)
+            if _FOOTNOTE_RE.match(first_cell) or (
+                    (fn := _FOOTNOTE_NR_RE.match(first_cell)) and fn.group(1) in self.footnote_refs
+                    and not self._says_status(idx)):
+                return "fussnote"  # "¹ Angaben des Jobcenters", "1) …" where a measure's text ends in "…1)"
+        has_nr = bool(nr) and bool(_NR_LIKE_RE.match(nr)) and not (
+            nr[:1].isdigit() and not text and len(nr) > 12)  # "2025 wurde …" spilled from the Nr cell is no number
         if has_nr and not (text and _SUM_LINE_RE.match(text)):
             return None  # the usual measure row: numbered, no sum word
         first = nr if nr and not has_nr else _first_text(inside)  # "Anzahl", "Hinweis: …" in the Nr column
         if text and _SUM_LINE_RE.match(text) and self.measures_seen:
             ev = self._evidence(idx)
-            if ev is None or ev.empty or ev.text_status is None or _SUM_LINE_RE.match(first):
+            if ev is None or ev.empty or _SUM_LINE_RE.match(first) or (
+                    ev.text_status is None and not (has_nr and self._says_status(idx))):
                 return "summe"
         if any(isinstance(v, (int, float)) and self.grid.formula(idx, c) for c, v in inside.items()) \
                 and not has_nr and not (text and not _SUM_RE.match(text)):
             return "summe"
         if not has_nr and _SUM_RE.match(first) and any(
-                isinstance(v, (int, float)) and not isinstance(v, bool) for v in inside.values()):
-            return "summe"
-        if not has_nr and _SUM_RE.match(first) and re.search(r"\d", first) and self.measures_seen:
-            return "summe"
+                (isinstance(v, (int, float)) and not isinstance(v, bool))
+                or (isinstance(v, str) and _NUMBERISH_RE.match(v))
+                for c, v in inside.items() if c in (self.c_status, self.c_nr, self.c_text)):
+            return "summe"  # "Anteil Grün" with 45 % in the status column, "Σ" with counts
+        if not has_nr and _SUM_RE.match(first) and ((re.search(r"\d", first) and self.measures_seen)
+                                                     or any(self.grid.formula(idx, c) for c in inside)):
+            return "summe"  # "Summe 12", or a count by formula that has no stored result
+        if not has_nr and _STAMP_RE.match(first):
+            return "stempel"
+        if not has_nr and _SOURCE_RE.match(first):
+            return "quelle"
         if not has_nr and _SIGN_RE.match(first):
             return "unterschrift"
         if not has_nr and _NOTE_RE.match(first):
@@ -662,6 +993,46 @@ class TableReader:
             if ev is None or ev.empty:
                 return "notiz"
         return None
+
+    def _says_status(self, idx: int) -> bool:
+        """Whether the row's status cell shows a status (a word, a colour, an icon, a coloured symbol)."""
+        ev = self._evidence(idx)
+        return ev is not None and ev.status is not None
+
+    def _outline_unterziel(self, idx: int, nr: str, text: str) -> tuple[int, str, str] | None:
+        """An Unterziel row numbered the way people number outlines: "1.0", or a capital letter alone in
+        a row without a status, in the Nr column; or "1. …", "1) …", "A. …", "IV. …" at the start of the
+        text of a row with no number and no status whose number continues the Unterziele (the next one,
+        or the first)."""
+        if nr:
+            m = _OUTLINE_NR_RE.match(nr)
+            if m is None or not text:
+                return None
+            if m.group(1):
+                return int(m.group(1)), text, "nr"
+            if self._says_status(idx):
+                return None  # a measure lettered "A" (its status says so), not an Unterziel
+            letter = m.group(2)
+            if letter in "IVXLC" and not self.letters and (n := roman(letter)) is not None:
+                return n, text, "nr"
+            self.letters = True
+            return ord(letter) - 64, text, "nr"
+        m = _OUTLINE_TEXT_RE.match(text) if text else None
+        if m is None or self._says_status(idx):
+            return None
+        token = m.group(1)
+        if token.isdigit():
+            n = int(token)
+        elif len(token) == 1 and (self.letters or token not in "IVXLC"):
+            n = ord(token) - 64
+        else:
+            n = roman(token) or 0
+        expected = self.current_uz.nr + 1 if self.current_uz is not None else None
+        if n < 1 or (expected is not None and n != expected) or (expected is None and n != 1 and self.measures_seen):
+            return None
+        if len(token) == 1 and token.isalpha() and (self.letters or token not in "IVXLC"):
+            self.letters = True
+        return n, m.group(2).strip(), "text"
 
     def _uz_cell_value(self, idx: int) -> bool:
         return self.c_uz is not None and self._own(idx, self.c_uz) is not None
@@ -741,10 +1112,60 @@ class TableReader:
             raw = self._own(idx, self.c_ausw)
             if raw is not None and self.status.words.flag(raw):
                 record.marked, record.mark_source = True, "spalte"
-        for c in (self.c_nr, self.c_text):
-            if c is not None and not record.marked and self._covered_from(idx, c) is None \
-                    and self.grid.fill_class(idx, c) is ColorClass.BLAU:
-                record.marked, record.mark_source = True, "blau"
+        if not record.marked and self._blue(
+                idx, tuple(c for c in (self.c_nr, self.c_text) if self._covered_from(idx, c) is None), record.nr):
+            record.marked, record.mark_source = True, "blau"
+            self.marks.append((record, True))
+
+    def _blue(self, idx: int, cols: tuple[int | None, ...], nr: str | None) -> bool:
+        """Whether the Nr or text cell (or the whole row) shows a blue fill as displayed: painted by
+        hand or by a conditional format, also one that looks at another column. A rule on those cells
+        that cannot be evaluated is named (once per sheet): whether it marks is open."""
+        grid = self.grid
+        if grid.cf is None and not grid.cf_error:  # no rule on the sheet: the own fill or the row's
+            return any(c is not None and grid.fill_class(idx, c) is ColorClass.BLAU for c in cols) \
+                or grid.row_fill(idx)[1] is ColorClass.BLAU
+        blue = False
+        for c in cols:
+            if c is None:
+                continue
+            shown = grid.shown(idx, c)
+            if shown.fill_class is ColorClass.BLAU:
+                blue = True
+            elif shown.unreadable and not self.mark_unreadable:
+                self.mark_unreadable = True
+                self.d.anomalies.append(Anomaly.of(
+                    MARKING_UNREADABLE, self.sheet, ref(c, idx), idx, label=_measure_named(nr or None, idx),
+                    rule=shown.unreadable[0]))
+        return blue or grid.row_fill(idx)[1] is ColorClass.BLAU
+
+    def _marking_conflicts(self) -> None:
+        """Where the sheet marks with both blue and the column „In Auswertung“, each measure the two
+        disagree on is named: a person could not tell whether it is in the evaluation."""
+        if self.c_ausw is None or not any(blue for _, blue in self.marks):
+            return
+        blue_of: dict[int, bool] = {}
+        for rec, blue in self.marks:
+            blue_of[rec.row] = blue_of.get(rec.row, False) or blue
+        recs = {rec.row: rec for rec, _ in self.marks}
+        if not any(rec.auswertung_text for rec in recs.values()):
+            return  # the column is not in use: the blue marking is the only channel
+        for row, rec in recs.items():
+            flag = self.status.words.flag(rec.auswertung_text) if rec.auswertung_text else False
+            if flag is None or bool(flag) == blue_of[row]:
+                continue
+            label = measure_label(rec.nr, row)
+            if blue_of[row]:
+                says = (f"die Nr.- bzw. Textzelle ist blau hinterlegt, in der Spalte „In Auswertung“ steht aber "
+                        f"„{rec.auswertung_text}“" if rec.auswertung_text else
+                        "die Nr.- bzw. Textzelle ist blau hinterlegt, die Spalte „In Auswertung“ ist aber leer")
+                cell = rec.nr_cell or rec.text_cell
+            else:
+                says = (f"in der Spalte „In Auswertung“ steht „{rec.auswertung_text}“, die Nr.- bzw. Textzelle ist "
+                        f"aber nicht blau hinterlegt")
+                cell = ref(self.c_ausw, row)
+            self.d.anomalies.append(Anomaly.of(MARKING_CONFLICT, self.sheet, cell, row, label=label, says=says))
+            rec.marked = True
 
     def _flush_pending(self) -> None:
         if self.pending is not None:
@@ -780,13 +1201,8 @@ class TableReader:
             if mt and (mt.group(1) or mt.group(2)):
                 nr, text = (mt.group(1) or mt.group(2)), mt.group(3).strip()
         ev = self._evidence(idx) or StatusEvidence()
-        marked, source = False, None
-        for c in (self.c_nr, self.c_text):
-            if c is not None and grid.fill_class(idx, c) is ColorClass.BLAU:
-                marked, source = True, "blau"
-                break
-        if not marked and grid.row_fill(idx)[1] is ColorClass.BLAU:
-            marked, source = True, "blau"
+        blue = self._blue(idx, (self.c_nr, self.c_text), nr)
+        marked, source = blue, ("blau" if blue else None)
         auswertung_text = None
         if self.c_ausw is not None:
             raw = self._shown(idx, self.c_ausw)
@@ -817,6 +1233,13 @@ class TableReader:
             self.d.orphans.append(rec)
         else:
             uz.measures.append(rec)
+        self.marks.append((rec, blue))
+        i = text.find(")")
+        while i > 0:  # a footnote mark "…1)": a digit right before a closing bracket
+            if text[i - 1].isdigit():
+                self.footnote_refs.update(_FOOTNOTE_REF_RE.findall(text))
+                break
+            i = text.find(")", i + 1)
         self.record = rec
         self.measures_seen += 1
         if rec.nr:
@@ -839,9 +1262,15 @@ class TableReader:
         n = _uz_number(m.group(1)) if m else None
         rest = m.group(2).strip() if m else ""
         if n is None:
-            m = _LEADING_NR_RE.match(t)
+            m = _LEADING_NR_RE.match(re.sub(r"^(\s*\d+)\.0\b", r"\1", t))  # "1.0 – Wohnraum" is Unterziel 1
             if m:
                 n, rest = int(m.group(1)), m.group(2).strip()
+        if n is None and (m := _OUTLINE_FLAT_RE.match(t)):
+            token = m.group(1)  # "A", "B)", "IV." as in an outline
+            letter = len(token) == 1 and (self.letters or token not in "IVXLC")
+            n = ord(token) - 64 if letter else roman(token)
+            self.letters = self.letters or letter
+            rest = m.group(2).strip()
         if n is None:
             self.d.anomalies.append(Anomaly.of(UNTERZIEL_UNREADABLE, self.sheet, ref(col, idx), idx, value=t))
             self.last_uz_value = t

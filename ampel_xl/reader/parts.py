@@ -416,10 +416,14 @@ def _unescape(text: str) -> str:
     return re.sub(r"_x([0-9A-Fa-f]{4})_", lambda m: chr(int(m.group(1), 16)), text)
 
 
+_SUPERSCRIPT = str.maketrans("0123456789+-=()", "⁰¹²³⁴⁵⁶⁷⁸⁹⁺⁻⁼⁽⁾")
+
+
 def _rich(node: Element) -> tuple[str, tuple[Run, ...]]:
     """Text of an ``<si>`` or ``<is>`` element (phonetic runs left out) and its runs when one is bold
-    or has a font colour of its own."""
-    t_tag, r_tag, rpr_tag, b_tag = _M + "t", _M + "r", _M + "rPr", _M + "b"
+    or has a font colour of its own. Digits set superscript read as a person sees them: a footnote
+    mark "¹", not a "1"."""
+    t_tag, r_tag, rpr_tag, b_tag, va_tag = _M + "t", _M + "r", _M + "rPr", _M + "b", _M + "vertAlign"
     t = node.find(t_tag)
     parts = [t.text] if t is not None and t.text is not None else []
     rich: list[Run] = []
@@ -427,14 +431,19 @@ def _rich(node: Element) -> tuple[str, tuple[Run, ...]]:
         rt = run.find(t_tag)
         if rt is None or rt.text is None:
             continue
-        parts.append(rt.text)
+        text = rt.text
         rpr = run.find(rpr_tag)
+        va = rpr.find(va_tag) if rpr is not None else None
+        if va is not None and va.get("val") == "superscript" and any(ch.isdigit() for ch in text) \
+                and all(ch in "0123456789+-=() " for ch in text):
+            text = text.translate(_SUPERSCRIPT)
+        parts.append(text)
         if rpr is None:
-            rich.append(Run(_unescape(rt.text), False))
+            rich.append(Run(_unescape(text), False))
             continue
         b = rpr.find(b_tag)
         font = rpr.find(_M + "rFont")
-        rich.append(Run(_unescape(rt.text), b is not None and _true(b.get("val"), True),
+        rich.append(Run(_unescape(text), b is not None and _true(b.get("val"), True),
                         XColor.from_element(rpr.find(_M + "color")), font.get("val") if font is not None else None))
     keep = any(r.bold or r.color is not None for r in rich)
     return _unescape("".join(parts)), (tuple(rich) if keep else ())
@@ -626,6 +635,8 @@ class SheetPart:
     runs: dict[tuple[int, int], tuple[Run, ...]] = field(default_factory=dict)
     """Runs of rich-text cells with emphasis or colours of their own (inline or from the string table),
     by (row, col)."""
+    hidden_cols: frozenset[int] = frozenset()
+    """The columns that are hidden (by hand or in a collapsed group)."""
 
 
 _DIGITS = "0123456789"
@@ -763,8 +774,14 @@ def read_sheet(wb: WorkbookParts, part: str) -> SheetPart:
     conditional = root.findall(cf_tag)
     validations = root.findall(f"{_M}dataValidations/{dv_tag}")
     ext = root.find(ext_tag)
+    hidden_cols: set[int] = set()
+    for el in root.iterfind(f"{_M}cols/{_M}col"):
+        if _true(el.get("hidden")):
+            with contextlib.suppress(ValueError, TypeError):
+                lo, hi = int(el.get("min") or 0), int(el.get("max") or 0)
+                hidden_cols.update(range(max(lo, 1), min(hi, 16384) + 1))
     return SheetPart(rows, cell_styles, formulas, row_attrs, merged, conditional, ext, validations, bad, uncached,
-                     runs_at)
+                     runs_at, hidden_cols=frozenset(hidden_cols))
 
 
 _X14_NS = "http://schemas.microsoft.com/office/spreadsheetml/2009/9/main"

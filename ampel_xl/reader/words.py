@@ -1,11 +1,13 @@
-"""The reader's access to the status words: one place that talks to :mod:`ampel_xl.vocabulary`.
+"""The reader's access to words: the status words and the words of header labels.
 
-The vocabulary owns every word list; the reader asks it to read a status cell's text and an
+The vocabulary owns every status word list; the reader asks it to read a status cell's text and an
 In-Auswertung cell, and hands it what the workbook teaches (Legende sheet, drop-down lists).
+:func:`stem_role` reads a header label a colleague understands at once by its word stems.
 """
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
@@ -56,3 +58,97 @@ class Words:
     def flag(value: Any) -> bool | None:
         """An In-Auswertung cell: True, False, or None when it cannot be read."""
         return read_flag(value)
+
+
+# --------------------------------------------------------------------------------------------
+# Header labels
+
+# The word stems a colleague reads a column's role from. A label is a noun phrase: its head is its
+# first content word ("Stand der Umsetzung", "Bemerkung zur Ampel"), and a compound's head is its
+# last stem ("Maßnahmen|beschreibung", "Umsetzungs|stand"). A head that only qualifies (a number, a
+# title, a colour, a Stand) takes its role from its modifier: "Ampel|farbe" is the status,
+# "Unterziel-Nr." the Unterziel, "Maßnahmen|titel" the text, "Umsetzungs|stand" the status.
+_ROLE_STEMS: dict[str, str] = {
+    "ampel": "status", "status": "status", "bewertung": "status", "einschätzung": "status",
+    "einstufung": "status", "zielerreichung": "status", "erfüllung": "status", "umsetzungsgrad": "status",
+    "maßnahme": "text", "massnahme": "text", "beschreibung": "text", "bezeichnung": "text", "was": "text",
+    "aktivität": "text", "vorhaben": "text",
+    "nummer": "nr", "nr": "nr", "no": "nr", "lfd": "nr", "#": "nr", "pos": "nr", "position": "nr",
+    "bemerkung": "bemerkung", "anmerkung": "bemerkung", "kommentar": "bemerkung", "hinweis": "bemerkung",
+    "erläuterung": "bemerkung", "notiz": "bemerkung",
+    "verantwort": "verantwortlich", "zuständig": "verantwortlich", "federführ": "verantwortlich",
+    "ansprechp": "verantwortlich", "wer": "verantwortlich", "leitung": "verantwortlich",
+    "zeitraum": "zeitraum", "zeitrahmen": "zeitraum", "zeitplan": "zeitraum", "frist": "zeitraum",
+    "termin": "zeitraum", "laufzeit": "zeitraum", "wann": "zeitraum", "dauer": "zeitraum", "bis": "zeitraum",
+    "auswertung": "auswertung", "ausgewertet": "auswertung",
+    "unterziel": "unterziel", "uz": "unterziel", "teilziel": "unterziel",
+}
+#: heads that qualify their modifier: head → (role alone, {modifier's role or stem → role})
+_QUALIFIERS: dict[str, tuple[str | None, dict[str, str]]] = {
+    "nummer": ("nr", {"unterziel": "unterziel", "text": "nr"}),
+    "nr": ("nr", {"unterziel": "unterziel", "text": "nr"}),
+    "titel": ("text", {"unterziel": "unterziel", "text": "text"}),
+    "text": (None, {"unterziel": "unterziel", "text": "text"}),
+    "name": (None, {"text": "text"}),
+    "farbe": (None, {"status": "status"}),
+    "stand": (None, {"status": "status", "umsetzung": "status"}),
+    "umsetzung": (None, {"stand": "status", "bis": "zeitraum"}),
+}
+#: stems that are whole words only (inside a longer word they are something else: "Wer" in "Werkstatt")
+_WHOLE_ONLY = frozenset({"nr", "no", "#", "pos", "was", "wer", "wann", "bis", "uz", "lfd", "text", "name"})
+_FUNCTION_WORDS = frozenset({"in", "im", "der", "die", "das", "des", "den", "zur", "zum", "zu", "für", "von",
+                             "vom", "am", "an", "und", "oder", "je", "pro", "mit", "ggf", "laut", "lt"})
+_STEMS = sorted(set(_ROLE_STEMS) | set(_QUALIFIERS), key=len, reverse=True)
+
+
+_PREFIX_STEMS = frozenset({"verantwort", "zuständig", "federführ", "ansprechp"})
+_ENDINGS = frozenset({"", "e", "en", "n", "s", "es", "er", "ern"})
+
+
+def _stems_of(word: str) -> list[str]:
+    """The known stems a word is made of, left to right ("maßnahmenbeschreibung" → maßnahme,
+    beschreibung); empty when the word does not end in one (its head is unknown: "Bewertungskriterien")."""
+    out: list[str] = []
+    tail = ""
+    for part in (p for p in word.split("-") if p):
+        if part in _WHOLE_ONLY:
+            out.append(part)
+            tail = ""
+            continue
+        i = 0
+        end = 0
+        while i < len(part):
+            hit = next((st for st in _STEMS if st not in _WHOLE_ONLY and part.startswith(st, i)), None)
+            if hit is not None:
+                out.append(hit)
+                i += len(hit)
+                end = i
+            else:
+                i += 1
+        tail = part[end:] if out else part
+        if out and out[-1] in _PREFIX_STEMS:
+            tail = ""
+    return out if tail in _ENDINGS else []
+
+
+def stem_role(key: str) -> str | None:
+    """The role of a header label by its stems (see :data:`_ROLE_STEMS`), or None."""
+    if re.match(r"^(.*\s)?bis(\s|$)", key):
+        return "zeitraum"  # "Umsetzung bis", "bis wann"
+    words = [w.strip(".:?!*") for w in re.split(r"[\s/]+", key)]
+    if len(words) > 5 or len(key) > 48 or any(ch.isdigit() for ch in key) or ": " in key:
+        return None  # a sentence, a numbered heading: no column label
+    stems = [_stems_of(w) for w in words if w and w not in _FUNCTION_WORDS]
+    if not stems or not all(stems):
+        return None  # a word that names no role: a heading or a text, not a label
+    head = stems[0]
+    last = head[-1]
+    if last in _QUALIFIERS:
+        alone, by_modifier = _QUALIFIERS[last]
+        modifiers = list(reversed(head[:-1])) or [st for rest in stems[1:] for st in rest]
+        for mod in modifiers:
+            hit = by_modifier.get(mod) or by_modifier.get(_ROLE_STEMS.get(mod, ""))
+            if hit:
+                return hit
+        return alone
+    return _ROLE_STEMS.get(last)
