@@ -256,12 +256,9 @@ def find_title(grid: Grid, sheet: str) -> tuple[Art, str, str, str, int] | None:
 class FieldLayout:
     """Reads one field sheet's layout into a :class:`SheetDraft`."""
 
-    def __init__(self, grid: Grid, sheet: str, title: tuple[Art, str, str, str, int], status: StatusReader,
-                 ctx: Any) -> None:
+    def __init__(self, grid: Grid, sheet: str, title: tuple[Art, str, str, str, int]) -> None:
         self.grid = grid
         self.sheet = sheet
-        self.status = status
-        self.ctx = ctx
         art, name, text, cell, self.title_row = title
         self.draft = SheetDraft(sheet, art, name, text, cell)
 
@@ -403,8 +400,9 @@ class FieldLayout:
         self.draft.highlight_runs.extend(lines)
 
     # -- the table -------------------------------------------------------------------------
-    def read_table(self, header_end: int) -> None:
-        TableReader(self, header_end).run()
+    def read_table(self, header_end: int, status: StatusReader) -> None:
+        """The measures below the header, their statuses read with the workbook's words."""
+        TableReader(self, header_end, status).run()
 
 
 def _strip_bullet_runs(line: tuple[TextRun, ...]) -> tuple[TextRun, ...]:
@@ -436,13 +434,12 @@ class _Pending:
 
 
 class TableReader:
-    def __init__(self, layout: FieldLayout, header_end: int) -> None:
+    def __init__(self, layout: FieldLayout, header_end: int, status: StatusReader) -> None:
         self.layout = layout
         self.grid = layout.grid
         self.d = layout.draft
         self.sheet = layout.sheet
-        self.status = layout.status
-        self.ctx = layout.ctx
+        self.status = status
         self.header_end = header_end
         roles = self.d.roles
         self.roles = roles
@@ -538,7 +535,6 @@ class TableReader:
             if not beside:
                 self.gap = True
             return
-        self.ctx.count_table_row()
         self.d.table_rows += 1
         nr_raw = self._shown(idx, self.c_nr)
         nr = nr_text(nr_raw) if nr_raw is not None else ""

@@ -52,11 +52,10 @@ def icon_status(icon: Icon | None) -> Status | None:
 
 
 class StatusReader:
-    """Reads status cells; one per workbook (it carries the workbook's words and letters)."""
+    """Reads status cells with the workbook's words (frozen before any field is laid out)."""
 
     def __init__(self, words: Words) -> None:
         self.words = words
-        self.letters_seen: set[str] = set()
 
     def is_status_word(self, text: str) -> bool:
         return self.words.read(text).status is not None
@@ -85,8 +84,6 @@ class StatusReader:
         unreadable = shown.unreadable
         symbol = bool(text and is_symbol(text, shown.font_name))
         reading = self.words.read(text) if text and not symbol else None
-        if text and len(text.strip()) == 1 and not symbol:
-            self.letters_seen.add(text.strip().casefold())
         rgb, cls = shown.fill, shown.fill_class
         font_cls = classify(shown.font_rgb) if symbol else ColorClass.NEUTRAL
         return StatusEvidence(
