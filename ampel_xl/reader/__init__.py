@@ -9,7 +9,7 @@ The reader works in stages, each its own module:
 3. :mod:`.layout` – title, labels, header, table extent, records (a measure over merged rows is
    one), Unterziele, rows outside the table.
 4. :mod:`.status` – the channels of a status cell → :class:`~ampel_xl.model.StatusEvidence`.
-5. :mod:`.konzept` – the Konzept sheet.
+5. :mod:`.konzept` – the Konzept sheet, its structure table found by the fields it names.
 
 Each sheet's draft (plain dataclasses) is frozen into its field as soon as the sheet is read;
 the workbook-wide decisions (whether "G" means Grün, whether nothing is marked so that every
@@ -43,7 +43,7 @@ from ..sniff import check_master_file
 from ..vocabulary import Lesson
 from . import parts
 from .grid import Grid, col_letter, text_of
-from .konzept import read_konzept
+from .konzept import FoundField, read_konzept
 from .layout import FieldLayout, MeasureDraft, SheetDraft, find_title, match_title, norm
 from .status import StatusReader, icon_status
 from .words import Words, merge, words_from_legend, words_from_list
@@ -289,7 +289,9 @@ class WorkbookReader:
         konzept_sheet = next((s for s in seen if s.kind == "konzept"), None)
         konzept = None
         if konzept_sheet is not None and konzept_sheet.grid is not None:
-            konzept = read_konzept(konzept_sheet.grid, konzept_sheet.ref.name)
+            # the structure table is found by what it holds: the names of the fields read from the sheets
+            found = [FoundField(f.name, f.sheet, len(f.unterziele), sum(1 for _ in _measures(f))) for f in kept]
+            konzept = read_konzept(konzept_sheet.grid, konzept_sheet.ref.name, found)
             konzept_sheet.grid = None
 
         meta: dict[str, Any] = {}
