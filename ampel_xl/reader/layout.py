@@ -36,8 +36,7 @@ from .status import StatusReader
 def norm(text: str) -> str:
     """Lower-case, single spaces, no trailing punctuation: for label matching."""
     text = text.replace("\u00a0", " ").strip().casefold()
-    text = re.sub(r"\s*/\s*", "/", text)
-    text = re.sub(r"\s+", " ", text)
+    text = _SPACES.sub(" ", text).replace(" /", "/").replace("/ ", "/")  # linear: no \s* before a literal
     return text.strip(" .:*?")
 
 
@@ -46,11 +45,26 @@ def header_key(label: str) -> str:
     a hyphen at a line break joins ("Maßnahmen-↵beschreibung"), other line breaks are spaces,
     additions in brackets go ("Ampel (Stand 02/2025)")."""
     t = label.replace("\u00a0", " ").replace("\u00ad", "")
-    t = re.sub(r"-\s*\n\s*(?=[a-zäöüß])", "", t)
-    t = re.sub(r"-\s*\n\s*", "-", t)
-    t = re.sub(r"\s*\n\s*", " ", t)
+    t = _BREAK.sub(_break, t)
     t = re.sub(r"\([^)]*\)?|\[[^\]]*\]?", " ", t)
     return norm(t)
+
+
+_SPACES = re.compile(r"\s+")
+# a run of white space, the hyphen before it and whether a lower-case letter follows: each run is
+# looked at once (a pattern such as \s*\n\s* would try every position of a long run again)
+_BREAK = re.compile(r"(-?)(\s+)(?=([a-zäöüß])?)")
+
+
+def _break(m: re.Match[str]) -> str:
+    """A line break in a label: a hyphen at the break joins ("Maßnahmen-↵beschreibung"), or stays
+    before a capital ("Kultur-↵Freizeit"); any other break is a space."""
+    hyphen, space, lower = m.groups()
+    if "\n" not in space:
+        return m.group()
+    if hyphen:
+        return "" if lower else "-"
+    return " "
 
 
 _ROLE_PATTERNS: tuple[tuple[str, re.Pattern[str]], ...] = tuple(
