@@ -64,7 +64,10 @@ def match_title(text: str) -> tuple[Art, str] | None:
         return None
     word = m.group(1).casefold()
     for key, art in _TITLE_WORDS.items():
-        if word == key or (len(word) >= len(key) - 3 and difflib.SequenceMatcher(None, word, key).ratio() >= 0.82):
+        # a word twice as long as the key cannot reach the ratio (2·17 / (17 + 34) < 0.82): comparing only
+        # words of about the key's length keeps the fuzzy match constant in a long cell's length
+        if word == key or (len(key) - 3 <= len(word) <= 2 * len(key)
+                           and difflib.SequenceMatcher(None, word, key).ratio() >= 0.82):
             return art, field_name(m.group(2))
     return None
 
