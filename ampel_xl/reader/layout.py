@@ -88,8 +88,14 @@ _ROLE_PATTERNS: tuple[tuple[str, re.Pattern[str]], ...] = tuple(
 )
 
 
+#: A header label is never longer than this (a longer text is content, not compared with the labels).
+LABEL_MAX = 300
+
+
 @functools.lru_cache(maxsize=4096)
 def header_role(label: str) -> str | None:
+    if len(label) > LABEL_MAX:
+        return None
     key = header_key(label)
     if not key:
         return None
