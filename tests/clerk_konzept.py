@@ -84,9 +84,9 @@ def _fields(ms: Master, deleted: str = "Sprache") -> dict[str, tuple[int, int]]:
 
 
 def _write(ms: Master, top_left: tuple[int, int], meta: dict[str, Any] | None, header: list[str] | None,
-           rows: list[list[Any]]) -> None:
+           rows: list[list[Any]], below: list[list[Any]] = ()) -> None:
     """The Konzept sheet, first tab: key/value rows at the top, then the table (bold header) from
-    ``top_left`` (row, column)."""
+    ``top_left`` (row, column), then after a blank row the ``below`` rows (from column A)."""
     ws = ms.wb.create_sheet("Konzept", 0)
     r = 1
     for key, value in (meta or {}).items():
@@ -107,6 +107,13 @@ def _write(ms: Master, top_left: tuple[int, int], meta: dict[str, Any] | None, h
         for i, value in enumerate(row):
             if value is not None:
                 ws.cell(r0, c0 + i, value)
+        r0 += 1
+    r0 += 1
+    for row in below:
+        for i, value in enumerate(row):
+            cell = ws.cell(r0, 1 + i, value)
+            if isinstance(value, _dt.datetime):
+                cell.number_format = "DD.MM.YYYY"
         r0 += 1
     ws.column_dimensions["A"].width = 42
 
@@ -153,9 +160,11 @@ def volle_namen(path: Path) -> KonzeptCase:
 
 
 def summenzeile(path: Path) -> KonzeptCase:
-    """A Σ row under the table (the clerk's =SUMME(), typed as its value), titles "Feld | Soll UZ | Soll M".
+    """A Σ row under the table (the clerk's =SUMME(), typed as its value), titles "Feld | Soll UZ | Soll M";
+    below the table the Stand and a source line.
 
-    The Σ row is no field; it still counts the deleted measure, so the total is off by one as well."""
+    The Σ row is no field; it still counts the deleted measure, so the total is off by one as well. The
+    Stand below the table is a key/value row like those above it, the source line a note."""
     ms = Master(path, "konzept-summenzeile")
     counts = _fields(ms)
     kc = KonzeptCase(ms.case)
@@ -166,7 +175,9 @@ def summenzeile(path: Path) -> KonzeptCase:
     total = (sum(c[0] for c in counts.values()), sum(c[1] for c in counts.values()))
     rows.append(["Σ", *total])
     kc.total = total
-    _write(ms, (7, 1), META, ["Feld", "Soll UZ", "Soll M"], rows)
+    above = {k: v for k, v in META.items() if k != "Stand"}
+    _write(ms, (6, 1), above, ["Feld", "Soll UZ", "Soll M"], rows,
+           below=[["Stand", META["Stand"]], ["Quelle: Beschluss des Kreistags vom 12.03.2024"]])
     _meta_expect(kc, META)
     ms.expect("Konzept", ANY, COUNT_TOTAL)
     kc.case = ms.save({"word"})

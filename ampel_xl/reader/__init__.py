@@ -11,14 +11,27 @@ The reader works in stages, each its own module:
 4. :mod:`.status` – the channels of a status cell → :class:`~ampel_xl.model.StatusEvidence`.
 5. :mod:`.konzept` – the Konzept sheet, its structure table found by the fields it names.
 
-Each sheet's draft (plain dataclasses) is frozen into its field as soon as the sheet is read;
-the workbook-wide decisions (whether "G" means Grün, whether nothing is marked so that every
-measure counts) are applied afterwards, rebuilding only the measures they change. Judging what
-was read is :mod:`ampel_xl.validation`'s job.
+It reads in two passes (:class:`WorkbookReader`):
+
+1. The lessons. Every sheet is parsed once; field sheets are told by their title and their header
+   is found. Then what the workbook teaches is gathered from all sheets at once and frozen into
+   :class:`Lessons`: its theme and palette, the formats of its conditional formatting, its words
+   (every Legende sheet, every drop-down list of a status column with the colour its rules give
+   each entry, and the letter rule for the letters its status cells hold). Lessons of one kind are
+   merged as a set, so what a word means never depends on the order of the sheet tabs.
+2. The fields. Every field sheet is laid out with those lessons and frozen into its field at once;
+   its grid is dropped then. The one decision that needs every field (nothing is marked, so every
+   measure counts) rebuilds only the measures it changes. The Konzept sheet is read last: its
+   structure table is found by the fields it names.
+
+Judging what was read is :mod:`ampel_xl.validation`'s job.
 
 The reader changes no process-wide state (it neither pauses nor tunes the garbage collector).
-It keeps little for the collector to walk instead: parts are streamed, cells are stored as plain
-values, drafts die with their sheet (see docs/benchmark.md for the measurements).
+It keeps little for the collector to walk: parts are streamed, cells are stored as plain values,
+drafts die with their sheet. Between the passes the grids of the field sheets are kept (a sheet
+is not parsed twice): at 100,000 measures that is some 30 MB more at the peak than a one-pass read
+(see docs/benchmark.md). No step is superlinear in a cell's length: a text longer than a label or
+a name can be is not compared with the labels, and is kept whole as content.
 """
 
 from __future__ import annotations
@@ -43,7 +56,7 @@ from ..sniff import check_master_file
 from ..vocabulary import Lesson
 from . import parts
 from .grid import Grid, col_letter, text_of
-from .konzept import FoundField, read_konzept
+from .konzept import META, FoundField, read_konzept
 from .layout import FieldLayout, MeasureDraft, SheetDraft, find_title, match_title, norm
 from .status import StatusReader, icon_status
 from .words import Words, merge, words_from_legend, words_from_list
@@ -309,11 +322,11 @@ class WorkbookReader:
         return Konzept(
             source=str(self.path),
             felder=felder,
-            titel=_str_or_none(meta_value("titel", "title", "konzept", "name")),
-            gebiet=_str_or_none(meta_value("gebiet", "landkreis", "kommune", "kreis")),
-            stand=_parse_stand(meta_value("stand", "stichtag", "datum")),
-            kopfzeile=_str_or_none(meta_value("kopfzeile", "kopfzeile für ausdrucke", "kopfzeile (ausdruck)")),
-            amt=_str_or_none(meta_value("amt", "dienststelle", "referat", "stelle", "herausgeber")),
+            titel=_str_or_none(meta_value(*META["titel"])),
+            gebiet=_str_or_none(meta_value(*META["gebiet"])),
+            stand=_parse_stand(meta_value(*META["stand"])),
+            kopfzeile=_str_or_none(meta_value(*META["kopfzeile"])),
+            amt=_str_or_none(meta_value(*META["amt"])),
             meta=tuple(meta_rows),
             meta_cells=tuple(konzept.meta_cells) if konzept else (),
             declared=konzept.declared if konzept else None,

@@ -24,7 +24,7 @@ from typing import Any
 from ..findings import KONZEPT_HEADER_UNREADABLE, KONZEPT_NUMBER_UNREADABLE
 from ..model import Anomaly, DeclaredFeld, field_key
 from .grid import Grid, ref, text_of
-from .layout import header_key
+from .layout import header_key, norm
 
 #: A label, a field's name or a key is never longer than this; a longer text is content, not compared.
 NAME_MAX = 300
@@ -116,7 +116,7 @@ def read_konzept(grid: Grid, sheet: str, fields: Sequence[FoundField] = ()) -> K
     out = KonzeptDraft()
     table = _Table.find(rows, fields)
     if table is None:
-        _meta(out, rows, None)
+        _meta(out, rows, None, set())
         looks_like = next((idx for idx, values in rows.items()
                            if len(values) >= 3 or sum(1 for v in values.values()
                                                       if isinstance(v, str) and konzept_role(v)) >= 2), None)
@@ -124,7 +124,7 @@ def read_konzept(grid: Grid, sheet: str, fields: Sequence[FoundField] = ()) -> K
             out.anomalies.append(Anomaly.of(KONZEPT_HEADER_UNREADABLE, sheet, ref(min(rows[looks_like]), looks_like),
                                             looks_like))
         return out
-    _meta(out, rows, table.top)
+    _meta(out, rows, table.top, set(table.rows) | ({table.header} if table.header is not None else set()))
     if table.uz is None and table.m is None:
         at = table.header if table.header is not None else table.top
         out.anomalies.append(Anomaly.of(KONZEPT_HEADER_UNREADABLE, sheet, ref(table.col, at), at))
@@ -156,12 +156,27 @@ def read_konzept(grid: Grid, sheet: str, fields: Sequence[FoundField] = ()) -> K
     return out
 
 
-def _meta(out: KonzeptDraft, rows: dict[int, dict[int, Any]], top: int | None) -> None:
-    """The key/value rows above the table (all rows when there is none): the first text and the cell
-    beside it."""
+#: The keys of the key/value rows, each with the words offices use for it.
+META = {
+    "titel": ("titel", "title", "konzept", "name"),
+    "gebiet": ("gebiet", "landkreis", "kommune", "kreis"),
+    "stand": ("stand", "stichtag", "datum"),
+    "kopfzeile": ("kopfzeile", "kopfzeile für ausdrucke", "kopfzeile (ausdruck)"),
+    "amt": ("amt", "dienststelle", "referat", "stelle", "herausgeber"),
+}
+META_KEYS = frozenset(k for keys in META.values() for k in keys)
+
+
+def _meta(out: KonzeptDraft, rows: dict[int, dict[int, Any]], top: int | None, table: set[int]) -> None:
+    """The key/value rows: the first text of a row above the table (of every row when there is none,
+    and of a row below it that names a key) and the cell beside it."""
     for idx, values in rows.items():
+        if idx in table:
+            continue
         if top is not None and idx >= top:
-            break
+            first = values[min(values)]
+            if not (isinstance(first, str) and norm(first) in META_KEYS):
+                continue
         cols = sorted(values)
         key = values[cols[0]]
         if isinstance(key, str) and len(cols) >= 2:
@@ -232,6 +247,8 @@ class _Table:
             numbers = any(int_or_none(v) is not None for c, v in values.items() if c != col)
             total = (isinstance(name, str) and is_total(name)) or (
                 name is None and numbers and any(isinstance(v, str) and is_total(v) for v in values.values()))
+            if not known and not total and isinstance(name, str) and norm(name) in META_KEYS:
+                continue  # a key/value row below the table ("Stand | 30.06.2025"): no field
             if known or total or (isinstance(name, str) and name.strip() and (numbers or len(values) >= 2)):
                 table_rows.append(idx)
         table = cls(col, header, header if header is not None else first, table_rows)
