@@ -191,3 +191,26 @@ def test_two_lists_that_teach_one_word_differently_are_a_conflict_in_either_orde
         assert all(t[1] is not None and t[1].value == "gruen" for t in texts.values())
         conflicts = [f for f in ampel_xl.validate(konzept).findings if f.code == "word-conflict"]
         assert conflicts and "teilweise" in conflicts[0].message
+
+
+@pytest.mark.parametrize("case_id", ["taught_words-legende-name", "taught_words-dropdown-liste",
+                                     "taught_words-dropdown-x14", "konzept_sheet-soll-gesamt"])
+def test_every_sheet_is_parsed_once(built, case_id, monkeypatch):
+    """The lessons and the fields come from one parse of each sheet: the Legende, a drop-down list's
+    source sheet and the Konzept sheet are not read again (a large master would pay twice)."""
+    from ampel_xl.reader import parts
+
+    seen: Counter[str] = Counter()
+    original = parts.read_sheet
+
+    def counting(wb, part):  # type: ignore[no-untyped-def]
+        seen[part] += 1
+        return original(wb, part)
+
+    monkeypatch.setattr(parts, "read_sheet", counting)
+    konzept = ampel_xl.read(built[case_id])
+    assert konzept.felder
+    with zipfile.ZipFile(built[case_id]) as z:
+        sheets = [n for n in z.namelist() if n.startswith("xl/worksheets/sheet")]
+    assert sorted(seen) == sorted(sheets)
+    assert set(seen.values()) == {1}
