@@ -731,6 +731,26 @@ def render(results: dict[tuple[str, int | str], Result], sizes: list[int], start
                     notes.append(f"¹ {step.label} at {n:,}: {r.remark}")
         add(f"| {step.label} | " + " | ".join(cells) + " |")
     add("")
+    cpu = {key: statistics.median(r.info["cpu_runs"]) for key, r in results.items() if r.info.get("cpu_runs")}
+    if cpu:
+        add("## CPU time")
+        add("")
+        add("Median CPU seconds of the library steps (the process's own time, timed like the wall time above), "
+            "in brackets the ratio to the openpyxl read-only pass: on a machine shared with other work the wall "
+            "time moves with the load, the CPU time much less.")
+        add("")
+        add(head)
+        add(rule)
+        for step in STEPS:
+            if not any((step.key, n) in cpu for n in sizes):
+                continue
+            cells = []
+            for n in sizes:
+                mine, base = cpu.get((step.key, n)), cpu.get((REFERENCE, n))
+                cells.append("–" if mine is None else
+                             f"{_fmt_s(mine)} ({_fmt_ratio(mine / base if base else None)})")
+            add(f"| {step.label} | " + " | ".join(cells) + " |")
+        add("")
     add("## Peak memory")
     add("")
     add("Peak RSS in MB of the process running the step (Python, its imports and, for validate, summarize and the "
@@ -1123,7 +1143,8 @@ def main(argv: list[str] | None = None) -> int:
                         r.times.append(seconds)
                         if peak is not None:
                             r.peaks.append(peak)
-                        r.info = info
+                        cpu_runs = [*r.info.get("cpu_runs", []), info["cpu_s"]] if "cpu_s" in info else []
+                        r.info = {**info, "cpu_runs": cpu_runs} if cpu_runs else info
                     except (RuntimeError, subprocess.TimeoutExpired, json.JSONDecodeError, IndexError) as exc:
                         r.note = f"failed: {exc}"
                         r.times.clear()
