@@ -115,7 +115,13 @@ def _write(ms: Master, top_left: tuple[int, int], meta: dict[str, Any] | None, h
             if isinstance(value, _dt.datetime):
                 cell.number_format = "DD.MM.YYYY"
         r0 += 1
-    ws.column_dimensions["A"].width = 42
+    # widths as the clerk dragged them: the names readable, the dates and counts not "###"
+    ws.column_dimensions["A"].width = 30
+    for i in range(max((len(x) for x in rows), default=1)):
+        letter = chr(ord("A") + c0 - 1 + i)
+        wide = header is not None and len(str(header[i])) > 14 or any(
+            isinstance(row[i], str) and len(row[i]) > 14 for row in rows if i < len(row))
+        ws.column_dimensions[letter].width = max(ws.column_dimensions[letter].width or 0, 42 if wide else 14)
 
 
 def _meta_expect(kc: KonzeptCase, meta: dict[str, Any]) -> None:
