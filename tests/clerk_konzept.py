@@ -119,7 +119,7 @@ def _write(ms: Master, top_left: tuple[int, int], meta: dict[str, Any] | None, h
     ws.column_dimensions["A"].width = 30
     for i in range(max((len(x) for x in rows), default=1)):
         letter = chr(ord("A") + c0 - 1 + i)
-        wide = header is not None and len(str(header[i])) > 14 or any(
+        wide = (header is not None and len(str(header[i])) > 14) or any(
             isinstance(row[i], str) and len(row[i]) > 14 for row in rows if i < len(row))
         ws.column_dimensions[letter].width = max(ws.column_dimensions[letter].width or 0, 42 if wide else 14)
 
