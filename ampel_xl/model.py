@@ -72,11 +72,15 @@ def match_title(text: str) -> tuple[Art, str] | None:
     return None
 
 
+# the title word abbreviated before a field's name, as in tab names and tables: "HF1 Sprache", "QT 5: …"
+_ABBREVIATED_RE = re.compile(r"^\s*(?:HF|QT|QST)(?=[\s\d.:\-–—])\s*(?:\d{1,2}|[IVX]{1,4})?\s*[.:)\-–—]?\s*(?=\S)")
+
+
 def field_key(name: str) -> str:
-    """The key under which a field name (or sheet name) is matched: title words, the field's number,
-    quotes, case, "&", ß."""
+    """The key under which a field name (or sheet name) is matched: title words (also abbreviated,
+    "HF1 Sprache"), the field's number, quotes, case, "&", ß."""
     hit = match_title(name)
-    name = hit[1] if hit and hit[1] else field_name(name)
+    name = hit[1] if hit and hit[1] else field_name(_ABBREVIATED_RE.sub("", name, count=1))
     t = name.casefold().replace("&", " und ").replace("ß", "ss")
     return re.sub(r"[^a-z0-9äöü]+", "", t)
 

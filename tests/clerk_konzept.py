@@ -263,7 +263,35 @@ def uz_geloescht(path: Path) -> KonzeptCase:
     return kc
 
 
+def abgekuerzt(path: Path) -> KonzeptCase:
+    """Abbreviated title words: tabs "HF1 Sprache", "HF6 Kultur", "QT5 Antidiskr." and in the Konzept
+    sheet "HF 1: Sprache", "HF 6: Kultur und Freizeit", "QT 5: Antidiskriminierung" under "Nr./Bezeichnung |
+    Soll-UZ | Soll-Maßnahmen". A colleague reads HF as Handlungsfeld and QT as Querschnittsthema."""
+    ms = Master(path, "konzept-abgekuerzt")
+    hdr = ["Nr.", "Maßnahme", "Ampel"]
+    kc = KonzeptCase(ms.case)
+    rows = []
+    tabs = {"Sprache": "HF1 Sprache", "Kultur": "HF6 Kultur", "Antidiskriminierung": "QT5 Antidiskr."}
+    short = {"Sprache": "HF 1: Sprache", "Kultur": "HF 6: Kultur und Freizeit",
+             "Antidiskriminierung": "QT 5: Antidiskriminierung"}
+    for tab, title, _full in FIELDS:
+        fw = ms.field(tabs[tab], title, hdr, nr="Nr.", text="Maßnahme", status="Ampel")
+        words, expect, n_uz = STATUSES[tab]
+        declared = (n_uz, len(words))
+        if tab == "Antidiskriminierung":
+            words, expect = words[:-1], expect[:-1]  # the last measure's row was deleted by accident
+        three_fields(fw, words, expect, n_uz=n_uz)
+        rows.append([short[tab], *declared])
+        kc.declared[short[tab]] = declared
+    ms.expect(tabs["Antidiskriminierung"], ANY, COUNT_MASSNAHMEN)
+    _write(ms, (4, 1), {"Titel": META["Titel"]}, ["Nr./Bezeichnung", "Soll-UZ", "Soll-Maßnahmen"], rows)
+    _meta_expect(kc, {"Titel": META["Titel"]})
+    kc.case = ms.save({"word"})
+    return kc
+
+
 BUILDERS: dict[str, Callable[[Path], KonzeptCase]] = {
+    "abgekuerzt": abgekuerzt,
     "andere-titel": andere_titel,
     "volle-namen": volle_namen,
     "summenzeile": summenzeile,
