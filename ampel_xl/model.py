@@ -381,6 +381,12 @@ class DeclaredFeld:
     unterziele: int | None
     massnahmen: int | None
     row: int
+    cell: str | None = None
+    """The cell that names the field (the table may stand anywhere on the sheet); None: column A."""
+
+    @property
+    def name_cell(self) -> str:
+        return self.cell or f"A{self.row}"
 
 
 @dataclass(frozen=True)

@@ -300,3 +300,20 @@ BUILDERS: dict[str, Callable[[Path], KonzeptCase]] = {
     "unklar": unklar,
     "uz-geloescht": uz_geloescht,
 }
+
+
+def blatt_fehlt(path: Path) -> tuple[Path, str]:
+    """The table of "vertauscht" (names in column C) still lists "Wohnen", whose sheet the clerk deleted.
+    Returns the path and the cell that names Wohnen, where a colleague points at the missing sheet."""
+    ms = Master(path, "konzept-blatt_fehlt")
+    hdr = ["Nr.", "Maßnahme", "Ampel"]
+    rows = []
+    for i, (tab, title, _full) in enumerate(FIELDS, start=1):
+        fw = ms.field(tab, title, hdr, nr="Nr.", text="Maßnahme", status="Ampel")
+        words, expect, n_uz = STATUSES[tab]
+        three_fields(fw, words, expect, n_uz=n_uz)
+        rows.append([i, tab, len(words), n_uz])
+    rows.append([4, "Wohnen", 9, 5])
+    _write(ms, (8, 2), META, ["Lfd. Nr.", "Handlungsfeld / Querschnittsthema", "Maßnahmen", "Unterziele"], rows)
+    ms.save({"word"})
+    return path, "C12"

@@ -109,3 +109,13 @@ def resaved_konzept(konzept_cases, tmp_path_factory):
 @pytest.mark.parametrize("name", list(BUILDERS))
 def test_resaved_konzept_reads_the_same(konzept_cases, resaved_konzept, program, name):
     assert_reads(konzept_cases[name], resaved_konzept(program)[name])
+
+
+def test_a_field_without_its_sheet_is_named_at_its_cell_of_the_table(tmp_path):
+    """The table stands in columns B–E: the finding points at the cell that names the field, not at A."""
+    from clerk_konzept import blatt_fehlt
+
+    path, cell = blatt_fehlt(tmp_path / "blatt-fehlt.xlsx")
+    missing = [f for f in ampel_xl.validate(path).findings if f.code == "field-missing"]
+    assert [(f.sheet, f.cell) for f in missing] == [("Konzept", cell)]
+    assert "Wohnen" in missing[0].message

@@ -147,6 +147,7 @@ def read_konzept(grid: Grid, sheet: str, fields: Sequence[FoundField] = ()) -> K
             unterziele=counts["unterziele"],
             massnahmen=counts["massnahmen"],
             row=idx,
+            cell=ref(table.col, idx),
         )
         if total:
             out.total = entry
