@@ -214,3 +214,23 @@ def test_every_sheet_is_parsed_once(built, case_id, monkeypatch):
         sheets = [n for n in z.namelist() if n.startswith("xl/worksheets/sheet")]
     assert sorted(seen) == sorted(sheets)
     assert set(seen.values()) == {1}
+
+
+def test_two_legends_that_disagree_teach_neither_word_in_either_order(tmp_path):
+    """An old Legende left beside the new one gives "ruht" another colour: whichever tab comes first, the
+    word is not taught and the contradiction is named; the words both agree on are taught."""
+    wb = Workbook()
+    wb.remove(wb.active)
+    _field(wb, "Sprache", ["fertig", "ruht"])
+    for name, ruht in (("Legende", "Gelb"), ("Legende (alt)", "Rot")):
+        leg = wb.create_sheet(name)
+        leg["A1"], leg["B1"] = "Grün", "fertig"
+        leg["A2"], leg["B2"] = ruht, "ruht"
+    path = tmp_path / "zwei-legenden.xlsx"
+    wb.save(path)
+    reverse_tabs(path, tmp_path / "umgekehrt.xlsx")
+    for p in (path, tmp_path / "umgekehrt.xlsx"):
+        konzept = ampel_xl.read(p)
+        assert [_status(m) for m in konzept.massnahmen] == ["gruen", None]
+        conflicts = [f for f in ampel_xl.validate(konzept).findings if f.code == "word-conflict"]
+        assert len(conflicts) == 1 and "ruht" in conflicts[0].message

@@ -226,16 +226,17 @@ class WorkbookReader:
             for r, row in s.grid.rows.items():
                 if r > s.header_end and (letter := Words.letter(row.get(col))) is not None:
                     letters.add(letter)
+        # a word two lessons teach differently is taught by neither, and named where it contradicts
         legend = merge(legends)
+        legend_sheets = [s.ref.name for s in seen if s.kind == "legende"]
         for word, statuses, i in legend.conflicts:
-            sheet = [s.ref.name for s in seen if s.kind == "legende"][i]
-            anomalies.append(Anomaly.of(WORD_CONFLICT, sheet, None, None, word=word,
-                                        statuses=" / ".join(s.label for s in statuses)))
+            anomalies.append(Anomaly.of(WORD_CONFLICT, legend_sheets[i], None, None, word=word,
+                                        statuses=" / ".join(status.label for status in statuses)))
         listed = merge([lesson for lesson, *_ in lists])
         for word, statuses, i in listed.conflicts:
             _, sheet, cell, at_row = lists[i]
             anomalies.append(Anomaly.of(WORD_CONFLICT, sheet, cell, at_row, word=word,
-                                        statuses=" / ".join(s.label for s in statuses)))
+                                        statuses=" / ".join(status.label for status in statuses)))
         for s in seen:
             if s.kind not in ("feld", "konzept"):
                 s.grid = None  # taught: nothing reads these sheets again
