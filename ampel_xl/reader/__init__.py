@@ -224,7 +224,8 @@ class WorkbookReader:
                 continue
             lists.extend(self._list_lessons(s.grid, col, s.header_end, s.ref.name, grids, anomalies))
             for r, row in s.grid.rows.items():
-                if r > s.header_end and (letter := Words.letter(row.get(col))) is not None:
+                v = row.get(col)
+                if type(v) is str and len(v) < 8 and r > s.header_end and (letter := Words.letter(v)) is not None:
                     letters.add(letter)
         # a word two lessons teach differently is taught by neither, and named where it contradicts
         legend = merge(legends)
