@@ -64,16 +64,23 @@ def match_title(text: str) -> tuple[Art, str] | None:
         return None
     word = m.group(1).casefold()
     for key, art in _TITLE_WORDS.items():
-        if word == key or (len(word) >= len(key) - 3 and difflib.SequenceMatcher(None, word, key).ratio() >= 0.82):
+        # a word twice as long as the key cannot reach the ratio (2·17 / (17 + 34) < 0.82): comparing only
+        # words of about the key's length keeps the fuzzy match constant in a long cell's length
+        if word == key or (len(key) - 3 <= len(word) <= 2 * len(key)
+                           and difflib.SequenceMatcher(None, word, key).ratio() >= 0.82):
             return art, field_name(m.group(2))
     return None
 
 
+# the title word abbreviated before a field's name, as in tab names and tables: "HF1 Sprache", "QT 5: …"
+_ABBREVIATED_RE = re.compile(r"^\s*(?:HF|QT|QST)(?=[\s\d.:\-–—])\s*(?:\d{1,2}|[IVX]{1,4})?\s*[.:)\-–—]?\s*(?=\S)")
+
+
 def field_key(name: str) -> str:
-    """The key under which a field name (or sheet name) is matched: title words, the field's number,
-    quotes, case, "&", ß."""
+    """The key under which a field name (or sheet name) is matched: title words (also abbreviated,
+    "HF1 Sprache"), the field's number, quotes, case, "&", ß."""
     hit = match_title(name)
-    name = hit[1] if hit and hit[1] else field_name(name)
+    name = hit[1] if hit and hit[1] else field_name(_ABBREVIATED_RE.sub("", name, count=1))
     t = name.casefold().replace("&", " und ").replace("ß", "ss")
     return re.sub(r"[^a-z0-9äöü]+", "", t)
 
@@ -411,6 +418,12 @@ class DeclaredFeld:
     unterziele: int | None
     massnahmen: int | None
     row: int
+    cell: str | None = None
+    """The cell that names the field (the table may stand anywhere on the sheet); None: column A."""
+
+    @property
+    def name_cell(self) -> str:
+        return self.cell or f"A{self.row}"
 
 
 @dataclass(frozen=True)

@@ -285,7 +285,7 @@ def _check_declared(k: Konzept, out: _Collector) -> None:
     for d in k.declared:
         feld = felder_by_key.get(field_key(d.name))
         if feld is None:
-            out.add(F.FIELD_MISSING, sheet, f"A{d.row}", d.row, name=d.name)
+            out.add(F.FIELD_MISSING, sheet, d.name_cell, d.row, name=d.name)
             continue
         matched.add(feld.sheet)
         n_uz, n_m = len(feld.unterziele), _n_massnahmen(feld)
@@ -305,9 +305,9 @@ def _check_declared(k: Konzept, out: _Collector) -> None:
         found_uz = len(k.unterziele)
         found_m = sum(_n_massnahmen(f) for f in k.felder)
         if t.unterziele is not None and t.unterziele != found_uz:
-            out.add(F.COUNT_TOTAL_UNTERZIELE, sheet, f"A{t.row}", t.row, found=found_uz, declared=t.unterziele)
+            out.add(F.COUNT_TOTAL_UNTERZIELE, sheet, t.name_cell, t.row, found=found_uz, declared=t.unterziele)
         if t.massnahmen is not None and t.massnahmen != found_m and found_m:
-            out.add(F.COUNT_TOTAL_MASSNAHMEN, sheet, f"A{t.row}", t.row, found=found_m, declared=t.massnahmen)
+            out.add(F.COUNT_TOTAL_MASSNAHMEN, sheet, t.name_cell, t.row, found=found_m, declared=t.massnahmen)
 
 
 def _check_placeholders(k: Konzept, out: _Collector) -> None:
@@ -325,7 +325,7 @@ def _check_placeholders(k: Konzept, out: _Collector) -> None:
         cell = cells.get(key)
         add(k.konzept_sheet, cell, _row_of(cell), f"„{key}“ im Blatt „{k.konzept_sheet or 'Konzept'}“", value)
     for d in k.declared or ():
-        add(k.konzept_sheet, f"A{d.row}", d.row, "Feldname in der Tabelle des Blatts „Konzept“", d.name)
+        add(k.konzept_sheet, d.name_cell, d.row, "Feldname in der Tabelle des Blatts „Konzept“", d.name)
     for f in k.felder:
         add(f.sheet, f.title_cell, _row_of(f.title_cell), "Titel des Feldes", f.title)
         add(f.sheet, f.oberziel_cell, _row_of(f.oberziel_cell), "Oberziel", f.oberziel)

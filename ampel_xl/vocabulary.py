@@ -530,15 +530,26 @@ def _word_like(text: str) -> bool:
 
 
 _PAIR_SPLIT = re.compile(r"\s*(?:=|:|→|->|–|—|\s-\s|\|)\s*")
-_PAIR_BRACKETS = re.compile(r"^(.+?)\s*\((.+)\)$")
+
+
+def _bracket_pair(text: str) -> tuple[str, str] | None:
+    """("Rot", "offen") for "Rot (offen)": the text before the first bracket and what the brackets at
+    the end enclose (as ``^(.+?)\\s*\\((.+)\\)$`` on a one-line text, in one pass: that pattern
+    tries every bracket of a long text again)."""
+    if not text.endswith(")") or "\n" in text:
+        return None
+    i = text.find("(", 1)
+    if i < 0 or i > len(text) - 3:
+        return None
+    return text[:i].rstrip() or text[:1], text[i + 1:-1]
 
 
 def _pair_in_cell(text: str) -> tuple[str, Status] | None:
     """A colour name and a word in one cell ("Grün = umgesetzt", "in Arbeit: gelb", "🟢 erledigt",
     "Rot (offen)"): the word and the status, else None."""
-    m = _PAIR_BRACKETS.match(text)
-    if m:
-        parts = [m.group(1), m.group(2)]
+    bracketed = _bracket_pair(text)
+    if bracketed:
+        parts = list(bracketed)
     else:
         parts = _PAIR_SPLIT.split(text, maxsplit=1)
         if len(parts) != 2:

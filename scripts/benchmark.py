@@ -229,6 +229,49 @@ def step_read(master: Path, tmp: Path) -> Callable[[], dict]:
     return run
 
 
+BIG_CELL_CHARS = 1_000_000
+BIG_CELL_LIMIT_S = 1.0
+
+
+def make_big_cell_master(dst: Path, chars: int = BIG_CELL_CHARS) -> Path:
+    """The example master with its longest text (a Sachstand near the top of a field sheet, in the
+    rows where titles, labels and the header are looked for) grown to ``chars`` characters: the text
+    repeated line by line, as if a document had been pasted into the cell. Only the shared string
+    changes; Excel itself refuses more than 32,767 characters, other programs write them."""
+    import re
+    import zipfile
+    from xml.sax.saxutils import escape
+
+    with zipfile.ZipFile(EXAMPLE_MASTER) as zin:
+        strings = zin.read("xl/sharedStrings.xml").decode("utf-8")
+        items = list(re.finditer(r"<si>(.*?)</si>", strings, re.S))
+        longest = max(items, key=lambda m: len(m.group(1)))
+        text = re.sub(r"<[^>]+>", "", longest.group(1))
+        big = ((text + "\n") * (chars // (len(text) + 1) + 1))[:chars]
+        strings = (strings[:longest.start()] + f'<si><t xml:space="preserve">{escape(big)}</t></si>'
+                   + strings[longest.end():])
+        with zipfile.ZipFile(dst, "w", zipfile.ZIP_DEFLATED) as zout:
+            for info in zin.infolist():
+                data = strings.encode("utf-8") if info.filename == "xl/sharedStrings.xml" else zin.read(info.filename)
+                zout.writestr(info, data)
+    return dst
+
+
+def step_read_big_cell(master: Path, tmp: Path) -> Callable[[], dict]:
+    """``read`` of the example master with one 1 MB cell (``master`` is not used: the cell is the size)."""
+    import ampel_xl.sniff  # noqa: F401 - imports are not timed
+    from ampel_xl.reader import read
+
+    path = make_big_cell_master(tmp / "big_cell.xlsx")
+
+    def run() -> dict:
+        k = read(path)
+        texts = [f.sachstand or "" for f in k.felder] + [m.text for m in k.massnahmen]
+        return {"measures": len(k.massnahmen), "longest_text": max(map(len, texts), default=0)}
+
+    return run
+
+
 # The public functions are imported from their modules: after ``import ampel_xl.validate`` the
 # package attribute ``ampel_xl.validate`` is that submodule, no longer the lazy function.
 
@@ -335,7 +378,10 @@ STEPS: tuple[Step, ...] = (
          needs=("styleframe",), slow=True),
     Step("lxml_floor", "lxml pass: values + fills (floor)", "baseline", step_lxml_floor, needs=("lxml",)),
 )
-STEP_BY_KEY = {s.key: s for s in STEPS}
+#: Measured once per benchmark run, whatever the sizes and --steps (like the start-up commands).
+BIG_CELL_STEP = Step("read_big_cell", "ampel_xl.read: example master with one 1 MB cell", "ampel",
+                     step_read_big_cell)
+STEP_BY_KEY = {s.key: s for s in (*STEPS, BIG_CELL_STEP)}
 REFERENCE = "openpyxl_ro"
 LINEAR_SIZES = (2000, 100000)
 LINEAR_TOLERANCE = 0.30
@@ -685,6 +731,26 @@ def render(results: dict[tuple[str, int | str], Result], sizes: list[int], start
                     notes.append(f"¹ {step.label} at {n:,}: {r.remark}")
         add(f"| {step.label} | " + " | ".join(cells) + " |")
     add("")
+    cpu = {key: statistics.median(r.info["cpu_runs"]) for key, r in results.items() if r.info.get("cpu_runs")}
+    if cpu:
+        add("## CPU time")
+        add("")
+        add("Median CPU seconds of the library steps (the process's own time, timed like the wall time above), "
+            "in brackets the ratio to the openpyxl read-only pass: on a machine shared with other work the wall "
+            "time moves with the load, the CPU time much less.")
+        add("")
+        add(head)
+        add(rule)
+        for step in STEPS:
+            if not any((step.key, n) in cpu for n in sizes):
+                continue
+            cells = []
+            for n in sizes:
+                mine, base = cpu.get((step.key, n)), cpu.get((REFERENCE, n))
+                cells.append("–" if mine is None else
+                             f"{_fmt_s(mine)} ({_fmt_ratio(mine / base if base else None)})")
+            add(f"| {step.label} | " + " | ".join(cells) + " |")
+        add("")
     add("## Peak memory")
     add("")
     add("Peak RSS in MB of the process running the step (Python, its imports and, for validate, summarize and the "
@@ -735,6 +801,8 @@ def render(results: dict[tuple[str, int | str], Result], sizes: list[int], start
     add("| Command | Median | Peak RSS MB |")
     add("|---|---:|---:|")
     for key, r in startup.items():
+        if key == BIG_CELL_STEP.label:
+            continue
         if r.note and not r.times:
             add(f"| {key} | skipped | – |")
             notes.append(f"{key}: {r.note}")
@@ -747,6 +815,23 @@ def render(results: dict[tuple[str, int | str], Result], sizes: list[int], start
         add("")
         add(f"Heavy modules imported by `ampel-xl --help`: {', '.join(heavy) if heavy else 'none'}.")
     add("")
+
+    big = startup.get(BIG_CELL_STEP.label)
+    if big is not None:
+        add("## One large cell")
+        add("")
+        add(f"The example master with its longest text grown to {BIG_CELL_CHARS:,} characters (one cell near the "
+            "top of a field sheet, where titles, labels and the header are looked for): every step of the read "
+            "must stay linear in a cell's length. Median of fresh processes, timed after the imports.")
+        add("")
+        add("| Step | Median | Runs | Peak RSS MB |")
+        add("|---|---:|---:|---:|")
+        peak = f"{big.peak:.0f}" if big.peak is not None else "–"
+        add(f"| {BIG_CELL_STEP.label} | {_fmt_s(big.median) if big.times else 'skipped'} | {len(big.times)} | "
+            f"{peak} |")
+        if big.note:
+            notes.append(f"{BIG_CELL_STEP.label}: {big.note}")
+        add("")
 
     add("## Targets")
     add("")
@@ -837,6 +922,15 @@ def evaluate_targets(results: dict[tuple[str, int | str], Result], sizes: list[i
         out.append((f"Peak RSS reading and summarising {hi:,} measures < {MEMORY_LIMIT_MB} MB",
                     f"needs size {hi:,}", None))
 
+    big = startup.get(BIG_CELL_STEP.label)
+    if big is not None and big.times:
+        out.append((f"`read` of a master with one 1 MB cell under {BIG_CELL_LIMIT_S:g} s, the text kept whole",
+                    f"{_fmt_s(big.median)}" + (f" ({big.note})" if big.note else ""),
+                    big.median < BIG_CELL_LIMIT_S and not big.note))
+    else:
+        out.append((f"`read` of a master with one 1 MB cell under {BIG_CELL_LIMIT_S:g} s, the text kept whole",
+                    big.note if big is not None and big.note else "not measured", None))
+
     h = startup.get(HELP_KEY)
     if h is not None and h.times:
         heavy = h.info.get("heavy") or []
@@ -912,6 +1006,25 @@ def measure_startup(repeats: int, tmp: Path, timeout: float, cli_commands: dict[
         out[key] = r
         log(f"  {key}: {_fmt_s(r.median)} {r.note or ''}")
     return out
+
+
+def measure_big_cell(repeats: int, tmp: Path, timeout: float, lift: bool,
+                     log: Callable[[str], None]) -> Result:
+    """``read`` of a master whose one cell holds 1 MB of text, each run a fresh process."""
+    r = Result(BIG_CELL_STEP.label, "startup")
+    try:
+        for _ in range(repeats):
+            seconds, peak, info = run_child(BIG_CELL_STEP, EXAMPLE_MASTER, tmp, timeout, lift)
+            r.times.append(seconds)
+            if peak is not None:
+                r.peaks.append(peak)
+            r.info = info
+        if r.info.get("longest_text", 0) < BIG_CELL_CHARS - 1:
+            r.note = f"the 1 MB text was not kept whole ({r.info.get('longest_text')} characters read)"
+    except (RuntimeError, subprocess.TimeoutExpired, json.JSONDecodeError, IndexError) as exc:
+        r.note = f"failed: {exc}"
+    log(f"  {BIG_CELL_STEP.label}: {_fmt_s(r.median)} {r.note or ''}")
+    return r
 
 
 def rerender(raw_path: Path, output: Path) -> int:
@@ -1030,7 +1143,8 @@ def main(argv: list[str] | None = None) -> int:
                         r.times.append(seconds)
                         if peak is not None:
                             r.peaks.append(peak)
-                        r.info = info
+                        cpu_runs = [*r.info.get("cpu_runs", []), info["cpu_s"]] if "cpu_s" in info else []
+                        r.info = {**info, "cpu_runs": cpu_runs} if cpu_runs else info
                     except (RuntimeError, subprocess.TimeoutExpired, json.JSONDecodeError, IndexError) as exc:
                         r.note = f"failed: {exc}"
                         r.times.clear()
@@ -1040,6 +1154,7 @@ def main(argv: list[str] | None = None) -> int:
                     log(f"  {step.key}: {_fmt_s(r.median)}, peak {r.peak or 0:.0f} MB {r.note or ''}")
         log("start-up")
         startup = measure_startup(args.startup_repeats or max(5, args.repeats), tmp, args.timeout, cli_commands, log)
+        startup[BIG_CELL_STEP.label] = measure_big_cell(max(3, args.repeats), tmp, args.timeout, lift, log)
 
     machine = machine_info()
     table = render(results, sizes, startup, machine, args.repeats, lifted)

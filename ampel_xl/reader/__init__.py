@@ -10,16 +10,29 @@ The reader works in stages, each its own module:
    one), Unterziele, rows outside the table.
 4. :mod:`.status` – the channels of a status cell → :class:`~ampel_xl.model.StatusEvidence`
    (:mod:`.drawings`: the shapes and pictures drawn over a cell).
-5. :mod:`.konzept` – the Konzept sheet.
+5. :mod:`.konzept` – the Konzept sheet, its structure table found by the fields it names.
 
-Each sheet's draft (plain dataclasses) is frozen into its field as soon as the sheet is read;
-the workbook-wide decisions (whether "G" means Grün, whether nothing is marked so that every
-measure counts) are applied afterwards, rebuilding only the measures they change. Judging what
-was read is :mod:`ampel_xl.validation`'s job.
+It reads in two passes (:class:`WorkbookReader`):
+
+1. The lessons. Every sheet is parsed once; field sheets are told by their title and their header
+   is found. Then what the workbook teaches is gathered from all sheets at once and frozen into
+   :class:`Lessons`: its theme and palette, the formats of its conditional formatting, its words
+   (every Legende sheet, every drop-down list of a status column with the colour its rules give
+   each entry, and the letter rule for the letters its status cells hold). Lessons of one kind are
+   merged as a set, so what a word means never depends on the order of the sheet tabs.
+2. The fields. Every field sheet is laid out with those lessons and frozen into its field at once;
+   its grid is dropped then. The one decision that needs every field (nothing is marked, so every
+   measure counts) rebuilds only the measures it changes. The Konzept sheet is read last: its
+   structure table is found by the fields it names.
+
+Judging what was read is :mod:`ampel_xl.validation`'s job.
 
 The reader changes no process-wide state (it neither pauses nor tunes the garbage collector).
-It keeps little for the collector to walk instead: parts are streamed, cells are stored as plain
-values, drafts die with their sheet (see docs/benchmark.md for the measurements).
+It keeps little for the collector to walk: parts are streamed, cells are stored as plain values,
+drafts die with their sheet. Between the passes the grids of the field sheets are kept (a sheet
+is not parsed twice): at 100,000 measures that is some 30 MB more at the peak than a one-pass read
+(see docs/benchmark.md). No step is superlinear in a cell's length: a text longer than a label or
+a name can be is not compared with the labels, and is kept whole as content.
 """
 
 from __future__ import annotations
@@ -31,24 +44,25 @@ import re
 import zipfile
 import zlib
 from collections.abc import Iterator
-from dataclasses import replace
+from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any
 
 from ..errors import ReadError
 from ..findings import FIELD_DUPLICATE, MASTER_OPEN, SHEET_NOT_A_FIELD, WORD_CONFLICT
 from ..model import Anomaly, Feld, Konzept, Massnahme, SheetInfo, Status, TableInfo, Unterziel, field_key
+from ..vocabulary import Lesson
 from . import parts
 from .colors import ColorClass, ColorResolver, Theme, classify
 from .conditional import ConditionalFormats, Dxf, parse_dxfs
 from .drawings import read_drawings
 from .grid import Grid, col_letter, text_of
-from .konzept import read_konzept
+from .konzept import META, FoundField, read_konzept
 from .layout import FieldLayout, MeasureDraft, SheetDraft, find_title, match_title, norm, template_sheet
 from .refs import parse_range, split_sheet_ref
 from .sniff import check_master_file
 from .status import StatusReader, icon_status
-from .words import Words
+from .words import Words, merge, words_from_legend, words_from_list
 
 __all__ = ["read", "match_title", "parse_status_text", "parse_flag", "MAX_TABLE_ROWS"]
 
@@ -60,7 +74,7 @@ and memory for a small file that holds millions of rows."""
 
 def parse_status_text(text: str) -> tuple[Status | None, bool]:
     """Status named by a status cell's text with the built-in words, and whether it is an
-    ambiguous "G" (Grün or Gelb; the reader decides that per workbook)."""
+    ambiguous "G" (Grün or Gelb; the reader decides that per workbook, from its letters)."""
     r = Words().read(text)
     return r.status, r.ambiguous
 
@@ -102,9 +116,7 @@ def read(path: str | os.PathLike[str]) -> Konzept:
     except _DAMAGE as exc:
         raise _damaged(path, exc) from exc
     try:
-        reader = WorkbookReader(wb, path)
-        reader.anomalies += _open_elsewhere(path)
-        return reader.run()
+        return WorkbookReader(wb, path).run(_open_elsewhere(path))
     except ReadError:
         raise
     except _DAMAGE as exc:
@@ -130,34 +142,125 @@ _KONZEPT_NAMES = ("konzept", "konzeptblatt", "konzept-info")
 _LEGENDE_RE = re.compile(r"legende|legend|ampelsystem", re.I)
 
 
+@dataclass(frozen=True)
+class Lessons:
+    """What the workbook teaches, frozen before any field is laid out: its theme and palette
+    (in ``resolver``), the formats of its conditional formatting, and its words (every Legende,
+    every drop-down list of a status column with the colour its rules give each entry, the letter
+    rule for the letters its status cells hold). Nothing in it depends on the order of the tabs."""
+
+    resolver: ColorResolver
+    dxfs: tuple[Dxf, ...]
+    dxf_error: str | None
+    words: Words
+    anomalies: tuple[Anomaly, ...] = ()
+    """Contradictions in what the workbook teaches (a word taught as two statuses)."""
+
+
+@dataclass
+class _Seen:
+    """A sheet as the first pass saw it. ``grid`` is kept only as long as a later step needs it:
+    a field sheet's until it is laid out, the Konzept sheet's until it is read, any other sheet's
+    until the drop-down lists (which may point at its cells) are taught."""
+
+    ref: parts.SheetRef
+    kind: str
+    """``feld``, ``konzept``, ``legende`` or ``ignoriert``."""
+    grid: Grid | None = None
+    layout: FieldLayout | None = None
+    header_end: int | None = None
+
+    @property
+    def hidden(self) -> bool:
+        return self.ref.state != "visible"
+
+    @property
+    def status_col(self) -> int | None:
+        return self.layout.draft.roles.get("status") if self.layout is not None and self.header_end else None
+
+
 class WorkbookReader:
+    """Reads a workbook in two passes.
+
+    1. :meth:`learn`: every sheet is parsed once; field sheets are told by their title and their
+       header row is found; the workbook's lessons are gathered from all sheets and frozen into
+       :class:`Lessons`.
+    2. :meth:`run`: every field is laid out with those lessons, in tab order, and frozen at once
+       (its grid dropped); then the Konzept sheet is read against the fields found.
+    """
+
     def __init__(self, wb: parts.WorkbookParts, path: Path) -> None:
         self.wb = wb
         self.path = path
-        self.resolver = ColorResolver(Theme.from_xml(wb.theme_xml), wb.styles.indexed_colors)
-        self.words = Words()
-        self.status = StatusReader(self.words)
-        self.table_rows = 0
-        self.dxfs: list[Dxf] = []
-        self.dxf_error: str | None = None
+
+    # -- pass 1: the lessons -----------------------------------------------------------------
+    def learn(self) -> tuple[Lessons, list[_Seen]]:
+        wb = self.wb
+        resolver = ColorResolver(Theme.from_xml(wb.theme_xml), wb.styles.indexed_colors)
+        dxfs: list[Dxf] = []
+        dxf_error: str | None = None
         if wb.styles.root is not None:
             try:
-                self.dxfs = parse_dxfs(wb.styles.root, self.resolver)
+                dxfs = parse_dxfs(wb.styles.root, resolver)
             except Exception as exc:  # noqa: BLE001 - unreadable formats become findings at the cells
-                self.dxf_error = f"Formate der bedingten Formatierung nicht lesbar ({type(exc).__name__})"
-        self.anomalies: list[Anomaly] = []
+                dxf_error = f"Formate der bedingten Formatierung nicht lesbar ({type(exc).__name__})"
+        seen: list[_Seen] = []
+        konzept_found = False
+        for sref in wb.sheets:
+            if sref.part is None:
+                seen.append(_Seen(sref, "ignoriert"))
+                continue
+            grid = self._grid(wb.sheet(sref), resolver, dxfs, dxf_error)
+            if not konzept_found and norm(sref.name) in _KONZEPT_NAMES:
+                konzept_found = True
+                seen.append(_Seen(sref, "konzept", grid))
+                continue
+            title = find_title(grid, sref.name)
+            if title is None:
+                if template_sheet(grid):  # the template's own Anleitung: known, never named
+                    kind = "vorlage"
+                elif _LEGENDE_RE.search(sref.name) and norm(sref.name) not in _KONZEPT_NAMES:
+                    kind = "legende"
+                else:
+                    kind = "ignoriert"
+                seen.append(_Seen(sref, kind, grid))
+                continue
+            layout = FieldLayout(grid, sref.name, title)
+            seen.append(_Seen(sref, "feld", grid, layout, layout.find_header()))
 
-    def count_table_row(self) -> None:
-        self.table_rows += 1
-        if self.table_rows > MAX_TABLE_ROWS:
-            limit = f"{MAX_TABLE_ROWS:,}".replace(",", ".")
-            raise ReadError(
-                f"„{self.path.name}“ hat mehr als {limit} Tabellenzeilen mit Inhalt – so groß ist kein "
-                f"Ampel-Master, daher wird die Datei nicht weiter gelesen. Bitte prüfen Sie, ob Sie die richtige Datei "
-                f"gewählt haben."
-            )
+        anomalies: list[Anomaly] = []
+        legends = [self._legend_lesson(s.grid, s.ref.name, anomalies)
+                   for s in seen if s.kind == "legende" and s.grid is not None]
+        lists: list[tuple[Lesson, str, str, int]] = []
+        grids = {s.ref.name: s.grid for s in seen if s.grid is not None}
+        letters: set[str] = set()
+        for s in seen:
+            col = s.status_col
+            if s.grid is None or col is None or s.header_end is None:
+                continue
+            lists.extend(self._list_lessons(s.grid, col, s.header_end, s.ref.name, grids, anomalies))
+            for r, row in s.grid.rows.items():
+                v = row.get(col)
+                if type(v) is str and len(v) < 8 and r > s.header_end and (letter := Words.letter(v)) is not None:
+                    letters.add(letter)
+        # a word two lessons teach differently is taught by neither, and named where it contradicts
+        legend = merge(legends)
+        legend_sheets = [s.ref.name for s in seen if s.kind == "legende"]
+        for word, statuses, i in legend.conflicts:
+            anomalies.append(Anomaly.of(WORD_CONFLICT, legend_sheets[i], None, None, word=word,
+                                        statuses=" / ".join(status.label for status in statuses)))
+        listed = merge([lesson for lesson, *_ in lists])
+        for word, statuses, i in listed.conflicts:
+            _, sheet, cell, at_row = lists[i]
+            anomalies.append(Anomaly.of(WORD_CONFLICT, sheet, cell, at_row, word=word,
+                                        statuses=" / ".join(status.label for status in statuses)))
+        for s in seen:
+            if s.kind not in ("feld", "konzept"):
+                s.grid = None  # taught: nothing reads these sheets again
+        words = Words.learned(legend.words, listed.words, letters)
+        return Lessons(resolver, tuple(dxfs), dxf_error, words, tuple(anomalies)), seen
 
-    def grid(self, part: parts.SheetPart) -> Grid:
+    def _grid(self, part: parts.SheetPart, resolver: ColorResolver, dxfs: list[Dxf], dxf_error: str | None) -> Grid:
         if part.bad_strings:
             r, c = part.bad_strings[0]
             raise _damaged(self.path, what=f"Zelle {col_letter(c)}{r} verweist auf einen Text, der in der Datei fehlt")
@@ -166,80 +269,78 @@ class WorkbookReader:
         if part.conditional or part.ext is not None:
             elements = list(part.conditional) + ([part.ext] if part.ext is not None else [])
             extent = (max(part.rows, default=1), max((max(r) for r in part.rows.values() if r), default=1))
-            if self.dxf_error and part.conditional:
-                cf_error = self.dxf_error
+            if dxf_error and part.conditional:
+                cf_error = dxf_error
             else:
                 try:
-                    cf = ConditionalFormats.from_sheet(elements, self.dxfs, self.resolver, extent=extent)
+                    cf = ConditionalFormats.from_sheet(elements, dxfs, resolver, extent=extent)
                 except Exception as exc:  # noqa: BLE001 - the whole sheet's formats are unreadable
                     cf_error = f"bedingte Formatierung des Blatts nicht lesbar ({type(exc).__name__})"
-        g = Grid(part, self.wb, self.resolver, cf, cf_error)
+        g = Grid(part, self.wb, resolver, cf, cf_error)
         if cf is None and cf_error:
             g.cf_error_ranges = parts.cf_ranges(part)
         return g
 
-    def run(self) -> Konzept:
+    # -- pass 2: the fields ------------------------------------------------------------------
+    def run(self, outside: list[Anomaly] | None = None) -> Konzept:
+        """Read the workbook; ``outside`` are findings about the file itself (a lock file beside it)."""
         wb = self.wb
+        lessons, seen = self.learn()
+        status = StatusReader(lessons.words)
         sheets: list[SheetInfo] = []
         fields: list[tuple[Feld, bool]] = []  # each field as soon as its sheet is read, and whether hidden
-        konzept_sheet: str | None = None
-        konzept = None
-        refs = wb.sheets
-        # the Legende teaches its words before any status is read
-        for sref in refs:
-            if sref.part is not None and _LEGENDE_RE.search(sref.name) and norm(sref.name) not in _KONZEPT_NAMES:
-                try:
-                    g = self.grid(wb.sheet(sref))
-                except ReadError:
-                    continue
-                if find_title(g, sref.name) is None:
-                    self._teach_legende(g, sref.name)
-        for sref in refs:
-            hidden = sref.state != "visible"
-            if sref.part is None:
-                sheets.append(SheetInfo(sref.name, "ignoriert", hidden))
+        table_rows = 0
+        not_fields: list[Anomaly] = []  # sheets whose heading merely mentions the fields
+        for s in seen:
+            sheets.append(SheetInfo(s.ref.name, s.kind if s.kind in ("feld", "konzept", "vorlage") else "ignoriert",
+                                    s.hidden))
+            if s.layout is None:
                 continue
-            if norm(sref.name) in _KONZEPT_NAMES and konzept is None:
-                konzept_sheet = sref.name
-                konzept_grid = self.grid(wb.sheet(sref))
-                konzept = read_konzept(konzept_grid, sref.name)
-                konzept.anomalies.extend(konzept_grid.uncached_anomalies(sref.name))
-                sheets.append(SheetInfo(sref.name, "konzept", hidden))
-                continue
-            part = wb.sheet(sref)
-            grid = self.grid(part)
-            title = find_title(grid, sref.name)
-            if title is None:
-                kind = "vorlage" if template_sheet(grid) else "ignoriert"
-                sheets.append(SheetInfo(sref.name, kind, hidden))
-                continue
-            grid.drawn = read_drawings(wb, sref.part, self.resolver.theme)
-            layout = FieldLayout(grid, sref.name, title, self.status, self)
-            header_end = layout.find_header()
-            layout.read_labels(layout.draft.header_row or (grid.max_row + 1))
-            if header_end is None and (why := layout.not_a_field()) is not None:
+            layout = s.layout
+            grid = layout.grid
+            if s.header_end is None and (why := layout.not_a_field()) is not None:
                 # a heading that merely mentions the fields (an overview, the clerk's own evaluation)
-                self.anomalies.append(Anomaly.of(SHEET_NOT_A_FIELD, sref.name, title[3], title[4], text=title[2],
-                                                 why=why))
-                sheets.append(SheetInfo(sref.name, "ignoriert", hidden))
+                title = layout.draft
+                sheets[-1] = SheetInfo(s.ref.name, "ignoriert", s.hidden)
+                not_fields.append(Anomaly.of(SHEET_NOT_A_FIELD, s.ref.name, title.title_cell, layout.title_row,
+                                             text=title.title_text, why=why))
+                s.grid = s.layout = None
                 continue
-            if header_end is not None:
-                self._teach_validations(grid, part, layout.draft.roles.get("status"), header_end, sref.name)
-                layout.read_table(header_end)
+            if s.ref.part is not None:  # (a field sheet always has its part)
+                grid.drawn = read_drawings(wb, s.ref.part, lessons.resolver.theme)
+            layout.read_labels(layout.draft.header_row or (grid.max_row + 1))
+            if s.header_end is not None:
+                layout.read_table(s.header_end, status)
             draft = layout.draft
-            draft.anomalies.extend(grid.uncached_anomalies(sref.name, _status_formulas(draft)))
-            # frozen at once, so that a sheet's drafts never outlive it (a large master would keep
-            # two objects per measure alive for nothing); the workbook-wide decisions follow below
-            fields.append((_freeze(draft), hidden))
-            sheets.append(SheetInfo(sref.name, "feld", hidden))
-            del layout, draft, grid, part
-        kept, sheets = self._duplicates(fields, sheets)
+            draft.anomalies.extend(grid.uncached_anomalies(s.ref.name, _status_formulas(draft)))
+            table_rows += draft.table_rows
+            if table_rows > MAX_TABLE_ROWS:
+                limit = f"{MAX_TABLE_ROWS:,}".replace(",", ".")
+                raise ReadError(
+                    f"„{self.path.name}“ hat mehr als {limit} Tabellenzeilen mit Inhalt – so groß ist kein "
+                    f"Ampel-Master, daher wird die Datei nicht weiter gelesen. Bitte prüfen Sie, ob Sie die richtige "
+                    f"Datei gewählt haben."
+                )
+            # frozen at once, and the sheet's grid and drafts dropped, so that a large master never
+            # holds a read sheet's cells beside its model; the workbook-wide decision follows below
+            fields.append((_freeze(draft), s.hidden))
+            s.grid = s.layout = None
+            del layout, draft, grid
+        anomalies = [*(outside or ()), *lessons.anomalies, *not_fields]
+        kept, sheets = _duplicates(fields, sheets, anomalies)
 
-        # the workbook-wide decisions: whether "G" means Grün, whether nothing is marked so that
-        # every measure counts (then each measure is built again, the rare case)
-        resolve_g = "y" in self.status.letters_seen
+        # the one decision that needs every field: whether nothing is marked, so that every measure counts
         any_marked = any(m.marked for f in kept for m in _measures(f))  # of the fields kept, not of a dropped copy
-        felder = tuple(_decide(f, resolve_g, any_marked) for f in kept)
+        felder = tuple(_decide(f, any_marked) for f in kept)
+
+        konzept_sheet = next((s for s in seen if s.kind == "konzept"), None)
+        konzept = None
+        if konzept_sheet is not None and konzept_sheet.grid is not None:
+            # the structure table is found by what it holds: the names of the fields read from the sheets
+            found = [FoundField(f.name, f.sheet, len(f.unterziele), sum(1 for _ in _measures(f))) for f in kept]
+            konzept = read_konzept(konzept_sheet.grid, konzept_sheet.ref.name, found)
+            konzept.anomalies.extend(konzept_sheet.grid.uncached_anomalies(konzept_sheet.ref.name))
+            konzept_sheet.grid = None
 
         meta: dict[str, Any] = {}
         meta_rows = konzept.meta if konzept else []
@@ -252,54 +353,29 @@ class WorkbookReader:
                     return meta[k]
             return None
 
-        anomalies = list(self.anomalies) + (konzept.anomalies if konzept else [])
+        anomalies += konzept.anomalies if konzept else []
         return Konzept(
             source=str(self.path),
             felder=felder,
-            titel=_str_or_none(meta_value("titel", "title", "konzept", "name")),
-            gebiet=_str_or_none(meta_value("gebiet", "landkreis", "kommune", "kreis")),
-            stand=_parse_stand(meta_value("stand", "stichtag", "datum")),
-            kopfzeile=_str_or_none(meta_value("kopfzeile", "kopfzeile für ausdrucke", "kopfzeile (ausdruck)")),
-            amt=_str_or_none(meta_value("amt", "dienststelle", "referat", "stelle", "herausgeber")),
+            titel=_str_or_none(meta_value(*META["titel"])),
+            gebiet=_str_or_none(meta_value(*META["gebiet"])),
+            stand=_parse_stand(meta_value(*META["stand"])),
+            kopfzeile=_str_or_none(meta_value(*META["kopfzeile"])),
+            amt=_str_or_none(meta_value(*META["amt"])),
             meta=tuple(meta_rows),
             meta_cells=tuple(konzept.meta_cells) if konzept else (),
             declared=konzept.declared if konzept else None,
             declared_total=konzept.total if konzept else None,
-            konzept_sheet=konzept_sheet,
+            konzept_sheet=konzept_sheet.ref.name if konzept_sheet is not None else None,
             sheets=tuple(sheets),
             any_marked=any_marked,
             modified=wb.modified,
             anomalies=tuple(anomalies),
         )
 
-    # -- two sheets for one field --------------------------------------------------------------
-    def _duplicates(self, fields: list[tuple[Feld, bool]],
-                    sheets: list[SheetInfo]) -> tuple[list[Feld], list[SheetInfo]]:
-        kept: dict[str, tuple[Feld, bool]] = {}
-        order: list[Feld] = []
-        dropped: set[str] = set()
-        for f, hidden in fields:
-            key = field_key(f.name)
-            first = kept.get(key)
-            if first is None:
-                kept[key] = (f, hidden)
-                order.append(f)
-                continue
-            # prefer the visible sheet; between equals the first one
-            if first[1] and not hidden:
-                kept[key] = (f, hidden)
-                order[order.index(first[0])] = f
-                keep, drop = f, first[0]
-            else:
-                keep, drop = first[0], f
-            dropped.add(drop.sheet)
-            self.anomalies.append(Anomaly.of(FIELD_DUPLICATE, drop.sheet, drop.title_cell, 0,
-                                             keep=keep.sheet, drop=drop.sheet, name=keep.name))
-        sheets = [SheetInfo(s.name, "ignoriert", s.hidden) if s.name in dropped else s for s in sheets]
-        return order, sheets
-
     # -- words the workbook teaches --------------------------------------------------------------
-    def _teach_legende(self, grid: Grid, sheet: str) -> None:
+    @staticmethod
+    def _legend_lesson(grid: Grid, sheet: str, anomalies: list[Anomaly]) -> Lesson:
         rows = []
         places = []
         for idx in sorted(grid.rows):
@@ -310,7 +386,7 @@ class WorkbookReader:
                 cells.append((shown.value, _CLASS_STATUS.get(shown.fill_class)))
             rows.append(cells)
             places.append((idx, cols))
-        lesson = self.words.teach_legend(rows)
+        lesson = words_from_legend(rows)
         for conflict in lesson.conflicts:
             r, c = conflict.places[0] if conflict.places else (0, 0)
             at_row: int | None = None
@@ -318,10 +394,11 @@ class WorkbookReader:
             if r < len(places):
                 at_row, at_cols = places[r]
             cell = f"{col_letter(at_cols[c])}{at_row}" if at_row is not None and c < len(at_cols) else None
-            self.anomalies.append(Anomaly.of(WORD_CONFLICT, sheet, cell, at_row, word=conflict.word,
-                                             statuses=" / ".join(s.label for s in conflict.statuses)))
+            anomalies.append(Anomaly.of(WORD_CONFLICT, sheet, cell, at_row, word=conflict.word,
+                                        statuses=" / ".join(s.label for s in conflict.statuses)))
+        return lesson
 
-    def _list_entries(self, formula: str, grid: Grid, sheet: str) -> list[str]:
+    def _list_entries(self, formula: str, grid: Grid, sheet: str, grids: dict[str, Grid]) -> list[str]:
         """The entries of a drop-down list that points at cells (on this or another sheet, or via a name)."""
         for _ in range(3):  # a name may point at a name
             target = self.wb.defined_names.get(formula.strip().casefold())
@@ -336,12 +413,9 @@ class WorkbookReader:
         r0, c0, r1, c1 = bounds
         if bounds.size > 1000:
             return []
-        source = grid
-        if name is not None and name != sheet:
-            sref = next((s for s in self.wb.sheets if s.name == name and s.part is not None), None)
-            if sref is None:
-                return []
-            source = Grid(self.wb.sheet(sref), self.wb, self.resolver)
+        source = grid if name is None or name == sheet else grids.get(name)
+        if source is None:
+            return []
         out = []
         for r in range(r0, r1 + 1):
             for c in range(c0, c1 + 1):
@@ -350,32 +424,34 @@ class WorkbookReader:
                     out.append(t)
         return out
 
-    def _teach_validations(self, grid: Grid, part: parts.SheetPart, status_col: int | None, header_end: int,
-                           sheet: str) -> None:
-        if status_col is None or grid.cf is None:
-            return
-        lists = parts.list_validations(part)
+    def _list_lessons(self, grid: Grid, status_col: int, header_end: int, sheet: str, grids: dict[str, Grid],
+                      anomalies: list[Anomaly]) -> list[tuple[Lesson, str, str, int]]:
+        """What the drop-down lists of a status column teach: each with the sheet, cell and row it is placed at."""
+        if grid.cf is None:
+            return []
+        lists = parts.list_validations(grid.part)
         if lists:
             # statistics of percent thresholds etc. from the real values, before any hypothetical one;
             # if they cannot be had, the rules are evaluated lazily, as for any cell
             with contextlib.suppress(Exception):
                 grid.cf.prepare(grid.stored)
+        out = []
         for ranges, entries in lists:
             rng = next((b for b in ranges if b.min_col <= status_col <= b.max_col and b.max_row > header_end), None)
             if rng is None:
                 continue
             if isinstance(entries, str):
-                entries = self._list_entries(entries, grid, sheet)
+                entries = self._list_entries(entries, grid, sheet, grids)
                 if not entries:
                     continue
             row = max(rng.min_row, header_end + 1)
 
-            def colour(entry: str, _row: int = row) -> Status | None:
+            def colour(entry: str, _row: int = row, cf: ConditionalFormats = grid.cf) -> Status | None:
                 def value_at(r: int, c: int) -> Any:
                     return entry if (r, c) == (_row, status_col) else grid.stored(r, c)
 
                 try:
-                    outcome = grid.cf.evaluate(_row, status_col, value_at)
+                    outcome = cf.evaluate(_row, status_col, value_at)
                 except Exception:  # noqa: BLE001 - an entry without a readable colour teaches nothing
                     return None
                 if outcome is None:
@@ -386,12 +462,46 @@ class WorkbookReader:
                         return hit
                 return icon_status(outcome.icon) if outcome.icon is not None else None
 
-            lesson = self.words.teach_list(entries, colour)
+            lesson = words_from_list(entries, colour)
+            cell = f"{col_letter(status_col)}{row}"
             for conflict in lesson.conflicts:
-                self.anomalies.append(Anomaly.of(WORD_CONFLICT, sheet, f"{col_letter(status_col)}{row}", row,
-                                                 word=conflict.word,
-                                                 statuses=" / ".join(s.label for s in conflict.statuses)))
+                anomalies.append(Anomaly.of(WORD_CONFLICT, sheet, cell, row, word=conflict.word,
+                                            statuses=" / ".join(s.label for s in conflict.statuses)))
+            out.append((lesson, sheet, cell, row))
+        return out
 
+
+def _named_for(feld: Feld) -> bool:
+    """The field's sheet is named for it (its tab, not a copy's "Sprache (2)")."""
+    return field_key(feld.sheet) == field_key(feld.name)
+
+
+# -- two sheets for one field --------------------------------------------------------------
+def _duplicates(fields: list[tuple[Feld, bool]], sheets: list[SheetInfo],
+                anomalies: list[Anomaly]) -> tuple[list[Feld], list[SheetInfo]]:
+    kept: dict[str, tuple[Feld, bool]] = {}
+    order: list[Feld] = []
+    dropped: set[str] = set()
+    for f, hidden in fields:
+        key = field_key(f.name)
+        first = kept.get(key)
+        if first is None:
+            kept[key] = (f, hidden)
+            order.append(f)
+            continue
+        # prefer the visible sheet, then the one whose tab names the field (not its copy "Sprache (2)"),
+        # then the first one
+        if (hidden, not _named_for(f), ) < (first[1], not _named_for(first[0])):
+            kept[key] = (f, hidden)
+            order[order.index(first[0])] = f
+            keep, drop = f, first[0]
+        else:
+            keep, drop = first[0], f
+        dropped.add(drop.sheet)
+        anomalies.append(Anomaly.of(FIELD_DUPLICATE, drop.sheet, drop.title_cell, 0,
+                                    keep=keep.sheet, drop=drop.sheet, name=keep.name))
+    sheets = [SheetInfo(s.name, "ignoriert", s.hidden) if s.name in dropped else s for s in sheets]
+    return order, sheets
 
 _CLASS_STATUS = {ColorClass.GRUEN: Status.GRUEN, ColorClass.GELB: Status.GELB, ColorClass.ROT: Status.ROT}
 
@@ -401,8 +511,8 @@ _CLASS_STATUS = {ColorClass.GRUEN: Status.GRUEN, ColorClass.GELB: Status.GELB, C
 
 
 def _freeze(d: SheetDraft) -> Feld:
-    """The field of a sheet's draft, as if the workbook marks measures and "G" stays ambiguous;
-    :func:`_decide` settles both once every sheet is read."""
+    """The field of a sheet's draft, as if the workbook marks measures; :func:`_decide` settles
+    that once every sheet is read."""
     extra_labels = [label for label, _ in d.extras]
 
     def measure(m: MeasureDraft, uz_nr: int | None) -> Massnahme:
@@ -468,21 +578,15 @@ def _measures(feld: Feld) -> Iterator[Massnahme]:
     yield from feld.orphans
 
 
-def _decide(feld: Feld, resolve_g: bool, any_marked: bool) -> Feld:
-    """The field with the workbook-wide decisions applied: a lone "G" reads as Grün where the
-    workbook also uses "Y" for Gelb; where nothing is marked, every measure is in the evaluation."""
+def _decide(feld: Feld, any_marked: bool) -> Feld:
+    """The field with the workbook-wide decision applied: where no measure of the workbook is
+    marked, every measure is in the evaluation (each measure is built again, the rare case)."""
+    if any_marked:
+        return feld
 
     def settle(m: Massnahme) -> Massnahme:
-        ev = m.evidence
-        changes: dict[str, Any] = {}
-        if resolve_g and ev.text_ambiguous:
-            changes["evidence"] = ev.settled(Status.GRUEN)
-        if not any_marked:
-            changes["in_auswertung"] = True
-        return replace(m, **changes) if changes else m
+        return replace(m, in_auswertung=True)
 
-    if any_marked and not (resolve_g and any(m.evidence.text_ambiguous for m in _measures(feld))):
-        return feld
     unterziele = tuple(replace(u, massnahmen=tuple(settle(m) for m in u.massnahmen)) for u in feld.unterziele)
     return replace(feld, unterziele=unterziele, orphans=tuple(settle(m) for m in feld.orphans))
 

@@ -55,8 +55,7 @@ from .words import stem_role
 def norm(text: str) -> str:
     """Lower-case, single spaces, no trailing punctuation: for label matching."""
     text = text.replace("\u00a0", " ").strip().casefold()
-    text = re.sub(r"\s*/\s*", "/", text)
-    text = re.sub(r"\s+", " ", text)
+    text = _SPACES.sub(" ", text).replace(" /", "/").replace("/ ", "/")  # linear: no \s* before a literal
     return text.strip(" .:*?")
 
 
@@ -65,11 +64,26 @@ def header_key(label: str) -> str:
     a hyphen at a line break joins ("Maßnahmen-↵beschreibung"), other line breaks are spaces,
     additions in brackets go ("Ampel (Stand 02/2025)")."""
     t = label.replace("\u00a0", " ").replace("\u00ad", "")
-    t = re.sub(r"-\s*\n\s*(?=[a-zäöüß])", "", t)
-    t = re.sub(r"-\s*\n\s*", "-", t)
-    t = re.sub(r"\s*\n\s*", " ", t)
+    t = _BREAK.sub(_break, t)
     t = re.sub(r"\([^)]*\)?|\[[^\]]*\]?", " ", t)
     return norm(t)
+
+
+_SPACES = re.compile(r"\s+")
+# a run of white space, the hyphen before it and whether a lower-case letter follows: each run is
+# looked at once (a pattern such as \s*\n\s* would try every position of a long run again)
+_BREAK = re.compile(r"(-?)(\s+)(?=([a-zäöüß])?)")
+
+
+def _break(m: re.Match[str]) -> str:
+    """A line break in a label: a hyphen at the break joins ("Maßnahmen-↵beschreibung"), or stays
+    before a capital ("Kultur-↵Freizeit"); any other break is a space."""
+    hyphen, space, lower = m.groups()
+    if "\n" not in space:
+        return m.group()
+    if hyphen:
+        return "" if lower else "-"
+    return " "
 
 
 _ROLE_PATTERNS: tuple[tuple[str, re.Pattern[str]], ...] = tuple(
@@ -93,8 +107,14 @@ _ROLE_PATTERNS: tuple[tuple[str, re.Pattern[str]], ...] = tuple(
 )
 
 
+#: A header label is never longer than this (a longer text is content, not compared with the labels).
+LABEL_MAX = 300
+
+
 @functools.lru_cache(maxsize=4096)
 def header_role(label: str) -> str | None:
+    if len(label) > LABEL_MAX:
+        return None
     key = header_key(label)
     if not key:
         return None
@@ -389,12 +409,9 @@ def template_sheet(grid: Grid) -> bool:
 class FieldLayout:
     """Reads one field sheet's layout into a :class:`SheetDraft`."""
 
-    def __init__(self, grid: Grid, sheet: str, title: tuple[Art, str, str, str, int], status: StatusReader,
-                 ctx: Any) -> None:
+    def __init__(self, grid: Grid, sheet: str, title: tuple[Art, str, str, str, int]) -> None:
         self.grid = grid
         self.sheet = sheet
-        self.status = status
-        self.ctx = ctx
         art, name, text, cell, self.title_row = title
         self.draft = SheetDraft(sheet, art, name, text, cell)
         self.apart_cols: set[int] = set()
@@ -709,8 +726,9 @@ class FieldLayout:
         self.draft.highlight_runs.extend(lines)
 
     # -- the table -------------------------------------------------------------------------
-    def read_table(self, header_end: int) -> None:
-        TableReader(self, header_end).run()
+    def read_table(self, header_end: int, status: StatusReader) -> None:
+        """The measures below the header, their statuses read with the workbook's words."""
+        TableReader(self, header_end, status).run()
 
 
 def _strip_bullet_runs(line: tuple[TextRun, ...]) -> tuple[TextRun, ...]:
@@ -742,13 +760,12 @@ class _Pending:
 
 
 class TableReader:
-    def __init__(self, layout: FieldLayout, header_end: int) -> None:
+    def __init__(self, layout: FieldLayout, header_end: int, status: StatusReader) -> None:
         self.layout = layout
         self.grid = layout.grid
         self.d = layout.draft
         self.sheet = layout.sheet
-        self.status = layout.status
-        self.ctx = layout.ctx
+        self.status = status
         self.header_end = header_end
         roles = self.d.roles
         self.roles = roles
@@ -853,7 +870,6 @@ class TableReader:
             if not beside:
                 self.gap = True
             return
-        self.ctx.count_table_row()
         self.d.table_rows += 1
         nr_raw = self._shown(idx, self.c_nr)
         nr = nr_text(nr_raw) if nr_raw is not None else ""

@@ -59,11 +59,10 @@ def icon_status(icon: Icon | None) -> Status | None:
 
 
 class StatusReader:
-    """Reads status cells; one per workbook (it carries the workbook's words and letters)."""
+    """Reads status cells with the workbook's words (frozen before any field is laid out)."""
 
     def __init__(self, words: Words) -> None:
         self.words = words
-        self.letters_seen: set[str] = set()
 
     def is_status_word(self, text: str) -> bool:
         return self.words.read(text).status is not None
@@ -116,8 +115,6 @@ class StatusReader:
                             channels.append(Channel("schriftfarbe", says, text[:lead.end()].strip(), cell_ref,
                                                     says is not None, "", None, shown.font_rgb))
                 stripped = text.strip()
-                if len(stripped) == 1:
-                    self.letters_seen.add(stripped.casefold())
                 case = ("buchstabe" if len(stripped) == 1 else "mehrdeutig") if reading.ambiguous else ""
                 channels.append(Channel("wort", reading.status, text, cell_ref,
                                         reading.status is not None and not reading.ambiguous, case))

@@ -1,19 +1,25 @@
 """The reader's access to words: the status words and the words of header labels.
 
-The vocabulary owns every status word list; the reader asks it to read a status cell's text and an
-In-Auswertung cell, and hands it what the workbook teaches (Legende sheet, drop-down lists).
+The vocabulary owns every word list and the letter rule; the reader gathers what the workbook
+teaches (its Legende sheets, the drop-down lists of its status columns, the letters its status
+cells hold) in its first pass, and :meth:`Words.learned` freezes all of it into one
+:class:`Words` before any field is laid out. What a word means therefore never depends on the
+order of the sheet tabs: lessons of one kind are merged as a set, and a word two lessons teach
+differently is a conflict, whichever comes first.
 :func:`stem_role` reads a header label a colleague understands at once by its word stems.
 """
 
 from __future__ import annotations
 
 import re
-from collections.abc import Callable, Iterable, Mapping, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
 from ..model import Status
-from ..vocabulary import LEGEND, LIST, Lesson, Vocabulary, read_flag, words_from_legend, words_from_list
+from ..vocabulary import LEGEND, LIST, STATUS_ORDER, Lesson, Vocabulary, read_flag, words_from_legend, words_from_list
+
+__all__ = ["Reading", "Words", "Merged", "merge", "words_from_legend", "words_from_list"]
 
 
 @dataclass(frozen=True)
@@ -27,32 +33,69 @@ class Reading:
     source: str | None = None
 
 
+@dataclass(frozen=True)
+class Merged:
+    """The lessons of one kind (every Legende sheet, or every drop-down list) taken together.
+
+    ``conflicts``: a word that two lessons teach as different statuses, with the statuses and the
+    index of the first lesson that contradicts an earlier one (where the finding is placed)."""
+
+    words: dict[str, Status]
+    conflicts: tuple[tuple[str, tuple[Status, ...], int], ...] = ()
+
+
+def merge(lessons: Sequence[Lesson]) -> Merged:
+    """The words of several lessons as one: a word taught alike by several is taught once, a word
+    taught differently is a conflict and taught by none. The result does not depend on the order
+    of ``lessons`` except for where a conflict is placed."""
+    first: dict[str, str] = {}
+    given: dict[str, dict[Status, int]] = {}
+    for i, lesson in enumerate(lessons):
+        for word, status in lesson.words.items():
+            key = word.casefold()  # the words of a lesson are written the same way (prepared)
+            first.setdefault(key, word)
+            given.setdefault(key, {}).setdefault(status, i)
+    words: dict[str, Status] = {}
+    conflicts = []
+    for key, statuses in given.items():
+        if len(statuses) == 1:
+            words[first[key]] = next(iter(statuses))
+        else:
+            order = tuple(s for s in STATUS_ORDER if s in statuses)
+            conflicts.append((first[key], order, max(statuses.values())))
+    return Merged(words, tuple(conflicts))
+
+
 class Words:
-    """The status words of one workbook: built-in plus what the workbook teaches."""
+    """The status words of one workbook, frozen: built-in plus what the workbook teaches."""
 
-    def __init__(self) -> None:
-        self.vocabulary = Vocabulary.builtin()
+    __slots__ = ("vocabulary",)
 
-    def teach(self, lesson: Lesson, source: str) -> None:
-        if lesson.words:
-            self.vocabulary = self.vocabulary.taught(lesson.words, source)
+    def __init__(self, vocabulary: Vocabulary | None = None) -> None:
+        self.vocabulary = vocabulary or Vocabulary.builtin()
 
-    def teach_legend(self, rows: Iterable[Sequence[tuple[Any, Status | None]]]) -> Lesson:
-        lesson = words_from_legend(rows)
-        self.teach(lesson, LEGEND)
-        return lesson
-
-    def teach_list(self, entries: Iterable[Any],
-                   colour_of_entry: Callable[[str], Status | None] | Mapping[str, Status | None]) -> Lesson:
-        lesson = words_from_list(entries, colour_of_entry)
-        self.teach(lesson, LIST)
-        return lesson
+    @classmethod
+    def learned(cls, legend: Mapping[str, Status], lists: Mapping[str, Status], letters: Iterable[str]) -> Words:
+        """The words of a workbook: the built-in ones, its Legende's, its drop-down lists' (a list
+        wins over the Legende: it is what the cells were filled from), read with the letter rule of
+        the letters its status cells hold (:meth:`~ampel_xl.vocabulary.Vocabulary.for_letters`)."""
+        vocabulary = Vocabulary.builtin()
+        if legend:
+            vocabulary = vocabulary.taught(legend, LEGEND)
+        if lists:
+            vocabulary = vocabulary.taught(lists, LIST)
+        return cls(vocabulary.for_letters(letters))
 
     def read(self, text: str) -> Reading:
         r = self.vocabulary.read(text)
         if r.addition_status is not None and r.addition_status is not r.status:
             return Reading(None, ambiguous=True, addition=r.addition, source=r.source)
         return Reading(r.status, bool(r.ambiguous), r.addition or None, r.source)
+
+    @staticmethod
+    def letter(text: Any) -> str | None:
+        """The letter a status cell holds, for the letter rule (None for anything longer)."""
+        return Vocabulary.letter(text) if isinstance(text, str) else None
 
     @staticmethod
     def flag(value: Any) -> bool | None:
