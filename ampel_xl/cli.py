@@ -445,7 +445,7 @@ def summary_cmd(master: Path, output: Path | None, force: bool, header: str | No
               help="Auch schreiben, wenn der Master Fehler hat (die Zahlen können dann falsch sein).")
 @click.option("--compare-with", "compare_with", metavar="ALT", type=click.Path(path_type=Path),
               help="Früherer Master (z. B. Stand der letzten Sitzung): fügt das Kapitel „Veränderungen seit dem "
-                   "Stand vom …“ hinzu (Fortschritte, Rückschritte, neue und entfallene Maßnahmen je Feld).")
+                   "Stand vom …“ hinzu (Fortschritte, Rückschritte, neue und entfernte Maßnahmen je Feld).")
 def report_cmd(master: Path, output: Path | None, pdf: bool, header: str | None, force: bool,
                compare_with: Path | None) -> None:
     """Ampeldokument (Anlage zum Protokoll) als Word-Datei schreiben, mit --pdf auch als PDF.

@@ -36,6 +36,7 @@ from .tidy import (
     konzept_frame as konzept_frame,
     shown_value,
 )
+from .vocabulary import STATUS_LABELS
 
 if TYPE_CHECKING:  # pragma: no cover
     from .figures import Summary
@@ -44,11 +45,12 @@ FIGURES_COLUMNS = [
     "ebene", "feld", "art", "unterziel_nr", "unterziel", "massnahmen", "in_auswertung", "gruen", "gelb", "rot",
     "ohne", "prozent_gruen", "prozent_gelb", "prozent_rot", "prozent_ohne", "hinweis",
 ]
+_THREE = {key: label for key, label in STATUS_LABELS.items() if key != "ohne"}  # Grün, Gelb, Rot
 #: The German headers of the figures' CSV.
 FIGURES_HEADERS: dict[str, str] = {
     "ebene": "Ebene", "feld": "Feld", "art": "Art", "unterziel_nr": "Unterziel-Nr.", "unterziel": "Unterziel",
-    "massnahmen": "Maßnahmen", "in_auswertung": "In Auswertung", "gruen": "Grün", "gelb": "Gelb", "rot": "Rot",
-    "ohne": "Ohne Bewertung", "prozent_gruen": "Grün (%)", "prozent_gelb": "Gelb (%)", "prozent_rot": "Rot (%)",
+    "massnahmen": "Maßnahmen", "in_auswertung": "In Auswertung", **_THREE,
+    "ohne": "Ohne Bewertung", **{f"prozent_{key}": f"{label} (%)" for key, label in _THREE.items()},
     "prozent_ohne": "Ohne Bewertung (%)", "hinweis": "Hinweis",
 }
 

@@ -119,7 +119,7 @@ def test_the_chapter_has_the_numbers_of_compare(pair, tmp_path):
     blocks = _section(doc, heading)
     tables = [b for b in blocks if hasattr(b, "rows")]
     overview = _cells(tables[0])
-    assert overview[0] == ["Feld", "Fortschritte", "Rückschritte", "Neu", "Entfallen"]
+    assert overview[0] == ["Feld", "Fortschritte", "Rückschritte", "Neu", "Entfernt"]
     expected = [[r["feld"], str(r["verbesserungen"]), str(r["rueckschritte"]), str(r["neu"]), str(r["entfernt"])]
                 for r in changes.per_feld_counts()]
     assert overview[1:-1] == expected
@@ -153,7 +153,7 @@ def test_the_chapter_has_the_numbers_of_compare(pair, tmp_path):
         if c.art == "status" and c.richtung:
             kind = "Fortschritt" if c.richtung == "besser" else "Rückschritt"
         elif c.art in ("neu", "entfernt"):
-            kind = "neu" if c.art == "neu" else "entfallen"
+            kind = "neu" if c.art == "neu" else "entfernt"
         else:
             continue
         wanted[(c.feld, c.massnahme)] = (kind, short_id(c.massnahme_id), "–" if c.art == "neu" else STATUS_WORDS[c.alt],

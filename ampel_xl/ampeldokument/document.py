@@ -474,10 +474,10 @@ def _davon(n_eval: int, n_m: int) -> str:
 #: The kinds of change the chapter "Veränderungen" lists, in its order.
 _KINDS = ("fortschritt", "rueckschritt", "status", "neu", "entfernt")
 _KIND_WORDS = {"fortschritt": "Fortschritt", "rueckschritt": "Rückschritt", "status": "Bewertung geändert",
-               "neu": "neu", "entfernt": "entfallen"}
+               "neu": "neu", "entfernt": "entfernt"}
 _KIND_COUNTS = {"fortschritt": ("Fortschritt", "Fortschritte"), "rueckschritt": ("Rückschritt", "Rückschritte"),
                 "status": ("Bewertung neu gesetzt oder entfernt", "Bewertungen neu gesetzt oder entfernt"),
-                "neu": ("Maßnahme neu", "Maßnahmen neu"), "entfernt": ("Maßnahme entfallen", "Maßnahmen entfallen")}
+                "neu": ("Maßnahme neu", "Maßnahmen neu"), "entfernt": ("Maßnahme entfernt", "Maßnahmen entfernt")}
 
 
 def _kind(c: Change) -> str | None:
@@ -1127,7 +1127,7 @@ class _Builder:
 
         p = self.doc.add_paragraph(style="Zwischenüberschrift")
         p.add_run("Veränderungen je Feld")
-        head = ("Feld", "Fortschritte", "Rückschritte", "Neu", "Entfallen")
+        head = ("Feld", "Fortschritte", "Rückschritte", "Neu", "Entfernt")
         keys = ("verbesserungen", "rueckschritte", "neu", "entfernt")
         body = [(clean_text(r["feld"]), *(str(r[k]) for k in keys)) for r in rows]
         body.append(("Gesamt", *(str(sum(r[k] for r in rows)) for k in keys)))
