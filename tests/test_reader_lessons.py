@@ -24,6 +24,9 @@ from openpyxl.worksheet.datavalidation import DataValidation
 
 import ampel_xl
 from builders import GREEN, RED, YELLOW
+import clerk_displayed
+import clerk_drawings
+import clerk_konzept
 from clerk_masters import CASE_IDS, build_case
 
 EXAMPLE = Path(__file__).resolve().parent.parent / "workbooks" / "Beispiel_Ampel-Master.xlsx"
@@ -84,20 +87,34 @@ def reading(path: Path) -> dict:
     }
 
 
+#: Every family of fixture masters besides the clerk masters (the layout masters reverse their own
+#: tabs in tests/test_reader_layout.py): displayed cells, drawings, Konzept sheets.
+OTHER_IDS = [*(f"displayed/{cid}" for cid in clerk_displayed.CASE_IDS), "drawings/ellipses", "drawings/pictures",
+             *(f"konzept/{name}" for name in clerk_konzept.BUILDERS)]
+
+
 @pytest.fixture(scope="module")
 def built(tmp_path_factory) -> dict[str, Path]:
     d = tmp_path_factory.mktemp("clerk_masters_tabs")
     out = {cid: build_case(cid, d).path for cid in CASE_IDS}
     out["beispiel"] = EXAMPLE
+    for sub in ("displayed", "ellipses", "pictures"):
+        (d / sub).mkdir()
+    for cid in clerk_displayed.CASE_IDS:
+        out[f"displayed/{cid}"] = clerk_displayed.build_case(cid, d / "displayed").path
+    out["drawings/ellipses"] = clerk_drawings.ellipses(d / "ellipses").path
+    out["drawings/pictures"] = clerk_drawings.pictures(d / "pictures").path
+    for name, builder in clerk_konzept.BUILDERS.items():
+        out[f"konzept/{name}"] = builder(d / f"konzept-{name}.xlsx").case.path
     return out
 
 
-@pytest.mark.parametrize("case_id", [*CASE_IDS, "beispiel"])
+@pytest.mark.parametrize("case_id", [*CASE_IDS, "beispiel", *OTHER_IDS])
 def test_reversed_tabs_read_the_same(built, case_id, tmp_path):
     src = built[case_id]
     with zipfile.ZipFile(src) as z:
         names_before = re.findall(rb'<(?:\w+:)?sheet\b[^>]*?name="([^"]*)"', z.read("xl/workbook.xml"))
-    dst = tmp_path / f"{case_id}-umgekehrt.xlsx"
+    dst = tmp_path / f"{case_id.replace('/', '-')}-umgekehrt.xlsx"
     order = reverse_tabs(src, dst)
     assert order == [n.decode() for n in reversed(names_before)]
     with zipfile.ZipFile(src) as a, zipfile.ZipFile(dst) as b:
