@@ -23,10 +23,10 @@ from openpyxl.styles import PatternFill
 from openpyxl.worksheet.datavalidation import DataValidation
 
 import ampel_xl
-from builders import GREEN, RED, YELLOW
 import clerk_displayed
 import clerk_drawings
 import clerk_konzept
+from builders import GREEN, RED, YELLOW
 from clerk_masters import CASE_IDS, build_case
 
 EXAMPLE = Path(__file__).resolve().parent.parent / "workbooks" / "Beispiel_Ampel-Master.xlsx"
