@@ -325,3 +325,18 @@ def test_windows_script_opens_the_pruefbericht():
     assert 'set "PRUEF=%%~dpnF_Prüfbericht.xlsx"' in text
     assert 'start "" "%PRUEF%"' in text
     assert "\r\n" in text and "\n" not in text.replace("\r\n", "")
+
+
+def test_the_pruefbericht_of_a_clean_master_says_there_is_nothing_to_fix(tmp_path):
+    """A clerk who writes the Prüfbericht of a master without findings reads one sentence in the table,
+    not an empty table (which XlsxWriter also warns about)."""
+    from ampel_xl import example_path
+
+    report = validate(example_path())
+    assert not report.findings
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        written = write_findings(report, tmp_path / "Prüfbericht.xlsx")
+    ws = load_workbook(written).active
+    texts = [c.value for row in ws.iter_rows() for c in row if isinstance(c.value, str)]
+    assert any(t.startswith("Keine Befunde") for t in texts)

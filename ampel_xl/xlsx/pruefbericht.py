@@ -141,6 +141,11 @@ def write_findings_sheet(ws, fmt, report: Report, *, master: str | os.PathLike[s
         ws.write_string(r, 3, clip(f.hint), fmt.cell(text_wrap=True))
         ws.write_string(r, 4, clip(f.code), fmt.cell())
         fit_row(ws, r, [(f.message, COLUMNS[2][1]), (f.hint, COLUMNS[3][1]), (f.location, COLUMNS[1][1])])
+    if not findings:  # a clean master: say so in the table rather than leave it empty
+        r += 1
+        ws.write_string(r, 0, "–", fmt.cell())
+        ws.write_string(r, 2, NO_FINDINGS, fmt.cell(text_wrap=True))
+        fit_row(ws, r, [(NO_FINDINGS, COLUMNS[2][1])])
     last = len(COLUMNS) - 1
     if streaming:
         ws.autofilter(top, 0, r, last)
@@ -153,6 +158,9 @@ def write_findings_sheet(ws, fmt, report: Report, *, master: str | os.PathLike[s
     ws.freeze_panes(top + 1, 0)
     ws.repeat_rows(top)
     setup_print(ws, header, stand)
+
+
+NO_FINDINGS = "Keine Befunde: Die Prüfung hat im Master weder Fehler noch Warnungen oder Hinweise gefunden."
 
 
 def write_findings(report: Report, target: str | os.PathLike[str] | None = None, *,
