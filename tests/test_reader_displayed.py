@@ -316,3 +316,34 @@ def test_any_number_format_on_the_status_column_reads_without_internal_error(tmp
     konzept = ampel_xl.read(case.path)
     assert [m.nr for m in konzept.feld("Sprache").massnahmen] == [str(n) for n in range(1, len(values) + 1)]
     ampel_xl.validate(konzept)
+
+
+def test_remarks_and_extra_columns_read_as_their_number_format_shows_them(tmp_path):
+    """A Bemerkung "2.500 €" typed as 2500 under a currency format, a Zeitraum typed as a date, and an own
+    column "Anteil" as 0.25 under 0%: the summary and the report print what the clerk sees in Excel."""
+    import datetime as dt
+
+    from openpyxl import Workbook
+
+    wb = Workbook()
+    ws = wb.active
+    ws.title = "Sprache"
+    ws["A1"] = "Handlungsfeld Sprache"
+    ws["A2"], ws["B2"] = "Oberziel", "Alle sprechen Deutsch."
+    ws.append([])
+    ws.append(["Nr.", "Maßnahme", "Ampel", "Bemerkung", "Zeitraum", "Anteil"])
+    ws.append(["Unterziel 1: Kurse"])
+    ws.append([1, "Kurse anbieten", "Grün", 2500, dt.date(2025, 12, 31), 0.25])
+    ws.append([2, "Kurse bewerben", "Gelb", "offen", "2026", 1])
+    ws.append([None, None, None, 1234.5, None, None])  # a second line of measure 2 (Nr, text, Ampel merged)
+    for col in "ABC":
+        ws.merge_cells(f"{col}7:{col}8")
+    ws["D6"].number_format = '#,##0 "€"'
+    ws["D8"].number_format = '#,##0.00 "€"'
+    ws["E6"].number_format = "DD.MM.YYYY"
+    ws["F6"].number_format = ws["F7"].number_format = "0%"
+    path = tmp_path / "m.xlsx"
+    wb.save(path)
+    first, second = ampel_xl.read(path).feld("Sprache").massnahmen
+    assert (first.bemerkung, first.zeitraum, first.extras) == ("2.500 €", "31.12.2025", (("Anteil", "25%"),))
+    assert second.bemerkung == "offen\n1.234,50 €" and second.extras == (("Anteil", "100%"),)

@@ -822,6 +822,15 @@ class TableReader:
         cells = self.grid.rows.get(row)
         return cells.get(col) if cells else None
 
+    def _text(self, row: int, col: int | None) -> str:
+        """The text (row, col) shows, as :meth:`_shown` finds its cell: a number through its number
+        format ("2.500 €", "31.12.2025"), as a person reads it in Excel."""
+        value = self._shown(row, col)
+        if col is not None and isinstance(value, (int, float)) and not isinstance(value, bool):
+            o = self.grid.owner(row, col) if self.merges else None
+            return self.grid.text(o[0] if o is not None else row, col)
+        return text_of(value)
+
     def _covered_from(self, row: int, col: int | None) -> int | None:
         """The owner row when (row, col) is covered by a vertical merge from above in its column."""
         if col is None:
@@ -1115,7 +1124,10 @@ class TableReader:
         def line(col: int | None) -> str:
             if col is None or self._covered_from(idx, col) is not None:
                 return ""
-            return text_of(self._own(idx, col))
+            value = self._own(idx, col)
+            if isinstance(value, (int, float)) and not isinstance(value, bool):
+                return self.grid.text(idx, col)  # as its number format shows it
+            return text_of(value)
 
         record.bemerkung = _joined(record.bemerkung, line(self.roles.get("bemerkung")))
         record.verantwortlich = _joined(record.verantwortlich, line(self.roles.get("verantwortlich")))
@@ -1238,13 +1250,13 @@ class TableReader:
         )
         roles = self.roles
         if "bemerkung" in roles:
-            rec.bemerkung = text_of(self._shown(idx, roles["bemerkung"]))
+            rec.bemerkung = self._text(idx, roles["bemerkung"])
         if "verantwortlich" in roles:
-            rec.verantwortlich = text_of(self._shown(idx, roles["verantwortlich"]))
+            rec.verantwortlich = self._text(idx, roles["verantwortlich"])
         if "zeitraum" in roles:
-            rec.zeitraum = text_of(self._shown(idx, roles["zeitraum"]))
+            rec.zeitraum = self._text(idx, roles["zeitraum"])
         if self.d.extras:
-            rec.extras = tuple(text_of(self._shown(idx, c)) for _, c in self.d.extras)
+            rec.extras = tuple(self._text(idx, c) for _, c in self.d.extras)
         if uz is None:
             self.d.orphans.append(rec)
         else:
