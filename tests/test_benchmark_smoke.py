@@ -106,3 +106,5 @@ def test_start_up_and_targets_are_reported(run):
     targets = _section(table, "Targets")
     for words in ("openpyxl read-only", "lxml floor", "StyleFrame", "Linear", "Peak RSS", "--help", "summary"):
         assert words in targets, words
+    big_cell = next(line for line in targets.splitlines() if "1 MB cell" in line)
+    assert "failed" not in big_cell and re.search(r"\| [\d.]+ m?s", big_cell), big_cell
