@@ -41,7 +41,7 @@ from ..model import Anomaly, Feld, Konzept, Massnahme, SheetInfo, Status, TableI
 from . import parts
 from .colors import ColorClass, ColorResolver, Theme, classify
 from .conditional import ConditionalFormats, Dxf, parse_dxfs
-from .drawings import read_drawings
+from .drawings import read_drawings, rich_data_anomalies
 from .grid import Grid, col_letter, text_of
 from .konzept import read_konzept
 from .layout import FieldLayout, MeasureDraft, SheetDraft, find_title, match_title, norm, template_sheet
@@ -103,7 +103,7 @@ def read(path: str | os.PathLike[str]) -> Konzept:
         raise _damaged(path, exc) from exc
     try:
         reader = WorkbookReader(wb, path)
-        reader.anomalies += _open_elsewhere(path)
+        reader.anomalies += _open_elsewhere(path) + rich_data_anomalies(wb)
         return reader.run()
     except ReadError:
         raise
@@ -213,7 +213,7 @@ class WorkbookReader:
                 kind = "vorlage" if template_sheet(grid) else "ignoriert"
                 sheets.append(SheetInfo(sref.name, kind, hidden))
                 continue
-            grid.drawn = read_drawings(wb, sref.part, self.resolver.theme)
+            grid.drawn = read_drawings(wb, sref.part, self.resolver.theme, part.pictures)
             layout = FieldLayout(grid, sref.name, title, self.status, self)
             header_end = layout.find_header()
             layout.read_labels(layout.draft.header_row or (grid.max_row + 1))
@@ -222,6 +222,7 @@ class WorkbookReader:
                 layout.read_table(header_end)
             draft = layout.draft
             draft.anomalies.extend(grid.uncached_anomalies(sref.name, _status_formulas(draft)))
+            draft.anomalies.extend(grid.placed_anomalies(sref.name, (m.evidence.cell for m in draft.measures)))
             # frozen at once, so that a sheet's drafts never outlive it (a large master would keep
             # two objects per measure alive for nothing); the workbook-wide decisions follow below
             fields.append((_freeze(draft), hidden))

@@ -131,7 +131,7 @@ class StatusReader:
             channels.append(_fill_channel(kind, shown.fill, shown.fill_class, cell_ref,
                                           "verlauf" if shown.fill_source == "verlauf" else ""))
         channels.extend(Channel("regel", None, rule, cell_ref, False) for rule in shown.unreadable)
-        if grid.drawn.items:
+        if grid.drawn:
             rng = grid.merge_range(row, col) or CellRange(row, col, row, col)
             channels.extend(drawn_channels(grid.drawn, rng, cell_ref, self._word))
         if reading is None:
