@@ -30,7 +30,7 @@ from xml.sax.saxutils import escape
 
 from openpyxl.styles import Font
 
-from builders import solid
+from builders import BLUE, solid
 from clerk_drawings import Layout, field_sheet, new_workbook, traffic_light_png
 
 MAIN = "http://schemas.openxmlformats.org/spreadsheetml/2006/main"
@@ -182,8 +182,9 @@ def incell_master(directory: Path) -> InCellCase:
     „Grün“ and „Ampel rot“ read as those statuses, one picture without alt text is named at its cell
     (the measure has no status), one „Ampel rot“ sits in a cell the clerk also filled green (two
     channels disagree). Measure 5 has the word „Gelb“ and a photo placed in its Bemerkung cell;
-    measure 6 has a flyer placed in its text cell instead of a name."""
-    layout = Layout({"A": 6, "B": 48, "C": 9, "D": 24}, dict.fromkeys(range(5, 13), 30.0))
+    measure 6 has a flyer placed in its text cell instead of a name. Measures 1–6 are marked blue for
+    the evaluation; measure 7, not marked, has a picture without alt text too."""
+    layout = Layout({"A": 6, "B": 48, "C": 9, "D": 24}, dict.fromkeys(range(5, 14), 30.0))
     wb = new_workbook()
     ws = wb.active
     ws.title = "Gesundheit"
@@ -196,6 +197,7 @@ def incell_master(directory: Path) -> InCellCase:
         ("4", "Psychosoziale Beratung für Geflüchtete", None),
         ("5", "Impfaktion in Gemeinschaftsunterkünften", "Foto"),
         ("6", "Gesundheitstag", None),
+        ("7", "Hebammensprechstunde mit Sprachmittlung", None),
     ]
     cells = field_sheet(ws, "Handlungsfeld Gesundheit", layout, rows)
     green, red, yellow = traffic_light_png("gruen"), traffic_light_png("rot"), traffic_light_png("gelb")
@@ -209,20 +211,58 @@ def incell_master(directory: Path) -> InCellCase:
         Placed(f"D{r5}", photo, PHOTO_ALT),
         Placed(f"B{r6}", photo, FLYER_ALT),
         Placed(cells["6"], green, "Ampel grün"),
+        Placed(cells["7"], green),
     ]
     for p in placed:
         ws[p.cell] = "#VALUE!"  # openpyxl writes the error as Excel does (t="e"); the picture follows
     ws[cells["4"]].fill = solid("00B050")  # the clerk also painted the cell green
     ws[cells["5"]] = "Gelb"
+    for nr in ("1", "2", "3", "4", "5", "6"):
+        ws[f"A{cells[nr][1:]}"].fill = solid(BLUE)  # marked for the evaluation
     ws["A4"].font = Font(bold=True)
     path = directory / "bild_in_zelle.xlsx"
     wb.save(path)
     place_in_cells(path, 1, placed)
     return InCellCase(
         path,
-        {"1": "Grün", "2": "Rot", "3": None, "4": "Rot", "5": "Gelb", "6": "Grün"},
+        {"1": "Grün", "2": "Rot", "3": None, "4": "Rot", "5": "Gelb", "6": "Grün", "7": None},
         [(cells["3"], "drawing-over-cell"), (cells["3"], "status-missing"), (cells["4"], "status-conflict"),
-         (f"D{r5}", "picture-in-cell"), (f"B{r6}", "picture-in-cell"), (f"B{r6}", "measure-without-text")],
+         (f"D{r5}", "picture-in-cell"), (f"B{r6}", "picture-in-cell"), (f"B{r6}", "measure-without-text"),
+         (cells["7"], "drawing-over-cell-minor"), (cells["7"], "status-missing-unmarked")],
         texts={"5": "Impfaktion in Gemeinschaftsunterkünften", "6": ""},
         notes={"3": "Finanzierung offen", "5": ""},
     )
+
+
+#: Ways the parts of the pictures placed in cells come damaged (a copy lost a part, a tool cut one
+#: short, a hand edit broke an index): the part named in the finding, and the change.
+DAMAGES: dict[str, tuple[str, str]] = {
+    "teil-fehlt": ("xl/richData/richValueRel.xml", "fehlt"),
+    "abgeschnitten": ("xl/richData/rdrichvalue.xml", "ist beschädigt"),
+    "index-falsch": ("xl/richData/rdrichvalue.xml", "ist beschädigt"),
+}
+
+
+def damaged(case: InCellCase, directory: Path, how: str) -> Path:
+    """A copy of the master whose rich-value parts are damaged in the way ``how`` (a key of
+    :data:`DAMAGES`, or ``"dtd"``: a document type declaration in ``xl/metadata.xml``)."""
+    with zipfile.ZipFile(case.path) as zf:
+        parts = {n: zf.read(n) for n in zf.namelist()}
+    if how == "teil-fehlt":
+        del parts["xl/richData/richValueRel.xml"]
+    elif how == "abgeschnitten":
+        data = parts["xl/richData/rdrichvalue.xml"]
+        parts["xl/richData/rdrichvalue.xml"] = data[:len(data) // 2]
+    elif how == "index-falsch":
+        parts["xl/metadata.xml"] = parts["xl/metadata.xml"].replace(b'<xlrd:rvb i="2"/>', b'<xlrd:rvb i="99"/>')
+    elif how == "dtd":  # refused before anything is read, as every part with a DTD
+        xml = parts["xl/metadata.xml"]
+        head, body = xml.split(b"\n", 1)
+        parts["xl/metadata.xml"] = head + b'\n<!DOCTYPE metadata [<!ENTITY a "aaaaaaaaaa">]>' + body
+    else:
+        raise ValueError(how)
+    out = directory / f"bild_in_zelle_{how}.xlsx"
+    with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as zf:
+        for name, data in parts.items():
+            zf.writestr(name, data)
+    return out

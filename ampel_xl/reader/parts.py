@@ -636,6 +636,7 @@ def read_cell_pictures(zf: zipfile.ZipFile, rels: dict[str, tuple[str, str]]
         current = by_type.get("richvaluerel", "xl/richData/richValueRel.xml")
         rel_ids = [_attr(el, "id") or "" for el in _parse(zf, current) if _local(el.tag) == "rel"]
         targets = _rels(zf, current)
+        current = by_type.get("rdrichvalue", "xl/richData/rdrichvalue.xml")  # what a wrong index points into
         pictures: dict[int, CellPicture] = {}
         for vm, i in by_vm.items():
             if not 0 <= i < len(values):
