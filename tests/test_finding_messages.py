@@ -28,6 +28,7 @@ import ampel_xl
 from ampel_xl.findings import FINDING_TYPES
 from builders import BLUE, GREEN, RED, FieldSheet, build, simple_field, solid
 from clerk_drawings import ellipses, pictures
+from clerk_incell import damaged, incell_master
 from clerk_masters import CASE_IDS, build_case
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -215,6 +216,8 @@ PLANTED: dict[str, Callable[[Path], Path]] = {
     "open-in-excel": _open_in_excel,
     "drawn-ellipses": lambda d: ellipses(d).path,
     "drawn-pictures": lambda d: pictures(d).path,
+    "pictures-in-cells": lambda d: incell_master(d).path,
+    "pictures-in-cells-damaged": lambda d: damaged(incell_master(d), d, "teil-fehlt"),
 }
 
 BUNDLED = {"beispiel": ROOT / "workbooks" / "Beispiel_Ampel-Master.xlsx",
