@@ -285,6 +285,19 @@ STATUS_TEXT_MINOR = _t(
 STATUS_TEXT_MINOR_USED = _t(
     "status-text-minor", W, _WORD_MINOR_TITLE,
     _WORD_MESSAGE + " Verwendet wird {status} aus der Farbe bzw. dem Symbol.", _WORD_HINT, variant="verwendet")
+_ERROR_MESSAGE = "{label}: Die Ampel-Zelle zeigt den Fehlerwert „{name}“, keinen Status."
+_ERROR_HINT = ("Ein Fehlerwert ist kein Status: prüfen Sie die Formel der Zelle oder tragen Sie den Status ein. Stand "
+               "dort ein Bild in der Zelle (Excel 365), hat ein Programm ohne diese Funktion (z. B. LibreOffice) es "
+               "beim Speichern durch den Fehlerwert ersetzt: Bild neu einfügen oder den Status eintragen.")
+STATUS_ERROR_VALUE = _t(
+    "status-text-unknown", E,
+    "Der Text einer Ampel-Zelle ist kein bekanntes Status-Wort (lässt sich über das Blatt „Legende“ beibringen).",
+    _ERROR_MESSAGE, _ERROR_HINT, variant="fehler")
+STATUS_ERROR_VALUE_MINOR = _t("status-text-minor", W, _WORD_MINOR_TITLE, _ERROR_MESSAGE, _ERROR_HINT,
+                              variant="fehler")
+STATUS_ERROR_VALUE_USED = _t(
+    "status-text-minor", W, _WORD_MINOR_TITLE,
+    _ERROR_MESSAGE + " Verwendet wird {status} aus der Farbe bzw. dem Symbol.", _ERROR_HINT, variant="fehler-verwendet")
 ICON_UNKNOWN = _t(
     "icon-unknown", E, "Ein Symbol der bedingten Formatierung (Symbolsatz) steht für keinen Status.",
     "{label}: Die bedingte Formatierung zeigt das Symbol {raw}, das für keinen Status steht.",
@@ -509,7 +522,8 @@ CHANNEL_KINDS: dict[str, ChannelKind] = {
     "wort": ChannelKind(
         "Wort", "der Text sagt „{text}“{named}", "der Text „{raw}“",
         {"": Unread(STATUS_TEXT_UNKNOWN, STATUS_TEXT_MINOR, STATUS_TEXT_MINOR_USED),
-         "mehrdeutig": Unread(STATUS_AMBIGUOUS), "buchstabe": Unread(STATUS_AMBIGUOUS_LETTER)}),
+         "mehrdeutig": Unread(STATUS_AMBIGUOUS), "buchstabe": Unread(STATUS_AMBIGUOUS_LETTER),
+         "fehler": Unread(STATUS_ERROR_VALUE, STATUS_ERROR_VALUE_MINOR, STATUS_ERROR_VALUE_USED)}),
     "formel": ChannelKind("Formel", "die Formel ergibt „{raw}“", "die Formel", {"": Unread(FORMULA_UNCACHED)}),
     "bild": ChannelKind(
         "Bild in oder über der Zelle", "das Bild „{name}“ heißt „{raw}“ ({status})",

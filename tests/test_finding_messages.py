@@ -114,6 +114,15 @@ def _unmarked() -> FieldSheet:
     return f
 
 
+def _error_values() -> FieldSheet:
+    """Ampel cells that show an error value: where LibreOffice dropped a picture placed in the cell
+    (#VALUE!), a lookup that found nothing (#N/A); in and out of the evaluation, one beside a fill."""
+    f = _status(status="#VALUE!", blue="nr")
+    f.measure(2, "mit Farbe", status="#VALUE!", fill=GREEN, blue="nr")
+    f.measure(3, "nicht in der Auswertung", status="#N/A")
+    return f
+
+
 def _ambiguous() -> FieldSheet:
     f = _status(status="G")
     f.measure(2, "b", status="Grün/Gelb")
@@ -197,6 +206,7 @@ PLANTED: dict[str, Callable[[Path], Path]] = {
     "status-missing-unmarked-and-minor": _one(_unmarked()),
     "text-unknown": _one(_status(status="in Klärung")),
     "text-unknown-with-fill": _one(_status(status="in Klärung", fill=GREEN)),
+    "error-values": _one(_error_values()),
     "symbol-colour-unknown": _with_font(_one(_status(status="●")), "C6", "7030A0"),
     "symbol-colour-unknown-with-fill": _with_font(_one(_status(status="●", fill=GREEN)), "C6", "7030A0"),
     "symbol-colour-unmarked": _with_font(_one(_unmarked()), "C9", "7030A0"),

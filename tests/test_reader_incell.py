@@ -7,7 +7,8 @@ photo placed in a Bemerkung cell and a flyer in a text cell. Such a cell stores 
 (XlsxWriter's ``embed_image``, which reproduces Excel's parts) reads the same. Damaged parts are a
 finding, never a crash. LibreOffice 7.4 and Gnumeric 1.12 know no pictures in cells: on re-save
 both drop the pictures and keep the bare error ``#VALUE!`` in the cells (asserted below), which is
-then what a person sees in the re-saved file.
+then what a person sees in the re-saved file: such a status cell is named as showing the error
+value „#WERT!“, with the likely cause, not as an unknown word.
 """
 
 from __future__ import annotations
@@ -146,9 +147,16 @@ def _assert_pictures_dropped(k: ampel_xl.Konzept, names: set[str], sheet: str) -
     """What LibreOffice 7.4 and Gnumeric 1.12 keep: no picture, no rich value, the cell's error value."""
     assert not any(n.startswith(("xl/media/", "xl/richData/")) or n == "xl/metadata.xml" for n in names)
     assert "vm=" not in sheet and "#VALUE!" in sheet
-    # what a person sees in the re-saved file is the error value: no status from those cells
+    # what a person sees in the re-saved file is the error value: no status from those cells, each
+    # named as the error German Excel shows (never „the word #VALUE!“), with the likely cause
     statuses = _statuses(k)
     assert statuses == {"1": None, "2": None, "3": None, "4": "Grün", "5": "Gelb", "6": None, "7": None}
+    report = ampel_xl.validate(k)
+    errors = {(f.cell, f.code) for f in report.findings if "Fehlerwert „#WERT!“" in f.message}
+    assert errors == {("C6", "status-text-unknown"), ("C7", "status-text-unknown"), ("C8", "status-text-unknown"),
+                      ("C12", "status-text-unknown"), ("C10", "status-text-minor"), ("C13", "status-text-minor")}
+    assert all("LibreOffice" in f.hint for f in report.findings if "Fehlerwert" in f.message)
+    assert not any("Das Wort „#VALUE!“" in f.message for f in report.findings)
 
 
 @pytest.mark.skipif(SOFFICE is None, reason="LibreOffice not installed")
