@@ -171,3 +171,87 @@ def test_gnumeric_drops_pictures_in_cells(case, tmp_path):
     again = resave_gnumeric([case.path], tmp_path / "gn")[case.path]
     names, sheet = _placed_cells_after_resave(again)
     _assert_pictures_dropped(ampel_xl.read(again), names, sheet)
+
+
+# --------------------------------------------------------------------------------------------
+# Damage of every kind to the rich-value parts: the commands answer with a report or one German
+# sentence, never an internal error (as tests/test_fuzz_parts.py does for the other parts).
+
+_RV, _META, _REL = "xl/richData/rdrichvalue.xml", "xl/metadata.xml", "xl/richData/richValueRel.xml"
+_STRUCT, _RELS = "xl/richData/rdrichvaluestructure.xml", "xl/richData/_rels/richValueRel.xml.rels"
+_SHEET = "xl/worksheets/sheet1.xml"
+
+RICH_MUTATIONS = {
+    **{f"{name.rsplit('/', 1)[-1]}-{how}": (name, how) for name in (_RV, _META, _REL, _STRUCT, _RELS)
+       for how in ("missing", "empty", "half", "garbage")},
+    "vm-zero": (_SHEET, ('vm="1"', 'vm="0"')),
+    "vm-letters": (_SHEET, ('vm="1"', 'vm="abc"')),
+    "vm-huge": (_SHEET, ('vm="1"', 'vm="99999999999999999999"')),
+    "vm-past-the-end": (_SHEET, ('vm="1"', 'vm="500"')),
+    "rvb-negative": (_META, ('<xlrd:rvb i="0"/>', '<xlrd:rvb i="-1"/>')),
+    "rvb-letters": (_META, ('<xlrd:rvb i="0"/>', '<xlrd:rvb i="x"/>')),
+    "rc-type-past-the-end": (_META, ('<rc t="1" v="0"/>', '<rc t="7" v="0"/>')),
+    "rc-value-letters": (_META, ('<rc t="1" v="0"/>', '<rc t="1" v="y"/>')),
+    "rc-value-past-the-end": (_META, ('<rc t="1" v="0"/>', '<rc t="1" v="77"/>')),
+    "rv-structure-negative": (_RV, ('<rv s="0">', '<rv s="-1">')),
+    "rv-structure-past-the-end": (_RV, ('<rv s="0">', '<rv s="3">')),
+    "rv-image-letters": (_RV, ("<v>0</v><v>5</v>", "<v>zero</v><v>5</v>")),
+    "rv-image-past-the-end": (_RV, ("<v>0</v><v>5</v>", "<v>42</v><v>5</v>")),
+    "structure-without-keys": (_STRUCT, ('<k n="_rvRel:LocalImageIdentifier" t="i"/>', "")),
+    "rel-outside-the-zip": (_RELS, ('Target="../media/image1.png"', 'Target="../../../../etc/passwd"')),
+    "rel-external": (_RELS, ('Target="../media/image1.png"',
+                             'Target="https://example.org/a.png" TargetMode="External"')),
+    "media-missing": ("xl/media/image1.png", "missing"),
+}
+
+
+#: The mutations that break a part or an index between the parts: named as ``rich-data-damaged``. The
+#: others leave a readable chain (a picture whose image is gone still has its alt text; a cell whose
+#: ``vm`` points nowhere shows the bare error value).
+DAMAGE_NAMED = {m for m, (name, how) in RICH_MUTATIONS.items()
+                if how in ("empty", "half", "garbage") or (how == "missing" and name != _RELS and name != _SHEET
+                                                           and not name.startswith("xl/media/"))} | {
+    "rvb-negative", "rvb-letters", "rc-type-past-the-end", "rc-value-letters", "rc-value-past-the-end",
+    "rv-structure-negative", "rv-structure-past-the-end", "rv-image-letters", "structure-without-keys"}
+
+
+def _mutate(parts: dict[str, bytes], name: str, how: str | tuple[str, str]) -> None:
+    if how == "missing":
+        del parts[name]
+    elif how == "empty":
+        parts[name] = b""
+    elif how == "half":
+        parts[name] = parts[name][: len(parts[name]) // 2]
+    elif how == "garbage":
+        parts[name] = bytes(range(256)) * 4
+    else:
+        old, new = how
+        assert old.encode() in parts[name], (name, old)
+        parts[name] = parts[name].replace(old.encode(), new.encode(), 1)
+
+
+@pytest.mark.parametrize("mutation", sorted(RICH_MUTATIONS))
+def test_damaged_rich_values_never_end_in_an_internal_error(case, mutation, tmp_path, monkeypatch):
+    from click.testing import CliRunner
+
+    from ampel_xl.cli import cli
+    from test_fuzz_parts import _check, read_parts, write_parts
+
+    monkeypatch.setattr("tempfile.tempdir", str(tmp_path))
+    parts = read_parts(case.path)
+    _mutate(parts, *RICH_MUTATIONS[mutation])
+    path = write_parts(parts, tmp_path / "Ampel-Master.xlsx")
+    problems = []
+    for command, args in (("validate", ["validate", str(path)]),
+                          ("summary", ["summary", str(path), "-o", str(tmp_path / "Zusammenfassung.xlsx")])):
+        problems += _check(CliRunner().invoke(cli, args), command)
+    assert not problems, "\n".join(problems)
+    # and where the master is read, no placed cell reads as the word #VALUE!, and a damaged part is named
+    try:
+        k = ampel_xl.read(path)
+    except ReadError:
+        return
+    named = any(f.code == "rich-data-damaged" for f in ampel_xl.validate(k).findings)
+    assert named == (mutation in DAMAGE_NAMED), mutation
+    assert not any(c.kind == "wort" and c.case != "fehler" and "#VALUE!" in c.raw
+                   for m in k.massnahmen for c in m.evidence.channels)

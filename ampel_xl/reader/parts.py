@@ -622,7 +622,11 @@ def read_cell_pictures(zf: zipfile.ZipFile, rels: dict[str, tuple[str, str]]
             if rc is None:
                 continue
             ti, v = int(rc.get("t") or ""), int(rc.get("v") or "")
-            if 1 <= ti <= len(types) and types[ti - 1] == _RICH_VALUE and 0 <= v < len(future):
+            if not 1 <= ti <= len(types):
+                raise IndexError(f"metadata type {ti} of {len(types)}")
+            if types[ti - 1] == _RICH_VALUE:
+                if not 0 <= v < len(future):
+                    raise IndexError(f"rich value block {v} of {len(future)}")
                 i = future[v]
                 if i is not None:
                     by_vm[n] = i
@@ -642,8 +646,14 @@ def read_cell_pictures(zf: zipfile.ZipFile, rels: dict[str, tuple[str, str]]
             if not 0 <= i < len(values):
                 raise IndexError(f"rich value {i} of {len(values)}")
             rv = values[i]
-            kind, keys = structures[int(rv.get("s") or "")]
-            fields = dict(zip(keys, ((v.text or "") for v in rv.findall(_RD + "v")), strict=False))
+            st = int(rv.get("s") or "")
+            if not 0 <= st < len(structures):
+                raise IndexError(f"structure {st} of {len(structures)}")
+            kind, keys = structures[st]
+            stored = [v.text or "" for v in rv.findall(_RD + "v")]
+            if len(stored) > len(keys):
+                raise ValueError(f"rich value of {len(stored)} values, its structure has {len(keys)} keys")
+            fields = dict(zip(keys, stored, strict=False))
             ident = next((v for k, v in fields.items() if k.startswith("_rvRel:") and k.endswith("ImageIdentifier")),
                          None)
             if ident is None and not kind.casefold().endswith("image"):
