@@ -160,15 +160,16 @@ class InCellCase:
 
 PHOTO_ALT = "Foto vom Infostand"
 FLYER_ALT = "Flyer Gesundheitstag"
+LOGO_ALT = "Wappen des Landkreises"
 
 
-def _photo_png() -> bytes:
-    """A small photo-like picture (no traffic light) for the Bemerkung column."""
+def _photo_png(sky: str = "#87CEEB") -> bytes:
+    """A small photo-like picture (no traffic light) for the Bemerkung column, or a coat of arms."""
     import io
 
     from PIL import Image, ImageDraw
 
-    img = Image.new("RGB", (40, 30), "#87CEEB")
+    img = Image.new("RGB", (40, 30), sky)
     draw = ImageDraw.Draw(img)
     draw.rectangle((0, 20, 40, 30), fill="#7F7F7F")
     draw.rectangle((8, 8, 30, 22), fill="#FFFFFF", outline="#333333")
@@ -183,7 +184,8 @@ def incell_master(directory: Path) -> InCellCase:
     (the measure has no status), one „Ampel rot“ sits in a cell the clerk also filled green (two
     channels disagree). Measure 5 has the word „Gelb“ and a photo placed in its Bemerkung cell;
     measure 6 has a flyer placed in its text cell instead of a name. Measures 1–6 are marked blue for
-    the evaluation; measure 7, not marked, has a picture without alt text too."""
+    the evaluation; measure 7, not marked, has a picture without alt text too. The county's coat of
+    arms is placed in a cell beside the title, above the table: no business of the table."""
     layout = Layout({"A": 6, "B": 48, "C": 9, "D": 24}, dict.fromkeys(range(5, 14), 30.0))
     wb = new_workbook()
     ws = wb.active
@@ -212,6 +214,7 @@ def incell_master(directory: Path) -> InCellCase:
         Placed(f"B{r6}", photo, FLYER_ALT),
         Placed(cells["6"], green, "Ampel grün"),
         Placed(cells["7"], green),
+        Placed("D1", _photo_png("#FFD700"), LOGO_ALT),  # the county's coat of arms beside the title
     ]
     for p in placed:
         ws[p.cell] = "#VALUE!"  # openpyxl writes the error as Excel does (t="e"); the picture follows

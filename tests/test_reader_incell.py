@@ -56,7 +56,7 @@ def test_the_fixture_stores_the_pictures_as_excel_does(case):
     assert '<c r="C6" t="e" vm="1"><v>#VALUE!</v></c>' in sheet
     assert {"xl/metadata.xml", "xl/richData/rdrichvalue.xml", "xl/richData/rdrichvaluestructure.xml",
             "xl/richData/richValueRel.xml", "xl/richData/_rels/richValueRel.xml.rels"} <= names
-    assert sum(n.startswith("xl/media/") for n in names) == 4  # green, red, yellow, the photo: shared
+    assert sum(n.startswith("xl/media/") for n in names) == 5  # green, red, yellow, photo, arms: shared
 
 
 def test_a_picture_in_the_ampel_cell_is_read_by_its_alt_text_or_named_at_its_cell(case):
@@ -87,7 +87,8 @@ def test_a_picture_in_another_column_is_no_text_and_is_named(case):
     assert not any("#VALUE!" in (m.text + m.bemerkung) for m in k.massnahmen)
     report = ampel_xl.validate(k)
     named = {f.cell: f.message for f in report.findings if f.code == "picture-in-cell"}
-    assert set(named) == {"D11", "B12"}
+    assert set(named) == {"D11", "B12"}  # not the coat of arms beside the title, above the table
+    assert k.felder[0].title == "Handlungsfeld Gesundheit"
     assert f"Alternativtext „{PHOTO_ALT}“" in named["D11"] and f"Alternativtext „{FLYER_ALT}“" in named["B12"]
 
 

@@ -222,7 +222,8 @@ class WorkbookReader:
                 layout.read_table(header_end)
             draft = layout.draft
             draft.anomalies.extend(grid.uncached_anomalies(sref.name, _status_formulas(draft)))
-            draft.anomalies.extend(grid.placed_anomalies(sref.name, (m.evidence.cell for m in draft.measures)))
+            draft.anomalies.extend(grid.placed_anomalies(sref.name, draft.header_row,
+                                                         (m.evidence.cell for m in draft.measures)))
             # frozen at once, so that a sheet's drafts never outlive it (a large master would keep
             # two objects per measure alive for nothing); the workbook-wide decisions follow below
             fields.append((_freeze(draft), hidden))
