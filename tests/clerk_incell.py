@@ -73,10 +73,12 @@ class Placed:
     alt: str = ""
 
 
-def place_in_cells(path: Path, sheet_no: int, placed: list[Placed]) -> None:
+def place_in_cells(path: Path, sheet_no: int, placed: list[Placed], split: bool = False) -> None:
     """Write ``placed`` into the saved workbook as Excel 365 does: each cell (already ``t="e"``
     ``#VALUE!``) gets ``vm``, and the metadata, rich-value, relationship and media parts are added.
-    Identical pictures share one image part, as in Excel."""
+    Identical pictures share one image part, as in Excel. ``split``: one structure for the pictures
+    without alt text and one (with the key ``Text``) for those with, each rich value naming its own
+    (``rv s=``), instead of one structure with ``Text`` whose values may stop short of it."""
     with zipfile.ZipFile(path) as zf:
         parts = {n: zf.read(n) for n in zf.namelist()}
     sheet = f"xl/worksheets/sheet{sheet_no}.xml"
@@ -90,7 +92,8 @@ def place_in_cells(path: Path, sheet_no: int, placed: list[Placed]) -> None:
         assert m and 't="e"' in m.group(1), f"{p.cell} must hold #VALUE! (t=\"e\") before a picture is placed"
         xml = xml[:m.start()] + f'<c r="{p.cell}"{m.group(1)} vm="{vm}"{m.group(2)}>' + xml[m.end():]
         rel = images.setdefault(p.png, len(images))
-        rvs.append(f'<rv s="0"><v>{rel}</v><v>5</v>' + (f"<v>{escape(p.alt)}</v>" if p.alt else "") + "</rv>")
+        s = 1 if split and p.alt else 0
+        rvs.append(f'<rv s="{s}"><v>{rel}</v><v>5</v>' + (f"<v>{escape(p.alt)}</v>" if p.alt else "") + "</rv>")
     parts[sheet] = xml.encode()
     for png, i in images.items():
         parts[f"xl/media/image{first_media + i}.png"] = png
@@ -108,10 +111,12 @@ def place_in_cells(path: Path, sheet_no: int, placed: list[Placed]) -> None:
         + "</valueMetadata></metadata>").encode()
     parts["xl/richData/rdrichvalue.xml"] = (
         f'{HEAD}<rvData xmlns="{RICHDATA}" count="{n}">{"".join(rvs)}</rvData>').encode()
+    keys = '<k n="_rvRel:LocalImageIdentifier" t="i"/><k n="CalcOrigin" t="i"/>'
+    structures = ([keys, keys + '<k n="Text" t="s"/>'] if split
+                  else [keys + ('<k n="Text" t="s"/>' if with_text else "")])
     parts["xl/richData/rdrichvaluestructure.xml"] = (
-        f'{HEAD}<rvStructures xmlns="{RICHDATA}" count="1"><s t="_localImage">'
-        '<k n="_rvRel:LocalImageIdentifier" t="i"/><k n="CalcOrigin" t="i"/>'
-        + ('<k n="Text" t="s"/>' if with_text else "") + "</s></rvStructures>").encode()
+        f'{HEAD}<rvStructures xmlns="{RICHDATA}" count="{len(structures)}">'
+        + "".join(f'<s t="_localImage">{k}</s>' for k in structures) + "</rvStructures>").encode()
     parts["xl/richData/rdRichValueTypes.xml"] = (
         f'{HEAD}<rvTypesInfo xmlns="{RICHDATA2}" '
         'xmlns:mc="http://schemas.openxmlformats.org/markup-compatibility/2006" mc:Ignorable="x" '
@@ -178,7 +183,7 @@ def _photo_png(sky: str = "#87CEEB") -> bytes:
     return out.getvalue()
 
 
-def incell_master(directory: Path) -> InCellCase:
+def incell_master(directory: Path, split: bool = False) -> InCellCase:
     """A field sheet whose Ampel cells hold traffic-light pictures placed in the cell: alt text
     „Grün“ and „Ampel rot“ read as those statuses, one picture without alt text is named at its cell
     (the measure has no status), one „Ampel rot“ sits in a cell the clerk also filled green (two
@@ -223,9 +228,9 @@ def incell_master(directory: Path) -> InCellCase:
     for nr in ("1", "2", "3", "4", "5", "6"):
         ws[f"A{cells[nr][1:]}"].fill = solid(BLUE)  # marked for the evaluation
     ws["A4"].font = Font(bold=True)
-    path = directory / "bild_in_zelle.xlsx"
+    path = directory / ("bild_in_zelle_zwei_strukturen.xlsx" if split else "bild_in_zelle.xlsx")
     wb.save(path)
-    place_in_cells(path, 1, placed)
+    place_in_cells(path, 1, placed, split)
     return InCellCase(
         path,
         {"1": "Grün", "2": "Rot", "3": None, "4": "Rot", "5": "Gelb", "6": "Grün", "7": None},

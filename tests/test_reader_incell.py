@@ -77,6 +77,16 @@ def test_a_picture_in_the_ampel_cell_is_read_by_its_alt_text_or_named_at_its_cel
     assert by_nr["4"].status.label == "Rot"  # the picture precedes the fill, as a picture over the cell does
 
 
+def test_one_structure_per_kind_of_picture_reads_the_same(case, tmp_path):
+    """Rich values of two structures (pictures without and with the key ``Text``) read as one."""
+    split = incell_master(tmp_path, split=True)
+    with zipfile.ZipFile(split.path) as zf:
+        assert zf.read("xl/richData/rdrichvaluestructure.xml").count(b'<s t="_localImage">') == 2
+    k = ampel_xl.read(split.path)
+    assert _statuses(k) == case.statuses
+    assert _findings(k) == _expected(case)
+
+
 def test_a_picture_in_another_column_is_no_text_and_is_named(case):
     k = ampel_xl.read(case.path)
     by_nr = {m.nr: m for m in k.massnahmen}
