@@ -15,7 +15,9 @@ is green, yellow or red counts as the cell's colour (``form``); a picture there 
 text or name when that is a status word, else named at its cell (``bild``); whatever else lies over
 the cell (a shape without fill or in another colour, one that only overlaps it) is kept as an
 unreadable channel, so that nothing drawn over a status cell goes unmentioned where the measure
-has no status.
+has no status. A picture placed IN a cell (Excel 365 „Bild in Zelle platzieren“,
+:attr:`.parts.SheetPart.pictures`) is kept by its cell (:attr:`Drawings.cells`) and read the same
+way, first (channel case ``zelle``).
 """
 
 from __future__ import annotations

@@ -12,8 +12,11 @@ formatting and data validation, rich-text runs, the row styles) and its import a
 quarter of a second, so the parts are read here directly.
 
 What comes out is plain data: :class:`WorkbookParts` (sheets, styles, theme, shared strings,
-properties) and, per sheet, :class:`SheetPart` (the cells as stored, merged ranges, row
-attributes and the raw elements of conditional formatting, data validation and ``extLst``).
+properties, the pictures placed in cells) and, per sheet, :class:`SheetPart` (the cells as stored,
+merged ranges, row attributes and the raw elements of conditional formatting, data validation and
+``extLst``). A picture placed in a cell (Excel 365, stored as the error ``#VALUE!`` with ``vm``) is
+read as an empty cell with its picture (:func:`read_cell_pictures`), never as the error text; the
+``vm`` is looked at only in error cells, so the common cells cost nothing more.
 """
 
 from __future__ import annotations
