@@ -285,6 +285,19 @@ STATUS_TEXT_MINOR = _t(
 STATUS_TEXT_MINOR_USED = _t(
     "status-text-minor", W, _WORD_MINOR_TITLE,
     _WORD_MESSAGE + " Verwendet wird {status} aus der Farbe bzw. dem Symbol.", _WORD_HINT, variant="verwendet")
+_ERROR_MESSAGE = "{label}: Die Ampel-Zelle zeigt den Fehlerwert „{name}“, keinen Status."
+_ERROR_HINT = ("Ein Fehlerwert ist kein Status: prüfen Sie die Formel der Zelle oder tragen Sie den Status ein. Stand "
+               "dort ein Bild in der Zelle (Excel 365), hat ein Programm ohne diese Funktion (z. B. LibreOffice) es "
+               "beim Speichern durch den Fehlerwert ersetzt: Bild neu einfügen oder den Status eintragen.")
+STATUS_ERROR_VALUE = _t(
+    "status-text-unknown", E,
+    "Der Text einer Ampel-Zelle ist kein bekanntes Status-Wort (lässt sich über das Blatt „Legende“ beibringen).",
+    _ERROR_MESSAGE, _ERROR_HINT, variant="fehler")
+STATUS_ERROR_VALUE_MINOR = _t("status-text-minor", W, _WORD_MINOR_TITLE, _ERROR_MESSAGE, _ERROR_HINT,
+                              variant="fehler")
+STATUS_ERROR_VALUE_USED = _t(
+    "status-text-minor", W, _WORD_MINOR_TITLE,
+    _ERROR_MESSAGE + " Verwendet wird {status} aus der Farbe bzw. dem Symbol.", _ERROR_HINT, variant="fehler-verwendet")
 ICON_UNKNOWN = _t(
     "icon-unknown", E, "Ein Symbol der bedingten Formatierung (Symbolsatz) steht für keinen Status.",
     "{label}: Die bedingte Formatierung zeigt das Symbol {raw}, das für keinen Status steht.",
@@ -377,6 +390,24 @@ _DRAWING_MINOR_TITLE = (_DRAWING_TITLE + "; der Status steht aber fest (aus eine
 DRAWING_MINOR = _t("drawing-over-cell-minor", I, _DRAWING_MINOR_TITLE, _DRAWING_FORM, _DRAWING_FORM_HINT)
 DRAWING_MINOR_PICTURE = _t(
     "drawing-over-cell-minor", I, _DRAWING_MINOR_TITLE, _DRAWING_BILD, _DRAWING_BILD_HINT, variant="bild")
+_PLACED_BILD = "{label}: In der Ampel-Zelle steht ein Bild{alt}; ein Bild wird nicht als Status gelesen."
+_PLACED_BILD_HINT = ("Bild in der Zelle – Ampel als Farbe oder Wort eintragen, oder dem Bild den Alternativtext "
+                     "„Grün“, „Gelb“ oder „Rot“ geben (Rechtsklick auf die Zelle › Bild in Zelle › Alternativtext).")
+DRAWING_IN_CELL_PICTURE = _t(
+    "drawing-over-cell", W, _DRAWING_TITLE + "; die Maßnahme hat sonst keinen Status.",
+    _PLACED_BILD, _PLACED_BILD_HINT, variant="zelle")
+DRAWING_MINOR_IN_CELL = _t(
+    "drawing-over-cell-minor", I, _DRAWING_MINOR_TITLE, _PLACED_BILD, _PLACED_BILD_HINT, variant="zelle")
+PICTURE_IN_CELL = _t(
+    "picture-in-cell", I, "Eine Zelle enthält ein Bild (in der Zelle platziert); es wird nicht als Text gelesen.",
+    "Die Zelle enthält ein Bild{alt}; ein Bild in der Zelle wird nicht als Text gelesen, die Zelle gilt als leer.",
+    "Tragen Sie den Text in die Zelle ein; ein Bild kann daneben in einer eigenen Spalte stehen.")
+RICH_DATA_DAMAGED = _t(
+    "rich-data-damaged", W,
+    "Der Teil der Datei, in dem Excel die Bilder in Zellen speichert, fehlt oder ist beschädigt.",
+    "Der Teil „{part}“ der Datei {what}; die Zellen mit einem Bild in der Zelle werden als Bild ohne "
+    "Alternativtext gelesen.",
+    "Öffnen Sie den Master in Excel, prüfen Sie die Bilder in den Zellen und speichern Sie ihn erneut.")
 ROW_HIDDEN = _t(
     "row-hidden", W, "Eine Maßnahme steht in einer ausgeblendeten Zeile; sie wird mitgezählt.",
     "Maßnahme Nr. {nr} steht in einer ausgeblendeten Zeile (Zeile {row}) und wird mitgezählt.",
@@ -558,13 +589,15 @@ CHANNEL_KINDS: dict[str, ChannelKind] = {
     "wort": ChannelKind(
         "Wort", "der Text sagt „{text}“{named}", "der Text „{raw}“",
         {"": Unread(STATUS_TEXT_UNKNOWN, STATUS_TEXT_MINOR, STATUS_TEXT_MINOR_USED),
-         "mehrdeutig": Unread(STATUS_AMBIGUOUS), "buchstabe": Unread(STATUS_AMBIGUOUS_LETTER)}),
+         "mehrdeutig": Unread(STATUS_AMBIGUOUS), "buchstabe": Unread(STATUS_AMBIGUOUS_LETTER),
+         "fehler": Unread(STATUS_ERROR_VALUE, STATUS_ERROR_VALUE_MINOR, STATUS_ERROR_VALUE_USED)}),
     "formel": ChannelKind("Formel", "die Formel ergibt „{raw}“", "die Formel", {"": Unread(FORMULA_UNCACHED)}),
     "bild": ChannelKind(
-        "Bild über der Zelle", "das Bild „{name}“ über der Zelle heißt „{raw}“ ({status})",
+        "Bild in oder über der Zelle", "das Bild „{name}“ heißt „{raw}“ ({status})",
         "das Bild „{name}“",
         {"": Unread(DRAWING_OVER_CELL_PICTURE, DRAWING_MINOR_PICTURE, explains=False),
-         "teilweise": Unread(DRAWING_OVER_CELL_PICTURE, DRAWING_MINOR_PICTURE, explains=False, only_missing=True)}),
+         "teilweise": Unread(DRAWING_OVER_CELL_PICTURE, DRAWING_MINOR_PICTURE, explains=False, only_missing=True),
+         "zelle": Unread(DRAWING_IN_CELL_PICTURE, DRAWING_MINOR_IN_CELL, explains=False)}),
     "textfeld": ChannelKind(
         "Textfeld über der Zelle", "das Textfeld „{name}“ über der Zelle sagt „{text}“{named}",
         "der Text „{raw}“ des Textfelds „{name}“"),

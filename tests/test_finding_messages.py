@@ -28,6 +28,7 @@ import ampel_xl
 from ampel_xl.findings import FINDING_TYPES
 from builders import BLUE, GREEN, RED, FieldSheet, build, simple_field, solid
 from clerk_drawings import ellipses, pictures
+from clerk_incell import damaged, incell_master
 from clerk_layout import LAYOUT_CASE_IDS, build_layout_case
 from clerk_masters import CASE_IDS, build_case
 
@@ -114,6 +115,15 @@ def _unmarked() -> FieldSheet:
     return f
 
 
+def _error_values() -> FieldSheet:
+    """Ampel cells that show an error value: where LibreOffice dropped a picture placed in the cell
+    (#VALUE!), a lookup that found nothing (#N/A); in and out of the evaluation, one beside a fill."""
+    f = _status(status="#VALUE!", blue="nr")
+    f.measure(2, "mit Farbe", status="#VALUE!", fill=GREEN, blue="nr")
+    f.measure(3, "nicht in der Auswertung", status="#N/A")
+    return f
+
+
 def _ambiguous() -> FieldSheet:
     f = _status(status="G")
     f.measure(2, "b", status="Grün/Gelb")
@@ -197,6 +207,7 @@ PLANTED: dict[str, Callable[[Path], Path]] = {
     "status-missing-unmarked-and-minor": _one(_unmarked()),
     "text-unknown": _one(_status(status="in Klärung")),
     "text-unknown-with-fill": _one(_status(status="in Klärung", fill=GREEN)),
+    "error-values": _one(_error_values()),
     "symbol-colour-unknown": _with_font(_one(_status(status="●")), "C6", "7030A0"),
     "symbol-colour-unknown-with-fill": _with_font(_one(_status(status="●", fill=GREEN)), "C6", "7030A0"),
     "symbol-colour-unmarked": _with_font(_one(_unmarked()), "C9", "7030A0"),
@@ -216,6 +227,8 @@ PLANTED: dict[str, Callable[[Path], Path]] = {
     "open-in-excel": _open_in_excel,
     "drawn-ellipses": lambda d: ellipses(d).path,
     "drawn-pictures": lambda d: pictures(d).path,
+    "pictures-in-cells": lambda d: incell_master(d).path,
+    "pictures-in-cells-damaged": lambda d: damaged(incell_master(d), d, "teil-fehlt"),
 }
 
 BUNDLED = {"beispiel": ROOT / "workbooks" / "Beispiel_Ampel-Master.xlsx",

@@ -25,6 +25,7 @@ from openpyxl.worksheet.datavalidation import DataValidation
 import ampel_xl
 import clerk_displayed
 import clerk_drawings
+import clerk_incell
 import clerk_konzept
 from builders import GREEN, RED, YELLOW
 from clerk_masters import CASE_IDS, build_case
@@ -88,8 +89,9 @@ def reading(path: Path) -> dict:
 
 
 #: Every family of fixture masters besides the clerk masters (the layout masters reverse their own
-#: tabs in tests/test_reader_layout.py): displayed cells, drawings, Konzept sheets.
+#: tabs in tests/test_reader_layout.py): displayed cells, drawings, pictures in cells, Konzept sheets.
 OTHER_IDS = [*(f"displayed/{cid}" for cid in clerk_displayed.CASE_IDS), "drawings/ellipses", "drawings/pictures",
+             "incell/master", "incell/split",
              *(f"konzept/{name}" for name in clerk_konzept.BUILDERS)]
 
 
@@ -98,12 +100,14 @@ def built(tmp_path_factory) -> dict[str, Path]:
     d = tmp_path_factory.mktemp("clerk_masters_tabs")
     out = {cid: build_case(cid, d).path for cid in CASE_IDS}
     out["beispiel"] = EXAMPLE
-    for sub in ("displayed", "ellipses", "pictures"):
+    for sub in ("displayed", "ellipses", "pictures", "incell", "incell-split"):
         (d / sub).mkdir()
     for cid in clerk_displayed.CASE_IDS:
         out[f"displayed/{cid}"] = clerk_displayed.build_case(cid, d / "displayed").path
     out["drawings/ellipses"] = clerk_drawings.ellipses(d / "ellipses").path
     out["drawings/pictures"] = clerk_drawings.pictures(d / "pictures").path
+    out["incell/master"] = clerk_incell.incell_master(d / "incell").path
+    out["incell/split"] = clerk_incell.incell_master(d / "incell-split", split=True).path
     for name, builder in clerk_konzept.BUILDERS.items():
         out[f"konzept/{name}"] = builder(d / f"konzept-{name}.xlsx").case.path
     return out

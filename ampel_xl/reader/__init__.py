@@ -55,7 +55,7 @@ from ..vocabulary import Lesson
 from . import parts
 from .colors import ColorClass, ColorResolver, Theme, classify
 from .conditional import ConditionalFormats, Dxf, parse_dxfs
-from .drawings import read_drawings
+from .drawings import read_drawings, rich_data_anomalies
 from .grid import Grid, col_letter, text_of
 from .konzept import META, FoundField, read_konzept
 from .layout import FieldLayout, MeasureDraft, SheetDraft, find_title, match_title, norm, template_sheet
@@ -116,7 +116,7 @@ def read(path: str | os.PathLike[str]) -> Konzept:
     except _DAMAGE as exc:
         raise _damaged(path, exc) from exc
     try:
-        return WorkbookReader(wb, path).run(_open_elsewhere(path))
+        return WorkbookReader(wb, path).run(_open_elsewhere(path) + rich_data_anomalies(wb))
     except ReadError:
         raise
     except _DAMAGE as exc:
@@ -307,12 +307,14 @@ class WorkbookReader:
                 s.grid = s.layout = None
                 continue
             if s.ref.part is not None:  # (a field sheet always has its part)
-                grid.drawn = read_drawings(wb, s.ref.part, lessons.resolver.theme)
+                grid.drawn = read_drawings(wb, s.ref.part, lessons.resolver.theme, grid.part.pictures)
             layout.read_labels(layout.draft.header_row or (grid.max_row + 1))
             if s.header_end is not None:
                 layout.read_table(s.header_end, status)
             draft = layout.draft
             draft.anomalies.extend(grid.uncached_anomalies(s.ref.name, _status_formulas(draft)))
+            draft.anomalies.extend(grid.placed_anomalies(s.ref.name, draft.header_row,
+                                                         (m.evidence.cell for m in draft.measures)))
             table_rows += draft.table_rows
             if table_rows > MAX_TABLE_ROWS:
                 limit = f"{MAX_TABLE_ROWS:,}".replace(",", ".")

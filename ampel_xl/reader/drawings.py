@@ -15,7 +15,9 @@ is green, yellow or red counts as the cell's colour (``form``); a picture there 
 text or name when that is a status word, else named at its cell (``bild``); whatever else lies over
 the cell (a shape without fill or in another colour, one that only overlaps it) is kept as an
 unreadable channel, so that nothing drawn over a status cell goes unmentioned where the measure
-has no status.
+has no status. A picture placed IN a cell (Excel 365 „Bild in Zelle platzieren“,
+:attr:`.parts.SheetPart.pictures`) is kept by its cell (:attr:`Drawings.cells`) and read the same
+way, first (channel case ``zelle``).
 """
 
 from __future__ import annotations
@@ -28,10 +30,11 @@ from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from xml.etree.ElementTree import Element
 
-from ..model import Channel, Status
+from ..findings import RICH_DATA_DAMAGED
+from ..model import Anomaly, Channel, Status
 from ..vocabulary import COLOUR_WORDS
 from .colors import ColorClass, Theme, _scheme_color, classify
-from .parts import PartMissing, WorkbookParts, _parse, _rels, _Streamed
+from .parts import CellPicture, PartMissing, WorkbookParts, _parse, _rels, _Streamed
 from .refs import CellRange
 
 EMU_PER_PIXEL = 9525
@@ -56,6 +59,8 @@ class Drawn:
     fill: str | None
     box: tuple[int, int, int, int]
     text: str = ""
+    in_cell: bool = False
+    """A picture placed in the cell (Excel 365 „Bild in Zelle platzieren“), not drawn over it."""
 
 
 class _Sizes:
@@ -204,9 +209,12 @@ class _Rows:
 class Drawings:
     """The drawings of one sheet, looked up by the cells they lie over."""
 
-    def __init__(self, items: list[Drawn], sizes: _Sizes | None) -> None:
+    def __init__(self, items: list[Drawn], sizes: _Sizes | None,
+                 cells: dict[tuple[int, int], Drawn] | None = None) -> None:
         self.items = items
         self.sizes = sizes
+        self.cells: dict[tuple[int, int], Drawn] = cells or {}
+        """The pictures placed in cells, by (row, col)."""
         self._rows: _Rows | None = None
         self._order = {id(d): i for i, d in enumerate(items)}
         if sizes is not None and items:
@@ -214,11 +222,19 @@ class Drawings:
                                 for d in items])
 
     def __bool__(self) -> bool:
-        return bool(self.items)
+        return bool(self.items or self.cells)
 
     def over(self, c0: int, r0: int, c1: int, r1: int) -> Iterator[tuple[Drawn, bool]]:
-        """Each drawing that lies over the cells c0:r0…c1:r1 (a cell or its merged range), with
-        whether it is that cell's own mark: its centre inside, and not much larger than the cell."""
+        """Each picture placed in the cells c0:r0…c1:r1 (a cell or its merged range), then each
+        drawing that lies over them, with whether it is that cell's own mark: in the cell, or its
+        centre inside and not much larger than the cell."""
+        if self.cells:
+            if (r1 - r0 + 1) * (c1 - c0 + 1) <= len(self.cells):
+                placed = [d for r in range(r0, r1 + 1) for c in range(c0, c1 + 1) if (d := self.cells.get((r, c)))]
+            else:
+                placed = [d for (r, c), d in self.cells.items() if r0 <= r <= r1 and c0 <= c <= c1]
+            for d in placed:
+                yield d, True
         if self.sizes is None or self._rows is None:
             return
         sizes = self.sizes
@@ -245,21 +261,25 @@ def _judge(d: Drawn, left: int, top: int, right: int, bottom: int) -> Iterator[t
 NO_DRAWINGS = Drawings([], None)
 
 
-def read_drawings(wb: WorkbookParts, sheet_part: str, theme: Theme) -> Drawings:
+def read_drawings(wb: WorkbookParts, sheet_part: str, theme: Theme,
+                  placed: dict[tuple[int, int], CellPicture] | None = None) -> Drawings:
     """The shapes and pictures of the sheet stored at ``sheet_part``: its ``<drawing r:id>`` through
-    the sheet's relationships; none when it has no drawing. Damage raises as any part's does (the
-    caller turns it into a German message)."""
+    the sheet's relationships; none when it has no drawing. ``placed``: the pictures placed in the
+    sheet's cells (:attr:`~.parts.SheetPart.pictures`), kept by their cells. Damage raises as any
+    part's does (the caller turns it into a German message)."""
+    cells = {at: Drawn("bild", "", pic.alt, None, (0, 0, 0, 0), in_cell=True) for at, pic in (placed or {}).items()}
+    none = Drawings([], None, cells) if cells else NO_DRAWINGS
     rels = {rid: p for rid, (t, p) in _rels(wb.zf, sheet_part).items() if t.endswith("/drawing")}
     if not rels:
-        return NO_DRAWINGS
+        return none
     sizes, rid = _sheet_sizes(wb, sheet_part)
     drawing = rels.get(rid or "")
     if drawing is None or drawing not in wb.zf.NameToInfo:
-        return NO_DRAWINGS
+        return none
     try:
         root = _parse(wb.zf, drawing)
     except PartMissing:
-        return NO_DRAWINGS
+        return none
     items: list[Drawn] = []
     for anchor in root:
         if _local(anchor.tag) not in ("twoCellAnchor", "oneCellAnchor", "absoluteAnchor"):
@@ -269,7 +289,7 @@ def read_drawings(wb: WorkbookParts, sheet_part: str, theme: Theme) -> Drawings:
             continue
         for el in _content(anchor):
             _collect(el, box, theme, items, None)
-    return Drawings(items, sizes) if items else NO_DRAWINGS
+    return Drawings(items, sizes, cells) if items else none
 
 
 def _anchor_box(anchor: Element, sizes: _Sizes) -> tuple[int, int, int, int] | None:
@@ -460,8 +480,9 @@ def drawn_channels(drawings: Drawings, cells: CellRange, where: str,
             said = None
             if centred:
                 said = _picture_says(d.alt, word) or _picture_says(d.name, word)
-            out.append(Channel("bild", said, d.alt, where, said is not None, "" if centred else "teilweise",
-                               d.name or "Bild"))
+            case = "zelle" if d.in_cell else "" if centred else "teilweise"
+            out.append(Channel("bild", said, d.alt, where, said is not None, case,
+                               d.name or (f"Bild in Zelle {where}" if d.in_cell else "Bild")))
             continue
         name = d.name or "Form"
         if not centred:
@@ -478,6 +499,15 @@ def drawn_channels(drawings: Drawings, cells: CellRange, where: str,
             out.append(Channel("form", None, d.fill or "", where, False,
                                "ohne" if cls is ColorClass.NEUTRAL else "farbe", name, d.fill))
     return out
+
+
+def rich_data_anomalies(wb: WorkbookParts) -> list[Anomaly]:
+    """The finding of a missing or damaged part of the pictures placed in cells."""
+    if wb.rich_damage is None:
+        return []
+    part, what = wb.rich_damage
+    return [Anomaly.of(RICH_DATA_DAMAGED, None, None, None, part=part,
+                       what="fehlt" if what == "fehlt" else "ist beschädigt")]
 
 
 _COLOUR_NAMES = {

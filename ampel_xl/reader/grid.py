@@ -25,7 +25,7 @@ import functools
 from collections.abc import Iterable
 from typing import Any, NamedTuple
 
-from ..findings import FORMULA_NO_RESULT
+from ..findings import FORMULA_NO_RESULT, PICTURE_IN_CELL, short
 from ..model import Anomaly
 from .colors import ColorClass, ColorResolver, classify
 from .drawings import NO_DRAWINGS, Drawings
@@ -254,6 +254,19 @@ class Grid:
         skip = set(named)
         return [Anomaly.of(FORMULA_NO_RESULT, sheet, a1, row) for row, col in self.uncached()
                 if (a1 := ref(col, row)) not in skip]
+
+    def placed_anomalies(self, sheet: str, header_row: int | None, status_cells: Iterable[str | None]) -> list[Anomaly]:
+        """A finding at every picture placed in a cell (Excel 365 „Bild in Zelle platzieren“) of the
+        table, from its header row ``header_row`` down, but the measures' status cells
+        (``status_cells``, A1), whose pictures are status channels: in a Nr., text or Bemerkung cell
+        a picture is no text, the cell reads as empty, and the picture is named there. A picture
+        above the table (a logo beside the title) is none of the table's business."""
+        if not self.drawn.cells or header_row is None:
+            return []
+        skip = set(status_cells)
+        return [Anomaly.of(PICTURE_IN_CELL, sheet, a1, row, alt=f" (Alternativtext „{short(d.alt)}“)" if d.alt else "")
+                for (row, col), d in self.drawn.cells.items()
+                if row >= header_row and (a1 := ref(col, row)) not in skip]
 
     # -- structure -----------------------------------------------------------------------
     @property

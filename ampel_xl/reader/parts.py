@@ -12,8 +12,11 @@ formatting and data validation, rich-text runs, the row styles) and its import a
 quarter of a second, so the parts are read here directly.
 
 What comes out is plain data: :class:`WorkbookParts` (sheets, styles, theme, shared strings,
-properties) and, per sheet, :class:`SheetPart` (the cells as stored, merged ranges, row
-attributes and the raw elements of conditional formatting, data validation and ``extLst``).
+properties, the pictures placed in cells) and, per sheet, :class:`SheetPart` (the cells as stored,
+merged ranges, row attributes and the raw elements of conditional formatting, data validation and
+``extLst``). A picture placed in a cell (Excel 365, stored as the error ``#VALUE!`` with ``vm``) is
+read as an empty cell with its picture (:func:`read_cell_pictures`), never as the error text; the
+``vm`` is looked at only in error cells, so the common cells cost nothing more.
 """
 
 from __future__ import annotations
@@ -25,6 +28,7 @@ import os
 import posixpath
 import re
 import zipfile
+import zlib
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from typing import IO, Any, cast
@@ -502,6 +506,10 @@ class WorkbookParts:
     modified: _dt.datetime | None
     defined_names: dict[str, str] = field(default_factory=dict)
     """Workbook-wide defined names (case-folded) → their formula text."""
+    cell_pictures: dict[int, CellPicture] = field(default_factory=dict)
+    """Pictures placed in cells (Excel 365 „Bild in Zelle platzieren“), by the ``vm`` index of their cells."""
+    rich_damage: tuple[str, str] | None = None
+    """(part, what) when the parts of the rich values (pictures in cells) are missing or damaged."""
 
     def close(self) -> None:
         self.zf.close()
@@ -567,11 +575,111 @@ def open_workbook(path: str | os.PathLike[str] | IO[bytes]) -> WorkbookParts:
         for dn in wb.iterfind(f"{_M}definedNames/{_M}definedName"):
             if dn.get("localSheetId") is None and (name := dn.get("name")) and dn.text:
                 names[name.casefold()] = dn.text.strip()
+        pictures, damage = read_cell_pictures(zf, rels)
         return WorkbookParts(zf, sheets, Styles.from_root(styles_root), theme_xml, strings, rich, date1904, modified,
-                             names)
+                             names, pictures, damage)
     except BaseException:
         zf.close()
         raise
+
+
+# --------------------------------------------------------------------------------------------
+# Pictures placed in cells (Excel 365 „Bild in Zelle platzieren“)
+
+_RD = "{http://schemas.microsoft.com/office/spreadsheetml/2017/richdata}"
+_RICH_VALUE = "XLRICHVALUE"
+
+
+@dataclass(frozen=True, slots=True)
+class CellPicture:
+    """A picture placed in a cell: its image part in the zip (``""`` where none is found) and its
+    alternative text (the rich value's ``Text`` key, ``""`` where it has none)."""
+
+    image: str
+    alt: str
+
+
+DAMAGED_PICTURE = CellPicture("", "")
+"""What an error cell with value metadata is read as while the parts of the rich values are damaged."""
+
+
+def read_cell_pictures(zf: zipfile.ZipFile, rels: dict[str, tuple[str, str]]
+                       ) -> tuple[dict[int, CellPicture], tuple[str, str] | None]:
+    """The pictures placed in cells, by the ``vm`` index (1-based) of their cells, as Excel writes
+    them: ``xl/metadata.xml`` (``valueMetadata/bk/rc`` → the ``XLRICHVALUE`` entry of
+    ``futureMetadata`` → ``xlrd:rvb i``), ``xl/richData/rdrichvalue.xml`` (``rv s=`` a structure of
+    ``rdrichvaluestructure.xml``, ``_localImage`` with the keys ``_rvRel:LocalImageIdentifier``,
+    ``CalcOrigin`` and, in newer builds, ``Text``), ``xl/richData/richValueRel.xml`` and its
+    relationships to ``xl/media/imageN.png``. A rich value of another structure (a linked data
+    type) is no picture. Missing or damaged parts give (part, what) instead of raising."""
+    by_type: dict[str, str] = {}
+    for t, target in rels.values():
+        by_type.setdefault(t.rsplit("/", 1)[-1].casefold(), target)
+    meta = by_type.get("sheetmetadata")
+    if meta is None:
+        return {}, None
+    current = meta
+    try:
+        root = _parse(zf, meta)
+        types = [el.get("name") or "" for el in root.iter(_M + "metadataType")]
+        future: list[int | None] = []
+        for fm in root.iter(_M + "futureMetadata"):
+            if fm.get("name") == _RICH_VALUE:
+                for bk in fm.iter(_M + "bk"):
+                    rvb = next((e for e in bk.iter(_RD + "rvb")), None)
+                    future.append(int(rvb.get("i") or "") if rvb is not None else None)
+        by_vm: dict[int, int] = {}
+        for n, bk in enumerate(root.iterfind(f"{_M}valueMetadata/{_M}bk"), start=1):
+            rc = bk.find(_M + "rc")
+            if rc is None:
+                continue
+            ti, v = int(rc.get("t") or ""), int(rc.get("v") or "")
+            if not 1 <= ti <= len(types):
+                raise IndexError(f"metadata type {ti} of {len(types)}")
+            if types[ti - 1] == _RICH_VALUE:
+                if not 0 <= v < len(future):
+                    raise IndexError(f"rich value block {v} of {len(future)}")
+                i = future[v]
+                if i is not None:
+                    by_vm[n] = i
+        if not by_vm:
+            return {}, None
+        current = by_type.get("rdrichvalue", "xl/richData/rdrichvalue.xml")
+        values = _parse(zf, current).findall(_RD + "rv")
+        current = by_type.get("rdrichvaluestructure", "xl/richData/rdrichvaluestructure.xml")
+        structures = [(st.get("t") or "", [k.get("n") or "" for k in st.findall(_RD + "k")])
+                      for st in _parse(zf, current).findall(_RD + "s")]
+        current = by_type.get("richvaluerel", "xl/richData/richValueRel.xml")
+        rel_ids = [_attr(el, "id") or "" for el in _parse(zf, current) if _local(el.tag) == "rel"]
+        targets = _rels(zf, current)
+        current = by_type.get("rdrichvalue", "xl/richData/rdrichvalue.xml")  # what a wrong index points into
+        pictures: dict[int, CellPicture] = {}
+        for vm, i in by_vm.items():
+            if not 0 <= i < len(values):
+                raise IndexError(f"rich value {i} of {len(values)}")
+            rv = values[i]
+            st = int(rv.get("s") or "")
+            if not 0 <= st < len(structures):
+                raise IndexError(f"structure {st} of {len(structures)}")
+            kind, keys = structures[st]
+            stored = [v.text or "" for v in rv.findall(_RD + "v")]
+            if len(stored) > len(keys):
+                raise ValueError(f"rich value of {len(stored)} values, its structure has {len(keys)} keys")
+            fields = dict(zip(keys, stored, strict=False))
+            ident = next((v for k, v in fields.items() if k.startswith("_rvRel:") and k.endswith("ImageIdentifier")),
+                         None)
+            if ident is None and not kind.casefold().endswith("image"):
+                continue  # a linked data type (stocks, geography), no picture
+            rel = int(ident) if ident else -1
+            rid = rel_ids[rel] if 0 <= rel < len(rel_ids) else ""
+            image = targets.get(rid, ("", ""))[1]
+            alt = " ".join(fields.get("Text", "").split())
+            pictures[vm] = CellPicture(image if image in zf.NameToInfo else "", alt)
+        return pictures, None
+    except PartMissing:
+        return {}, (current, "fehlt")
+    except (ValueError, SyntaxError, KeyError, IndexError, OSError, EOFError, zipfile.BadZipFile, zlib.error):
+        return {}, (current, "beschädigt")
 
 
 def _core_modified(zf: zipfile.ZipFile, root_rels: dict[str, tuple[str, str]]) -> _dt.datetime | None:
@@ -637,6 +745,9 @@ class SheetPart:
     by (row, col)."""
     hidden_cols: frozenset[int] = frozenset()
     """The columns that are hidden (by hand or in a collapsed group)."""
+    pictures: dict[tuple[int, int], CellPicture] = field(default_factory=dict)
+    """Pictures placed in cells, by (row, col): such a cell stores the error ``#VALUE!`` with value
+    metadata (``t="e" vm="…"``) and is read as empty, its picture kept here."""
 
 
 _DIGITS = "0123456789"
@@ -661,6 +772,9 @@ def read_sheet(wb: WorkbookParts, part: str) -> SheetPart:
     merged: list[CellRange] = []
     bad: list[tuple[int, int]] = []
     runs_at: dict[tuple[int, int], tuple[Run, ...]] = {}
+    cell_pictures = wb.cell_pictures
+    rich_values = bool(cell_pictures) or wb.rich_damage is not None
+    pictures_at: dict[tuple[int, int], CellPicture] = {}
     row_counter = 0
     stream = _Streamed(wb.zf, part, "sheetData")
     for el in stream:
@@ -753,6 +867,14 @@ def read_sheet(wb: WorkbookParts, part: str) -> SheetPart:
                         value = v
                 else:  # str, e
                     value = _unescape(v)
+                    if rich_values and data_type == "e" and (vm := get("vm")) is not None:
+                        # a picture placed in the cell: what it shows is the picture, not the error
+                        pic = cell_pictures.get(int(vm) if vm.isdigit() else -1)
+                        if pic is None and wb.rich_damage is not None:
+                            pic = DAMAGED_PICTURE
+                        if pic is not None:
+                            pictures_at[(row_counter, col)] = pic
+                            value = None
             if isinstance(value, str) and (not value or value.isspace()):
                 value = None
             if value is None and not formula and not (style_id < n_styles and styles[style_id].painted):
@@ -781,7 +903,7 @@ def read_sheet(wb: WorkbookParts, part: str) -> SheetPart:
                 lo, hi = int(el.get("min") or 0), int(el.get("max") or 0)
                 hidden_cols.update(range(max(lo, 1), min(hi, 16384) + 1))
     return SheetPart(rows, cell_styles, formulas, row_attrs, merged, conditional, ext, validations, bad, uncached,
-                     runs_at, hidden_cols=frozenset(hidden_cols))
+                     runs_at, pictures=pictures_at, hidden_cols=frozenset(hidden_cols))
 
 
 _X14_NS = "http://schemas.microsoft.com/office/spreadsheetml/2009/9/main"

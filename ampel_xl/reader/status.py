@@ -17,11 +17,15 @@ import re
 from ..model import Channel, Status, StatusEvidence
 from .colors import ColorClass, classify, color_name
 from .drawings import drawn_channels
+from .formula import ERROR_TEXTS
 from .grid import Grid, ref as _ref, text_of
 from .icons import ICON_SET_NAMES, ICON_SET_STATUSES, Icon
 from .refs import CellRange
 from .words import Words
 
+#: Excel's error values as German Excel shows them.
+ERROR_NAMES = {"#VALUE!": "#WERT!", "#REF!": "#BEZUG!", "#NUM!": "#ZAHL!", "#N/A": "#NV", "#SPILL!": "#ÜBERLAUF!",
+               "#CALC!": "#KALK!", "#GETTING_DATA": "#DATEN_ABRUFEN"}
 #: Texts that are only a symbol: their colour is the status.
 SYMBOLS = frozenset("●⬤■◼▪•◉⚫█▮◆♦★")
 _LEADING_SYMBOL = re.compile("^\\s*[" + "".join(sorted(SYMBOLS)) + "]+\\s*(?=\\S)")
@@ -96,7 +100,11 @@ class StatusReader:
         channels: list[Channel] = []
         reading = None
         if text:
-            if is_symbol(text, shown.font_name):
+            if text in ERROR_TEXTS:
+                # an error value (#VALUE! where LibreOffice dropped a picture placed in the cell, a
+                # formula's #N/A) is no word: it is named as the error German Excel shows
+                channels.append(Channel("wort", None, text, cell_ref, False, "fehler", ERROR_NAMES.get(text, text)))
+            elif is_symbol(text, shown.font_name):
                 font = classify(shown.font_rgb)
                 says = _CLASS_STATUS.get(font)
                 channels.append(Channel("schriftfarbe", says, text, cell_ref, says is not None, "", None,
@@ -128,7 +136,7 @@ class StatusReader:
             channels.append(_fill_channel(kind, shown.fill, shown.fill_class, cell_ref,
                                           "verlauf" if shown.fill_source == "verlauf" else ""))
         channels.extend(Channel("regel", None, rule, cell_ref, False) for rule in shown.unreadable)
-        if grid.drawn.items:
+        if grid.drawn:
             rng = grid.merge_range(row, col) or CellRange(row, col, row, col)
             channels.extend(drawn_channels(grid.drawn, rng, cell_ref, self._word))
         if reading is None:
