@@ -21,7 +21,7 @@ from ampel_xl.xlsx.changes import write_changes
 from ampel_xl.xlsx.history import write_history
 from ampel_xl.xlsx.summary import write_summary
 from render import HAVE_POPPLER, SOFFICE, page_breaks_and_charts, page_image, page_lines, to_pdf
-from share_masters import half_master, long_master, sizes_master
+from share_masters import half_master, long_master, sizes_master, texts_master
 
 pytestmark = [
     pytest.mark.libreoffice,
@@ -179,6 +179,20 @@ def test_summary_pages_of_fields_of_many_sizes(tmp_path):
         for u in f.unterziele:
             first = min(u.massnahmen, key=lambda m: m.row)
             assert _page_of(sp, rf"^Unterziel {u.nr}: ") == _page_of(sp, rf"^{first.nr}\s+Maßnahme {first.nr}:")
+
+
+def test_summary_pages_of_fields_with_every_text(tmp_path):
+    """Einleitung, Sachstand, Highlights and Ausblick (every text the summary shows for proofreading) push
+    the table of Unterziele and its charts down the page: still no page of a field sheet but its last
+    is less than half full, no page holds a single row, and each field's charts print once, whole."""
+    k = read(texts_master(tmp_path / "Textprobe.xlsx"))
+    assert all(f.einleitung and f.ausblick for f in k.felder)
+    out = write_summary(summarize(k), tmp_path / "Zusammenfassung.xlsx")
+    pages = _check_pages(out, tmp_path, "Textprobe – Steuerungsgruppe Integration")
+    _check_fill_and_rows(out, pages, tmp_path)
+    for f in k.felder:
+        sp = _sheet_pages(pages, f.sheet)
+        assert len([i for i, lines in sp if any(f"Ergebnisse {f.name} gesamt" in line for line in lines)]) == 1
 
 
 def test_compare_pages(tmp_path):
