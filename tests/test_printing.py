@@ -20,6 +20,7 @@ from ampel_xl import compare, history, read, summarize
 from ampel_xl.xlsx.changes import write_changes
 from ampel_xl.xlsx.history import write_history
 from ampel_xl.xlsx.summary import write_summary
+from builders import build, simple_field
 from render import HAVE_POPPLER, SOFFICE, page_breaks_and_charts, page_image, page_lines, to_pdf
 from share_masters import half_master, long_master, sizes_master, texts_master
 
@@ -193,6 +194,25 @@ def test_summary_pages_of_fields_with_every_text(tmp_path):
     for f in k.felder:
         sp = _sheet_pages(pages, f.sheet)
         assert len([i for i, lines in sp if any(f"Ergebnisse {f.name} gesamt" in line for line in lines)]) == 1
+
+
+def test_summary_pages_of_fields_with_many_unterziele(tmp_path):
+    """A field of forty or sixty-five Unterziele: its bars are split into charts of at most twenty
+    (the first as many as fit below the table), so no page before them is left almost empty and
+    every bar keeps its label; the charts' titles name which Unterziele each shows, all of them once."""
+    fields = [simple_field("Handlungsfeld Sprache", "Sprache", n_uz=40, per_uz=2),
+              simple_field("Handlungsfeld Arbeit", "Arbeit", n_uz=65, per_uz=1)]
+    k = read(build(tmp_path / "Viele.xlsx", fields,
+                   konzept={"Titel": "Integrationskonzept Probe", "Stand": "01.03.2026", "Kopfzeile": "Viele Ziele"}))
+    out = write_summary(summarize(k), tmp_path / "Zusammenfassung.xlsx")
+    pages = _check_pages(out, tmp_path, "Viele Ziele")
+    _check_fill_and_rows(out, pages, tmp_path)
+    for f in k.felder:
+        text = "\n".join(line for _i, lines in _sheet_pages(pages, f.sheet) for line in lines)
+        spans = [(int(a), int(b)) for a, b in re.findall(
+            rf"Ergebnisse {f.name} je Unterziel \(Unterziel (\d+) bis Unterziel (\d+)\)", text)]
+        assert spans[0][0] == 1 and spans[-1][1] == len(f.unterziele), spans
+        assert all(b - a < 20 for a, b in spans) and all(b + 1 == c for (_a, b), (c, _d) in itertools.pairwise(spans))
 
 
 def test_compare_pages(tmp_path):
