@@ -228,6 +228,20 @@ def test_compare_pages(tmp_path):
     assert all(any(line.startswith("Feld ") and "Art der Änderung" in line for line in p) for p in pages)
 
 
+def test_compare_pages_of_the_example(tmp_path):
+    """The six changes of the example since an earlier Stand print on the page of the summary and the chart:
+    the list begins right below the chart (measured by the rows' real heights, not split for a gap)."""
+    from test_report_changes import earlier_stand
+
+    old = earlier_stand(tmp_path / "Ampel-Master_2024-09.xlsx")
+    changes = compare(old, EXAMPLE)
+    assert len(changes) == 6
+    out = write_changes(changes, tmp_path / "Veränderungen.xlsx")
+    pages = _check_pages(out, tmp_path, read(EXAMPLE).kopfzeile.strip())
+    assert len(pages) == 1, [p[-1] for p in pages]
+    assert any(line.startswith("Kultur & Freizeit") and "Neu" in line for line in pages[0])
+
+
 def test_history_pages(tmp_path):
     stands = [half_master(tmp_path / f"Master_{d}.xlsx", stand=s, kommunen_marked=i != 1)
               for i, (d, s) in enumerate([("2024-10-01", "01.10.2024"), ("2025-03-01", "01.03.2025"),
