@@ -197,11 +197,12 @@ def test_summary_pages_of_fields_with_every_text(tmp_path):
 
 
 def test_summary_pages_of_fields_with_many_unterziele(tmp_path):
-    """A field of forty or sixty-five Unterziele: its bars are split into charts of at most twenty
+    """A field of 21, 40 or 65 Unterziele: its bars are split into charts of five to twenty
     (the first as many as fit below the table), so no page before them is left almost empty and
     every bar keeps its label; the charts' titles name which Unterziele each shows, all of them once."""
     fields = [simple_field("Handlungsfeld Sprache", "Sprache", n_uz=40, per_uz=2),
-              simple_field("Handlungsfeld Arbeit", "Arbeit", n_uz=65, per_uz=1)]
+              simple_field("Handlungsfeld Arbeit", "Arbeit", n_uz=65, per_uz=1),
+              simple_field("Handlungsfeld Bildung", "Bildung", n_uz=21, per_uz=2)]
     k = read(build(tmp_path / "Viele.xlsx", fields,
                    konzept={"Titel": "Integrationskonzept Probe", "Stand": "01.03.2026", "Kopfzeile": "Viele Ziele"}))
     out = write_summary(summarize(k), tmp_path / "Zusammenfassung.xlsx")
@@ -213,6 +214,7 @@ def test_summary_pages_of_fields_with_many_unterziele(tmp_path):
             rf"Ergebnisse {f.name} je Unterziel \(Unterziel (\d+) bis Unterziel (\d+)\)", text)]
         assert spans[0][0] == 1 and spans[-1][1] == len(f.unterziele), spans
         assert all(b - a < 20 for a, b in spans) and all(b + 1 == c for (_a, b), (c, _d) in itertools.pairwise(spans))
+        assert all(b - a >= 4 for a, b in spans), spans  # no chart of one or two bars
 
 
 def test_compare_pages(tmp_path):

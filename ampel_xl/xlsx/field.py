@@ -4,6 +4,7 @@ measure grouped by Unterziel with its status as colour and word."""
 
 from __future__ import annotations
 
+import math
 import re
 from typing import TYPE_CHECKING, Any
 
@@ -202,8 +203,13 @@ def _chunks(ws, row: int, n_uz: int, offset: int, keep: list[int], together: lis
         first -= 1
     if _bars_height(first)[1] > room:
         first = BARS_PER_CHART  # not even a few fit: the charts start the next page
-    starts = [0, *range(first, n_uz, BARS_PER_CHART)]
-    return [range(a, min(b, n_uz)) for a, b in zip(starts, [*starts[1:], n_uz], strict=True)]
+    if n_uz - first < MIN_BARS:  # no chart of one or two bars at the end
+        first = n_uz - MIN_BARS
+    # the rest in charts of equal size
+    rest = n_uz - first
+    size = math.ceil(rest / math.ceil(rest / BARS_PER_CHART))
+    starts = [0, *range(first, n_uz, size)]
+    return [range(a, b) for a, b in zip(starts, [*starts[1:], n_uz], strict=True)]
 
 
 def _uz_label(nr: Any) -> str:
