@@ -18,7 +18,7 @@ if TYPE_CHECKING:  # pragma: no cover
     from .model import Konzept
     from .validation import Report
 
-__all__ = ["beside", "format_percent", "guard_output", "in_package", "newer_first", "report_text"]
+__all__ = ["beside", "format_percent", "guard_output", "in_package", "newer_first", "report_text", "rounding_note"]
 
 
 def report_text(report: Report, color: bool = False) -> str:
@@ -33,6 +33,13 @@ def format_percent(value: int | None) -> str:
     from .figures import format_percent as fmt
 
     return fmt(value)
+
+
+def rounding_note(rows: list[dict]) -> str | None:
+    """"Rundungsdifferenzen möglich" when the printed shares of one of ``rows`` do not add up to 100 %."""
+    from .figures import rounding_note as note
+
+    return note(rows)
 
 
 def in_package(path: str | os.PathLike[str]) -> bool:

@@ -520,9 +520,13 @@ def history_cmd(masters: tuple[Path, ...], output: Path | None) -> None:
     df = ampel_xl.history(masters)
     ampel_xl.write_history(df, output)  # written first: a reader of the lines below may close the pipe early
     click.echo("Gesamtes Konzept je Stand:")
-    for row in df[df["feld"] == "Gesamt"].to_dict("records"):  # the total's rows (documented at history)
+    rows = df[df["feld"] == "Gesamt"].to_dict("records")  # the total's rows (documented at history)
+    for row in rows:
         shares = ", ".join(f"{s.label} {support.format_percent(row[f'prozent_{s.value}'])}" for s in ampel_xl.Status)
         click.echo(f"  {row['stand_label']}: {shares} (von {row['summe']} Maßnahmen)")
+    note = support.rounding_note(rows)  # shares rounded each on its own may add up to 99 or 101 %
+    if note:
+        click.echo(f"  {note}.")
     click.echo(f"Verlauf geschrieben: {output}")
 
 

@@ -32,6 +32,8 @@ class FieldSheet:
     header_row: int = 4
     sachstand: str | None = None
     highlights: str | None = None
+    einleitung: str | None = None
+    ausblick: str | None = None
     rows: list[dict[str, Any]] = field(default_factory=list)
     hidden_rows: set[int] = field(default_factory=set)
     merges: list[str] = field(default_factory=list)
@@ -92,6 +94,12 @@ class FieldSheet:
         if self.highlights is not None:
             ws["D2"] = "Highlights"
             ws["E2"] = self.highlights
+        if self.einleitung is not None:
+            ws["D3"] = "Einleitung"
+            ws["E3"] = self.einleitung
+        if self.ausblick is not None:
+            ws["G1"] = "Ausblick"
+            ws["H1"] = self.ausblick
         for i, label in enumerate(self.header, start=1):
             ws.cell(self.header_row, i, label)
         status_col = self.col(self._status_label()) if self._status_label() in self.header else None

@@ -148,3 +148,36 @@ def sizes_master(path: Path) -> Path:
         fields.append(f)
     return build(path, fields, konzept={"Titel": "Integrationskonzept Seitenprobe", "Stand": "01.03.2026",
                                         "Kopfzeile": "Seitenprobe – Steuerungsgruppe Integration"})
+
+
+EINLEITUNG = ("Das Oberziel fokussiert sich auf einen gleichberechtigten Zugang zu den Angeboten im Landkreis, "
+              "bei dem auf die individuellen Bedarfe der Migrantinnen und Migranten eingegangen werden kann. ")
+AUSBLICK = ("Für das kommende Jahr sind weitere Angebote mit den Trägern vor Ort geplant; der Bedarf an "
+            "Vernetzung zwischen den Kommunen und den Ehrenamtlichen wurde mehrfach benannt. ")
+
+
+def texts_master(path: Path) -> Path:
+    """A master whose fields carry every text the Ampeldokument prints (Einleitung, Sachstand, Highlights,
+    Ausblick) above six to twelve Unterziele: one line more of text in each field pushes the table of
+    Unterziele and its charts further down the first page, through every point where a chart no longer
+    fits below the table (as in Arbeit of the example)."""
+    fields = []
+    for fi in range(20):
+        n_uz = 10 if fi < 16 else 6 + fi % 7
+        f = FieldSheet(f"Handlungsfeld Feld {fi + 1}", f"Feld {fi + 1}",
+                       einleitung=EINLEITUNG * (2 if fi < 16 else 1 + fi % 3),
+                       sachstand="\n\n".join([SACHSTAND * 2, SACHSTAND] * (4 + fi // 8 if fi < 16 else 1)),
+                       highlights="\n".join(f"Highlight {h + 1}: {SACHSTAND[:60 + 5 * h]}"
+                                             for h in range(1 + fi % 8)),
+                       ausblick=AUSBLICK,
+                       header=("Nr", "Unterziel / Maßnahme", "Ampel"))
+        n = 0
+        for u in range(1, n_uz + 1):
+            f.unterziel(u, f"{LONG_HEADINGS[(u + fi) % 3 if fi >= 16 else 1]} ({u})")
+            for _ in range(2 + (u + fi) % 3):
+                n += 1
+                f.measure(n, f"Maßnahme {n}: Beratungsangebot im Landkreis",
+                          status=("Grün", "Gelb", "Rot")[(n + u) % 3])
+        fields.append(f)
+    return build(path, fields, konzept={"Titel": "Integrationskonzept Textprobe", "Stand": "01.03.2026",
+                                        "Kopfzeile": "Textprobe – Steuerungsgruppe Integration"})

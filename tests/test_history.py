@@ -147,6 +147,12 @@ def test_cli_history(drei, tmp_path):
     assert lines[1] == "  10. Juni 2024: Grün 17\u00a0%, Gelb 33\u00a0%, Rot 50\u00a0% (von 6 Maßnahmen)"
     # 4, 1 and 1 of 6: each share half-up on its own, 67 + 17 + 17
     assert lines[3] == "  3. Februar 2025: Grün 67\u00a0%, Gelb 17\u00a0%, Rot 17\u00a0% (von 6 Maßnahmen)"
+    # 101 % in that line: the note follows the lines, as below every table whose shares miss 100 %
+    assert lines[4] == "  Rundungsdifferenzen möglich."
+    # a Stand whose shares add up to 100 % (10. Juni 2024: 17 + 33 + 50) prints no such note
+    single = CliRunner().invoke(cli, ["history", str(drei[1]), "-o", str(tmp_path / "eins.xlsx")])
+    assert single.exit_code == 0, single.output
+    assert "Rundungsdifferenzen" not in single.output
     assert f"Verlauf geschrieben: {out}" in result.output
     assert out.exists()
 

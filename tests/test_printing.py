@@ -20,8 +20,9 @@ from ampel_xl import compare, history, read, summarize
 from ampel_xl.xlsx.changes import write_changes
 from ampel_xl.xlsx.history import write_history
 from ampel_xl.xlsx.summary import write_summary
+from builders import build, simple_field
 from render import HAVE_POPPLER, SOFFICE, page_breaks_and_charts, page_image, page_lines, to_pdf
-from share_masters import half_master, long_master, sizes_master
+from share_masters import half_master, long_master, sizes_master, texts_master
 
 pytestmark = [
     pytest.mark.libreoffice,
@@ -181,6 +182,41 @@ def test_summary_pages_of_fields_of_many_sizes(tmp_path):
             assert _page_of(sp, rf"^Unterziel {u.nr}: ") == _page_of(sp, rf"^{first.nr}\s+Maßnahme {first.nr}:")
 
 
+def test_summary_pages_of_fields_with_every_text(tmp_path):
+    """Einleitung, Sachstand, Highlights and Ausblick (every text the summary shows for proofreading) push
+    the table of Unterziele and its charts down the page: still no page of a field sheet but its last
+    is less than half full, no page holds a single row, and each field's charts print once, whole."""
+    k = read(texts_master(tmp_path / "Textprobe.xlsx"))
+    assert all(f.einleitung and f.ausblick for f in k.felder)
+    out = write_summary(summarize(k), tmp_path / "Zusammenfassung.xlsx")
+    pages = _check_pages(out, tmp_path, "Textprobe – Steuerungsgruppe Integration")
+    _check_fill_and_rows(out, pages, tmp_path)
+    for f in k.felder:
+        sp = _sheet_pages(pages, f.sheet)
+        assert len([i for i, lines in sp if any(f"Ergebnisse {f.name} gesamt" in line for line in lines)]) == 1
+
+
+def test_summary_pages_of_fields_with_many_unterziele(tmp_path):
+    """A field of 21, 40 or 65 Unterziele: its bars are split into charts of five to twenty
+    (the first as many as fit below the table), so no page before them is left almost empty and
+    every bar keeps its label; the charts' titles name which Unterziele each shows, all of them once."""
+    fields = [simple_field("Handlungsfeld Sprache", "Sprache", n_uz=40, per_uz=2),
+              simple_field("Handlungsfeld Arbeit", "Arbeit", n_uz=65, per_uz=1),
+              simple_field("Handlungsfeld Bildung", "Bildung", n_uz=21, per_uz=2)]
+    k = read(build(tmp_path / "Viele.xlsx", fields,
+                   konzept={"Titel": "Integrationskonzept Probe", "Stand": "01.03.2026", "Kopfzeile": "Viele Ziele"}))
+    out = write_summary(summarize(k), tmp_path / "Zusammenfassung.xlsx")
+    pages = _check_pages(out, tmp_path, "Viele Ziele")
+    _check_fill_and_rows(out, pages, tmp_path)
+    for f in k.felder:
+        text = "\n".join(line for _i, lines in _sheet_pages(pages, f.sheet) for line in lines)
+        spans = [(int(a), int(b)) for a, b in re.findall(
+            rf"Ergebnisse {f.name} je Unterziel \(Unterziel (\d+) bis Unterziel (\d+)\)", text)]
+        assert spans[0][0] == 1 and spans[-1][1] == len(f.unterziele), spans
+        assert all(b - a < 20 for a, b in spans) and all(b + 1 == c for (_a, b), (c, _d) in itertools.pairwise(spans))
+        assert all(b - a >= 4 for a, b in spans), spans  # no chart of one or two bars
+
+
 def test_compare_pages(tmp_path):
     old = long_master(tmp_path / "alt.xlsx", variant=1, stand="01.10.2025")
     new = long_master(tmp_path / "neu.xlsx")
@@ -192,6 +228,20 @@ def test_compare_pages(tmp_path):
     assert all(re.search(r"Stand: 1\. März 2026$", p[-1]) for p in pages)
     # the list's header is repeated on every page after the first
     assert all(any(line.startswith("Feld ") and "Art der Änderung" in line for line in p) for p in pages)
+
+
+def test_compare_pages_of_the_example(tmp_path):
+    """The six changes of the example since an earlier Stand print on the page of the summary and the chart:
+    the list begins right below the chart (measured by the rows' real heights, not split for a gap)."""
+    from test_report_changes import earlier_stand
+
+    old = earlier_stand(tmp_path / "Ampel-Master_2024-09.xlsx")
+    changes = compare(old, EXAMPLE)
+    assert len(changes) == 6
+    out = write_changes(changes, tmp_path / "Veränderungen.xlsx")
+    pages = _check_pages(out, tmp_path, read(EXAMPLE).kopfzeile.strip())
+    assert len(pages) == 1, [p[-1] for p in pages]
+    assert any(line.startswith("Kultur & Freizeit") and "Neu" in line for line in pages[0])
 
 
 def test_history_pages(tmp_path):

@@ -13,7 +13,7 @@ from ..model import document_date
 from ..vocabulary import BLUE_MARK, NO_STATUS, NO_STATUS_MEASURE, STATUS_COLORS, STATUS_EDGES, STATUS_FILLS
 from .cells import fit_row, fit_width
 from .formats import BORDER_COLOR, CHART_LABEL_COLORS, MUTED, Formats, chart_fill
-from .page import setup_print
+from .page import chart_spans, setup_print
 
 if TYPE_CHECKING:  # pragma: no cover
     import xlsxwriter
@@ -170,7 +170,9 @@ def add_changes_sheet(workbook: xlsxwriter.Workbook, changes: Changes, name: str
         height = _CHART_BASE + _CHART_BAND * len(per_feld)
         chart.set_size({"width": 620, "height": height})
         ws.insert_chart(feld_top, 4, chart, {"x_offset": 10})
-        chart_rows = -(-height // 20)  # default rows are 20 px high
+        # the rows the chart covers, by their real heights (fields of two lines are taller than a
+        # default row): the list begins right below it, not after a gap
+        chart_rows = chart_spans(ws)[-1][1] - feld_top
     row = max(feld_top + len(per_feld), feld_top + chart_rows) + 2
 
     # the list of changes

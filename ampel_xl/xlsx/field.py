@@ -4,6 +4,7 @@ measure grouped by Unterziel with its status as colour and word."""
 
 from __future__ import annotations
 
+import math
 import re
 from typing import TYPE_CHECKING, Any
 
@@ -22,10 +23,17 @@ from .figure_table import (
     write_figures_row,
 )
 from .formats import BORDER_COLOR, GROUP_FILL, MUTED
-from .page import fit_block_height, setup_print
+from .page import fit_block_height, page_room, setup_print
 
 if TYPE_CHECKING:  # pragma: no cover
     from .summary import SummaryWriter
+
+
+#: Unterziele per bar chart of a field sheet: more get further charts below, so that every bar keeps
+#: its label and no chart needs a page of its own.
+BARS_PER_CHART = 20
+#: The fewest Unterziele the first of several bar charts shows.
+MIN_BARS = 5
 
 
 def write_field(book: SummaryWriter, f: Feld, index: int) -> None:
@@ -87,7 +95,6 @@ def write_field(book: SummaryWriter, f: Feld, index: int) -> None:
         ws.write_string(row, 1, clip(rec["unterziel"]), fmt.cell(text_wrap=True))
         write_figures_row(ws, fmt, row, cols, rec)
         fit_row(ws, row, [(rec["unterziel"], widths[1])])
-    last_data = row
     row += 1
     total_row = row
     ws.write_string(row, 0, "Gesamt", fmt.cell(bold=True, top=2))
@@ -103,23 +110,36 @@ def write_field(book: SummaryWriter, f: Feld, index: int) -> None:
     together = [range(table_top, row + 1)]
     row += 2
 
-    # the charts below the table: shrunk to the page's rest where they would leave it half empty
+    # the charts below the table: shrunk to the page's rest where they would leave it half empty. A field
+    # of many Unterziele gets one bar chart per :data:`BARS_PER_CHART` of them (each bar labelled, and no
+    # chart a page high that would leave the table's last page almost empty)
     chart_y = 2  # the charts' frame a little below the row's top: it never prints on the page before
-    chart_h = int(fit_block_height(ws, row, max(320, 90 + 28 * n_uz), max(260, 90 + 16 * n_uz), offset=chart_y,
-                                   keep_with_next=keep, keep_together=together))
     donut_w = 380
     total_px = int(sum(w * 7 + 5 for w in widths.values()))
     bar_w = max(420, total_px - donut_w - 15)
-    donut = doughnut(book.wb, name, f"Ergebnisse {f.name} gesamt", header_row, total_row, cols,
-                      [int(frec[key]) for key in cols.keys])
-    donut.set_size({"width": donut_w, "height": chart_h})
-    ws.insert_chart(row, 0, donut, {"y_offset": chart_y, "object_position": 1})
-    if n_uz:
-        bars = stacked_bars(book.wb, name, f"Ergebnisse {f.name} je Unterziel", header_row, first_data, last_data,
-                             0, cols, {key: [int(v) for v in uz[key]] for key in cols.keys}, percent=False)
-        bars.set_size({"width": bar_w, "height": chart_h})
-        ws.insert_chart(row, 0, bars, {"x_offset": donut_w + 15, "y_offset": chart_y, "object_position": 1})
-    row += chart_rows(chart_h + chart_y) + 1
+    chunks = _chunks(ws, row, n_uz, chart_y, keep, together)
+    for i, chunk in enumerate(chunks):
+        n = max(len(chunk), 1)
+        chart_h = int(fit_block_height(ws, row, *_bars_height(n), offset=chart_y,
+                                       keep_with_next=keep, keep_together=together))
+        if i == 0:
+            donut = doughnut(book.wb, name, f"Ergebnisse {f.name} gesamt", header_row, total_row, cols,
+                              [int(frec[key]) for key in cols.keys])
+            donut.set_size({"width": donut_w, "height": chart_h})
+            ws.insert_chart(row, 0, donut, {"y_offset": chart_y, "object_position": 1})
+        if len(chunk):
+            title = f"Ergebnisse {f.name} je Unterziel"
+            if len(chunks) > 1:
+                first_nr, last_nr = (uz.iloc[x]["unterziel_nr"] for x in (chunk[0], chunk[-1]))
+                title += (f" ({_uz_label(first_nr)} bis {_uz_label(last_nr)})")
+            bars = stacked_bars(book.wb, name, title, header_row, first_data + chunk[0], first_data + chunk[-1], 0,
+                                 cols, {key: [int(uz[key].iloc[x]) for x in chunk] for key in cols.keys},
+                                 percent=False)
+            # the first beside the doughnut, the others below it over the whole width
+            width, x_off = (bar_w, donut_w + 15) if i == 0 else (bar_w + donut_w + 15, 0)
+            bars.set_size({"width": width, "height": chart_h})
+            ws.insert_chart(row, 0, bars, {"x_offset": x_off, "y_offset": chart_y, "object_position": 1})
+        row += chart_rows(chart_h + chart_y) + 1
 
     # the measures -------------------------------------------------------------------------
     keep += [row, row + 1, row + 2]  # caption, note and header stay with the first measure
@@ -162,6 +182,38 @@ def write_field(book: SummaryWriter, f: Feld, index: int) -> None:
                               widths[1])
     setup_print(ws, book.header, book.stand, keep_with_next=keep, keep_together=together)
 
+
+
+def _bars_height(n: int) -> tuple[int, int]:
+    """(natural, minimum) height in pixels of a bar chart of ``n`` Unterziele (the minimum keeps each bar
+    as tall as its label)."""
+    return max(320, 90 + 28 * n), max(260, 90 + 16 * n)
+
+
+def _chunks(ws, row: int, n_uz: int, offset: int, keep: list[int], together: list[range]) -> list[range]:
+    """The Unterziele (by index) of each bar chart: at most :data:`BARS_PER_CHART` each, the first only as
+    many as fit the rest of the table's page at their minimum height (so that page is not left half
+    empty while a chart of twenty waits for the next)."""
+    if n_uz <= BARS_PER_CHART:
+        return [range(n_uz)]
+    used, capacity = page_room(ws, row, keep_with_next=keep, keep_together=together)
+    room = (capacity - used) // ws._size_row(row) * ws._size_row(row) - offset  # as fit_block_height sizes
+    first = BARS_PER_CHART
+    while first > MIN_BARS and _bars_height(first)[1] > room:
+        first -= 1
+    if _bars_height(first)[1] > room:
+        first = BARS_PER_CHART  # not even a few fit: the charts start the next page
+    if n_uz - first < MIN_BARS:  # no chart of one or two bars at the end
+        first = n_uz - MIN_BARS
+    # the rest in charts of equal size
+    rest = n_uz - first
+    size = math.ceil(rest / math.ceil(rest / BARS_PER_CHART))
+    starts = [0, *range(first, n_uz, size)]
+    return [range(a, b) for a, b in zip(starts, [*starts[1:], n_uz], strict=True)]
+
+
+def _uz_label(nr: Any) -> str:
+    return "ohne Unterziel" if missing(nr) else f"Unterziel {int(nr)}"
 
 
 def _paragraphs(text: str | None) -> list[str]:

@@ -200,8 +200,9 @@ def stacked_bars(workbook, sheet: str, title: str, header_row: int, first_row: i
     chart.set_title({"name": title, "name_font": {"name": FONT, "size": 12, "bold": True}})
     # In XlsxWriter's bar charts the x axis is the (horizontal) value axis and the y axis the
     # category axis. Categories run top-down in table order; the value axis stays at the bottom.
+    # every bar keeps its label (a renderer would else skip every other one on a crowded axis)
     chart.set_y_axis({"reverse": True, "crossing": "max", "num_font": {"name": FONT, "size": 9},
-                      "major_tick_mark": "none"})
+                      "major_tick_mark": "none", "interval_unit": 1})
     value_axis: dict[str, Any] = {"num_font": {"name": FONT, "size": 9}, "min": 0,
                                   "major_gridlines": {"visible": True, "line": {"color": "#D9D9D9"}}}
     if percent:

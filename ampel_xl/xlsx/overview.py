@@ -19,7 +19,7 @@ from .figure_table import (
     write_figures_row,
 )
 from .formats import MUTED, WARN_FILL
-from .page import setup_print
+from .page import fit_block_height, setup_print
 from .pruefbericht import SHEET_PRUEFBERICHT
 
 if TYPE_CHECKING:  # pragma: no cover
@@ -115,7 +115,11 @@ def write_overview(book: SummaryWriter) -> None:
 
     # the charts -------------------------------------------------------------------------
     n_felder = len(s.felder)
+    one_page = n_felder <= 16  # up to 16 fields the sheet is scaled to one page
     chart_h = max(300, 70 + 30 * n_felder)
+    if not one_page:
+        # on the page where the table ends, shrunk to its rest rather than leave that page almost empty
+        chart_h = int(fit_block_height(ws, row, chart_h, max(300, 70 + 20 * n_felder), keep_with_next=keep))
     donut_w = 400
     total_px = int(sum(w * 7 + 5 for w in widths.values()))
     bar_w = max(420, total_px - donut_w - 15)
@@ -153,5 +157,5 @@ def write_overview(book: SummaryWriter) -> None:
                           fmt.cell(text_wrap=True), total_width - widths[0])
         row += 1
 
-    setup_print(ws, book.header, book.stand, fit_tall=1 if n_felder <= 16 else 0, keep_with_next=keep)
+    setup_print(ws, book.header, book.stand, fit_tall=1 if one_page else 0, keep_with_next=keep)
     ws.activate()

@@ -26,6 +26,9 @@ PAGE_FILL = 0.95
 #: planned share is higher than half, since LibreOffice prints the rows a little smaller than the
 #: estimate (a page planned :data:`PAGE_FILL` full prints about 80 % full).
 MIN_FILL = 0.75
+#: A block that would start the next page and leave the page before it less than :data:`MIN_FILL`
+#: full is shrunk to the page's rest down to this share of its minimum height.
+SHRINK_FLOOR = 0.75
 #: Excel and LibreOffice accept at most this many manual page breaks per sheet.
 MAX_PAGE_BREAKS = 1023
 
@@ -142,9 +145,10 @@ def fit_block_height(ws, row: int, natural: float, minimum: float, *, offset: fl
     default height: ``natural`` where it fits the rest of the page; else shrunk to that rest where it
     still gets ``minimum``, so it stays on the page of what comes before it (a page of text alone,
     maybe less than half full, and the block on the next would read worse); else ``natural`` (the
-    block starts the next page). Never taller than a page. With ``minimum`` at most 40 % of a page, no
-    page is then left less than :data:`MIN_FILL` full. ``offset``: how far below the row's top the block begins;
-    ``keep_with_next`` and ``keep_together`` as the sheet's rows above will be planned with."""
+    block starts the next page), unless that left the page before it less than :data:`MIN_FILL` full:
+    then shrunk down to :data:`SHRINK_FLOOR` of ``minimum``. Never taller than a page. ``offset``: how
+    far below the row's top the block begins; ``keep_with_next`` and ``keep_together`` as the sheet's
+    rows above will be planned with."""
     used, capacity = page_room(ws, row, keep_with_next=keep_with_next, keep_together=keep_together)
     room = capacity - used
     row_px = ws._size_row(row)  # the default height of the rows the block lies over
@@ -154,7 +158,13 @@ def fit_block_height(ws, row: int, natural: float, minimum: float, *, offset: fl
     if math.ceil((natural + offset) / row_px) * row_px <= room:
         return natural
     fitted = room // row_px * row_px - offset
-    return fitted if fitted >= minimum else natural
+    if fitted >= minimum:
+        return fitted
+    if used < MIN_FILL * capacity and fitted >= SHRINK_FLOOR * minimum:
+        # on the next page the block would leave this one less than half full as printed (a page
+        # planned at :data:`MIN_FILL` prints at about half): a slightly smaller block reads better
+        return fitted
+    return natural
 
 
 def plan_page_breaks(ws, *, keep_with_next: Iterable[int] = (), keep_together: Iterable[range] = (),
