@@ -7,8 +7,8 @@ cross-hatched, like the Ampeldokument), which the chart XML must carry. The proo
 LibreOffice prints the workbook, poppler rasterises the page, daltonlens (Machado 2009, full severity)
 simulates deuteranopia and protanopia, and in the simulated picture the red regions must still differ
 measurably from the green ones – by texture (the share of pixels that sit at a sharp lightness edge:
-about 1-3 % inside solid Grün, 35-63 % inside hatched Rot). Data labels are white on Grün and Rot,
-black on Gelb.
+about 1-3 % inside solid Grün, 35-63 % inside hatched Rot). Data labels contrast with their fill by
+WCAG's measure (at least 4.5:1, as text must).
 """
 
 from __future__ import annotations
@@ -20,6 +20,7 @@ import pytest
 from ampel_xl import compare, read, summarize
 from ampel_xl.vocabulary import STATUS_COLORS
 from ampel_xl.xlsx.changes import write_changes
+from ampel_xl.xlsx.formats import contrast
 from ampel_xl.xlsx.summary import write_summary
 from builders import FieldSheet, build
 from render import HAVE_POPPLER, SOFFICE, chart_fills, chart_series_labels, page_image, page_lines, to_pdf, word_boxes
@@ -153,9 +154,11 @@ def test_overview_charts_read_without_colour(tmp_path):
     bottom = min(y0 for w, _x0, y0, _x1, _y1 in words if w == "Ampelsystem")  # the legend below the charts
     measured = _assert_red_and_green_apart(_crop(pdf, 1, tmp_path / "png", top, bottom), "Übersicht")
     print("Übersicht, Anteil Kantenpixel Grün/Rot:", measured)
-    # labels that contrast with their fill: white on green and red, black on yellow
-    assert _label_colours(out) == {GREEN: "FFFFFF", STATUS_COLORS["gelb"].lstrip("#").upper(): "000000",
-                                   RED: "FFFFFF"}
+    # labels that contrast with their fill as text must (WCAG 2: at least 4.5:1)
+    labels = _label_colours(out)
+    assert set(labels) >= {GREEN, RED, STATUS_COLORS["gelb"].lstrip("#").upper()}
+    for fill, text in labels.items():
+        assert contrast(f"#{fill}", f"#{text}") >= 4.5, (fill, text)
 
     # a field sheet: its two charts below the figures table, on the page where they print
     feld = s.felder.iloc[0]

@@ -27,9 +27,26 @@ CHART_PATTERNS: dict[str, dict[str, str] | None] = {
     "rot": {"pattern": "light_upward_diagonal", "fg_color": "#FFFFFF", "bg_color": STATUS_COLORS["rot"]},
     "ohne": {"pattern": "outlined_diamond", "fg_color": STATUS_EDGES["ohne"], "bg_color": STATUS_COLORS["ohne"]},
 }
-#: The colour of a data label on each status's fill: white on the dark green and the red, black on
-#: yellow and grey (the higher contrast a reader sees).
-CHART_LABEL_COLORS = {"gruen": "#FFFFFF", "gelb": "#000000", "rot": "#FFFFFF", "ohne": "#000000"}
+def contrast(a: str, b: str) -> float:
+    """The WCAG 2 contrast ratio of two colours "#RRGGBB" (1 to 21; text needs at least 4.5)."""
+
+    def luminance(rgb: str) -> float:
+        channels = [int(rgb.lstrip("#")[i:i + 2], 16) / 255 for i in (0, 2, 4)]
+        r, g, b = (c / 12.92 if c <= 0.03928 else ((c + 0.055) / 1.055) ** 2.4 for c in channels)
+        return 0.2126 * r + 0.7152 * g + 0.0722 * b
+
+    hi, lo = sorted((luminance(a), luminance(b)), reverse=True)
+    return (hi + 0.05) / (lo + 0.05)
+
+
+def label_color(fill: str) -> str:
+    """Black or white, whichever contrasts more with ``fill`` (white lines of a pattern only favour black)."""
+    return max(("#000000", "#FFFFFF"), key=lambda text: contrast(text, fill))
+
+
+#: The colour of a data label on each status's fill: the one with the higher contrast (WCAG), which for
+#: the traffic-light colours is black (00B050: 7.3:1 against white's 2.9:1; FF0000: 5.3:1 against 4.0:1).
+CHART_LABEL_COLORS = {key: label_color(STATUS_COLORS[key]) for key in CHART_PATTERNS}
 
 
 def chart_fill(key: str) -> dict[str, Any]:
