@@ -19,6 +19,7 @@ from ampel_xl.ampeldokument.document import changes_heading, report_headings
 from ampel_xl.ampeldokument.libreoffice import find_soffice
 from ampel_xl.cli import cli
 from ampel_xl.comparison import short_id
+from ampel_xl.vocabulary import ARTEN
 
 SOFFICE = find_soffice()
 STATUS_WORDS = {"gruen": "Grün", "gelb": "Gelb", "rot": "Rot", None: "ohne Bewertung"}
@@ -153,7 +154,7 @@ def test_the_chapter_has_the_numbers_of_compare(pair, tmp_path):
         if c.art == "status" and c.richtung:
             kind = "Fortschritt" if c.richtung == "besser" else "Rückschritt"
         elif c.art in ("neu", "entfernt"):
-            kind = "neu" if c.art == "neu" else "entfernt"
+            kind = ARTEN[c.art]  # "Neu", "Entfernt": the same words as the workbook Veränderungen
         else:
             continue
         wanted[(c.feld, c.massnahme)] = (kind, short_id(c.massnahme_id), "–" if c.art == "neu" else STATUS_WORDS[c.alt],

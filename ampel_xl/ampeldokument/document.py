@@ -51,7 +51,7 @@ from typing import TYPE_CHECKING, Any
 from .._io import atomic_path, beside
 from ..errors import WriteError
 from ..model import Art, document_date, format_date_de
-from ..vocabulary import LOOKS, NO_STATUS, STATUS_ORDER, plural
+from ..vocabulary import ARTEN, LOOKS, NO_STATUS, STATUS_ORDER, plural
 from .libreoffice import find_soffice, heading_pages, render_pdf
 
 if TYPE_CHECKING:  # pragma: no cover
@@ -474,7 +474,7 @@ def _davon(n_eval: int, n_m: int) -> str:
 #: The kinds of change the chapter "Veränderungen" lists, in its order.
 _KINDS = ("fortschritt", "rueckschritt", "status", "neu", "entfernt")
 _KIND_WORDS = {"fortschritt": "Fortschritt", "rueckschritt": "Rückschritt", "status": "Bewertung geändert",
-               "neu": "neu", "entfernt": "entfernt"}
+               "neu": ARTEN["neu"], "entfernt": ARTEN["entfernt"]}  # as the workbook Veränderungen says
 _KIND_COUNTS = {"fortschritt": ("Fortschritt", "Fortschritte"), "rueckschritt": ("Rückschritt", "Rückschritte"),
                 "status": ("Bewertung neu gesetzt oder entfernt", "Bewertungen neu gesetzt oder entfernt"),
                 "neu": ("Maßnahme neu", "Maßnahmen neu"), "entfernt": ("Maßnahme entfernt", "Maßnahmen entfernt")}
