@@ -759,6 +759,10 @@ class _Pending:
     nr: str
 
 
+_COLOURING = frozenset(("zellfarbe", "zeilenfarbe", "bedingt", "symbolsatz"))
+"""Channels that colour a status cell themselves (a fill or an icon): the row's paint is not looked at."""
+
+
 class TableReader:
     def __init__(self, layout: FieldLayout, header_end: int, status: StatusReader) -> None:
         self.layout = layout
@@ -825,7 +829,15 @@ class TableReader:
     def _text(self, row: int, col: int | None) -> str:
         """The text (row, col) shows, as :meth:`_shown` finds its cell: a number through its number
         format ("2.500 €", "31.12.2025"), as a person reads it in Excel."""
-        value = self._shown(row, col)
+        if not self.merges and col is not None:  # quick: a cell shows what it holds
+            cells = self.grid.rows.get(row)
+            value = cells.get(col) if cells else None
+            if value is None:
+                return ""
+            if type(value) is str:
+                return value.strip()  # text_of(value)
+        else:
+            value = self._shown(row, col)
         if col is not None and isinstance(value, (int, float)) and not isinstance(value, bool):
             o = self.grid.owner(row, col) if self.merges else None
             return self.grid.text(o[0] if o is not None else row, col)
@@ -880,9 +892,14 @@ class TableReader:
                 self.gap = True
             return
         self.d.table_rows += 1
-        nr_raw = self._shown(idx, self.c_nr)
+        if self.merges:
+            nr_raw = self._shown(idx, self.c_nr)
+            text_raw = self._shown(idx, self.c_text)
+        else:  # no merged cell on the sheet: the row's own cells (as _shown finds them)
+            nr_raw = row.get(self.c_nr) if self.c_nr is not None else None
+            text_raw = row.get(self.c_text)
         nr = nr_text(nr_raw) if nr_raw is not None else ""
-        text = text_of(self._shown(idx, self.c_text))
+        text = text_of(text_raw)
         if self.merges and not text:
             o = self.grid.owner(idx, self.c_text)
             if o is not None and o[0] == idx and o[1] != self.c_text:
@@ -938,7 +955,7 @@ class TableReader:
                 self._start_unterziel(int(p.nr), uz_text, p.row, "nr")
             else:
                 self._flush_pending()
-        if not self.d.flat and nr.isdigit() and self._heading(idx):
+        if not self.d.flat and self.merges and nr.isdigit() and self._heading(idx):  # (a heading is a merge)
             self._start_unterziel(int(nr), text, idx, "nr")
             self.record = None
             return
@@ -1084,7 +1101,10 @@ class TableReader:
         if self.c_status is None:
             return None
         ev = self.status.evidence(self.grid, idx, self.c_status)
-        if ev.color_class == "neutral" and not ev.icon:
+        for c in ev.channels:  # (ev.color_class == "neutral" and not ev.icon, in one loop over the channels)
+            if c.kind in _COLOURING:
+                break
+        else:
             painted = self._painted_row(idx)
             if painted is not None:
                 ev = self.status.with_row_fill(ev, painted)
@@ -1151,8 +1171,11 @@ class TableReader:
         that cannot be evaluated is named (once per sheet): whether it marks is open."""
         grid = self.grid
         if grid.cf is None and not grid.cf_error:  # no rule on the sheet: the own fill or the row's
-            return any(c is not None and grid.fill_class(idx, c) is ColorClass.BLAU for c in cols) \
-                or grid.row_fill(idx)[1] is ColorClass.BLAU
+            fill_class = grid.fill_class
+            for c in cols:
+                if c is not None and fill_class(idx, c) is ColorClass.BLAU:
+                    return True
+            return grid.row_fill(idx)[1] is ColorClass.BLAU
         blue = False
         for c in cols:
             if c is None:
