@@ -245,6 +245,7 @@ _M_TEXT_RE = re.compile(
 )
 _LEADING_NR_RE = re.compile(r"^\s*(\d+)\s*(?:[:.\-–—)]\s*|\s+|$)(.*)$", re.S)
 _DOTTED_RE = re.compile(r"^\s*(\d+)\.(\d+)\s*$")
+_POINT_ZERO_RE = re.compile(r"^(\s*\d+)\.0\b")
 
 _SUM_WORDS = r"(summe|gesamt|insgesamt|anzahl|total|davon|zwischensumme|anteil|σ|∑|durchschnitt|mittelwert|quote)"
 _SUM_RE = re.compile(r"^\s*" + _SUM_WORDS + r"(?!\w)", re.I)
@@ -303,12 +304,15 @@ def split_lines(text: str) -> list[str]:
     return out
 
 
+_NR_PREFIX_RE = re.compile(r"^(?:Nr\.?|Maßnahme|Massnahme|M)\s*", re.I)
+
+
 def nr_text(value: Any) -> str:
     """A number cell as written: 5 → "5", 2.3 → "2.3", "M 5" → "5"."""
     if type(value) is int:
         return str(value)
     t = text_of(value)
-    t = re.sub(r"^(?:Nr\.?|Maßnahme|Massnahme|M)\s*", "", t, flags=re.I)
+    t = _NR_PREFIX_RE.sub("", t, count=1)
     t = t.strip()
     if t.endswith(")") and "(" not in t and t[:-1].replace(".", "").isdigit():
         t = t[:-1]  # "1)" is number 1
@@ -1313,7 +1317,7 @@ class TableReader:
         n = _uz_number(m.group(1)) if m else None
         rest = m.group(2).strip() if m else ""
         if n is None:
-            m = _LEADING_NR_RE.match(re.sub(r"^(\s*\d+)\.0\b", r"\1", t))  # "1.0 – Wohnraum" is Unterziel 1
+            m = _LEADING_NR_RE.match(_POINT_ZERO_RE.sub(r"\1", t, count=1))  # "1.0 – Wohnraum" is Unterziel 1
             if m:
                 n, rest = int(m.group(1)), m.group(2).strip()
         if n is None and (m := _OUTLINE_FLAT_RE.match(t)):
