@@ -145,7 +145,9 @@ class _Streamed:
                         elif container is not None and el.tag in container and any(c is el for c in root):
                             holder = el
                             break
-                _drain(read_events())
+                    if holder is not None:
+                        _events_off(parser)
+                _drain(read_events())  # (also raises a syntax error the parser queued)
                 if holder is None:
                     continue
                 complete = len(holder) if done else len(holder) - 1  # the last child may be open
@@ -162,6 +164,18 @@ class _Streamed:
 
 _drain: Callable[[Iterable[object]], None] = collections.deque[object](maxlen=0).extend
 """Consume an iterator at C speed, keeping nothing."""
+
+
+def _events_off(parser: XMLPullParser[Element]) -> None:
+    """Ask ``parser`` for no more events: once the element whose children are the items is found,
+    the items are taken from the tree, and an event per cell (some two million in a sheet of
+    100,000 rows) would only be made and dropped. The C parser's ``_setevents`` is what
+    ``XMLPullParser`` itself calls; where it is missing, the events go on (and are drained)."""
+    inner = getattr(parser, "_parser", None)
+    queue = getattr(parser, "_events_queue", None)
+    setevents = getattr(inner, "_setevents", None)
+    if setevents is not None and queue is not None:
+        setevents(queue, ())
 
 
 def _unstrict_all(el: Element) -> None:
