@@ -260,7 +260,6 @@ def make_big_cell_master(dst: Path, chars: int = BIG_CELL_CHARS) -> Path:
 def step_read_big_cell(master: Path, tmp: Path) -> Callable[[], dict]:
     """``read`` of the example master with one 1 MB cell (``master`` is not used: the cell is the size)."""
     import ampel_xl.reader.sniff  # noqa: F401 - imports are not timed
-
     from ampel_xl.reader import read
 
     path = make_big_cell_master(tmp / "big_cell.xlsx")
