@@ -800,8 +800,11 @@ class TableReader:
         """Unterziele are lettered (A, B, C …): then "I" and "V" are letters, not Roman numerals."""
         self.footnote_refs: set[str] = set()
         """Footnote markers the measures' texts end a word with ("Sprachkurse1)")."""
-        self.marks: list[tuple[MeasureDraft, bool]] = []
-        """Every measure with whether its Nr or text cell shows blue (a measure over merged rows may come twice)."""
+        self.marks: list[MeasureDraft] = []
+        """Every measure (a measure over merged rows may come twice), and in :attr:`marks_blue` at the same
+        place whether its Nr or text cell shows blue: two lists, not a pair per measure, which the
+        collector would walk again and again while a large sheet is read."""
+        self.marks_blue: list[bool] = []
         self.mark_unreadable = False
         self.merges = bool(self.grid.part.merged)
         # what each column's header says: a row that says it again is the header repeated
@@ -1167,7 +1170,8 @@ class TableReader:
         if not record.marked and self._blue(
                 idx, tuple(c for c in (self.c_nr, self.c_text) if self._covered_from(idx, c) is None), record.nr):
             record.marked, record.mark_source = True, "blau"
-            self.marks.append((record, True))
+            self.marks.append(record)
+            self.marks_blue.append(True)
 
     def _blue(self, idx: int, cols: tuple[int | None, ...], nr: str | None) -> bool:
         """Whether the Nr or text cell (or the whole row) shows a blue fill as displayed: painted by
@@ -1197,12 +1201,12 @@ class TableReader:
     def _marking_conflicts(self) -> None:
         """Where the sheet marks with both blue and the column „In Auswertung“, each measure the two
         disagree on is named: a person could not tell whether it is in the evaluation."""
-        if self.c_ausw is None or not any(blue for _, blue in self.marks):
+        if self.c_ausw is None or not any(self.marks_blue):
             return
         blue_of: dict[int, bool] = {}
-        for rec, blue in self.marks:
+        for rec, blue in zip(self.marks, self.marks_blue, strict=True):
             blue_of[rec.row] = blue_of.get(rec.row, False) or blue
-        recs = {rec.row: rec for rec, _ in self.marks}
+        recs = {rec.row: rec for rec in self.marks}
         if not any(rec.auswertung_text for rec in recs.values()):
             return  # the column is not in use: the blue marking is the only channel
         for row, rec in recs.items():
@@ -1288,7 +1292,8 @@ class TableReader:
             self.d.orphans.append(rec)
         else:
             uz.measures.append(rec)
-        self.marks.append((rec, blue))
+        self.marks.append(rec)
+        self.marks_blue.append(blue)
         i = text.find(")")
         while i > 0:  # a footnote mark "…1)": a digit right before a closing bracket
             if text[i - 1].isdigit():
