@@ -526,7 +526,7 @@ def _freeze(d: SheetDraft) -> Feld:
             in_auswertung=m.marked, sheet=d.sheet, row=m.row, nr_cell=m.nr_cell,
             text_cell=m.text_cell, hidden=m.hidden, mark_source=m.mark_source, auswertung_text=m.auswertung_text,
             last_row=m.last_row, bemerkung=m.bemerkung, verantwortlich=m.verantwortlich, zeitraum=m.zeitraum,
-            extras=tuple(zip(extra_labels, m.extras, strict=True)),
+            extras=tuple(zip(extra_labels, m.extras, strict=True)) if extra_labels else (),
         )
 
     table = None

@@ -76,7 +76,9 @@ class FormulaWithoutResult(LookupError):
 
 
 @functools.cache
+@functools.lru_cache(maxsize=1024)
 def col_letter(col: int) -> str:
+    """Letters of a column (1 → "A"); kept per column, as every measure's cells are named by them."""
     letters = ""
     while col:
         col, rem = divmod(col - 1, 26)
@@ -373,9 +375,9 @@ class Grid:
 
     def fill_class(self, row: int, col: int) -> ColorClass:
         """Quick class of the own fill (owner's for covered cells) or the row's fill, no CF."""
-        o = self.owner(row, col)
+        o = self.owner(row, col) if self._ranges else None
         r, c = o if o is not None else (row, col)
-        style = self.style(r, c)
+        style = self.part.styles.get(r << COL_BITS | c, 0)  # self.style(r, c), inlined
         if style:
             _, cls, _ = self._style_fill(style)
             if cls is not ColorClass.NEUTRAL:
@@ -386,11 +388,13 @@ class Grid:
     def shown(self, row: int, col: int) -> Shown:
         """(row, col) as displayed. Not cached: each cell is asked once or twice, and a cache
         would keep one object per status cell alive for the collector to walk."""
-        o = self.owner(row, col)
+        o = self.owner(row, col) if self._ranges else None
         r, c = o if o is not None else (row, col)
         cells = self.rows.get(r)
         value = cells.get(c) if cells else None
-        style = self.style(r, c)
+        key = r << COL_BITS | c  # cell_key(r, c), inlined: asked for every status, Nr and text cell
+        part = self.part
+        style = part.styles.get(key, 0)
         fill, cls, source = None, ColorClass.NEUTRAL, ""
         font_rgb = font_name = None
         if style:
@@ -400,7 +404,7 @@ class Grid:
             font_rgb, font_name = self._style_font(style)
             if self._formats:
                 font_rgb = self._format_rgb(style, r, c) or font_rgb
-        if self.part.runs:
+        if part.runs:
             run_rgb, run_font = self._run_font(r, c)
             font_rgb, font_name = run_rgb or font_rgb, run_font or font_name
         if fill is None or cls is ColorClass.NEUTRAL:
@@ -424,10 +428,8 @@ class Grid:
                 unreadable = tuple(outcome.unreadable)
         elif self.cf_error and any(rng.covers(r, c) for rng in self.cf_error_ranges):
             unreadable = (self.cf_error,)
-        key = cell_key(r, c)
-        shown = _new_tuple(Shown, (row, col, value, fill, cls, source, font_rgb, font_name, icon, rule, unreadable,
-                                   key in self.part.formulas, o, key in self.part.uncached))
-        return shown
+        return _new_tuple(Shown, (row, col, value, fill, cls, source, font_rgb, font_name, icon, rule, unreadable,
+                                  key in part.formulas, o, key in part.uncached))
 
     def _evaluate(self, row: int, col: int) -> Any:
         try:

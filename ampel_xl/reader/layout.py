@@ -245,6 +245,7 @@ _M_TEXT_RE = re.compile(
 )
 _LEADING_NR_RE = re.compile(r"^\s*(\d+)\s*(?:[:.\-–—)]\s*|\s+|$)(.*)$", re.S)
 _DOTTED_RE = re.compile(r"^\s*(\d+)\.(\d+)\s*$")
+_POINT_ZERO_RE = re.compile(r"^(\s*\d+)\.0\b")
 
 _SUM_WORDS = r"(summe|gesamt|insgesamt|anzahl|total|davon|zwischensumme|anteil|σ|∑|durchschnitt|mittelwert|quote)"
 _SUM_RE = re.compile(r"^\s*" + _SUM_WORDS + r"(?!\w)", re.I)
@@ -303,12 +304,15 @@ def split_lines(text: str) -> list[str]:
     return out
 
 
+_NR_PREFIX_RE = re.compile(r"^(?:Nr\.?|Maßnahme|Massnahme|M)\s*", re.I)
+
+
 def nr_text(value: Any) -> str:
     """A number cell as written: 5 → "5", 2.3 → "2.3", "M 5" → "5"."""
     if type(value) is int:
         return str(value)
     t = text_of(value)
-    t = re.sub(r"^(?:Nr\.?|Maßnahme|Massnahme|M)\s*", "", t, flags=re.I)
+    t = _NR_PREFIX_RE.sub("", t, count=1)
     t = t.strip()
     if t.endswith(")") and "(" not in t and t[:-1].replace(".", "").isdigit():
         t = t[:-1]  # "1)" is number 1
@@ -759,6 +763,10 @@ class _Pending:
     nr: str
 
 
+_COLOURING = frozenset(("zellfarbe", "zeilenfarbe", "bedingt", "symbolsatz"))
+"""Channels that colour a status cell themselves (a fill or an icon): the row's paint is not looked at."""
+
+
 class TableReader:
     def __init__(self, layout: FieldLayout, header_end: int, status: StatusReader) -> None:
         self.layout = layout
@@ -792,8 +800,11 @@ class TableReader:
         """Unterziele are lettered (A, B, C …): then "I" and "V" are letters, not Roman numerals."""
         self.footnote_refs: set[str] = set()
         """Footnote markers the measures' texts end a word with ("Sprachkurse1)")."""
-        self.marks: list[tuple[MeasureDraft, bool]] = []
-        """Every measure with whether its Nr or text cell shows blue (a measure over merged rows may come twice)."""
+        self.marks: list[MeasureDraft] = []
+        """Every measure (a measure over merged rows may come twice), and in :attr:`marks_blue` at the same
+        place whether its Nr or text cell shows blue: two lists, not a pair per measure, which the
+        collector would walk again and again while a large sheet is read."""
+        self.marks_blue: list[bool] = []
         self.mark_unreadable = False
         self.merges = bool(self.grid.part.merged)
         # what each column's header says: a row that says it again is the header repeated
@@ -825,7 +836,15 @@ class TableReader:
     def _text(self, row: int, col: int | None) -> str:
         """The text (row, col) shows, as :meth:`_shown` finds its cell: a number through its number
         format ("2.500 €", "31.12.2025"), as a person reads it in Excel."""
-        value = self._shown(row, col)
+        if not self.merges and col is not None:  # quick: a cell shows what it holds
+            cells = self.grid.rows.get(row)
+            value = cells.get(col) if cells else None
+            if value is None:
+                return ""
+            if type(value) is str:
+                return value.strip()  # text_of(value)
+        else:
+            value = self._shown(row, col)
         if col is not None and isinstance(value, (int, float)) and not isinstance(value, bool):
             o = self.grid.owner(row, col) if self.merges else None
             return self.grid.text(o[0] if o is not None else row, col)
@@ -880,9 +899,14 @@ class TableReader:
                 self.gap = True
             return
         self.d.table_rows += 1
-        nr_raw = self._shown(idx, self.c_nr)
+        if self.merges:
+            nr_raw = self._shown(idx, self.c_nr)
+            text_raw = self._shown(idx, self.c_text)
+        else:  # no merged cell on the sheet: the row's own cells (as _shown finds them)
+            nr_raw = row.get(self.c_nr) if self.c_nr is not None else None
+            text_raw = row.get(self.c_text)
         nr = nr_text(nr_raw) if nr_raw is not None else ""
-        text = text_of(self._shown(idx, self.c_text))
+        text = text_of(text_raw)
         if self.merges and not text:
             o = self.grid.owner(idx, self.c_text)
             if o is not None and o[0] == idx and o[1] != self.c_text:
@@ -938,7 +962,7 @@ class TableReader:
                 self._start_unterziel(int(p.nr), uz_text, p.row, "nr")
             else:
                 self._flush_pending()
-        if not self.d.flat and nr.isdigit() and self._heading(idx):
+        if not self.d.flat and self.merges and nr.isdigit() and self._heading(idx):  # (a heading is a merge)
             self._start_unterziel(int(nr), text, idx, "nr")
             self.record = None
             return
@@ -1084,7 +1108,10 @@ class TableReader:
         if self.c_status is None:
             return None
         ev = self.status.evidence(self.grid, idx, self.c_status)
-        if ev.color_class == "neutral" and not ev.icon:
+        for c in ev.channels:  # (ev.color_class == "neutral" and not ev.icon, in one loop over the channels)
+            if c.kind in _COLOURING:
+                break
+        else:
             painted = self._painted_row(idx)
             if painted is not None:
                 ev = self.status.with_row_fill(ev, painted)
@@ -1143,7 +1170,8 @@ class TableReader:
         if not record.marked and self._blue(
                 idx, tuple(c for c in (self.c_nr, self.c_text) if self._covered_from(idx, c) is None), record.nr):
             record.marked, record.mark_source = True, "blau"
-            self.marks.append((record, True))
+            self.marks.append(record)
+            self.marks_blue.append(True)
 
     def _blue(self, idx: int, cols: tuple[int | None, ...], nr: str | None) -> bool:
         """Whether the Nr or text cell (or the whole row) shows a blue fill as displayed: painted by
@@ -1151,8 +1179,11 @@ class TableReader:
         that cannot be evaluated is named (once per sheet): whether it marks is open."""
         grid = self.grid
         if grid.cf is None and not grid.cf_error:  # no rule on the sheet: the own fill or the row's
-            return any(c is not None and grid.fill_class(idx, c) is ColorClass.BLAU for c in cols) \
-                or grid.row_fill(idx)[1] is ColorClass.BLAU
+            fill_class = grid.fill_class
+            for c in cols:
+                if c is not None and fill_class(idx, c) is ColorClass.BLAU:
+                    return True
+            return grid.row_fill(idx)[1] is ColorClass.BLAU
         blue = False
         for c in cols:
             if c is None:
@@ -1170,12 +1201,12 @@ class TableReader:
     def _marking_conflicts(self) -> None:
         """Where the sheet marks with both blue and the column „In Auswertung“, each measure the two
         disagree on is named: a person could not tell whether it is in the evaluation."""
-        if self.c_ausw is None or not any(blue for _, blue in self.marks):
+        if self.c_ausw is None or not any(self.marks_blue):
             return
         blue_of: dict[int, bool] = {}
-        for rec, blue in self.marks:
+        for rec, blue in zip(self.marks, self.marks_blue, strict=True):
             blue_of[rec.row] = blue_of.get(rec.row, False) or blue
-        recs = {rec.row: rec for rec, _ in self.marks}
+        recs = {rec.row: rec for rec in self.marks}
         if not any(rec.auswertung_text for rec in recs.values()):
             return  # the column is not in use: the blue marking is the only channel
         for row, rec in recs.items():
@@ -1261,7 +1292,8 @@ class TableReader:
             self.d.orphans.append(rec)
         else:
             uz.measures.append(rec)
-        self.marks.append((rec, blue))
+        self.marks.append(rec)
+        self.marks_blue.append(blue)
         i = text.find(")")
         while i > 0:  # a footnote mark "…1)": a digit right before a closing bracket
             if text[i - 1].isdigit():
@@ -1290,7 +1322,7 @@ class TableReader:
         n = _uz_number(m.group(1)) if m else None
         rest = m.group(2).strip() if m else ""
         if n is None:
-            m = _LEADING_NR_RE.match(re.sub(r"^(\s*\d+)\.0\b", r"\1", t))  # "1.0 – Wohnraum" is Unterziel 1
+            m = _LEADING_NR_RE.match(_POINT_ZERO_RE.sub(r"\1", t, count=1))  # "1.0 – Wohnraum" is Unterziel 1
             if m:
                 n, rest = int(m.group(1)), m.group(2).strip()
         if n is None and (m := _OUTLINE_FLAT_RE.match(t)):

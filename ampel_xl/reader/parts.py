@@ -132,7 +132,11 @@ class _Streamed:
             read_events = cast("Callable[[], Iterator[tuple[str, Element]]]", parser.read_events)
             done = False
             while not done:
-                chunk = guarded.read(1 << 14)
+                # small chunks: the elements of one chunk live until its rows are handed over, and
+                # what lives through a collection of the young generation is promoted to the old one,
+                # whose full collections (walking everything the read keeps) come the sooner the more
+                # is promoted (16 KiB chunks: 13 of them at 100,000 measures, 4 KiB: 3)
+                chunk = guarded.read(1 << 12)
                 if chunk:
                     parser.feed(chunk)
                 else:
@@ -149,7 +153,9 @@ class _Streamed:
                         elif container is not None and el.tag in container and any(c is el for c in root):
                             holder = el
                             break
-                _drain(read_events())
+                    if holder is not None:
+                        _events_off(parser)
+                _drain(read_events())  # (also raises a syntax error the parser queued)
                 if holder is None:
                     continue
                 complete = len(holder) if done else len(holder) - 1  # the last child may be open
@@ -166,6 +172,18 @@ class _Streamed:
 
 _drain: Callable[[Iterable[object]], None] = collections.deque[object](maxlen=0).extend
 """Consume an iterator at C speed, keeping nothing."""
+
+
+def _events_off(parser: XMLPullParser[Element]) -> None:
+    """Ask ``parser`` for no more events: once the element whose children are the items is found,
+    the items are taken from the tree, and an event per cell (some two million in a sheet of
+    100,000 rows) would only be made and dropped. The C parser's ``_setevents`` is what
+    ``XMLPullParser`` itself calls; where it is missing, the events go on (and are drained)."""
+    inner = getattr(parser, "_parser", None)
+    queue = getattr(parser, "_events_queue", None)
+    setevents = getattr(inner, "_setevents", None)
+    if setevents is not None and queue is not None:
+        setevents(queue, ())
 
 
 def _unstrict_all(el: Element) -> None:

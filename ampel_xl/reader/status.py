@@ -43,7 +43,7 @@ def is_symbol(text: str, font_name: str | None) -> bool:
     t = text.strip()
     if not t:
         return False
-    if all(ch in SYMBOLS or ch.isspace() for ch in t):
+    if t[0] in SYMBOLS and all(ch in SYMBOLS or ch.isspace() for ch in t):  # (t[0] is no space)
         return True
     return (len(t) == 1 and font_name is not None
             and any(font_name.strip().casefold().startswith(f) for f in SYMBOL_FONTS))
@@ -124,18 +124,20 @@ class StatusReader:
                                                     says is not None, "", None, shown.font_rgb))
                 stripped = text.strip()
                 case = ("buchstabe" if len(stripped) == 1 else "mehrdeutig") if reading.ambiguous else ""
-                channels.append(Channel("wort", reading.status, text, cell_ref,
-                                        reading.status is not None and not reading.ambiguous, case))
+                channels.append(_new_channel(Channel, ("wort", reading.status, text, cell_ref,
+                                                       reading.status is not None and not reading.ambiguous, case,
+                                                       None, None)))
         elif shown.uncached:
             channels.append(Channel("formel", None, "", cell_ref, False))
         if icon is not None:
             channels.append(Channel("symbolsatz", icon.status, icon_text(icon, value if scored else None), cell_ref,
                                     icon.status is not None))
         if shown.fill and shown.fill_class is not ColorClass.NEUTRAL:
-            kind = {"bedingt": "bedingt", "zeile": "zeilenfarbe"}.get(shown.fill_source, "zellfarbe")
+            kind = _FILL_KIND.get(shown.fill_source, "zellfarbe")
             channels.append(_fill_channel(kind, shown.fill, shown.fill_class, cell_ref,
                                           "verlauf" if shown.fill_source == "verlauf" else ""))
-        channels.extend(Channel("regel", None, rule, cell_ref, False) for rule in shown.unreadable)
+        if shown.unreadable:
+            channels.extend(Channel("regel", None, rule, cell_ref, False) for rule in shown.unreadable)
         if grid.drawn:
             rng = grid.merge_range(row, col) or CellRange(row, col, row, col)
             channels.extend(drawn_channels(grid.drawn, rng, cell_ref, self._word))
@@ -145,6 +147,11 @@ class StatusReader:
 
 
 _CLASS_STATUS = {ColorClass.GRUEN: Status.GRUEN, ColorClass.GELB: Status.GELB, ColorClass.ROT: Status.ROT}
+_new_channel = tuple.__new__
+"""Builds a :class:`Channel` from all its fields in C (its ``__new__`` is a Python function; one or two
+channels are made for every status cell)."""
+_FILL_KIND = {"bedingt": "bedingt", "zeile": "zeilenfarbe"}
+"""The channel kind of a displayed fill by its source (any other: the cell's own fill)."""
 
 
 def _fill_channel(kind: str, rgb: str, cls: ColorClass, cell: str | None, how: str = "") -> Channel:
@@ -152,4 +159,4 @@ def _fill_channel(kind: str, rgb: str, cls: ColorClass, cell: str | None, how: s
     marking, not a status; any other colour fits none."""
     says = _CLASS_STATUS.get(cls)
     case = how if says is not None else ("blau" if cls is ColorClass.BLAU else "")
-    return Channel(kind, says, rgb, cell, says is not None, case, _fill_name(rgb), rgb)
+    return _new_channel(Channel, (kind, says, rgb, cell, says is not None, case, _fill_name(rgb), rgb))

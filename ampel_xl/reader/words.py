@@ -66,13 +66,20 @@ def merge(lessons: Sequence[Lesson]) -> Merged:
     return Merged(words, tuple(conflicts))
 
 
+_KEPT_TEXT = 64
+_KEPT_READINGS = 4096
+"""Readings :meth:`Words.read` keeps: of texts up to ``_KEPT_TEXT`` characters, at most this many."""
+
+
 class Words:
     """The status words of one workbook, frozen: built-in plus what the workbook teaches."""
 
-    __slots__ = ("vocabulary",)
+    __slots__ = ("_read", "vocabulary")
 
     def __init__(self, vocabulary: Vocabulary | None = None) -> None:
         self.vocabulary = vocabulary or Vocabulary.builtin()
+        self._read: dict[str, Reading] = {}
+        """Readings of short texts already read: a status column repeats a few words thousands of times."""
 
     @classmethod
     def learned(cls, legend: Mapping[str, Status], lists: Mapping[str, Status], letters: Iterable[str]) -> Words:
@@ -87,10 +94,17 @@ class Words:
         return cls(vocabulary.for_letters(letters))
 
     def read(self, text: str) -> Reading:
+        hit = self._read.get(text)
+        if hit is not None:
+            return hit
         r = self.vocabulary.read(text)
         if r.addition_status is not None and r.addition_status is not r.status:
-            return Reading(None, ambiguous=True, addition=r.addition, source=r.source)
-        return Reading(r.status, bool(r.ambiguous), r.addition or None, r.source)
+            reading = Reading(None, ambiguous=True, addition=r.addition, source=r.source)
+        else:
+            reading = Reading(r.status, bool(r.ambiguous), r.addition or None, r.source)
+        if len(text) <= _KEPT_TEXT and len(self._read) < _KEPT_READINGS:
+            self._read[text] = reading  # (the words are frozen: a text always reads the same)
+        return reading
 
     @staticmethod
     def letter(text: Any) -> str | None:
