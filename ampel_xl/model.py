@@ -143,8 +143,14 @@ class StatusEvidence(NamedTuple):
     def of(cls, cell: str | None, channels: list[Channel], addition: str | None = None,
            word_source: str | None = None) -> StatusEvidence:
         """Evidence with its channels put in the order of precedence."""
-        if len(channels) > 1:
-            channels.sort(key=_precedence)
+        n = len(channels)
+        if n == 2:  # the usual pair (a word and a fill) is mostly in order already: no sort
+            first, second = channels
+            if _precedence(first) > _precedence(second):
+                return _new_evidence(cls, (cell, (second, first), addition, word_source))
+            return _new_evidence(cls, (cell, (first, second), addition, word_source))
+        if n > 2:
+            channels.sort(key=_precedence)  # (stable: equal kinds keep the order they were seen in)
         return _new_evidence(cls, (cell, (*channels,), addition, word_source))
 
     def channel(self, *kinds: str) -> Channel | None:
