@@ -84,6 +84,19 @@ PATTERN_WORDS = {"gruen": "grün, ohne Schraffur", "gelb": "gelb, gepunktet", "r
                  "ohne": "grau, kreuzschraffiert"}
 
 
+def _count_axis(ax: Any, ticks: Any) -> None:
+    """A horizontal bar chart's count axis as every chart of the document draws it: ticks, the label
+    "Anzahl Maßnahmen", light vertical grid lines behind the bars, no frame at the top and right."""
+    ax.set_xticks(ticks)
+    ax.tick_params(axis="x", labelsize=FONT_PT)
+    ax.tick_params(axis="y", length=0)
+    ax.set_xlabel("Anzahl Maßnahmen", fontsize=FONT_PT)
+    ax.grid(axis="x", color="#D9D9D9", linewidth=0.5, zorder=0)
+    ax.set_axisbelow(True)
+    for side in ("top", "right"):
+        ax.spines[side].set_visible(False)
+
+
 @functools.lru_cache(maxsize=1)
 def chart_font() -> str:
     """The typeface of the charts: Calibri or Carlito when installed, else DejaVu Sans.
@@ -355,14 +368,7 @@ def feld_unterziele_figure(rows: pd.DataFrame | list[Mapping[str, Any]], *, titl
         ax.set_yticks(ys, labels, fontsize=FONT_PT)
         ax.set_ylim(n - 0.4 if n else 0.6, -0.6)
         ax.set_xlim(0, end)
-        ax.set_xticks(ticks)
-        ax.tick_params(axis="x", labelsize=FONT_PT)
-        ax.tick_params(axis="y", length=0)
-        ax.set_xlabel("Anzahl Maßnahmen", fontsize=FONT_PT)
-        ax.grid(axis="x", color="#D9D9D9", linewidth=0.5, zorder=0)
-        ax.set_axisbelow(True)
-        for side in ("top", "right"):
-            ax.spines[side].set_visible(False)
+        _count_axis(ax, ticks)
         handles = [Patch(facecolor=STATUS_COLORS[k], edgecolor=EDGES[k], hatch=HATCHES[k], linewidth=0.5, label=w)
                    for k, w in keys]
         fig.legend(handles=handles, loc="lower center", bbox_to_anchor=(0.5, 0.0), frameon=False,
@@ -438,14 +444,7 @@ def veraenderungen_figure(rows: list[tuple[str, int, int]]) -> Figure:
         ax.set_yticks(ys, labels, fontsize=FONT_PT)
         ax.set_ylim(n - 0.5 if n else 0.5, -0.5)
         ax.set_xlim(0, end * 1.08)
-        ax.set_xticks(ticks)
-        ax.tick_params(axis="x", labelsize=FONT_PT)
-        ax.tick_params(axis="y", length=0)
-        ax.set_xlabel("Anzahl Maßnahmen", fontsize=FONT_PT)
-        ax.grid(axis="x", color="#D9D9D9", linewidth=0.5, zorder=0)
-        ax.set_axisbelow(True)
-        for side in ("top", "right"):
-            ax.spines[side].set_visible(False)
+        _count_axis(ax, ticks)
         handles = [Patch(facecolor=STATUS_COLORS[key], edgecolor=EDGES[key], hatch=HATCHES[key], linewidth=0.5,
                          label=word) for word, key, _ in kinds]
         fig.legend(handles=handles, loc="lower center", bbox_to_anchor=(0.5, 0.0), frameon=False, ncol=2,
